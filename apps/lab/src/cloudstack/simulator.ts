@@ -1,0 +1,94 @@
+// The simulated management server's memory: state (persisted under the lab
+// dir), faults, the secondary storage and the job runner.
+import { Faults } from './faults';
+import { JobRunner } from './jobs';
+import { SecondaryStorage } from './secondary-storage';
+import { seedState } from './seed';
+import { type LabConfiguration, type LabState, loadState, saveState } from './state';
+
+export interface SimulatorOptions {
+  dir: string;
+  /** download rate of each image store's SSVM in bytes/s; 0 = as fast as the source serves */
+  downloadRateBytesPerSec: number;
+  /** Starting -> Running, Stopping -> Stopped */
+  vmTransitionMs: number;
+  /** how long "Installing Template" lasts */
+  installMs: number;
+  /** an SSVM download that gets no data for this long fails with "Read timed out" */
+  readTimeoutMs: number;
+}
+
+export class Simulator {
+  readonly state: LabState;
+  readonly faults = new Faults();
+  readonly storage: SecondaryStorage;
+  readonly jobs: JobRunner;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(readonly options: SimulatorOptions) {
+    this.state = loadState(options.dir) ?? seedState();
+    this.jobs = new JobRunner(
+      () => this.state,
+      () => this.changed(true),
+    );
+    this.storage = new SecondaryStorage({
+      dir: options.dir,
+      templates: () => this.state.templates,
+      stores: () => this.state.imageStores,
+      setting: (name) => this.setting(name),
+      takeDownloadFault: () => this.faults.takeDownloadFault(),
+      rateBytesPerSec: () => this.faults.state.slowDownloadsBytesPerSec ?? options.downloadRateBytesPerSec,
+      fullStorage: () => this.faults.state.fullStorage,
+      installMs: options.installMs,
+      readTimeoutMs: options.readTimeoutMs,
+      changed: (urgent) => this.changed(urgent),
+    });
+    this.recoverAfterRestart();
+    this.saveNow();
+    this.storage.resume();
+  }
+
+  /** A restart ends what was in flight: pending jobs fail, transitions settle, downloads restart. */
+  private recoverAfterRestart(): void {
+    this.jobs.failOrphans();
+    for (const vm of this.state.vms) {
+      if (vm.state === 'Starting') vm.state = 'Running';
+      if (vm.state === 'Stopping') vm.state = 'Stopped';
+    }
+  }
+
+  setting(name: string): string | null {
+    return this.config(name)?.value ?? null;
+  }
+
+  config(name: string): LabConfiguration | undefined {
+    return this.state.configurations.find((c) => c.name === name);
+  }
+
+  /** Persist now, or within half a second for frequent progress updates. */
+  changed(urgent = true): void {
+    if (this.closed) return;
+    if (urgent) return this.saveNow();
+    this.saveTimer ??= setTimeout(() => this.saveNow(), 500);
+  }
+
+  private saveNow(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    saveState(this.options.dir, this.state);
+  }
+
+  /** Let running jobs and downloads finish (tests). */
+  async idle(): Promise<void> {
+    await Promise.all([this.jobs.idle(), this.storage.idle()]);
+  }
+
+  /** Stops downloads (they restart with the next start), lets jobs end, writes the state. */
+  async close(): Promise<void> {
+    this.storage.stop();
+    await this.idle();
+    this.saveNow();
+    this.closed = true;
+  }
+}

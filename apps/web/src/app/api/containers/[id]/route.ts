@@ -1,0 +1,11 @@
+import { getContainerDetail } from '@vzferry/db';
+import { z } from 'zod';
+import { server } from '@/server/context';
+import { handle, parseInput } from '@/server/route';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = handle(async (_req, ctx: { params: Promise<{ id: string }> }) => {
+  const { id } = await ctx.params;
+  return getContainerDetail(server().db, parseInput(z.uuid({ message: 'not a container id' }), id));
+});

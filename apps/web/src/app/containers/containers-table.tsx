@@ -1,0 +1,191 @@
+'use client';
+// Filters live in the URL (shareable, back button works); the server does the
+// filtering and paging, so 3,000+ containers cost one page of rows each time.
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import type { ContainerPage } from '@vzferry/db';
+import { Badge, Button, ErrorBox, inputClass, PageHeader, statusTone } from '@/components/ui';
+import { fetchJson } from '@/lib/fetch-json';
+import { formatKb, formatMb } from '@/lib/format';
+
+interface Facets {
+  hosts: { id: string; name: string }[];
+  osTemplates: { value: string; count: number }[];
+  customers: { id: string; name: string }[];
+  statuses: string[];
+  migrationStates: string[];
+}
+
+const FILTERS = ['hostId', 'status', 'os', 'customerId', 'migrationState'] as const;
+const PAGE_SIZE = 50;
+
+export function ContainersTable() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const [search, setSearch] = useState(params.get('q') ?? '');
+
+  const setParams = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    if (!('page' in changes)) next.delete('page');
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+
+  // the search box waits for a pause in typing before it asks the server
+  const q = params.get('q') ?? '';
+  useEffect(() => {
+    if (search === q) return;
+    const t = setTimeout(() => setParams({ q: search || null }), 250);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+
+  const query = new URLSearchParams(params);
+  query.set('pageSize', String(PAGE_SIZE));
+  const list = useQuery({
+    queryKey: ['containers', query.toString()],
+    queryFn: () => fetchJson<ContainerPage>(`/api/containers?${query.toString()}`),
+    placeholderData: keepPreviousData,
+    refetchInterval: 10_000,
+  });
+  const facets = useQuery({ queryKey: ['facets'], queryFn: () => fetchJson<Facets>('/api/containers/facets'), staleTime: 30_000 });
+
+  const page = Number(params.get('page') ?? '1');
+  const total = list.data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const filtered = FILTERS.some((f) => params.get(f)) || q !== '';
+
+  return (
+    <div>
+      <PageHeader title="Containers" subtitle={list.data ? `${total.toLocaleString('en')} ${filtered ? 'matching' : 'in the inventory'}` : 'Loading…'} />
+      <div className="mb-4 flex flex-wrap items-end gap-3">
+        <input
+          type="search"
+          aria-label="Search containers"
+          placeholder="Search CTID, hostname, customer or IP"
+          className={`${inputClass} w-80`}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <Select label="Host" value={params.get('hostId')} onChange={(v) => setParams({ hostId: v })} options={facets.data?.hosts.map((h) => [h.id, h.name]) ?? []} />
+        <Select label="Status" value={params.get('status')} onChange={(v) => setParams({ status: v })} options={facets.data?.statuses.map((s) => [s, s]) ?? []} />
+        <Select label="OS" value={params.get('os')} onChange={(v) => setParams({ os: v })} options={facets.data?.osTemplates.map((o) => [o.value, `${o.value} (${o.count})`]) ?? []} />
+        <Select
+          label="Customer"
+          value={params.get('customerId')}
+          onChange={(v) => setParams({ customerId: v })}
+          options={[['none', '(no customer)'], ...(facets.data?.customers.map((c) => [c.id, c.name] as [string, string]) ?? [])]}
+        />
+        <Select
+          label="Migration"
+          value={params.get('migrationState')}
+          onChange={(v) => setParams({ migrationState: v })}
+          options={facets.data?.migrationStates.map((s) => [s, s.replace('_', ' ')]) ?? []}
+        />
+        {filtered ? (
+          <Button
+            variant="secondary"
+            onClick={() => {
+              setSearch('');
+              router.replace(pathname);
+            }}
+          >
+            Clear filters
+          </Button>
+        ) : null}
+      </div>
+
+      {list.error ? <ErrorBox title="Could not load containers">{list.error.message}</ErrorBox> : null}
+
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-3 py-2">CTID</th>
+              <th className="px-3 py-2">Hostname</th>
+              <th className="px-3 py-2">Host</th>
+              <th className="px-3 py-2">Customer</th>
+              <th className="px-3 py-2">IPs</th>
+              <th className="px-3 py-2">OS</th>
+              <th className="px-3 py-2 text-right">Disk</th>
+              <th className="px-3 py-2 text-right">RAM</th>
+              <th className="px-3 py-2">Status</th>
+              <th className="px-3 py-2">Migration</th>
+            </tr>
+          </thead>
+          <tbody className={`divide-y divide-slate-100 ${list.isPlaceholderData ? 'opacity-60' : ''}`}>
+            {list.data?.rows.map((ct) => (
+              <tr key={ct.id} className="hover:bg-sky-50/50">
+                <td className="px-3 py-2 font-mono">
+                  <Link className="text-sky-700 hover:underline" href={`/containers/${ct.id}`}>
+                    {ct.sourceCtid}
+                  </Link>
+                </td>
+                <td className="max-w-56 truncate px-3 py-2" title={ct.hostname ?? ''}>
+                  {ct.hostname ?? '-'} {ct.vanished ? <Badge tone="red">vanished</Badge> : null}
+                </td>
+                <td className="px-3 py-2">{ct.host.name}</td>
+                <td className="max-w-48 truncate px-3 py-2">{ct.customer?.name ?? <span className="text-slate-400">none</span>}</td>
+                <td className="max-w-56 truncate px-3 py-2 font-mono text-xs" title={ct.ips.join(' ')}>
+                  {ct.ips.join(', ') || '-'}
+                </td>
+                <td className="px-3 py-2">{ct.ostemplate ?? '-'}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{formatKb(ct.diskQuotaKb)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{formatMb(ct.ramMb)}</td>
+                <td className="px-3 py-2">
+                  <Badge tone={statusTone(ct.status)}>{ct.status}</Badge>
+                </td>
+                <td className="px-3 py-2">
+                  <Badge tone={statusTone(ct.migrationState)}>{ct.migrationState.replace('_', ' ')}</Badge>
+                </td>
+              </tr>
+            ))}
+            {list.data && list.data.rows.length === 0 ? (
+              <tr>
+                <td colSpan={10} className="px-3 py-8 text-center text-slate-500">
+                  {filtered ? 'No container matches these filters.' : 'No containers yet: add a source host and import its inventory.'}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="mt-3 flex items-center justify-between text-sm text-slate-600">
+        <span>
+          Page {Math.min(page, pages)} of {pages}
+        </span>
+        <div className="flex gap-2">
+          <Button variant="secondary" disabled={page <= 1} onClick={() => setParams({ page: String(page - 1) })}>
+            Previous
+          </Button>
+          <Button variant="secondary" disabled={page >= pages} onClick={() => setParams({ page: String(page + 1) })}>
+            Next
+          </Button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Select({ label, value, onChange, options }: { label: string; value: string | null; onChange: (v: string | null) => void; options: [string, string][] }) {
+  return (
+    <label className="flex flex-col text-xs font-medium text-slate-600">
+      {label}
+      <select aria-label={label} className={`${inputClass} mt-1 min-w-32`} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+        <option value="">All</option>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

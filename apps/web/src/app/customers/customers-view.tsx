@@ -1,0 +1,131 @@
+'use client';
+// Customer CSV upload (all or nothing: any bad row is listed and nothing
+// changes) and the customer list.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { Button, Card, ErrorBox, inputClass, PageHeader } from '@/components/ui';
+import { ApiError, fetchJson } from '@/lib/fetch-json';
+
+interface CustomerItem {
+  id: string;
+  name: string;
+  email: string;
+  timezone: string;
+  containers: number;
+}
+
+type ImportAnswer = { ok: true; customersCreated: number; customersUpdated: number; containersAssigned: number } | { ok: false; errors: { line: number; reason: string }[] };
+
+export function CustomersView() {
+  const [q, setQ] = useState('');
+  const customers = useQuery({ queryKey: ['customers', q], queryFn: () => fetchJson<CustomerItem[]>(`/api/customers?q=${encodeURIComponent(q)}`) });
+  return (
+    <div>
+      <PageHeader title="Customers" subtitle="Who owns which container, and when they accept downtime" />
+      <CsvUpload />
+      <Card title="Customers">
+        <input type="search" aria-label="Search customers" placeholder="Name or e-mail" className={`${inputClass} mb-3 w-72`} value={q} onChange={(e) => setQ(e.target.value)} />
+        {customers.error ? <ErrorBox>{customers.error.message}</ErrorBox> : null}
+        <table className="w-full text-sm">
+          <thead className="text-left text-xs uppercase text-slate-500">
+            <tr>
+              <th className="py-1">Name</th>
+              <th className="py-1">E-mail</th>
+              <th className="py-1">Time zone</th>
+              <th className="py-1 text-right">Containers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {customers.data?.map((c) => (
+              <tr key={c.id} className="border-t border-slate-100">
+                <td className="py-1">
+                  <Link className="text-sky-700 hover:underline" href={`/containers?customerId=${c.id}`}>
+                    {c.name}
+                  </Link>
+                </td>
+                <td className="py-1">{c.email}</td>
+                <td className="py-1">{c.timezone}</td>
+                <td className="py-1 text-right tabular-nums">{c.containers}</td>
+              </tr>
+            ))}
+            {customers.data?.length === 0 ? (
+              <tr>
+                <td colSpan={4} className="py-6 text-center text-slate-500">
+                  No customers yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </Card>
+    </div>
+  );
+}
+
+function CsvUpload() {
+  const qc = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const upload = useMutation({
+    mutationFn: async (f: File): Promise<ImportAnswer> => {
+      try {
+        return await fetchJson<ImportAnswer>('/api/customers/import', { method: 'POST', body: await f.text(), headers: { 'content-type': 'text/csv' } });
+      } catch (err) {
+        // 422 carries the row errors: an answer to show, not a failure
+        if (err instanceof ApiError && err.status === 422) return err.body as ImportAnswer;
+        throw err;
+      }
+    },
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['customers'] }),
+  });
+  const answer = upload.data;
+  return (
+    <Card title="Upload the customer CSV" className="mb-6">
+      <p className="mb-3 text-sm text-slate-600">
+        Columns: <code>ctid</code> (or <code>hostname</code>), optional <code>host</code>, <code>customer</code>, <code>email</code>, <code>timezone</code> (IANA, e.g. Europe/Berlin),
+        optional <code>downtime_window</code> (e.g. <code>Sun 02:00-05:00</code>). A file with any bad row changes nothing.
+      </p>
+      <form
+        className="flex items-center gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (file) upload.mutate(file);
+        }}
+      >
+        <input type="file" accept=".csv,text/csv" aria-label="Customer CSV file" className="text-sm" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <Button type="submit" disabled={!file || upload.isPending}>
+          {upload.isPending ? 'Uploading…' : 'Upload'}
+        </Button>
+      </form>
+      {upload.error ? <div className="mt-3"><ErrorBox>{upload.error.message}</ErrorBox></div> : null}
+      {answer?.ok === true ? (
+        <p role="status" className="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800">
+          Imported: {answer.containersAssigned} containers assigned, {answer.customersCreated} new customers, {answer.customersUpdated} updated.
+        </p>
+      ) : null}
+      {answer?.ok === false ? (
+        <div className="mt-3" role="alert">
+          <p className="mb-2 text-sm font-semibold text-red-800">
+            {answer.errors.length} {answer.errors.length === 1 ? 'row has' : 'rows have'} errors. Nothing was imported; fix the file and upload it again.
+          </p>
+          <table className="w-full text-sm" data-testid="csv-errors">
+            <thead className="text-left text-xs uppercase text-slate-500">
+              <tr>
+                <th className="w-20 py-1">Line</th>
+                <th className="py-1">Problem</th>
+              </tr>
+            </thead>
+            <tbody>
+              {answer.errors.map((e, i) => (
+                <tr key={i} className="border-t border-red-100 text-red-900">
+                  <td className="py-1 tabular-nums">{e.line}</td>
+                  <td className="py-1">{e.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </Card>
+  );
+}

@@ -1,0 +1,97 @@
+// The few building blocks every page shares, so pages look alike.
+import type { ReactNode } from 'react';
+
+export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        {subtitle ? <p className="mt-1 text-sm text-slate-500">{subtitle}</p> : null}
+      </div>
+      {actions}
+    </div>
+  );
+}
+
+export function Card({ title, children, className = '' }: { title?: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <section className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>
+      {title ? <h2 className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-700">{title}</h2> : null}
+      <div className="p-4">{children}</div>
+    </section>
+  );
+}
+
+const TONES = {
+  gray: 'bg-slate-100 text-slate-700 ring-slate-200',
+  green: 'bg-emerald-50 text-emerald-700 ring-emerald-200',
+  amber: 'bg-amber-50 text-amber-800 ring-amber-200',
+  red: 'bg-red-50 text-red-700 ring-red-200',
+  blue: 'bg-sky-50 text-sky-700 ring-sky-200',
+} as const;
+export type Tone = keyof typeof TONES;
+
+export function Badge({ tone = 'gray', children }: { tone?: Tone; children: ReactNode }) {
+  return <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>{children}</span>;
+}
+
+export function ProgressBar({ percent, label }: { percent: number; label?: string }) {
+  const p = Math.max(0, Math.min(100, percent));
+  return (
+    <div role="progressbar" aria-valuenow={Math.round(p)} aria-valuemin={0} aria-valuemax={100} aria-label={label} className="h-2 w-full overflow-hidden rounded bg-slate-200">
+      <div className="h-full bg-sky-600 transition-all" style={{ width: `${p}%` }} />
+    </div>
+  );
+}
+
+export function ErrorBox({ title = 'Error', children }: { title?: string; children: ReactNode }) {
+  return (
+    <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+      <p className="font-semibold">{title}</p>
+      <div className="mt-1 whitespace-pre-wrap break-words">{children}</div>
+    </div>
+  );
+}
+
+export function Button({ variant = 'primary', className = '', ...props }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' }) {
+  const styles = {
+    primary: 'bg-sky-700 text-white hover:bg-sky-800 disabled:bg-slate-300',
+    secondary: 'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400',
+    danger: 'bg-red-600 text-white hover:bg-red-700 disabled:bg-slate-300',
+  }[variant];
+  return <button type="button" className={`rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ${styles} ${className}`} {...props} />;
+}
+
+export const inputClass = 'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-sky-600 focus:outline-none focus:ring-1 focus:ring-sky-600';
+
+export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: ReactNode }) {
+  return (
+    <label className="flex flex-col gap-1 text-sm">
+      <span className="font-medium text-slate-700">{label}</span>
+      {children}
+      {hint ? <span className="text-xs text-slate-500">{hint}</span> : null}
+    </label>
+  );
+}
+
+export function statusTone(status: string): Tone {
+  switch (status) {
+    case 'running':
+    case 'migrated':
+    case 'succeeded':
+    case 'accepted':
+      return 'green';
+    case 'stopped':
+    case 'not_started':
+    case 'unknown':
+      return 'gray';
+    case 'failed':
+      return 'red';
+    case 'pending':
+    case 'queued':
+    case 'suspended':
+      return 'amber';
+    default:
+      return 'blue';
+  }
+}

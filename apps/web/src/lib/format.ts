@@ -1,0 +1,27 @@
+export function formatKb(kb: string | number | null | undefined): string {
+  if (kb === null || kb === undefined) return '-';
+  const n = Number(kb);
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n >= 10 * 1024 * 1024 ? 0 : 1)} GiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(0)} MiB`;
+  return `${n} KiB`;
+}
+
+export function formatMb(mb: number | null | undefined): string {
+  if (mb === null || mb === undefined) return '-';
+  return mb >= 1024 ? `${(mb / 1024).toFixed(mb % 1024 === 0 ? 0 : 1)} GiB` : `${mb} MiB`;
+}
+
+export function formatDateTime(d: string | Date | null | undefined): string {
+  if (!d) return '-';
+  const date = typeof d === 'string' ? new Date(d) : d;
+  return date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+}
+
+export function relativeTime(d: string | Date | null | undefined, now = Date.now()): string {
+  if (!d) return 'never';
+  const s = Math.round((now - new Date(d).getTime()) / 1000);
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} days ago`;
+}

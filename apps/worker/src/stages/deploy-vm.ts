@@ -1,0 +1,70 @@
+// Stage 14: the VM, with the container's own IPs on the mapped networks
+// (one NIC per network, iptonetworklist), extra IPs with addIpToNic. Found by
+// its name first, so a repeated attempt never deploys twice.
+import type { VirtualMachine } from '@vzferry/cloudstack';
+import { parseOsTemplate, planNics, StageError, succeeded, type PlannedNic, type StageContext, type StageReturn } from '@vzferry/pipeline';
+import { containerLabel, vmName, type CloudStackSession, type StageDeps } from './deps';
+import { pickOffering, pickOsType } from './target-choice';
+
+export async function deployVm(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
+  const { run } = ctx;
+  const [cs, mappings, settings] = await Promise.all([deps.cloudstack(), deps.mappings(), deps.settings()]);
+  const nics = planNics(run.container.ips, mappings.networks);
+  const name = vmName(run);
+  const jobWait = { timeoutMs: settings.deployTimeoutSeconds * 1000, signal: ctx.signal };
+  let vm = await cs.client.findVirtualMachineByName(name);
+  if (vm) ctx.log('info', `VM ${name} exists already (${vm.id}); not deploying again`);
+  else vm = await deploy(ctx, deps, cs, nics, name, mappings, jobWait);
+  await addExtraIps(ctx, cs, vm, nics, jobWait);
+  return succeeded(
+    { cloudstackVmId: vm.id, cloudstackVmName: vm.name },
+    { message: `VM ${vm.name} deployed with ${nics.length} NIC(s)`, result: { vmId: vm.id, nics: vm.nic.map((n) => ({ network: n.networkid, ip: n.ipaddress, mac: n.macaddress })) } },
+  );
+}
+
+async function deploy(
+  ctx: StageContext,
+  deps: StageDeps,
+  cs: CloudStackSession,
+  nics: PlannedNic[],
+  name: string,
+  mappings: Awaited<ReturnType<StageDeps['mappings']>>,
+  jobWait: { timeoutMs: number; signal: AbortSignal },
+): Promise<VirtualMachine> {
+  const { run } = ctx;
+  const template = (await deps.templates.list(run.runId)).find((t) => t.state === 'ready' && t.cloudstackTemplateId);
+  if (!template) throw new StageError('template_missing', `${containerLabel(run)}: no registered template is ready`);
+  const offering = pickOffering(mappings, run.container.ramMb, run.container.cpus);
+  const os = parseOsTemplate(run.container.ostemplate);
+  if (!offering || !os || !pickOsType(mappings, os)) throw new StageError('mapping_missing', `${containerLabel(run)}: the offering or OS type mapping went away since preflight`);
+  ctx.log('info', `deploying ${name}: ${nics.map((n) => `${n.device} ${n.primary.address} on ${n.network.name}`).join(', ')}`);
+  return cs.client.deployVirtualMachine(
+    {
+      zoneId: cs.zoneId,
+      serviceOfferingId: offering.serviceOfferingId,
+      templateId: template.cloudstackTemplateId!,
+      name,
+      displayName: (run.container.hostname ?? name).slice(0, 255),
+      ipToNetworkList: nics.map((n) => ({
+        networkId: n.network.cloudstackNetworkId,
+        ...(n.primary.address.includes(':') ? { ipv6: n.primary.address } : { ip: n.primary.address }),
+        ...(n.ipv6[0] && { ipv6: n.ipv6[0].address }),
+      })),
+      startVm: true,
+    },
+    jobWait,
+  );
+}
+
+async function addExtraIps(ctx: StageContext, cs: CloudStackSession, vm: VirtualMachine, nics: PlannedNic[], jobWait: { timeoutMs: number; signal: AbortSignal }) {
+  for (const nic of nics) {
+    const vmNic = vm.nic.find((n) => n.networkid === nic.network.cloudstackNetworkId);
+    if (!vmNic) throw new StageError('nic_missing', `VM ${vm.name} has no NIC on network ${nic.network.name}`);
+    const have = new Set([vmNic.ipaddress, vmNic.ip6address, ...(vmNic.secondaryip ?? []).map((s) => s.ipaddress)].filter(Boolean));
+    const wanted = [...nic.extra.map((e) => e.address), ...nic.ipv6.slice(1).map((e) => e.address)];
+    for (const ip of wanted.filter((a) => !have.has(a))) {
+      ctx.log('info', `adding ${ip} to ${nic.device} of ${vm.name}`);
+      await cs.client.addIpToNic({ nicId: vmNic.id, ipAddress: ip }, jobWait);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+// What the stack tells the journeys: facts picked from the seeded database,
+// so the tests search for data that is really there.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface StackFacts {
+  baseURL: string;
+  sample: { ctid: number; hostname: string; ip: string; customer: string; ostemplate: string; hostName: string };
+  containers: number;
+}
+
+export function stackFacts(): StackFacts {
+  const text = process.env.E2E_STACK ?? readFileSync(path.resolve(import.meta.dirname, '../../test-results/e2e-stack.json'), 'utf8');
+  return JSON.parse(text) as StackFacts;
+}

@@ -1,0 +1,116 @@
+// The e2e stack: a fresh database, a small lab (2 hypervisors, 40 containers),
+// the real worker and the built web app on port 3100, seeded through the
+// worker like the demo. Writes E2E_STACK_FILE when ready; SIGTERM tears all
+// of it down (processes, lab, database).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase } from '@vzferry/db/testing';
+import { SecretBox } from '@vzferry/db';
+import { startLab } from '@vzferry/lab';
+import { createProducer } from '@vzferry/queue';
+import { seedFromLab } from '../../scripts/start/seed-from-lab';
+import type { StackFacts } from './stack-file';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const log = (line: string) => console.log(`[e2e stack] ${line}`);
+
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+
+async function main(): Promise<void> {
+  const t = await createTestDatabase('e2e');
+  cleanups.push(() => t.drop());
+  const labDir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-e2e-lab-'));
+  cleanups.push(async () => rmSync(labDir, { recursive: true, force: true }));
+  const lab = await startLab({ dir: labDir, hosts: 2, containers: 40, debian12: false, sshPort: 0, cloudstackPort: 0, churn: false });
+  cleanups.push(() => lab.stop());
+
+  const secretKey = randomBytes(32).toString('base64');
+  const env = {
+    ...process.env,
+    DATABASE_URL: t.url,
+    VZFERRY_SECRET_KEY: secretKey,
+    VZFERRY_QUEUE_PREFIX: `e2e-${randomUUID()}`,
+    VZFERRY_DATA_DIR: path.join(labDir, 'data'),
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+  mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
+  start([process.execPath, '--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], env, ROOT);
+  buildWeb();
+  start([process.execPath, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(PORT), '--hostname', '127.0.0.1'], env, path.join(ROOT, 'apps/web'));
+
+  const producer = createProducer({ redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: env.VZFERRY_QUEUE_PREFIX });
+  await seedFromLab({ db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log }, lab.manifest);
+  await producer.close();
+  await waitForHttp(`http://127.0.0.1:${PORT}/api/health`);
+
+  const facts: StackFacts = { baseURL: `http://127.0.0.1:${PORT}`, sample: await pickSample(t.db), containers: await t.db.container.count() };
+  mkdirSync(path.dirname(process.env.E2E_STACK_FILE!), { recursive: true });
+  writeFileSync(process.env.E2E_STACK_FILE!, JSON.stringify(facts));
+  log(`ready: ${facts.containers} containers at ${facts.baseURL}`);
+}
+
+/** A container with a customer and at least two IPs: searching its second IP proves IP search. */
+async function pickSample(db: Awaited<ReturnType<typeof createTestDatabase>>['db']): Promise<StackFacts['sample']> {
+  const cts = await db.container.findMany({
+    where: { customerId: { not: null }, hostname: { not: null }, ostemplate: { not: null } },
+    include: { ips: { orderBy: { position: 'asc' } }, customer: true, sourceHost: true },
+    orderBy: { sourceCtid: 'asc' },
+  });
+  const ct = cts.find((c) => c.ips.length >= 2) ?? cts.find((c) => c.ips.length >= 1);
+  if (!ct) throw new Error('the seeded lab has no container with a customer and an IP');
+  const ip = ct.ips[ct.ips.length - 1]!.address;
+  return { ctid: ct.sourceCtid, hostname: ct.hostname!, ip, customer: ct.customer!.name, ostemplate: ct.ostemplate!, hostName: ct.sourceHost.name };
+}
+
+function buildWeb(): void {
+  log('next build');
+  const res = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { cwd: path.join(ROOT, 'apps/web'), stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (res.status !== 0) throw new Error('next build failed');
+}
+
+function start(argv: string[], env: NodeJS.ProcessEnv, cwd: string): void {
+  const child = spawn(argv[0]!, argv.slice(1), { env, cwd, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  children.push(child);
+}
+
+async function waitForHttp(url: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within 120 s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const c of children) {
+      try {
+        process.kill(-c.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log(`cleanup: ${String(err)}`));
+  }
+  process.exit(code);
+}
+
+process.on('SIGTERM', () => void stop(0));
+process.on('SIGINT', () => void stop(0));
+main().catch(async (err: unknown) => {
+  console.error(`[e2e stack] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  await stop(1);
+});

@@ -1,0 +1,162 @@
+// One signed call to the CloudStack API and its answer, unwrapped from the
+// `<command>response` envelope. Reads (list*, query*) are retried on
+// connection errors and time-outs; a write is sent once, never repeated.
+import { CloudStackError, CloudStackTransportError } from './errors';
+import { type CommandParams, flattenParams } from './params';
+import { formatExpires, signedQuery } from './signing';
+
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<{
+  status: number;
+  text(): Promise<string>;
+}>;
+
+export interface TransportOptions {
+  /** e.g. http://cloudstack.example:8080/client/api */
+  endpoint: string;
+  apiKey: string;
+  secretKey: string;
+  /** per HTTP request; default 30 s */
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  /** lifetime of a signature (signatureversion=3); default 5 min, the server refuses over 15 when it enforces it */
+  expiresInSeconds?: number;
+  now?: () => Date;
+  /** attempts for idempotent reads (default 4) and the first back-off delay (default 250 ms) */
+  readAttempts?: number;
+  retryBaseDelayMs?: number;
+  /** above this many characters of query the call is a form POST; default 2000 */
+  maxGetQueryLength?: number;
+}
+
+export interface Transport {
+  call(command: string, params?: CommandParams): Promise<Record<string, unknown>>;
+}
+
+/** Commands that change nothing, so repeating one after a lost answer is safe. */
+export function isIdempotentRead(command: string): boolean {
+  return /^(list|query)[A-Z]/.test(command);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createTransport(opts: TransportOptions): Transport {
+  const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const attemptsForReads = Math.max(1, opts.readAttempts ?? 4);
+  const baseDelay = opts.retryBaseDelayMs ?? 250;
+  const now = opts.now ?? (() => new Date());
+  const endpoint = new URL(opts.endpoint).toString();
+
+  function signed(command: string, params: CommandParams): string {
+    const expires = new Date(now().getTime() + (opts.expiresInSeconds ?? 300) * 1000);
+    const all = {
+      ...flattenParams(params),
+      command,
+      apikey: opts.apiKey,
+      response: 'json',
+      signatureversion: '3',
+      expires: formatExpires(expires),
+    };
+    return signedQuery(all, opts.secretKey);
+  }
+
+  async function once(command: string, params: CommandParams): Promise<{ status: number; body: string }> {
+    const query = signed(command, params);
+    const signal = AbortSignal.timeout(timeoutMs);
+    const usePost = query.length > (opts.maxGetQueryLength ?? 2000);
+    const res = usePost
+      ? await doFetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: query,
+          signal,
+        })
+      : await doFetch(`${endpoint}?${query}`, { method: 'GET', headers: { accept: 'application/json' }, signal });
+    return { status: res.status, body: await res.text() };
+  }
+
+  type Attempt = { ok: true; value: Record<string, unknown> } | { ok: false; error: CloudStackTransportError; retryable: boolean };
+
+  async function attemptOnce(command: string, params: CommandParams, attempt: number, idempotent: boolean): Promise<Attempt> {
+    let answer: { status: number; body: string };
+    try {
+      answer = await once(command, params);
+    } catch (err) {
+      const error = new CloudStackTransportError(command, describeNetworkError(err, timeoutMs), { outcomeUnknown: !idempotent, attempts: attempt, cause: err });
+      return { ok: false, error, retryable: true };
+    }
+    // an error answer from CloudStack itself throws CloudStackError here: it is final
+    const unwrapped = unwrap(command, answer.status, answer.body);
+    if (unwrapped.ok) return unwrapped;
+    const error = new CloudStackTransportError(command, unwrapped.detail, { httpStatus: answer.status, outcomeUnknown: !idempotent, attempts: attempt });
+    return { ok: false, error, retryable: unwrapped.retryable };
+  }
+
+  async function call(command: string, params: CommandParams = {}): Promise<Record<string, unknown>> {
+    const idempotent = isIdempotentRead(command);
+    const attempts = idempotent ? attemptsForReads : 1;
+    for (let attempt = 1; ; attempt++) {
+      const result = await attemptOnce(command, params, attempt, idempotent);
+      if (result.ok) return result.value;
+      if (!result.retryable || attempt >= attempts) throw result.error;
+      const delay = baseDelay * 2 ** (attempt - 1);
+      await sleep(delay + Math.floor(Math.random() * (delay / 2)));
+    }
+  }
+
+  return { call };
+}
+
+function isRetryableStatus(status: number | null): boolean {
+  return status === null || status === 429 || status >= 500;
+}
+
+type Unwrapped = { ok: true; value: Record<string, unknown> } | { ok: false; detail: string; retryable: boolean };
+
+/** `{"<command>response": {...}}`; an error carries errorcode/cserrorcode/errortext (ExceptionResponse). */
+function unwrap(command: string, status: number, body: string): Unwrapped {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { ok: false, detail: `HTTP ${status} with a body that is not JSON (${snippet(body)})`, retryable: isRetryableStatus(status) };
+  }
+  const envelope = envelopeOf(command, parsed);
+  if (!envelope) {
+    return { ok: false, detail: `HTTP ${status} without a ${command.toLowerCase()}response envelope (${snippet(body)})`, retryable: isRetryableStatus(status) };
+  }
+  if (typeof envelope.errorcode === 'number' || status !== 200) {
+    throw new CloudStackError({
+      command,
+      httpStatus: status,
+      errorcode: typeof envelope.errorcode === 'number' ? envelope.errorcode : null,
+      cserrorcode: typeof envelope.cserrorcode === 'number' ? envelope.cserrorcode : null,
+      errortext: typeof envelope.errortext === 'string' ? envelope.errortext : `HTTP ${status}`,
+    });
+  }
+  return { ok: true, value: envelope };
+}
+
+function envelopeOf(command: string, parsed: unknown): Record<string, unknown> | null {
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const record = parsed as Record<string, unknown>;
+  // ApiServer.getSerializedApiError: "<command>response", or "errorresponse" for an unknown command
+  const inner = record[`${command.toLowerCase()}response`] ?? record.errorresponse;
+  if (typeof inner !== 'object' || inner === null) return null;
+  return inner as Record<string, unknown>;
+}
+
+function snippet(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > 120 ? `${flat.slice(0, 120)}...` : flat || 'empty';
+}
+
+function describeNetworkError(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
+  // undici: TypeError("fetch failed") with the socket error (or an AggregateError of them) as cause
+  let cause = err instanceof Error ? (err.cause as { code?: string; message?: string; errors?: unknown[] } | undefined) : undefined;
+  if (cause && !cause.code && Array.isArray(cause.errors) && cause.errors.length > 0) cause = cause.errors[0] as typeof cause;
+  if (cause?.code) return `connection failed (${cause.code}${cause.message ? `: ${cause.message}` : ''})`;
+  if (cause?.message) return `connection failed (${cause.message})`;
+  return `connection failed (${err instanceof Error ? err.message : String(err)})`;
+}

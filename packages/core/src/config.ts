@@ -1,0 +1,38 @@
+// The one reader of the environment. Apps call loadConfig(process.env) once;
+// everything else receives the values it needs.
+import { z } from 'zod';
+
+const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/vzferry'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** key prefix of every BullMQ queue, so several installs can share a Redis */
+  VZFERRY_QUEUE_PREFIX: z.string().min(1).default('vzferry'),
+  /** where the instance keeps its own files (the secret key file, logs) */
+  VZFERRY_DATA_DIR: z.string().min(1).default('.data'),
+  /** 32 bytes, base64 or hex; generated into VZFERRY_DATA_DIR when absent */
+  VZFERRY_SECRET_KEY: z.string().optional(),
+  /** the lab's state directory (simulated hypervisors and CloudStack) */
+  LAB_DIR: z.string().min(1).default('.lab'),
+  WEB_PORT: intFromEnv(3000),
+  /** converter box identity and capacity (apps/worker) */
+  WORKER_NAME: z.string().min(1).optional(),
+  WORKER_WORK_DIR: z.string().min(1).default('.data/work'),
+  WORKER_MAX_RUNS: intFromEnv(2),
+  TEMPLATE_SERVER_PORT: intFromEnv(8090),
+  /** the address CloudStack's secondary storage uses to reach this box */
+  TEMPLATE_SERVER_PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

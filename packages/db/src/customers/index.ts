@@ -1,0 +1,2 @@
+export * from './apply-customers';
+export * from './list';

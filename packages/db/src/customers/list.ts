@@ -1,0 +1,13 @@
+import type { Db } from '../client';
+
+/** Customers with how many containers each has, for the customers page. */
+export async function listCustomers(db: Db, opts: { q?: string; take?: number } = {}) {
+  const q = opts.q?.trim();
+  const rows = await db.customer.findMany({
+    where: q ? { OR: [{ name: { contains: q, mode: 'insensitive' } }, { email: { contains: q, mode: 'insensitive' } }] } : {},
+    orderBy: { name: 'asc' },
+    take: opts.take ?? 200,
+    select: { id: true, name: true, email: true, timezone: true, _count: { select: { containers: true } } },
+  });
+  return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, timezone: r.timezone, containers: r._count.containers }));
+}

@@ -1,0 +1,63 @@
+// Source hosts as the web app adds and lists them. The private key is sealed
+// with the instance key before it is stored and never leaves this module
+// again (listings select what the hosts page shows, nothing more).
+import { AppError } from '@vzferry/core';
+import { z } from 'zod';
+import type { Db } from '../client';
+import type { SecretBox } from '../secret-box';
+
+// a DNS name, an IPv4 or an IPv6 address: nothing a shell could read as syntax
+const ADDRESS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/;
+const PRIVATE_KEY = /^-----BEGIN (?:OPENSSH|RSA|EC|DSA) PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END (?:OPENSSH|RSA|EC|DSA) PRIVATE KEY-----\s*$/;
+
+export const sourceHostInputSchema = z.object({
+  name: z.string().trim().min(1, 'name is empty').max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: letters, digits, dot, dash and underscore only'),
+  address: z.string().trim().min(1, 'address is empty').max(253).regex(ADDRESS, 'address must be a host name or an IP address'),
+  port: z.coerce.number().int().min(1).max(65535).default(22),
+  username: z.string().trim().min(1).max(32).regex(/^[a-z_][a-z0-9_-]*$/, 'username: a Unix user name').default('root'),
+  privateKey: z.string().regex(PRIVATE_KEY, 'privateKey must be an unencrypted private key in PEM or OpenSSH format'),
+  maxConcurrentMigrations: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+export type SourceHostInput = z.input<typeof sourceHostInputSchema>;
+
+export async function createSourceHost(db: Db, secrets: SecretBox, input: unknown, actor: { userId?: string; name: string }) {
+  const parsed = sourceHostInputSchema.safeParse(input);
+  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues.map((i) => i.message).join('; '), { status: 400 });
+  const { privateKey, ...fields } = parsed.data;
+  const taken = await db.sourceHost.findUnique({ where: { name: fields.name }, select: { id: true } });
+  if (taken) throw new AppError('host_exists', `a source host named ${fields.name} already exists`, { status: 409 });
+  return db.$transaction(async (tx) => {
+    const host = await tx.sourceHost.create({ data: { ...fields, privateKeyEnc: secrets.seal(privateKey) }, select: { id: true, name: true } });
+    await tx.auditLog.create({
+      data: { userId: actor.userId, actor: actor.name, action: 'source_host.create', targetType: 'SourceHost', targetId: host.id, details: { ...fields } },
+    });
+    return host;
+  });
+}
+
+export async function listSourceHosts(db: Db) {
+  const hosts = await db.sourceHost.findMany({
+    orderBy: { name: 'asc' },
+    select: {
+      id: true,
+      name: true,
+      address: true,
+      port: true,
+      username: true,
+      platform: true,
+      hostKeyState: true,
+      hostKeyFingerprint: true,
+      hostKeyAlgorithm: true,
+      pendingHostKeyFingerprint: true,
+      pendingHostKeyAlgorithm: true,
+      hostKeySeenAt: true,
+      lastError: true,
+      _count: { select: { containers: { where: { vanishedAt: null } } } },
+      imports: { orderBy: { queuedAt: 'desc' }, take: 1 },
+    },
+  });
+  return hosts.map(({ _count, imports, ...h }) => ({ ...h, containers: _count.containers, lastImport: imports[0] ?? null }));
+}
+
+export type SourceHostListItem = Awaited<ReturnType<typeof listSourceHosts>>[number];

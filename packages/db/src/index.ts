@@ -1,0 +1,36 @@
+export { createDb, type Db } from './client';
+export { migrate, readMigrations, MigrationError } from './migrations/runner';
+export { MIGRATIONS_DIR } from './migrations/paths';
+export { ensureDatabase, redactUrl } from './migrations/ensure-database';
+export { SecretBox, loadSecretBox, parseSecretKey } from './secret-box';
+export * from './generated/enums';
+export { Prisma } from './generated/client';
+export type {
+  User,
+  Session,
+  AuditLog,
+  Setting,
+  SourceHost,
+  InventoryImport,
+  Customer,
+  Container,
+  ContainerNic,
+  ContainerIp,
+  Note,
+  NetworkMapping,
+  OfferingMapping,
+  OsTypeMapping,
+  ConverterBox,
+  Batch,
+  MigrationRun,
+  StageRun,
+  RunEvent,
+  TemplateUpload,
+} from './generated/client';
+export * from './runs';
+export * from './boxes';
+export * from './inventory';
+export * from './settings';
+export * from './containers';
+export * from './customers';
+export * from './hosts';

@@ -1,0 +1,4 @@
+export * from './inventory-input';
+export * from './host-keys';
+export * from './imports';
+export { applyInventory, type InventoryCounts } from './apply-inventory';

@@ -1,0 +1,129 @@
+// Batches (waves): a named set of containers with a start time and a
+// concurrency limit. Creating one creates a pending migration run per
+// container; starting it queues them for the scheduler.
+import { AppError, NotFoundError } from '@vzferry/core';
+import { z } from 'zod';
+import type { Db } from '../client';
+
+export const createBatchInputSchema = z.object({
+  name: z.string().trim().min(1, 'a batch needs a name').max(100),
+  description: z.string().trim().max(2000).optional(),
+  containerIds: z.array(z.string().uuid()).min(1, 'a batch needs at least one container').max(5000),
+  concurrency: z.number().int().min(1).max(500).default(10),
+  catchUpSyncs: z.number().int().min(0).max(10).default(1),
+  bandwidthLimitKbps: z.number().int().positive().optional(),
+  startAt: z.coerce.date().optional(),
+});
+export type CreateBatchInput = z.input<typeof createBatchInputSchema>;
+
+/** Run states in which a container is still being migrated. */
+export const ACTIVE_RUN_STATUSES = ['pending', 'queued', 'running', 'waiting', 'rolling_back'] as const;
+
+export async function createBatch(db: Db, input: CreateBatchInput, actor: { userId?: string; name: string }) {
+  const data = createBatchInputSchema.parse(input);
+  const ids = [...new Set(data.containerIds)];
+  return db.$transaction(async (tx) => {
+    const containers = await tx.container.findMany({
+      where: { id: { in: ids } },
+      include: { sourceHost: { select: { name: true } }, runs: { where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, include: { batch: { select: { name: true } } } } },
+    });
+    const problems = batchProblems(ids, containers);
+    if (problems.length) throw new AppError('batch_invalid', problems.join('; '), { status: 409, details: problems });
+    if (await tx.batch.findUnique({ where: { name: data.name } })) {
+      throw new AppError('batch_name_taken', `a batch named "${data.name}" exists already`, { status: 409 });
+    }
+    const batch = await tx.batch.create({
+      data: {
+        name: data.name,
+        description: data.description,
+        concurrency: data.concurrency,
+        catchUpSyncs: data.catchUpSyncs,
+        bandwidthLimitKbps: data.bandwidthLimitKbps,
+        startAt: data.startAt,
+        createdById: actor.userId,
+      },
+    });
+    await tx.migrationRun.createMany({ data: ids.map((containerId) => ({ batchId: batch.id, containerId, status: 'pending' as const })) });
+    await tx.container.updateMany({ where: { id: { in: ids } }, data: { migrationState: 'queued' } });
+    await tx.auditLog.create({
+      data: { userId: actor.userId, actor: actor.name, action: 'batch.create', targetType: 'Batch', targetId: batch.id, details: { name: batch.name, containers: ids.length } },
+    });
+    return batch;
+  });
+}
+
+type ContainerForBatch = {
+  id: string;
+  sourceCtid: number;
+  vanishedAt: Date | null;
+  migrationState: string;
+  sourceHost: { name: string };
+  runs: Array<{ batch: { name: string } }>;
+};
+
+function batchProblems(ids: string[], containers: ContainerForBatch[]): string[] {
+  const found = new Map(containers.map((c) => [c.id, c]));
+  const problems: string[] = [];
+  for (const id of ids) {
+    const c = found.get(id);
+    const label = c ? `container ${c.sourceCtid} on ${c.sourceHost.name}` : `container ${id}`;
+    if (!c) problems.push(`${label} does not exist`);
+    else if (c.vanishedAt) problems.push(`${label} vanished from its host at the last import`);
+    else if (c.migrationState === 'migrated') problems.push(`${label} is migrated already`);
+    else if (c.runs[0]) problems.push(`${label} is already in batch ${c.runs[0].batch.name}`);
+  }
+  return problems;
+}
+
+export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now?: Date }, actor: { userId?: string; name: string }) {
+  const now = opts.now ?? new Date();
+  return db.$transaction(async (tx) => {
+    const batch = await tx.batch.findUnique({ where: { id: batchId } });
+    if (!batch) throw new NotFoundError('batch', batchId);
+    if (batch.status !== 'draft') throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}, only a draft batch can be started`, { status: 409 });
+    const startAt = opts.at ?? batch.startAt ?? now;
+    const later = startAt.getTime() > now.getTime();
+    const updated = await tx.batch.update({
+      where: { id: batchId },
+      data: { status: later ? 'scheduled' : 'running', startAt, startedAt: later ? null : now },
+    });
+    await tx.migrationRun.updateMany({ where: { batchId, status: 'pending' }, data: { status: 'queued' } });
+    await tx.auditLog.create({
+      data: { userId: actor.userId, actor: actor.name, action: 'batch.start', targetType: 'Batch', targetId: batchId, details: { startAt: startAt.toISOString() } },
+    });
+    return updated;
+  });
+}
+
+/** Paused: no run starts and no waiting run begins its downtime; running stages finish. */
+export async function setBatchPaused(db: Db, batchId: string, paused: boolean, actor: { userId?: string; name: string }) {
+  return db.$transaction(async (tx) => {
+    const batch = await tx.batch.findUnique({ where: { id: batchId } });
+    if (!batch) throw new NotFoundError('batch', batchId);
+    const allowed = paused ? ['running', 'scheduled'] : ['paused'];
+    if (!allowed.includes(batch.status)) {
+      throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}; cannot ${paused ? 'pause' : 'resume'} it`, { status: 409 });
+    }
+    const updated = await tx.batch.update({
+      where: { id: batchId },
+      data: paused ? { status: 'paused', pausedAt: new Date() } : { status: 'running', pausedAt: null, startedAt: batch.startedAt ?? new Date() },
+    });
+    await tx.auditLog.create({
+      data: { userId: actor.userId, actor: actor.name, action: paused ? 'batch.pause' : 'batch.resume', targetType: 'Batch', targetId: batchId },
+    });
+    return updated;
+  });
+}
+
+/** A batch whose runs all ended is completed. */
+export async function completeFinishedBatches(db: Db, now: Date = new Date()): Promise<number> {
+  const open = await db.batch.findMany({ where: { status: 'running' }, select: { id: true } });
+  let completed = 0;
+  for (const { id } of open) {
+    const active = await db.migrationRun.count({ where: { batchId: id, status: { in: [...ACTIVE_RUN_STATUSES] } } });
+    if (active > 0) continue;
+    const res = await db.batch.updateMany({ where: { id, status: 'running' }, data: { status: 'completed', finishedAt: now } });
+    completed += res.count;
+  }
+  return completed;
+}

@@ -1,0 +1,75 @@
+// PostgreSQL is the truth; Redis only carries work. After Redis lost its
+// data, or a worker died, these queries say which jobs must exist. The
+// worker's reconciler enqueues them with deterministic ids (idempotent).
+import type { Db } from '../client';
+import { cancelJob, rollbackJob, stageJob, type FollowUpJob } from './follow-up';
+import { STAGE_LEASE_MS } from './stage-runs';
+
+export async function jobsThatMustExist(db: Db, now: Date, leaseMs = STAGE_LEASE_MS): Promise<FollowUpJob[]> {
+  const stale = new Date(now.getTime() - leaseMs);
+  const [stageRuns, rollingBack, cancelling] = await Promise.all([
+    db.stageRun.findMany({
+      where: {
+        run: { status: { in: ['running', 'waiting'] }, cancelRequestedAt: null, converterBoxId: { not: null } },
+        OR: [{ status: 'pending' }, { status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stale } }] }],
+      },
+      select: { id: true, status: true, notBefore: true, heartbeatAt: true, startedAt: true, run: { select: { converterBoxId: true } } },
+    }),
+    db.migrationRun.findMany({ where: { status: 'rolling_back', converterBoxId: { not: null } }, select: { id: true, converterBoxId: true } }),
+    db.migrationRun.findMany({
+      where: { cancelRequestedAt: { not: null }, status: { in: ['running', 'waiting', 'rolling_back'] }, converterBoxId: { not: null } },
+      select: { id: true, converterBoxId: true },
+    }),
+  ]);
+  return [
+    ...stageRuns.map((sr) =>
+      stageJob(sr, sr.run.converterBoxId!, sr.status === 'running' ? (sr.heartbeatAt ?? sr.startedAt ?? now) : undefined),
+    ),
+    ...rollingBack.map((r) => rollbackJob(r.id, r.converterBoxId!)),
+    ...cancelling.map((r) => cancelJob(r.id, r.converterBoxId!)),
+  ];
+}
+
+/**
+ * A converter box that stopped heartbeating for good leaves runs behind.
+ * Before the downtime they go back to the queue (the scheduler gives them to
+ * a box that is alive; the stages redo their work there). During the
+ * downtime the customer's container is stopped: the run rolls back (the
+ * rollback job only needs SSH to the source host) on a box that is alive.
+ */
+export async function rescueRunsOfOfflineBoxes(db: Db, now: Date, offlineAfterMs: number): Promise<FollowUpJob[]> {
+  const cutoff = new Date(now.getTime() - offlineAfterMs);
+  const alive = await db.converterBox.findFirst({
+    where: { status: 'online', lastHeartbeatAt: { gte: cutoff } },
+    orderBy: { lastHeartbeatAt: 'desc' },
+  });
+  const stranded = await db.migrationRun.findMany({
+    where: {
+      status: { in: ['running', 'waiting', 'rolling_back'] },
+      converterBox: { OR: [{ status: 'offline' }, { lastHeartbeatAt: { lt: cutoff } }] },
+    },
+  });
+  const jobs: FollowUpJob[] = [];
+  for (const run of stranded) {
+    const inDowntime = run.downtimeStartedAt !== null && run.downtimeEndedAt === null;
+    if (inDowntime || run.status === 'rolling_back') {
+      if (!alive) continue; // nobody can do it yet; the next tick tries again
+      await db.$transaction([
+        db.migrationRun.update({
+          where: { id: run.id },
+          data: { status: 'rolling_back', converterBoxId: alive.id, failedStage: run.failedStage ?? run.currentStage, errorCode: run.errorCode ?? 'box_lost', error: run.error ?? 'the converter box stopped during the downtime' },
+        }),
+        db.stageRun.updateMany({ where: { runId: run.id, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: 'converter box lost', finishedAt: now } }),
+        db.runEvent.create({ data: { runId: run.id, level: 'error', message: `converter box went silent during the downtime; rolling back from ${alive.name}` } }),
+      ]);
+      jobs.push(rollbackJob(run.id, alive.id));
+      continue;
+    }
+    await db.$transaction([
+      db.migrationRun.update({ where: { id: run.id }, data: { status: 'queued', converterBoxId: null, currentStage: null, leaseOwner: null, leaseExpiresAt: null } }),
+      db.stageRun.updateMany({ where: { runId: run.id, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: 'converter box lost', finishedAt: now } }),
+      db.runEvent.create({ data: { runId: run.id, level: 'warn', message: 'converter box went silent; the run goes back to the queue for another box' } }),
+    ]);
+  }
+  return jobs;
+}

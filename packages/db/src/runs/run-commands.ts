@@ -1,0 +1,100 @@
+// What engineers do to a run (retry, cancel) and how the rollback and cancel
+// jobs end. Each returns the jobs to enqueue after commit.
+import { AppError, NotFoundError } from '@vzferry/core';
+import { retryStartStage, type StageFailure } from '@vzferry/pipeline';
+import type { Db } from '../client';
+import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
+import { nextAttempt } from './scheduling';
+import { failRun } from './stage-runs';
+
+type Actor = { userId?: string; name: string };
+
+/** Retry a failed run: before the downtime at the failed stage, else from stop_source. */
+export async function retryRun(db: Db, runId: string, actor: Actor): Promise<FollowUpJob[]> {
+  return db.$transaction(async (tx) => {
+    const run = await tx.migrationRun.findUnique({ where: { id: runId } });
+    if (!run) throw new NotFoundError('run', runId);
+    if (run.status !== 'failed' || !run.failedStage) {
+      throw new AppError('run_state', `only a failed run can be retried; this one is ${run.status}`, { status: 409 });
+    }
+    const stage = retryStartStage(run.failedStage);
+    const reassign = stage === 'preflight' || !run.converterBoxId;
+    await tx.migrationRun.update({
+      where: { id: runId },
+      data: reassign
+        ? { status: 'queued', converterBoxId: null, failedStage: null, errorCode: null, error: null, finishedAt: null, currentStage: null }
+        : { status: 'running', failedStage: null, errorCode: null, error: null, finishedAt: null, currentStage: stage },
+    });
+    await tx.container.update({ where: { id: run.containerId }, data: { migrationState: reassign ? 'queued' : 'migrating' } });
+    await tx.auditLog.create({
+      data: { userId: actor.userId, actor: actor.name, action: 'run.retry', targetType: 'MigrationRun', targetId: runId, details: { failedStage: run.failedStage, from: stage } },
+    });
+    await tx.runEvent.create({ data: { runId, message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})` } });
+    if (reassign) return [];
+    const attempt = await nextAttempt(tx, runId, stage);
+    const sr = await tx.stageRun.create({ data: { runId, stage, attempt, converterBoxId: run.converterBoxId } });
+    return [stageJob(sr, run.converterBoxId!)];
+  });
+}
+
+/**
+ * Cancel at any stage. A run that has not started ends at once; a started one
+ * is handed to its converter box, which stops the running stage, starts the
+ * source container again if it was stopped, and cleans up.
+ */
+export async function cancelRun(db: Db, runId: string, actor: Actor): Promise<FollowUpJob[]> {
+  return db.$transaction(async (tx) => {
+    const run = await tx.migrationRun.findUnique({ where: { id: runId } });
+    if (!run) throw new NotFoundError('run', runId);
+    if (['succeeded', 'cancelled'].includes(run.status)) {
+      throw new AppError('run_state', `the run is ${run.status}; there is nothing to cancel`, { status: 409 });
+    }
+    await tx.auditLog.create({ data: { userId: actor.userId, actor: actor.name, action: 'run.cancel', targetType: 'MigrationRun', targetId: runId } });
+    await tx.runEvent.create({ data: { runId, level: 'warn', message: `cancel requested by ${actor.name}` } });
+    const now = new Date();
+    if (!run.converterBoxId || run.status === 'pending' || run.status === 'queued') {
+      await tx.migrationRun.update({ where: { id: runId }, data: { status: 'cancelled', cancelRequestedAt: now, finishedAt: now } });
+      await tx.container.update({ where: { id: run.containerId }, data: { migrationState: 'cancelled' } });
+      return [];
+    }
+    await tx.migrationRun.update({ where: { id: runId }, data: { cancelRequestedAt: run.cancelRequestedAt ?? now } });
+    // pending stage attempts must not start any more
+    await tx.stageRun.updateMany({ where: { runId, status: 'pending' }, data: { status: 'cancelled', finishedAt: now } });
+    return [cancelJob(runId, run.converterBoxId)];
+  });
+}
+
+/** The rollback job started the source again: the downtime ends, the run fails. */
+export async function completeRollback(db: Db, runId: string, now: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
+    if (run.status !== 'rolling_back') return;
+    if (run.downtimeStartedAt && !run.downtimeEndedAt) {
+      await tx.migrationRun.update({ where: { id: runId }, data: { downtimeEndedAt: now } });
+    }
+    const failure: StageFailure = { code: run.errorCode ?? 'failed', message: run.error ?? `${run.failedStage} failed`, retryable: false };
+    await failRun(tx, runId, run.containerId, run.failedStage ?? 'verify', failure, now);
+    await tx.runEvent.create({ data: { runId, message: 'rolled back: the source container runs again; the work disk is kept for diagnosis' } });
+  });
+}
+
+/** The cancel job finished its clean-up. */
+export async function completeCancel(db: Db, runId: string, now: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
+    if (run.status === 'cancelled') return;
+    await tx.migrationRun.update({
+      where: { id: runId },
+      data: {
+        status: 'cancelled',
+        finishedAt: now,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        ...(run.downtimeStartedAt && !run.downtimeEndedAt && { downtimeEndedAt: now }),
+      },
+    });
+    await tx.stageRun.updateMany({ where: { runId, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled', finishedAt: now } });
+    await tx.container.update({ where: { id: run.containerId }, data: { migrationState: 'cancelled' } });
+    await tx.runEvent.create({ data: { runId, message: 'cancelled' } });
+  });
+}

@@ -1,0 +1,97 @@
+// Everything a stage needs to know about its run, loaded in one query.
+import type { RunSnapshot, RunStatePatch } from '@vzferry/pipeline';
+import type { Db } from '../client';
+import { Prisma } from '../generated/client';
+
+export const runContextInclude = {
+  batch: true,
+  converterBox: true,
+  container: {
+    include: {
+      ips: { orderBy: { position: 'asc' as const } },
+      nics: true,
+      customer: true,
+      sourceHost: true,
+    },
+  },
+} as const;
+
+export async function loadRunContext(db: Db, runId: string) {
+  return db.migrationRun.findUniqueOrThrow({ where: { id: runId }, include: runContextInclude });
+}
+
+export type RunContextRow = Awaited<ReturnType<typeof loadRunContext>>;
+
+/** The run as a stage sees it (packages/pipeline's RunSnapshot: no Prisma types). */
+export function toRunSnapshot(row: RunContextRow): RunSnapshot {
+  const c = row.container;
+  const h = c.sourceHost;
+  const box = row.converterBox;
+  if (!box) throw new Error(`run ${row.id} has no converter box`);
+  return {
+    runId: row.id,
+    batch: { id: row.batch.id, name: row.batch.name, catchUpSyncs: row.batch.catchUpSyncs, bandwidthLimitKbps: row.batch.bandwidthLimitKbps, status: row.batch.status },
+    container: {
+      id: c.id,
+      sourceCtid: c.sourceCtid,
+      hostname: c.hostname,
+      ostemplate: c.ostemplate,
+      layout: c.layout,
+      privatePath: c.privatePath,
+      rootPath: c.rootPath,
+      diskQuotaKb: c.diskQuotaKb,
+      diskUsedKb: c.diskUsedKb,
+      inodesUsed: c.inodesUsed,
+      ramMb: c.ramMb,
+      cpus: c.cpus,
+      nameservers: c.nameservers,
+      searchDomains: c.searchDomains,
+      downtimeWindow: c.downtimeWindow,
+      ips: c.ips.map((ip) => ({ address: ip.address, family: ip.family, prefix: ip.prefix })),
+      nics: c.nics.map((n) => ({ name: n.name, mac: n.mac, vlan: n.vlan })),
+      customer: c.customer ? { name: c.customer.name, email: c.customer.email, timezone: c.customer.timezone } : null,
+    },
+    sourceHost: {
+      id: h.id,
+      name: h.name,
+      address: h.address,
+      port: h.port,
+      username: h.username,
+      hostKeyFingerprint: h.hostKeyFingerprint,
+      hostKeyAlgorithm: h.hostKeyAlgorithm,
+      hostPublicKey: h.hostPublicKey,
+      bandwidthLimitKbps: h.bandwidthLimitKbps,
+    },
+    box: { id: box.id, name: box.name, workDir: box.workDir, templateServerUrl: box.templateServerUrl },
+    state: {
+      preflightOk: row.preflightOk,
+      preflightReport: row.preflightReport,
+      plannedWindowStart: row.plannedWindowStart,
+      plannedWindowEnd: row.plannedWindowEnd,
+      downtimeStartedAt: row.downtimeStartedAt,
+      downtimeEndedAt: row.downtimeEndedAt,
+      workDir: row.workDir,
+      diskImagePath: row.diskImagePath,
+      imagePath: row.imagePath,
+      imageSha256: row.imageSha256,
+      imageBytes: row.imageBytes,
+      workDiskUsedBytes: row.workDiskUsedBytes,
+      detectedOs: row.detectedOs,
+      conversionPlan: row.conversionPlan,
+      cloudstackVmId: row.cloudstackVmId,
+      cloudstackVmName: row.cloudstackVmName,
+    },
+  };
+}
+
+/** A stage's RunStatePatch as a MigrationRun update (JSON columns need Prisma's JSON null). */
+export function runPatchToUpdate(patch: RunStatePatch): Prisma.MigrationRunUpdateInput {
+  const { preflightReport, detectedOs, conversionPlan, ...rest } = patch;
+  const json = (v: unknown) => (v === null ? Prisma.JsonNull : (v as Prisma.InputJsonValue));
+  return {
+    ...rest,
+    ...(preflightReport !== undefined && { preflightReport: json(preflightReport) }),
+    ...(detectedOs !== undefined && { detectedOs: json(detectedOs) }),
+    ...(conversionPlan !== undefined && { conversionPlan: json(conversionPlan) }),
+  };
+}

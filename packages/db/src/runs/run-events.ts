@@ -1,0 +1,29 @@
+import type { Db } from '../client';
+import type { Prisma } from '../generated/client';
+
+export interface RunEventInput {
+  runId: string;
+  stageRunId?: string | null;
+  at?: Date;
+  level?: 'debug' | 'info' | 'warn' | 'error';
+  kind?: 'event' | 'command' | 'output';
+  stream?: 'stdout' | 'stderr' | null;
+  message: string;
+  data?: Prisma.InputJsonValue;
+}
+
+/** Appends log lines in one statement (the worker batches them). */
+export async function appendRunEvents(db: Db, events: readonly RunEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.runEvent.createMany({ data: events.map((e) => ({ ...e, stageRunId: e.stageRunId ?? null, stream: e.stream ?? null })) });
+}
+
+/** The newest `limit` events of a run, oldest first; `afterId` for live tails. */
+export async function runEventTail(db: Db, runId: string, opts: { limit?: number; afterId?: bigint } = {}) {
+  const rows = await db.runEvent.findMany({
+    where: { runId, ...(opts.afterId !== undefined && { id: { gt: opts.afterId } }) },
+    orderBy: { id: 'desc' },
+    take: opts.limit ?? 200,
+  });
+  return rows.reverse();
+}

@@ -1,0 +1,111 @@
+// The scheduler's view of PostgreSQL: which runs wait for capacity, which
+// are active where, how much room each converter box has. The decision is
+// core's planStarts (pure); assignRun carries it out for one run.
+import { diskNeedBytes, type ActiveRun, type BoxCapacity, type CandidateRun, type CapacityLimits } from '@vzferry/core';
+import type { Db } from '../client';
+import { stageJob, type FollowUpJob } from './follow-up';
+
+/** A converter box that missed its heartbeats this long is offline. */
+export const BOX_OFFLINE_AFTER_MS = 60_000;
+
+export interface SchedulerState {
+  candidates: CandidateRun[];
+  active: ActiveRun[];
+  boxes: BoxCapacity[];
+  limits: CapacityLimits;
+}
+
+/** Scheduled batches whose start time came become running. */
+export async function startDueBatches(db: Db, now: Date): Promise<number> {
+  const res = await db.batch.updateMany({ where: { status: 'scheduled', startAt: { lte: now } }, data: { status: 'running', startedAt: now } });
+  return res.count;
+}
+
+export async function loadSchedulerState(db: Db, now: Date): Promise<SchedulerState> {
+  const [queued, active, boxes, batches, hosts] = await Promise.all([
+    db.migrationRun.findMany({
+      where: { status: 'queued', batch: { status: 'running' } },
+      orderBy: [{ batch: { startedAt: 'asc' } }, { createdAt: 'asc' }],
+      include: { container: { select: { sourceHostId: true, diskQuotaKb: true, diskUsedKb: true } } },
+    }),
+    db.migrationRun.findMany({
+      where: { status: { in: ['running', 'waiting', 'rolling_back'] }, converterBoxId: { not: null } },
+      include: { container: { select: { sourceHostId: true } } },
+    }),
+    db.converterBox.findMany(),
+    db.batch.findMany({ where: { status: { in: ['running', 'paused'] } }, select: { id: true, name: true, concurrency: true } }),
+    db.sourceHost.findMany({ select: { id: true, name: true, maxConcurrentMigrations: true } }),
+  ]);
+  return {
+    candidates: queued.map((r) => ({
+      runId: r.id,
+      batchId: r.batchId,
+      sourceHostId: r.container.sourceHostId,
+      diskBytes: runDiskNeed(r.container),
+    })),
+    active: active.map((r) => ({
+      runId: r.id,
+      batchId: r.batchId,
+      sourceHostId: r.container.sourceHostId,
+      converterBoxId: r.converterBoxId!,
+      reservedDiskBytes: r.reservedDiskBytes ?? 0n,
+      usedDiskBytes: r.workDiskUsedBytes ?? 0n,
+    })),
+    boxes: boxes.map((b) => ({
+      id: b.id,
+      name: b.name,
+      freeDiskBytes: b.freeDiskBytes,
+      maxConcurrentRuns: b.maxConcurrentRuns,
+      online: b.status === 'online' && now.getTime() - b.lastHeartbeatAt.getTime() < BOX_OFFLINE_AFTER_MS,
+    })),
+    limits: {
+      batchConcurrency: new Map(batches.map((b) => [b.id, b.concurrency])),
+      batchNames: new Map(batches.map((b) => [b.id, b.name])),
+      hostConcurrency: new Map(hosts.map((h) => [h.id, h.maxConcurrentMigrations])),
+      hostNames: new Map(hosts.map((h) => [h.id, h.name])),
+    },
+  };
+}
+
+export function runDiskNeed(c: { diskQuotaKb: bigint | null; diskUsedKb: bigint | null }): bigint {
+  return diskNeedBytes((c.diskQuotaKb ?? 0n) * 1024n, (c.diskUsedKb ?? 0n) * 1024n);
+}
+
+/**
+ * Gives a queued run to a converter box and creates its first stage run.
+ * Conditional on the run still being queued, so two schedulers cannot both
+ * start it. Returns the job to enqueue, or null if someone else was first.
+ */
+export async function assignRun(db: Db, runId: string, boxId: string, reservedDiskBytes: bigint, now: Date): Promise<FollowUpJob | null> {
+  return db.$transaction(async (tx) => {
+    const claimed = await tx.migrationRun.updateMany({
+      where: { id: runId, status: 'queued' },
+      data: { status: 'running', converterBoxId: boxId, reservedDiskBytes, startedAt: now, currentStage: 'preflight' },
+    });
+    if (claimed.count === 0) return null;
+    const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId }, select: { containerId: true } });
+    await tx.container.update({ where: { id: run.containerId }, data: { migrationState: 'migrating' } });
+    const attempt = await nextAttempt(tx, runId, 'preflight');
+    const stageRun = await tx.stageRun.create({ data: { runId, stage: 'preflight', attempt, converterBoxId: boxId } });
+    await tx.runEvent.create({ data: { runId, stageRunId: stageRun.id, message: `assigned to converter box ${boxId}` } });
+    return stageJob(stageRun, boxId);
+  });
+}
+
+/** Waiting reasons are shown on the batch page. */
+export async function recordWaitingReasons(db: Db, waiting: Array<{ runId: string; reason: string }>): Promise<void> {
+  for (const w of waiting) {
+    await db.migrationRun.updateMany({ where: { id: w.runId, status: 'queued' }, data: { errorCode: 'waiting_for_capacity', error: w.reason } });
+  }
+}
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+export async function nextAttempt(tx: Tx | Db, runId: string, stage: string): Promise<number> {
+  const last = await tx.stageRun.findFirst({
+    where: { runId, stage: stage as never },
+    orderBy: { attempt: 'desc' },
+    select: { attempt: true },
+  });
+  return (last?.attempt ?? 0) + 1;
+}

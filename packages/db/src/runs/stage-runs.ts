@@ -1,0 +1,203 @@
+// The life of one stage attempt in PostgreSQL: a worker claims it (a lease
+// kept alive by heartbeats), reports progress, and finishes it with the
+// engine's decision (packages/pipeline decideNext). A worker that dies stops
+// heartbeating; after the lease another worker (or the same one, restarted)
+// may claim the attempt again. Stages are idempotent, so redoing is safe.
+import type { Stage } from '@vzferry/core';
+import type { NextStep, StageFailure } from '@vzferry/pipeline';
+import type { Db } from '../client';
+import type { Prisma } from '../generated/client';
+import { rollbackJob, stageJob, type FollowUpJob } from './follow-up';
+import { nextAttempt } from './scheduling';
+
+export const STAGE_LEASE_MS = 60_000;
+
+export interface ClaimedStage {
+  stageRunId: string;
+  runId: string;
+  stage: Stage;
+  attempt: number;
+  /** the attempt was started before by a worker that stopped heartbeating */
+  resumed: boolean;
+}
+
+export async function claimStageRun(
+  db: Db,
+  input: { stageRunId: string; owner: string; boxId: string; now: Date; leaseMs?: number },
+): Promise<ClaimedStage | null> {
+  const leaseMs = input.leaseMs ?? STAGE_LEASE_MS;
+  const stale = new Date(input.now.getTime() - leaseMs);
+  return db.$transaction(async (tx) => {
+    const before = await tx.stageRun.findUnique({ where: { id: input.stageRunId } });
+    if (!before) return null;
+    const claimed = await tx.stageRun.updateMany({
+      where: {
+        id: input.stageRunId,
+        run: { status: { in: ['running', 'waiting'] }, cancelRequestedAt: null },
+        OR: [{ status: 'pending' }, { status: 'running', heartbeatAt: { lt: stale } }],
+        AND: [{ OR: [{ notBefore: null }, { notBefore: { lte: input.now } }] }],
+      },
+      data: { status: 'running', startedAt: before.startedAt ?? input.now, heartbeatAt: input.now, converterBoxId: input.boxId },
+    });
+    if (claimed.count === 0) return null;
+    await tx.migrationRun.update({
+      where: { id: before.runId },
+      data: { status: 'running', currentStage: before.stage, leaseOwner: input.owner, leaseExpiresAt: new Date(input.now.getTime() + leaseMs) },
+    });
+    return { stageRunId: before.id, runId: before.runId, stage: before.stage, attempt: before.attempt, resumed: before.status === 'running' };
+  });
+}
+
+export interface StageProgress {
+  percent?: number | null;
+  bytesDone?: bigint | null;
+  bytesTotal?: bigint | null;
+  filesDone?: number | null;
+  filesTotal?: number | null;
+  message?: string | null;
+}
+
+/** Keeps the lease; says whether the engineer asked to cancel, or the lease was lost. */
+export async function heartbeatStageRun(
+  db: Db,
+  input: { stageRunId: string; owner: string; now: Date; progress?: StageProgress; leaseMs?: number },
+): Promise<{ lost: boolean; cancelRequested: boolean }> {
+  const leaseMs = input.leaseMs ?? STAGE_LEASE_MS;
+  const p = input.progress ?? {};
+  const res = await db.stageRun.updateMany({
+    where: { id: input.stageRunId, status: 'running', run: { leaseOwner: input.owner } },
+    data: {
+      heartbeatAt: input.now,
+      ...(p.percent !== undefined && { progressPercent: p.percent }),
+      ...(p.bytesDone !== undefined && { bytesDone: p.bytesDone }),
+      ...(p.bytesTotal !== undefined && { bytesTotal: p.bytesTotal }),
+      ...(p.filesDone !== undefined && { filesDone: p.filesDone }),
+      ...(p.filesTotal !== undefined && { filesTotal: p.filesTotal }),
+      ...(p.message !== undefined && { message: p.message }),
+    },
+  });
+  if (res.count === 0) return { lost: true, cancelRequested: false };
+  const run = await db.stageRun.findUniqueOrThrow({ where: { id: input.stageRunId }, select: { run: { select: { id: true, cancelRequestedAt: true } } } });
+  await db.migrationRun.update({ where: { id: run.run.id }, data: { leaseExpiresAt: new Date(input.now.getTime() + leaseMs) } });
+  return { lost: false, cancelRequested: run.run.cancelRequestedAt !== null };
+}
+
+export type RunPatch = Prisma.MigrationRunUpdateInput;
+
+/**
+ * Records a finished attempt and carries out the engine's next step in one
+ * transaction. Returns the jobs to enqueue after commit.
+ */
+export async function finishStageRun(
+  db: Db,
+  input: {
+    stageRunId: string;
+    owner: string;
+    next: NextStep;
+    failure?: StageFailure;
+    result?: Prisma.InputJsonValue;
+    message?: string;
+    runPatch?: RunPatch;
+    now: Date;
+  },
+): Promise<FollowUpJob[]> {
+  const { next, now } = input;
+  return db.$transaction(async (tx) => {
+    const sr = await tx.stageRun.findUniqueOrThrow({ where: { id: input.stageRunId }, include: { run: true } });
+    if (sr.status !== 'running' || sr.run.leaseOwner !== input.owner) return []; // someone took over: their result counts
+    const boxId = sr.run.converterBoxId!;
+    const waiting = next.kind === 'wait';
+    await tx.stageRun.update({
+      where: { id: sr.id },
+      data: waiting
+        ? { status: 'pending', notBefore: next.until, message: input.message ?? null, heartbeatAt: null }
+        : {
+            status: input.failure ? 'failed' : 'succeeded',
+            finishedAt: now,
+            progressPercent: input.failure ? sr.progressPercent : 100,
+            errorCode: input.failure?.code ?? null,
+            error: input.failure?.message ?? null,
+            result: input.result,
+            message: input.message ?? sr.message,
+          },
+    });
+    await tx.migrationRun.update({ where: { id: sr.runId }, data: { ...input.runPatch, leaseOwner: null, leaseExpiresAt: null } });
+    return applyNextStep(tx, { runId: sr.runId, containerId: sr.run.containerId, boxId, stageRunId: sr.id, next, failure: input.failure, now });
+  });
+}
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+async function applyNextStep(
+  tx: Tx,
+  a: { runId: string; containerId: string; boxId: string; stageRunId: string; next: NextStep; failure?: StageFailure; now: Date },
+): Promise<FollowUpJob[]> {
+  const { next, runId, boxId } = a;
+  switch (next.kind) {
+    case 'advance': {
+      const attempt = await nextAttempt(tx, runId, next.stage);
+      const sr = await tx.stageRun.create({ data: { runId, stage: next.stage, attempt, converterBoxId: boxId } });
+      await tx.migrationRun.update({ where: { id: runId }, data: { currentStage: next.stage, status: 'running' } });
+      return [stageJob(sr, boxId)];
+    }
+    case 'wait': {
+      await tx.migrationRun.update({ where: { id: runId }, data: { status: 'waiting' } });
+      return [stageJob({ id: a.stageRunId, notBefore: next.until }, boxId)];
+    }
+    case 'retry': {
+      const sr = await tx.stageRun.create({ data: { runId, stage: next.stage, attempt: next.attempt, converterBoxId: boxId, notBefore: next.until } });
+      await event(tx, runId, sr.id, 'warn', `${next.stage} failed (${a.failure?.message ?? 'error'}); attempt ${next.attempt} at ${next.until.toISOString()}`);
+      return [stageJob(sr, boxId)];
+    }
+    case 'finish': {
+      await tx.migrationRun.update({ where: { id: runId }, data: { status: 'succeeded', finishedAt: a.now, currentStage: null } });
+      await tx.container.update({ where: { id: a.containerId }, data: { migrationState: 'migrated' } });
+      return [];
+    }
+    case 'rollback': {
+      await tx.migrationRun.update({
+        where: { id: runId },
+        data: { status: 'rolling_back', failedStage: next.failedStage, errorCode: a.failure?.code, error: a.failure?.message },
+      });
+      await event(tx, runId, a.stageRunId, 'error', `${next.failedStage} failed during the downtime: rolling back (starting the source container again)`);
+      return [rollbackJob(runId, boxId)];
+    }
+    case 'fail': {
+      await failRun(tx, runId, a.containerId, next.failedStage, a.failure, a.now);
+      return [];
+    }
+  }
+}
+
+export async function failRun(
+  tx: Tx | Db,
+  runId: string,
+  containerId: string,
+  failedStage: Stage,
+  failure: StageFailure | undefined,
+  now: Date,
+): Promise<void> {
+  await tx.migrationRun.update({
+    where: { id: runId },
+    data: {
+      status: 'failed',
+      failedStage,
+      errorCode: failure?.code ?? 'failed',
+      error: failure?.message ?? `${failedStage} failed`,
+      finishedAt: now,
+      ...(failedStage === 'preflight' && { preflightOk: false }),
+    },
+  });
+  await tx.container.update({ where: { id: containerId }, data: { migrationState: 'failed' } });
+}
+
+async function event(tx: Tx, runId: string, stageRunId: string | null, level: 'info' | 'warn' | 'error', message: string) {
+  await tx.runEvent.create({ data: { runId, stageRunId, level, message } });
+}
+
+
+/** Is a stage attempt of this run still running with a fresh heartbeat? */
+export async function hasLiveStageAttempt(db: Db, runId: string, now: Date, leaseMs = STAGE_LEASE_MS): Promise<boolean> {
+  const n = await db.stageRun.count({ where: { runId, status: 'running', heartbeatAt: { gt: new Date(now.getTime() - leaseMs) } } });
+  return n > 0;
+}

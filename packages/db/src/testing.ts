@@ -1,0 +1,54 @@
+// Integration tests get a database of their own: created fresh, migrated with
+// the real runner, dropped afterwards. Tests never share state through the
+// database, so test files can run in parallel.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createDb, type Db } from './client';
+import { MIGRATIONS_DIR } from './migrations/paths';
+import { migrate } from './migrations/runner';
+
+export interface TestDatabase {
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const name = `vzferry_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  await migrate(url.toString(), MIGRATIONS_DIR);
+  const db = createDb(url.toString(), { max: 4 });
+  return {
+    url: url.toString(),
+    db,
+    async drop() {
+      await db.$disconnect();
+      await adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    },
+  };
+}
+
+export async function createEmptyDatabase(label = 'empty'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `vzferry_${label}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

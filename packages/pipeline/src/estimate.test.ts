@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { estimateCutoverMs } from './estimate';
+
+const GiB = 1024n ** 3n;
+
+describe('estimateCutoverMs', () => {
+  it('grows with the data and the file count and includes the fixed steps', () => {
+    const small = estimateCutoverMs({ usedBytes: GiB, files: 20_000n });
+    const big = estimateCutoverMs({ usedBytes: 30n * GiB, files: 600_000n });
+    expect(small).toBeGreaterThan(420_000);
+    expect(small).toBeLessThan(600_000);
+    expect(big).toBeGreaterThan(small * 2);
+  });
+
+  it('uses a measured sync time when it is longer than the model, and adds the boot ISO', () => {
+    const base = estimateCutoverMs({ usedBytes: GiB, files: 1000n });
+    expect(estimateCutoverMs({ usedBytes: GiB, files: 1000n, lastSyncSeconds: 900 })).toBeGreaterThan(base + 800_000);
+    expect(estimateCutoverMs({ usedBytes: GiB, files: 1000n, legacyBootIso: true })).toBe(base + 600_000);
+  });
+});

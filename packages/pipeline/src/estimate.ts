@@ -1,0 +1,29 @@
+// How long a cutover (stop_source .. verify) will take, to decide whether it
+// fits in what is left of a downtime window. A deliberately simple model from
+// the measurements in shared/reference/conversion-on-this-machine.md, made
+// pessimistic by rounding every rate down; the window margin (Settings)
+// covers the rest.
+
+export interface CutoverInputs {
+  usedBytes: bigint;
+  files: bigint;
+  /** measured seconds of the last sync pass of this container, if any */
+  lastSyncSeconds?: number | null;
+  legacyBootIso?: boolean;
+}
+
+const SCAN_FILES_PER_SEC = 20_000; // rsync file-list scan: ~0.5 s per 20k files
+const CHANGED_FRACTION = 0.05; // of the data, changed since the last sync
+const COPY_BYTES_PER_SEC = 50 * 1024 ** 2;
+const CONVERT_BYTES_PER_SEC = 200 * 1024 ** 2; // qemu-img convert
+const DOWNLOAD_BYTES_PER_SEC = 25 * 1024 ** 2; // the default SSVM: ~200 Mbit/s
+const FIXED_SECONDS = 60 /* stop */ + 120 /* guest rewrite, initramfs, grub */ + 180 /* deploy */ + 60; /* verify */
+const LEGACY_ISO_SECONDS = 600;
+
+export function estimateCutoverMs(i: CutoverInputs): number {
+  const used = Number(i.usedBytes);
+  const scan = Number(i.files) / SCAN_FILES_PER_SEC;
+  const sync = Math.max(i.lastSyncSeconds ?? 0, scan + (used * CHANGED_FRACTION) / COPY_BYTES_PER_SEC);
+  const seconds = sync + used / CONVERT_BYTES_PER_SEC + used / DOWNLOAD_BYTES_PER_SEC + FIXED_SECONDS + (i.legacyBootIso ? LEGACY_ISO_SECONDS : 0);
+  return Math.ceil(seconds * 1000);
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { isSupportedOs, kernelInstallCommand, parseOsTemplate, usesLegacyGrub } from './os-template';
+
+describe('OS templates', () => {
+  it('reads the distribution and version of OpenVZ template names', () => {
+    expect(parseOsTemplate('centos-6-x86_64')).toEqual({ distribution: 'centos', version: '6' });
+    expect(parseOsTemplate('ubuntu-14.04-x86_64-minimal')).toEqual({ distribution: 'ubuntu', version: '14.04' });
+    expect(parseOsTemplate('debian-7.0-x86_64')).toEqual({ distribution: 'debian', version: '7' });
+    expect(parseOsTemplate('fedora-20-x86_64')).toBeNull();
+    expect(parseOsTemplate(null)).toBeNull();
+  });
+
+  it('knows what is supported and which guests need the boot ISO', () => {
+    expect(isSupportedOs({ distribution: 'ubuntu', version: '13.10' })).toBe(false);
+    expect(isSupportedOs({ distribution: 'debian', version: '12' })).toBe(true);
+    expect(usesLegacyGrub({ distribution: 'centos', version: '6' })).toBe(true);
+    expect(usesLegacyGrub({ distribution: 'centos', version: '7' })).toBe(false);
+  });
+
+  it('installs a kernel and a boot loader with the guest\'s own package manager', () => {
+    expect(kernelInstallCommand({ distribution: 'centos', version: '7' })).toEqual(['yum', '-y', 'install', 'kernel', 'grub2', 'grub2-tools']);
+    expect(kernelInstallCommand({ distribution: 'ubuntu', version: '16.04' })).toContain('linux-image-virtual');
+    expect(kernelInstallCommand({ distribution: 'debian', version: '9' })).toContain('linux-image-amd64');
+  });
+});

@@ -1,0 +1,5 @@
+export * from './host-key';
+export * from './probe-host-key';
+export * from './ssh-executor';
+export * from './known-hosts';
+export { remoteCommandLine } from './command-line';

@@ -1,0 +1,94 @@
+// `npm start` after the services are up: migrate, build the web app when its
+// sources changed, run lab + worker + web under one supervisor, then seed the
+// demo inventory from the lab through the worker.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { errorMessage, loadConfig } from '@vzferry/core';
+import { createDb, ensureDatabase, loadSecretBox, migrate, MIGRATIONS_DIR } from '@vzferry/db';
+import { readLabManifest } from '@vzferry/lab/manifest';
+import { createProducer } from '@vzferry/queue';
+import { seedFromLab } from './seed-from-lab';
+import { Supervisor } from './supervisor';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const WEB_DIR = path.join(ROOT, 'apps/web');
+const log = (line: string) => console.log(`\x1b[1mstart  \x1b[0m | ${line}`);
+
+// web, worker and seed must share the data dir (the secret key lives there)
+process.env.VZFERRY_DATA_DIR = path.resolve(ROOT, process.env.VZFERRY_DATA_DIR ?? '.data');
+process.env.LAB_DIR = path.resolve(ROOT, process.env.LAB_DIR ?? '.lab');
+const config = loadConfig(process.env);
+const reset = process.argv.includes('--reset');
+
+async function main(): Promise<void> {
+  if (await ensureDatabase(config.DATABASE_URL)) log('created the database');
+  const migrated = await migrate(config.DATABASE_URL, MIGRATIONS_DIR);
+  log(`database ready (${migrated.applied.length} migrations applied now)`);
+  buildWebIfStale();
+
+  const sup = new Supervisor();
+  const startedAt = Date.now();
+  const node = (script: string) => [process.execPath, '--import', 'tsx', path.join(ROOT, script)];
+  sup.start({ name: 'lab', argv: [...node('apps/lab/src/cli.ts'), '--dir', config.LAB_DIR, ...(reset ? ['--reset'] : [])], cwd: ROOT });
+  sup.start({ name: 'worker', argv: node('apps/worker/src/main.ts'), cwd: ROOT });
+  sup.start({ name: 'web', argv: [process.execPath, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(config.WEB_PORT)], cwd: WEB_DIR });
+  const stop = async () => {
+    await sup.stopAll();
+    process.exit(sup.exitCode);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  const manifest = await waitForManifest(startedAt);
+  const db = createDb(config.DATABASE_URL);
+  const producer = createProducer({ redisUrl: config.REDIS_URL, prefix: config.VZFERRY_QUEUE_PREFIX });
+  try {
+    await seedFromLab({ db, producer, secrets: loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir: config.VZFERRY_DATA_DIR }), log }, manifest);
+    log(`vzferry is up: http://localhost:${config.WEB_PORT}  (Ctrl-C stops everything)`);
+  } catch (err) {
+    log(`the demo seed failed: ${errorMessage(err)}; the panel still runs`);
+  } finally {
+    await producer.close();
+    await db.$disconnect();
+  }
+}
+
+async function waitForManifest(after: number) {
+  const deadline = Date.now() + 20 * 60_000; // the first run builds a Debian root file system
+  for (;;) {
+    try {
+      const m = readLabManifest(config.LAB_DIR);
+      if (Date.parse(m.startedAt) >= after - 1000) return m;
+    } catch {
+      // not written yet
+    }
+    if (Date.now() > deadline) throw new Error('the lab did not come up within 20 minutes');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** next build, when there is no build or a source is newer than it (about 30 s). */
+function buildWebIfStale(): void {
+  const buildId = path.join(WEB_DIR, '.next/BUILD_ID');
+  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const sources = [path.join(WEB_DIR, 'src'), ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'src'))];
+  if (builtAt > 0 && !sources.some((dir) => newerThan(dir, builtAt))) return;
+  log('building the web app (next build)');
+  const res = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { cwd: WEB_DIR, stdio: 'inherit' });
+  if (res.status !== 0) throw new Error('next build failed');
+}
+
+function newerThan(dir: string, t: number): boolean {
+  if (!existsSync(dir)) return false;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory() ? newerThan(p, t) : statSync(p).mtimeMs > t) return true;
+  }
+  return false;
+}
+
+main().catch((err: unknown) => {
+  console.error(`start: ${errorMessage(err)}`);
+  process.exit(1);
+});

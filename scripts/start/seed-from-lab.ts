@@ -1,0 +1,84 @@
+// Seeds the panel from a running lab, through the same paths an engineer's
+// clicks take: add each simulated hypervisor, let the worker probe its SSH
+// host key, accept it only if it is the key the lab says it made, import
+// the containers, then apply the lab's customer CSV. Idempotent: a second
+// run finds the hosts and re-imports (which never duplicates).
+import { readFileSync } from 'node:fs';
+import { AppError, parseCustomerCsv } from '@vzferry/core';
+import { acceptHostKey, applyCustomerRows, createInventoryImport, createSourceHost, type Db, type SecretBox } from '@vzferry/db';
+import type { Producer } from '@vzferry/queue';
+import type { LabManifest } from '@vzferry/lab/manifest';
+
+const SEED_ACTOR = { name: 'seed' } as const;
+
+export interface SeedDeps {
+  db: Db;
+  secrets: SecretBox;
+  producer: Producer;
+  log: (line: string) => void;
+}
+
+export async function seedFromLab(deps: SeedDeps, manifest: LabManifest, opts: { timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 300_000;
+  const hostIds = [];
+  for (const hv of manifest.hypervisors) hostIds.push(await addHost(deps, hv, timeoutMs));
+  const imports = await Promise.all(hostIds.map(async (id) => createInventoryImport(deps.db, id, SEED_ACTOR.name)));
+  for (const imp of imports) await deps.producer.enqueue('import_inventory', { sourceHostId: imp.sourceHostId, importId: imp.id });
+  for (const imp of imports) {
+    const done = await until(
+      () => deps.db.inventoryImport.findUniqueOrThrow({ where: { id: imp.id }, include: { sourceHost: { select: { name: true } } } }),
+      (r) => r.status === 'succeeded' || r.status === 'failed',
+      timeoutMs,
+      'the inventory import',
+    );
+    if (done.status === 'failed') throw new Error(`import of ${done.sourceHost.name} failed: ${done.error}`);
+    deps.log(`imported ${done.sourceHost.name}: ${done.containersSeen} containers (${done.created} new)`);
+  }
+  await applyCustomers(deps, manifest.customersCsv);
+}
+
+async function addHost(deps: SeedDeps, hv: LabManifest['hypervisors'][number], timeoutMs: number): Promise<string> {
+  const { db } = deps;
+  let host = await db.sourceHost.findUnique({ where: { name: hv.name } });
+  if (host && (host.address !== hv.address || host.port !== hv.port)) {
+    // the lab was rebuilt on other ports: the old pin belongs to another sshd
+    await db.sourceHost.update({ where: { id: host.id }, data: { address: hv.address, port: hv.port, privateKeyEnc: deps.secrets.seal(readFileSync(hv.privateKeyPath, 'utf8')) } });
+  }
+  if (!host) {
+    const created = await createSourceHost(db, deps.secrets, { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey: readFileSync(hv.privateKeyPath, 'utf8') }, SEED_ACTOR);
+    host = await db.sourceHost.findUniqueOrThrow({ where: { id: created.id } });
+  }
+  if (host.hostKeyState === 'accepted' && host.hostKeyFingerprint === hv.hostKeyFingerprint) return host.id;
+
+  await deps.producer.enqueue('probe_host_key', { sourceHostId: host.id });
+  const seen = await until(
+    () => db.sourceHost.findUniqueOrThrow({ where: { id: host.id } }),
+    (h) => h.pendingHostKeyFingerprint !== null || h.lastError !== null,
+    timeoutMs,
+    `the host key probe of ${hv.name}`,
+  );
+  if (seen.pendingHostKeyFingerprint !== hv.hostKeyFingerprint) {
+    throw new AppError('seed_host_key', `${hv.name} presents ${seen.pendingHostKeyFingerprint ?? 'no key'} (${seen.lastError ?? ''}), the lab made ${hv.hostKeyFingerprint}; not accepting it`);
+  }
+  await acceptHostKey(db, host.id, hv.hostKeyFingerprint, SEED_ACTOR);
+  deps.log(`${hv.name}: accepted host key ${hv.hostKeyFingerprint}`);
+  return host.id;
+}
+
+async function applyCustomers(deps: SeedDeps, csvPath: string): Promise<void> {
+  const parsed = parseCustomerCsv(readFileSync(csvPath, 'utf8'));
+  if (parsed.errors.length > 0) throw new Error(`the lab's customer CSV has bad rows: ${parsed.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
+  const res = await applyCustomerRows(deps.db, parsed.rows, SEED_ACTOR);
+  if (!res.ok) throw new Error(`the lab's customer CSV does not match the inventory: ${res.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
+  deps.log(`customers: ${res.containersAssigned} containers assigned to ${res.customersCreated + res.customersUpdated} customers`);
+}
+
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`${what} did not finish within ${timeoutMs / 1000} s; is the worker running?`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,14 @@
+#!/bin/sh
+# `npm test`: type-check, lint, unit, integration (real PostgreSQL, Redis,
+# sshd, rsync, loop devices, QEMU) and the browser journeys, in that order.
+set -eu
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci
+sh scripts/system-packages.sh
+sh scripts/services.sh
+step() { printf '\n=== %s\n' "$1"; }
+step "type-check";  npm run --silent typecheck
+step "lint";        npm run --silent lint
+step "unit";        npx vitest run --project unit
+step "integration"; npx vitest run --project integration
+step "e2e";         npx playwright test

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// unit: pure tests next to the code (*.test.ts under src/), no services.
+// integration: tests under test/ of a package or app; they use the real
+// PostgreSQL and Redis, real sshd, rsync, loop devices and QEMU.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/repo/**/*.test.ts'],
+          environment: 'node',
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          // 2 cores: a few files at a time, each with its own database
+          maxWorkers: 3,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
+  },
+});
