@@ -103,10 +103,13 @@ export const VZCTL_EXIT_CODES: Readonly<Record<number, string>> = {
 
 /** The codes callers branch on, by name. */
 export const VZ_EXIT = {
+  SYSTEM_ERROR: 3,
   COMMAND_EXECUTION_ERROR: 8,
   LOCKED: 9,
   NO_VE_CONFIG: 14,
   EXEC_TIMEOUT: 15,
+  INVALID_PARAMETER_SYNTAX: 20,
+  INVALID_PARAMETER_VALUE: 21,
   VE_NOT_RUNNING: 31,
   VE_RUNNING: 32,
   STOP_ERROR: 33,

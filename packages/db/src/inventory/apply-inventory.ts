@@ -126,13 +126,25 @@ function toRow(c: InventoryInputContainer) {
   };
 }
 
+/**
+ * The VLAN a veth NIC's bridge carries, by the usual naming of VLAN bridges
+ * on OpenVZ hosts: br210, vmbr210, vlan210, br0.210, eth1.210. Other names
+ * (br0, vmbr0 without a VLAN tag) say nothing: null.
+ */
+export function vlanOfBridge(bridge: string | null): number | null {
+  if (!bridge) return null;
+  const m = /^(?:[a-z]+\d*\.(\d{1,4})|(?:vm)?br(\d{2,4})|vlan(\d{1,4}))$/.exec(bridge);
+  const vlan = Number(m?.[1] ?? m?.[2] ?? m?.[3]);
+  return vlan >= 1 && vlan <= 4094 ? vlan : null;
+}
+
 async function insertNics(tx: Tx, hostId: string, chunk: InventoryInputContainer[]): Promise<void> {
-  const nics = chunk.flatMap((c) => c.nics.map((n) => ({ ctid: c.ctid, ...n })));
+  const nics = chunk.flatMap((c) => c.nics.map((n) => ({ ctid: c.ctid, ...n, vlan: vlanOfBridge(n.bridge) })));
   if (nics.length === 0) return;
   await tx.$executeRaw`
-    INSERT INTO "ContainerNic" ("id", "containerId", "name", "mac", "hostIfname", "bridge")
-    SELECT gen_random_uuid(), c."id", n.name, n.mac, n."hostIfname", n.bridge
-    FROM jsonb_to_recordset(${JSON.stringify(nics)}::jsonb) AS n(ctid int, name text, mac text, "hostIfname" text, bridge text)
+    INSERT INTO "ContainerNic" ("id", "containerId", "name", "mac", "hostIfname", "bridge", "vlan")
+    SELECT gen_random_uuid(), c."id", n.name, n.mac, n."hostIfname", n.bridge, n.vlan
+    FROM jsonb_to_recordset(${JSON.stringify(nics)}::jsonb) AS n(ctid int, name text, mac text, "hostIfname" text, bridge text, vlan int)
     JOIN "Container" c ON c."sourceHostId" = ${hostId}::uuid AND c."sourceCtid" = n.ctid`;
 }
 

@@ -56,3 +56,4 @@ export async function savePipelineSettings(db: Db, input: Partial<PipelineSettin
   ]);
   return value;
 }
+export * from './mappings';

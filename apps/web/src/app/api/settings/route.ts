@@ -1,0 +1,12 @@
+import { readCloudStackSettings, readMappings } from '@vzferry/db';
+import { server } from '@/server/context';
+import { handle } from '@/server/route';
+
+export const dynamic = 'force-dynamic';
+
+/** Everything the Settings page shows; the CloudStack secret only as `hasSecret`. */
+export const GET = handle(async () => {
+  const { db } = server();
+  const [cloudstack, mappings] = await Promise.all([readCloudStackSettings(db), readMappings(db)]);
+  return { cloudstack, mappings };
+});
