@@ -7,6 +7,9 @@ export interface StackFacts {
   baseURL: string;
   sample: { ctid: number; hostname: string; ip: string; customer: string; ostemplate: string; hostName: string };
   containers: number;
+  /** to prove it never reaches the browser */
+  cloudstackSecret: string;
+  hosts: { name: string; fingerprint: string }[];
 }
 
 export function stackFacts(): StackFacts {

@@ -43,12 +43,18 @@ async function main(): Promise<void> {
   buildWeb();
   start([process.execPath, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(PORT), '--hostname', '127.0.0.1'], env, path.join(ROOT, 'apps/web'));
 
-  const producer = createProducer({ redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: env.VZFERRY_QUEUE_PREFIX });
+  const producer = createProducer({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: env.VZFERRY_QUEUE_PREFIX });
   await seedFromLab({ db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log }, lab.manifest);
   await producer.close();
   await waitForHttp(`http://127.0.0.1:${PORT}/api/health`);
 
-  const facts: StackFacts = { baseURL: `http://127.0.0.1:${PORT}`, sample: await pickSample(t.db), containers: await t.db.container.count() };
+  const facts: StackFacts = {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    sample: await pickSample(t.db),
+    containers: await t.db.container.count(),
+    cloudstackSecret: lab.manifest.cloudstack!.secretKey,
+    hosts: lab.manifest.hypervisors.map((h) => ({ name: h.name, fingerprint: h.hostKeyFingerprint })),
+  };
   mkdirSync(path.dirname(process.env.E2E_STACK_FILE!), { recursive: true });
   writeFileSync(process.env.E2E_STACK_FILE!, JSON.stringify(facts));
   log(`ready: ${facts.containers} containers at ${facts.baseURL}`);

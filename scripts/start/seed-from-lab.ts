@@ -1,11 +1,12 @@
 // Seeds the panel from a running lab, through the same paths an engineer's
 // clicks take: add each simulated hypervisor, let the worker probe its SSH
 // host key, accept it only if it is the key the lab says it made, import
-// the containers, then apply the lab's customer CSV. Idempotent: a second
+// the containers, then apply the lab's customer CSV and point the panel at
+// the lab's CloudStack. Idempotent: a second
 // run finds the hosts and re-imports (which never duplicates).
 import { readFileSync } from 'node:fs';
 import { AppError, parseCustomerCsv } from '@vzferry/core';
-import { acceptHostKey, applyCustomerRows, createInventoryImport, createSourceHost, type Db, type SecretBox } from '@vzferry/db';
+import { acceptHostKey, applyCustomerRows, createInventoryImport, createSourceHost, readCloudStackSettings, saveCloudStackSettings, type Db, type SecretBox } from '@vzferry/db';
 import type { Producer } from '@vzferry/queue';
 import type { LabManifest } from '@vzferry/lab/manifest';
 
@@ -35,14 +36,23 @@ export async function seedFromLab(deps: SeedDeps, manifest: LabManifest, opts: {
     deps.log(`imported ${done.sourceHost.name}: ${done.containersSeen} containers (${done.created} new)`);
   }
   await applyCustomers(deps, manifest.customersCsv);
+  await connectCloudStack(deps, manifest);
+}
+
+/** The lab's CloudStack as the target, unless an engineer already set one. */
+async function connectCloudStack(deps: SeedDeps, manifest: LabManifest): Promise<void> {
+  const cs = manifest.cloudstack;
+  if (!cs || (await readCloudStackSettings(deps.db))) return;
+  await saveCloudStackSettings(deps.db, deps.secrets, { endpoint: cs.endpoint, apiKey: cs.apiKey, zoneId: cs.zoneId, secretKey: cs.secretKey }, SEED_ACTOR);
+  deps.log(`CloudStack: the lab's simulator at ${cs.endpoint}`);
 }
 
 async function addHost(deps: SeedDeps, hv: LabManifest['hypervisors'][number], timeoutMs: number): Promise<string> {
   const { db } = deps;
   let host = await db.sourceHost.findUnique({ where: { name: hv.name } });
-  if (host && (host.address !== hv.address || host.port !== hv.port)) {
-    // the lab was rebuilt on other ports: the old pin belongs to another sshd
-    await db.sourceHost.update({ where: { id: host.id }, data: { address: hv.address, port: hv.port, privateKeyEnc: deps.secrets.seal(readFileSync(hv.privateKeyPath, 'utf8')) } });
+  if (host) {
+    // a rebuilt lab has new ports and a new client key
+    host = await db.sourceHost.update({ where: { id: host.id }, data: { address: hv.address, port: hv.port, privateKeyEnc: deps.secrets.seal(readFileSync(hv.privateKeyPath, 'utf8')) } });
   }
   if (!host) {
     const created = await createSourceHost(db, deps.secrets, { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey: readFileSync(hv.privateKeyPath, 'utf8') }, SEED_ACTOR);

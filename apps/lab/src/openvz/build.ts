@@ -84,11 +84,16 @@ function keygen(file: string, comment: string): void {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
 }
 
+/** RFC 4180: quote a field that holds a comma, a quote or a line break */
+function csvField(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
 /** The customers of the fleet, as the engineer would upload them (some rows by hostname). */
 export function customersCsv(plans: ContainerPlan[]): string {
   const rows = plans.map((p) => {
     const c = p.customer;
-    return [p.csvByHostname ? '' : String(p.ctid), p.csvByHostname ? p.hostname : '', c.name, c.email, c.timezone, c.window ?? ''].join(',');
+    return [p.csvByHostname ? '' : String(p.ctid), p.csvByHostname ? p.hostname : '', c.name, c.email, c.timezone, c.window ?? ''].map(csvField).join(',');
   });
   return `ctid,hostname,customer,email,timezone,downtime_window\n${rows.join('\n')}\n`;
 }

@@ -111,7 +111,7 @@ export function planFleet(opts: FleetOptions): ContainerPlan[] {
     }
     owned++;
     const real = opts.debian12 && ctid === DEBIAN12_CTID;
-    const ips = real ? [DEBIAN12_IP] : ipsFor(n, host, Math.floor(n / opts.hosts), rand);
+    const ips = real ? [DEBIAN12_IP] : ipsFor(n, host, Math.floor(rand() * 4), rand);
     plans.push({
       ctid,
       host,
@@ -135,9 +135,9 @@ export function planFleet(opts: FleetOptions): ContainerPlan[] {
 }
 
 /** Primary IPs in four /16s (a few subnets, room for 3,000+), some a second IPv4 or an IPv6; all unique. */
-function ipsFor(n: number, host: number, onHost: number, rand: () => number): string[] {
+function ipsFor(n: number, host: number, subnet: number, rand: () => number): string[] {
   // the last two octets come from n alone, so the addresses are unique whatever the subnet
-  const ips = [`10.${10 + (onHost % 4)}.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`];
+  const ips = [`10.${10 + subnet}.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`];
   if (rand() < 0.2) ips.push(`172.20.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`);
   if (rand() < 0.1) ips.push(`2001:db8:${host + 1}::${(n + 1).toString(16)}`);
   return ips;

@@ -6,6 +6,7 @@ const ITEMS = [
   { href: '/containers', label: 'Containers' },
   { href: '/hosts', label: 'Source hosts' },
   { href: '/customers', label: 'Customers' },
+  { href: '/settings', label: 'Settings' },
 ];
 
 export function Nav() {

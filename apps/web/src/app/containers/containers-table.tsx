@@ -130,14 +130,14 @@ export function ContainersTable() {
                 <td className="max-w-56 truncate px-3 py-2" title={ct.hostname ?? ''}>
                   {ct.hostname ?? '-'} {ct.vanished ? <Badge tone="red">vanished</Badge> : null}
                 </td>
-                <td className="px-3 py-2">{ct.host.name}</td>
+                <td className="whitespace-nowrap px-3 py-2">{ct.host.name}</td>
                 <td className="max-w-48 truncate px-3 py-2">{ct.customer?.name ?? <span className="text-slate-400">none</span>}</td>
                 <td className="max-w-56 truncate px-3 py-2 font-mono text-xs" title={ct.ips.join(' ')}>
                   {ct.ips.join(', ') || '-'}
                 </td>
-                <td className="px-3 py-2">{ct.ostemplate ?? '-'}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{formatKb(ct.diskQuotaKb)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{formatMb(ct.ramMb)}</td>
+                <td className="whitespace-nowrap px-3 py-2">{ct.ostemplate ?? '-'}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{formatKb(ct.diskQuotaKb)}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{formatMb(ct.ramMb)}</td>
                 <td className="px-3 py-2">
                   <Badge tone={statusTone(ct.status)}>{ct.status}</Badge>
                 </td>

@@ -1,0 +1,26 @@
+import { parseCustomerCsv } from '@vzferry/core';
+import { describe, expect, it } from 'vitest';
+import { customersCsv } from './build';
+import { planFleet } from './plan';
+
+describe('the lab fleet', () => {
+  const plans = planFleet({ hosts: 3, containers: 3000, debian12: true });
+
+  it('has unique CTIDs and IPs, several subnets, VLAN NICs and the Debian 12 container', () => {
+    expect(new Set(plans.map((p) => p.ctid)).size).toBe(3000);
+    const ips = plans.flatMap((p) => p.ips);
+    expect(new Set(ips).size).toBe(ips.length);
+    expect(new Set(plans.map((p) => p.ips[0]!.split('.').slice(0, 2).join('.'))).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(plans.flatMap((p) => (p.nic ? [p.nic.bridge] : [])))).toEqual(new Set(['br210', 'br220']));
+    expect(plans.find((p) => p.real)).toMatchObject({ ctid: 1012, host: 0, ips: ['10.0.2.15'], os: { template: 'debian-12.0-x86_64' } });
+    expect(new Set(plans.filter((p) => p.host === 0).map((p) => p.os.template)).size).toBe(9);
+  });
+
+  it('writes a customer CSV that the product accepts without a bad row', () => {
+    const { rows, errors } = parseCustomerCsv(customersCsv(plans));
+    expect(errors).toEqual([]);
+    expect(rows).toHaveLength(3000);
+    expect(rows.some((r) => r.downtime_window?.includes(','))).toBe(true);
+    expect(rows.some((r) => r.ctid === undefined && r.hostname)).toBe(true);
+  });
+});

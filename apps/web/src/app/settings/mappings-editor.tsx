@@ -1,0 +1,137 @@
+'use client';
+// The three mapping tables, edited as lists and saved together (the server
+// checks them and saves all or nothing).
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button, Card, ErrorBox, inputClass } from '@/components/ui';
+import { fetchJson } from '@/lib/fetch-json';
+import type { TestAnswer } from './settings-view';
+
+export interface Mappings {
+  networks: { name: string; cidr: string; sourceVlan: number | null; gateway: string | null; cloudstackNetworkId: string; cloudstackNetworkName: string | null }[];
+  offerings: { maxRamMb: number; maxCpus: number; serviceOfferingId: string; serviceOfferingName: string | null }[];
+  osTypes: { distribution: string; version: string; osTypeId: string; osTypeName: string | null; legacyOsTypeId: string | null; legacyOsTypeName: string | null }[];
+}
+
+type Column<T> = { key: keyof T; label: string; type?: 'number'; options?: { value: string; label: string }[] };
+
+export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: TestAnswer | null }) {
+  const qc = useQueryClient();
+  const [m, setM] = useState<Mappings>(saved);
+  const save = useMutation({
+    mutationFn: () => fetchJson<Mappings>('/api/settings/mappings', { method: 'PUT', json: m }),
+    onSuccess: async (next) => {
+      setM(next);
+      await qc.invalidateQueries({ queryKey: ['settings'] });
+    },
+  });
+  const networks = choices?.networks?.map((n) => ({ value: n.id, label: `${n.name}${n.cidr ? ` (${n.cidr})` : ''}` }));
+  const offerings = choices?.offerings?.map((o) => ({ value: o.id, label: `${o.name}${o.memory ? ` (${o.memory} MB, ${o.cpunumber} CPU)` : ''}` }));
+  const osTypes = choices?.osTypes?.map((o) => ({ value: o.id, label: o.description }));
+  return (
+    <Card title="Mappings">
+      <p className="mb-4 text-sm text-slate-600">Test the connection above to pick CloudStack networks, offerings and OS types by name.</p>
+      <Table
+        title="Networks: source subnet / VLAN → CloudStack network"
+        rows={m.networks}
+        onChange={(networks) => setM({ ...m, networks })}
+        blank={{ name: '', cidr: '', sourceVlan: null, gateway: null, cloudstackNetworkId: '', cloudstackNetworkName: null }}
+        columns={[
+          { key: 'name', label: 'Name' },
+          { key: 'cidr', label: 'Subnet (CIDR)' },
+          { key: 'sourceVlan', label: 'Source VLAN', type: 'number' },
+          { key: 'gateway', label: 'Gateway' },
+          { key: 'cloudstackNetworkId', label: 'CloudStack network', options: networks },
+        ]}
+      />
+      <Table
+        title="Service offerings: containers up to this size → offering"
+        rows={m.offerings}
+        onChange={(offerings) => setM({ ...m, offerings })}
+        blank={{ maxRamMb: 1024, maxCpus: 1, serviceOfferingId: '', serviceOfferingName: null }}
+        columns={[
+          { key: 'maxRamMb', label: 'RAM up to (MiB)', type: 'number' },
+          { key: 'maxCpus', label: 'CPUs up to', type: 'number' },
+          { key: 'serviceOfferingId', label: 'Service offering', options: offerings },
+        ]}
+      />
+      <Table
+        title="OS types: detected OS → CloudStack OS type"
+        rows={m.osTypes}
+        onChange={(osTypes) => setM({ ...m, osTypes })}
+        blank={{ distribution: '', version: '', osTypeId: '', osTypeName: null, legacyOsTypeId: null, legacyOsTypeName: null }}
+        columns={[
+          { key: 'distribution', label: 'Distribution' },
+          { key: 'version', label: 'Version' },
+          { key: 'osTypeId', label: 'OS type', options: osTypes },
+          { key: 'legacyOsTypeId', label: 'OS type while on the boot ISO (legacy)', options: osTypes },
+        ]}
+      />
+      {save.error ? <ErrorBox title="Mappings not saved; nothing changed">{save.error.message}</ErrorBox> : null}
+      <div className="mt-3 flex items-center gap-3">
+        <Button disabled={save.isPending} onClick={() => save.mutate()}>
+          {save.isPending ? 'Saving…' : 'Save mappings'}
+        </Button>
+        {save.isSuccess ? <span role="status" className="text-sm text-emerald-700">Saved.</span> : null}
+      </div>
+    </Card>
+  );
+}
+
+function Table<T extends Record<string, unknown>>({ title, rows, onChange, blank, columns }: { title: string; rows: T[]; onChange: (rows: T[]) => void; blank: T; columns: Column<T>[] }) {
+  const update = (i: number, key: keyof T, raw: string, type?: 'number') => {
+    const value = raw === '' ? null : type === 'number' ? Number(raw) : raw;
+    onChange(rows.map((r, j) => (j === i ? { ...r, [key]: value } : r)));
+  };
+  return (
+    <div className="mb-6">
+      <h3 className="mb-2 text-sm font-semibold text-slate-700">{title}</h3>
+      <table className="w-full text-sm">
+        <thead className="text-left text-xs uppercase text-slate-500">
+          <tr>
+            {columns.map((c) => (
+              <th key={String(c.key)} className="py-1 pr-2">
+                {c.label}
+              </th>
+            ))}
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i}>
+              {columns.map((c) => {
+                const value = row[c.key] === null || row[c.key] === undefined ? '' : String(row[c.key]);
+                return (
+                  <td key={String(c.key)} className="py-1 pr-2">
+                    {c.options?.length ? (
+                      <select aria-label={c.label} className={`${inputClass} w-full`} value={value} onChange={(e) => update(i, c.key, e.target.value)}>
+                        <option value="">—</option>
+                        {!c.options.some((o) => o.value === value) && value ? <option value={value}>{value}</option> : null}
+                        {c.options.map((o) => (
+                          <option key={o.value} value={o.value}>
+                            {o.label}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <input aria-label={c.label} className={`${inputClass} w-full`} inputMode={c.type === 'number' ? 'numeric' : undefined} value={value} onChange={(e) => update(i, c.key, e.target.value, c.type)} />
+                    )}
+                  </td>
+                );
+              })}
+              <td className="py-1">
+                <Button variant="secondary" aria-label="Remove row" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+                  ×
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Button variant="secondary" className="mt-2" onClick={() => onChange([...rows, { ...blank }])}>
+        Add row
+      </Button>
+    </div>
+  );
+}

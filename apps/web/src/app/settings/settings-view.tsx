@@ -1,0 +1,130 @@
+'use client';
+// CloudStack connection (the secret is write-only: the page only learns
+// whether one is stored) and the three mappings the pipeline deploys with.
+// "Test connection" shows what CloudStack answered and fills the choices.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button, Card, ErrorBox, Field, inputClass, PageHeader } from '@/components/ui';
+import { fetchJson } from '@/lib/fetch-json';
+import { MappingsEditor, type Mappings } from './mappings-editor';
+
+interface CloudStackSettings {
+  endpoint: string;
+  apiKey: string;
+  zoneId: string;
+  hasSecret: boolean;
+}
+
+export interface TestAnswer {
+  ok: boolean;
+  elapsedMs: number;
+  error?: string;
+  zones?: { id: string; name: string }[];
+  zoneId?: string | null;
+  networks?: { id: string; name: string; cidr: string | null }[];
+  offerings?: { id: string; name: string; cpunumber: number | null; memory: number | null }[];
+  osTypes?: { id: string; description: string }[];
+}
+
+export function SettingsView() {
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => fetchJson<{ cloudstack: CloudStackSettings | null; mappings: Mappings }>('/api/settings') });
+  const [test, setTest] = useState<TestAnswer | null>(null);
+  return (
+    <div>
+      <PageHeader title="Settings" subtitle="Where the VMs go, and how containers map to CloudStack" />
+      {settings.error ? <ErrorBox title="Could not load the settings">{settings.error.message}</ErrorBox> : null}
+      {settings.data ? (
+        <div className="grid gap-6">
+          <ConnectionForm saved={settings.data.cloudstack} test={test} onTested={setTest} />
+          <MappingsEditor saved={settings.data.mappings} choices={test?.ok ? test : null} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettings | null; test: TestAnswer | null; onTested: (t: TestAnswer) => void }) {
+  const qc = useQueryClient();
+  const [form, setForm] = useState({ endpoint: saved?.endpoint ?? '', apiKey: saved?.apiKey ?? '', secretKey: '', zoneId: saved?.zoneId ?? '' });
+  const runTest = useMutation({
+    mutationFn: () => fetchJson<TestAnswer>('/api/settings/cloudstack/test', { method: 'POST', json: { endpoint: form.endpoint, apiKey: form.apiKey, secretKey: form.secretKey || null, zoneId: form.zoneId || null } }),
+    onSuccess: (t) => {
+      onTested(t);
+      if (t.ok && !form.zoneId && t.zoneId) setForm((f) => ({ ...f, zoneId: t.zoneId! }));
+    },
+  });
+  const save = useMutation({
+    mutationFn: () => fetchJson('/api/settings/cloudstack', { method: 'PUT', json: { ...form, secretKey: form.secretKey || null } }),
+    onSuccess: async () => {
+      setForm((f) => ({ ...f, secretKey: '' }));
+      await qc.invalidateQueries({ queryKey: ['settings'] });
+    },
+  });
+  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
+  return (
+    <Card title="CloudStack connection">
+      <form
+        className="grid gap-3 md:grid-cols-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <Field label="API endpoint" hint="e.g. https://cloud.example.com/client/api">
+          <input className={inputClass} required value={form.endpoint} onChange={set('endpoint')} />
+        </Field>
+        <Field label="API key">
+          <input className={`${inputClass} font-mono text-xs`} required value={form.apiKey} onChange={set('apiKey')} />
+        </Field>
+        <Field label="Secret key" hint={saved?.hasSecret ? 'A secret is stored (encrypted). Leave empty to keep it.' : 'Stored encrypted; never shown again.'}>
+          <input className={`${inputClass} font-mono text-xs`} type="password" autoComplete="off" value={form.secretKey} onChange={set('secretKey')} placeholder={saved?.hasSecret ? '•••••••• (stored)' : ''} />
+        </Field>
+        <Field label="Zone" hint="Test the connection to list the zones">
+          {test?.ok && test.zones?.length ? (
+            <select className={inputClass} value={form.zoneId} onChange={set('zoneId')} required>
+              <option value="">Choose a zone</option>
+              {test.zones.map((z) => (
+                <option key={z.id} value={z.id}>
+                  {z.name} ({z.id})
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input className={`${inputClass} font-mono text-xs`} required value={form.zoneId} onChange={set('zoneId')} />
+          )}
+        </Field>
+        <div className="flex gap-2 md:col-span-2">
+          <Button variant="secondary" disabled={runTest.isPending || !form.endpoint || !form.apiKey} onClick={() => runTest.mutate()}>
+            {runTest.isPending ? 'Testing…' : 'Test connection'}
+          </Button>
+          <Button type="submit" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : 'Save connection'}
+          </Button>
+          {save.isSuccess ? <span role="status" className="self-center text-sm text-emerald-700">Saved.</span> : null}
+        </div>
+      </form>
+      {runTest.error ? <div className="mt-3"><ErrorBox>{runTest.error.message}</ErrorBox></div> : null}
+      {save.error ? <div className="mt-3"><ErrorBox title="Not saved">{save.error.message}</ErrorBox></div> : null}
+      {test ? <TestResult test={test} /> : null}
+    </Card>
+  );
+}
+
+function TestResult({ test }: { test: TestAnswer }) {
+  if (!test.ok) {
+    return (
+      <div className="mt-3" data-testid="connection-test">
+        <ErrorBox title={`CloudStack refused (after ${test.elapsedMs} ms)`}>{test.error}</ErrorBox>
+      </div>
+    );
+  }
+  return (
+    <div className="mt-3 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900" data-testid="connection-test">
+      <p className="font-semibold">
+        Connected in {test.elapsedMs} ms: {test.zones?.length ?? 0} zones; in the chosen zone {test.networks?.length ?? 0} networks, {test.offerings?.length ?? 0} service offerings,{' '}
+        {test.osTypes?.length ?? 0} OS types.
+      </p>
+      <p className="mt-1 text-xs">Zones: {test.zones?.map((z) => z.name).join(', ')}</p>
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+// The converter box's template server: CloudStack's secondary storage
+// downloads each run's qcow2 image from it (HEAD first, then GET, resuming
+// with Range after a dropped connection). It serves only images published
+// for runs in progress, each under an unguessable URL, streams from disk
+// (never a whole file in memory, backpressure respected) and logs every
+// download with its bytes and duration, never the URL's token.
+import { randomBytes } from 'node:crypto';
+import { createReadStream, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parseRange } from './range';
+
+export interface DownloadLog {
+  runId: string;
+  remote: string;
+  method: string;
+  /** "bytes=0-99" as asked, or null for the whole file */
+  range: string | null;
+  status: number;
+  bytes: number;
+  ms: number;
+  completed: boolean;
+}
+
+export interface TemplateServerOptions {
+  port?: number;
+  host?: string;
+  /** the base URL CloudStack reaches this box at; default http://<host>:<port> */
+  publicUrl?: string;
+  log?: (entry: DownloadLog) => void;
+}
+
+export interface Published {
+  runId: string;
+  token: string;
+  url: string;
+}
+
+export interface TemplateServer {
+  url: string;
+  port: number;
+  /** serves `file` for the run; pass the token stored for it to keep the same URL after a restart */
+  publish(runId: string, file: string, token?: string): Published;
+  unpublish(runId: string): void;
+  stop(): Promise<void>;
+}
+
+interface Entry {
+  runId: string;
+  token: string;
+  file: string;
+  name: string;
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+// big reads: fewer syscalls and larger socket writes (see bench/template-serve)
+const CHUNK = 4 * 1024 * 1024;
+
+export async function startTemplateServer(opts: TemplateServerOptions = {}): Promise<TemplateServer> {
+  const byToken = new Map<string, Entry>();
+  const byRun = new Map<string, Entry>();
+  const log = opts.log ?? (() => undefined);
+  const server = http.createServer((req, res) => void serve(req, res, byToken, log));
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = (opts.publicUrl ?? `http://${opts.host ?? '127.0.0.1'}:${port}`).replace(/\/$/, '');
+  return {
+    url: base,
+    port,
+    publish(runId, file, token) {
+      if (token !== undefined && !TOKEN.test(token)) throw new Error('a template URL token is 43 base64url characters');
+      const old = byRun.get(runId);
+      if (old) byToken.delete(old.token);
+      const entry: Entry = { runId, token: token ?? randomBytes(32).toString('base64url'), file, name: safeName(path.basename(file)) };
+      byToken.set(entry.token, entry);
+      byRun.set(runId, entry);
+      return { runId, token: entry.token, url: `${base}/templates/${entry.token}/${entry.name}` };
+    },
+    unpublish(runId) {
+      const entry = byRun.get(runId);
+      if (!entry) return;
+      byRun.delete(runId);
+      byToken.delete(entry.token);
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function safeName(name: string): string {
+  const clean = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  return clean.endsWith('.qcow2') ? clean : `${clean}.qcow2`;
+}
+
+async function serve(req: http.IncomingMessage, res: http.ServerResponse, byToken: Map<string, Entry>, log: (e: DownloadLog) => void): Promise<void> {
+  const started = Date.now();
+  const entry = lookup(req.url ?? '', byToken);
+  if (!entry || (req.method !== 'GET' && req.method !== 'HEAD')) return notFound(res, req.method === 'GET' || req.method === 'HEAD' ? 404 : 405);
+  let st: Stats;
+  try {
+    st = await stat(entry.file);
+  } catch {
+    return notFound(res, 404);
+  }
+  const etag = `"${st.ino.toString(16)}-${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('ETag', etag);
+  res.setHeader('Last-Modified', st.mtime.toUTCString());
+  res.setHeader('Content-Type', 'application/octet-stream');
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304).end();
+    return;
+  }
+  // If-Range with another validator: the file changed, send all of it
+  const rangeHeader = req.headers.range && (!req.headers['if-range'] || req.headers['if-range'] === etag) ? req.headers.range : undefined;
+  const range = parseRange(rangeHeader, st.size);
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { 'Content-Range': `bytes */${st.size}` }).end();
+    log({ runId: entry.runId, remote: remote(req), method: req.method, range: rangeHeader ?? null, status: 416, bytes: 0, ms: Date.now() - started, completed: true });
+    return;
+  }
+  const [start, end] = range ?? [0, st.size - 1];
+  const length = st.size === 0 ? 0 : end - start + 1;
+  const status = range ? 206 : 200;
+  res.writeHead(status, { 'Content-Length': length, ...(range ? { 'Content-Range': `bytes ${start}-${end}/${st.size}` } : {}) });
+  const done = (completed: boolean, bytes: number) =>
+    log({ runId: entry.runId, remote: remote(req), method: req.method!, range: range ? rangeHeader! : null, status, bytes, ms: Date.now() - started, completed });
+  if (req.method === 'HEAD' || length === 0) {
+    res.end();
+    done(true, 0);
+    return;
+  }
+  const stream = createReadStream(entry.file, { start, end, highWaterMark: CHUNK });
+  let sent = 0;
+  stream.on('data', (chunk) => (sent += chunk.length));
+  stream.once('error', () => res.destroy());
+  // pipe: backpressure from the socket pauses the file reads
+  stream.pipe(res);
+  res.once('finish', () => done(true, sent));
+  // the client went away mid-body: stop reading, release the file
+  res.once('close', () => {
+    if (!res.writableFinished) {
+      stream.destroy();
+      done(false, sent);
+    }
+  });
+}
+
+function lookup(url: string, byToken: Map<string, Entry>): Entry | null {
+  const m = /^\/templates\/([A-Za-z0-9_-]{43})\/([A-Za-z0-9._-]+)$/.exec(url.split('?')[0]!);
+  if (!m) return null;
+  const entry = byToken.get(m[1]!);
+  return entry && entry.name === m[2] ? entry : null;
+}
+
+function notFound(res: http.ServerResponse, status: 404 | 405): void {
+  // the same answer for "never existed" and "no longer published": nothing to learn from it
+  res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status === 404 ? 'Not Found\n' : 'Method Not Allowed\n');
+}
+
+function remote(req: http.IncomingMessage): string {
+  return `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+}
