@@ -5,13 +5,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Card, ErrorBox, inputClass } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
-import type { TestAnswer } from './settings-view';
+import type { Mappings, TestAnswer } from './types';
 
-export interface Mappings {
-  networks: { name: string; cidr: string; sourceVlan: number | null; gateway: string | null; cloudstackNetworkId: string; cloudstackNetworkName: string | null }[];
-  offerings: { maxRamMb: number; maxCpus: number; serviceOfferingId: string; serviceOfferingName: string | null }[];
-  osTypes: { distribution: string; version: string; osTypeId: string; osTypeName: string | null; legacyOsTypeId: string | null; legacyOsTypeName: string | null }[];
-}
 
 type Column<T> = { key: keyof T; label: string; type?: 'number'; options?: { value: string; label: string }[] };
 

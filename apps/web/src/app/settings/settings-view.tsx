@@ -6,7 +6,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Card, ErrorBox, Field, inputClass, PageHeader } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
-import { MappingsEditor, type Mappings } from './mappings-editor';
+import { MappingsEditor } from './mappings-editor';
+import type { Mappings, TestAnswer } from './types';
 
 interface CloudStackSettings {
   endpoint: string;
@@ -15,16 +16,6 @@ interface CloudStackSettings {
   hasSecret: boolean;
 }
 
-export interface TestAnswer {
-  ok: boolean;
-  elapsedMs: number;
-  error?: string;
-  zones?: { id: string; name: string }[];
-  zoneId?: string | null;
-  networks?: { id: string; name: string; cidr: string | null }[];
-  offerings?: { id: string; name: string; cpunumber: number | null; memory: number | null }[];
-  osTypes?: { id: string; description: string }[];
-}
 
 export function SettingsView() {
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => fetchJson<{ cloudstack: CloudStackSettings | null; mappings: Mappings }>('/api/settings') });

@@ -1,0 +1,4 @@
+export * from './detect';
+export * from './guest-files';
+export * from './network-model';
+export * from './plan/index';
