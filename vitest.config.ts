@@ -9,7 +9,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/repo/**/*.test.ts'],
+          // packages/guest's tests are pure too (fixtures and goldens on disk)
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/repo/**/*.test.ts', 'packages/guest/test/**/*.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 0 },
         },
@@ -18,6 +19,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          exclude: ['packages/guest/test/**', '**/node_modules/**'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 600_000,

@@ -24,7 +24,11 @@ const ROUTERS = `routers() {
 # GET <host> <port> <path> <DomU_Request or ""> -> the body on stdout
 http_get() {
   exec 3<>"/dev/tcp/$1/$2" || return 1
-  printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\n%s\\r\\n' "$3" "$1" "\${4:+DomU_Request: $4\\r\\n}" >&3
+  if [ -n "$4" ]; then
+    printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\nDomU_Request: %s\\r\\n\\r\\n' "$3" "$1" "$4" >&3
+  else
+    printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\n\\r\\n' "$3" "$1" >&3
+  fi
   sed '1,/^\\r\\{0,1\\}$/d' <&3
   exec 3<&-
 }

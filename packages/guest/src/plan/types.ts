@@ -40,4 +40,4 @@ export interface ConversionPlan {
 export const BACKUP_DIR = '/root/vzferry-backup';
 export const KERNEL_CMDLINE = 'console=tty0 console=ttyS0,115200n8 net.ifnames=0 biosdevname=0';
 export const VIRTIO_DRIVERS = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_scsi'];
-export const HEADER = 'written by vzferry for the KVM guest; the container\'s original is in /root/vzferry-backup';
+export const HEADER = 'written by vzferry for the KVM guest (originals of changed files: /root/vzferry-backup)';
