@@ -140,7 +140,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, byToke
     return;
   }
   const sent = await sendRange(entry.file, start, end, res);
-  done(sent === length, sent);
+  done(sent === length && res.writableFinished, sent);
 }
 
 /**
@@ -148,27 +148,42 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, byToke
  * buffers: one is read from disk while the other is written to the socket,
  * and a buffer is reused only after its write has completed. Allocating a
  * fresh buffer per chunk (fs.createReadStream) costs about half the
- * throughput (bench/template-serve). Returns the bytes handed to the socket;
+ * throughput (bench/template-serve). Returns the bytes the socket took;
  * stops early, and closes the file, when the client hangs up.
  */
 async function sendRange(file: string, start: number, end: number, res: http.ServerResponse): Promise<number> {
-  const closed = new Promise<'closed'>((resolve) => res.once('close', () => resolve('closed')));
+  let gone = false;
+  const closed = new Promise<void>((resolve) =>
+    res.once('close', () => {
+      gone = !res.writableFinished;
+      resolve();
+    }),
+  );
   const fh = await open(file, 'r');
   const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-  const writes: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
+  const writes: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
   let pos = start;
   let sent = 0;
+  const write = (chunk: Buffer) =>
+    new Promise<void>((resolve) =>
+      res.write(chunk, (err) => {
+        if (err) gone = true;
+        else sent += chunk.length;
+        resolve();
+      }),
+    );
   try {
     for (let i = 0; pos <= end; i++) {
       const k = i % 2;
-      if ((await Promise.race([writes[k], closed])) === 'closed') return sent;
+      await Promise.race([writes[k], closed]);
+      if (gone || res.destroyed) return sent;
       const { bytesRead } = await fh.read(buffers[k]!, 0, Math.min(CHUNK, end - pos + 1), pos);
       if (bytesRead === 0) throw new Error(`${file} is shorter than it was`);
       pos += bytesRead;
-      sent += bytesRead;
-      writes[k] = new Promise<void>((resolve) => res.write(buffers[k]!.subarray(0, bytesRead), () => resolve()));
+      writes[k] = write(buffers[k]!.subarray(0, bytesRead));
     }
-    if ((await Promise.race([Promise.all(writes), closed])) === 'closed') return sent;
+    await Promise.race([Promise.all(writes), closed]);
+    if (gone || res.destroyed) return sent;
     await new Promise<void>((resolve) => res.end(resolve));
     return sent;
   } catch {

@@ -26,7 +26,11 @@ export function bootChanges(os: DetectedOs, files: GuestFiles, rootUuid: string)
     commands.push(rootByUuid('/boot/grub2/grub.cfg', rootUuid));
   } else {
     write.push(file('/etc/initramfs-tools/modules', initramfsModules(files.read('/etc/initramfs-tools/modules'))));
-    commands.push({ argv: ['update-initramfs', '-c', '-k', 'all'], why: 'an initramfs with the virtio drivers (once, after every file is in place)' });
+    // -c for kernels without one yet (the install skipped it), -u where one exists (a re-run)
+    commands.push({
+      argv: ['sh', '-c', 'for k in $(ls /lib/modules); do if [ -e "/boot/initrd.img-$k" ]; then update-initramfs -u -k "$k"; else update-initramfs -c -k "$k"; fi || exit 1; done'],
+      why: 'an initramfs with the virtio drivers, built once after every file is in place',
+    });
     commands.push({ argv: ['grub-install', '--target=i386-pc', '{disk}'], why: 'the boot loader on the disk' });
     commands.push({ argv: ['update-grub'], why: 'grub menu for the installed kernel' });
     commands.push(rootByUuid('/boot/grub/grub.cfg', rootUuid));

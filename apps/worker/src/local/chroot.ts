@@ -1,0 +1,73 @@
+// A chroot on a mounted guest disk for rewrite_config and make_bootable:
+// /dev, /dev/pts, /proc, /sys and a tmpfs /run inside; the host's
+// resolv.conf in place of the guest's (apt and yum need DNS); a
+// policy-rc.d that keeps package scripts from starting services. close()
+// undoes every step in reverse order, also after a failure, and is safe to
+// call twice.
+import { existsSync } from 'node:fs';
+import { copyFile, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ExecOptions, ExecResult, Executor } from '@vzferry/core';
+
+export interface ChrootSession {
+  root: string;
+  /** argv run inside the guest, with a plain PATH and no prompts */
+  run(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+const GUEST_ENV = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  DEBIAN_FRONTEND: 'noninteractive',
+  LC_ALL: 'C',
+  LANG: 'C',
+};
+
+export async function openChroot(x: Executor, root: string): Promise<ChrootSession> {
+  const undo: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    while (undo.length > 0) {
+      const step = undo.pop()!;
+      await step().catch(() => undefined);
+    }
+  };
+  try {
+    const mounts: [string[], string][] = [
+      [['--bind', '/dev'], 'dev'],
+      [['--bind', '/dev/pts'], 'dev/pts'],
+      [['-t', 'proc', 'proc'], 'proc'],
+      [['-t', 'sysfs', 'sysfs'], 'sys'],
+      [['-t', 'tmpfs', 'tmpfs'], 'run'],
+    ];
+    for (const [args, rel] of mounts) {
+      const target = path.join(root, rel);
+      await mkdir(target, { recursive: true });
+      await x.exec(['mount', ...args, target]);
+      undo.push(() => x.exec(['umount', target]).catch(() => x.exec(['umount', '--lazy', target])));
+    }
+    await swapIn(root, 'etc/resolv.conf', () => copyFile('/etc/resolv.conf', path.join(root, 'etc/resolv.conf')), undo);
+    await swapIn(root, 'usr/sbin/policy-rc.d', () => writeFile(path.join(root, 'usr/sbin/policy-rc.d'), '#!/bin/sh\n# vzferry: no service starts while the guest is converted\nexit 101\n', { mode: 0o755 }), undo);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    root,
+    run: (argv, opts = {}) => x.exec(['chroot', root, ...argv], { ...opts, env: { ...GUEST_ENV, ...opts.env } }),
+    close,
+  };
+}
+
+/** Puts our file at `rel` for the session, keeping the guest's own (file or symlink) to restore. */
+async function swapIn(root: string, rel: string, put: () => Promise<void>, undo: (() => Promise<unknown>)[]): Promise<void> {
+  const file = path.join(root, rel);
+  const saved = `${file}.vzferry-saved`;
+  const had = await lstat(file).then(() => true, () => false);
+  await mkdir(path.dirname(file), { recursive: true });
+  if (had) await rename(file, saved);
+  undo.push(async () => {
+    await rm(file, { force: true });
+    if (had && existsSync(saved)) await rename(saved, file);
+  });
+  await put();
+}

@@ -1,0 +1,138 @@
+// The real thing: the lab's Debian 12 container tree is copied onto a fresh
+// disk image, converted by the plan in a real chroot (real apt install of
+// the kernel and grub), turned into qcow2 and booted under QEMU with virtio.
+// The guest must come up on the container's original IP (10.0.2.15, which
+// QEMU's user network carries), reachable over SSH through a port forward;
+// a second boot with two NICs must show a policy-routing rule per NIC.
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { planConversion, treeFiles, type GuestNetwork } from '@vzferry/guest';
+import { ensureDebian12Tarball, unpackDebian12 } from '@vzferry/lab/rootfs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyPlan } from '../src/local/apply-plan';
+import { attachDisk, convertToQcow2, createDiskImage, detachDisk, makeFilesystem, mountDisk, unmountDisk, type AttachedDisk } from '../src/local/disk';
+import { LocalExecutor } from '../src/local/local-executor';
+import { bootVm, type BootedVm } from './support/qemu';
+
+const x = new LocalExecutor();
+const UUID = randomUUID();
+let dir: string;
+let raw: string;
+let mnt: string;
+let key: string;
+let disk: AttachedDisk | null = null;
+let vm: BootedVm | null = null;
+const log: string[] = [];
+
+const base = { hostname: 'ct1012.lab-example.net', nameservers: ['10.0.2.3'], searchDomains: [] };
+const ONE_NIC: GuestNetwork = { ...base, nics: [{ device: 'eth0', ipv4: [{ address: '10.0.2.15', prefix: 24 }], ipv6: [], gateway: '10.0.2.2' }] };
+const TWO_NICS: GuestNetwork = {
+  ...base,
+  nics: [
+    { device: 'eth0', ipv4: [{ address: '10.0.2.15', prefix: 24 }], ipv6: [], gateway: '10.0.2.2' },
+    { device: 'eth1', ipv4: [{ address: '10.0.3.15', prefix: 24 }], ipv6: [], gateway: '10.0.3.2' },
+  ],
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-boot-'));
+  raw = path.join(dir, 'disk.raw');
+  mnt = path.join(dir, 'mnt');
+  key = path.join(dir, 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+  // the container: the lab's Debian 12 tree, as a hypervisor holds it
+  const container = path.join(dir, 'container');
+  mkdirSync(container);
+  await unpackDebian12(await ensureDebian12Tarball({ log: () => undefined }), container);
+  await createDiskImage(x, raw, 3 * 1024 ** 3);
+  disk = await attachDisk(x, raw);
+  await makeFilesystem(x, disk, UUID);
+  await mountDisk(x, disk, mnt);
+  await x.exec(['rsync', '-aHAXS', '--numeric-ids', `${container}/`, `${mnt}/`]);
+  // for the test only: a way in over SSH
+  mkdirSync(path.join(mnt, 'root/.ssh'), { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(mnt, 'root/.ssh/authorized_keys'), readFileSync(`${key}.pub`), { mode: 0o600 });
+}, 900_000);
+
+afterAll(async () => {
+  await vm?.stop();
+  await x.exec(['umount', mnt], { allowExitCodes: [0, 1, 32] }).catch(() => undefined);
+  if (disk) await detachDisk(x, disk);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function convertAndImage(network: GuestNetwork, name: string): Promise<string> {
+  if (!disk) {
+    disk = await attachDisk(x, raw);
+    await mountDisk(x, disk, mnt);
+  }
+  const plan = planConversion({ files: treeFiles(mnt), network, rootUuid: UUID });
+  expect(plan.os).toMatchObject({ distribution: 'debian', version: '12' });
+  await applyPlan(x, mnt, plan, { disk: disk.device, log: (l) => log.push(l) });
+  await unmountDisk(x, mnt);
+  await detachDisk(x, disk);
+  disk = null;
+  const qcow2 = path.join(dir, `${name}.qcow2`);
+  await convertToQcow2(x, raw, qcow2);
+  return qcow2;
+}
+
+function ssh(port: number, command: string): string {
+  return execFileSync(
+    'ssh',
+    ['-i', key, '-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=10', '-o', 'LogLevel=ERROR', 'root@127.0.0.1', command],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+}
+
+async function sshWhenUp(port: number, command: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return ssh(port, command);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  }
+}
+
+describe('a converted Debian 12 container boots on KVM hardware (QEMU, virtio)', () => {
+  it('reaches login with eth0 on the container\'s original IP, and keeps a backup of what changed', { timeout: 900_000 }, async () => {
+    const image = await convertAndImage(ONE_NIC, 'one-nic');
+    vm = await bootVm({ image, serialLog: path.join(dir, 'serial-1.log'), networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }] });
+    await vm.waitFor(/login:/, 300_000);
+    const addr = await sshWhenUp(vm.sshPort, 'ip -4 -o addr show eth0; cat /proc/cmdline; ls /root/vzferry-backup/etc', 120_000);
+    expect(addr).toMatch(/eth0\s+inet 10\.0\.2\.15\/24/);
+    expect(addr).toContain('net.ifnames=0');
+    expect(addr).toContain(`root=UUID=${UUID}`);
+    expect(addr).toMatch(/network/);
+    expect(vm.serial()).toMatch(/ttyS0/);
+    await vm.stop();
+    vm = null;
+  });
+
+  it('with two NICs in two networks, both come up and each address has its routing rule', { timeout: 900_000 }, async () => {
+    const image = await convertAndImage(TWO_NICS, 'two-nics');
+    vm = await bootVm({
+      image,
+      serialLog: path.join(dir, 'serial-2.log'),
+      networks: [
+        { net: '10.0.2.0/24', guestIp: '10.0.2.15' },
+        { net: '10.0.3.0/24' },
+      ],
+    });
+    await vm.waitFor(/login:/, 300_000);
+    const out = await sshWhenUp(vm.sshPort, 'ip -4 -o addr show; echo ---; ip rule; echo ---; ip route show table eth1', 120_000);
+    expect(out).toMatch(/eth0\s+inet 10\.0\.2\.15\/24/);
+    expect(out).toMatch(/eth1\s+inet 10\.0\.3\.15\/24/);
+    expect(out).toMatch(/from 10\.0\.2\.15 lookup eth0/);
+    expect(out).toMatch(/from 10\.0\.3\.15 lookup eth1/);
+    expect(out).toMatch(/default via 10\.0\.3\.2 dev eth1/);
+    await vm.stop();
+    vm = null;
+  });
+});

@@ -1,0 +1,64 @@
+// Boots a qcow2 image under QEMU (TCG: the nested /dev/kvm here cannot run a
+// stock guest kernel) with a virtio disk and virtio NICs on user-mode
+// networks, the serial console in a file, and SSH of the guest's first NIC
+// forwarded to a loopback port. For the boot tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+
+export interface BootedVm {
+  sshPort: number;
+  serialLog: string;
+  serial(): string;
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface VmNetwork {
+  /** user-mode network, e.g. 10.0.2.0/24 (QEMU's gateway is .2) */
+  net: string;
+  /** the guest address SSH is forwarded to (first network only) */
+  guestIp?: string;
+}
+
+export async function bootVm(opts: { image: string; serialLog: string; networks: VmNetwork[]; memoryMb?: number }): Promise<BootedVm> {
+  const sshPort = await freePort();
+  const args = ['-accel', 'tcg', '-cpu', 'max', '-m', String(opts.memoryMb ?? 1024), '-smp', '1', '-display', 'none', '-no-reboot', '-serial', `file:${opts.serialLog}`];
+  args.push('-drive', `file=${opts.image},if=virtio,format=qcow2,snapshot=on`);
+  opts.networks.forEach((n, i) => {
+    const fwd = i === 0 && n.guestIp ? `,hostfwd=tcp:127.0.0.1:${sshPort}-${n.guestIp}:22` : '';
+    args.push('-netdev', `user,id=n${i},net=${n.net},restrict=on${fwd}`, '-device', `virtio-net-pci,netdev=n${i}`);
+  });
+  const child: ChildProcess = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const serial = () => (existsSync(opts.serialLog) ? readFileSync(opts.serialLog, 'utf8') : '');
+  return {
+    sshPort,
+    serialLog: opts.serialLog,
+    serial,
+    async waitFor(pattern, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(serial())) {
+        if (child.exitCode !== null) throw new Error(`QEMU exited (${child.exitCode}): ${stderr.trim()}\n${serial().slice(-2000)}`);
+        if (Date.now() > deadline) throw new Error(`no ${pattern} on the serial console within ${timeoutMs / 1000} s:\n${serial().slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await gone;
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
