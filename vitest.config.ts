@@ -19,13 +19,25 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
-          exclude: ['packages/guest/test/**', '**/node_modules/**'],
+          exclude: ['packages/guest/test/**', '**/*.boot.test.ts', '**/node_modules/**'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 600_000,
           // 2 cores: a few files at a time, each with its own database
           maxWorkers: 3,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // real QEMU boots of converted guests: CPU-heavy (TCG), so alone, after the rest
+        test: {
+          name: 'boot',
+          include: ['apps/*/test/**/*.boot.test.ts'],
+          environment: 'node',
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -1,6 +1,7 @@
 #!/bin/sh
 # `npm test`: type-check, lint, unit, integration (real PostgreSQL, Redis,
-# sshd, rsync, loop devices, QEMU) and the browser journeys, in that order.
+# sshd, rsync, loop devices), the QEMU boots of converted guests (alone: they
+# take the CPU) and the browser journeys, in that order.
 set -eu
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
@@ -11,4 +12,5 @@ step "type-check";  npm run --silent typecheck
 step "lint";        npm run --silent lint
 step "unit";        npx vitest run --project unit
 step "integration"; npx vitest run --project integration
+step "boot";        npx vitest run --project boot
 step "e2e";         npx playwright test

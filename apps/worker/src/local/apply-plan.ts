@@ -17,14 +17,27 @@ export interface ApplyOptions {
   log: (line: string) => void;
   /** per command; apt downloads can be slow */
   commandTimeoutMs?: number;
+  /** a directory of this box that keeps apt's downloaded packages between conversions */
+  aptCacheDir?: string;
 }
 
+/** All of a plan at once: backup_config, rewrite_config and make_bootable in a row. */
 export async function applyPlan(x: Executor, root: string, plan: ConversionPlan, opts: ApplyOptions): Promise<void> {
-  await backup(x, root, plan, opts.log);
-  const session = await openChroot(x, root);
+  await backupPlanFiles(x, root, plan, opts.log);
+  await rewritePlanFiles(root, plan);
+  await makeBootable(x, root, plan, opts);
+}
+
+/** rewrite_config: the plan's file writes, removals and links (after backupPlanFiles). */
+export async function rewritePlanFiles(root: string, plan: ConversionPlan): Promise<void> {
+  await changeFiles(root, plan);
+}
+
+/** make_bootable: the boot packages that are missing, then the plan's commands, in a chroot. */
+export async function makeBootable(x: Executor, root: string, plan: ConversionPlan, opts: ApplyOptions): Promise<void> {
+  const session = await openChroot(x, root, { aptCacheDir: plan.os.packageManager === 'apt' ? opts.aptCacheDir : undefined });
   try {
     await installMissing(session, plan, opts);
-    await changeFiles(root, plan);
     for (const c of plan.commands) {
       const argv = c.argv.map((a) => a.replaceAll('{disk}', opts.disk));
       opts.log(`$ ${argv.join(' ')}    # ${c.why}`);
@@ -49,7 +62,8 @@ export function inGuest(root: string, guestPath: string): string {
   return p;
 }
 
-async function backup(x: Executor, root: string, plan: ConversionPlan, log: (l: string) => void): Promise<void> {
+/** backup_config: every file the plan changes, copied under its backup dir once (a re-run keeps the first copy). */
+export async function backupPlanFiles(x: Executor, root: string, plan: ConversionPlan, log: (l: string) => void): Promise<void> {
   const dir = inGuest(root, plan.backupDir);
   const list = path.join(dir, 'FILES');
   if (existsSync(list)) {
@@ -76,7 +90,8 @@ async function installMissing(session: ChrootSession, plan: ConversionPlan, opts
   }
   if (missing.length === 0) return;
   opts.log(`installing ${missing.join(' ')} (${plan.os.packageManager})`);
-  const run = (argv: string[]) => session.run(argv, { timeoutMs: opts.commandTimeoutMs ?? 900_000, onStdout: lines(opts.log), onStderr: lines(opts.log) });
+  // INITRD=No: the kernel's postinst skips its initramfs; the plan builds one, once, with every file in place
+  const run = (argv: string[]) => session.run(argv, { timeoutMs: opts.commandTimeoutMs ?? 900_000, onStdout: lines(opts.log), onStderr: lines(opts.log), env: { INITRD: 'No' } });
   if (plan.os.packageManager === 'yum') {
     await run(['yum', '-y', 'install', ...missing]);
     return;

@@ -23,7 +23,7 @@ const GUEST_ENV = {
   LANG: 'C',
 };
 
-export async function openChroot(x: Executor, root: string): Promise<ChrootSession> {
+export async function openChroot(x: Executor, root: string, opts: { aptCacheDir?: string } = {}): Promise<ChrootSession> {
   const undo: (() => Promise<unknown>)[] = [];
   const close = async () => {
     while (undo.length > 0) {
@@ -38,7 +38,10 @@ export async function openChroot(x: Executor, root: string): Promise<ChrootSessi
       [['-t', 'proc', 'proc'], 'proc'],
       [['-t', 'sysfs', 'sysfs'], 'sys'],
       [['-t', 'tmpfs', 'tmpfs'], 'run'],
+      // downloaded packages outlive the guest: the next conversion on this box reuses them
+      ...(opts.aptCacheDir ? [[['--bind', opts.aptCacheDir], 'var/cache/apt/archives'] as [string[], string]] : []),
     ];
+    if (opts.aptCacheDir) await mkdir(path.join(opts.aptCacheDir, 'partial'), { recursive: true });
     for (const [args, rel] of mounts) {
       const target = path.join(root, rel);
       await mkdir(target, { recursive: true });

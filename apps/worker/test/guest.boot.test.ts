@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { planConversion, treeFiles, type GuestNetwork } from '@vzferry/guest';
-import { ensureDebian12Tarball, unpackDebian12 } from '@vzferry/lab/rootfs';
+import { cacheDir, ensureDebian12Tarball, unpackDebian12 } from '@vzferry/lab/rootfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../src/local/apply-plan';
 import { attachDisk, convertToQcow2, createDiskImage, detachDisk, makeFilesystem, mountDisk, unmountDisk, type AttachedDisk } from '../src/local/disk';
@@ -58,6 +58,8 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  // what the conversion did and how long each step took, for the test log
+  console.log(log.filter((l) => /\$ |installing|backup:/.test(l)).join('\n'));
   await vm?.stop();
   await x.exec(['umount', mnt], { allowExitCodes: [0, 1, 32] }).catch(() => undefined);
   if (disk) await detachDisk(x, disk);
@@ -71,7 +73,7 @@ async function convertAndImage(network: GuestNetwork, name: string): Promise<str
   }
   const plan = planConversion({ files: treeFiles(mnt), network, rootUuid: UUID });
   expect(plan.os).toMatchObject({ distribution: 'debian', version: '12' });
-  await applyPlan(x, mnt, plan, { disk: disk.device, log: (l) => log.push(l) });
+  await applyPlan(x, mnt, plan, { disk: disk.device, log: (l) => log.push(`${new Date().toISOString().slice(11, 19)} ${l}`), aptCacheDir: path.join(cacheDir(), 'apt-archives') });
   await unmountDisk(x, mnt);
   await detachDisk(x, disk);
   disk = null;
