@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     VZFERRY_QUEUE_PREFIX: `e2e-${randomUUID()}`,
     VZFERRY_DATA_DIR: path.join(labDir, 'data'),
     NEXT_TELEMETRY_DISABLED: '1',
+    TEMPLATE_SERVER_PORT: '0',
+    WORKER_WORK_DIR: path.join(labDir, 'work'),
   };
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
   start([process.execPath, '--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], env, ROOT);

@@ -1,17 +1,73 @@
 // The worker process of a converter box. Reads its configuration once,
-// consumes the inventory queue (host-key probes, imports) and closes cleanly
-// on SIGINT/SIGTERM so a running job is not cut off mid-write.
+// consumes the inventory queue (host-key probes, imports), registers the box
+// and runs the migration pipeline with its template server, and closes
+// cleanly on SIGINT/SIGTERM so a running job is not cut off mid-write (a
+// SIGKILL is fine too: the reconciler hands its runs on).
+import { statfs } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
-import { createDb, loadSecretBox } from '@vzferry/db';
+import { createDb, heartbeatConverterBox, loadSecretBox, markConverterBoxOffline, registerConverterBox } from '@vzferry/db';
+import { pipelineHooks } from './box/hooks';
+import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
+import { LocalExecutor } from './local/local-executor';
+import { startPipelineEngine } from './pipeline/engine';
+import { STAGE_FUNCTIONS } from './stages';
+import { startTemplateServer } from './template-server';
 
 const config = loadConfig(process.env);
 const db = createDb(config.DATABASE_URL);
-const secrets = loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir: config.VZFERRY_DATA_DIR });
+const dataDir = path.resolve(config.VZFERRY_DATA_DIR);
+const secrets = loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir });
 const log = (message: string) => console.log(`[worker] ${message}`);
 
 const inventory = startInventoryWorker({ redisUrl: config.REDIS_URL, prefix: config.VZFERRY_QUEUE_PREFIX, deps: { db, secrets, log } });
 log(`consuming the inventory queue (prefix ${config.VZFERRY_QUEUE_PREFIX})`);
+
+const workDir = path.resolve(config.WORKER_WORK_DIR);
+mkdirSync(workDir, { recursive: true });
+const disk = async () => {
+  const s = await statfs(workDir);
+  return { free: BigInt(s.bavail) * BigInt(s.bsize), total: BigInt(s.blocks) * BigInt(s.bsize) };
+};
+const templateServer = await startTemplateServer({
+  port: config.TEMPLATE_SERVER_PORT,
+  host: config.TEMPLATE_SERVER_PUBLIC_URL ? '0.0.0.0' : '127.0.0.1',
+  publicUrl: config.TEMPLATE_SERVER_PUBLIC_URL,
+  log: (e) => log(`template ${e.method} by ${e.remote} for run ${e.runId}: ${e.status}, ${e.bytes} bytes in ${e.ms} ms${e.completed ? '' : ' (incomplete)'}`),
+});
+const space = await disk();
+const box = await registerConverterBox(db, {
+  name: config.WORKER_NAME ?? os.hostname(),
+  workDir,
+  freeDiskBytes: space.free,
+  totalDiskBytes: space.total,
+  cores: os.cpus().length,
+  maxConcurrentRuns: config.WORKER_MAX_RUNS,
+  templateServerUrl: templateServer.url,
+  version: process.env.npm_package_version ?? 'dev',
+});
+const deps = createStageDeps({ db, secrets, local: new LocalExecutor(), templateServer, keyDir: path.join(dataDir, 'keys', box.name) });
+const engine = startPipelineEngine({
+  db,
+  redisUrl: config.REDIS_URL,
+  queuePrefix: config.VZFERRY_QUEUE_PREFIX,
+  box,
+  owner: `${box.name}:${process.pid}`,
+  stages: STAGE_FUNCTIONS,
+  deps,
+  hooks: pipelineHooks(deps),
+  concurrency: box.maxConcurrentRuns,
+  log,
+});
+const beat = setInterval(() => {
+  void disk()
+    .then((d) => heartbeatConverterBox(db, box.id, d.free))
+    .catch((err: unknown) => log(`heartbeat: ${errorMessage(err)}`));
+}, 10_000);
+log(`converter box ${box.name}: work dir ${workDir}, ${box.maxConcurrentRuns} runs at a time, templates served at ${templateServer.url}`);
 console.log('ready');
 
 let stopping = false;
@@ -19,8 +75,12 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log(`${signal}: finishing running jobs`);
+  clearInterval(beat);
   try {
-    await inventory.close();
+    await Promise.all([inventory.close(), engine.stop()]);
+    await markConverterBoxOffline(db, box.id);
+    await deps.close();
+    await templateServer.stop();
     await db.$disconnect();
     process.exit(0);
   } catch (err) {

@@ -216,7 +216,7 @@ describe('inventory import over SSH', () => {
     const dataDir = path.join(dir, 'data');
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: t.url, REDIS_URL, VZFERRY_QUEUE_PREFIX: `${prefix}-main`, VZFERRY_SECRET_KEY: secretKey.toString('hex'), VZFERRY_DATA_DIR: dataDir },
+      env: { ...process.env, DATABASE_URL: t.url, REDIS_URL, VZFERRY_QUEUE_PREFIX: `${prefix}-main`, VZFERRY_SECRET_KEY: secretKey.toString('hex'), VZFERRY_DATA_DIR: dataDir, TEMPLATE_SERVER_PORT: '0', WORKER_WORK_DIR: path.join(dataDir, 'work'), WORKER_NAME: `box-${prefix}` },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {

@@ -20,7 +20,8 @@ export const configSchema = z.object({
   WORKER_NAME: z.string().min(1).optional(),
   WORKER_WORK_DIR: z.string().min(1).default('.data/work'),
   WORKER_MAX_RUNS: intFromEnv(2),
-  TEMPLATE_SERVER_PORT: intFromEnv(8090),
+  /** 0: any free port (tests, several boxes on one machine) */
+  TEMPLATE_SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   /** the address CloudStack's secondary storage uses to reach this box */
   TEMPLATE_SERVER_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

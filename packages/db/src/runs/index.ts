@@ -7,3 +7,4 @@ export * from './run-commands';
 export * from './run-events';
 export * from './reconcile';
 export * from './leader';
+export * from './template-uploads';

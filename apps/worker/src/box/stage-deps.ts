@@ -1,0 +1,107 @@
+// The real StageDeps of a converter box: SSH sessions to source hosts
+// (ssh2 for commands, OpenSSH with the pinned key for rsync), the CloudStack
+// client from the stored settings, the settings and mappings, the template
+// uploads in PostgreSQL and this box's template server.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import path from 'node:path';
+import { createCloudStackClient } from '@vzferry/cloudstack';
+import { AppError, type Executor } from '@vzferry/core';
+import { loadCloudStackCredentials, loadPipelineSettings, readMappings, templateUploadsRepo, type Db, type SecretBox } from '@vzferry/db';
+import { OpenVzAdapter } from '@vzferry/openvz';
+import type { RunSnapshot } from '@vzferry/pipeline';
+import { knownHostsLine, opensshArgv, rsyncRemoteShell, SshExecutor } from '@vzferry/ssh';
+import type { TemplateServer } from '../template-server';
+import type { CloudStackSession, SourceSession, StageDeps } from '../stages/deps';
+
+export interface BoxDepsOptions {
+  db: Db;
+  secrets: SecretBox;
+  local: Executor;
+  templateServer: TemplateServer;
+  /** where the decrypted source host keys live for rsync (mode 700) */
+  keyDir: string;
+}
+
+export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promise<void> } {
+  const sessions = new Map<string, Promise<SshExecutor>>();
+  mkdirSync(o.keyDir, { recursive: true, mode: 0o700 });
+
+  const connect = async (hostId: string): Promise<SshExecutor> => {
+    const host = await o.db.sourceHost.findUniqueOrThrow({ where: { id: hostId } });
+    if (host.hostKeyState !== 'accepted' || !host.hostKeyFingerprint) {
+      throw new AppError('host_key_not_accepted', `the SSH host key of ${host.name} is not accepted`);
+    }
+    return SshExecutor.connect({
+      host: host.address,
+      port: host.port,
+      username: host.username,
+      privateKey: o.secrets.open(host.privateKeyEnc),
+      pinnedFingerprint: host.hostKeyFingerprint,
+      hostKeyAlgorithm: host.hostKeyAlgorithm ?? undefined,
+    });
+  };
+
+  const source = async (run: RunSnapshot): Promise<SourceSession> => {
+    const h = run.sourceHost;
+    let session = sessions.get(h.id);
+    if (!session) {
+      session = connect(h.id);
+      sessions.set(h.id, session);
+      session.catch(() => sessions.delete(h.id));
+    }
+    const ssh = await session;
+    return { adapter: new OpenVzAdapter(ssh), rsyncRemoteShell: await rsyncShell(run) };
+  };
+
+  /** OpenSSH for rsync -e: the same pinned key, from files only this box can read */
+  const rsyncShell = async (run: RunSnapshot): Promise<string> => {
+    const h = run.sourceHost;
+    if (!h.hostKeyAlgorithm || !h.hostPublicKey) throw new AppError('host_key_not_accepted', `the SSH host key of ${h.name} is not accepted`);
+    const host = await o.db.sourceHost.findUniqueOrThrow({ where: { id: h.id }, select: { privateKeyEnc: true } });
+    const identityFile = path.join(o.keyDir, `${h.id}.key`);
+    const knownHostsFile = path.join(o.keyDir, `${h.id}.known_hosts`);
+    writeFileSync(identityFile, o.secrets.open(host.privateKeyEnc), { mode: 0o600 });
+    writeFileSync(knownHostsFile, `${knownHostsLine(h.address, h.port, h.hostKeyAlgorithm, h.hostPublicKey)}\n`, { mode: 0o600 });
+    return rsyncRemoteShell(opensshArgv({ port: h.port, identityFile, knownHostsFile, username: h.username, hostKeyAlgorithm: h.hostKeyAlgorithm }));
+  };
+
+  let cloudstack: Promise<CloudStackSession> | null = null;
+  return {
+    local: o.local,
+    source,
+    cloudstack: () => {
+      cloudstack ??= loadCloudStackCredentials(o.db, o.secrets).then((c) => {
+        if (!c) throw new AppError('cloudstack_not_configured', 'CloudStack is not set up: fill in Settings > CloudStack connection');
+        return { client: createCloudStackClient({ endpoint: c.endpoint, apiKey: c.apiKey, secretKey: c.secretKey }), zoneId: c.zoneId };
+      });
+      cloudstack.catch(() => (cloudstack = null));
+      return cloudstack;
+    },
+    settings: () => loadPipelineSettings(o.db),
+    async mappings() {
+      const m = await readMappings(o.db);
+      return {
+        networks: m.networks.map((n) => ({ cidr: n.cidr, cloudstackNetworkId: n.cloudstackNetworkId, gateway: n.gateway ?? null, sourceVlan: n.sourceVlan ?? null, name: n.name })),
+        offerings: m.offerings.map((x) => ({ ...x, serviceOfferingName: x.serviceOfferingName ?? null })),
+        osTypes: m.osTypes.map((x) => ({ distribution: x.distribution, version: x.version, osTypeId: x.osTypeId, legacyOsTypeId: x.legacyOsTypeId ?? null })),
+      };
+    },
+    async freeDiskBytes(dir) {
+      const s = await statfs(dir);
+      return BigInt(s.bavail) * BigInt(s.bsize);
+    },
+    templates: templateUploadsRepo(o.db),
+    templateServer: {
+      publish: (filePath, meta) => o.templateServer.publish(meta.runId, filePath),
+      unpublishRun: (runId) => o.templateServer.unpublish(runId),
+    },
+    async recordDowntimeStarted(runId, at) {
+      await o.db.migrationRun.update({ where: { id: runId }, data: { downtimeStartedAt: at } });
+    },
+    async close() {
+      for (const s of sessions.values()) await s.then((x) => x.close()).catch(() => undefined);
+      sessions.clear();
+    },
+  };
+}
