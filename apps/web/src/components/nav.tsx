@@ -4,6 +4,7 @@ import { usePathname } from 'next/navigation';
 
 const ITEMS = [
   { href: '/containers', label: 'Containers' },
+  { href: '/batches', label: 'Batches' },
   { href: '/hosts', label: 'Source hosts' },
   { href: '/customers', label: 'Customers' },
   { href: '/settings', label: 'Settings' },

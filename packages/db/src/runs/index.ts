@@ -8,3 +8,4 @@ export * from './run-events';
 export * from './reconcile';
 export * from './leader';
 export * from './template-uploads';
+export * from './views';

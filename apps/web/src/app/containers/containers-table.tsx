@@ -1,7 +1,7 @@
 'use client';
 // Filters live in the URL (shareable, back button works); the server does the
 // filtering and paging, so 3,000+ containers cost one page of rows each time.
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
@@ -63,7 +63,11 @@ export function ContainersTable() {
 
   return (
     <div>
-      <PageHeader title="Containers" subtitle={list.data ? `${total.toLocaleString('en')} ${filtered ? 'matching' : 'in the inventory'}` : 'Loading…'} />
+      <PageHeader
+        title="Containers"
+        subtitle={list.data ? `${total.toLocaleString('en')} ${filtered ? 'matching' : 'in the inventory'}` : 'Loading…'}
+        actions={total > 0 ? <NewBatch count={total} filter={Object.fromEntries([...params].filter(([k]) => k !== 'page'))} /> : null}
+      />
       <div className="mb-4 flex flex-wrap items-end gap-3">
         <input
           type="search"
@@ -171,6 +175,38 @@ export function ContainersTable() {
         </div>
       </div>
     </div>
+  );
+}
+
+/** A batch of every container the current filter matches. */
+function NewBatch({ count, filter }: { count: number; filter: Record<string, string> }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const create = useMutation({
+    mutationFn: () => fetchJson<{ id: string }>('/api/batches', { method: 'POST', json: { name, filter } }),
+    onSuccess: (b) => router.push(`/batches/${b.id}`),
+  });
+  if (!open) return <Button onClick={() => setOpen(true)}>New batch from these {count.toLocaleString('en')}</Button>;
+  return (
+    <form
+      className="flex flex-col items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate();
+      }}
+    >
+      <div className="flex gap-2">
+        <input aria-label="Batch name" className={inputClass} placeholder="Batch name, e.g. wave 1" required value={name} onChange={(e) => setName(e.target.value)} />
+        <Button type="submit" disabled={create.isPending}>
+          Create batch of {count.toLocaleString('en')}
+        </Button>
+        <Button variant="secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </Button>
+      </div>
+      {create.error ? <ErrorBox title="No batch was created">{create.error.message}</ErrorBox> : null}
+    </form>
   );
 }
 

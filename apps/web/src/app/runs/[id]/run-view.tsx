@@ -1,0 +1,130 @@
+'use client';
+// One container's migration, live: the 16 stages with status, attempts,
+// progress and duration, the downtime (planned window and actual), template
+// uploads, the log tail with command output, Retry and Cancel.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { downtime } from '@/app/batches/[id]/batch-view';
+import { Badge, Button, Card, ErrorBox, PageHeader, ProgressBar, statusTone } from '@/components/ui';
+import { fetchJson } from '@/lib/fetch-json';
+import { formatDateTime } from '@/lib/format';
+
+interface StageRow {
+  stage: string;
+  attempts: number;
+  status: string;
+  progressPercent: number | null;
+  message: string | null;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+interface Run {
+  id: string;
+  status: string;
+  currentStage: string | null;
+  failedStage: string | null;
+  error: string | null;
+  batch: { id: string; name: string };
+  container: { id: string; sourceCtid: number; hostname: string | null; downtimeWindow: string | null; sourceHost: { name: string }; customer: { name: string; timezone: string } | null };
+  box: string | null;
+  plannedWindowStart: string | null;
+  plannedWindowEnd: string | null;
+  downtimeStartedAt: string | null;
+  downtimeEndedAt: string | null;
+  cloudstackVmName: string | null;
+  stages: StageRow[];
+  templateUploads: { attempt: number; state: string; csStatus: string | null; error: string | null }[];
+  events: { id: string; at: string; level: string; kind: string; stream: string | null; message: string }[];
+}
+
+const seconds = (a: string | null, b: string | null) => (a ? `${Math.round(((b ? new Date(b).getTime() : Date.now()) - new Date(a).getTime()) / 1000)} s` : '');
+
+export function RunView({ id }: { id: string }) {
+  const qc = useQueryClient();
+  const run = useQuery({ queryKey: ['run', id], queryFn: () => fetchJson<Run>(`/api/runs/${id}`), refetchInterval: 2_000 });
+  const refresh = () => qc.invalidateQueries({ queryKey: ['run', id] });
+  const retry = useMutation({ mutationFn: () => fetchJson(`/api/runs/${id}/retry`, { method: 'POST' }), onSettled: refresh });
+  const cancel = useMutation({ mutationFn: () => fetchJson(`/api/runs/${id}/cancel`, { method: 'POST' }), onSettled: refresh });
+  const r = run.data;
+  const error = run.error ?? retry.error ?? cancel.error;
+  const active = r && ['pending', 'queued', 'running', 'waiting'].includes(r.status);
+  return (
+    <div>
+      {r ? (
+        <p className="mb-2 text-sm">
+          <Link href={`/batches/${r.batch.id}`} className="text-sky-700 hover:underline">
+            ← Batch {r.batch.name}
+          </Link>
+        </p>
+      ) : null}
+      <PageHeader
+        title={r ? `CT ${r.container.sourceCtid} ${r.container.hostname ?? ''}` : 'Migration run'}
+        subtitle={r ? <span className="flex items-center gap-2"><Badge tone={statusTone(r.status)}>{r.status.replace('_', ' ')}</Badge> from {r.container.sourceHost.name}{r.box ? ` on box ${r.box}` : ''}{r.cloudstackVmName ? `, VM ${r.cloudstackVmName}` : ''}</span> : 'Loading…'}
+        actions={
+          r ? (
+            <div className="flex gap-2">
+              {r.status === 'failed' ? <Button onClick={() => retry.mutate()} disabled={retry.isPending}>Retry from {r.failedStage}</Button> : null}
+              {active ? <Button variant="danger" onClick={() => cancel.mutate()} disabled={cancel.isPending}>Cancel</Button> : null}
+            </div>
+          ) : null
+        }
+      />
+      {error ? <ErrorBox>{error.message}</ErrorBox> : null}
+      {r?.error ? <ErrorBox title={`Failed in ${r.failedStage ?? 'a stage'}`}>{r.error}</ErrorBox> : null}
+      {r ? (
+        <div className="mt-4 grid gap-4 lg:grid-cols-3">
+          <Card title="Stages" className="lg:col-span-2">
+            <ol className="divide-y divide-slate-100 text-sm">
+              {r.stages.map((s, i) => (
+                <li key={s.stage} className="grid grid-cols-[2rem_10rem_7rem_1fr_4rem] items-center gap-2 py-1.5">
+                  <span className="text-slate-400 tabular-nums">{i + 1}</span>
+                  <span className="font-mono text-xs">{s.stage}</span>
+                  <Badge tone={s.status === 'not_started' ? 'gray' : statusTone(s.status)}>{s.status.replace('_', ' ')}{s.attempts > 1 ? ` ×${s.attempts}` : ''}</Badge>
+                  <span className="min-w-0">
+                    {s.status === 'running' && s.progressPercent !== null ? <ProgressBar percent={s.progressPercent} label={s.stage} /> : null}
+                    <span className={`block truncate text-xs ${s.error ? 'text-red-700' : 'text-slate-500'}`} title={s.error ?? s.message ?? ''}>{s.error ?? s.message ?? ''}</span>
+                  </span>
+                  <span className="text-right text-xs tabular-nums text-slate-500">{seconds(s.startedAt, s.finishedAt)}</span>
+                </li>
+              ))}
+            </ol>
+          </Card>
+          <div className="grid content-start gap-4">
+            <Card title="Downtime">
+              <dl className="grid grid-cols-[7rem_1fr] gap-1 text-sm">
+                <dt className="text-slate-500">Window</dt>
+                <dd>{r.container.downtimeWindow ? `${r.container.downtimeWindow} (${r.container.customer?.timezone ?? 'UTC'})` : 'any time'}</dd>
+                <dt className="text-slate-500">Planned</dt>
+                <dd>{r.plannedWindowStart ? `${formatDateTime(r.plannedWindowStart)} – ${formatDateTime(r.plannedWindowEnd)}` : '-'}</dd>
+                <dt className="text-slate-500">Started</dt>
+                <dd>{formatDateTime(r.downtimeStartedAt)}</dd>
+                <dt className="text-slate-500">Ended</dt>
+                <dd>{formatDateTime(r.downtimeEndedAt)}</dd>
+                <dt className="text-slate-500">Lasted</dt>
+                <dd>{downtime(r.downtimeStartedAt, r.downtimeEndedAt)}</dd>
+              </dl>
+            </Card>
+            {r.templateUploads.length ? (
+              <Card title="Template uploads">
+                <ul className="text-sm">
+                  {r.templateUploads.map((u) => (
+                    <li key={u.attempt}>
+                      #{u.attempt} <Badge tone={statusTone(u.state === 'ready' ? 'succeeded' : u.state)}>{u.state}</Badge> {u.csStatus ?? ''} {u.error ? <span className="text-red-700">{u.error}</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              </Card>
+            ) : null}
+          </div>
+          <Card title="Log" className="lg:col-span-3">
+            <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-3 font-mono text-xs text-slate-100" data-testid="run-log">
+              {r.events.map((e) => `${e.at.slice(11, 19)} ${e.kind === 'output' ? (e.stream === 'stderr' ? '! ' : '  ') : e.kind === 'command' ? '$ ' : `${e.level.toUpperCase()} `}${e.message}`).join('\n') || 'Nothing logged yet.'}
+            </pre>
+          </Card>
+        </div>
+      ) : null}
+    </div>
+  );
+}

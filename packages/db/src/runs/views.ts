@@ -1,0 +1,104 @@
+// What the batch and run pages show: read-only views shaped for JSON
+// (bigints as strings), polled by the browser while work moves.
+import { NotFoundError, STAGES } from '@vzferry/core';
+import type { Db } from '../client';
+
+const big = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
+
+export async function listBatches(db: Db) {
+  const [batches, counts] = await Promise.all([
+    db.batch.findMany({ orderBy: { createdAt: 'desc' }, take: 200 }),
+    db.migrationRun.groupBy({ by: ['batchId', 'status'], _count: true }),
+  ]);
+  return batches.map((b) => ({
+    ...b,
+    runs: Object.fromEntries(counts.filter((c) => c.batchId === b.id).map((c) => [c.status, c._count])) as Record<string, number>,
+  }));
+}
+
+export async function getBatchView(db: Db, id: string) {
+  const batch = await db.batch.findUnique({
+    where: { id },
+    include: {
+      runs: {
+        orderBy: { createdAt: 'asc' },
+        include: {
+          container: { select: { id: true, sourceCtid: true, hostname: true, sourceHost: { select: { name: true } }, customer: { select: { name: true } }, downtimeWindow: true } },
+          converterBox: { select: { name: true } },
+          stageRuns: { orderBy: [{ queuedAt: 'desc' }], take: 1 },
+        },
+      },
+    },
+  });
+  if (!batch) throw new NotFoundError('batch', id);
+  return {
+    ...batch,
+    runs: batch.runs.map(({ stageRuns, ...r }) => ({
+      id: r.id,
+      status: r.status,
+      currentStage: r.currentStage,
+      failedStage: r.failedStage,
+      error: r.error,
+      container: r.container,
+      box: r.converterBox?.name ?? null,
+      plannedWindowStart: r.plannedWindowStart,
+      plannedWindowEnd: r.plannedWindowEnd,
+      downtimeStartedAt: r.downtimeStartedAt,
+      downtimeEndedAt: r.downtimeEndedAt,
+      progressPercent: stageRuns[0]?.progressPercent ?? null,
+      stageMessage: stageRuns[0]?.message ?? null,
+    })),
+  };
+}
+
+export async function getRunView(db: Db, id: string, opts: { events?: number } = {}) {
+  const run = await db.migrationRun.findUnique({
+    where: { id },
+    include: {
+      batch: { select: { id: true, name: true, status: true } },
+      container: { select: { id: true, sourceCtid: true, hostname: true, downtimeWindow: true, sourceHost: { select: { name: true } }, customer: { select: { name: true, timezone: true } } } },
+      converterBox: { select: { name: true } },
+      stageRuns: { orderBy: [{ queuedAt: 'asc' }] },
+      templateUploads: { orderBy: { attempt: 'asc' }, select: { attempt: true, state: true, csStatus: true, downloadPercent: true, error: true, createdAt: true, readyAt: true } },
+    },
+  });
+  if (!run) throw new NotFoundError('run', id);
+  const events = await db.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'desc' }, take: opts.events ?? 300 });
+  // one row per stage: its latest attempt
+  const stages = STAGES.map((stage) => {
+    const attempts = run.stageRuns.filter((s) => s.stage === stage);
+    const last = attempts.at(-1);
+    return {
+      stage,
+      attempts: attempts.length,
+      status: last?.status ?? 'not_started',
+      progressPercent: last?.progressPercent ?? null,
+      bytesDone: big(last?.bytesDone),
+      bytesTotal: big(last?.bytesTotal),
+      filesDone: last?.filesDone ?? null,
+      filesTotal: last?.filesTotal ?? null,
+      message: last?.message ?? null,
+      error: last?.error ?? null,
+      startedAt: last?.startedAt ?? null,
+      finishedAt: last?.finishedAt ?? null,
+    };
+  });
+  return {
+    id: run.id,
+    status: run.status,
+    currentStage: run.currentStage,
+    failedStage: run.failedStage,
+    error: run.error,
+    batch: run.batch,
+    container: run.container,
+    box: run.converterBox?.name ?? null,
+    plannedWindowStart: run.plannedWindowStart,
+    plannedWindowEnd: run.plannedWindowEnd,
+    downtimeStartedAt: run.downtimeStartedAt,
+    downtimeEndedAt: run.downtimeEndedAt,
+    cloudstackVmName: run.cloudstackVmName,
+    stages,
+    templateUploads: run.templateUploads,
+    events: events.reverse().map((e) => ({ id: e.id.toString(), at: e.at, level: e.level, kind: e.kind, stream: e.stream, message: e.message })),
+  };
+}
