@@ -6,9 +6,12 @@
 // run finds the hosts and re-imports (which never duplicates).
 import { readFileSync } from 'node:fs';
 import { AppError, parseCustomerCsv } from '@vzferry/core';
-import { acceptHostKey, applyCustomerRows, createInventoryImport, createSourceHost, readCloudStackSettings, saveCloudStackSettings, type Db, type SecretBox } from '@vzferry/db';
+import { createCloudStackClient } from '@vzferry/cloudstack';
+import { acceptHostKey, applyCustomerRows, createInventoryImport, createSourceHost, readCloudStackSettings, readMappings, saveCloudStackSettings, saveMappings, type Db, type SecretBox } from '@vzferry/db';
+import { parseOsTemplate } from '@vzferry/pipeline';
 import type { Producer } from '@vzferry/queue';
 import type { LabManifest } from '@vzferry/lab/manifest';
+import { labMappings } from './seed-mappings';
 
 const SEED_ACTOR = { name: 'seed' } as const;
 
@@ -37,6 +40,21 @@ export async function seedFromLab(deps: SeedDeps, manifest: LabManifest, opts: {
   }
   await applyCustomers(deps, manifest.customersCsv);
   await connectCloudStack(deps, manifest);
+  await connectMappings(deps, manifest);
+}
+
+/** Settings > Mappings from the lab's CloudStack (seed-mappings.ts), unless an engineer made some. */
+async function connectMappings(deps: SeedDeps, manifest: LabManifest): Promise<void> {
+  const cs = manifest.cloudstack;
+  const existing = await readMappings(deps.db);
+  if (!cs || existing.networks.length + existing.offerings.length + existing.osTypes.length > 0) return;
+  const client = createCloudStackClient({ endpoint: cs.endpoint, apiKey: cs.apiKey, secretKey: cs.secretKey });
+  const [networks, offerings, osTypes] = await Promise.all([client.listNetworks({ zoneId: cs.zoneId }), client.listServiceOfferings(), client.listOsTypes()]);
+  const templates = await deps.db.container.findMany({ distinct: ['ostemplate'], select: { ostemplate: true } });
+  const oses = templates.flatMap((t) => parseOsTemplate(t.ostemplate) ?? []);
+  const mappings = labMappings({ networks, offerings, osTypes }, oses);
+  await saveMappings(deps.db, mappings, SEED_ACTOR);
+  deps.log(`mappings: ${mappings.networks.length} networks, ${mappings.offerings.length} offerings, ${mappings.osTypes.length} OS types`);
 }
 
 /** The lab's CloudStack as the target, unless an engineer already set one. */

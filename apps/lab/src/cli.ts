@@ -6,6 +6,7 @@
 //   --no-debian12         leave out the real Debian 12 container
 //   --ssh-port P          first hypervisor's SSH port (default 2201)
 //   --cloudstack-port P   the CloudStack simulator's port (default 8080)
+//   --no-vm-network       the deployed VMs' IPs do not answer pings (default: they do, when run as root)
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@vzferry/core';
 import { startLab } from './index';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     'no-debian12': { type: 'boolean', default: false },
     'ssh-port': { type: 'string', default: '2201' },
     'cloudstack-port': { type: 'string', default: '8080' },
+    'no-vm-network': { type: 'boolean', default: false },
   },
 });
 
@@ -37,6 +39,8 @@ try {
     debian12: !values['no-debian12'],
     sshPort: int('ssh-port', values['ssh-port'], 0),
     cloudstackPort: int('cloudstack-port', values['cloudstack-port'], 0),
+    // a network namespace and host routes: root only; without it the pipeline's verify stage waits in vain
+    vmNetwork: !values['no-vm-network'] && process.getuid?.() === 0,
     log: (l) => console.log(l),
   });
   for (const h of lab.manifest.hypervisors) {

@@ -3,6 +3,7 @@
 // simulator, write the manifest, and keep the running containers changing.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startCloudStack, type LabCloudStack } from './cloudstack';
 import { writeLabManifest, type LabManifest } from './manifest';
@@ -26,6 +27,10 @@ export interface StartLabOptions {
   /** CloudStack simulator port; 0 = a free port, null = no CloudStack */
   cloudstackPort?: number | null;
   churn?: boolean;
+  /** each image store's download rate in bytes/s (default 25 MB/s, an untuned SSVM); 0 = unlimited */
+  cloudstackDownloadRate?: number;
+  /** the CloudStack VMs' addresses answer pings (a network namespace; root) */
+  vmNetwork?: boolean;
   log?: (line: string) => void;
 }
 
@@ -65,7 +70,7 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
       const port = base === 0 ? await freePort() : base + i;
       hypervisors.push(await startHypervisor({ name, hostDir: layout.hostDir(name), binDir, port, authorizedKey }));
     }
-    if (opts.cloudstackPort !== null) cloudstack = await startCloudStack({ dir: layout.dir, port: opts.cloudstackPort ?? 8080, log });
+    if (opts.cloudstackPort !== null) cloudstack = await startCloudStack({ dir: layout.dir, port: opts.cloudstackPort ?? 8080, vmNetwork: opts.vmNetwork ?? false, downloadRateBytesPerSec: opts.cloudstackDownloadRate, log });
     if (opts.churn ?? true) churn = startChurn(info.hostNames.map((n) => layout.hostDir(n)));
     const manifest: LabManifest = {
       startedAt: new Date().toISOString(),
@@ -107,4 +112,16 @@ function safeList(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * This machine's first non-loopback IPv4 address: where the lab's secondary
+ * storage downloads templates from a converter box on the same machine (real
+ * CloudStack refuses loopback URLs, and so does our preflight).
+ */
+export function interconnectAddress(): string {
+  const all = Object.values(os.networkInterfaces()).flatMap((l) => l ?? []);
+  const ip = all.find((a) => a.family === 'IPv4' && !a.internal && !a.address.startsWith('169.254.'));
+  if (!ip) throw new Error('this machine has no non-loopback IPv4 address for the template server');
+  return ip.address;
 }

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
-import { createDb, heartbeatConverterBox, loadSecretBox, markConverterBoxOffline, registerConverterBox } from '@vzferry/db';
+import { createDb, heartbeatConverterBox, loadSecretBox, markConverterBoxOffline, registerConverterBox, releaseLeasesOfBox } from '@vzferry/db';
 import { pipelineHooks } from './box/hooks';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
@@ -34,7 +34,8 @@ const disk = async () => {
 };
 const templateServer = await startTemplateServer({
   port: config.TEMPLATE_SERVER_PORT,
-  host: config.TEMPLATE_SERVER_PUBLIC_URL ? '0.0.0.0' : '127.0.0.1',
+  // loopback by default: CloudStack refuses it, so a real box sets its interconnect address
+  host: config.TEMPLATE_SERVER_ADDRESS ?? (config.TEMPLATE_SERVER_PUBLIC_URL ? '0.0.0.0' : '127.0.0.1'),
   publicUrl: config.TEMPLATE_SERVER_PUBLIC_URL,
   log: (e) => log(`template ${e.method} by ${e.remote} for run ${e.runId}: ${e.status}, ${e.bytes} bytes in ${e.ms} ms${e.completed ? '' : ' (incomplete)'}`),
 });
@@ -49,6 +50,8 @@ const box = await registerConverterBox(db, {
   templateServerUrl: templateServer.url,
   version: process.env.npm_package_version ?? 'dev',
 });
+const freed = await releaseLeasesOfBox(db, box.id, `${box.name}:${process.pid}`);
+if (freed > 0) log(`resuming ${freed} stage attempt(s) this box's previous process left`);
 const deps = createStageDeps({ db, secrets, local: new LocalExecutor(), templateServer, keyDir: path.join(dataDir, 'keys', box.name) });
 const engine = startPipelineEngine({
   db,

@@ -21,7 +21,7 @@ describe('CloudStack client: reads against the lab', () => {
     expect(zones[0]).toMatchObject({ id: h.lab.zoneId, networktype: 'Advanced', allocationstate: 'Enabled' });
 
     const networks = await h.cs.listNetworks({ zoneId: h.lab.zoneId });
-    expect(networks.map((n) => n.cidr).sort()).toEqual(['10.0.2.0/24', '10.20.0.0/24', '10.30.0.0/24', '198.51.100.0/24']);
+    expect(networks.map((n) => n.cidr).sort()).toEqual(['10.0.2.0/24', '10.10.0.0/16', '10.11.0.0/16', '10.12.0.0/16', '10.13.0.0/16', '10.20.0.0/24', '10.30.0.0/24', '172.20.0.0/16', '198.51.100.0/24']);
     expect(networks.find((n) => n.cidr === '10.20.0.0/24')).toMatchObject({ gateway: '10.20.0.1', netmask: '255.255.255.0', type: 'Shared', ip6cidr: '2001:db8:20::/64' });
 
     const offerings = await h.cs.listServiceOfferings();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideNext } from '@vzferry/pipeline';
 import { planStarts } from '@vzferry/core';
 import {
-  assignRun, cancelRun, claimStageRun, completeCancel, completeRollback, createBatch, finishStageRun, heartbeatStageRun,
+  assignRun, cancelRun, recordWaitingReasons, releaseLeasesOfBox, claimStageRun, completeCancel, completeRollback, createBatch, finishStageRun, heartbeatStageRun,
   jobsThatMustExist, loadSchedulerState, retryRun, setBatchPaused, startBatch, startDueBatches,
 } from '../src';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
@@ -87,9 +87,13 @@ describe('scheduling', () => {
     const plan = planStarts(mine.candidates, mine.active, mine.boxes.filter((b) => b.id === box.id), mine.limits);
     expect(plan.starts).toHaveLength(2);
     expect(plan.waiting[0]!.reason).toMatch(/batch sched is at its limit of 2/);
+    // a run that waited shows why, until it starts
     const first = plan.starts[0]!;
+    await recordWaitingReasons(tdb.db, [{ runId: first.runId, reason: 'every converter box is busy' }]);
+    expect(await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: first.runId } })).toMatchObject({ errorCode: 'waiting_for_capacity', error: 'every converter box is busy' });
     const job = await assignRun(tdb.db, first.runId, box.id, 20n * GiB, new Date());
     expect(job).toMatchObject({ name: 'run_stage', boxId: box.id });
+    expect(await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: first.runId } })).toMatchObject({ status: 'running', errorCode: null, error: null });
     expect(await assignRun(tdb.db, first.runId, box.id, 20n * GiB, new Date())).toBeNull();
   });
 
@@ -115,6 +119,18 @@ describe('stage runs', () => {
     expect(jobs).toHaveLength(1);
     const after = await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(after).toMatchObject({ currentStage: 'prepare_source', preflightOk: true, status: 'running' });
+  });
+
+  it('frees the attempts of a restarted box\'s previous process at once', async () => {
+    const { job, box } = await startedRun('restart');
+    const id = (job.payload as { stageRunId: string }).stageRunId;
+    const t0 = new Date();
+    await claimStageRun(tdb.db, { stageRunId: id, owner: 'box:1', boxId: box.id, now: t0 });
+    expect(await releaseLeasesOfBox(tdb.db, box.id, 'box:1')).toBe(0);
+    expect(await claimStageRun(tdb.db, { stageRunId: id, owner: 'box:2', boxId: box.id, now: t0 })).toBeNull();
+    expect(await releaseLeasesOfBox(tdb.db, box.id, 'box:2')).toBe(1);
+    expect(await claimStageRun(tdb.db, { stageRunId: id, owner: 'box:2', boxId: box.id, now: t0 })).toMatchObject({ resumed: true });
+    expect(await heartbeatStageRun(tdb.db, { stageRunId: id, owner: 'box:1', now: t0 })).toEqual({ lost: true, cancelRequested: false });
   });
 
   it('hands an attempt whose worker stopped heartbeating to another worker, and drops the old worker\'s late result', async () => {

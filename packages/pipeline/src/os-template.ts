@@ -43,12 +43,16 @@ export function usesLegacyGrub(os: TemplateOs): boolean {
 /**
  * The command prepare_source runs inside the container (its own package
  * manager, repositories and DNS): a kernel and a boot loader. Already
- * installed packages make it a no-op, so a repeat is safe.
+ * installed packages make it a no-op, so a repeat is safe. On apt guests
+ * grub-pc is told not to install itself anywhere (the container has no disk;
+ * make_bootable runs grub-install on the VM's disk) and INITRD=No skips an
+ * initramfs that make_bootable builds again with the virtio drivers.
  */
 export function kernelInstallCommand(os: TemplateOs): string[] {
   if (os.distribution === 'centos') {
     return os.version === '7' ? ['yum', '-y', 'install', 'kernel', 'grub2', 'grub2-tools'] : ['yum', '-y', 'install', 'kernel', 'grub'];
   }
   const kernel = os.distribution === 'ubuntu' ? 'linux-image-virtual' : 'linux-image-amd64';
-  return ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'install', kernel, 'grub-pc'];
+  const apt = 'DEBIAN_FRONTEND=noninteractive INITRD=No apt-get -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
+  return ['sh', '-c', `echo 'grub-pc grub-pc/install_devices_empty boolean true' | debconf-set-selections && ${apt} update && ${apt} install ${kernel} grub-pc`];
 }

@@ -38,6 +38,15 @@ export class SecondaryStorage {
     return path.join(this.host.dir, 'cloudstack', 'secondary', store.name);
   }
 
+  /** the file of a Ready copy of the template (the first store that has one) */
+  readyFile(template: LabTemplate): string | null {
+    for (const ref of template.storeRefs) {
+      const store = this.host.stores().find((s) => s.id === ref.storeId);
+      if (store && ref.state === 'Ready' && ref.installPath) return path.join(this.storeDir(store), ref.installPath);
+    }
+    return null;
+  }
+
   usedBytes(store: LabImageStore): number {
     let used = store.baseUsedBytes;
     for (const t of this.host.templates()) {

@@ -68,6 +68,9 @@ const NETWORKS = [
   { name: 'lab-vlan30', cidr: '10.30.0.0/24', gateway: '10.30.0.1', vlan: '30', range: ['10.30.0.2', '10.30.0.254'] },
   { name: 'lab-public-198.51.100', cidr: '198.51.100.0/24', gateway: '198.51.100.1', vlan: '100', range: ['198.51.100.2', '198.51.100.254'] },
   { name: 'lab-debian-10.0.2', cidr: '10.0.2.0/24', gateway: '10.0.2.2', vlan: '2', range: ['10.0.2.3', '10.0.2.254'] },
+  // the lab fleet's own subnets (apps/lab/src/openvz/plan.ts): the seeded demo maps them one to one
+  ...[10, 11, 12, 13].map((b) => ({ name: `lab-fleet-10.${b}`, cidr: `10.${b}.0.0/16`, gateway: `10.${b}.0.1`, vlan: String(100 + b), range: [`10.${b}.0.2`, `10.${b}.255.254`] })),
+  { name: 'lab-fleet-172.20', cidr: '172.20.0.0/16', gateway: '172.20.0.1', vlan: '120', range: ['172.20.0.2', '172.20.255.254'] },
 ];
 
 export function seedState(now = new Date()): LabState {

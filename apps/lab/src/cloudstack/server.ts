@@ -10,6 +10,7 @@ import { handleApi } from './api-handler';
 import { updateSetting } from './commands/infrastructure';
 import { type FaultRequest, faultRequestSchema, type FaultState } from './faults';
 import { Simulator, type SimulatorOptions } from './simulator';
+import { startVmNetwork } from './vm-network';
 import { readBody, sendJson } from './wire';
 
 export interface StartCloudStackOptions {
@@ -23,6 +24,8 @@ export interface StartCloudStackOptions {
   vmTransitionMs?: number;
   installMs?: number;
   readTimeoutMs?: number;
+  /** the Running VMs' IPv4 addresses answer pings from this machine (needs root; vm-network.ts) */
+  vmNetwork?: boolean;
   log?: (line: string) => void;
 }
 
@@ -88,6 +91,7 @@ export async function startCloudStack(opts: StartCloudStackOptions): Promise<Lab
     readTimeoutMs: opts.readTimeoutMs ?? 60_000,
   };
   const log = opts.log ?? (() => {});
+  if (opts.vmNetwork) options.vmNetwork = await startVmNetwork(options.dir, log);
   const sim = new Simulator(options);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://lab');

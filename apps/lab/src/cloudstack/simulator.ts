@@ -1,10 +1,13 @@
 // The simulated management server's memory: state (persisted under the lab
 // dir), faults, the secondary storage and the job runner.
+import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { Faults } from './faults';
 import { JobRunner } from './jobs';
 import { SecondaryStorage } from './secondary-storage';
 import { seedState } from './seed';
-import { type LabConfiguration, type LabState, loadState, saveState } from './state';
+import { type LabConfiguration, type LabState, type LabTemplate, loadState, saveState } from './state';
+import type { VmNetwork } from './vm-network';
 
 export interface SimulatorOptions {
   dir: string;
@@ -16,6 +19,8 @@ export interface SimulatorOptions {
   installMs: number;
   /** an SSVM download that gets no data for this long fails with "Read timed out" */
   readTimeoutMs: number;
+  /** makes the Running VMs' addresses answer on this machine (vm-network.ts) */
+  vmNetwork?: VmNetwork;
 }
 
 export class Simulator {
@@ -46,6 +51,7 @@ export class Simulator {
     });
     this.recoverAfterRestart();
     this.saveNow();
+    options.vmNetwork?.sync(this.runningVmIps());
     this.storage.resume();
   }
 
@@ -56,6 +62,36 @@ export class Simulator {
       if (vm.state === 'Starting') vm.state = 'Running';
       if (vm.state === 'Stopping') vm.state = 'Stopped';
     }
+  }
+
+  /**
+   * The VM's ROOT volume on the lab's primary storage: like CloudStack, a
+   * deploy copies the template there (a hard link: the bytes the secondary
+   * storage downloaded), so it outlives the template's deletion.
+   */
+  rootVolumePath(vmId: string): string {
+    return path.join(this.options.dir, 'cloudstack', 'primary', `${vmId}-ROOT.qcow2`);
+  }
+
+  createRootVolume(vmId: string, template: LabTemplate): void {
+    const from = this.storage.readyFile(template);
+    // a template put into the state by a test has no file: its VM has no volume to look at
+    if (!from || !existsSync(from)) return;
+    const to = this.rootVolumePath(vmId);
+    mkdirSync(path.dirname(to), { recursive: true });
+    rmSync(to, { force: true });
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+  }
+
+  /** every address of the Running VMs (primary and secondary, all NICs) */
+  runningVmIps(): string[] {
+    return this.state.vms
+      .filter((vm) => vm.state === 'Running')
+      .flatMap((vm) => vm.nics.flatMap((n) => [n.ipaddress, ...n.secondaryips.map((s) => s.ipaddress)]));
   }
 
   setting(name: string): string | null {
@@ -69,6 +105,7 @@ export class Simulator {
   /** Persist now, or within half a second for frequent progress updates. */
   changed(urgent = true): void {
     if (this.closed) return;
+    this.options.vmNetwork?.sync(this.runningVmIps());
     if (urgent) return this.saveNow();
     this.saveTimer ??= setTimeout(() => this.saveNow(), 500);
   }
@@ -90,5 +127,6 @@ export class Simulator {
     await this.idle();
     this.saveNow();
     this.closed = true;
+    await this.options.vmNetwork?.stop();
   }
 }

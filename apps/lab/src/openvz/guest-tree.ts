@@ -3,14 +3,15 @@
 // package manager, a few data files including a hard-linked pair and a
 // sparse file, so rsync -aHAXS has real work), or the real Debian 12 tree.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { bootToolStandIns } from './boot-tools';
 import { networkFiles, releaseFiles } from './render';
 import type { ContainerPlan } from './plan';
 
 const APPLETS = [
   'sh', 'ash', 'ls', 'cat', 'echo', 'mkdir', 'rm', 'rmdir', 'cp', 'mv', 'ln', 'sed', 'grep', 'uname', 'true', 'false', 'sleep', 'date', 'touch',
-  'head', 'tail', 'wc', 'id', 'test', 'env', 'chmod', 'chown', 'sync', 'df', 'du', 'ps', 'awk', 'tr', 'cut', 'sort', 'find', 'hostname', 'stat', 'md5sum',
+  'head', 'tail', 'wc', 'id', 'test', 'env', 'chmod', 'chown', 'sync', 'df', 'du', 'ps', 'awk', 'tr', 'cut', 'sort', 'find', 'hostname', 'stat', 'md5sum', 'dirname', 'basename', 'printf',
 ];
 
 const DIRS = ['bin', 'sbin', 'boot', 'dev', 'proc', 'sys', 'tmp', 'root', 'home', 'lib', 'usr/bin', 'usr/sbin', 'var/log', 'var/lib/lab', 'var/www/html', 'etc/lab'];
@@ -47,12 +48,14 @@ export function writeSyntheticGuest(root: string, ct: ContainerPlan, busybox: st
     files['usr/bin/apt-get'] = fakePackageManager('apt-get');
     files['usr/bin/dpkg'] = '#!/bin/sh\n# lab: the packages "installed" by the fake apt-get\ncat /var/lib/lab/packages 2>/dev/null\n';
   }
+  const tools = bootToolStandIns(ct.os.family);
+  Object.assign(files, tools);
   for (const [rel, content] of Object.entries(files)) {
     const file = path.join(root, rel);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, content);
   }
-  for (const tool of ['usr/bin/yum', 'usr/bin/apt-get', 'usr/bin/dpkg']) {
+  for (const tool of ['usr/bin/yum', 'usr/bin/apt-get', 'usr/bin/dpkg', ...Object.keys(tools)]) {
     try {
       chmodSync(path.join(root, tool), 0o755);
     } catch {
@@ -66,6 +69,9 @@ export function writeSyntheticGuest(root: string, ct: ContainerPlan, busybox: st
   truncateSync(sparse, 64 * 1024 * 1024);
 }
 
+/** The kernel version the fake package manager "installs" (what /lib/modules and /boot then hold). */
+export const LAB_KERNEL = '4.19.0-lab';
+
 /**
  * A package manager that installs nothing but records what it was asked
  * for, and for kernel and boot loader packages leaves the files they would
@@ -74,14 +80,15 @@ export function writeSyntheticGuest(root: string, ct: ContainerPlan, busybox: st
 function fakePackageManager(name: string): string {
   return `#!/bin/sh
 # lab: a stand-in for ${name} (no network, no packages); see apps/lab
+LAB_KERNEL=${LAB_KERNEL}
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) ${name} $*" >> /var/log/lab-packages.log
 for arg in "$@"; do
   case "$arg" in
-    -*|install|update|upgrade|clean|makecache) ;;
+    -*|*::*|install|update|upgrade|clean|makecache) ;;
     kernel*|linux-image*|linux-generic*|grub*)
       echo "$arg" >> /var/lib/lab/packages
       case "$arg" in
-        kernel*|linux-image*|linux-generic*) echo "lab kernel for $arg" > /boot/vmlinuz-lab; echo "lab initrd" > /boot/initrd-lab.img ;;
+        kernel*|linux-image*|linux-generic*) mkdir -p /lib/modules/\${LAB_KERNEL}; echo "lab kernel for $arg" > /boot/vmlinuz-\${LAB_KERNEL} ;;
         grub*) mkdir -p /boot/grub; echo "lab grub for $arg" > /boot/grub/lab-installed ;;
       esac
       echo "Installed: $arg" ;;
@@ -116,7 +123,9 @@ export function measureTree(root: string): { kb: number; inodes: number } {
 export function writeDebian12Guest(root: string, ct: ContainerPlan, unpack: (dest: string) => void): void {
   mkdirSync(root, { recursive: true });
   unpack(root);
-  for (const [rel, content] of Object.entries({ ...networkFiles(ct), 'etc/hostname': `${ct.hostname}\n`, 'var/lib/lab/counter': '0\n', 'var/log/lab-churn.log': '' })) {
+  // the lab machine's resolver: the container's own apt reaches its mirror (prepare_source)
+  const resolv = readFileSync('/etc/resolv.conf', 'utf8');
+  for (const [rel, content] of Object.entries({ ...networkFiles(ct), 'etc/resolv.conf': resolv, 'etc/hostname': `${ct.hostname}\n`, 'var/lib/lab/counter': '0\n', 'var/log/lab-churn.log': '' })) {
     const file = path.join(root, rel);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, content);

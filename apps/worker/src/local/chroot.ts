@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExecOptions, ExecResult, Executor } from '@vzferry/core';
+import { ExecError, type ExecOptions, type ExecResult, type Executor } from '@vzferry/core';
 
 export interface ChrootSession {
   root: string;
@@ -56,7 +56,13 @@ export async function openChroot(x: Executor, root: string, opts: { aptCacheDir?
   }
   return {
     root,
-    run: (argv, opts = {}) => x.exec(['chroot', root, ...argv], { ...opts, env: { ...GUEST_ENV, ...opts.env } }),
+    run: (argv, opts = {}) =>
+      x.exec(['chroot', root, ...argv], { ...opts, env: { ...GUEST_ENV, ...opts.env } }).catch((err: unknown) => {
+        // "dracut in the guest's chroot exited with 1", not "chroot exited with 1"
+        if (!(err instanceof ExecError)) throw err;
+        const reason = err.code === null && !err.timedOut ? 'was stopped' : undefined;
+        throw new ExecError({ argv, where: `the guest's chroot on ${err.where}`, code: err.code, stdout: err.stdout, stderr: err.stderr, timedOut: err.timedOut, reason });
+      }),
     close,
   };
 }

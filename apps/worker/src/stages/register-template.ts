@@ -20,11 +20,14 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
   let current = uploads.find((u) => (u.state === 'registering' || u.state === 'downloading') && u.cloudstackTemplateId) ?? null;
   let attemptsUsed = Math.max(0, ...uploads.map((u) => u.attempt));
 
+  // every attempt of the stage (an engineer's Retry is a new one) gets the configured registrations
+  const budget = settings.templateRetryAttempts * ctx.attempt;
   for (;;) {
     if (!current) {
-      if (attemptsUsed >= settings.templateRetryAttempts) {
+      if (attemptsUsed >= budget) {
         const last = (await deps.templates.list(run.runId)).at(-1);
-        throw new StageError('template_download_failed', `the template download failed ${attemptsUsed} time(s); last: ${last?.csStatus ?? 'unknown error'}. Clear the cause, then Retry`);
+        const now = attemptsUsed - settings.templateRetryAttempts * (ctx.attempt - 1);
+        throw new StageError('template_download_failed', `the template download failed ${now} time(s); last: ${last?.csStatus ?? 'unknown error'}. Clear the cause, then Retry`);
       }
       if ((await deps.templates.activeDownloads()) >= settings.maxConcurrentTemplateDownloads) {
         return { outcome: { kind: 'wait', until: new Date(ctx.now().getTime() + SLOT_RECHECK_MS), message: `waiting for one of the ${settings.maxConcurrentTemplateDownloads} secondary storage download slots` } };
@@ -39,9 +42,9 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
     }
     await discard(ctx, deps, cs, current);
     current = null;
-    if (attemptsUsed < settings.templateRetryAttempts) {
+    if (attemptsUsed < budget) {
       const backoff = settings.templateRetryBackoffSeconds * 1000 * attemptsUsed;
-      ctx.log('warn', `registering again in ${backoff / 1000} s (attempt ${attemptsUsed + 1} of ${settings.templateRetryAttempts})`);
+      ctx.log('warn', `registering again in ${backoff / 1000} s (registration ${attemptsUsed + 1}, at most ${budget})`);
       await sleep(backoff, ctx.signal);
     }
   }

@@ -80,7 +80,8 @@ export async function assignRun(db: Db, runId: string, boxId: string, reservedDi
   return db.$transaction(async (tx) => {
     const claimed = await tx.migrationRun.updateMany({
       where: { id: runId, status: 'queued' },
-      data: { status: 'running', converterBoxId: boxId, reservedDiskBytes, startedAt: now, currentStage: 'preflight' },
+      // the waiting reason (recordWaitingReasons) is over once the run starts
+      data: { status: 'running', converterBoxId: boxId, reservedDiskBytes, startedAt: now, currentStage: 'preflight', errorCode: null, error: null },
     });
     if (claimed.count === 0) return null;
     const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId }, select: { containerId: true } });

@@ -48,6 +48,20 @@ export async function claimStageRun(
   });
 }
 
+/**
+ * A converter box runs one worker process: when it starts again (after a
+ * crash or a SIGKILL), the stage attempts its previous process held are
+ * free at once, instead of after the lease, and the reconciler hands them
+ * to it. Returns how many were freed.
+ */
+export async function releaseLeasesOfBox(db: Db, boxId: string, owner: string): Promise<number> {
+  const res = await db.stageRun.updateMany({
+    where: { status: 'running', converterBoxId: boxId, run: { OR: [{ leaseOwner: null }, { leaseOwner: { not: owner } }] } },
+    data: { heartbeatAt: new Date(0) },
+  });
+  return res.count;
+}
+
 export interface StageProgress {
   percent?: number | null;
   bytesDone?: bigint | null;

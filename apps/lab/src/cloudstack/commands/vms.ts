@@ -104,6 +104,7 @@ function deploy(ctx: CommandContext) {
     created: formatDate(new Date()), accountId: user.accountId, nics: allocateNics(sim, requests),
   };
   sim.state.vms.push(vm);
+  sim.createRootVolume(vm.id, template);
   sim.changed();
   const start = p.bool('startvm') ?? true;
   return {

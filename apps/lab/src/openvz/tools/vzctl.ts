@@ -3,7 +3,7 @@
 // (stdout for progress, stderr for errors) and exit codes
 // (include/vzerror.h; samples/openvz/vzctl-cli-behaviour.jsonc). A running
 // container's private area is bind-mounted on its root, as simfs is; exec
-// runs the command chrooted there.
+// runs the command chrooted there, with /proc, /sys and /dev mounted.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { errorMessage } from '@vzferry/core';
@@ -118,7 +118,10 @@ function exec(action: string, ctid: number, root: string, args: string[]): numbe
     err('Container is not running\n');
     return VZ_EXIT.VE_NOT_RUNNING;
   }
-  const res = spawnSync('chroot', [root, '/bin/sh', '-c', args.join(' ')], { stdio: 'inherit' });
+  // as inside a real container: /proc, /sys and /dev are there (package scripts need them); the
+  // mounts live in a mount namespace of this exec alone, so nothing outlives the command
+  const script = 'for d in proc sys dev; do [ -d "$1/$d" ] || continue; case $d in proc) mount -t proc proc "$1/proc" ;; sys) mount -t sysfs sysfs "$1/sys" ;; dev) mount --rbind /dev "$1/dev" ;; esac; done; exec chroot "$1" /bin/sh -c "$2"';
+  const res = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'vzctl-exec', root, args.join(' ')], { stdio: 'inherit' });
   const code = res.status ?? 128 + 9;
   if (action === 'exec2') return code;
   return code === 0 ? 0 : VZ_EXIT.COMMAND_EXECUTION_ERROR;

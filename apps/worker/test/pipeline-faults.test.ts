@@ -1,0 +1,188 @@
+// The pipeline's failure paths on the lab, with the real worker and the lab
+// CloudStack's fault injection, each asserting the final database state and
+// the source container's state on its hypervisor: a template download that
+// fails twice and then succeeds (the retries are visible in the run); one
+// that keeps failing (the run stops at register_template, the source runs
+// again; Retry after the fault is cleared finishes the run); a failing
+// deploy (rolled back: the source runs again within seconds, downtime closed);
+// the worker killed with SIGKILL during initial_sync and during final_sync
+// (the run finishes after the restart, with one work disk); the queue's keys
+// in Redis lost mid-run (the reconciler rebuilds them from PostgreSQL).
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBatch, delayOf, retryRun, savePipelineSettings, startBatch, type FollowUpJob } from '@vzferry/db';
+import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
+import { createRedis } from '@vzferry/queue';
+import { REDIS_URL, startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
+
+const actor = { name: 'test' };
+let stack: LabStack;
+let spare: Array<{ id: string; sourceCtid: number; hostName: string }> = [];
+
+beforeAll(async () => {
+  stack = await startLabStack('faults', { hosts: 1, containers: 30, debian12: false });
+  // fast retries: the back-off and polling are settings, their defaults are minutes
+  await savePipelineSettings(stack.t.db, { templateRetryAttempts: 3, templateRetryBackoffSeconds: 1, templatePollSeconds: 1 }, actor);
+  const all = await stack.t.db.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
+  spare = all
+    .filter((c) => {
+      const os = parseOsTemplate(c.ostemplate);
+      return c.status === 'running' && os && !usesLegacyGrub(os) && (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n && c.ips.length > 0 && c.ips.every((ip) => ip.family === 4);
+    })
+    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name }));
+  await stack.t.db.container.updateMany({ data: { downtimeWindow: null } });
+}, 600_000);
+
+afterAll(async () => {
+  if (stack) console.log(stack.workerLog.filter((l) => l.startsWith('[test]') || /error|fail/i.test(l)).slice(-40).join('\n'));
+  await stack?.stop();
+}, 120_000);
+
+/** One container's batch, started; returns its run id and container. */
+async function migrateOne(name: string) {
+  const ct = spare.shift();
+  if (!ct) throw new Error('the lab has no container left for this test');
+  const batch = await createBatch(stack.t.db, { name, containerIds: [ct.id] }, actor);
+  await startBatch(stack.t.db, batch.id, {}, actor);
+  const run = await stack.t.db.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
+  return { batchId: batch.id, runId: run.id, ct };
+}
+
+/** The lab's own record of a running container (what `vzctl status` reads). */
+function sourceRunning(ct: { sourceCtid: number; hostName: string }): boolean {
+  return existsSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid)));
+}
+
+async function enqueue(jobs: FollowUpJob[]) {
+  for (const job of jobs) await stack.producer.ensure(job.name, job.payload as never, { boxId: job.boxId, jobId: job.jobId, delayMs: delayOf(job) });
+}
+
+/** Polls until the run's stage is running (and, optionally, more), every 50 ms. */
+async function whenStage(runId: string, stage: string, status: string, timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await stack.t.db.stageRun.findFirst({ where: { runId, stage: stage as never, status: status as never } });
+    if (s) return s;
+    if (Date.now() > deadline) throw new Error(`${stage} was not ${status} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** loop devices attached to a run's work disk */
+function loopsOf(runId: string): string[] {
+  const out = execFileSync('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(`/work/${runId}/disk.raw`));
+}
+
+const ended = (runs: Array<{ status: string }>) => runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status));
+
+describe('pipeline failures on the lab', () => {
+  it('registers the template again after two failed downloads, by itself, and finishes', { timeout: 600_000 }, async () => {
+    stack.lab.cloudstack!.faults.set({ failDownloads: { count: 2, mode: 'reset' } });
+    const { batchId, runId, ct } = await migrateOne('download fails twice');
+    const [run] = await waitForBatch(stack, batchId, 480_000, ended);
+    expect(run!.status).toBe('succeeded');
+    const uploads = await stack.t.db.templateUpload.findMany({ where: { runId }, orderBy: { attempt: 'asc' } });
+    expect(uploads.map((u) => u.attempt)).toEqual([1, 2, 3]);
+    // the two failures keep the secondary storage's own text; the third was deleted by cleanup after the deploy
+    expect(uploads.slice(0, 2).every((u) => u.error !== null || (u.csStatus ?? '').length > 0)).toBe(true);
+    const stage = await stack.t.db.stageRun.findFirstOrThrow({ where: { runId, stage: 'register_template', status: 'succeeded' } });
+    expect(stage.message).toMatch(/after 3 registration/);
+    const retries = await stack.t.db.runEvent.findMany({ where: { runId, message: { contains: 'registering again' } } });
+    expect(retries).toHaveLength(2);
+    expect(sourceRunning(ct)).toBe(false);
+  });
+
+  it('stops at register_template when every download fails, with the source running again; Retry after the fault is cleared finishes', { timeout: 600_000 }, async () => {
+    stack.lab.cloudstack!.faults.set({ clear: true, failDownloads: { count: 100, mode: 'http500' } });
+    const { batchId, runId, ct } = await migrateOne('download keeps failing');
+    const [failed] = await waitForBatch(stack, batchId, 480_000, ended);
+    expect(failed).toMatchObject({ status: 'failed', failedStage: 'register_template', errorCode: 'template_download_failed' });
+    expect(failed!.error).toMatch(/failed 3 time\(s\)/);
+    // stage 13 is inside the downtime: rolled back
+    expect(failed!.downtimeEndedAt).not.toBeNull();
+    expect(sourceRunning(ct)).toBe(true);
+    // the work disk is kept for diagnosis
+    expect(existsSync(path.join(stack.dir, 'work', runId, 'disk.raw'))).toBe(true);
+
+    stack.lab.cloudstack!.faults.clear();
+    await enqueue(await retryRun(stack.t.db, runId, actor));
+    const [final] = await waitForBatch(stack, batchId, 480_000, ended);
+    expect(final!.status, final!.error ?? '').toBe('succeeded');
+    expect(sourceRunning(ct)).toBe(false);
+    const attempts = await stack.t.db.stageRun.findMany({ where: { runId, stage: 'register_template' }, orderBy: { attempt: 'asc' } });
+    expect(attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+  });
+
+  it('rolls back a failed deploy: the source container runs again within seconds and the downtime is closed', { timeout: 600_000 }, async () => {
+    stack.lab.cloudstack!.faults.set({ clear: true, failDeploys: 1 });
+    const { batchId, runId, ct } = await migrateOne('deploy fails');
+    const [run] = await waitForBatch(stack, batchId, 480_000, ended);
+    expect(run).toMatchObject({ status: 'failed', failedStage: 'deploy_vm' });
+    expect(run!.error).toMatch(/Unable to create a deployment/);
+    expect(sourceRunning(ct)).toBe(true);
+    const deploy = await stack.t.db.stageRun.findFirstOrThrow({ where: { runId, stage: 'deploy_vm' } });
+    expect(run!.downtimeEndedAt!.getTime() - deploy.finishedAt!.getTime()).toBeLessThan(15_000);
+    expect(run!.downtimeEndedAt!.getTime()).toBeGreaterThan(run!.downtimeStartedAt!.getTime());
+  });
+
+  it('finishes a run whose worker was killed with SIGKILL during initial_sync, with one work disk', { timeout: 600_000 }, async () => {
+    stack.lab.cloudstack!.faults.clear();
+    // slow enough to be killed mid-copy: the synthetic guest's 64 MiB file at 4 MiB/s
+    await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 }, actor);
+    const { batchId, runId } = await migrateOne('killed in initial_sync');
+    const sync = await whenStage(runId, 'initial_sync', 'running');
+    await new Promise((r) => setTimeout(r, 3_000));
+    await stack.stopWorker('SIGKILL');
+    await stack.startWorker();
+    const [run] = await waitForBatch(stack, batchId, 480_000, ended);
+    expect(run!.status, run!.error ?? '').toBe('succeeded');
+    const after = await stack.t.db.stageRun.findUniqueOrThrow({ where: { id: sync.id } });
+    expect(after.status).toBe('succeeded');
+    expect(await stack.t.db.runEvent.count({ where: { stageRunId: sync.id, message: { contains: 'resumed after a worker stopped' } } })).toBe(1);
+    // one work dir for the run, no loop device left on it (cleanup released it)
+    expect(existsSync(path.join(stack.dir, 'work', runId, 'disk.raw'))).toBe(false);
+    expect(await stack.t.db.stageRun.count({ where: { runId, stage: 'create_disk' } })).toBe(1);
+    expect(loopsOf(runId)).toEqual([]);
+  });
+
+  it('finishes a run whose worker was killed with SIGKILL during final_sync; the source is not left stopped meanwhile for good', { timeout: 600_000 }, async () => {
+    await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 }, actor);
+    const { batchId, runId, ct } = await migrateOne('killed in final_sync');
+    await whenStage(runId, 'initial_sync', 'succeeded');
+    // the customer wrote 40 MiB since the first copy: the final sync has 10 s of work
+    writeFileSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/private', String(ct.sourceCtid), 'var/lib/lab/new-data.bin'), randomBytes(40 * 1024 * 1024));
+    const sync = await whenStage(runId, 'final_sync', 'running');
+    await new Promise((r) => setTimeout(r, 2_000));
+    await stack.stopWorker('SIGKILL');
+    expect(sourceRunning(ct)).toBe(false); // in the downtime: stopped until the run ends one way or the other
+    await stack.startWorker();
+    const [run] = await waitForBatch(stack, batchId, 480_000, ended);
+    expect(run!.status, run!.error ?? '').toBe('succeeded');
+    expect((await stack.t.db.stageRun.findUniqueOrThrow({ where: { id: sync.id } })).status).toBe('succeeded');
+    expect(await stack.t.db.runEvent.count({ where: { stageRunId: sync.id, message: { contains: 'resumed after a worker stopped' } } })).toBe(1);
+    expect(loopsOf(runId)).toEqual([]);
+  });
+
+  it('rebuilds the queue from PostgreSQL after Redis lost its keys mid-run', { timeout: 600_000 }, async () => {
+    await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 }, actor);
+    const { batchId, runId } = await migrateOne('redis lost');
+    await whenStage(runId, 'initial_sync', 'running');
+    const redis = createRedis(REDIS_URL, 'producer');
+    try {
+      // only this install's keys: other tests share the Redis
+      const keys = await redis.keys(`${stack.prefix}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    const [run] = await waitForBatch(stack, batchId, 480_000, ended);
+    expect(run!.status, run!.error ?? '').toBe('succeeded');
+    const stages = await stack.t.db.stageRun.findMany({ where: { runId, status: 'succeeded' } });
+    expect(stages).toHaveLength(16);
+  });
+});

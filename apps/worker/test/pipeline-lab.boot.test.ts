@@ -1,0 +1,196 @@
+// The whole pipeline on the lab, end to end: the real worker process (its
+// engine, stages, template server) migrates a batch of six containers from
+// two simulated OpenVZ hypervisors into the lab's CloudStack through all 16
+// stages: the real Debian 12 container and synthetic CentOS, Ubuntu and
+// Debian guests. Then: every run succeeded stage by stage with a recorded
+// downtime; the VMs run with the containers' IPs, which answer; the templates
+// are gone from secondary storage; the sources are stopped with onboot=no and
+// their files unchanged but for prepare_source's packages; and the Debian
+// VM's ROOT volume (the bytes the lab's secondary storage downloaded from our
+// template server) boots under QEMU on the container's original IP.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAGES } from '@vzferry/core';
+import { createBatch, startBatch } from '@vzferry/db';
+import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
+import { startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
+import { bootVm, type BootedVm } from './support/qemu';
+
+const DEBIAN12_CTID = 1012;
+const actor = { name: 'test' };
+
+let stack: LabStack;
+let vm: BootedVm | null = null;
+
+beforeAll(async () => {
+  // 48 containers (the Debian 12 one is the 12th of hv1), enough small ones of every distribution
+  stack = await startLabStack('pipelinelab', { hosts: 2, containers: 48, debian12: true });
+}, 900_000);
+
+afterAll(async () => {
+  if (stack?.workerLog.length) console.log(stack.workerLog.slice(-80).join('\n'));
+  await vm?.stop();
+  await stack?.stop();
+}, 120_000);
+
+/** The Debian 12 container and five synthetic ones of three distributions on both hosts, each with IPv4 addresses only. */
+async function pickContainers() {
+  const all = await stack.t.db.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
+  const debian12 = all.find((c) => c.sourceCtid === DEBIAN12_CTID)!;
+  const chosen = [debian12];
+  const candidates = all.filter((c) => {
+    const os = parseOsTemplate(c.ostemplate);
+    // small quotas: the box reserves a container's whole disk before it starts
+    const small = (c.diskQuotaKb ?? 0n) <= 20n * 1024n * 1024n;
+    return c !== debian12 && c.status === 'running' && small && os && !usesLegacyGrub(os) && c.ips.length > 0 && c.ips.every((ip) => ip.family === 4);
+  });
+  for (const want of ['centos', 'ubuntu', 'debian', 'centos', 'ubuntu']) {
+    const taken = new Set(chosen.map((c) => c.id));
+    const hostsUsed = chosen.filter((c) => parseOsTemplate(c.ostemplate)?.distribution === want).map((c) => c.sourceHostId);
+    const ct =
+      candidates.find((c) => !taken.has(c.id) && parseOsTemplate(c.ostemplate)?.distribution === want && !hostsUsed.includes(c.sourceHostId)) ??
+      candidates.find((c) => !taken.has(c.id) && parseOsTemplate(c.ostemplate)?.distribution === want);
+    if (ct) chosen.push(ct);
+  }
+  return chosen;
+}
+
+/** path -> digest of every file, link and directory mode under a tree */
+function treeDigests(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(root, rel))) {
+      const r = rel ? `${rel}/${name}` : name;
+      const p = path.join(root, r);
+      const st = lstatSync(p);
+      const h = createHash('sha256').update(`${st.mode}\0${st.uid}\0${st.gid}\0`);
+      if (st.isSymbolicLink()) h.update(readlinkSync(p));
+      else if (st.isFile()) h.update(readFileSync(p));
+      out.set(r, h.digest('hex'));
+      if (st.isDirectory()) walk(r);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/**
+ * What prepare_source may change in a source container: the files of the
+ * packages it installed (dpkg's lists, or the lab's boot files in a synthetic
+ * guest), the package manager's own state, and the lab's churn.
+ */
+function allowedChange(root: string, rel: string, newPackageFiles: Set<string>): boolean {
+  // merged /usr: dpkg lists /lib/x and /bin/x, the tree holds usr/lib/x and usr/bin/x
+  const unmerged = rel.replace(/^usr\/(bin|sbin|lib|lib64)\//, '$1/');
+  if (newPackageFiles.has(`/${rel}`) || newPackageFiles.has(`/${unmerged}`)) return true;
+  const bookkeeping = [
+    'var/lib/dpkg', 'var/lib/apt', 'var/cache/apt', 'var/cache/debconf', 'var/cache/ldconfig', 'var/log', 'var/lib/lab', 'var/lib/systemd/deb-systemd', 'var/lib/grub', 'var/lib/ucf',
+    'boot', 'lib/modules', 'usr/lib/modules', 'vmlinuz', 'vmlinuz.old', 'initrd.img', 'initrd.img.old',
+    'etc/ld.so.cache', 'etc/kernel', 'etc/default/grub', 'etc/grub.d', 'etc/initramfs-tools', 'var/lib/initramfs-tools',
+    // what the packages' maintainer scripts do: alternatives, init links, system groups, the hardware database
+    'etc/alternatives', 'etc/rc0.d', 'etc/rc1.d', 'etc/rc2.d', 'etc/rc3.d', 'etc/rc4.d', 'etc/rc5.d', 'etc/rc6.d', 'etc/rcS.d',
+    'etc/group', 'etc/group-', 'etc/gshadow', 'etc/gshadow-', 'etc/modules', 'usr/lib/udev/hwdb.bin',
+    'usr/share/doc', 'usr/share/man', 'usr/share/lintian', 'usr/share/info',
+  ];
+  if (bookkeeping.some((b) => rel === b || rel.startsWith(`${b}/`))) return true;
+  const file = path.join(root, rel);
+  // update-alternatives' links (/usr/bin/mt -> /etc/alternatives/mt)
+  // (lstat, not existsSync: an absolute link points into the guest, not into this machine)
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink() && readlinkSync(file).startsWith('/etc/alternatives/')) return true;
+  // a directory whose entries changed has a new mtime but the same mode: only its entries count
+  return st?.isDirectory() ?? false;
+}
+
+function dpkgFiles(root: string): Map<string, string[]> {
+  const info = path.join(root, 'var/lib/dpkg/info');
+  if (!existsSync(info)) return new Map();
+  return new Map(
+    readdirSync(info)
+      .filter((f) => f.endsWith('.list'))
+      .map((f) => [f, readFileSync(path.join(info, f), 'utf8').split('\n').filter(Boolean)]),
+  );
+}
+
+function sshBanner(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.setTimeout(10_000, () => sock.destroy(new Error('no SSH banner within 10 s')));
+    sock.once('close', () => reject(new Error('closed without a banner')));
+    sock.once('data', (d) => {
+      sock.destroy();
+      resolve(d.toString());
+    });
+    sock.once('error', reject);
+  });
+}
+
+describe('a batch on the lab, through all 16 stages', () => {
+  it('migrates six containers of four distributions from two hypervisors; the Debian VM boots on its original IP', { timeout: 2_400_000 }, async () => {
+    const containers = await pickContainers();
+    expect(containers).toHaveLength(6);
+    expect(new Set(containers.map((c) => c.sourceHostId)).size).toBe(2);
+    expect(new Set(containers.map((c) => parseOsTemplate(c.ostemplate)!.distribution))).toEqual(new Set(['debian', 'centos', 'ubuntu']));
+    // the customers agreed to migrate now (waiting for windows has its own tests)
+    await stack.t.db.container.updateMany({ where: { id: { in: containers.map((c) => c.id) } }, data: { downtimeWindow: null } });
+    const trees = new Map(containers.map((c) => [c.id, path.join(stack.dir, 'lab/hosts', c.sourceHost.name, 'vz/private', String(c.sourceCtid))]));
+    const before = new Map([...trees].map(([id, root]) => [id, { digests: treeDigests(root), lists: dpkgFiles(root) }]));
+
+    const batch = await createBatch(stack.t.db, { name: 'lab wave 1', containerIds: containers.map((c) => c.id), concurrency: 6 }, actor);
+    await startBatch(stack.t.db, batch.id, {}, actor);
+    const runs = await waitForBatch(stack, batch.id, 1_800_000);
+
+    // every run: done, each of the 16 stages succeeded once in order, a downtime window recorded
+    for (const run of runs) {
+      const stages = await stack.t.db.stageRun.findMany({ where: { runId: run.id }, orderBy: [{ queuedAt: 'asc' }] });
+      const errors = stages.filter((s) => s.error).map((s) => `${s.stage}: ${s.error}`);
+      expect(run.status, `${run.container.sourceCtid}: ${errors.join('; ')}`).toBe('succeeded');
+      expect(stages.filter((s) => s.status === 'succeeded').map((s) => s.stage)).toEqual([...STAGES]);
+      expect(run.downtimeStartedAt).not.toBeNull();
+      expect(run.downtimeEndedAt!.getTime()).toBeGreaterThan(run.downtimeStartedAt!.getTime());
+    }
+    // the scheduler's next tick closes the batch
+    await expect.poll(async () => (await stack.t.db.batch.findUniqueOrThrow({ where: { id: batch.id } })).status, { timeout: 30_000 }).toBe('completed');
+
+    // CloudStack: a Running VM per container with its IPs; no template left on secondary storage
+    const cs = stack.lab.cloudstack!.simulator.state;
+    for (const c of containers) {
+      const run = runs.find((r) => r.containerId === c.id)!;
+      const vmState = cs.vms.find((v) => v.id === run.cloudstackVmId);
+      expect(vmState?.state, `VM of ${c.sourceCtid}`).toBe('Running');
+      const vmIps = vmState!.nics.flatMap((n) => [n.ipaddress, ...n.secondaryips.map((s) => s.ipaddress)]).sort();
+      expect(vmIps).toEqual(c.ips.map((ip) => ip.address).sort());
+    }
+    expect(cs.templates.filter((tpl) => !tpl.removed)).toEqual([]);
+
+    // the sources: stopped, onboot=no, files unchanged but for prepare_source's packages and the churn
+    for (const c of containers) {
+      const conf = readFileSync(path.join(stack.dir, 'lab/hosts', c.sourceHost.name, 'etc-vz/conf', `${c.sourceCtid}.conf`), 'utf8');
+      expect(conf, `${c.sourceCtid}.conf`).toMatch(/^ONBOOT="no"$/m);
+      const root = trees.get(c.id)!;
+      const was = before.get(c.id)!;
+      const lists = dpkgFiles(root);
+      const newPackageFiles = new Set([...lists].filter(([f, files]) => was.lists.get(f)?.join('\n') !== files.join('\n')).flatMap(([, files]) => files));
+      const now = treeDigests(root);
+      const changed = [...now].filter(([p, d]) => was.digests.get(p) !== d).map(([p]) => p);
+      const removed = [...was.digests.keys()].filter((p) => !now.has(p));
+      expect(changed.filter((p) => !allowedChange(root, p, newPackageFiles)), `changed in ${c.sourceCtid}`).toEqual([]);
+      expect(removed.filter((p) => !allowedChange(root, p, newPackageFiles)), `removed from ${c.sourceCtid}`).toEqual([]);
+    }
+    expect(stack.workerLog.join('\n')).not.toMatch(/secretKey|BEGIN OPENSSH PRIVATE KEY/);
+
+    // the Debian VM's ROOT volume, as the lab's secondary storage downloaded it, boots on 10.0.2.15
+    const debianRun = runs.find((r) => r.container.sourceCtid === DEBIAN12_CTID)!;
+    const volume = stack.lab.cloudstack!.simulator.rootVolumePath(debianRun.cloudstackVmId!);
+    expect(execFileSync('sha256sum', [volume], { encoding: 'utf8' }).split(' ')[0]).toBe(debianRun.imageSha256);
+    vm = await bootVm({ image: volume, serialLog: path.join(stack.dir, 'serial.log'), networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }] });
+    await vm.waitFor(/login:/, 300_000);
+    expect(vm.serial()).toMatch(/ct1012\./);
+    // QEMU forwards the port to 10.0.2.15 only: an SSH banner means the guest holds its original IP
+    await expect.poll(() => sshBanner(vm!.sshPort).catch((e: Error) => e.message), { timeout: 120_000, interval: 3_000 }).toMatch(/^SSH-2\.0-OpenSSH/);
+  });
+});

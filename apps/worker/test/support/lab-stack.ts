@@ -1,0 +1,124 @@
+// A migration environment for the pipeline tests: a test database, the lab
+// (hypervisors over SSH, CloudStack whose VMs' IPs answer), the real worker
+// process (apps/worker/src/main.ts) and the demo seed (hosts accepted and
+// imported, customers, the CloudStack connection and mappings), as `npm
+// start` makes it. The worker can be killed and started again.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { SecretBox } from '@vzferry/db';
+import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
+import { interconnectAddress, startLab, type RunningLab, type StartLabOptions } from '@vzferry/lab';
+import { createProducer, type Producer } from '@vzferry/queue';
+import { seedFromLab } from '../../../../scripts/start/seed-from-lab';
+import { LocalExecutor } from '../../src/local/local-executor';
+import { release, workPaths } from '../../src/stages/work-disk';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface LabStack {
+  t: TestDatabase;
+  lab: RunningLab;
+  dir: string;
+  prefix: string;
+  workerLog: string[];
+  worker(): ChildProcess | null;
+  startWorker(): Promise<ChildProcess>;
+  stopWorker(signal: NodeJS.Signals): Promise<void>;
+  producer: Producer;
+  stop(): Promise<void>;
+}
+
+export async function startLabStack(label: string, lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12'>, workerEnv: Record<string, string> = {}): Promise<LabStack> {
+  const t = await createTestDatabase(label);
+  const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-${label}-`));
+  const running = await startLab({ dir: path.join(dir, 'lab'), ...lab, sshPort: 0, cloudstackPort: 0, churn: true, vmNetwork: true, cloudstackDownloadRate: 0 });
+  // CloudStack refuses loopback template URLs: the box serves on this machine's own address, which
+  // an engineer lists in secstorage.allowed.internal.sites when it is private (preflight says so)
+  const address = interconnectAddress();
+  running.cloudstack!.setSetting('secstorage.allowed.internal.sites', `${address}/32`);
+  const secretKey = randomBytes(32).toString('base64');
+  const prefix = `t-${label}-${randomUUID()}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: t.url,
+    REDIS_URL,
+    VZFERRY_SECRET_KEY: secretKey,
+    VZFERRY_QUEUE_PREFIX: prefix,
+    VZFERRY_DATA_DIR: path.join(dir, 'data'),
+    WORKER_NAME: 'box-test',
+    WORKER_WORK_DIR: path.join(dir, 'work'),
+    WORKER_MAX_RUNS: '3',
+    TEMPLATE_SERVER_PORT: '0',
+    TEMPLATE_SERVER_ADDRESS: address,
+    ...workerEnv,
+  };
+  mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
+  const workerLog: string[] = [];
+  let child: ChildProcess | null = null;
+
+  const startWorker = async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = child;
+    readline.createInterface({ input: c.stderr! }).on('line', (l) => workerLog.push(`[stderr] ${l}`));
+    await new Promise<void>((resolve, reject) => {
+      readline.createInterface({ input: c.stdout! }).on('line', (l) => {
+        workerLog.push(l);
+        if (l === 'ready') resolve();
+      });
+      c.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${workerLog.slice(-20).join('\n')}`)));
+    });
+    return c;
+  };
+  const stopWorker = async (signal: NodeJS.Signals) => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.kill(signal);
+    await gone;
+  };
+
+  await startWorker();
+  const producer = createProducer({ redisUrl: REDIS_URL, prefix });
+  await seedFromLab({ db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log: () => undefined }, running.manifest);
+
+  return {
+    t, lab: running, dir, prefix, workerLog, producer,
+    worker: () => child,
+    startWorker,
+    stopWorker,
+    async stop() {
+      await stopWorker('SIGTERM');
+      await producer.close();
+      // a failed run keeps its work disk mounted for diagnosis
+      const work = path.join(dir, 'work');
+      for (const runId of existsSync(work) ? readdirSync(work) : []) {
+        if (existsSync(workPaths(work, runId).image)) await release(new LocalExecutor(), workPaths(work, runId)).catch(() => undefined);
+      }
+      await running.stop();
+      rmSync(dir, { recursive: true, force: true });
+      await t.drop();
+    },
+  };
+}
+
+/** Polls until every run of the batch has ended; logs each change of the runs' stages. */
+export async function waitForBatch(stack: LabStack, batchId: string, timeoutMs: number, until: (runs: Array<{ status: string }>) => boolean = (runs) => runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status))) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const runs = await stack.t.db.migrationRun.findMany({ where: { batchId }, include: { container: true, stageRuns: { orderBy: { queuedAt: 'desc' }, take: 1 } } });
+    const line = runs.map((r) => `${r.container.sourceCtid}:${r.status}/${r.stageRuns[0]?.stage ?? '-'}`).join(' ');
+    if (line !== last) {
+      stack.workerLog.push(`[test] ${new Date().toISOString()} ${line}`);
+      last = line;
+    }
+    if (until(runs)) return runs;
+    if (Date.now() > deadline) throw new Error(`the batch did not get there within ${timeoutMs / 1000} s: ${line}`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
