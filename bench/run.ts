@@ -2,10 +2,12 @@
 // Each prints its figures as ratios against a baseline measured in the same
 // run; none of them is a pass/fail test.
 import { run as containersApi } from './containers-api';
+import { run as downtime } from './downtime';
 import { run as templateServe } from './template-serve';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   'containers-api': containersApi,
+  downtime,
   'template-serve': templateServe,
 };
 

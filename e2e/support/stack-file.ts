@@ -7,6 +7,10 @@ export interface StackFacts {
   baseURL: string;
   sample: { ctid: number; hostname: string; ip: string; customer: string; ostemplate: string; hostName: string };
   containers: number;
+  /** a container the lab migrates through all 16 stages in seconds */
+  migratable: { ctid: number; hostname: string };
+  /** the lab CloudStack's admin endpoints (fault injection) */
+  labAdminUrl: string;
   /** to prove it never reaches the browser */
   cloudstackSecret: string;
   hosts: { name: string; fingerprint: string }[];

@@ -8,8 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '@vzferry/db/testing';
-import { SecretBox } from '@vzferry/db';
-import { startLab } from '@vzferry/lab';
+import { savePipelineSettings, SecretBox } from '@vzferry/db';
+import { interconnectAddress, startLab } from '@vzferry/lab';
+import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
 import { createProducer } from '@vzferry/queue';
 import { seedFromLab } from '../../scripts/start/seed-from-lab';
 import type { StackFacts } from './stack-file';
@@ -26,8 +27,11 @@ async function main(): Promise<void> {
   cleanups.push(() => t.drop());
   const labDir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-e2e-lab-'));
   cleanups.push(async () => rmSync(labDir, { recursive: true, force: true }));
-  const lab = await startLab({ dir: labDir, hosts: 2, containers: 40, debian12: false, sshPort: 0, cloudstackPort: 0, churn: false });
+  // the pipeline runs for real: VM addresses answer, templates are served on this machine's address
+  const lab = await startLab({ dir: labDir, hosts: 2, containers: 40, debian12: false, sshPort: 0, cloudstackPort: 0, churn: false, vmNetwork: true, cloudstackDownloadRate: 0 });
   cleanups.push(() => lab.stop());
+  const address = interconnectAddress();
+  lab.cloudstack!.setSetting('secstorage.allowed.internal.sites', `${address}/32`);
 
   const secretKey = randomBytes(32).toString('base64');
   const env = {
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
     NEXT_TELEMETRY_DISABLED: '1',
     TEMPLATE_SERVER_PORT: '0',
     WORKER_WORK_DIR: path.join(labDir, 'work'),
+    TEMPLATE_SERVER_ADDRESS: address,
   };
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
   start([process.execPath, '--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], env, ROOT);
@@ -48,11 +53,15 @@ async function main(): Promise<void> {
   const producer = createProducer({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: env.VZFERRY_QUEUE_PREFIX });
   await seedFromLab({ db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log }, lab.manifest);
   await producer.close();
+  // retries within seconds, not the default minutes
+  await savePipelineSettings(t.db, { templateRetryAttempts: 2, templateRetryBackoffSeconds: 1, templatePollSeconds: 1 }, { name: 'e2e' });
   await waitForHttp(`http://127.0.0.1:${PORT}/api/health`);
 
   const facts: StackFacts = {
     baseURL: `http://127.0.0.1:${PORT}`,
     sample: await pickSample(t.db),
+    migratable: await pickMigratable(t.db),
+    labAdminUrl: lab.manifest.cloudstack!.adminUrl,
     containers: await t.db.container.count(),
     cloudstackSecret: lab.manifest.cloudstack!.secretKey,
     hosts: lab.manifest.hypervisors.map((h) => ({ name: h.name, fingerprint: h.hostKeyFingerprint })),
@@ -73,6 +82,18 @@ async function pickSample(db: Awaited<ReturnType<typeof createTestDatabase>>['db
   if (!ct) throw new Error('the seeded lab has no container with a customer and an IP');
   const ip = ct.ips[ct.ips.length - 1]!.address;
   return { ctid: ct.sourceCtid, hostname: ct.hostname!, ip, customer: ct.customer!.name, ostemplate: ct.ostemplate!, hostName: ct.sourceHost.name };
+}
+
+/** A container the lab migrates in seconds: running, a grub2 guest, IPv4 only, no downtime window. */
+async function pickMigratable(db: Awaited<ReturnType<typeof createTestDatabase>>['db']): Promise<StackFacts['migratable']> {
+  const cts = await db.container.findMany({ where: { status: 'running' }, include: { ips: true }, orderBy: { sourceCtid: 'desc' } });
+  const ct = cts.find((c) => {
+    const os = parseOsTemplate(c.ostemplate);
+    return os && !usesLegacyGrub(os) && c.hostname && (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n && c.ips.length > 0 && c.ips.every((ip) => ip.family === 4);
+  });
+  if (!ct) throw new Error('the seeded lab has no container the pipeline can migrate quickly');
+  await db.container.update({ where: { id: ct.id }, data: { downtimeWindow: null } });
+  return { ctid: ct.sourceCtid, hostname: ct.hostname! };
 }
 
 function buildWeb(): void {
