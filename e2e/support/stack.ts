@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '@vzferry/db/testing';
 import { savePipelineSettings, SecretBox } from '@vzferry/db';
-import { interconnectAddress, startLab } from '@vzferry/lab';
+import { startLab } from '@vzferry/lab';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
 import { createProducer } from '@vzferry/queue';
 import { seedFromLab } from '../../scripts/start/seed-from-lab';
@@ -30,8 +30,6 @@ async function main(): Promise<void> {
   // the pipeline runs for real: VM addresses answer, templates are served on this machine's address
   const lab = await startLab({ dir: labDir, hosts: 2, containers: 40, debian12: false, sshPort: 0, cloudstackPort: 0, churn: false, vmNetwork: true, cloudstackDownloadRate: 0 });
   cleanups.push(() => lab.stop());
-  const address = interconnectAddress();
-  lab.cloudstack!.setSetting('secstorage.allowed.internal.sites', `${address}/32`);
 
   const secretKey = randomBytes(32).toString('base64');
   const env = {
@@ -43,7 +41,8 @@ async function main(): Promise<void> {
     NEXT_TELEMETRY_DISABLED: '1',
     TEMPLATE_SERVER_PORT: '0',
     WORKER_WORK_DIR: path.join(labDir, 'work'),
-    TEMPLATE_SERVER_ADDRESS: address,
+    // CloudStack refuses loopback URLs: the box serves on this machine's address, the seed lists it in the lab's allowed sites
+    TEMPLATE_SERVER_ADDRESS: 'auto',
   };
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
   start([process.execPath, '--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], env, ROOT);

@@ -6,8 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
 import { createDb, ensureDatabase, loadSecretBox, migrate, MIGRATIONS_DIR } from '@vzferry/db';
-import { interconnectAddress } from '@vzferry/lab';
-import { readLabManifest, type LabManifest } from '@vzferry/lab/manifest';
+import { readLabManifest } from '@vzferry/lab/manifest';
 import { createProducer } from '@vzferry/queue';
 import { seedFromLab } from './seed-from-lab';
 import { Supervisor } from './supervisor';
@@ -20,7 +19,7 @@ const log = (line: string) => console.log(`\x1b[1mstart  \x1b[0m | ${line}`);
 process.env.VZFERRY_DATA_DIR = path.resolve(ROOT, process.env.VZFERRY_DATA_DIR ?? '.data');
 process.env.LAB_DIR = path.resolve(ROOT, process.env.LAB_DIR ?? '.lab');
 // CloudStack refuses loopback template URLs: the box serves on this machine's own address
-process.env.TEMPLATE_SERVER_ADDRESS ??= interconnectAddress();
+process.env.TEMPLATE_SERVER_ADDRESS ??= 'auto';
 const config = loadConfig(process.env);
 const reset = process.argv.includes('--reset');
 
@@ -48,7 +47,6 @@ async function main(): Promise<void> {
   const producer = createProducer({ redisUrl: config.REDIS_URL, prefix: config.VZFERRY_QUEUE_PREFIX });
   try {
     await seedFromLab({ db, producer, secrets: loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir: config.VZFERRY_DATA_DIR }), log }, manifest);
-    await allowTemplateServer(manifest, config.TEMPLATE_SERVER_ADDRESS!);
     log(`vzferry is up: http://localhost:${config.WEB_PORT}  (Ctrl-C stops everything)`);
   } catch (err) {
     log(`the demo seed failed: ${errorMessage(err)}; the panel still runs`);
@@ -56,17 +54,6 @@ async function main(): Promise<void> {
     await producer.close();
     await db.$disconnect();
   }
-}
-
-/** The lab CloudStack's Global Settings list this machine, as an admin lists a converter box's network. */
-async function allowTemplateServer(manifest: LabManifest, address: string): Promise<void> {
-  if (!manifest.cloudstack) return;
-  const res = await fetch(`${manifest.cloudstack.adminUrl}/settings`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'secstorage.allowed.internal.sites', value: `${address}/32` }),
-  });
-  if (!res.ok) throw new Error(`the lab CloudStack refused the setting: ${await res.text()}`);
 }
 
 async function waitForManifest(after: number) {

@@ -41,6 +41,25 @@ export async function seedFromLab(deps: SeedDeps, manifest: LabManifest, opts: {
   await applyCustomers(deps, manifest.customersCsv);
   await connectCloudStack(deps, manifest);
   await connectMappings(deps, manifest);
+  await allowTemplateServers(deps, manifest);
+}
+
+/**
+ * The lab CloudStack's Global Settings list the converter boxes' template
+ * servers in secstorage.allowed.internal.sites, as a cloud admin lists the
+ * boxes' network; without it the lab's secondary storage (like a real one)
+ * cannot download from a private address, and preflight says so.
+ */
+async function allowTemplateServers(deps: SeedDeps, manifest: LabManifest): Promise<void> {
+  const cs = manifest.cloudstack;
+  if (!cs) return;
+  const boxes = await deps.db.converterBox.findMany({ where: { templateServerUrl: { not: null } }, select: { templateServerUrl: true } });
+  const hosts = [...new Set(boxes.map((b) => new URL(b.templateServerUrl!).hostname).filter((h) => /^\d+\.\d+\.\d+\.\d+$/.test(h) && !h.startsWith('127.')))];
+  if (hosts.length === 0) return;
+  const value = hosts.map((h) => `${h}/32`).join(',');
+  const res = await fetch(`${cs.adminUrl}/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'secstorage.allowed.internal.sites', value }) });
+  if (!res.ok) throw new Error(`the lab CloudStack refused secstorage.allowed.internal.sites: ${await res.text()}`);
+  deps.log(`CloudStack: template servers ${hosts.join(', ')} listed in secstorage.allowed.internal.sites`);
 }
 
 /** Settings > Mappings from the lab's CloudStack (seed-mappings.ts), unless an engineer made some. */

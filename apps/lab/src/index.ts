@@ -3,7 +3,6 @@
 // simulator, write the manifest, and keep the running containers changing.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { startCloudStack, type LabCloudStack } from './cloudstack';
 import { writeLabManifest, type LabManifest } from './manifest';
@@ -114,14 +113,3 @@ function safeList(dir: string): string[] {
   }
 }
 
-/**
- * This machine's first non-loopback IPv4 address: where the lab's secondary
- * storage downloads templates from a converter box on the same machine (real
- * CloudStack refuses loopback URLs, and so does our preflight).
- */
-export function interconnectAddress(): string {
-  const all = Object.values(os.networkInterfaces()).flatMap((l) => l ?? []);
-  const ip = all.find((a) => a.family === 'IPv4' && !a.internal && !a.address.startsWith('169.254.'));
-  if (!ip) throw new Error('this machine has no non-loopback IPv4 address for the template server');
-  return ip.address;
-}

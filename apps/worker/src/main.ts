@@ -34,11 +34,24 @@ const disk = async () => {
 };
 const templateServer = await startTemplateServer({
   port: config.TEMPLATE_SERVER_PORT,
-  // loopback by default: CloudStack refuses it, so a real box sets its interconnect address
-  host: config.TEMPLATE_SERVER_ADDRESS ?? (config.TEMPLATE_SERVER_PUBLIC_URL ? '0.0.0.0' : '127.0.0.1'),
+  host: templateServerHost(),
   publicUrl: config.TEMPLATE_SERVER_PUBLIC_URL,
   log: (e) => log(`template ${e.method} by ${e.remote} for run ${e.runId}: ${e.status}, ${e.bytes} bytes in ${e.ms} ms${e.completed ? '' : ' (incomplete)'}`),
 });
+/** Loopback by default: CloudStack refuses it (preflight says so), so a real box sets its interconnect address. */
+function templateServerHost(): string {
+  const wanted = config.TEMPLATE_SERVER_ADDRESS;
+  if (wanted === 'auto') {
+    const found = Object.values(os.networkInterfaces())
+      .flatMap((l) => l ?? [])
+      .find((a) => a.family === 'IPv4' && !a.internal && !a.address.startsWith('169.254.'));
+    if (found) return found.address;
+    log('TEMPLATE_SERVER_ADDRESS=auto: this machine has no non-loopback IPv4 address; serving on 127.0.0.1');
+    return '127.0.0.1';
+  }
+  return wanted ?? (config.TEMPLATE_SERVER_PUBLIC_URL ? '0.0.0.0' : '127.0.0.1');
+}
+
 const space = await disk();
 const box = await registerConverterBox(db, {
   name: config.WORKER_NAME ?? os.hostname(),

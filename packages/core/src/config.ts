@@ -22,8 +22,8 @@ export const configSchema = z.object({
   WORKER_MAX_RUNS: intFromEnv(2),
   /** 0: any free port (tests, several boxes on one machine) */
   TEMPLATE_SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
-  /** the address the template server listens on and CloudStack downloads from: the box's interconnect address */
-  TEMPLATE_SERVER_ADDRESS: z.ipv4().optional(),
+  /** the address the template server listens on and CloudStack downloads from: the box's interconnect address; auto: its first non-loopback IPv4 */
+  TEMPLATE_SERVER_ADDRESS: z.union([z.ipv4(), z.literal('auto')]).optional(),
   /** the URL CloudStack's secondary storage uses to reach this box, when it is not http://TEMPLATE_SERVER_ADDRESS:PORT (a proxy, NAT) */
   TEMPLATE_SERVER_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,6 +1,6 @@
 // The lab's CloudStack management server: the signed API at /client/api and,
 // separate from it, the lab's admin endpoints (/lab/faults, /lab/settings).
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -78,8 +78,11 @@ async function handleAdmin(sim: Simulator, req: http.IncomingMessage, res: http.
 function writeCredentials(dir: string, creds: Record<string, string>): void {
   const file = path.join(dir, 'cloudstack', 'credentials.json');
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  // whole or not at all: a reader that polls for the file never sees it half written
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
 }
 
 export async function startCloudStack(opts: StartCloudStackOptions): Promise<LabCloudStack> {

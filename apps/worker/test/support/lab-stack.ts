@@ -11,7 +11,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { SecretBox } from '@vzferry/db';
 import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
-import { interconnectAddress, startLab, type RunningLab, type StartLabOptions } from '@vzferry/lab';
+import { startLab, type RunningLab, type StartLabOptions } from '@vzferry/lab';
 import { createProducer, type Producer } from '@vzferry/queue';
 import { seedFromLab } from '../../../../scripts/start/seed-from-lab';
 import { LocalExecutor } from '../../src/local/local-executor';
@@ -37,10 +37,6 @@ export async function startLabStack(label: string, lab: Pick<StartLabOptions, 'h
   const t = await createTestDatabase(label);
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-${label}-`));
   const running = await startLab({ dir: path.join(dir, 'lab'), ...lab, sshPort: 0, cloudstackPort: 0, churn: true, vmNetwork: true, cloudstackDownloadRate: 0 });
-  // CloudStack refuses loopback template URLs: the box serves on this machine's own address, which
-  // an engineer lists in secstorage.allowed.internal.sites when it is private (preflight says so)
-  const address = interconnectAddress();
-  running.cloudstack!.setSetting('secstorage.allowed.internal.sites', `${address}/32`);
   const secretKey = randomBytes(32).toString('base64');
   const prefix = `t-${label}-${randomUUID()}`;
   const env = {
@@ -54,7 +50,8 @@ export async function startLabStack(label: string, lab: Pick<StartLabOptions, 'h
     WORKER_WORK_DIR: path.join(dir, 'work'),
     WORKER_MAX_RUNS: '3',
     TEMPLATE_SERVER_PORT: '0',
-    TEMPLATE_SERVER_ADDRESS: address,
+    // CloudStack refuses loopback URLs: the box serves on this machine's address, the seed lists it in the lab's allowed sites
+    TEMPLATE_SERVER_ADDRESS: 'auto',
     ...workerEnv,
   };
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
