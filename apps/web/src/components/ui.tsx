@@ -22,6 +22,101 @@ export function Card({ title, children, className = '' }: { title?: ReactNode; c
   );
 }
 
+/** One column of a Table: its header, and what each row shows under it. */
+export interface Column<T> {
+  header: ReactNode;
+  cell: (row: T, index: number) => ReactNode;
+  /** added to this column's body cells */
+  className?: string;
+  /** added to this column's header cell */
+  headerClassName?: string;
+  /** the cell's tooltip, e.g. the whole text of a truncated cell */
+  title?: (row: T) => string;
+}
+
+// 'boxed' is a page's main list in a bordered box of its own; 'plain' sits
+// inside a Card, its rows ruled by a top border.
+const TABLE_LOOKS = {
+  boxed: {
+    table: 'min-w-full text-sm',
+    head: 'bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500',
+    body: 'divide-y divide-slate-100',
+    row: '',
+    cell: 'px-3 py-2',
+    empty: 'px-3 py-8 text-center text-slate-500',
+  },
+  plain: {
+    table: 'w-full text-sm',
+    head: 'text-left text-xs uppercase text-slate-500',
+    body: '',
+    row: 'border-t border-slate-100',
+    cell: 'py-1',
+    empty: 'py-6 text-center text-slate-500',
+  },
+} as const;
+
+const classes = (...parts: (string | undefined)[]) => parts.filter(Boolean).join(' ') || undefined;
+
+/**
+ * A table of rows, one per item. `rows` undefined (still loading) shows no
+ * rows and no `empty` message; an empty array shows `empty` if given.
+ */
+export function Table<T>({
+  columns,
+  rows,
+  rowKey,
+  empty,
+  look = 'boxed',
+  rowClassName,
+  bodyClassName,
+  testId,
+}: {
+  columns: Column<T>[];
+  rows: readonly T[] | undefined;
+  rowKey: (row: T, index: number) => string | number;
+  empty?: ReactNode;
+  look?: keyof typeof TABLE_LOOKS;
+  /** replaces the look's row classes */
+  rowClassName?: string;
+  bodyClassName?: string;
+  testId?: string;
+}) {
+  const s = TABLE_LOOKS[look];
+  const table = (
+    <table className={s.table} data-testid={testId}>
+      <thead className={s.head}>
+        <tr>
+          {columns.map((c, i) => (
+            <th key={i} className={classes(s.cell, c.headerClassName)}>
+              {c.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className={classes(s.body, bodyClassName)}>
+        {rows?.map((row, i) => (
+          <tr key={rowKey(row, i)} className={classes(rowClassName ?? s.row)}>
+            {columns.map((c, j) => (
+              <td key={j} className={classes(s.cell, c.className)} title={c.title?.(row)}>
+                {c.cell(row, i)}
+              </td>
+            ))}
+          </tr>
+        ))}
+        {empty !== undefined && rows?.length === 0 ? (
+          <tr>
+            <td colSpan={columns.length} className={s.empty}>
+              {empty}
+            </td>
+          </tr>
+        ) : null}
+      </tbody>
+    </table>
+  );
+  if (look === 'plain') return table;
+  return <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">{table}</div>;
+}
+
 const TONES = {
   gray: 'bg-slate-100 text-slate-700 ring-slate-200',
   green: 'bg-emerald-50 text-emerald-700 ring-emerald-200',

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import type { ContainerPage } from '@vzferry/db';
-import { Badge, Button, ErrorBox, inputClass, PageHeader, statusTone } from '@/components/ui';
+import { Badge, Button, ErrorBox, inputClass, PageHeader, statusTone, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatKb, formatMb } from '@/lib/format';
 
@@ -20,6 +20,36 @@ interface Facets {
 
 const FILTERS = ['hostId', 'status', 'os', 'customerId', 'migrationState'] as const;
 const PAGE_SIZE = 50;
+
+const COLUMNS: Column<ContainerPage['rows'][number]>[] = [
+  {
+    header: 'CTID',
+    className: 'font-mono',
+    cell: (ct) => (
+      <Link className="text-sky-700 hover:underline" href={`/containers/${ct.id}`}>
+        {ct.sourceCtid}
+      </Link>
+    ),
+  },
+  {
+    header: 'Hostname',
+    className: 'max-w-56 truncate',
+    title: (ct) => ct.hostname ?? '',
+    cell: (ct) => (
+      <>
+        {ct.hostname ?? '-'} {ct.vanished ? <Badge tone="red">vanished</Badge> : null}
+      </>
+    ),
+  },
+  { header: 'Host', className: 'whitespace-nowrap', cell: (ct) => ct.host.name },
+  { header: 'Customer', className: 'max-w-48 truncate', cell: (ct) => ct.customer?.name ?? <span className="text-slate-400">none</span> },
+  { header: 'IPs', className: 'max-w-56 truncate font-mono text-xs', title: (ct) => ct.ips.join(' '), cell: (ct) => ct.ips.join(', ') || '-' },
+  { header: 'OS', className: 'whitespace-nowrap', cell: (ct) => ct.ostemplate ?? '-' },
+  { header: 'Disk', headerClassName: 'text-right', className: 'whitespace-nowrap text-right tabular-nums', cell: (ct) => formatKb(ct.diskQuotaKb) },
+  { header: 'RAM', headerClassName: 'text-right', className: 'whitespace-nowrap text-right tabular-nums', cell: (ct) => formatMb(ct.ramMb) },
+  { header: 'Status', cell: (ct) => <Badge tone={statusTone(ct.status)}>{ct.status}</Badge> },
+  { header: 'Migration', cell: (ct) => <Badge tone={statusTone(ct.migrationState)}>{ct.migrationState.replace('_', ' ')}</Badge> },
+];
 
 export function ContainersTable() {
   const params = useSearchParams();
@@ -107,59 +137,14 @@ export function ContainersTable() {
 
       {list.error ? <ErrorBox title="Could not load containers">{list.error.message}</ErrorBox> : null}
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-3 py-2">CTID</th>
-              <th className="px-3 py-2">Hostname</th>
-              <th className="px-3 py-2">Host</th>
-              <th className="px-3 py-2">Customer</th>
-              <th className="px-3 py-2">IPs</th>
-              <th className="px-3 py-2">OS</th>
-              <th className="px-3 py-2 text-right">Disk</th>
-              <th className="px-3 py-2 text-right">RAM</th>
-              <th className="px-3 py-2">Status</th>
-              <th className="px-3 py-2">Migration</th>
-            </tr>
-          </thead>
-          <tbody className={`divide-y divide-slate-100 ${list.isPlaceholderData ? 'opacity-60' : ''}`}>
-            {list.data?.rows.map((ct) => (
-              <tr key={ct.id} className="hover:bg-sky-50/50">
-                <td className="px-3 py-2 font-mono">
-                  <Link className="text-sky-700 hover:underline" href={`/containers/${ct.id}`}>
-                    {ct.sourceCtid}
-                  </Link>
-                </td>
-                <td className="max-w-56 truncate px-3 py-2" title={ct.hostname ?? ''}>
-                  {ct.hostname ?? '-'} {ct.vanished ? <Badge tone="red">vanished</Badge> : null}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2">{ct.host.name}</td>
-                <td className="max-w-48 truncate px-3 py-2">{ct.customer?.name ?? <span className="text-slate-400">none</span>}</td>
-                <td className="max-w-56 truncate px-3 py-2 font-mono text-xs" title={ct.ips.join(' ')}>
-                  {ct.ips.join(', ') || '-'}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2">{ct.ostemplate ?? '-'}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{formatKb(ct.diskQuotaKb)}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{formatMb(ct.ramMb)}</td>
-                <td className="px-3 py-2">
-                  <Badge tone={statusTone(ct.status)}>{ct.status}</Badge>
-                </td>
-                <td className="px-3 py-2">
-                  <Badge tone={statusTone(ct.migrationState)}>{ct.migrationState.replace('_', ' ')}</Badge>
-                </td>
-              </tr>
-            ))}
-            {list.data && list.data.rows.length === 0 ? (
-              <tr>
-                <td colSpan={10} className="px-3 py-8 text-center text-slate-500">
-                  {filtered ? 'No container matches these filters.' : 'No containers yet: add a source host and import its inventory.'}
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        columns={COLUMNS}
+        rows={list.data?.rows}
+        rowKey={(ct) => ct.id}
+        rowClassName="hover:bg-sky-50/50"
+        bodyClassName={list.isPlaceholderData ? 'opacity-60' : undefined}
+        empty={filtered ? 'No container matches these filters.' : 'No containers yet: add a source host and import its inventory.'}
+      />
 
       <div className="mt-3 flex items-center justify-between text-sm text-slate-600">
         <span>

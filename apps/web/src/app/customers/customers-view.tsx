@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import { Button, Card, ErrorBox, inputClass, PageHeader } from '@/components/ui';
+import { Button, Card, ErrorBox, inputClass, PageHeader, Table, type Column } from '@/components/ui';
 import { ApiError, fetchJson } from '@/lib/fetch-json';
 
 interface CustomerItem {
@@ -15,7 +15,27 @@ interface CustomerItem {
   containers: number;
 }
 
-type ImportAnswer = { ok: true; customersCreated: number; customersUpdated: number; containersAssigned: number } | { ok: false; errors: { line: number; reason: string }[] };
+type RowError = { line: number; reason: string };
+type ImportAnswer = { ok: true; customersCreated: number; customersUpdated: number; containersAssigned: number } | { ok: false; errors: RowError[] };
+
+const CUSTOMER_COLUMNS: Column<CustomerItem>[] = [
+  {
+    header: 'Name',
+    cell: (c) => (
+      <Link className="text-sky-700 hover:underline" href={`/containers?customerId=${c.id}`}>
+        {c.name}
+      </Link>
+    ),
+  },
+  { header: 'E-mail', cell: (c) => c.email },
+  { header: 'Time zone', cell: (c) => c.timezone },
+  { header: 'Containers', headerClassName: 'text-right', className: 'text-right tabular-nums', cell: (c) => c.containers },
+];
+
+const ERROR_COLUMNS: Column<RowError>[] = [
+  { header: 'Line', headerClassName: 'w-20', className: 'tabular-nums', cell: (e) => e.line },
+  { header: 'Problem', cell: (e) => e.reason },
+];
 
 export function CustomersView() {
   const [q, setQ] = useState('');
@@ -27,37 +47,7 @@ export function CustomersView() {
       <Card title="Customers">
         <input type="search" aria-label="Search customers" placeholder="Name or e-mail" className={`${inputClass} mb-3 w-72`} value={q} onChange={(e) => setQ(e.target.value)} />
         {customers.error ? <ErrorBox>{customers.error.message}</ErrorBox> : null}
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-1">Name</th>
-              <th className="py-1">E-mail</th>
-              <th className="py-1">Time zone</th>
-              <th className="py-1 text-right">Containers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {customers.data?.map((c) => (
-              <tr key={c.id} className="border-t border-slate-100">
-                <td className="py-1">
-                  <Link className="text-sky-700 hover:underline" href={`/containers?customerId=${c.id}`}>
-                    {c.name}
-                  </Link>
-                </td>
-                <td className="py-1">{c.email}</td>
-                <td className="py-1">{c.timezone}</td>
-                <td className="py-1 text-right tabular-nums">{c.containers}</td>
-              </tr>
-            ))}
-            {customers.data?.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="py-6 text-center text-slate-500">
-                  No customers yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+        <Table look="plain" columns={CUSTOMER_COLUMNS} rows={customers.data} rowKey={(c) => c.id} empty="No customers yet." />
       </Card>
     </div>
   );
@@ -108,22 +98,14 @@ function CsvUpload() {
           <p className="mb-2 text-sm font-semibold text-red-800">
             {answer.errors.length} {answer.errors.length === 1 ? 'row has' : 'rows have'} errors. Nothing was imported; fix the file and upload it again.
           </p>
-          <table className="w-full text-sm" data-testid="csv-errors">
-            <thead className="text-left text-xs uppercase text-slate-500">
-              <tr>
-                <th className="w-20 py-1">Line</th>
-                <th className="py-1">Problem</th>
-              </tr>
-            </thead>
-            <tbody>
-              {answer.errors.map((e, i) => (
-                <tr key={i} className="border-t border-red-100 text-red-900">
-                  <td className="py-1 tabular-nums">{e.line}</td>
-                  <td className="py-1">{e.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            look="plain"
+            testId="csv-errors"
+            columns={ERROR_COLUMNS}
+            rows={answer.errors}
+            rowKey={(_, i) => i}
+            rowClassName="border-t border-red-100 text-red-900"
+          />
         </div>
       ) : null}
     </Card>

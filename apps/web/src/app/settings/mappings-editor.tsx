@@ -3,12 +3,11 @@
 // checks them and saves all or nothing).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Card, ErrorBox, inputClass } from '@/components/ui';
+import { Button, Card, ErrorBox, inputClass, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import type { Mappings, TestAnswer } from './types';
 
-
-type Column<T> = { key: keyof T; label: string; type?: 'number'; options?: { value: string; label: string }[] };
+type MappingColumn<T> = { key: keyof T; label: string; type?: 'number'; options?: { value: string; label: string }[] };
 
 export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: TestAnswer | null }) {
   const qc = useQueryClient();
@@ -26,7 +25,7 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: T
   return (
     <Card title="Mappings">
       <p className="mb-4 text-sm text-slate-600">Test the connection above to pick CloudStack networks, offerings and OS types by name.</p>
-      <Table
+      <MappingTable
         title="Networks: source subnet / VLAN → CloudStack network"
         rows={m.networks}
         onChange={(networks) => setM({ ...m, networks })}
@@ -39,7 +38,7 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: T
           { key: 'cloudstackNetworkId', label: 'CloudStack network', options: networks },
         ]}
       />
-      <Table
+      <MappingTable
         title="Service offerings: containers up to this size → offering"
         rows={m.offerings}
         onChange={(offerings) => setM({ ...m, offerings })}
@@ -50,7 +49,7 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: T
           { key: 'serviceOfferingId', label: 'Service offering', options: offerings },
         ]}
       />
-      <Table
+      <MappingTable
         title="OS types: detected OS → CloudStack OS type"
         rows={m.osTypes}
         onChange={(osTypes) => setM({ ...m, osTypes })}
@@ -73,57 +72,45 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: T
   );
 }
 
-function Table<T extends Record<string, unknown>>({ title, rows, onChange, blank, columns }: { title: string; rows: T[]; onChange: (rows: T[]) => void; blank: T; columns: Column<T>[] }) {
+function MappingTable<T extends Record<string, unknown>>({ title, rows, onChange, blank, columns }: { title: string; rows: T[]; onChange: (rows: T[]) => void; blank: T; columns: MappingColumn<T>[] }) {
   const update = (i: number, key: keyof T, raw: string, type?: 'number') => {
     const value = raw === '' ? null : type === 'number' ? Number(raw) : raw;
     onChange(rows.map((r, j) => (j === i ? { ...r, [key]: value } : r)));
   };
+  const cells: Column<T>[] = columns.map((c) => ({
+    header: c.label,
+    headerClassName: 'pr-2',
+    className: 'pr-2',
+    cell: (row, i) => {
+      const value = row[c.key] === null || row[c.key] === undefined ? '' : String(row[c.key]);
+      return c.options?.length ? (
+        <select aria-label={c.label} className={`${inputClass} w-full`} value={value} onChange={(e) => update(i, c.key, e.target.value)}>
+          <option value="">—</option>
+          {!c.options.some((o) => o.value === value) && value ? <option value={value}>{value}</option> : null}
+          {c.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input aria-label={c.label} className={`${inputClass} w-full`} inputMode={c.type === 'number' ? 'numeric' : undefined} value={value} onChange={(e) => update(i, c.key, e.target.value, c.type)} />
+      );
+    },
+  }));
+  const remove: Column<T> = {
+    header: null,
+    cell: (_, i) => (
+      <Button variant="secondary" aria-label="Remove row" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+        ×
+      </Button>
+    ),
+  };
   return (
     <div className="mb-6">
       <h3 className="mb-2 text-sm font-semibold text-slate-700">{title}</h3>
-      <table className="w-full text-sm">
-        <thead className="text-left text-xs uppercase text-slate-500">
-          <tr>
-            {columns.map((c) => (
-              <th key={String(c.key)} className="py-1 pr-2">
-                {c.label}
-              </th>
-            ))}
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            <tr key={i}>
-              {columns.map((c) => {
-                const value = row[c.key] === null || row[c.key] === undefined ? '' : String(row[c.key]);
-                return (
-                  <td key={String(c.key)} className="py-1 pr-2">
-                    {c.options?.length ? (
-                      <select aria-label={c.label} className={`${inputClass} w-full`} value={value} onChange={(e) => update(i, c.key, e.target.value)}>
-                        <option value="">—</option>
-                        {!c.options.some((o) => o.value === value) && value ? <option value={value}>{value}</option> : null}
-                        {c.options.map((o) => (
-                          <option key={o.value} value={o.value}>
-                            {o.label}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      <input aria-label={c.label} className={`${inputClass} w-full`} inputMode={c.type === 'number' ? 'numeric' : undefined} value={value} onChange={(e) => update(i, c.key, e.target.value, c.type)} />
-                    )}
-                  </td>
-                );
-              })}
-              <td className="py-1">
-                <Button variant="secondary" aria-label="Remove row" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
-                  ×
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* rows of inputs need no rule between them */}
+      <Table look="plain" columns={[...cells, remove]} rows={rows} rowKey={(_, i) => i} rowClassName="" />
       <Button variant="secondary" className="mt-2" onClick={() => onChange([...rows, { ...blank }])}>
         Add row
       </Button>

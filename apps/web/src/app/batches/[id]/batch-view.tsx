@@ -3,7 +3,7 @@
 // downtime; start, pause and resume.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { Badge, Button, ErrorBox, PageHeader, ProgressBar, statusTone } from '@/components/ui';
+import { Badge, Button, ErrorBox, PageHeader, ProgressBar, statusTone, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
 
@@ -37,6 +37,37 @@ export function downtime(start: string | null, end: string | null): string {
   return `${s >= 60 ? `${Math.floor(s / 60)} min ` : ''}${s % 60} s${end ? '' : ' (ongoing)'}`;
 }
 
+const COLUMNS: Column<BatchRun>[] = [
+  {
+    header: 'Container',
+    cell: (r) => (
+      <>
+        <Link className="text-sky-700 hover:underline" href={`/runs/${r.id}`}>
+          CT {r.container.sourceCtid}
+        </Link>{' '}
+        <span className="text-slate-500">
+          {r.container.hostname ?? ''} on {r.container.sourceHost.name}
+        </span>
+      </>
+    ),
+  },
+  { header: 'Customer', cell: (r) => r.container.customer?.name ?? '-' },
+  { header: 'Status', cell: (r) => <Badge tone={statusTone(r.status)}>{r.status.replace('_', ' ')}</Badge> },
+  {
+    header: 'Stage',
+    headerClassName: 'w-64',
+    cell: (r) => (
+      <>
+        <div className="text-xs">{r.failedStage ? `failed in ${r.failedStage}` : (r.currentStage ?? '-')}</div>
+        {r.status === 'running' && r.progressPercent !== null ? <ProgressBar percent={r.progressPercent} label={`${r.container.sourceCtid} ${r.currentStage}`} /> : null}
+        {r.error ? <div className="mt-1 truncate text-xs text-red-700" title={r.error}>{r.error}</div> : r.stageMessage ? <div className="mt-1 truncate text-xs text-slate-500">{r.stageMessage}</div> : null}
+      </>
+    ),
+  },
+  { header: 'Box', cell: (r) => r.box ?? '-' },
+  { header: 'Downtime', className: 'tabular-nums', cell: (r) => downtime(r.downtimeStartedAt, r.downtimeEndedAt) },
+];
+
 export function BatchView({ id }: { id: string }) {
   const qc = useQueryClient();
   const batch = useQuery({ queryKey: ['batch', id], queryFn: () => fetchJson<Batch>(`/api/batches/${id}`), refetchInterval: 2_000 });
@@ -66,45 +97,7 @@ export function BatchView({ id }: { id: string }) {
         }
       />
       {error ? <ErrorBox>{error.message}</ErrorBox> : null}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-3 py-2">Container</th>
-              <th className="px-3 py-2">Customer</th>
-              <th className="px-3 py-2">Status</th>
-              <th className="w-64 px-3 py-2">Stage</th>
-              <th className="px-3 py-2">Box</th>
-              <th className="px-3 py-2">Downtime</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {b?.runs.map((r) => (
-              <tr key={r.id}>
-                <td className="px-3 py-2">
-                  <Link className="text-sky-700 hover:underline" href={`/runs/${r.id}`}>
-                    CT {r.container.sourceCtid}
-                  </Link>{' '}
-                  <span className="text-slate-500">
-                    {r.container.hostname ?? ''} on {r.container.sourceHost.name}
-                  </span>
-                </td>
-                <td className="px-3 py-2">{r.container.customer?.name ?? '-'}</td>
-                <td className="px-3 py-2">
-                  <Badge tone={statusTone(r.status)}>{r.status.replace('_', ' ')}</Badge>
-                </td>
-                <td className="px-3 py-2">
-                  <div className="text-xs">{r.failedStage ? `failed in ${r.failedStage}` : (r.currentStage ?? '-')}</div>
-                  {r.status === 'running' && r.progressPercent !== null ? <ProgressBar percent={r.progressPercent} label={`${r.container.sourceCtid} ${r.currentStage}`} /> : null}
-                  {r.error ? <div className="mt-1 truncate text-xs text-red-700" title={r.error}>{r.error}</div> : r.stageMessage ? <div className="mt-1 truncate text-xs text-slate-500">{r.stageMessage}</div> : null}
-                </td>
-                <td className="px-3 py-2">{r.box ?? '-'}</td>
-                <td className="px-3 py-2 tabular-nums">{downtime(r.downtimeStartedAt, r.downtimeEndedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={COLUMNS} rows={b?.runs} rowKey={(r) => r.id} />
     </div>
   );
 }

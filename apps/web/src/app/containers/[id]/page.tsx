@@ -7,7 +7,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { Badge, Card, PageHeader, statusTone } from '@/components/ui';
+import { Badge, Card, PageHeader, statusTone, Table, type Column } from '@/components/ui';
 import { formatDateTime, formatKb, formatMb } from '@/lib/format';
 import { server } from '@/server/context';
 
@@ -29,6 +29,21 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   const ct = await load((await params).id);
   return { title: `CT ${ct.sourceCtid} ${ct.hostname ?? ''}` };
 }
+
+const IP_COLUMNS: Column<ContainerDetail['ips'][number]>[] = [
+  {
+    header: 'Address',
+    className: 'font-mono',
+    cell: (ip) => (
+      <>
+        {ip.address}
+        {ip.prefix !== null ? `/${ip.prefix}` : ''}
+      </>
+    ),
+  },
+  { header: 'Family', cell: (ip) => `IPv${ip.family}` },
+  { header: 'Interface', cell: (ip) => ip.nic?.name ?? 'venet0' },
+];
 
 export default async function ContainerPage({ params }: { params: Promise<{ id: string }> }) {
   const ct = await load((await params).id);
@@ -81,27 +96,7 @@ export default async function ContainerPage({ params }: { params: Promise<{ id: 
           />
         </Card>
         <Card title={`IP addresses (${ct.ips.length})`}>
-          <table className="w-full text-sm">
-            <thead className="text-left text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-1">Address</th>
-                <th className="py-1">Family</th>
-                <th className="py-1">Interface</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ct.ips.map((ip) => (
-                <tr key={ip.id} className="border-t border-slate-100">
-                  <td className="py-1 font-mono">
-                    {ip.address}
-                    {ip.prefix !== null ? `/${ip.prefix}` : ''}
-                  </td>
-                  <td className="py-1">IPv{ip.family}</td>
-                  <td className="py-1">{ip.nic?.name ?? 'venet0'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table look="plain" columns={IP_COLUMNS} rows={ct.ips} rowKey={(ip) => ip.id} />
           {ct.nics.length > 0 ? (
             <div className="mt-4">
               <p className="mb-1 text-xs font-semibold uppercase text-slate-500">veth interfaces</p>
