@@ -6,6 +6,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       openssh-server openssh-client rsync qemu-utils fdisk e2fsprogs util-linux iproute2 \
       zstd xz-utils busybox-static debootstrap ca-certificates postgresql-client redis-tools \
+      xorriso isolinux syslinux-common kmod cpio qemu-system-x86 \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .

@@ -107,7 +107,7 @@ export async function run(): Promise<void> {
   const lab = await startLab({ dir: path.join(dir, 'lab'), hosts: 1, containers: 12, debian12: true, sshPort: 0, cloudstackPort: null, churn: false });
   const server = await startTemplateServer();
   const secrets = new SecretBox(randomBytes(32));
-  const deps = createStageDeps({ db: t.db, secrets, local: x, templateServer: server, keyDir: path.join(dir, 'keys') });
+  const deps = createStageDeps({ db: t.db, secrets, local: x, templateServer: server, bootIso: async () => null, keyDir: path.join(dir, 'keys') });
   const workDir = path.join(dir, 'work');
   const runs: string[] = [];
   try {

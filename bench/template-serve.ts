@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { cacheDir } from '../apps/lab/src/rootfs/cache-dir';
+import { freePort } from '@vzferry/core/free-port';
 
 const SIZE = 1024 * 1024 * 1024;
 const ROUNDS = 4;
@@ -32,14 +33,6 @@ function testFile(): string {
   return file;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startNginx(file: string): Promise<{ url: string; child: ChildProcess; dir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-bench-nginx-'));

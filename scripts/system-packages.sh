@@ -3,7 +3,13 @@
 # root), only those that are missing. Elsewhere it names what is missing.
 set -eu
 need=""
-check() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || need="$need $2"; }
+# check <command or absolute path of a file> <package>
+check() {
+  case $1 in
+    /*) [ -e "$1" ] || need="$need $2" ;;
+    *) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || need="$need $2" ;;
+  esac
+}
 check sshd openssh-server
 check ssh openssh-client
 check rsync rsync
@@ -20,6 +26,12 @@ check xz xz-utils
 check zstd zstd
 check busybox busybox-static
 check ping iputils-ping
+# the boot ISO for grub-legacy guests (apps/worker/src/boot-iso)
+check xorriso xorriso
+check /usr/lib/ISOLINUX/isolinux.bin isolinux
+check /usr/lib/syslinux/modules/bios/ldlinux.c32 syslinux-common
+check depmod kmod
+check cpio cpio
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "system-packages: installing$need"

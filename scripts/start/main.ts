@@ -8,6 +8,7 @@ import { errorMessage, loadConfig } from '@vzferry/core';
 import { createDb, ensureDatabase, loadSecretBox, migrate, MIGRATIONS_DIR } from '@vzferry/db';
 import { readLabManifest } from '@vzferry/lab/manifest';
 import { createProducer } from '@vzferry/queue';
+import { buildBootIso } from '../../apps/worker/src/boot-iso/build';
 import { seedFromLab } from './seed-from-lab';
 import { Supervisor } from './supervisor';
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
+  void buildDemoBootIso();
   const manifest = await waitForManifest(startedAt);
   const db = createDb(config.DATABASE_URL);
   const producer = createProducer({ redisUrl: config.REDIS_URL, prefix: config.VZFERRY_QUEUE_PREFIX });
@@ -53,6 +55,23 @@ async function main(): Promise<void> {
   } finally {
     await producer.close();
     await db.$disconnect();
+  }
+}
+
+/**
+ * The demo's CentOS 5/6 containers need the boot ISO: built once (about 10 s
+ * and a 70 MB kernel package from Debian's mirror) where the worker looks for
+ * it; the worker serves it from the next run on, without a restart.
+ */
+async function buildDemoBootIso(): Promise<void> {
+  const out = path.resolve(ROOT, config.BOOT_ISO ?? path.join(config.WORKER_WORK_DIR, 'vzferry-boot.iso'));
+  if (existsSync(out)) return;
+  log('building the boot ISO for grub-legacy guests (first start only)');
+  try {
+    const iso = await buildBootIso({ out });
+    log(`boot ISO ready: ${out} (${(iso.bytes / 1024 / 1024).toFixed(1)} MiB, kernel ${iso.kernelVersion})`);
+  } catch (err) {
+    log(`could not build the boot ISO (${errorMessage(err)}): CentOS 4-6 containers fail preflight until "npm run boot-iso -- --out ${out}" succeeds`);
   }
 }
 

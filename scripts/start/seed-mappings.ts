@@ -2,10 +2,15 @@
 // engineer would fill in Settings > Mappings: every shared network by its
 // CIDR, every service offering by its RAM and cores, and for every OS the
 // lab's containers run the OS type CloudStack names for it (the newest
-// point release of that major version). Only when no mapping exists yet: an
+// point release of that major version; grub-legacy CentOS also gets an
+// IDE-era type for its boot-ISO run). Only when no mapping exists yet: an
 // engineer's own mappings are never overwritten.
 import type { Network, OsType, ServiceOffering } from '@vzferry/cloudstack';
 import type { Mappings } from '@vzferry/db';
+import { usesLegacyGrub } from '@vzferry/pipeline';
+
+/** grub-legacy guests boot the boot ISO as this IDE-era type first (IDE disk, e1000) */
+const LEGACY_OS_TYPE = 'Other Linux (64-bit)';
 
 /** distribution -> the name CloudStack's OS types use */
 const OS_NAMES: Record<string, string> = { centos: 'CentOS', ubuntu: 'Ubuntu', debian: 'Debian GNU/Linux' };
@@ -21,7 +26,10 @@ export function labMappings(
     offerings: cs.offerings.map((o) => ({ maxRamMb: o.memory, maxCpus: o.cpunumber, serviceOfferingId: o.id, serviceOfferingName: o.name })),
     osTypes: unique(oses).flatMap((os) => {
       const t = osTypeFor(cs.osTypes, os);
-      return t ? [{ distribution: os.distribution, version: os.version, osTypeId: t.id, osTypeName: t.description }] : [];
+      const legacy = os.distribution === 'centos' && usesLegacyGrub({ distribution: 'centos', version: os.version }) ? cs.osTypes.find((o) => o.description === LEGACY_OS_TYPE) : undefined;
+      return t
+        ? [{ distribution: os.distribution, version: os.version, osTypeId: t.id, osTypeName: t.description, legacyOsTypeId: legacy?.id ?? null, legacyOsTypeName: legacy?.description ?? null }]
+        : [];
     }),
   };
 }

@@ -4,11 +4,12 @@
 // cleanly on SIGINT/SIGTERM so a running job is not cut off mid-write (a
 // SIGKILL is fine too: the reconciler hands its runs on).
 import { statfs } from 'node:fs/promises';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
-import { createDb, heartbeatConverterBox, loadSecretBox, markConverterBoxOffline, registerConverterBox, releaseLeasesOfBox } from '@vzferry/db';
+import { createDb, heartbeatConverterBox, loadSecretBox, markConverterBoxOffline, recordBootCallback, registerConverterBox, releaseLeasesOfBox } from '@vzferry/db';
+import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
 import { pipelineHooks } from './box/hooks';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
@@ -32,12 +33,6 @@ const disk = async () => {
   const s = await statfs(workDir);
   return { free: BigInt(s.bavail) * BigInt(s.bsize), total: BigInt(s.blocks) * BigInt(s.bsize) };
 };
-const templateServer = await startTemplateServer({
-  port: config.TEMPLATE_SERVER_PORT,
-  host: templateServerHost(),
-  publicUrl: config.TEMPLATE_SERVER_PUBLIC_URL,
-  log: (e) => log(`template ${e.method} by ${e.remote} for run ${e.runId}: ${e.status}, ${e.bytes} bytes in ${e.ms} ms${e.completed ? '' : ' (incomplete)'}`),
-});
 /** Loopback by default: CloudStack refuses it (preflight says so), so a real box sets its interconnect address. */
 function templateServerHost(): string {
   const wanted = config.TEMPLATE_SERVER_ADDRESS;
@@ -52,6 +47,23 @@ function templateServerHost(): string {
   return wanted ?? (config.TEMPLATE_SERVER_PUBLIC_URL ? '0.0.0.0' : '127.0.0.1');
 }
 
+const templateServer = await startTemplateServer({
+  port: config.TEMPLATE_SERVER_PORT,
+  host: templateServerHost(),
+  publicUrl: config.TEMPLATE_SERVER_PUBLIC_URL,
+  log: (e) => log(`template ${e.method} by ${e.remote} for run ${e.runId}: ${e.status}, ${e.bytes} bytes in ${e.ms} ms${e.completed ? '' : ' (incomplete)'}`),
+  async bootCallback(call) {
+    const accepted = await recordBootCallback(db, call);
+    log(`boot ISO call back from ${call.remote} for run ${call.runId}: status ${call.status}${accepted ? '' : ' (refused: not the run\'s token)'}`);
+    return accepted;
+  },
+});
+const bootIsoFile = path.resolve(config.BOOT_ISO ?? path.join(workDir, 'vzferry-boot.iso'));
+if (config.BOOT_ISO && !existsSync(bootIsoFile)) throw missingBootIsoError(bootIsoFile);
+const bootIso = bootIsoSource(templateServer, bootIsoFile);
+const servedIso = await bootIso();
+log(servedIso ? `boot ISO for grub-legacy guests: ${servedIso.url}` : `no boot ISO at ${bootIsoFile} yet: grub-legacy guests fail preflight until it is built (npm run boot-iso)`);
+
 const space = await disk();
 const box = await registerConverterBox(db, {
   name: config.WORKER_NAME ?? os.hostname(),
@@ -65,7 +77,7 @@ const box = await registerConverterBox(db, {
 });
 const freed = await releaseLeasesOfBox(db, box.id, `${box.name}:${process.pid}`);
 if (freed > 0) log(`resuming ${freed} stage attempt(s) this box's previous process left`);
-const deps = createStageDeps({ db, secrets, local: new LocalExecutor(), templateServer, keyDir: path.join(dataDir, 'keys', box.name) });
+const deps = createStageDeps({ db, secrets, local: new LocalExecutor(), templateServer, keyDir: path.join(dataDir, 'keys', box.name), bootIso });
 const engine = startPipelineEngine({
   db,
   redisUrl: config.REDIS_URL,

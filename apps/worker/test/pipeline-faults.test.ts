@@ -13,7 +13,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatch, delayOf, retryRun, savePipelineSettings, startBatch, type FollowUpJob } from '@vzferry/db';
+import { createBatch, delayOf, retryRun, savePipelineSettings, startBatch, type FollowUpJob, type Stage, type StageStatus } from '@vzferry/db';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
 import { createRedis } from '@vzferry/queue';
 import { REDIS_URL, startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
@@ -61,10 +61,10 @@ async function enqueue(jobs: FollowUpJob[]) {
 }
 
 /** Polls until the run's stage is running (and, optionally, more), every 50 ms. */
-async function whenStage(runId: string, stage: string, status: string, timeoutMs = 300_000) {
+async function whenStage(runId: string, stage: Stage, status: StageStatus, timeoutMs = 300_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = await stack.t.db.stageRun.findFirst({ where: { runId, stage: stage as never, status: status as never } });
+    const s = await stack.t.db.stageRun.findFirst({ where: { runId, stage, status } });
     if (s) return s;
     if (Date.now() > deadline) throw new Error(`${stage} was not ${status} within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));

@@ -2,21 +2,27 @@
 // engine, stages, template server) migrates a batch of six containers from
 // two simulated OpenVZ hypervisors into the lab's CloudStack through all 16
 // stages: the real Debian 12 container and synthetic CentOS, Ubuntu and
-// Debian guests. Then: every run succeeded stage by stage with a recorded
+// Debian guests, one of them a grub-legacy CentOS 5 whose VM boots the boot
+// ISO (under QEMU in the lab) before it runs from its own disk. Then: every run succeeded stage by stage with a recorded
 // downtime; the VMs run with the containers' IPs, which answer; the templates
 // are gone from secondary storage; the sources are stopped with onboot=no and
 // their files unchanged but for prepare_source's packages; and the Debian
 // VM's ROOT volume (the bytes the lab's secondary storage downloaded from our
-// template server) boots under QEMU on the container's original IP.
+// template server, with the initramfs built before the downtime) boots under
+// QEMU on the container's original IP.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGES } from '@vzferry/core';
 import { createBatch, startBatch } from '@vzferry/db';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
+import { buildBootIso } from '../src/boot-iso/build';
+import { attachDisk, detachDisk } from '../src/local/disk';
+import { LocalExecutor } from '../src/local/local-executor';
 import { startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
 import { bootVm, type BootedVm } from './support/qemu';
 
@@ -25,35 +31,53 @@ const actor = { name: 'test' };
 
 let stack: LabStack;
 let vm: BootedVm | null = null;
+let isoDir: string;
 
 beforeAll(async () => {
+  // the boot ISO of grub-legacy guests, built as a box's engineer would (npm run boot-iso)
+  isoDir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-bootiso-'));
+  const iso = await buildBootIso({ out: path.join(isoDir, 'vzferry-boot.iso') });
   // 48 containers (the Debian 12 one is the 12th of hv1), enough small ones of every distribution
-  stack = await startLabStack('pipelinelab', { hosts: 2, containers: 48, debian12: true });
+  stack = await startLabStack('pipelinelab', { hosts: 2, containers: 48, debian12: true }, { BOOT_ISO: iso.path });
 }, 900_000);
 
 afterAll(async () => {
   if (stack?.workerLog.length) console.log(stack.workerLog.slice(-80).join('\n'));
   await vm?.stop();
   await stack?.stop();
+  if (isoDir) rmSync(isoDir, { recursive: true, force: true });
 }, 120_000);
 
-/** The Debian 12 container and five synthetic ones of three distributions on both hosts, each with IPv4 addresses only. */
+type Candidate = Awaited<ReturnType<typeof allContainers>>[number];
+const allContainers = () => stack.t.db.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
+const osOf = (c: Candidate) => parseOsTemplate(c.ostemplate);
+const legacy = (c: Candidate) => Boolean(osOf(c) && usesLegacyGrub(osOf(c)!));
+
+/**
+ * The Debian 12 container and five synthetic ones of three distributions on
+ * both hosts, each with IPv4 addresses only; one of them a grub-legacy CentOS
+ * (the boot-ISO path).
+ */
 async function pickContainers() {
-  const all = await stack.t.db.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
+  const all = await allContainers();
   const debian12 = all.find((c) => c.sourceCtid === DEBIAN12_CTID)!;
   const chosen = [debian12];
   const candidates = all.filter((c) => {
-    const os = parseOsTemplate(c.ostemplate);
     // small quotas: the box reserves a container's whole disk before it starts
     const small = (c.diskQuotaKb ?? 0n) <= 20n * 1024n * 1024n;
-    return c !== debian12 && c.status === 'running' && small && os && !usesLegacyGrub(os) && c.ips.length > 0 && c.ips.every((ip) => ip.family === 4);
+    return c !== debian12 && c.status === 'running' && small && osOf(c) && c.ips.length > 0 && c.ips.every((ip) => ip.family === 4);
   });
-  for (const want of ['centos', 'ubuntu', 'debian', 'centos', 'ubuntu']) {
+  const wants: Array<(c: Candidate) => boolean> = [
+    (c) => osOf(c)!.distribution === 'centos' && !legacy(c),
+    (c) => osOf(c)!.distribution === 'ubuntu',
+    (c) => osOf(c)!.distribution === 'debian',
+    legacy,
+    (c) => osOf(c)!.distribution === 'ubuntu',
+  ];
+  for (const want of wants) {
     const taken = new Set(chosen.map((c) => c.id));
-    const hostsUsed = chosen.filter((c) => parseOsTemplate(c.ostemplate)?.distribution === want).map((c) => c.sourceHostId);
-    const ct =
-      candidates.find((c) => !taken.has(c.id) && parseOsTemplate(c.ostemplate)?.distribution === want && !hostsUsed.includes(c.sourceHostId)) ??
-      candidates.find((c) => !taken.has(c.id) && parseOsTemplate(c.ostemplate)?.distribution === want);
+    const hostsUsed = chosen.filter(want).map((c) => c.sourceHostId);
+    const ct = candidates.find((c) => !taken.has(c.id) && want(c) && !hostsUsed.includes(c.sourceHostId)) ?? candidates.find((c) => !taken.has(c.id) && want(c));
     if (ct) chosen.push(ct);
   }
   return chosen;
@@ -89,7 +113,7 @@ function allowedChange(root: string, rel: string, newPackageFiles: Set<string>):
   if (newPackageFiles.has(`/${rel}`) || newPackageFiles.has(`/${unmerged}`)) return true;
   const bookkeeping = [
     'var/lib/dpkg', 'var/lib/apt', 'var/cache/apt', 'var/cache/debconf', 'var/cache/ldconfig', 'var/log', 'var/lib/lab', 'var/lib/systemd/deb-systemd', 'var/lib/grub', 'var/lib/ucf',
-    'boot', 'lib/modules', 'usr/lib/modules', 'vmlinuz', 'vmlinuz.old', 'initrd.img', 'initrd.img.old',
+    'boot', 'lib/modules', 'usr/lib/modules', 'usr/share/grub', 'vmlinuz', 'vmlinuz.old', 'initrd.img', 'initrd.img.old',
     'etc/ld.so.cache', 'etc/kernel', 'etc/default/grub', 'etc/grub.d', 'etc/initramfs-tools', 'var/lib/initramfs-tools',
     // what the packages' maintainer scripts do: alternatives, init links, system groups, the hardware database
     'etc/alternatives', 'etc/rc0.d', 'etc/rc1.d', 'etc/rc2.d', 'etc/rc3.d', 'etc/rc4.d', 'etc/rc5.d', 'etc/rc6.d', 'etc/rcS.d',
@@ -114,6 +138,26 @@ function dpkgFiles(root: string): Map<string, string[]> {
       .filter((f) => f.endsWith('.list'))
       .map((f) => [f, readFileSync(path.join(info, f), 'utf8').split('\n').filter(Boolean)]),
   );
+}
+
+/** Files from a qcow2 volume's first partition (a raw copy on a loop device, mounted read-only); null for a missing file. */
+async function readFromVolume(volume: string, files: string[]): Promise<Record<string, string | null>> {
+  const x = new LocalExecutor();
+  const raw = path.join(isoDir, 'volume.raw');
+  const mnt = mkdtempSync(path.join(isoDir, 'mnt-'));
+  execFileSync('qemu-img', ['convert', '-O', 'raw', volume, raw]);
+  const disk = await attachDisk(x, raw);
+  try {
+    execFileSync('mount', ['-o', 'ro', disk.partition, mnt]);
+    try {
+      return Object.fromEntries(files.map((f) => [f, existsSync(path.join(mnt, f)) ? readFileSync(path.join(mnt, f), 'utf8') : null]));
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
+  } finally {
+    await detachDisk(x, disk);
+    rmSync(raw, { force: true });
+  }
 }
 
 function sshBanner(port: number): Promise<string> {
@@ -165,7 +209,31 @@ describe('a batch on the lab, through all 16 stages', () => {
       const vmIps = vmState!.nics.flatMap((n) => [n.ipaddress, ...n.secondaryips.map((s) => s.ipaddress)]).sort();
       expect(vmIps).toEqual(c.ips.map((ip) => ip.address).sort());
     }
-    expect(cs.templates.filter((tpl) => !tpl.removed)).toEqual([]);
+    expect(cs.templates.filter((tpl) => tpl.kind === 'template' && !tpl.removed)).toEqual([]);
+
+    // the grub-legacy CentOS: its VM booted the boot ISO (under QEMU, in the lab) with an IDE-era OS type;
+    // the ISO ran the guest's job in the guest's own chroot and called back; then the VM moved to its virtio type
+    const legacyCt = containers.find(legacy)!;
+    const major = osOf(legacyCt)!.version;
+    const legacyRun = await stack.t.db.migrationRun.findFirstOrThrow({ where: { containerId: legacyCt.id } });
+    expect(legacyRun).toMatchObject({ bootExitStatus: 0, bootTokenSha256: null });
+    expect(legacyRun.bootLog).toMatch(/vzferry job: kernel 4\.19\.0-lab, disk \/dev\/sda/);
+    expect(legacyRun.bootLog).toMatch(/install \/boot\/grub\/stage1 \(hd0\).*succeeded/);
+    expect(legacyRun.bootLog).toMatch(/vzferry job: done/);
+    const mapping = await stack.t.db.osTypeMapping.findFirstOrThrow({ where: { distribution: 'centos', version: major } });
+    const legacyVm = cs.vms.find((v) => v.id === legacyRun.cloudstackVmId)!;
+    expect(legacyVm).toMatchObject({ state: 'Running', isoid: null, ostypeid: mapping.osTypeId });
+    expect(cs.osTypes.find((o) => o.id === mapping.legacyOsTypeId)?.description).toBe('Other Linux (64-bit)');
+    const initrd = major === '6' ? 'boot/initramfs-4.19.0-lab.img' : 'boot/initrd-4.19.0-lab.img';
+    const onDisk = await readFromVolume(stack.lab.cloudstack!.simulator.rootVolumePath(legacyVm.id), [
+      'boot/grub/grub.conf', 'boot/grub/lab-mbr', initrd, 'root/vzferry-boot/job.log', 'root/vzferry-boot/callback',
+    ]);
+    expect(onDisk['boot/grub/grub.conf']).toMatch(/^title CentOS \(4\.19\.0-lab\)\n\troot \(hd0,0\)\n\tkernel \/boot\/vmlinuz-4\.19\.0-lab ro root=UUID=\S+ console=tty0 console=ttyS0,115200n8/m);
+    expect(onDisk['boot/grub/lab-mbr']).toMatch(/MBR of \/dev\/sda/);
+    expect(onDisk[initrd]).toMatch(/virtio_blk/);
+    expect(onDisk['root/vzferry-boot/job.log']).toMatch(/vzferry job: done/);
+    // the token does not stay in the customer's VM
+    expect(onDisk['root/vzferry-boot/callback']).toBeNull();
 
     // the sources: stopped, onboot=no, files unchanged but for prepare_source's packages and the churn
     for (const c of containers) {
@@ -183,8 +251,11 @@ describe('a batch on the lab, through all 16 stages', () => {
     }
     expect(stack.workerLog.join('\n')).not.toMatch(/secretKey|BEGIN OPENSSH PRIVATE KEY/);
 
-    // the Debian VM's ROOT volume, as the lab's secondary storage downloaded it, boots on 10.0.2.15
+    // the Debian VM's ROOT volume, as the lab's secondary storage downloaded it, boots on 10.0.2.15;
+    // its initramfs was built before the downtime (after initial_sync) and kept through the final sync
     const debianRun = runs.find((r) => r.container.sourceCtid === DEBIAN12_CTID)!;
+    const bootable = await stack.t.db.stageRun.findFirstOrThrow({ where: { runId: debianRun.id, stage: 'make_bootable', status: 'succeeded' } });
+    expect(bootable.message).toMatch(/initramfs with virtio built before the downtime/);
     const volume = stack.lab.cloudstack!.simulator.rootVolumePath(debianRun.cloudstackVmId!);
     expect(execFileSync('sha256sum', [volume], { encoding: 'utf8' }).split(' ')[0]).toBe(debianRun.imageSha256);
     vm = await bootVm({ image: volume, serialLog: path.join(stack.dir, 'serial.log'), networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }] });

@@ -26,6 +26,8 @@ export const configSchema = z.object({
   TEMPLATE_SERVER_ADDRESS: z.union([z.ipv4(), z.literal('auto')]).optional(),
   /** the URL CloudStack's secondary storage uses to reach this box, when it is not http://TEMPLATE_SERVER_ADDRESS:PORT (a proxy, NAT) */
   TEMPLATE_SERVER_PUBLIC_URL: z.string().url().optional(),
+  /** the boot ISO for grub-legacy guests (npm run boot-iso); default <WORKER_WORK_DIR>/vzferry-boot.iso when that file exists */
+  BOOT_ISO: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -69,6 +69,7 @@ describe('the generated client on a migrated database', () => {
         failedStage: null, preflightOk: true, preflightReport: { checks: [] }, plannedWindowStart: new Date(), plannedWindowEnd: new Date(),
         workDir: '/srv/work/run', diskImagePath: '/srv/work/run/disk.raw', imageBytes: 5n * 2n ** 30n, detectedOs: { family: 'rhel' },
         conversionPlan: { files: [] }, leaseOwner: 'conv-1', leaseExpiresAt: new Date(),
+        bootTokenSha256: 'ab'.repeat(32), bootCalledBackAt: new Date(), bootExitStatus: 3, bootLog: 'grub-install: ok', initramfsInputs: 'cd'.repeat(32),
       },
     });
     const stageRun = await db.stageRun.create({
@@ -91,6 +92,8 @@ describe('the generated client on a migrated database', () => {
     expect(back.runs[0]!.stageRuns[0]!.events[0]!.message).toMatch(/incremental/);
     expect(back.runs[0]!.templateUploads[0]!.csStatus).toBe('37% Downloaded');
     expect(back.runs[0]!.batch.name).toBe('wave-1');
+    expect(back.runs[0]!.bootExitStatus).toBe(3);
+    expect(back.runs[0]!.bootLog).toBe('grub-install: ok');
     expect(await db.user.count()).toBe(1);
     expect(await db.session.count()).toBe(1);
     expect(await db.auditLog.count()).toBe(1);

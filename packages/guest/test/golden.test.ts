@@ -18,7 +18,7 @@ function renderPlan(plan: ConversionPlan): string {
   out.push(`backup to ${plan.backupDir}: ${plan.backup.join(' ')}`);
   out.push(`remove: ${plan.remove.join(' ') || '-'}`);
   out.push(`links: ${Object.entries(plan.links).map(([p, t]) => `${p} -> ${t}`).join(' ') || '-'}`);
-  out.push('commands:', ...plan.commands.map((c) => `  ${c.argv.join(' ')}    # ${c.why}`));
+  out.push('commands:', ...plan.commands.map((c) => `  ${c.argv.join(' ')}    # ${c.why}${c.initramfs ? ' [initramfs: built before the downtime]' : ''}`));
   out.push(`legacy boot ISO: ${plan.legacyBootIso ? JSON.stringify(plan.legacyBootIso) : 'no'}`);
   for (const w of plan.write) out.push('', `===== ${w.path} (mode ${w.mode.toString(8)})`, w.content.replace(/\n$/, ''));
   return `${out.join('\n')}\n`;

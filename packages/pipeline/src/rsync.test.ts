@@ -23,6 +23,27 @@ describe('rsyncArgv', () => {
     expect(rsyncArgv({ source, dest: '/mnt/x', delete: true })).toEqual(expect.arrayContaining(['--delete', '--delete-excluded']));
   });
 
+  it('leaves protected files on the work disk alone: not sent, not overwritten, not deleted (real rsync)', () => {
+    const argv = rsyncArgv({ source, dest: '/d', delete: true, protect: ['/boot/initrd.img-*'] });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rsync-protect-'));
+    try {
+      for (const [f, text] of [['src/boot/initrd.img-6.1', 'the source container\'s'], ['src/boot/vmlinuz-6.1', 'kernel'], ['dst/boot/initrd.img-6.1', 'ours'], ['dst/boot/initrd.img-5.10', 'ours, old'], ['dst/gone', 'x']]) {
+        mkdirSync(path.dirname(path.join(dir, f!)), { recursive: true });
+        writeFileSync(path.join(dir, f!), text!);
+      }
+      // the same filter and delete options, from a local source
+      const options = argv.filter((a) => a.startsWith('--filter=') || a.startsWith('--delete') || a.startsWith('--exclude='));
+      execFileSync('rsync', ['-a', ...options, `${dir}/src/`, `${dir}/dst/`]);
+      const read = (f: string) => readFileSync(path.join(dir, 'dst', f), 'utf8');
+      expect(read('boot/initrd.img-6.1')).toBe('ours');
+      expect(read('boot/initrd.img-5.10')).toBe('ours, old');
+      expect(read('boot/vmlinuz-6.1')).toBe('kernel');
+      expect(() => read('gone')).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('brackets IPv6 hosts', () => {
     expect(rsyncArgv({ source: { ...source, host: '2001:db8::5' }, dest: '/d', delete: false }).at(-2)).toBe('root@[2001:db8::5]:/vz/root/101/');
   });

@@ -18,6 +18,11 @@ export interface RsyncOptions {
   delete: boolean;
   bandwidthLimitKbps?: number | null;
   excludes?: readonly string[];
+  /**
+   * Files on the work disk that the sync must leave alone: not sent, not
+   * overwritten, not deleted (the initramfs built before the downtime).
+   */
+  protect?: readonly string[];
 }
 
 // Virtual file systems of a running container; the VM gets its own.
@@ -36,6 +41,9 @@ export function rsyncArgv(o: RsyncOptions): string[] {
   ];
   if (o.delete) argv.push('--delete', '--delete-excluded');
   if (o.bandwidthLimitKbps) argv.push(`--bwlimit=${o.bandwidthLimitKbps}`);
+  // H hides them on the sender (the source's own copies are not sent), P
+  // protects them on the receiver (even from --delete-excluded)
+  for (const p of o.protect ?? []) argv.push(`--filter=H ${p}`, `--filter=P ${p}`);
   for (const e of [...LIVE_EXCLUDES, ...(o.excludes ?? [])]) argv.push(`--exclude=${e}`);
   // the remote path goes through the remote shell; --protect-args (-s)
   // sends it as data instead, so no byte of it is shell syntax there

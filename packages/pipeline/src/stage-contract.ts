@@ -61,6 +61,10 @@ export const runStateSchema = z.object({
   conversionPlan: z.unknown().nullable(),
   cloudstackVmId: z.string().nullable(),
   cloudstackVmName: z.string().nullable(),
+  /** sha256 of the boot ISO's one-time callback token (grub-legacy guests) */
+  bootTokenSha256: z.string().nullable(),
+  /** fingerprint of the initramfs inputs when it was built before the downtime (initial_sync) */
+  initramfsInputs: z.string().nullable(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 export const runStatePatchSchema = runStateSchema.partial().strict();

@@ -11,6 +11,7 @@ import { updateSetting } from './commands/infrastructure';
 import { type FaultRequest, faultRequestSchema, type FaultState } from './faults';
 import { Simulator, type SimulatorOptions } from './simulator';
 import { startVmNetwork } from './vm-network';
+import { qemuVmPower } from './vm-power';
 import { readBody, sendJson } from './wire';
 
 export interface StartCloudStackOptions {
@@ -26,6 +27,8 @@ export interface StartCloudStackOptions {
   readTimeoutMs?: number;
   /** the Running VMs' IPv4 addresses answer pings from this machine (needs root; vm-network.ts) */
   vmNetwork?: boolean;
+  /** a VM started with an ISO attached boots under QEMU (vm-power.ts); default on */
+  isoBoot?: boolean;
   log?: (line: string) => void;
 }
 
@@ -95,6 +98,7 @@ export async function startCloudStack(opts: StartCloudStackOptions): Promise<Lab
   };
   const log = opts.log ?? (() => {});
   if (opts.vmNetwork) options.vmNetwork = await startVmNetwork(options.dir, log);
+  if (opts.isoBoot ?? true) options.vmPower = qemuVmPower(options.dir, log);
   const sim = new Simulator(options);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://lab');

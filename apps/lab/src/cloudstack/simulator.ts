@@ -6,8 +6,9 @@ import { Faults } from './faults';
 import { JobRunner } from './jobs';
 import { SecondaryStorage } from './secondary-storage';
 import { seedState } from './seed';
-import { type LabConfiguration, type LabState, type LabTemplate, loadState, saveState } from './state';
+import { type LabConfiguration, type LabState, type LabTemplate, type LabVm, loadState, saveState } from './state';
 import type { VmNetwork } from './vm-network';
+import type { VmPower } from './vm-power';
 
 export interface SimulatorOptions {
   dir: string;
@@ -21,6 +22,16 @@ export interface SimulatorOptions {
   readTimeoutMs: number;
   /** makes the Running VMs' addresses answer on this machine (vm-network.ts) */
   vmNetwork?: VmNetwork;
+  /** runs a VM started with an ISO attached under QEMU (vm-power.ts) */
+  vmPower?: VmPower;
+}
+
+/**
+ * LibvirtComputingResource.isGuestPVEnabled, for the lab's OS types: IDE-era
+ * types (CentOS 4, "Other Linux", "Other") get an IDE disk and an e1000 NIC.
+ */
+export function pvEnabled(osTypeDescription: string): boolean {
+  return !/^(CentOS 4|Other Linux|Other \()/.test(osTypeDescription);
 }
 
 export class Simulator {
@@ -87,6 +98,34 @@ export class Simulator {
     }
   }
 
+  /**
+   * The VM became Running: with an ISO in its drive and QEMU at hand it
+   * really boots (the ISO first); when its guest powers off, it is Stopped.
+   */
+  powerOn(vm: LabVm): void {
+    const iso = vm.isoid ? this.state.templates.find((t) => t.id === vm.isoid) : undefined;
+    const isoFile = iso && this.storage.readyFile(iso);
+    const root = this.rootVolumePath(vm.id);
+    if (!this.options.vmPower || !isoFile || !existsSync(root)) return;
+    const osType = this.state.osTypes.find((o) => o.id === vm.ostypeid);
+    this.options.vmPower.boot({
+      vmId: vm.id,
+      iso: isoFile,
+      rootVolume: root,
+      bus: pvEnabled(osType?.description ?? '') ? 'virtio' : 'ide',
+      onPowerOff: () => {
+        if (vm.state !== 'Running') return;
+        vm.state = 'Stopped';
+        this.changed();
+      },
+    });
+  }
+
+  /** stop and destroy pull the plug of a VM running under QEMU */
+  async powerOff(vm: LabVm): Promise<void> {
+    await this.options.vmPower?.kill(vm.id);
+  }
+
   /** every address of the Running VMs (primary and secondary, all NICs) */
   runningVmIps(): string[] {
     return this.state.vms
@@ -127,6 +166,7 @@ export class Simulator {
     await this.idle();
     this.saveNow();
     this.closed = true;
+    await this.options.vmPower?.stop();
     await this.options.vmNetwork?.stop();
   }
 }

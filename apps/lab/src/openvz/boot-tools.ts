@@ -52,9 +52,48 @@ echo "Installing for i386-pc platform."
 echo "Installation finished. No error reported."
 `;
 
+/** With an image and a kernel version (dracut and mkinitrd on CentOS 5/6) builds that one; without, one per kernel. */
 const INITRAMFS = (tool: string) => `${HEADER(tool)}${KERNELS}[ -n "$(kernels)" ] || { echo "${tool}: no kernel in /lib/modules" >&2; exit 1; }
-for k in $(kernels); do
-  { echo "lab initramfs for $k"; cat /etc/initramfs-tools/modules /etc/dracut.conf.d/*.conf 2>/dev/null; } > "/boot/initrd.img-$k"
+image=""; kver=""; with=""
+for a in "$@"; do
+  case "$a" in --with=*) with="$with \${a#--with=}" ;; -*) ;; *) if [ -z "$image" ]; then image="$a"; else kver="$a"; fi ;; esac
+done
+build() { { echo "lab initramfs for $1"; [ -z "$with" ] || echo "with:$with"; cat /etc/initramfs-tools/modules /etc/dracut.conf.d/*.conf /etc/modprobe.conf 2>/dev/null; } > "$2"; }
+if [ -n "$image" ]; then
+  [ -d "/lib/modules/$kver" ] || { echo "${tool}: no modules directory for kernel $kver" >&2; exit 1; }
+  build "$kver" "$image"
+  exit 0
+fi
+for k in $(kernels); do build "$k" "/boot/initrd.img-$k"; done
+exit 0
+`;
+
+/**
+ * grub 0.97's shell in --batch mode: "root (hd0,0)" and "setup (hd0)" from
+ * stdin, the disk from --device-map. Like the real one it exits 0 and says
+ * "Error 15" when the stage files are missing; it leaves a record of what
+ * it would have written into the MBR.
+ */
+const GRUB_LEGACY = `${HEADER('grub')}map=""
+for a in "$@"; do case "$a" in --device-map=*) map="\${a#--device-map=}" ;; esac; done
+disk=$(sed -n 's/^(hd0)[[:space:]]*//p' "$map" 2>/dev/null)
+echo "    GNU GRUB  version 0.97  (640K lower / 3072K upper memory)"
+while read -r cmd; do
+  echo "grub> $cmd"
+  case "$cmd" in
+    "root (hd0,0)") echo " Filesystem type is ext2fs, partition type 0x83" ;;
+    "setup (hd0)")
+      if [ ! -b "$disk" ]; then echo "Error 21: Selected disk does not exist"; continue; fi
+      for f in stage1 stage2; do
+        if [ ! -e "/boot/grub/$f" ]; then echo " Checking if \\"/boot/grub/$f\\" exists... no"; echo "Error 15: File not found"; continue 2; fi
+        echo " Checking if \\"/boot/grub/$f\\" exists... yes"
+      done
+      echo "grub 0.97 stage1 in the MBR of $disk, menu /boot/grub/grub.conf" > /boot/grub/lab-mbr
+      echo " Running \\"install /boot/grub/stage1 (hd0) (hd0)1+15 p (hd0,0)/boot/grub/stage2 /boot/grub/grub.conf\\"... succeeded"
+      echo "Done." ;;
+    quit) exit 0 ;;
+    *) echo "Error 27: Unrecognized command" ;;
+  esac
 done
 exit 0
 `;
@@ -75,6 +114,9 @@ exit $code
       'usr/sbin/mkinitrd': INITRAMFS('mkinitrd'),
       'usr/sbin/grub2-install': GRUB_INSTALL('grub2-install', '/boot/grub2'),
       'usr/sbin/grub2-mkconfig': menu('grub2-mkconfig', '/boot/grub2/grub.cfg'),
+      // CentOS 4-6: what the boot ISO's job runs (packages/guest boot-job.ts)
+      'sbin/grub': GRUB_LEGACY,
+      'sbin/e2label': `${HEADER('e2label')}[ -b "$1" ] || { echo "e2label: No such file or directory while trying to open $1" >&2; exit 1; }\necho "$2" > /var/lib/lab/e2label\n`,
     };
   }
   return {

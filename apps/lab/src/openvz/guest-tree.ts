@@ -89,6 +89,8 @@ for arg in "$@"; do
       echo "$arg" >> /var/lib/lab/packages
       case "$arg" in
         kernel*|linux-image*|linux-generic*) mkdir -p /lib/modules/\${LAB_KERNEL}; echo "lab kernel for $arg" > /boot/vmlinuz-\${LAB_KERNEL} ;;
+        grub) mkdir -p /boot/grub /usr/share/grub/x86_64-redhat; echo "lab grub for $arg" > /boot/grub/lab-installed
+          for s in stage1 stage2 e2fs_stage1_5; do echo "lab grub 0.97 $s" > /usr/share/grub/x86_64-redhat/$s; done ;;
         grub*) mkdir -p /boot/grub; echo "lab grub for $arg" > /boot/grub/lab-installed ;;
       esac
       echo "Installed: $arg" ;;

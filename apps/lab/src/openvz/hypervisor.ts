@@ -106,14 +106,3 @@ async function stopChild(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await gone;
 }
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}

@@ -7,12 +7,12 @@ import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { createCloudStackClient } from '@vzferry/cloudstack';
 import { AppError, type Executor } from '@vzferry/core';
-import { loadCloudStackCredentials, loadPipelineSettings, readMappings, templateUploadsRepo, type Db, type SecretBox } from '@vzferry/db';
+import { clearBootCallback, loadCloudStackCredentials, loadPipelineSettings, readBootCallback, readMappings, templateUploadsRepo, type Db, type SecretBox } from '@vzferry/db';
 import { OpenVzAdapter } from '@vzferry/openvz';
 import type { RunSnapshot } from '@vzferry/pipeline';
 import { knownHostsLine, opensshArgv, rsyncRemoteShell, SshExecutor } from '@vzferry/ssh';
 import type { TemplateServer } from '../template-server';
-import type { CloudStackSession, SourceSession, StageDeps } from '../stages/deps';
+import type { BootIsoFile, CloudStackSession, SourceSession, StageDeps } from '../stages/deps';
 
 export interface BoxDepsOptions {
   db: Db;
@@ -21,6 +21,8 @@ export interface BoxDepsOptions {
   templateServer: TemplateServer;
   /** where the decrypted source host keys live for rsync (mode 700) */
   keyDir: string;
+  /** this box's boot ISO for grub-legacy guests, published on its template server */
+  bootIso: () => Promise<BootIsoFile | null>;
 }
 
 export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promise<void> } {
@@ -98,6 +100,11 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
     },
     async recordDowntimeStarted(runId, at) {
       await o.db.migrationRun.update({ where: { id: runId }, data: { downtimeStartedAt: at } });
+    },
+    bootIso: o.bootIso,
+    bootCallbacks: {
+      read: (runId) => readBootCallback(o.db, runId),
+      clear: (runId) => clearBootCallback(o.db, runId),
     },
     async close() {
       for (const s of sessions.values()) await s.then((x) => x.close()).catch(() => undefined);

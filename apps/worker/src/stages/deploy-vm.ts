@@ -1,9 +1,12 @@
 // Stage 14: the VM, with the container's own IPs on the mapped networks
 // (one NIC per network, iptonetworklist), extra IPs with addIpToNic. Found by
-// its name first, so a repeated attempt never deploys twice.
+// its name first, so a repeated attempt never deploys twice. A grub-legacy
+// guest is deployed stopped and boots the boot ISO first (legacy-boot.ts).
 import type { VirtualMachine } from '@vzferry/cloudstack';
+import type { ConversionPlan } from '@vzferry/guest';
 import { parseOsTemplate, planNics, StageError, succeeded, type PlannedNic, type StageContext, type StageReturn } from '@vzferry/pipeline';
 import { containerLabel, vmName, type CloudStackSession, type StageDeps } from './deps';
+import { bootLegacyGuest } from './legacy-boot';
 import { pickOffering, pickOsType } from './target-choice';
 
 export async function deployVm(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
@@ -12,10 +15,13 @@ export async function deployVm(ctx: StageContext, deps: StageDeps): Promise<Stag
   const nics = planNics(run.container.ips, mappings.networks);
   const name = vmName(run);
   const jobWait = { timeoutMs: settings.deployTimeoutSeconds * 1000, signal: ctx.signal };
+  // a grub-legacy guest first boots the boot ISO (legacy-boot.ts): deployed stopped
+  const legacy = Boolean((run.state.conversionPlan as ConversionPlan | null)?.legacyBootIso);
   let vm = await cs.client.findVirtualMachineByName(name);
   if (vm) ctx.log('info', `VM ${name} exists already (${vm.id}); not deploying again`);
-  else vm = await deploy(ctx, deps, cs, nics, name, mappings, jobWait);
+  else vm = await deploy(ctx, deps, cs, nics, name, mappings, { ...jobWait, startVm: !legacy });
   await addExtraIps(ctx, cs, vm, nics, jobWait);
+  if (legacy) vm = await bootLegacyGuest(ctx, deps, cs, vm, jobWait);
   return succeeded(
     { cloudstackVmId: vm.id, cloudstackVmName: vm.name },
     { message: `VM ${vm.name} deployed with ${nics.length} NIC(s)`, result: { vmId: vm.id, nics: vm.nic.map((n) => ({ network: n.networkid, ip: n.ipaddress, mac: n.macaddress })) } },
@@ -29,8 +35,9 @@ async function deploy(
   nics: PlannedNic[],
   name: string,
   mappings: Awaited<ReturnType<StageDeps['mappings']>>,
-  jobWait: { timeoutMs: number; signal: AbortSignal },
+  opts: { timeoutMs: number; signal: AbortSignal; startVm: boolean },
 ): Promise<VirtualMachine> {
+  const { startVm, ...jobWait } = opts;
   const { run } = ctx;
   const template = (await deps.templates.list(run.runId)).find((t) => t.state === 'ready' && t.cloudstackTemplateId);
   if (!template) throw new StageError('template_missing', `${containerLabel(run)}: no registered template is ready`);
@@ -50,7 +57,7 @@ async function deploy(
         ...(n.primary.address.includes(':') ? { ipv6: n.primary.address } : { ip: n.primary.address }),
         ...(n.ipv6[0] && { ipv6: n.ipv6[0].address }),
       })),
-      startVm: true,
+      startVm,
     },
     jobWait,
   );

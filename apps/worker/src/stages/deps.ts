@@ -47,6 +47,19 @@ export interface TemplateHosting {
   unpublishRun(runId: string): void;
 }
 
+/** The ISO that makes grub-legacy guests bootable, as this box serves it (apps/worker/src/boot-iso). */
+export interface BootIsoFile {
+  /** vzferry-boot-<first 12 of its sha256>.iso: the same bytes get the same CloudStack ISO */
+  name: string;
+  url: string;
+}
+
+/** What the boot ISO reported (POST /boot-callback on the template server). */
+export interface BootCallbacks {
+  read(runId: string): Promise<{ calledBackAt: Date; exitStatus: number; log: string } | null>;
+  clear(runId: string): Promise<void>;
+}
+
 export interface StageDeps {
   /** commands on this converter box */
   local: Executor;
@@ -62,6 +75,9 @@ export interface StageDeps {
    * the container is stopping, the rollback still knows the downtime began.
    */
   recordDowntimeStarted(runId: string, at: Date): Promise<void>;
+  /** null when this box has no boot ISO (preflight says how to build one) */
+  bootIso(): Promise<BootIsoFile | null>;
+  bootCallbacks: BootCallbacks;
 }
 
 /** The VM's CloudStack name: unique per run and stable, so a repeated deploy finds it. */

@@ -3,15 +3,18 @@
 // make it bootable in a chroot, and turn the disk into a qcow2 image with
 // its checksum. The plan is made once (backup_config) and kept on the run,
 // so a retry applies the same plan even if the mappings changed meanwhile.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { detectOs, GuestOsError, planConversion, treeFiles, type ConversionPlan, type DetectedOs, type GuestNetwork } from '@vzferry/guest';
 import { NicPlanError, planNics, StageError, succeeded, type RunSnapshot, type StageContext, type StageReturn } from '@vzferry/pipeline';
 import { backupPlanFiles, makeBootable as runMakeBootable, rewritePlanFiles } from '../local/apply-plan';
 import { convertToQcow2 } from '../local/disk';
+import { fileSha256 } from '../local/file-sha256';
+import { initramfsFingerprint } from '../local/initramfs-inputs';
 import type { StageDeps } from './deps';
-import { ensureMounted, release, workPaths } from './work-disk';
+import { ensureMounted, release, workPaths, type WorkPaths } from './work-disk';
 
 export async function detectOsStage(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
@@ -79,15 +82,63 @@ export async function makeBootable(ctx: StageContext, deps: StageDeps): Promise<
   const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
   const disk = await ensureMounted(deps.local, paths);
   const plan = storedPlan(ctx.run);
-  if (plan.legacyBootIso) {
-    return succeeded(undefined, { message: `${plan.os.description} uses grub 0.97: the boot ISO makes it bootable after deploy_vm` });
+  if (plan.legacyBootIso) return prepareBootIsoCallback(ctx, paths.mount, plan);
+  // the initramfs built before the downtime stands if nothing it is built from changed since
+  const prebuilt = ctx.run.state.initramfsInputs;
+  const keep = prebuilt !== null && (await initramfsFingerprint(paths.mount, plan)) === prebuilt;
+  if (prebuilt && !keep) ctx.log('info', 'the initramfs inputs changed in the final sync: building it again');
+  await runMakeBootable(deps.local, paths.mount, keep ? { ...plan, commands: plan.commands.filter((c) => !c.initramfs) } : plan, applyOptions(ctx, disk.device));
+  const initramfs = keep ? 'initramfs with virtio built before the downtime (its inputs did not change)' : 'initramfs with virtio';
+  return succeeded(undefined, { message: `kernel, ${initramfs} and grub in place (${plan.kernelCmdline})` });
+}
+
+function applyOptions(ctx: StageContext, disk: string) {
+  return { disk, log: (l: string) => ctx.output('stdout', `${l}\n`), aptCacheDir: path.join(ctx.run.box.workDir, 'apt-archives') };
+}
+
+/**
+ * The slow part of make_bootable (the initramfs: a minute and more) on the
+ * copy the initial sync made, while the container still runs: the plan's
+ * files are written and its initramfs commands run, as make_bootable would.
+ * The final sync then restores the container's own files except the
+ * initramfs (INITRAMFS_OUTPUTS), and make_bootable builds it again only if
+ * its inputs changed. Returns the inputs' fingerprint, or null when there is
+ * nothing to build early (grub-legacy guests) or it failed: then
+ * make_bootable does all of it in the downtime, as before.
+ */
+export async function prebuildInitramfs(ctx: StageContext, deps: StageDeps, paths: WorkPaths): Promise<string | null> {
+  try {
+    const disk = await ensureMounted(deps.local, paths);
+    const plan = planConversion({ files: treeFiles(paths.mount), network: await guestNetwork(ctx.run, deps), rootUuid: ctx.run.runId });
+    if (plan.legacyBootIso || !plan.commands.some((c) => c.initramfs)) return null;
+    ctx.log('info', `building the initramfs on the live copy (${plan.os.description}), before the downtime`);
+    await rewritePlanFiles(paths.mount, plan);
+    await runMakeBootable(deps.local, paths.mount, { ...plan, commands: plan.commands.filter((c) => c.initramfs) }, applyOptions(ctx, disk.device));
+    return await initramfsFingerprint(paths.mount, plan);
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    ctx.log('warn', `the initramfs could not be built before the downtime (${(err as Error).message}); make_bootable builds it in the downtime`);
+    return null;
   }
-  await runMakeBootable(deps.local, paths.mount, plan, {
-    disk: disk.device,
-    log: (l) => ctx.output('stdout', `${l}\n`),
-    aptCacheDir: path.join(ctx.run.box.workDir, 'apt-archives'),
-  });
-  return succeeded(undefined, { message: `kernel, initramfs with virtio and grub in place (${plan.kernelCmdline})` });
+}
+
+/**
+ * grub 0.97 cannot be installed from here: the boot ISO runs the plan's job
+ * on the VM (deploy_vm). It finds where to call back, with a one-time token,
+ * in the guest; the run keeps only the token's hash.
+ */
+async function prepareBootIsoCallback(ctx: StageContext, mount: string, plan: ConversionPlan): Promise<StageReturn> {
+  const iso = plan.legacyBootIso!;
+  const base = ctx.run.box.templateServerUrl;
+  if (!base) throw new StageError('no_template_server', `converter box ${ctx.run.box.name} has no template server URL for the boot ISO to call back to`);
+  const token = randomBytes(32).toString('hex');
+  const file = path.join(mount, iso.callbackFile);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(file, `url=${base}/boot-callback/${ctx.run.runId}\ntoken=${token}\n`, { mode: 0o600 });
+  return succeeded(
+    { bootTokenSha256: createHash('sha256').update(token).digest('hex') },
+    { message: `${plan.os.description} uses grub 0.97: the boot ISO runs ${iso.job} on the VM in deploy_vm and calls back to ${base}` },
+  );
 }
 
 export async function convertImage(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
@@ -100,14 +151,4 @@ export async function convertImage(ctx: StageContext, deps: StageDeps): Promise<
   const sha256 = await fileSha256(paths.qcow2);
   const bytes = BigInt(statSync(paths.qcow2).size);
   return succeeded({ imagePath: paths.qcow2, imageSha256: sha256, imageBytes: bytes }, { message: `qcow2 of ${bytes / 1024n / 1024n} MiB, sha256 ${sha256.slice(0, 16)}…` });
-}
-
-function fileSha256(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })
-      .on('data', (c) => hash.update(c))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
 }

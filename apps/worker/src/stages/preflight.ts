@@ -2,12 +2,14 @@
 // anything is touched (DESIGN.md): the source host and container, the OS,
 // free disk on this converter box, CloudStack's limits, the network and
 // offering mappings, that every IP is free in its target network, and that
-// traffic to the source goes over the interconnect.
+// traffic to the source goes over the interconnect, and for grub-legacy
+// guests that there is a boot ISO.
 import { diskNeedBytes, formatBytes } from '@vzferry/core';
 import { checkCloudStackLimits, readCloudStackLimits, type Finding } from '@vzferry/cloudstack';
 import { toCtid } from '@vzferry/openvz';
-import { isSupportedOs, parseOsTemplate, planNics, StageError, succeeded, supportedOsList, type StageContext, type StageReturn } from '@vzferry/pipeline';
+import { isSupportedOs, parseOsTemplate, planNics, StageError, succeeded, supportedOsList, usesLegacyGrub, type StageContext, type StageReturn } from '@vzferry/pipeline';
 import { containerLabel, vmName, type StageDeps, type TargetMappings } from './deps';
+import { noBootIsoMessage } from './legacy-boot';
 import { pickOffering, pickOsType } from './target-choice';
 import { ipsInUse, routeTo } from './preflight-probes';
 
@@ -21,6 +23,7 @@ export async function preflight(ctx: StageContext, deps: StageDeps): Promise<Sta
     await checkDisk(ctx, deps),
     ...(await checkCloudStack(ctx, deps)),
     await checkRoute(ctx, deps),
+    ...(await checkBootIso(ctx, deps)),
   ];
   const failed = findings.filter((f) => !f.ok);
   for (const f of findings) ctx.log(f.ok ? 'info' : 'error', `${f.ok ? 'ok' : 'FAILED'} ${f.code}: ${f.message}`);
@@ -112,6 +115,17 @@ async function checkRoute(ctx: StageContext, deps: StageDeps): Promise<Finding> 
     return bad('interconnect_route', `${where}, not via the interconnect next hop ${settings.expectedNextHop}; fix the route on ${ctx.run.box.name}`);
   }
   return ok('interconnect_route', where + (settings.expectedRouteInterface || settings.expectedNextHop ? ' (the interconnect)' : ' (no expected route configured)'));
+}
+
+/** grub-legacy guests boot the boot ISO in deploy_vm: this box must serve one, or the settings name one. */
+async function checkBootIso(ctx: StageContext, deps: StageDeps): Promise<Finding[]> {
+  const os = parseOsTemplate(ctx.run.container.ostemplate);
+  if (!os || !usesLegacyGrub(os)) return [];
+  const { legacyBootIsoId } = await deps.settings();
+  if (legacyBootIsoId) return [ok('boot_iso', `grub-legacy guest: the boot ISO ${legacyBootIsoId} from the settings makes it bootable`)];
+  const iso = await deps.bootIso();
+  if (iso) return [ok('boot_iso', `grub-legacy guest: converter box ${ctx.run.box.name} serves the boot ISO ${iso.name}`)];
+  return [bad('boot_iso', `${containerLabel(ctx.run)}: ${noBootIsoMessage(ctx.run.box.name)}`)];
 }
 
 function isTransient(err: unknown): boolean {

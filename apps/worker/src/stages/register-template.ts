@@ -105,7 +105,7 @@ async function followDownload(
       await deps.templates.update(upload.id, { state: 'ready', csStatus: status, downloadPercent: 100, error: null });
       return 'ready';
     }
-    if (isFailed(t)) return fail(ctx, deps, upload, status || 'download error');
+    if (downloadFailed(t)) return fail(ctx, deps, upload, status || 'download error');
     await deps.templates.update(upload.id, { csStatus: status, ...(percent !== null && { downloadPercent: percent }) });
     if (ctx.now().getTime() > deadline) return fail(ctx, deps, upload, `no progress to Ready within ${settings.templateDownloadTimeoutMinutes} min (last: ${status})`);
     await sleep(settings.templatePollSeconds * 1000, ctx.signal);
@@ -129,7 +129,7 @@ async function discard(ctx: StageContext, deps: StageDeps, cs: CloudStackSession
 }
 
 // TemplateJoinDaoImpl.getTemplateStatus: progress strings vs the SSVM's error text
-function isFailed(t: Template): boolean {
+export function downloadFailed(t: Template): boolean {
   if (t.downloaddetails?.some((d) => d.downloadState === 'DOWNLOAD_ERROR' || d.downloadState === 'ABANDONED')) return true;
   const s = (t.status ?? '').trim();
   if (!s) return false;

@@ -3,13 +3,20 @@
 // (/vz/root/<CTID>); final_sync copies the stopped one from its private area
 // with --delete, so the disk becomes exact. Progress comes from rsync's own
 // --info=progress2 output; its exit code decides (24 is normal while running).
+// After the initial sync the initramfs is built on the copy while the
+// container still runs (its slow part, out of the downtime); the syncs then
+// leave it alone.
+import { INITRAMFS_OUTPUTS } from '@vzferry/guest';
 import { judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv, StageError, succeeded, type StageContext, type StageReturn } from '@vzferry/pipeline';
 import { ExecError } from '@vzferry/core';
 import type { StageDeps } from './deps';
+import { prebuildInitramfs } from './guest-stages';
 import { ensureMounted, workPaths } from './work-disk';
 
 export async function initialSync(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
-  return sync(ctx, deps, false);
+  const synced = await sync(ctx, deps, false);
+  const initramfsInputs = await prebuildInitramfs(ctx, deps, workPaths(ctx.run.box.workDir, ctx.run.runId));
+  return { ...synced, patch: { initramfsInputs } };
 }
 
 export async function finalSync(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
@@ -29,6 +36,7 @@ async function sync(ctx: StageContext, deps: StageDeps, final: boolean): Promise
     dest: paths.mount,
     delete: final,
     bandwidthLimitKbps: limits.length ? Math.min(...limits) : null,
+    protect: ctx.run.state.initramfsInputs ? INITRAMFS_OUTPUTS : [],
   });
   ctx.command(argv, 'local');
   const total = c.diskUsedKb ? c.diskUsedKb * 1024n : null;

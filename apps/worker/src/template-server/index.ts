@@ -30,6 +30,20 @@ export interface TemplateServerOptions {
   /** the base URL CloudStack reaches this box at; default http://<host>:<port> */
   publicUrl?: string;
   log?: (entry: DownloadLog) => void;
+  /**
+   * POST /boot-callback/<runId>?status=N from a grub-legacy guest's boot ISO,
+   * with its one-time token as a Bearer credential and its job's log as the
+   * body; true if the token was the run's (204), false otherwise (403).
+   */
+  bootCallback?: (call: BootCallback) => Promise<boolean>;
+}
+
+export interface BootCallback {
+  runId: string;
+  token: string;
+  status: number;
+  log: string;
+  remote: string;
 }
 
 export interface Published {
@@ -44,6 +58,10 @@ export interface TemplateServer {
   /** serves `file` for the run; pass the token stored for it to keep the same URL after a restart */
   publish(runId: string, file: string, token?: string): Published;
   unpublish(runId: string): void;
+  /** serves the box's boot ISO at <url>/boot-iso/<name>; returns its URL */
+  publishBootIso(file: string, name: string): string;
+  /** where the boot ISO of a run calls back */
+  bootCallbackUrl(runId: string): string;
   stop(): Promise<void>;
 }
 
@@ -62,7 +80,11 @@ export async function startTemplateServer(opts: TemplateServerOptions = {}): Pro
   const byToken = new Map<string, Entry>();
   const byRun = new Map<string, Entry>();
   const log = opts.log ?? (() => undefined);
-  const server = http.createServer((req, res) => void serve(req, res, byToken, log));
+  let bootIso: Entry | null = null;
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/boot-callback/')) return void receiveBootCallback(req, res, opts.bootCallback);
+    void serve(req, res, (url) => (bootIso && url.split('?')[0] === `/boot-iso/${bootIso.name}` ? bootIso : lookup(url, byToken)), log);
+  });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -88,6 +110,12 @@ export async function startTemplateServer(opts: TemplateServerOptions = {}): Pro
       byRun.delete(runId);
       byToken.delete(entry.token);
     },
+    publishBootIso(file, name) {
+      if (!/^[A-Za-z0-9._-]+\.iso$/.test(name)) throw new Error(`the boot ISO's name must be a plain file name ending in .iso: ${name}`);
+      bootIso = { runId: 'boot-iso', token: '', file, name };
+      return `${base}/boot-iso/${name}`;
+    },
+    bootCallbackUrl: (runId) => `${base}/boot-callback/${runId}`,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -101,9 +129,9 @@ function safeName(name: string): string {
   return clean.endsWith('.qcow2') ? clean : `${clean}.qcow2`;
 }
 
-async function serve(req: http.IncomingMessage, res: http.ServerResponse, byToken: Map<string, Entry>, log: (e: DownloadLog) => void): Promise<void> {
+async function serve(req: http.IncomingMessage, res: http.ServerResponse, find: (url: string) => Entry | null, log: (e: DownloadLog) => void): Promise<void> {
   const started = Date.now();
-  const entry = lookup(req.url ?? '', byToken);
+  const entry = find(req.url ?? '');
   if (!entry || (req.method !== 'GET' && req.method !== 'HEAD')) return notFound(res, req.method === 'GET' || req.method === 'HEAD' ? 404 : 405);
   let st: Stats;
   try {
@@ -199,6 +227,54 @@ function lookup(url: string, byToken: Map<string, Entry>): Entry | null {
   if (!m) return null;
   const entry = byToken.get(m[1]!);
   return entry && entry.name === m[2] ? entry : null;
+}
+
+const RUN_ID = /^\/boot-callback\/([0-9a-f-]{36})(?:\?(.*))?$/;
+const MAX_CALLBACK_BYTES = 64 * 1024;
+
+/** The boot ISO's call back: checked here for shape, the token by the handler (against the database). */
+async function receiveBootCallback(req: http.IncomingMessage, res: http.ServerResponse, handler: TemplateServerOptions['bootCallback']): Promise<void> {
+  const m = RUN_ID.exec(req.url ?? '');
+  const status = Number(new URLSearchParams(m?.[2] ?? '').get('status') ?? 'x');
+  const token = /^Bearer ([0-9a-f]{64})$/.exec(req.headers.authorization ?? '')?.[1];
+  if (req.method !== 'POST') return notFound(res, 405);
+  if (!handler || !m) return notFound(res, 404);
+  if (!token || !Number.isInteger(status) || status < 0 || status > 255) {
+    res.writeHead(400, { 'Content-Type': 'text/plain' }).end('expected ?status=<0-255> and Authorization: Bearer <token>\n');
+    return;
+  }
+  let body = '';
+  try {
+    body = await readBody(req, MAX_CALLBACK_BYTES);
+  } catch {
+    res.writeHead(413, { 'Content-Type': 'text/plain' }).end('the log is too long\n');
+    return;
+  }
+  let accepted = false;
+  try {
+    accepted = await handler({ runId: m[1]!, token, status, log: body, remote: remote(req) });
+  } catch {
+    res.writeHead(500, { 'Content-Type': 'text/plain' }).end('could not record the call back; try again\n');
+    return;
+  }
+  if (accepted) res.writeHead(204).end();
+  else res.writeHead(403, { 'Content-Type': 'text/plain' }).end('not this run\'s token\n');
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new Error('too long'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function notFound(res: http.ServerResponse, status: 404 | 405): void {

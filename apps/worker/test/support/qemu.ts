@@ -4,7 +4,7 @@
 // forwarded to a loopback port. For the boot tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
+import { freePort } from '@vzferry/core/free-port';
 
 export interface BootedVm {
   sshPort: number;
@@ -52,13 +52,4 @@ export async function bootVm(opts: { image: string; serialLog: string; networks:
       await gone;
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }

@@ -9,3 +9,4 @@ export * from './reconcile';
 export * from './leader';
 export * from './template-uploads';
 export * from './views';
+export * from './boot-callback';

@@ -80,6 +80,8 @@ export function toRunSnapshot(row: RunContextRow): RunSnapshot {
       conversionPlan: row.conversionPlan,
       cloudstackVmId: row.cloudstackVmId,
       cloudstackVmName: row.cloudstackVmName,
+      bootTokenSha256: row.bootTokenSha256,
+      initramfsInputs: row.initramfsInputs,
     },
   };
 }

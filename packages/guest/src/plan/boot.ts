@@ -4,7 +4,8 @@
 // and mkinitrd inside the VM; a modern converter box cannot).
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
-import { HEADER, KERNEL_CMDLINE, VIRTIO_DRIVERS, type FileWrite, type LegacyBootIso, type PlanCommand } from './types';
+import { BOOT_JOB_PATH, bootJobScript } from './boot-job';
+import { BOOT_JOB_DIR, HEADER, KERNEL_CMDLINE, VIRTIO_DRIVERS, type FileWrite, type LegacyBootIso, type PlanCommand } from './types';
 
 export interface BootChanges {
   write: FileWrite[];
@@ -20,7 +21,7 @@ export function bootChanges(os: DetectedOs, files: GuestFiles, rootUuid: string)
   const commands: PlanCommand[] = [];
   if (os.initramfs === 'dracut') {
     write.push(file('/etc/dracut.conf.d/vzferry-virtio.conf', `# ${HEADER}\nadd_drivers+=" ${VIRTIO_DRIVERS.join(' ')} "\nhostonly="no"\n`));
-    commands.push({ argv: ['dracut', '--force', '--regenerate-all'], why: 'an initramfs with the virtio drivers' });
+    commands.push({ argv: ['dracut', '--force', '--regenerate-all'], why: 'an initramfs with the virtio drivers', initramfs: true });
     commands.push({ argv: ['grub2-install', '--target=i386-pc', '{disk}'], why: 'the boot loader on the disk' });
     commands.push({ argv: ['grub2-mkconfig', '-o', '/boot/grub2/grub.cfg'], why: 'grub menu for the installed kernel' });
     commands.push(rootByUuid('/boot/grub2/grub.cfg', rootUuid));
@@ -30,6 +31,7 @@ export function bootChanges(os: DetectedOs, files: GuestFiles, rootUuid: string)
     commands.push({
       argv: ['sh', '-c', 'for k in $(ls /lib/modules); do if [ -e "/boot/initrd.img-$k" ]; then update-initramfs -u -k "$k"; else update-initramfs -c -k "$k"; fi || exit 1; done'],
       why: 'an initramfs with the virtio drivers, built once after every file is in place',
+      initramfs: true,
     });
     commands.push({ argv: ['grub-install', '--target=i386-pc', '{disk}'], why: 'the boot loader on the disk' });
     commands.push({ argv: ['update-grub'], why: 'grub menu for the installed kernel' });
@@ -95,9 +97,19 @@ function legacy(os: DetectedOs, files: GuestFiles, rootUuid: string): BootChange
     write.push(file('/etc/modprobe.conf', `${modprobe}${aliases}`));
   }
   write.push(file('/etc/sysconfig/kernel', 'UPDATEDEFAULT=yes\nDEFAULTKERNEL=kernel\n'));
+  const grubConfPath = '/boot/grub/grub.conf';
+  write.push({ path: BOOT_JOB_PATH, content: bootJobScript({ major, rootUuid, grubConf: grubConfPath }), mode: 0o755 });
   return {
     write,
     commands: [],
-    legacyBootIso: { rootUuid, grubConf: '/boot/grub/grub.conf', initrdDrivers: major >= 5 ? VIRTIO_DRIVERS.slice(0, 3) : [], kernelPackages: os.kernelPackages },
+    legacyBootIso: {
+      rootUuid,
+      grubConf: grubConfPath,
+      initrdDrivers: major >= 5 ? VIRTIO_DRIVERS.slice(0, 3) : [],
+      kernelPackages: os.kernelPackages,
+      job: BOOT_JOB_PATH,
+      callbackFile: `${BOOT_JOB_DIR}/callback`,
+      switchToVirtio: major >= 5,
+    },
   };
 }

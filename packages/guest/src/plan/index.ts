@@ -12,6 +12,7 @@ import { networkChanges } from './network';
 import { BACKUP_DIR, HEADER, KERNEL_CMDLINE, type ConversionPlan, type FileWrite, type PlanCommand } from './types';
 
 export * from './types';
+export * from './boot-job';
 
 export interface PlanInput {
   files: GuestFiles;

@@ -10,7 +10,22 @@ export interface PlanCommand {
   /** argv run in the chroot; "{disk}" stands for the whole disk's device (grub-install) */
   argv: string[];
   why: string;
+  /**
+   * Builds the initramfs: the slow part of make_bootable, so the worker runs
+   * it before the downtime on the live copy and again only if its inputs
+   * (INITRAMFS_INPUTS) changed in the final sync.
+   */
+  initramfs?: true;
 }
+
+/** What an initramfs is built from: a change here in the final sync means building it again. */
+export const INITRAMFS_INPUTS = [
+  '/lib/modules', '/usr/lib/modules', '/etc/initramfs-tools', '/usr/share/initramfs-tools', '/etc/dracut.conf', '/etc/dracut.conf.d', '/usr/lib/dracut',
+  '/etc/modprobe.d', '/lib/modprobe.d', '/usr/lib/modprobe.d', '/etc/modprobe.conf', '/etc/crypttab', '/var/lib/dpkg/status', '/var/lib/rpm',
+];
+
+/** What building it writes (rsync patterns): the final sync leaves them alone once built. */
+export const INITRAMFS_OUTPUTS = ['/boot/initrd.img-*', '/boot/initramfs-*', '/var/lib/initramfs-tools/'];
 
 /** What the boot ISO of a grub-legacy guest needs to know (DESIGN.md field lesson). */
 export interface LegacyBootIso {
@@ -18,6 +33,12 @@ export interface LegacyBootIso {
   grubConf: string;
   initrdDrivers: string[];
   kernelPackages: string[];
+  /** the script the ISO runs in the guest's chroot (boot-job.ts) */
+  job: string;
+  /** where the converter puts the callback URL and token for the ISO */
+  callbackFile: string;
+  /** after the ISO: the VM moves to the virtio OS type (CentOS 4 stays on IDE and e1000) */
+  switchToVirtio: boolean;
 }
 
 export interface ConversionPlan {
@@ -38,6 +59,8 @@ export interface ConversionPlan {
 }
 
 export const BACKUP_DIR = '/root/vzferry-backup';
+/** the boot ISO's job and callback inside a grub-legacy guest */
+export const BOOT_JOB_DIR = '/root/vzferry-boot';
 export const KERNEL_CMDLINE = 'console=tty0 console=ttyS0,115200n8 net.ifnames=0 biosdevname=0';
 export const VIRTIO_DRIVERS = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_scsi'];
 export const HEADER = 'written by vzferry for the KVM guest (originals of changed files: /root/vzferry-backup)';

@@ -86,6 +86,7 @@ async function bootVm(sim: Simulator, vm: LabVm, failDeploy: boolean): Promise<v
   }
   vm.state = 'Running';
   sim.changed();
+  sim.powerOn(vm);
 }
 
 function deploy(ctx: CommandContext) {
@@ -134,6 +135,7 @@ async function stop(sim: Simulator, vm: LabVm): Promise<void> {
   if (vm.state !== 'Running') return;
   vm.state = 'Stopping';
   sim.changed();
+  await sim.powerOff(vm);
   await sleep(sim.options.vmTransitionMs);
   vm.state = 'Stopped';
   sim.changed();

@@ -1,0 +1,208 @@
+#!/bin/sh
+# /init of the vzferry boot ISO, run by busybox sh as PID 1.
+#
+# Why it exists: a grub-legacy guest (CentOS 4/5/6) cannot be made bootable
+# from the converter box, so its VM first boots this ISO with an IDE-era OS
+# type (IDE disk, e1000 NIC). This script finds the guest's own disk, runs
+# /root/vzferry-boot/job.sh inside it (chroot), reports the result to the
+# migration manager over HTTP and powers the VM off.
+#
+# It never exits, never drops to a shell and never reboots: PID 1 exiting is
+# a kernel panic, a shell is a console nobody watches, and a reboot would boot
+# this ISO again. Every line it prints starts with "vzferry-boot: " so the
+# serial log can be told apart from the kernel's messages.
+# Built into the ISO by build.ts; the module list comes from modules.ts.
+
+PATH=/sbin:/bin:/usr/sbin:/usr/bin
+export PATH
+
+GUEST=/mnt/guest
+JOB_DIR=/root/vzferry-boot # inside the guest
+DISK=
+PART=
+
+say() { echo "vzferry-boot: $*"; }
+
+# reads lines on stdin, prints each with the prefix (and an optional tag)
+prefixed() {
+  # "|| [ -n ... ]": a last line without a newline is printed too
+  while IFS= read -r line || [ -n "$line" ]; do say "$1$line"; done
+}
+
+umount_guest() {
+  grep -q " $GUEST " /proc/mounts || return 0
+  # whatever the job left running keeps the guest busy; PID 1 is spared
+  kill -TERM -1 2>/dev/null
+  sleep 1
+  kill -KILL -1 2>/dev/null
+  # binds (and anything the job mounted) before the guest itself, deepest first
+  for m in $(awk -v g="$GUEST/" 'index($2, g) == 1 { print $2 }' /proc/mounts | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || say "could not unmount $m"
+  done
+  if ! umount "$GUEST" 2>/dev/null; then
+    say "could not unmount $GUEST; remounting it read-only"
+    mount -o remount,ro "$GUEST" 2>/dev/null || say "could not remount $GUEST read-only"
+  fi
+}
+
+power_off() {
+  sync
+  umount_guest
+  sync
+  say "powering off"
+  poweroff -f
+  # poweroff -f returns only when it failed: park here rather than reboot or exit
+  while :; do sleep 3600; done
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+# the initramfs has no /dev/console node (it is packed without root), so the
+# kernel may have started us without a console: take it from devtmpfs
+exec </dev/console >/dev/console 2>&1
+mkdir -p /dev/pts /tmp /run "$GUEST"
+say "started on $(uname -r)"
+
+# Drivers for every disk and NIC a CloudStack VM may have, and ext4 (which
+# also mounts ext3 and ext2). The list is in load order, softdeps first.
+for m in $(cat /etc/vzferry-boot/modules); do
+  modprobe "$m" 2>/dev/null || say "module $m not loaded (not for this CPU or hardware)"
+done
+
+# A partition's whole disk: /sys/class/block/sda1/.. is sda (nvme0n1p1 -> nvme0n1).
+whole_disk() {
+  if [ -e "/sys/class/block/$1/partition" ]; then
+    basename "$(readlink -f "/sys/class/block/$1/..")"
+  else
+    echo "$1"
+  fi
+}
+
+has_partitions() {
+  for p in "/sys/class/block/$1/$1"*; do
+    [ -e "$p/partition" ] && return 0
+  done
+  return 1
+}
+
+# Mounts the file system on $1 read-write at $GUEST, if it is ext2/3/4.
+mount_ext() {
+  for t in ext4 ext3 ext2; do
+    mount -t "$t" -o rw "$1" "$GUEST" 2>/dev/null && return 0
+  done
+  return 1
+}
+
+# The guest is the file system with $JOB_DIR/job.sh: every partition, and
+# every whole disk that has no partitions, is tried.
+find_guest() {
+  for name in $(awk 'NR > 2 && $4 != "" { print $4 }' /proc/partitions); do
+    case $name in loop* | ram* | sr* | fd* | zram* | dm-* | md*) continue ;; esac
+    # a disk with partitions is tried through them
+    if [ ! -e "/sys/class/block/$name/partition" ] && has_partitions "$name"; then continue; fi
+    mount_ext "/dev/$name" || continue
+    if [ -f "$GUEST$JOB_DIR/job.sh" ]; then
+      PART=/dev/$name
+      DISK=/dev/$(whole_disk "$name")
+      return 0
+    fi
+    umount "$GUEST"
+  done
+  return 1
+}
+
+# Disks appear asynchronously after the drivers load (slowly under emulation).
+tries=0
+until find_guest; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 60 ]; then
+    say "no guest found: no ext2/3/4 file system with $JOB_DIR/job.sh on: $(awk 'NR > 2 && $4 != "" { printf "%s%s", sep, $4; sep = " " }' /proc/partitions)"
+    power_off
+  fi
+  sleep 1
+done
+say "guest: $PART (disk $DISK)"
+
+for d in dev proc sys; do
+  mkdir -p "$GUEST/$d"
+  mount --bind "/$d" "$GUEST/$d" || say "could not bind /$d into the guest"
+done
+
+LOG=$GUEST$JOB_DIR/job.log
+say "running $JOB_DIR/job.sh $DISK"
+# a pipeline's status is its last command's: the job's goes through a file
+rm -f /tmp/job-status
+{
+  HOME=/root LANG=C chroot "$GUEST" /bin/sh "$JOB_DIR/job.sh" "$DISK" </dev/null
+  echo $? >/tmp/job-status
+} 2>&1 | tee "$LOG" | prefixed "job: "
+STATUS=$(cat /tmp/job-status 2>/dev/null)
+STATUS=${STATUS:-255}
+say "job exited with status $STATUS after $(cut -d ' ' -f 1 /proc/uptime) s of uptime"
+# the job's changes reach the disk even if the VM is stopped after the callback
+sync
+
+# The callback file is data, never sourced: url=<http url>, token=<hex>.
+CALLBACK=$GUEST$JOB_DIR/callback
+if [ ! -f "$CALLBACK" ]; then
+  say "no $JOB_DIR/callback in the guest: nobody to report to"
+  power_off
+fi
+URL=$(sed -n 's/^url=//p' "$CALLBACK" | head -n 1 | tr -d '\r')
+TOKEN=$(sed -n 's/^token=//p' "$CALLBACK" | head -n 1 | tr -d '\r')
+case $URL in
+  http://* | https://*) ;;
+  *)
+    say "$JOB_DIR/callback has no url=http://... line"
+    power_off
+    ;;
+esac
+case $TOKEN in
+  '' | *[!0-9a-fA-F]*)
+    say "$JOB_DIR/callback has no token=<hex> line"
+    power_off
+    ;;
+esac
+
+# Networking: the first ethN that gets a DHCP lease wins.
+ip link set lo up
+NET=
+for dev in /sys/class/net/eth*; do
+  [ -e "$dev" ] || continue
+  ifname=${dev##*/}
+  ip link set "$ifname" up
+  if udhcpc -n -q -t 5 -i "$ifname" -s /etc/udhcpc.script >/tmp/udhcpc.log 2>&1; then
+    prefixed "dhcp $ifname: " </tmp/udhcpc.log
+    NET=$ifname
+    break
+  fi
+  prefixed "dhcp $ifname: " </tmp/udhcpc.log
+  say "no DHCP lease on $ifname"
+done
+[ -n "$NET" ] || say "no interface got a DHCP lease; trying the callback anyway"
+
+tail -n 200 "$LOG" >/tmp/job-tail.log
+case $URL in *\?*) SEP='&' ;; *) SEP='?' ;; esac
+attempt=1
+DELIVERED=
+while [ "$attempt" -le 12 ]; do
+  # busybox wget has no time-out of its own: a silent server would hold us forever
+  if timeout 60 wget -q -O - --header "Authorization: Bearer $TOKEN" --header "Content-Type: text/plain" \
+    --post-file /tmp/job-tail.log "$URL${SEP}status=$STATUS" >/tmp/callback-reply 2>&1; then
+    DELIVERED=1
+    break
+  fi
+  say "callback attempt $attempt failed: $(tail -n 1 /tmp/callback-reply)"
+  attempt=$((attempt + 1))
+  [ "$attempt" -le 12 ] && sleep 5
+done
+if [ -n "$DELIVERED" ]; then
+  say "callback delivered (status $STATUS)"
+  # it holds the token, which must not outlive its use; after a failed job it
+  # stays, so that a Retry of deploy_vm can boot this ISO again and report
+  if [ "$STATUS" = 0 ]; then rm -f "$CALLBACK"; sync; fi
+else
+  say "callback not delivered after 12 attempts; the manager will time out"
+fi
+power_off
