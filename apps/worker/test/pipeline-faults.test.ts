@@ -4,7 +4,9 @@
 // fails twice and then succeeds (the retries are visible in the run); one
 // that keeps failing (the run stops at register_template, the source runs
 // again; Retry after the fault is cleared finishes the run); a failing
-// deploy (rolled back: the source runs again within seconds, downtime closed);
+// deploy (rolled back: the source runs again within seconds, downtime closed;
+// Retry deploys a new VM with what was written meanwhile); a VM whose IPs do not
+// answer (stopped before the source starts again);
 // the worker killed with SIGKILL during initial_sync and during final_sync
 // (the run finishes after the restart, with one work disk); the queue's keys
 // in Redis lost mid-run (the reconciler rebuilds them from PostgreSQL).
@@ -17,6 +19,7 @@ import { createBatch, delayOf, retryRun, savePipelineSettings, startBatch, type 
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
 import { createRedis } from '@vzferry/queue';
 import { REDIS_URL, startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
+import { readFromVolume } from './support/volume';
 
 const actor = { name: 'test' };
 let stack: LabStack;
@@ -54,6 +57,20 @@ async function migrateOne(name: string) {
 /** The lab's own record of a running container (what `vzctl status` reads). */
 function sourceRunning(ct: { sourceCtid: number; hostName: string }): boolean {
   return existsSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid)));
+}
+
+/** A file the customer writes into the container while it runs again after a rollback. */
+function writeAfterRollback(ct: { sourceCtid: number; hostName: string }): { file: string; content: string } {
+  const file = 'root/written-after-rollback.txt';
+  const content = `written at ${new Date().toISOString()} ${randomBytes(4).toString('hex')}\n`;
+  writeFileSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/private', String(ct.sourceCtid), file), content);
+  return { file, content };
+}
+
+/** A file on the ROOT volume of a VM in the lab's CloudStack (null if missing). */
+async function onVmVolume(vmId: string, file: string): Promise<string | null> {
+  const files = await readFromVolume(stack.lab.cloudstack!.simulator.rootVolumePath(vmId), [file], stack.dir);
+  return files[file] ?? null;
 }
 
 async function enqueue(jobs: FollowUpJob[]) {
@@ -108,6 +125,8 @@ describe('pipeline failures on the lab', () => {
     // the work disk is kept for diagnosis
     expect(existsSync(path.join(stack.dir, 'work', runId, 'disk.raw'))).toBe(true);
 
+    // the customer goes on writing while the container runs again
+    const written = writeAfterRollback(ct);
     stack.lab.cloudstack!.faults.clear();
     await enqueue(await retryRun(stack.t.db, runId, actor));
     const [final] = await waitForBatch(stack, batchId, 480_000, ended);
@@ -115,6 +134,8 @@ describe('pipeline failures on the lab', () => {
     expect(sourceRunning(ct)).toBe(false);
     const attempts = await stack.t.db.stageRun.findMany({ where: { runId, stage: 'register_template' }, orderBy: { attempt: 'asc' } });
     expect(attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+    // the VM holds what was written after the rollback: a new image, not the one made before
+    expect(await onVmVolume(final!.cloudstackVmId!, written.file)).toBe(written.content);
   });
 
   it('rolls back a failed deploy: the source container runs again within seconds and the downtime is closed', { timeout: 600_000 }, async () => {
@@ -127,6 +148,37 @@ describe('pipeline failures on the lab', () => {
     const deploy = await stack.t.db.stageRun.findFirstOrThrow({ where: { runId, stage: 'deploy_vm' } });
     expect(run!.downtimeEndedAt!.getTime() - deploy.finishedAt!.getTime()).toBeLessThan(15_000);
     expect(run!.downtimeEndedAt!.getTime()).toBeGreaterThan(run!.downtimeStartedAt!.getTime());
+
+    // Retry: the VM that ended in Error is expunged (one VM of that name is left, Running),
+    // and the new one gets the container as it is now
+    const written = writeAfterRollback(ct);
+    await enqueue(await retryRun(stack.t.db, runId, actor));
+    const [final] = await waitForBatch(stack, batchId, 480_000, ended);
+    expect(final!.status, final!.error ?? '').toBe('succeeded');
+    const vms = stack.lab.cloudstack!.simulator.state.vms.filter((v) => v.name === final!.cloudstackVmName);
+    expect(vms.map((v) => v.state)).toEqual(['Running']);
+    expect(await onVmVolume(final!.cloudstackVmId!, written.file)).toBe(written.content);
+  });
+
+  it('rolls back a VM whose IPs do not answer: the VM is stopped before the source runs again, so the IPs are not held twice', { timeout: 600_000 }, async () => {
+    await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 10 }, actor);
+    stack.lab.cloudstack!.faults.set({ clear: true, silentVms: 1 });
+    try {
+      const { batchId, ct } = await migrateOne('silent VM');
+      const [run] = await waitForBatch(stack, batchId, 480_000, ended);
+      expect(run).toMatchObject({ status: 'failed', failedStage: 'verify', errorCode: 'verify_timeout' });
+      expect(sourceRunning(ct)).toBe(true);
+      const vm = stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === run!.cloudstackVmId);
+      expect(vm?.state).toBe('Stopped');
+      const events = await stack.t.db.runEvent.findMany({ where: { runId: run!.id }, orderBy: { id: 'asc' } });
+      const stopped = events.findIndex((e) => /VM .* stopped: the container's IPs are the container's again/.test(e.message));
+      const started = events.findIndex((e) => /is running again/.test(e.message));
+      expect(stopped).toBeGreaterThan(-1);
+      expect(started).toBeGreaterThan(stopped);
+    } finally {
+      await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 300 }, actor);
+      stack.lab.cloudstack!.faults.clear();
+    }
   });
 
   it('finishes a run whose worker was killed with SIGKILL during initial_sync, with one work disk', { timeout: 600_000 }, async () => {

@@ -21,10 +21,9 @@ import { STAGES } from '@vzferry/core';
 import { createBatch, startBatch } from '@vzferry/db';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
 import { buildBootIso } from '../src/boot-iso/build';
-import { attachDisk, detachDisk } from '../src/local/disk';
-import { LocalExecutor } from '../src/local/local-executor';
 import { startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
 import { bootVm, type BootedVm } from './support/qemu';
+import { readFromVolume } from './support/volume';
 
 const DEBIAN12_CTID = 1012;
 const actor = { name: 'test' };
@@ -140,26 +139,6 @@ function dpkgFiles(root: string): Map<string, string[]> {
   );
 }
 
-/** Files from a qcow2 volume's first partition (a raw copy on a loop device, mounted read-only); null for a missing file. */
-async function readFromVolume(volume: string, files: string[]): Promise<Record<string, string | null>> {
-  const x = new LocalExecutor();
-  const raw = path.join(isoDir, 'volume.raw');
-  const mnt = mkdtempSync(path.join(isoDir, 'mnt-'));
-  execFileSync('qemu-img', ['convert', '-O', 'raw', volume, raw]);
-  const disk = await attachDisk(x, raw);
-  try {
-    execFileSync('mount', ['-o', 'ro', disk.partition, mnt]);
-    try {
-      return Object.fromEntries(files.map((f) => [f, existsSync(path.join(mnt, f)) ? readFileSync(path.join(mnt, f), 'utf8') : null]));
-    } finally {
-      execFileSync('umount', [mnt]);
-    }
-  } finally {
-    await detachDisk(x, disk);
-    rmSync(raw, { force: true });
-  }
-}
-
 function sshBanner(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, '127.0.0.1');
@@ -225,9 +204,11 @@ describe('a batch on the lab, through all 16 stages', () => {
     expect(legacyVm).toMatchObject({ state: 'Running', isoid: null, ostypeid: mapping.osTypeId });
     expect(cs.osTypes.find((o) => o.id === mapping.legacyOsTypeId)?.description).toBe('Other Linux (64-bit)');
     const initrd = major === '6' ? 'boot/initramfs-4.19.0-lab.img' : 'boot/initrd-4.19.0-lab.img';
-    const onDisk = await readFromVolume(stack.lab.cloudstack!.simulator.rootVolumePath(legacyVm.id), [
-      'boot/grub/grub.conf', 'boot/grub/lab-mbr', initrd, 'root/vzferry-boot/job.log', 'root/vzferry-boot/callback',
-    ]);
+    const onDisk = await readFromVolume(
+      stack.lab.cloudstack!.simulator.rootVolumePath(legacyVm.id),
+      ['boot/grub/grub.conf', 'boot/grub/lab-mbr', initrd, 'root/vzferry-boot/job.log', 'root/vzferry-boot/callback'],
+      isoDir,
+    );
     expect(onDisk['boot/grub/grub.conf']).toMatch(/^title CentOS \(4\.19\.0-lab\)\n\troot \(hd0,0\)\n\tkernel \/boot\/vmlinuz-4\.19\.0-lab ro root=UUID=\S+ console=tty0 console=ttyS0,115200n8/m);
     expect(onDisk['boot/grub/lab-mbr']).toMatch(/MBR of \/dev\/sda/);
     expect(onDisk[initrd]).toMatch(/virtio_blk/);

@@ -1,7 +1,8 @@
 // Faults the lab can be told to produce, through POST /lab/faults or the
 // `fault` subcommand of main.ts: the next N downloads fail (time-out,
 // connection reset mid-body, HTTP 500 from the source), downloads go slow,
-// secondary storage is full, the next N deployments fail.
+// secondary storage is full, the next N deployments fail, the next N VMs
+// that start do not answer on their addresses (their network stays down).
 import { z } from 'zod';
 import type { DownloadFault } from './download';
 
@@ -27,6 +28,8 @@ export const faultRequestSchema = z
     fullStorage: z.boolean().optional(),
     /** the next N deployVirtualMachine jobs fail with InsufficientServerCapacityException */
     failDeploys: z.number().int().min(0).optional(),
+    /** the next N VMs that start run, but their addresses do not answer */
+    silentVms: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -37,17 +40,22 @@ export interface FaultState {
   slowDownloadsBytesPerSec: number | null;
   fullStorage: boolean;
   failDeploys: number;
+  silentVms: number;
 }
 
 export class Faults {
-  private current: FaultState = { failDownloads: null, slowDownloadsBytesPerSec: null, fullStorage: false, failDeploys: 0 };
+  private current: FaultState = Faults.none();
+
+  private static none(): FaultState {
+    return { failDownloads: null, slowDownloadsBytesPerSec: null, fullStorage: false, failDeploys: 0, silentVms: 0 };
+  }
 
   get state(): FaultState {
     return structuredClone(this.current);
   }
 
   apply(request: FaultRequest): FaultState {
-    if (request.clear) this.current = { failDownloads: null, slowDownloadsBytesPerSec: null, fullStorage: false, failDeploys: 0 };
+    if (request.clear) this.current = Faults.none();
     if (request.failDownloads) {
       const f = request.failDownloads;
       this.current.failDownloads = f.count === 0 ? null : { remaining: f.count, mode: f.mode, afterFraction: f.afterFraction ?? 0.3, stallMs: f.stallMs ?? 1000 };
@@ -55,6 +63,7 @@ export class Faults {
     if (request.slowDownloads !== undefined) this.current.slowDownloadsBytesPerSec = request.slowDownloads?.bytesPerSec ?? null;
     if (request.fullStorage !== undefined) this.current.fullStorage = request.fullStorage;
     if (request.failDeploys !== undefined) this.current.failDeploys = request.failDeploys;
+    if (request.silentVms !== undefined) this.current.silentVms = request.silentVms;
     return this.state;
   }
 
@@ -70,6 +79,12 @@ export class Faults {
   takeDeployFault(): boolean {
     if (this.current.failDeploys <= 0) return false;
     this.current.failDeploys -= 1;
+    return true;
+  }
+
+  takeSilentVm(): boolean {
+    if (this.current.silentVms <= 0) return false;
+    this.current.silentVms -= 1;
     return true;
   }
 }

@@ -2,7 +2,7 @@
 //   npx tsx apps/lab/src/cloudstack/main.ts --dir .lab --port 8080 [--rate 25000000]
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --fail-downloads 2 --mode reset
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --slow 1000000 | --slow off
-//   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --full-storage on | --fail-deploys 1 | --clear
+//   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --full-storage on | --fail-deploys 1 | --silent-vms 1 | --clear
 //   npx tsx apps/lab/src/cloudstack/main.ts setting --dir .lab --name max.template.iso.size --value 500
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -50,6 +50,7 @@ function faultRequest(v: Record<string, string | boolean | undefined>): FaultReq
   if (v.slow !== undefined) request.slowDownloads = v.slow === 'off' ? null : { bytesPerSec: Number(v.slow) };
   if (v['full-storage'] !== undefined) request.fullStorage = v['full-storage'] === 'on';
   if (v['fail-deploys'] !== undefined) request.failDeploys = Number(v['fail-deploys']);
+  if (v['silent-vms'] !== undefined) request.silentVms = Number(v['silent-vms']);
   return request;
 }
 
@@ -74,7 +75,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, rate: { type: 'string' },
       'fail-downloads': { type: 'string' }, mode: { type: 'string' }, after: { type: 'string' }, 'stall-ms': { type: 'string' },
-      slow: { type: 'string' }, 'full-storage': { type: 'string' }, 'fail-deploys': { type: 'string' }, clear: { type: 'boolean' },
+      slow: { type: 'string' }, 'full-storage': { type: 'string' }, 'fail-deploys': { type: 'string' }, 'silent-vms': { type: 'string' }, clear: { type: 'boolean' },
       name: { type: 'string' }, value: { type: 'string' },
     },
   });

@@ -40,6 +40,8 @@ export class Simulator {
   readonly storage: SecondaryStorage;
   readonly jobs: JobRunner;
   private saveTimer: NodeJS.Timeout | undefined;
+  /** VMs that run but do not answer (the silentVms fault; forgotten at a restart) */
+  private readonly silentVms = new Set<string>();
   private closed = false;
 
   constructor(readonly options: SimulatorOptions) {
@@ -103,6 +105,10 @@ export class Simulator {
    * really boots (the ISO first); when its guest powers off, it is Stopped.
    */
   powerOn(vm: LabVm): void {
+    if (this.faults.takeSilentVm()) {
+      this.silentVms.add(vm.id);
+      this.changed();
+    }
     const iso = vm.isoid ? this.state.templates.find((t) => t.id === vm.isoid) : undefined;
     const isoFile = iso && this.storage.readyFile(iso);
     const root = this.rootVolumePath(vm.id);
@@ -129,7 +135,7 @@ export class Simulator {
   /** every address of the Running VMs (primary and secondary, all NICs) */
   runningVmIps(): string[] {
     return this.state.vms
-      .filter((vm) => vm.state === 'Running')
+      .filter((vm) => vm.state === 'Running' && !this.silentVms.has(vm.id))
       .flatMap((vm) => vm.nics.flatMap((n) => [n.ipaddress, ...n.secondaryips.map((s) => s.ipaddress)]));
   }
 

@@ -47,6 +47,11 @@ export async function startVmNetwork(labDir: string, log: (line: string) => void
   log(`VM addresses answer from network namespace ${ns} (${hostIf} ${hostIp} <-> ${nsIp})`);
 
   let current = new Set<string>();
+  // what the last sync asked for: the chain applies requests in order, and a
+  // request equal to the one before it adds nothing (comparing with what is
+  // applied already would drop a quick change back, e.g. a VM that stops
+  // while its start is still being applied)
+  let requested = new Set<string>();
   let chain: Promise<void> = Promise.resolve();
   const apply = async (wanted: Set<string>) => {
     for (const a of current) {
@@ -66,7 +71,8 @@ export async function startVmNetwork(labDir: string, log: (line: string) => void
     sync(ips) {
       if (stopped) return;
       const wanted = new Set(ips.filter((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a)));
-      if (wanted.size === current.size && [...wanted].every((a) => current.has(a))) return;
+      if (wanted.size === requested.size && [...wanted].every((a) => requested.has(a))) return;
+      requested = wanted;
       chain = chain.then(() => apply(wanted)).catch((err: unknown) => log(`VM network: ${String(err)}`));
     },
     settled: () => chain,

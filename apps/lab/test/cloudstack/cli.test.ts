@@ -49,9 +49,9 @@ const cli = (...args: string[]) => run(TSX, [MAIN, ...args]);
 
 describe('lab CloudStack command line', () => {
   it('sets and clears faults on a running server', async () => {
-    const { stdout } = await cli('fault', '--dir', dir, '--fail-downloads', '2', '--mode', 'timeout', '--fail-deploys', '1', '--full-storage', 'on');
+    const { stdout } = await cli('fault', '--dir', dir, '--fail-downloads', '2', '--mode', 'timeout', '--fail-deploys', '1', '--full-storage', 'on', '--silent-vms', '2');
     expect(JSON.parse(stdout)).toEqual({
-      faults: { failDownloads: { remaining: 2, mode: 'timeout', afterFraction: 0.3, stallMs: 1000 }, slowDownloadsBytesPerSec: null, fullStorage: true, failDeploys: 1 },
+      faults: { failDownloads: { remaining: 2, mode: 'timeout', afterFraction: 0.3, stallMs: 1000 }, slowDownloadsBytesPerSec: null, fullStorage: true, failDeploys: 1, silentVms: 2 },
     });
     expect(((await (await fetch(`${creds.adminUrl}/faults`)).json()) as { faults: { failDeploys: number } }).faults.failDeploys).toBe(1);
     await cli('fault', '--dir', dir, '--clear');

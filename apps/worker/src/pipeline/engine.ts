@@ -1,6 +1,6 @@
 // The pipeline engine of one converter box: consumes the box's queue (stage
 // attempts, rollbacks, cancels) and runs the scheduler and reconciler ticks.
-import { errorMessage } from '@vzferry/core';
+import { errorMessage, type Stage } from '@vzferry/core';
 import { completeCancel, completeRollback, delayOf, hasLiveStageAttempt, loadRunContext, toRunSnapshot, type Db, type FollowUpJob } from '@vzferry/db';
 import type { RunSnapshot, StageRegistry } from '@vzferry/pipeline';
 import { createConsumer, createProducer } from '@vzferry/queue';
@@ -10,8 +10,8 @@ import { schedulerTick } from './scheduler';
 import { runStageAttempt } from './stage-runner';
 
 export interface RunHooks {
-  /** start the source container again (a failure during the downtime) */
-  rollback(run: RunSnapshot, log: RunLog): Promise<void>;
+  /** start the source container again (a failure during the downtime), after stopping a VM that holds its IPs */
+  rollback(run: RunSnapshot, log: RunLog, failedStage: Stage | null): Promise<void>;
   /** an engineer cancelled: start the source if it was stopped, clean up */
   cancel(run: RunSnapshot, log: RunLog): Promise<void>;
 }
@@ -106,7 +106,7 @@ async function rollbackRun<D>(opts: PipelineEngineOptions<D>, runId: string): Pr
   if (row.status !== 'rolling_back') return;
   const log = new RunLog(opts.db, runId, null);
   try {
-    await withRetries(() => opts.hooks.rollback(toRunSnapshot(row), log), 5, 2_000, (err, n) =>
+    await withRetries(() => opts.hooks.rollback(toRunSnapshot(row), log, row.failedStage), 5, 2_000, (err, n) =>
       log.event('error', `rollback attempt ${n} failed: ${errorMessage(err)}`),
     );
     await log.close();

@@ -2,10 +2,10 @@
 // (one NIC per network, iptonetworklist), extra IPs with addIpToNic. Found by
 // its name first, so a repeated attempt never deploys twice. A grub-legacy
 // guest is deployed stopped and boots the boot ISO first (legacy-boot.ts).
-import type { VirtualMachine } from '@vzferry/cloudstack';
+import type { JobWaitOptions as JobWait, VirtualMachine } from '@vzferry/cloudstack';
 import type { ConversionPlan } from '@vzferry/guest';
 import { parseOsTemplate, planNics, StageError, succeeded, type PlannedNic, type StageContext, type StageReturn } from '@vzferry/pipeline';
-import { containerLabel, vmName, type CloudStackSession, type StageDeps } from './deps';
+import { containerLabel, imageChecksum, vmName, type CloudStackSession, type StageDeps } from './deps';
 import { bootLegacyGuest } from './legacy-boot';
 import { pickOffering, pickOsType } from './target-choice';
 
@@ -14,12 +14,13 @@ export async function deployVm(ctx: StageContext, deps: StageDeps): Promise<Stag
   const [cs, mappings, settings] = await Promise.all([deps.cloudstack(), deps.mappings(), deps.settings()]);
   const nics = planNics(run.container.ips, mappings.networks);
   const name = vmName(run);
-  const jobWait = { timeoutMs: settings.deployTimeoutSeconds * 1000, signal: ctx.signal };
+  // every CloudStack job of the stage waits at most the configured deploy time-out
+  const jobWait: JobWait = { deadlineMs: settings.deployTimeoutSeconds * 1000, signal: ctx.signal };
   // a grub-legacy guest first boots the boot ISO (legacy-boot.ts): deployed stopped
   const legacy = Boolean((run.state.conversionPlan as ConversionPlan | null)?.legacyBootIso);
-  let vm = await cs.client.findVirtualMachineByName(name);
-  if (vm) ctx.log('info', `VM ${name} exists already (${vm.id}); not deploying again`);
-  else vm = await deploy(ctx, deps, cs, nics, name, mappings, { ...jobWait, startVm: !legacy });
+  const template = await readyTemplate(ctx, deps);
+  let vm = await reusableVm(ctx, cs, await cs.client.findVirtualMachineByName(name), template, jobWait);
+  vm ??= await deploy(ctx, cs, nics, name, mappings, template, { ...jobWait, startVm: !legacy });
   await addExtraIps(ctx, cs, vm, nics, jobWait);
   if (legacy) vm = await bootLegacyGuest(ctx, deps, cs, vm, jobWait);
   return succeeded(
@@ -28,19 +29,43 @@ export async function deployVm(ctx: StageContext, deps: StageDeps): Promise<Stag
   );
 }
 
+/** The template of the run's current image (register_template made it ready). */
+async function readyTemplate(ctx: StageContext, deps: StageDeps): Promise<string> {
+  const checksum = imageChecksum(ctx.run);
+  const template = (await deps.templates.list(ctx.run.runId)).find((t) => t.state === 'ready' && t.cloudstackTemplateId && t.checksum === checksum);
+  if (!template) throw new StageError('template_missing', `${containerLabel(ctx.run)}: no registered template of the current image is ready`);
+  return template.cloudstackTemplateId!;
+}
+
+/**
+ * The VM an earlier attempt deployed, if it is still of use: one from an
+ * earlier image of this run (deployed before a rollback, while the container
+ * then ran on) or one that ended in Error is expunged, so the VM gets the
+ * container as it is now. The VM's name is this run's own.
+ */
+async function reusableVm(ctx: StageContext, cs: CloudStackSession, vm: VirtualMachine | null, templateId: string, jobWait: JobWait) {
+  if (!vm) return null;
+  const why = vm.state === 'Error' ? 'ended in Error' : vm.templateid !== undefined && vm.templateid !== templateId ? 'was deployed from an earlier image of this run' : null;
+  if (!why) {
+    ctx.log('info', `VM ${vm.name} exists already (${vm.id}); not deploying again`);
+    return vm;
+  }
+  ctx.log('warn', `VM ${vm.name} (${vm.id}) ${why}: expunging it and deploying again`);
+  await cs.client.destroyVirtualMachine({ id: vm.id, expunge: true }, jobWait);
+  return null;
+}
+
 async function deploy(
   ctx: StageContext,
-  deps: StageDeps,
   cs: CloudStackSession,
   nics: PlannedNic[],
   name: string,
   mappings: Awaited<ReturnType<StageDeps['mappings']>>,
-  opts: { timeoutMs: number; signal: AbortSignal; startVm: boolean },
+  templateId: string,
+  opts: JobWait & { startVm: boolean },
 ): Promise<VirtualMachine> {
   const { startVm, ...jobWait } = opts;
   const { run } = ctx;
-  const template = (await deps.templates.list(run.runId)).find((t) => t.state === 'ready' && t.cloudstackTemplateId);
-  if (!template) throw new StageError('template_missing', `${containerLabel(run)}: no registered template is ready`);
   const offering = pickOffering(mappings, run.container.ramMb, run.container.cpus);
   const os = parseOsTemplate(run.container.ostemplate);
   if (!offering || !os || !pickOsType(mappings, os)) throw new StageError('mapping_missing', `${containerLabel(run)}: the offering or OS type mapping went away since preflight`);
@@ -49,7 +74,7 @@ async function deploy(
     {
       zoneId: cs.zoneId,
       serviceOfferingId: offering.serviceOfferingId,
-      templateId: template.cloudstackTemplateId!,
+      templateId,
       name,
       displayName: (run.container.hostname ?? name).slice(0, 255),
       ipToNetworkList: nics.map((n) => ({
@@ -63,7 +88,7 @@ async function deploy(
   );
 }
 
-async function addExtraIps(ctx: StageContext, cs: CloudStackSession, vm: VirtualMachine, nics: PlannedNic[], jobWait: { timeoutMs: number; signal: AbortSignal }) {
+async function addExtraIps(ctx: StageContext, cs: CloudStackSession, vm: VirtualMachine, nics: PlannedNic[], jobWait: JobWait) {
   for (const nic of nics) {
     const vmNic = vm.nic.find((n) => n.networkid === nic.network.cloudstackNetworkId);
     if (!vmNic) throw new StageError('nic_missing', `VM ${vm.name} has no NIC on network ${nic.network.name}`);

@@ -5,7 +5,7 @@
 import type { Executor, PipelineSettings } from '@vzferry/core';
 import type { CloudStackClient } from '@vzferry/cloudstack';
 import type { SourceAdapter } from '@vzferry/openvz';
-import type { MappedNetwork, RunSnapshot } from '@vzferry/pipeline';
+import { StageError, type MappedNetwork, type RunSnapshot } from '@vzferry/pipeline';
 
 export interface SourceSession {
   adapter: SourceAdapter;
@@ -30,6 +30,14 @@ export interface TemplateUploadRow {
   cloudstackTemplateId: string | null;
   state: 'registering' | 'downloading' | 'ready' | 'failed' | 'deleted';
   csStatus: string | null;
+  /** {SHA-256}<hex> of the image it was registered from */
+  checksum: string | null;
+}
+
+/** The checksum CloudStack gets for the run's current image; an upload of another image is an earlier image's. */
+export function imageChecksum(run: RunSnapshot): string {
+  if (!run.state.imageSha256) throw new StageError('image_missing', `${containerLabel(run)}: convert_image left no image`);
+  return `{SHA-256}${run.state.imageSha256}`;
 }
 
 /** TemplateUpload rows of a run (one per registration attempt). */

@@ -82,7 +82,7 @@ export async function makeBootable(ctx: StageContext, deps: StageDeps): Promise<
   const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
   const disk = await ensureMounted(deps.local, paths);
   const plan = storedPlan(ctx.run);
-  if (plan.legacyBootIso) return prepareBootIsoCallback(ctx, paths.mount, plan);
+  if (plan.legacyBootIso) return prepareBootIsoCallback(ctx, deps, paths.mount, plan);
   // the initramfs built before the downtime stands if nothing it is built from changed since
   const prebuilt = ctx.run.state.initramfsInputs;
   const keep = prebuilt !== null && (await initramfsFingerprint(paths.mount, plan)) === prebuilt;
@@ -127,11 +127,13 @@ export async function prebuildInitramfs(ctx: StageContext, deps: StageDeps, path
  * on the VM (deploy_vm). It finds where to call back, with a one-time token,
  * in the guest; the run keeps only the token's hash.
  */
-async function prepareBootIsoCallback(ctx: StageContext, mount: string, plan: ConversionPlan): Promise<StageReturn> {
+async function prepareBootIsoCallback(ctx: StageContext, deps: StageDeps, mount: string, plan: ConversionPlan): Promise<StageReturn> {
   const iso = plan.legacyBootIso!;
   const base = ctx.run.box.templateServerUrl;
   if (!base) throw new StageError('no_template_server', `converter box ${ctx.run.box.name} has no template server URL for the boot ISO to call back to`);
   const token = randomBytes(32).toString('hex');
+  // a new token means a new boot of the ISO: an earlier call back (before a rollback) no longer counts
+  await deps.bootCallbacks.clear(ctx.run.runId);
   const file = path.join(mount, iso.callbackFile);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `url=${base}/boot-callback/${ctx.run.runId}\ntoken=${token}\n`, { mode: 0o600 });

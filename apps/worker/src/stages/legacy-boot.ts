@@ -6,7 +6,7 @@
 //
 // Every step looks at what CloudStack and the database already say first,
 // so a resumed or retried attempt carries on where the last one stopped.
-import type { Template, VirtualMachine } from '@vzferry/cloudstack';
+import type { JobWaitOptions as JobWait, Template, VirtualMachine } from '@vzferry/cloudstack';
 import type { ConversionPlan } from '@vzferry/guest';
 import { parseOsTemplate, sleep, StageError, type StageContext } from '@vzferry/pipeline';
 import { containerLabel, type CloudStackSession, type StageDeps } from './deps';
@@ -17,7 +17,6 @@ const POLL_MS = 3_000;
 /** the ISO powers the VM off after its call back; past this, stop it */
 const POWER_OFF_GRACE_MS = 120_000;
 
-type JobWait = { timeoutMs: number; signal: AbortSignal };
 
 export async function bootLegacyGuest(ctx: StageContext, deps: StageDeps, cs: CloudStackSession, vm: VirtualMachine, jobWait: JobWait): Promise<VirtualMachine> {
   const iso = (ctx.run.state.conversionPlan as ConversionPlan).legacyBootIso!;

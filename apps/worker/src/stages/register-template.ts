@@ -7,17 +7,25 @@
 import type { Template } from '@vzferry/cloudstack';
 import type { PipelineSettings } from '@vzferry/core';
 import { parseOsTemplate, sleep, StageError, succeeded, usesLegacyGrub, type StageContext, type StageReturn } from '@vzferry/pipeline';
-import { containerLabel, vmName, type CloudStackSession, type StageDeps, type TemplateUploadRow } from './deps';
+import { containerLabel, imageChecksum, vmName, type CloudStackSession, type StageDeps, type TemplateUploadRow } from './deps';
 import { pickOsType } from './target-choice';
 
 const SLOT_RECHECK_MS = 15_000;
+const LIVE: TemplateUploadRow['state'][] = ['registering', 'downloading', 'ready'];
 
 export async function registerTemplate(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const { run } = ctx;
+  const checksum = imageChecksum(run);
   const uploads = await deps.templates.list(run.runId);
-  if (uploads.some((u) => u.state === 'ready')) return succeeded(undefined, { message: 'the template is ready already' });
   const [cs, settings] = await Promise.all([deps.cloudstack(), deps.settings()]);
-  let current = uploads.find((u) => (u.state === 'registering' || u.state === 'downloading') && u.cloudstackTemplateId) ?? null;
+  // a Retry after a rollback made a new image (final_sync ran again): the old one's templates go
+  for (const old of uploads.filter((u) => u.checksum !== checksum && u.cloudstackTemplateId && LIVE.includes(u.state))) {
+    ctx.log('info', `template ${old.cloudstackTemplateId} holds an earlier image of this run; deleting it`);
+    await discard(ctx, deps, cs, old);
+  }
+  const mine = uploads.filter((u) => u.checksum === checksum);
+  if (mine.some((u) => u.state === 'ready')) return succeeded(undefined, { message: 'the template is ready already' });
+  let current = mine.find((u) => (u.state === 'registering' || u.state === 'downloading') && u.cloudstackTemplateId) ?? null;
   let attemptsUsed = Math.max(0, ...uploads.map((u) => u.attempt));
 
   // every attempt of the stage (an engineer's Retry is a new one) gets the configured registrations

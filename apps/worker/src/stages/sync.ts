@@ -20,7 +20,11 @@ export async function initialSync(ctx: StageContext, deps: StageDeps): Promise<S
 }
 
 export async function finalSync(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
-  return sync(ctx, deps, true);
+  const synced = await sync(ctx, deps, true);
+  // the disk holds the container as it is now: an image made before (a Retry
+  // after a rollback, while the container ran again) is out of date
+  deps.templateServer.unpublishRun(ctx.run.runId);
+  return { ...synced, patch: { imagePath: null, imageSha256: null, imageBytes: null } };
 }
 
 async function sync(ctx: StageContext, deps: StageDeps, final: boolean): Promise<StageReturn> {

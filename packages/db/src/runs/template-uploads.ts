@@ -5,7 +5,7 @@ import type { Db } from '../client';
 
 type UploadState = 'registering' | 'downloading' | 'ready' | 'failed' | 'deleted';
 
-const row = { id: true, attempt: true, cloudstackTemplateId: true, state: true, csStatus: true } as const;
+const row = { id: true, attempt: true, cloudstackTemplateId: true, state: true, csStatus: true, checksum: true } as const;
 
 export function templateUploadsRepo(db: Db) {
   return {
