@@ -101,14 +101,12 @@ export class Simulator {
   }
 
   /**
-   * The VM became Running: with an ISO in its drive and QEMU at hand it
+   * The VM becomes Running (called before the change is published): the
+   * silentVms fault takes it; with an ISO in its drive and QEMU at hand it
    * really boots (the ISO first); when its guest powers off, it is Stopped.
    */
   powerOn(vm: LabVm): void {
-    if (this.faults.takeSilentVm()) {
-      this.silentVms.add(vm.id);
-      this.changed();
-    }
+    if (this.faults.takeSilentVm()) this.silentVms.add(vm.id);
     const iso = vm.isoid ? this.state.templates.find((t) => t.id === vm.isoid) : undefined;
     const isoFile = iso && this.storage.readyFile(iso);
     const root = this.rootVolumePath(vm.id);

@@ -85,8 +85,9 @@ async function bootVm(sim: Simulator, vm: LabVm, failDeploy: boolean): Promise<v
     throw new ApiError(533, `Unable to create a deployment for ${vmLabel(vm)}`, CS.ServerApiException);
   }
   vm.state = 'Running';
-  sim.changed();
+  // before the change is published: a silent VM's addresses must never answer, not even for a moment
   sim.powerOn(vm);
+  sim.changed();
 }
 
 function deploy(ctx: CommandContext) {
