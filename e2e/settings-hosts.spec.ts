@@ -39,3 +39,26 @@ test('the hosts page shows each host\'s pinned key and its finished import', asy
     await expect(card.getByTestId('import-status')).toContainText(/20 seen · 20 new/);
   }
 });
+
+test('pipeline settings: saved and shown after a reload; a wrong value is refused with its field and changes nothing', async ({ page }) => {
+  await page.goto('/settings');
+  const card = page.locator('section').filter({ hasText: 'Save pipeline settings' });
+  await card.getByLabel('Cutover margin (min)').fill('15');
+  await card.getByLabel('Call-back deadline (min)').fill('45');
+  await card.getByLabel('rsync bandwidth limit (KiB/s)').fill('');
+  await card.getByRole('button', { name: 'Save pipeline settings' }).click();
+  await expect(card.getByRole('status')).toHaveText('Saved.');
+
+  await page.reload();
+  await expect(card.getByLabel('Cutover margin (min)')).toHaveValue('15');
+  await expect(card.getByLabel('Call-back deadline (min)')).toHaveValue('45');
+
+  await card.getByLabel('Registrations per run').fill('0');
+  await card.getByLabel('Cutover margin (min)').fill('20');
+  await card.getByRole('button', { name: 'Save pipeline settings' }).click();
+  await expect(card.getByText('Not saved')).toBeVisible();
+  await expect(card).toContainText('templateRetryAttempts: Too small: expected number to be >=1');
+  await page.reload();
+  await expect(card.getByLabel('Registrations per run')).not.toHaveValue('0');
+  await expect(card.getByLabel('Cutover margin (min)')).toHaveValue('15');
+});

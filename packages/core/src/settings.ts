@@ -32,3 +32,14 @@ export const pipelineSettingsSchema = z.object({
   legacyCallbackTimeoutMinutes: z.number().int().min(1).max(240).default(30),
 });
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
+
+/**
+ * A change to some of the pipeline settings: the same checks without the
+ * defaults (partial() would fill every missing field with its default, and
+ * saving would then reset what the change did not name).
+ */
+export const pipelineSettingsPatchSchema = z
+  .object(Object.fromEntries(Object.entries(pipelineSettingsSchema.shape).map(([k, f]) => [k, f.unwrap().optional()])) as {
+    [K in keyof typeof pipelineSettingsSchema.shape]: z.ZodOptional<ReturnType<(typeof pipelineSettingsSchema.shape)[K]['unwrap']>>;
+  })
+  .strict();

@@ -8,6 +8,16 @@ import { ChannelSlots } from './channel-slots';
 import { killGroupLine, PID_MARKER, remoteCommandLine } from './command-line';
 import { fingerprintOf, isFingerprint, signatureAlgorithmsFor, SshHostKeyMismatch } from './host-key';
 
+/** How often a channel the server refused is opened again before the command fails. */
+const CHANNEL_OPEN_ATTEMPTS = 4;
+
+/** The server refused a channel for a command that therefore never started. */
+class ChannelRefused extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
+}
+
 export interface SshConnectOptions {
   host: string;
   port: number;
@@ -59,8 +69,18 @@ export class SshExecutor implements Executor {
     if (opts.signal?.aborted) throw this.#error(argv, { reason: 'was aborted before it started' });
     const release = await this.#slots.acquire(opts.signal);
     try {
-      const client = await this.#ensureClient();
-      return await this.#run(client, argv, opts);
+      for (let attempt = 1; ; attempt++) {
+        const client = await this.#ensureClient();
+        try {
+          return await this.#run(client, argv, opts);
+        } catch (err) {
+          // sshd frees a session only once it has reaped the session's child: a busy host
+          // briefly refuses a new channel although ours are below MaxSessions. The command
+          // did not start, so opening the channel again is safe.
+          if (!(err instanceof ChannelRefused) || attempt >= CHANNEL_OPEN_ATTEMPTS || opts.signal?.aborted) throw err instanceof ChannelRefused ? err.error : err;
+          await new Promise((r) => setTimeout(r, 100 * attempt));
+        }
+      }
     } finally {
       release();
     }
@@ -149,7 +169,10 @@ export class SshExecutor implements Executor {
       });
     return new Promise((resolve, reject) => {
       client.exec(line, (err, stream) => {
-        if (err) return reject(this.#error(argv, { reason: `could not start over SSH: ${err.message}` }));
+        if (err) {
+          const error = this.#error(argv, { reason: `could not start over SSH: ${err.message}` });
+          return reject(/open failed/i.test(err.message) ? new ChannelRefused(error) : error);
+        }
         const run = new RemoteRun(stream, opts, max, this.#opts.killGraceMs ?? 2_000, killGroup);
         const onClientGone = () => run.lost();
         client.once('close', onClientGone);

@@ -136,6 +136,25 @@ describe('SshExecutor', () => {
     expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 25 }, (_, i) => `${i}\n`));
   });
 
+  it('opens a channel the server refused again once a session is free (sshd below MaxSessions but still reaping)', async () => {
+    // MaxSessions 1: while one command runs, sshd refuses the next channel ("open failed")
+    const tight = await startSshd({ config: ['MaxSessions 1'] });
+    const own = await SshExecutor.connect({ ...opts(), port: tight.port, pinnedFingerprint: tight.hostKeyFingerprint, hostKeyAlgorithm: tight.hostKeyAlgorithm, privateKey: tight.clientPrivateKey, maxChannels: 2 });
+    try {
+      const results = await Promise.all([own.exec(['sh', '-c', 'sleep 0.3; echo first']), own.exec(['echo', 'second'])]);
+      expect(results.map((r) => r.stdout)).toEqual(['first\n', 'second\n']);
+      // a command that keeps the only session longer than the retries last fails with the server's refusal
+      const long = own.exec(['sleep', '3']);
+      const refused = await own.exec(['echo', 'third']).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ExecError);
+      expect((refused as Error).message).toMatch(/could not start over SSH: .*open failed/i);
+      await long;
+    } finally {
+      await own.close();
+      await tight.stop();
+    }
+  });
+
   it('reconnects after the connection drops', async () => {
     const own = await SshExecutor.connect(opts());
     try {

@@ -157,6 +157,18 @@ export function Button({ variant = 'primary', className = '', ...props }: React.
   return <button type="button" className={`rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ${styles} ${className}`} {...props} />;
 }
 
+/** A form's save button and, once saved, "Saved." beside it (the status the tests and screen readers find). */
+export function SaveButton({ label, pending, saved, onClick }: { label: string; pending: boolean; saved: boolean; onClick?: () => void }) {
+  return (
+    <>
+      <Button type={onClick ? 'button' : 'submit'} disabled={pending} onClick={onClick}>
+        {pending ? 'Saving…' : label}
+      </Button>
+      {saved ? <span role="status" className="self-center text-sm text-emerald-700">Saved.</span> : null}
+    </>
+  );
+}
+
 export const inputClass = 'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-sky-600 focus:outline-none focus:ring-1 focus:ring-sky-600';
 
 export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: ReactNode }) {

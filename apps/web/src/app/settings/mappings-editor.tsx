@@ -3,7 +3,7 @@
 // checks them and saves all or nothing).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Card, ErrorBox, inputClass, Table, type Column } from '@/components/ui';
+import { Button, Card, ErrorBox, inputClass, SaveButton, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import type { Mappings, TestAnswer } from './types';
 
@@ -63,10 +63,7 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: T
       />
       {save.error ? <ErrorBox title="Mappings not saved; nothing changed">{save.error.message}</ErrorBox> : null}
       <div className="mt-3 flex items-center gap-3">
-        <Button disabled={save.isPending} onClick={() => save.mutate()}>
-          {save.isPending ? 'Saving…' : 'Save mappings'}
-        </Button>
-        {save.isSuccess ? <span role="status" className="text-sm text-emerald-700">Saved.</span> : null}
+        <SaveButton label="Save mappings" pending={save.isPending} saved={save.isSuccess} onClick={() => save.mutate()} />
       </div>
     </Card>
   );

@@ -1,13 +1,15 @@
 'use client';
 // CloudStack connection (the secret is write-only: the page only learns
-// whether one is stored) and the three mappings the pipeline deploys with.
+// whether one is stored), the three mappings the pipeline deploys with, and
+// the pipeline's limits and time-outs.
 // "Test connection" shows what CloudStack answered and fills the choices.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Card, ErrorBox, Field, inputClass, PageHeader } from '@/components/ui';
+import { Button, Card, ErrorBox, Field, inputClass, PageHeader, SaveButton } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { MappingsEditor } from './mappings-editor';
-import type { Mappings, TestAnswer } from './types';
+import { PipelineForm } from './pipeline-form';
+import type { Mappings, PipelineSettings, TestAnswer } from './types';
 
 interface CloudStackSettings {
   endpoint: string;
@@ -18,16 +20,17 @@ interface CloudStackSettings {
 
 
 export function SettingsView() {
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => fetchJson<{ cloudstack: CloudStackSettings | null; mappings: Mappings }>('/api/settings') });
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => fetchJson<{ cloudstack: CloudStackSettings | null; mappings: Mappings; pipeline: PipelineSettings }>('/api/settings') });
   const [test, setTest] = useState<TestAnswer | null>(null);
   return (
     <div>
-      <PageHeader title="Settings" subtitle="Where the VMs go, and how containers map to CloudStack" />
+      <PageHeader title="Settings" subtitle="Where the VMs go, how containers map to CloudStack, and the pipeline's limits" />
       {settings.error ? <ErrorBox title="Could not load the settings">{settings.error.message}</ErrorBox> : null}
       {settings.data ? (
         <div className="grid gap-6">
           <ConnectionForm saved={settings.data.cloudstack} test={test} onTested={setTest} />
           <MappingsEditor saved={settings.data.mappings} choices={test?.ok ? test : null} />
+          <PipelineForm saved={settings.data.pipeline} />
         </div>
       ) : null}
     </div>
@@ -88,10 +91,7 @@ function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettings |
           <Button variant="secondary" disabled={runTest.isPending || !form.endpoint || !form.apiKey} onClick={() => runTest.mutate()}>
             {runTest.isPending ? 'Testing…' : 'Test connection'}
           </Button>
-          <Button type="submit" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : 'Save connection'}
-          </Button>
-          {save.isSuccess ? <span role="status" className="self-center text-sm text-emerald-700">Saved.</span> : null}
+          <SaveButton label="Save connection" pending={save.isPending} saved={save.isSuccess} />
         </div>
       </form>
       {runTest.error ? <div className="mt-3"><ErrorBox>{runTest.error.message}</ErrorBox></div> : null}

@@ -1,4 +1,5 @@
 // What the Settings page's parts exchange (the API's answers).
+export type { PipelineSettings } from '@vzferry/core';
 export interface TestAnswer {
   ok: boolean;
   elapsedMs: number;

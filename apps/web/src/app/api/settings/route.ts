@@ -1,4 +1,4 @@
-import { readCloudStackSettings, readMappings } from '@vzferry/db';
+import { loadPipelineSettings, readCloudStackSettings, readMappings } from '@vzferry/db';
 import { server } from '@/server/context';
 import { handle } from '@/server/route';
 
@@ -7,6 +7,6 @@ export const dynamic = 'force-dynamic';
 /** Everything the Settings page shows; the CloudStack secret only as `hasSecret`. */
 export const GET = handle(async () => {
   const { db } = server();
-  const [cloudstack, mappings] = await Promise.all([readCloudStackSettings(db), readMappings(db)]);
-  return { cloudstack, mappings };
+  const [cloudstack, mappings, pipeline] = await Promise.all([readCloudStackSettings(db), readMappings(db), loadPipelineSettings(db)]);
+  return { cloudstack, mappings, pipeline };
 });
