@@ -67,6 +67,12 @@ function writeAfterRollback(ct: { sourceCtid: number; hostName: string }): { fil
   return { file, content };
 }
 
+/** The run's stages in order with their messages (what a failed check prints). */
+async function stageLog(runId: string): Promise<string> {
+  const stages = await stack.t.db.stageRun.findMany({ where: { runId }, orderBy: { queuedAt: 'asc' } });
+  return stages.map((s) => `${s.stage}#${s.attempt} ${s.status} ${s.startedAt?.toISOString() ?? '-'}: ${s.message ?? s.error ?? ''}`).join('\n');
+}
+
 /** A file on the ROOT volume of a VM in the lab's CloudStack (null if missing). */
 async function onVmVolume(vmId: string, file: string): Promise<string | null> {
   const files = await readFromVolume(stack.lab.cloudstack!.simulator.rootVolumePath(vmId), [file], stack.dir);
@@ -135,7 +141,7 @@ describe('pipeline failures on the lab', () => {
     const attempts = await stack.t.db.stageRun.findMany({ where: { runId, stage: 'register_template' }, orderBy: { attempt: 'asc' } });
     expect(attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
     // the VM holds what was written after the rollback: a new image, not the one made before
-    expect(await onVmVolume(final!.cloudstackVmId!, written.file)).toBe(written.content);
+    expect(await onVmVolume(final!.cloudstackVmId!, written.file), await stageLog(runId)).toBe(written.content);
   });
 
   it('rolls back a failed deploy: the source container runs again within seconds and the downtime is closed', { timeout: 600_000 }, async () => {
@@ -157,7 +163,7 @@ describe('pipeline failures on the lab', () => {
     expect(final!.status, final!.error ?? '').toBe('succeeded');
     const vms = stack.lab.cloudstack!.simulator.state.vms.filter((v) => v.name === final!.cloudstackVmName);
     expect(vms.map((v) => v.state)).toEqual(['Running']);
-    expect(await onVmVolume(final!.cloudstackVmId!, written.file)).toBe(written.content);
+    expect(await onVmVolume(final!.cloudstackVmId!, written.file), await stageLog(runId)).toBe(written.content);
   });
 
   it('rolls back a VM whose IPs do not answer: the VM is stopped before the source runs again, so the IPs are not held twice', { timeout: 600_000 }, async () => {
