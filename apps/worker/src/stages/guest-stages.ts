@@ -57,15 +57,15 @@ function storedPlan(run: RunSnapshot): ConversionPlan {
   return plan;
 }
 
+/** The conversion plan of the guest on the work disk (the same inputs before and during the downtime). */
+async function planFor(ctx: StageContext, deps: StageDeps, mount: string, os?: DetectedOs): Promise<ConversionPlan> {
+  return planConversion({ files: treeFiles(mount), os, network: await guestNetwork(ctx.run, deps), rootUuid: ctx.run.runId });
+}
+
 export async function backupConfig(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
   await ensureMounted(deps.local, paths);
-  const plan = planConversion({
-    files: treeFiles(paths.mount),
-    os: (ctx.run.state.detectedOs as DetectedOs | null) ?? undefined,
-    network: await guestNetwork(ctx.run, deps),
-    rootUuid: ctx.run.runId,
-  });
+  const plan = await planFor(ctx, deps, paths.mount, (ctx.run.state.detectedOs as DetectedOs | null) ?? undefined);
   await backupPlanFiles(deps.local, paths.mount, plan, (l) => ctx.log('info', l));
   return succeeded({ conversionPlan: plan }, { message: `${plan.backup.length} files backed up to ${plan.backupDir}; plan: ${plan.write.length} writes, ${plan.remove.length} removals, ${plan.commands.length} commands`, result: { backup: plan.backup } });
 }
@@ -109,7 +109,7 @@ function applyOptions(ctx: StageContext, disk: string) {
 export async function prebuildInitramfs(ctx: StageContext, deps: StageDeps, paths: WorkPaths): Promise<string | null> {
   try {
     const disk = await ensureMounted(deps.local, paths);
-    const plan = planConversion({ files: treeFiles(paths.mount), network: await guestNetwork(ctx.run, deps), rootUuid: ctx.run.runId });
+    const plan = await planFor(ctx, deps, paths.mount);
     if (plan.legacyBootIso || !plan.commands.some((c) => c.initramfs)) return null;
     ctx.log('info', `building the initramfs on the live copy (${plan.os.description}), before the downtime`);
     await rewritePlanFiles(paths.mount, plan);
