@@ -105,7 +105,7 @@ async function addHost(deps: SeedDeps, hv: LabManifest['hypervisors'][number], t
     `the host key probe of ${hv.name}`,
   );
   if (seen.pendingHostKeyFingerprint !== hv.hostKeyFingerprint) {
-    throw new AppError('seed_host_key', `${hv.name} presents ${seen.pendingHostKeyFingerprint ?? 'no key'} (${seen.lastError ?? ''}), the lab made ${hv.hostKeyFingerprint}; not accepting it`);
+    throw new AppError('host_key_not_pending', `${hv.name} presents ${seen.pendingHostKeyFingerprint ?? 'no key'} (${seen.lastError ?? ''}), the lab made ${hv.hostKeyFingerprint}; not accepting it`);
   }
   await acceptHostKey(db, host.id, hv.hostKeyFingerprint, SEED_ACTOR);
   deps.log(`${hv.name}: accepted host key ${hv.hostKeyFingerprint}`);

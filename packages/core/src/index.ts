@@ -1,5 +1,6 @@
 export * from './stages';
 export * from './errors';
+export * from './error-codes';
 export * from './shell-quote';
 export * from './config';
 export * from './exec';

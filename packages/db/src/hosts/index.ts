@@ -23,10 +23,10 @@ export type SourceHostInput = z.input<typeof sourceHostInputSchema>;
 
 export async function createSourceHost(db: Db, secrets: SecretBox, input: unknown, actor: { userId?: string; name: string }) {
   const parsed = sourceHostInputSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues.map((i) => i.message).join('; '), { status: 400 });
+  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues.map((i) => i.message).join('; '));
   const { privateKey, ...fields } = parsed.data;
   const taken = await db.sourceHost.findUnique({ where: { name: fields.name }, select: { id: true } });
-  if (taken) throw new AppError('host_exists', `a source host named ${fields.name} already exists`, { status: 409 });
+  if (taken) throw new AppError('host_exists', `a source host named ${fields.name} already exists`);
   return db.$transaction(async (tx) => {
     const host = await tx.sourceHost.create({ data: { ...fields, privateKeyEnc: secrets.seal(privateKey) }, select: { id: true, name: true } });
     await tx.auditLog.create({

@@ -66,7 +66,7 @@ function validate(containers: unknown): InventoryInputContainer[] {
     const ct = typeof index === 'number' ? (containers as { ctid?: unknown }[])[index]?.ctid : undefined;
     return `${ct !== undefined ? `container ${String(ct)}` : `item ${String(index)}`}${rest.length ? ` ${rest.join('.')}` : ''}: ${i.message}`;
   });
-  throw new AppError('inventory_invalid', `the inventory was not imported, nothing changed: ${issues.join('; ')}`, { status: 422 });
+  throw new AppError('inventory_invalid', `the inventory was not imported, nothing changed: ${issues.join('; ')}`);
 }
 
 async function countReappearing(tx: Tx, hostId: string, list: InventoryInputContainer[]): Promise<number> {

@@ -59,7 +59,7 @@ export async function acceptHostKey(db: Db, hostId: string, fingerprint: string,
     if (!host) throw new NotFoundError('source host', hostId);
     if (!host.pendingHostKeyFingerprint || host.pendingHostKeyFingerprint !== fingerprint) {
       const now = host.pendingHostKeyFingerprint ? `the host now presents ${host.pendingHostKeyFingerprint}` : 'no key is waiting for acceptance';
-      throw new AppError('host_key_not_pending', `cannot accept ${fingerprint} for ${host.name}: ${now}. Probe the host again and compare the fingerprint.`, { status: 409 });
+      throw new AppError('host_key_not_pending', `cannot accept ${fingerprint} for ${host.name}: ${now}. Probe the host again and compare the fingerprint.`);
     }
     const updated = await tx.sourceHost.updateMany({
       where: { id: hostId, pendingHostKeyFingerprint: fingerprint },
@@ -74,7 +74,7 @@ export async function acceptHostKey(db: Db, hostId: string, fingerprint: string,
         lastError: null,
       },
     });
-    if (updated.count !== 1) throw new AppError('host_key_not_pending', `the host key of ${host.name} changed while accepting it; probe again`, { status: 409 });
+    if (updated.count !== 1) throw new AppError('host_key_not_pending', `the host key of ${host.name} changed while accepting it; probe again`);
     await tx.auditLog.create({
       data: {
         userId: actor.userId,

@@ -28,9 +28,9 @@ export async function createBatch(db: Db, input: CreateBatchInput, actor: { user
       include: { sourceHost: { select: { name: true } }, runs: { where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, include: { batch: { select: { name: true } } } } },
     });
     const problems = batchProblems(ids, containers);
-    if (problems.length) throw new AppError('batch_invalid', problems.join('; '), { status: 409, details: problems });
+    if (problems.length) throw new AppError('batch_invalid', problems.join('; '), { details: problems });
     if (await tx.batch.findUnique({ where: { name: data.name } })) {
-      throw new AppError('batch_name_taken', `a batch named "${data.name}" exists already`, { status: 409 });
+      throw new AppError('batch_name_taken', `a batch named "${data.name}" exists already`);
     }
     const batch = await tx.batch.create({
       data: {
@@ -80,7 +80,7 @@ export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now
   return db.$transaction(async (tx) => {
     const batch = await tx.batch.findUnique({ where: { id: batchId } });
     if (!batch) throw new NotFoundError('batch', batchId);
-    if (batch.status !== 'draft') throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}, only a draft batch can be started`, { status: 409 });
+    if (batch.status !== 'draft') throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}, only a draft batch can be started`);
     const startAt = opts.at ?? batch.startAt ?? now;
     const later = startAt.getTime() > now.getTime();
     const updated = await tx.batch.update({
@@ -102,7 +102,7 @@ export async function setBatchPaused(db: Db, batchId: string, paused: boolean, a
     if (!batch) throw new NotFoundError('batch', batchId);
     const allowed = paused ? ['running', 'scheduled'] : ['paused'];
     if (!allowed.includes(batch.status)) {
-      throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}; cannot ${paused ? 'pause' : 'resume'} it`, { status: 409 });
+      throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}; cannot ${paused ? 'pause' : 'resume'} it`);
     }
     const updated = await tx.batch.update({
       where: { id: batchId },

@@ -15,7 +15,7 @@ export async function retryRun(db: Db, runId: string, actor: Actor): Promise<Fol
     const run = await tx.migrationRun.findUnique({ where: { id: runId } });
     if (!run) throw new NotFoundError('run', runId);
     if (run.status !== 'failed' || !run.failedStage) {
-      throw new AppError('run_state', `only a failed run can be retried; this one is ${run.status}`, { status: 409 });
+      throw new AppError('run_state', `only a failed run can be retried; this one is ${run.status}`);
     }
     const stage = retryStartStage(run.failedStage);
     const reassign = stage === 'preflight' || !run.converterBoxId;
@@ -47,7 +47,7 @@ export async function cancelRun(db: Db, runId: string, actor: Actor): Promise<Fo
     const run = await tx.migrationRun.findUnique({ where: { id: runId } });
     if (!run) throw new NotFoundError('run', runId);
     if (['succeeded', 'cancelled'].includes(run.status)) {
-      throw new AppError('run_state', `the run is ${run.status}; there is nothing to cancel`, { status: 409 });
+      throw new AppError('run_state', `the run is ${run.status}; there is nothing to cancel`);
     }
     await tx.auditLog.create({ data: { userId: actor.userId, actor: actor.name, action: 'run.cancel', targetType: 'MigrationRun', targetId: runId } });
     await tx.runEvent.create({ data: { runId, level: 'warn', message: `cancel requested by ${actor.name}` } });

@@ -34,7 +34,7 @@ export async function saveCloudStackSettings(
   const value = cloudStackSettingsSchema.parse(input);
   const existing = await db.setting.findUnique({ where: { key: CLOUDSTACK } });
   const secret = input.secretKey ? box.seal(input.secretKey) : existing?.secret;
-  if (!secret) throw new AppError('secret_required', 'the secret key is required the first time', { status: 400 });
+  if (!secret) throw new AppError('secret_required', 'the secret key is required the first time');
   await db.$transaction([
     db.setting.upsert({ where: { key: CLOUDSTACK }, create: { key: CLOUDSTACK, value, secret }, update: { value, secret } }),
     db.auditLog.create({

@@ -68,7 +68,7 @@ export async function readMappings(db: Db): Promise<Mappings> {
 export async function saveMappings(db: Db, input: unknown, actor: Actor): Promise<Mappings> {
   const parsed = mappingsSchema.safeParse(input);
   if (!parsed.success) {
-    throw new AppError('invalid_input', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { status: 400 });
+    throw new AppError('invalid_input', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const m = parsed.data;
   const problems = [
@@ -76,7 +76,7 @@ export async function saveMappings(db: Db, input: unknown, actor: Actor): Promis
     ...duplicates(m.offerings.map((o) => `${o.maxRamMb} MiB / ${o.maxCpus} CPUs`), 'offering size'),
     ...duplicates(m.osTypes.map((o) => `${o.distribution} ${o.version}`), 'OS'),
   ];
-  if (problems.length > 0) throw new AppError('invalid_input', problems.join('; '), { status: 400 });
+  if (problems.length > 0) throw new AppError('invalid_input', problems.join('; '));
   await db.$transaction(async (tx) => {
     await tx.networkMapping.deleteMany();
     await tx.offeringMapping.deleteMany();

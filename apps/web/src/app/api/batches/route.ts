@@ -24,7 +24,7 @@ export const POST = handle(async (req) => {
   if (!ids) {
     const where = containerWhere(containerQuerySchema.parse({ ...body.filter, page: 1, pageSize: 1 }));
     ids = (await db.container.findMany({ where, select: { id: true }, take: 5001, orderBy: { sourceCtid: 'asc' } })).map((c) => c.id);
-    if (ids.length > 5000) throw new AppError('batch_too_big', 'the filter matches more than 5,000 containers; narrow it', { status: 400 });
+    if (ids.length > 5000) throw new AppError('batch_too_big', 'the filter matches more than 5,000 containers; narrow it');
   }
   const batch = await createBatch(db, { name: body.name, concurrency: body.concurrency, containerIds: ids }, WEB_ACTOR);
   return Response.json({ id: batch.id }, { status: 201 });

@@ -12,7 +12,7 @@ export const POST = handle(async (_req, ctx: { params: Promise<{ id: string }> }
   const { db, producer } = server();
   const host = await db.sourceHost.findUnique({ where: { id }, select: { name: true, hostKeyState: true } });
   if (host && host.hostKeyState !== 'accepted') {
-    throw new AppError('host_key_not_accepted', `accept the SSH host key of ${host.name} before importing`, { status: 409 });
+    throw new AppError('host_key_not_accepted', `accept the SSH host key of ${host.name} before importing`);
   }
   const imp = await createInventoryImport(db, id, WEB_ACTOR.name);
   await producer.enqueue('import_inventory', { sourceHostId: id, importId: imp.id });

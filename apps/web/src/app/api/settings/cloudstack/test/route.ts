@@ -23,7 +23,7 @@ export const POST = handle(async (req) => {
   const input = parseInput(bodySchema, await jsonBody(req));
   const { db, secrets } = server();
   const secretKey = input.secretKey || (await loadCloudStackCredentials(db, secrets))?.secretKey;
-  if (!secretKey) throw new AppError('secret_required', 'enter the secret key (none is stored yet)', { status: 400 });
+  if (!secretKey) throw new AppError('secret_required', 'enter the secret key (none is stored yet)');
   const client = createCloudStackClient({ endpoint: input.endpoint, apiKey: input.apiKey, secretKey, timeoutMs: 10_000, readAttempts: 1 });
   const started = Date.now();
   try {
