@@ -24,13 +24,9 @@ import { createBatch, createInventoryImport, createSourceHost, loadRunContext, r
 import { createTestDatabase } from '@vzferry/db/testing';
 import { startLab } from '@vzferry/lab';
 import { toCtid } from '@vzferry/openvz';
-import type { StageContext } from '@vzferry/pipeline';
-import { createStageDeps } from '../apps/worker/src/box/stage-deps';
-import { importInventoryJob } from '../apps/worker/src/jobs/import-inventory';
-import { LocalExecutor } from '../apps/worker/src/local/local-executor';
-import { STAGE_FUNCTIONS } from '../apps/worker/src/stages';
-import { release, workPaths } from '../apps/worker/src/stages/work-disk';
-import { startTemplateServer } from '../apps/worker/src/template-server';
+import { importInventoryJob } from '@vzferry/inventory';
+import { release, STAGE_FUNCTIONS, workPaths, type StageContext } from '@vzferry/pipeline';
+import { createStageDeps, LocalExecutor, startTemplateServer } from '@vzferry/worker';
 
 const CTID = 1012;
 const EXTRA_FILES = 8_000;

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { cacheDir } from '../apps/lab/src/rootfs/cache-dir';
+import { cacheDir } from '@vzferry/lab/rootfs';
 import { freePort } from '@vzferry/core/free-port';
 
 const SIZE = 1024 * 1024 * 1024;

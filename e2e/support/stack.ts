@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createTestDatabase } from '@vzferry/db/testing';
 import { savePipelineSettings, SecretBox } from '@vzferry/db';
 import { startLab } from '@vzferry/lab';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
+import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { createProducer } from '@vzferry/queue';
 import { seedFromLab } from '../../scripts/start/seed-from-lab';
 import type { StackFacts } from './stack-file';

@@ -8,7 +8,7 @@ import { errorMessage, loadConfig } from '@vzferry/core';
 import { createDb, ensureDatabase, loadSecretBox, migrate, MIGRATIONS_DIR } from '@vzferry/db';
 import { readLabManifest } from '@vzferry/lab/manifest';
 import { createProducer } from '@vzferry/queue';
-import { buildBootIso } from '../../apps/worker/src/boot-iso/build';
+import { buildBootIso } from '@vzferry/worker';
 import { seedFromLab } from './seed-from-lab';
 import { Supervisor } from './supervisor';
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { AppError, parseCustomerCsv } from '@vzferry/core';
 import { createCloudStackClient } from '@vzferry/cloudstack';
 import { acceptHostKey, applyCustomerRows, createInventoryImport, createSourceHost, readCloudStackSettings, readMappings, saveCloudStackSettings, saveMappings, type Db, type SecretBox } from '@vzferry/db';
-import { parseOsTemplate } from '@vzferry/pipeline';
+import { parseOsTemplate } from '@vzferry/guest';
 import type { Producer } from '@vzferry/queue';
 import type { LabManifest } from '@vzferry/lab/manifest';
 import { labMappings } from './seed-mappings';

@@ -7,7 +7,7 @@
 // engineer's own mappings are never overwritten.
 import type { Network, OsType, ServiceOffering } from '@vzferry/cloudstack';
 import type { Mappings } from '@vzferry/db';
-import { usesLegacyGrub } from '@vzferry/pipeline';
+import { usesLegacyGrub } from '@vzferry/guest';
 
 /** grub-legacy guests boot the boot ISO as this IDE-era type first (IDE disk, e1000) */
 const LEGACY_OS_TYPE = 'Other Linux (64-bit)';

@@ -1,9 +1,7 @@
 // The inventory queue's consumer: host-key probes and imports, dispatched by
 // job name from the queue contract.
 import { createConsumer, type Consumer } from '@vzferry/queue';
-import { importInventoryJob } from './jobs/import-inventory';
-import type { InventoryJobDeps } from './jobs/inventory-deps';
-import { probeHostKeyJob } from './jobs/probe-host-key';
+import { importInventoryJob, probeHostKeyJob, type InventoryJobDeps } from '@vzferry/inventory';
 
 export function startInventoryWorker(opts: { redisUrl: string; prefix: string; deps: InventoryJobDeps; concurrency?: number }): Consumer {
   return createConsumer({

@@ -10,12 +10,10 @@ import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
 import { createDb, heartbeatConverterBox, loadSecretBox, markConverterBoxOffline, recordBootCallback, registerConverterBox, releaseLeasesOfBox } from '@vzferry/db';
 import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
-import { pipelineHooks } from './box/hooks';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
-import { LocalExecutor } from './local/local-executor';
-import { startPipelineEngine } from './pipeline/engine';
-import { STAGE_FUNCTIONS } from './stages';
+import { LocalExecutor } from './box/local-executor';
+import { pipelineHooks, STAGE_FUNCTIONS, startPipelineEngine } from '@vzferry/pipeline';
 import { startTemplateServer } from './template-server';
 
 const config = loadConfig(process.env);

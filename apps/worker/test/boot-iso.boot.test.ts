@@ -15,8 +15,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBootIso, type BootIso } from '../src/boot-iso/build';
-import { createDiskImage } from '../src/local/disk';
-import { LocalExecutor } from '../src/local/local-executor';
+import { createDiskImage } from '@vzferry/pipeline';
+import { LocalExecutor } from '../src/box/local-executor';
 
 const run = promisify(execFile);
 const x = new LocalExecutor();

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptHostKey, createInventoryImport, SecretBox } from '@vzferry/db';
 import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
 import { readSample, setVzlistOutput, writeFakeVzTools } from '@vzferry/openvz/testing';
-import { createProducer, createRedis, type Consumer, type Producer } from '@vzferry/queue';
+import { createProducer, type Consumer, type Producer } from '@vzferry/queue';
+import { wipeQueues } from '@vzferry/queue/testing';
 import { startSshd, type SshdFixture } from '@vzferry/ssh/testing';
 import { startInventoryWorker } from '../src/inventory-worker';
 
@@ -49,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.close();
   await producer?.close();
-  await wipeQueues(prefix);
+  await wipeQueues(REDIS_URL, prefix);
   await sshd?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
   await t?.drop();
@@ -233,7 +234,7 @@ describe('inventory import over SSH', () => {
       expect(await exited).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
-      await wipeQueues(`${prefix}-main`);
+      await wipeQueues(REDIS_URL, `${prefix}-main`);
     }
   });
 });
@@ -248,14 +249,3 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeout
   }
 }
 
-async function wipeQueues(p: string | undefined) {
-  if (!p) return;
-  const redis = createRedis(REDIS_URL, 'producer');
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-}

@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatch, delayOf, retryRun, savePipelineSettings, startBatch, type FollowUpJob, type Stage, type StageStatus } from '@vzferry/db';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
+import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { createRedis } from '@vzferry/queue';
 import { REDIS_URL, startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
 import { readFromVolume } from './support/volume';

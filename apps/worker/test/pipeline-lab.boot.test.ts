@@ -19,7 +19,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGES } from '@vzferry/core';
 import { createBatch, startBatch } from '@vzferry/db';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/pipeline';
+import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { buildBootIso } from '../src/boot-iso/build';
 import { startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
 import { bootVm, type BootedVm } from './support/qemu';

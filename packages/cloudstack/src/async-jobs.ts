@@ -1,6 +1,7 @@
 // The async-job protocol: an async command answers {jobid}; we poll
 // queryAsyncJobResult with a growing interval until jobstatus is 1 (the
 // object in jobresult) or 2 (an ExceptionResponse), or our deadline passes.
+import { formatZodError, sleep } from '@vzferry/core';
 import { CloudStackJobError, CloudStackJobTimeoutError, CloudStackResponseError } from './errors';
 import { type AsyncJob, asyncJobSchema, JOB_FAILED, JOB_SUCCEEDED, jobFailureSchema } from './schemas/async-job';
 import type { Transport } from './transport';
@@ -19,23 +20,8 @@ export interface JobWaitOptions {
 export async function queryAsyncJobResult(transport: Transport, jobId: string): Promise<AsyncJob> {
   const raw = await transport.call('queryAsyncJobResult', { jobid: jobId });
   const parsed = asyncJobSchema.safeParse(raw);
-  if (!parsed.success) throw new CloudStackResponseError('queryAsyncJobResult', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new CloudStackResponseError('queryAsyncJobResult', formatZodError(parsed.error));
   return parsed.data;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Polls until the job ends; returns its jobresult, or throws CloudStackJobError for jobstatus 2. */

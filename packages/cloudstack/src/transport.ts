@@ -1,6 +1,7 @@
 // One signed call to the CloudStack API and its answer, unwrapped from the
 // `<command>response` envelope. Reads (list*, query*) are retried on
 // connection errors and time-outs; a write is sent once, never repeated.
+import { RETRY_POLICIES, retryDelayMs, sleep, triesLeft, type RetryPolicy } from '@vzferry/core';
 import { CloudStackError, CloudStackTransportError } from './errors';
 import { type CommandParams, flattenParams } from './params';
 import { formatExpires, signedQuery } from './signing';
@@ -21,7 +22,7 @@ export interface TransportOptions {
   /** lifetime of a signature (signatureversion=3); default 5 min, the server refuses over 15 when it enforces it */
   expiresInSeconds?: number;
   now?: () => Date;
-  /** attempts for idempotent reads (default 4) and the first back-off delay (default 250 ms) */
+  /** attempts for idempotent reads and the first back-off delay (default: RETRY_POLICIES.cloudstackRead) */
   readAttempts?: number;
   retryBaseDelayMs?: number;
   /** above this many characters of query the call is a form POST; default 2000 */
@@ -37,13 +38,14 @@ export function isIdempotentRead(command: string): boolean {
   return /^(list|query)[A-Z]/.test(command);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createTransport(opts: TransportOptions): Transport {
   const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const attemptsForReads = Math.max(1, opts.readAttempts ?? 4);
-  const baseDelay = opts.retryBaseDelayMs ?? 250;
+  const readPolicy: RetryPolicy = {
+    ...RETRY_POLICIES.cloudstackRead,
+    attempts: Math.max(1, opts.readAttempts ?? RETRY_POLICIES.cloudstackRead.attempts),
+    firstDelayMs: opts.retryBaseDelayMs ?? RETRY_POLICIES.cloudstackRead.firstDelayMs,
+  };
   const now = opts.now ?? (() => new Date());
   const endpoint = new URL(opts.endpoint).toString();
 
@@ -94,13 +96,12 @@ export function createTransport(opts: TransportOptions): Transport {
 
   async function call(command: string, params: CommandParams = {}): Promise<Record<string, unknown>> {
     const idempotent = isIdempotentRead(command);
-    const attempts = idempotent ? attemptsForReads : 1;
+    const policy = idempotent ? readPolicy : { ...readPolicy, attempts: 1 };
     for (let attempt = 1; ; attempt++) {
       const result = await attemptOnce(command, params, attempt, idempotent);
       if (result.ok) return result.value;
-      if (!result.retryable || attempt >= attempts) throw result.error;
-      const delay = baseDelay * 2 ** (attempt - 1);
-      await sleep(delay + Math.floor(Math.random() * (delay / 2)));
+      if (!result.retryable || !triesLeft(policy, attempt)) throw result.error;
+      await sleep(retryDelayMs(policy, attempt));
     }
   }
 

@@ -1,6 +1,7 @@
 // The one reader of the environment. Apps call loadConfig(process.env) once;
 // everything else receives the values it needs.
 import { z } from 'zod';
+import { formatZodError } from './errors';
 
 const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -36,8 +37,7 @@ export type Config = z.infer<typeof configSchema>;
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+    throw new Error(`invalid configuration: ${formatZodError(parsed.error)}`);
   }
   return parsed.data;
 }

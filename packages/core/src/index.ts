@@ -9,3 +9,6 @@ export * from './pipeline';
 export * from './cidr';
 export * from './settings';
 export * from './customers-csv';
+export * from './retry-policy';
+export * from './sleep';
+export * from './token';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideNext } from '@vzferry/pipeline';
+import { decideNext } from '@vzferry/core';
 import { planStarts } from '@vzferry/core';
 import {
   assignRun, cancelRun, recordWaitingReasons, releaseLeasesOfBox, claimStageRun, completeCancel, completeRollback, createBatch, finishStageRun, heartbeatStageRun,

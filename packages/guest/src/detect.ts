@@ -1,28 +1,31 @@
 // Which OS a guest runs, from its own release files, and what that means for
 // the conversion: init system, package manager, boot loader generation,
 // initramfs tool, network config format, the packages that make it
-// bootable (reference/guest-os.md). An unknown, malformed or unsupported
+// bootable (docs/platforms.md, "Guests"). An unknown, malformed or unsupported
 // release is an error that says what was found: never a guess.
 
+import { z } from 'zod';
 import type { GuestFiles } from './guest-files';
 
-export type Distribution = 'centos' | 'ubuntu' | 'debian';
+export const DISTRIBUTIONS = ['centos', 'ubuntu', 'debian'] as const;
+export type Distribution = (typeof DISTRIBUTIONS)[number];
 
-export interface DetectedOs {
-  distribution: Distribution;
-  family: 'redhat' | 'debian';
+export const detectedOsSchema = z.object({
+  distribution: z.enum(DISTRIBUTIONS),
+  family: z.enum(['redhat', 'debian']),
   /** major for CentOS and Debian ("7", "12"), YY.MM for Ubuntu ("18.04") */
-  version: string;
+  version: z.string(),
   /** what the release file says, for people */
-  description: string;
-  init: 'sysvinit' | 'upstart' | 'systemd';
-  packageManager: 'yum' | 'apt';
-  grub: 'legacy' | 'grub2';
-  initramfs: 'mkinitrd' | 'dracut' | 'initramfs-tools';
-  network: 'ifcfg' | 'interfaces' | 'netplan';
-  kernelPackages: string[];
-  bootloaderPackages: string[];
-}
+  description: z.string(),
+  init: z.enum(['sysvinit', 'upstart', 'systemd']),
+  packageManager: z.enum(['yum', 'apt']),
+  grub: z.enum(['legacy', 'grub2']),
+  initramfs: z.enum(['mkinitrd', 'dracut', 'initramfs-tools']),
+  network: z.enum(['ifcfg', 'interfaces', 'netplan']),
+  kernelPackages: z.array(z.string()),
+  bootloaderPackages: z.array(z.string()),
+});
+export type DetectedOs = z.infer<typeof detectedOsSchema>;
 
 export class GuestOsError extends Error {
   constructor(message: string) {

@@ -1,7 +1,18 @@
-export * from './outcome';
+// The migration pipeline: the engine that drives runs through the 16 stages
+// (engine/), the stages themselves (stages/, one file per stage id), what a
+// stage needs from the world (stage-deps.ts) and the commands it runs on the
+// converter box (box/). apps/worker wires it to its process.
 export * from './stage-contract';
+export * from './stage-deps';
+export { STAGE_FUNCTIONS } from './stages';
+export { startPipelineEngine, type PipelineEngine, type PipelineEngineOptions, type RunHooks } from './engine/engine';
+export { pipelineHooks } from './engine/run-hooks';
+export { RunLog } from './engine/run-log';
+export { toFailure } from './engine/stage-runner';
+export { workPaths, ensureMounted, release, type WorkPaths } from './work-disk';
+export { attachDisk, convertToQcow2, createDiskImage, detachDisk, makeFilesystem, mountDisk, unmountDisk, type AttachedDisk } from './box/disk';
+export { applyPlan, inGuest, type ApplyOptions } from './box/apply-plan';
+export { fileSha256 } from './box/file-sha256';
 export * from './rsync';
 export * from './nic-plan';
-export * from './os-template';
 export * from './estimate';
-export * from './sleep';

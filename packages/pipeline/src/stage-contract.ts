@@ -1,74 +1,10 @@
-// The contract between the engine and a stage (STYLE.md: "a stage is a
-// function of a context (run id, inputs, log, progress, abort signal) and an
-// executor; it returns a result and never imports Prisma, ssh2 or BullMQ").
-import type { Stage } from '@vzferry/core';
-import { z } from 'zod';
-import type { StageOutcome } from './outcome';
-
-export interface RunSnapshot {
-  runId: string;
-  batch: { id: string; name: string; catchUpSyncs: number; bandwidthLimitKbps: number | null; status: string };
-  container: {
-    id: string;
-    sourceCtid: number;
-    hostname: string | null;
-    ostemplate: string | null;
-    layout: string | null;
-    privatePath: string | null;
-    rootPath: string | null;
-    diskQuotaKb: bigint | null;
-    diskUsedKb: bigint | null;
-    inodesUsed: bigint | null;
-    ramMb: number | null;
-    cpus: number | null;
-    nameservers: string[];
-    searchDomains: string[];
-    downtimeWindow: string | null;
-    ips: Array<{ address: string; family: number; prefix: number | null }>;
-    nics: Array<{ name: string; mac: string | null; vlan: number | null }>;
-    customer: { name: string; email: string; timezone: string } | null;
-  };
-  sourceHost: {
-    id: string;
-    name: string;
-    address: string;
-    port: number;
-    username: string;
-    hostKeyFingerprint: string | null;
-    hostKeyAlgorithm: string | null;
-    hostPublicKey: string | null;
-    bandwidthLimitKbps: number | null;
-  };
-  box: { id: string; name: string; workDir: string; templateServerUrl: string | null };
-  state: RunState;
-}
-
-/** What stages learn and hand to later stages; persisted on MigrationRun. */
-export const runStateSchema = z.object({
-  preflightOk: z.boolean().nullable(),
-  preflightReport: z.unknown().nullable(),
-  plannedWindowStart: z.date().nullable(),
-  plannedWindowEnd: z.date().nullable(),
-  downtimeStartedAt: z.date().nullable(),
-  downtimeEndedAt: z.date().nullable(),
-  workDir: z.string().nullable(),
-  diskImagePath: z.string().nullable(),
-  imagePath: z.string().nullable(),
-  imageSha256: z.string().nullable(),
-  imageBytes: z.bigint().nullable(),
-  workDiskUsedBytes: z.bigint().nullable(),
-  detectedOs: z.unknown().nullable(),
-  conversionPlan: z.unknown().nullable(),
-  cloudstackVmId: z.string().nullable(),
-  cloudstackVmName: z.string().nullable(),
-  /** sha256 of the boot ISO's one-time callback token (grub-legacy guests) */
-  bootTokenSha256: z.string().nullable(),
-  /** fingerprint of the initramfs inputs when it was built before the downtime (initial_sync) */
-  initramfsInputs: z.string().nullable(),
-});
-export type RunState = z.infer<typeof runStateSchema>;
-export const runStatePatchSchema = runStateSchema.partial().strict();
-export type RunStatePatch = z.infer<typeof runStatePatchSchema>;
+// The contract between the engine and a stage: a stage is a function of a
+// context (the run, its attempt, log, progress, an abort signal) and its
+// deps (stage-deps.ts: the box's executor, the source host, CloudStack, the
+// settings); it returns an outcome and what it learned, and it never imports
+// Prisma, ssh2 or BullMQ. It throws an AppError with a catalogue code when it
+// fails; the engine reads from the code whether a retry may help.
+import { stageFailure, type ErrorCode, type RunSnapshot, type RunStatePatch, type Stage, type StageOutcome } from '@vzferry/core';
 
 export interface ProgressUpdate {
   percent?: number;
@@ -107,17 +43,9 @@ export interface StageReturn {
 export type StageFn<D> = (ctx: StageContext, deps: D) => Promise<StageReturn>;
 export type StageRegistry<D> = Record<Stage, StageFn<D>>;
 
-/** Turns anything thrown inside a stage into a failure the engine can judge. */
-export class StageError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable = false,
-    opts?: { cause?: unknown },
-  ) {
-    super(message, opts);
-    this.name = 'StageError';
-  }
+/** A stage that ends in a failure without throwing (preflight: its findings are kept on the run too). */
+export function failed(code: ErrorCode, message: string, patch?: RunStatePatch): StageReturn {
+  return { outcome: { kind: 'failed', failure: stageFailure(code, message) }, ...(patch && { patch }) };
 }
 
 export function succeeded(patch?: RunStatePatch, extra: Omit<StageReturn, 'outcome' | 'patch'> = {}): StageReturn {

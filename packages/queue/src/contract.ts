@@ -3,6 +3,7 @@
 // same schema. Payloads carry ids, never secrets or state: the worker reads
 // the state from PostgreSQL.
 import { z } from 'zod';
+import { formatZodError } from '@vzferry/core';
 
 const uuid = z.string().uuid();
 
@@ -39,7 +40,7 @@ export function parseJob<N extends JobName>(name: N, data: unknown): JobPayload<
   if (!spec) throw new Error(`unknown job ${String(name)}`);
   const parsed = spec.schema.safeParse(data);
   if (!parsed.success) {
-    throw new Error(`invalid payload for job ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`invalid payload for job ${name}: ${formatZodError(parsed.error)}`);
   }
   return parsed.data as JobPayload<N>;
 }

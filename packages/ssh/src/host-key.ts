@@ -3,6 +3,7 @@
 // sshkey_fingerprint_raw + fingerprint_b64), and the algorithm is the key
 // type string at the start of the blob (RFC 4253 section 6.6).
 import { createHash } from 'node:crypto';
+import { AppError } from '@vzferry/core';
 
 export interface HostKey {
   /** "SHA256:<base64 without padding>", exactly as `ssh-keygen -lf` prints it */
@@ -46,7 +47,8 @@ export function signatureAlgorithmsFor(keyType: string): string[] {
   return [keyType];
 }
 
-export class SshHostKeyMismatch extends Error {
+/** A pinned key that does not match: never retried (an engineer must look). */
+export class SshHostKeyMismatch extends AppError {
   readonly host: string;
   readonly expected: string;
   /** null when the host offered no key of the pinned type */
@@ -55,6 +57,7 @@ export class SshHostKeyMismatch extends Error {
   constructor(init: { host: string; expected: string; actual: string | null }) {
     const seen = init.actual ? `presented ${init.actual}` : 'offered no host key of the pinned type';
     super(
+      'source_refused',
       `SSH host key of ${init.host} has changed: pinned ${init.expected}, the host ${seen}. ` +
         'Nothing was run. If the hypervisor was reinstalled or its key rotated, check the new fingerprint on its console ' +
         '(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and accept it on the hosts page; otherwise treat it as a possible man-in-the-middle.',

@@ -3,13 +3,10 @@
 // the host key pinned, commands built with shellQuote, output streamed and
 // kept bounded, time-outs and aborts that stop the remote process.
 import { Client, type ClientChannel } from 'ssh2';
-import { ExecError, OutputTail, type ExecOptions, type ExecResult, type Executor } from '@vzferry/core';
+import { AppError, ExecError, OutputTail, RETRY_POLICIES, retryDelayMs, sleep, triesLeft, type ExecOptions, type ExecResult, type Executor } from '@vzferry/core';
 import { ChannelSlots } from './channel-slots';
 import { killGroupLine, PID_MARKER, remoteCommandLine } from './command-line';
 import { fingerprintOf, isFingerprint, signatureAlgorithmsFor, SshHostKeyMismatch } from './host-key';
-
-/** How often a channel the server refused is opened again before the command fails. */
-const CHANNEL_OPEN_ATTEMPTS = 4;
 
 /** The server refused a channel for a command that therefore never started. */
 class ChannelRefused extends Error {
@@ -77,8 +74,9 @@ export class SshExecutor implements Executor {
           // sshd frees a session only once it has reaped the session's child: a busy host
           // briefly refuses a new channel although ours are below MaxSessions. The command
           // did not start, so opening the channel again is safe.
-          if (!(err instanceof ChannelRefused) || attempt >= CHANNEL_OPEN_ATTEMPTS || opts.signal?.aborted) throw err instanceof ChannelRefused ? err.error : err;
-          await new Promise((r) => setTimeout(r, 100 * attempt));
+          const again = err instanceof ChannelRefused && triesLeft(RETRY_POLICIES.sshChannelOpen, attempt) && !opts.signal?.aborted;
+          if (!again) throw err instanceof ChannelRefused ? err.error : err;
+          await sleep(retryDelayMs(RETRY_POLICIES.sshChannelOpen, attempt));
         }
       }
     } finally {
@@ -153,9 +151,11 @@ export class SshExecutor implements Executor {
     if (seen !== undefined && seen !== o.pinnedFingerprint) return new SshHostKeyMismatch({ host: `${o.host}:${o.port}`, expected: o.pinnedFingerprint, actual: seen });
     if (o.hostKeyAlgorithm && /no matching host ?key/i.test(err.message)) return new SshHostKeyMismatch({ host: `${o.host}:${o.port}`, expected: o.pinnedFingerprint, actual: null });
     if (/authentication methods failed/i.test(err.message)) {
-      return new Error(`SSH login to ${this.where} was refused: add the source host's public key to ${o.username}'s authorized_keys on the hypervisor, or fix the user name`);
+      const hint = `add the source host's public key to ${o.username}'s authorized_keys on the hypervisor, or fix the user name`;
+      return new AppError('source_refused', `SSH login to ${this.where} was refused: ${hint}`, { cause: err });
     }
-    return new Error(`cannot connect to ${this.where} over SSH: ${err.message}`);
+    // refused, reset, timed out, unreachable: the host may come back, so this may be retried
+    return new AppError('source_unreachable', `cannot connect to ${this.where} over SSH: ${err.message}`, { cause: err });
   }
 
   #run(client: Client, argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { formatZodError } from '@vzferry/core';
 import { ApiError } from './api-error';
 import { handleApi } from './api-handler';
 import { updateSetting } from './commands/infrastructure';
@@ -62,7 +63,7 @@ async function handleAdmin(sim: Simulator, req: http.IncomingMessage, res: http.
   }
   if (url.pathname === '/lab/faults') {
     const parsed = faultRequestSchema.safeParse(body);
-    if (!parsed.success) return sendJson(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    if (!parsed.success) return sendJson(res, 400, { error: formatZodError(parsed.error) });
     return sendJson(res, 200, { faults: sim.faults.apply(parsed.data) });
   }
   if (url.pathname === '/lab/settings') {

@@ -3,9 +3,8 @@
 // Looked up when a run needs it: an ISO built on the box after the worker
 // started is served without a restart, a rebuilt one under its new name.
 import { existsSync, statSync } from 'node:fs';
-import { fileSha256 } from '../local/file-sha256';
+import { fileSha256, type BootIsoFile } from '@vzferry/pipeline';
 import type { TemplateServer } from '../template-server';
-import type { BootIsoFile } from '../stages/deps';
 
 export function bootIsoSource(server: Pick<TemplateServer, 'publishBootIso'>, file: string): () => Promise<BootIsoFile | null> {
   let cached: { key: string; iso: BootIsoFile } | null = null;

@@ -9,10 +9,10 @@ import { createCloudStackClient } from '@vzferry/cloudstack';
 import { AppError, type Executor } from '@vzferry/core';
 import { clearBootCallback, loadCloudStackCredentials, loadPipelineSettings, readBootCallback, readMappings, templateUploadsRepo, type Db, type SecretBox } from '@vzferry/db';
 import { OpenVzAdapter } from '@vzferry/openvz';
-import type { RunSnapshot } from '@vzferry/pipeline';
+import type { RunSnapshot } from '@vzferry/core';
 import { knownHostsLine, opensshArgv, rsyncRemoteShell, SshExecutor } from '@vzferry/ssh';
 import type { TemplateServer } from '../template-server';
-import type { BootIsoFile, CloudStackSession, SourceSession, StageDeps } from '../stages/deps';
+import type { BootIsoFile, CloudStackSession, SourceSession, StageDeps } from '@vzferry/pipeline';
 
 export interface BoxDepsOptions {
   db: Db;

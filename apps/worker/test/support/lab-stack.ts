@@ -14,8 +14,8 @@ import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
 import { startLab, type RunningLab, type StartLabOptions } from '@vzferry/lab';
 import { createProducer, type Producer } from '@vzferry/queue';
 import { seedFromLab } from '../../../../scripts/start/seed-from-lab';
-import { LocalExecutor } from '../../src/local/local-executor';
-import { release, workPaths } from '../../src/stages/work-disk';
+import { release, workPaths } from '@vzferry/pipeline';
+import { LocalExecutor } from '../../src/box/local-executor';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

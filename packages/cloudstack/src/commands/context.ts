@@ -2,6 +2,7 @@
 // schema, page through long lists, submit an async command and wait for it.
 import type { z } from 'zod';
 import { type JobWaitOptions, waitForJob } from '../async-jobs';
+import { formatZodError } from '@vzferry/core';
 import { CloudStackResponseError } from '../errors';
 import type { CommandParams } from '../params';
 import { asyncSubmitSchema, listOf, numberish } from '../schemas/common';
@@ -16,7 +17,7 @@ export interface CommandContext {
 export function parseAnswer<T extends z.ZodType>(command: string, schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+  const detail = formatZodError(parsed.error);
   throw new CloudStackResponseError(command, detail);
 }
 

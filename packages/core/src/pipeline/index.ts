@@ -1,1 +1,4 @@
 export * from './capacity';
+export * from './states';
+export * from './outcome';
+export * from './run-snapshot';

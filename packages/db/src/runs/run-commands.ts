@@ -1,7 +1,7 @@
 // What engineers do to a run (retry, cancel) and how the rollback and cancel
 // jobs end. Each returns the jobs to enqueue after commit.
 import { AppError, NotFoundError } from '@vzferry/core';
-import { retryStartStage, type StageFailure } from '@vzferry/pipeline';
+import { retryStartStage, type StageFailure } from '@vzferry/core';
 import type { Db } from '../client';
 import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';

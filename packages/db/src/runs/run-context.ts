@@ -1,5 +1,5 @@
 // Everything a stage needs to know about its run, loaded in one query.
-import type { RunSnapshot, RunStatePatch } from '@vzferry/pipeline';
+import type { RunSnapshot, RunStatePatch } from '@vzferry/core';
 import type { Db } from '../client';
 import { Prisma } from '../generated/client';
 

@@ -4,7 +4,7 @@
 // heartbeating; after the lease another worker (or the same one, restarted)
 // may claim the attempt again. Stages are idempotent, so redoing is safe.
 import type { Stage } from '@vzferry/core';
-import type { NextStep, StageFailure } from '@vzferry/pipeline';
+import type { NextStep, StageFailure } from '@vzferry/core';
 import type { Db } from '../client';
 import type { Prisma } from '../generated/client';
 import { rollbackJob, stageJob, type FollowUpJob } from './follow-up';

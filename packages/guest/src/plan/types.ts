@@ -1,22 +1,25 @@
-import type { DetectedOs } from '../detect';
+import { z } from 'zod';
+import { detectedOsSchema } from '../detect';
 
-export interface FileWrite {
-  path: string;
-  content: string;
-  mode: number;
-}
+export const fileWriteSchema = z.object({
+  path: z.string(),
+  content: z.string(),
+  mode: z.number().int(),
+});
+export type FileWrite = z.infer<typeof fileWriteSchema>;
 
-export interface PlanCommand {
+export const planCommandSchema = z.object({
   /** argv run in the chroot; "{disk}" stands for the whole disk's device (grub-install) */
-  argv: string[];
-  why: string;
+  argv: z.array(z.string()),
+  why: z.string(),
   /**
    * Builds the initramfs: the slow part of make_bootable, so the worker runs
    * it before the downtime on the live copy and again only if its inputs
    * (INITRAMFS_INPUTS) changed in the final sync.
    */
-  initramfs?: true;
-}
+  initramfs: z.literal(true).optional(),
+});
+export type PlanCommand = z.infer<typeof planCommandSchema>;
 
 /** What an initramfs is built from: a change here in the final sync means building it again. */
 export const INITRAMFS_INPUTS = [
@@ -27,36 +30,39 @@ export const INITRAMFS_INPUTS = [
 /** What building it writes (rsync patterns): the final sync leaves them alone once built. */
 export const INITRAMFS_OUTPUTS = ['/boot/initrd.img-*', '/boot/initramfs-*', '/var/lib/initramfs-tools/'];
 
-/** What the boot ISO of a grub-legacy guest needs to know (DESIGN.md field lesson). */
-export interface LegacyBootIso {
-  rootUuid: string;
-  grubConf: string;
-  initrdDrivers: string[];
-  kernelPackages: string[];
+/** What the boot ISO of a grub-legacy guest needs to know. */
+export const legacyBootIsoSchema = z.object({
+  rootUuid: z.string(),
+  grubConf: z.string(),
+  initrdDrivers: z.array(z.string()),
+  kernelPackages: z.array(z.string()),
   /** the script the ISO runs in the guest's chroot (boot-job.ts) */
-  job: string;
+  job: z.string(),
   /** where the converter puts the callback URL and token for the ISO */
-  callbackFile: string;
+  callbackFile: z.string(),
   /** after the ISO: the VM moves to the virtio OS type (CentOS 4 stays on IDE and e1000) */
-  switchToVirtio: boolean;
-}
+  switchToVirtio: z.boolean(),
+});
+export type LegacyBootIso = z.infer<typeof legacyBootIsoSchema>;
 
-export interface ConversionPlan {
-  os: DetectedOs;
+/** A conversion plan; stored on the run as JSON and checked with this schema when read back. */
+export const conversionPlanSchema = z.object({
+  os: detectedOsSchema,
   /** where inside the guest the originals of changed and removed files are kept */
-  backupDir: string;
+  backupDir: z.string(),
   /** existing files the plan changes or removes (the backup list) */
-  backup: string[];
-  write: FileWrite[];
-  remove: string[];
+  backup: z.array(z.string()),
+  write: z.array(fileWriteSchema),
+  remove: z.array(z.string()),
   /** symlinks to create: path -> target */
-  links: Record<string, string>;
+  links: z.record(z.string(), z.string()),
   /** installed with the guest's package manager if missing (prepare_source installs them in the running container) */
-  packages: string[];
-  commands: PlanCommand[];
-  kernelCmdline: string;
-  legacyBootIso: LegacyBootIso | null;
-}
+  packages: z.array(z.string()),
+  commands: z.array(planCommandSchema),
+  kernelCmdline: z.string(),
+  legacyBootIso: legacyBootIsoSchema.nullable(),
+});
+export type ConversionPlan = z.infer<typeof conversionPlanSchema>;
 
 export const BACKUP_DIR = '/root/vzferry-backup';
 /** the boot ISO's job and callback inside a grub-legacy guest */

@@ -1,0 +1,87 @@
+// The conversion plan of a run's guest (packages/guest planConversion) from
+// the files on the work disk and the guest's network after migration, and
+// the same plan read back from the run, checked, for the stages after
+// backup_config. Also the initramfs built on the live copy before the
+// downtime (initial_sync), which make_bootable then keeps if its inputs did
+// not change.
+import path from 'node:path';
+import { AppError, formatZodError, type RunSnapshot } from '@vzferry/core';
+import { conversionPlanSchema, planConversion, treeFiles, type ConversionPlan, type DetectedOs, type GuestNetwork } from '@vzferry/guest';
+import { makeBootable as runMakeBootable, rewritePlanFiles } from './box/apply-plan';
+import { initramfsFingerprint } from './box/initramfs-inputs';
+import { NicPlanError, planNics } from './nic-plan';
+import type { StageContext } from './stage-contract';
+import type { StageDeps } from './stage-deps';
+import { ensureMounted, type WorkPaths } from './work-disk';
+
+/** The guest's network after migration: one NIC per mapped network, in CloudStack's order. */
+export async function guestNetwork(run: RunSnapshot, deps: StageDeps): Promise<GuestNetwork> {
+  const { networks } = await deps.mappings();
+  let nics;
+  try {
+    nics = planNics(run.container.ips, networks);
+  } catch (err) {
+    if (err instanceof NicPlanError) throw new AppError('network_unmapped', err.message);
+    throw err;
+  }
+  return {
+    hostname: run.container.hostname ?? `ct${run.container.sourceCtid}`,
+    nameservers: run.container.nameservers,
+    searchDomains: run.container.searchDomains,
+    nics: nics.map((n) => ({
+      device: n.device,
+      ipv4: [...(n.primary.address.includes(':') ? [] : [n.primary]), ...n.extra.filter((e) => e.family === 4)],
+      ipv6: [...(n.primary.address.includes(':') ? [n.primary] : []), ...n.ipv6, ...n.extra.filter((e) => e.family === 6)],
+      gateway: n.network.gateway,
+    })),
+  };
+}
+
+/**
+ * The plan backup_config kept on the run. It is JSON in PostgreSQL, so it is
+ * checked when read back: a plan of an older shape, or one edited by hand,
+ * stops the run with a clear error instead of rewriting a guest wrongly.
+ */
+export function storedPlan(run: RunSnapshot): ConversionPlan {
+  if (run.state.conversionPlan === null) throw new AppError('no_plan');
+  const parsed = conversionPlanSchema.safeParse(run.state.conversionPlan);
+  if (!parsed.success) {
+    throw new AppError('no_plan', `the run's stored conversion plan is not valid (${formatZodError(parsed.error)}); retry from backup_config`);
+  }
+  return parsed.data;
+}
+
+/** The conversion plan of the guest on the work disk (the same inputs before and during the downtime). */
+export async function planFor(ctx: StageContext, deps: StageDeps, mount: string, os?: DetectedOs): Promise<ConversionPlan> {
+  return planConversion({ files: treeFiles(mount), os, network: await guestNetwork(ctx.run, deps), rootUuid: ctx.run.runId });
+}
+
+export function applyOptions(ctx: StageContext, disk: string) {
+  return { disk, log: (l: string) => ctx.output('stdout', `${l}\n`), aptCacheDir: path.join(ctx.run.box.workDir, 'apt-archives') };
+}
+
+/**
+ * The slow part of make_bootable (the initramfs: a minute and more) on the
+ * copy the initial sync made, while the container still runs: the plan's
+ * files are written and its initramfs commands run, as make_bootable would.
+ * The final sync then restores the container's own files except the
+ * initramfs (INITRAMFS_OUTPUTS), and make_bootable builds it again only if
+ * its inputs changed. Returns the inputs' fingerprint, or null when there is
+ * nothing to build early (grub-legacy guests) or it failed: then
+ * make_bootable does all of it in the downtime, as before.
+ */
+export async function prebuildInitramfs(ctx: StageContext, deps: StageDeps, paths: WorkPaths): Promise<string | null> {
+  try {
+    const disk = await ensureMounted(deps.local, paths);
+    const plan = await planFor(ctx, deps, paths.mount);
+    if (plan.legacyBootIso || !plan.commands.some((c) => c.initramfs)) return null;
+    ctx.log('info', `building the initramfs on the live copy (${plan.os.description}), before the downtime`);
+    await rewritePlanFiles(paths.mount, plan);
+    await runMakeBootable(deps.local, paths.mount, { ...plan, commands: plan.commands.filter((c) => c.initramfs) }, applyOptions(ctx, disk.device));
+    return await initramfsFingerprint(paths.mount, plan);
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    ctx.log('warn', `the initramfs could not be built before the downtime (${(err as Error).message}); make_bootable builds it in the downtime`);
+    return null;
+  }
+}

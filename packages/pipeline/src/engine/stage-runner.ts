@@ -1,0 +1,163 @@
+// Runs one stage attempt: claim it, keep its lease alive, give the stage its
+// context, judge the outcome with the engine's rules, persist the decision
+// and enqueue what follows. A cancel or a lost lease aborts the stage.
+import { CloudStackError, CloudStackJobTimeoutError, CloudStackTransportError } from '@vzferry/cloudstack';
+import {
+  AppError, decideNext, errorMessage, ExecError, runStatePatchSchema, stageFailure,
+  type Stage, type StageFailure, type StageOutcome,
+} from '@vzferry/core';
+import {
+  claimStageRun, finishStageRun, heartbeatStageRun, loadRunContext, runPatchToUpdate, toRunSnapshot,
+  type Db, type FollowUpJob, type StageProgress,
+} from '@vzferry/db';
+import { RunLog } from './run-log';
+import type { ProgressUpdate, StageContext, StageRegistry, StageReturn } from '../stage-contract';
+
+export interface StageRunnerOptions<D> {
+  db: Db;
+  owner: string;
+  boxId: string;
+  stages: StageRegistry<D>;
+  deps: D;
+  enqueue: (jobs: FollowUpJob[]) => Promise<void>;
+  heartbeatMs?: number;
+  /** how long a silent worker keeps its claim (STAGE_LEASE_MS by default) */
+  leaseMs?: number;
+  now?: () => Date;
+}
+
+export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId: string): Promise<void> {
+  const now = opts.now ?? (() => new Date());
+  const claim = await claimStageRun(opts.db, { stageRunId, owner: opts.owner, boxId: opts.boxId, now: now(), leaseMs: opts.leaseMs });
+  if (!claim) return; // done, cancelled, not due yet, or another worker has it
+  const log = new RunLog(opts.db, claim.runId, stageRunId);
+  const abort = new AbortController();
+  const progress = new ProgressBuffer();
+  let cancelRequested = false;
+  let lost = false;
+  const beat = setInterval(() => {
+    void heartbeatStageRun(opts.db, { stageRunId, owner: opts.owner, now: now(), progress: progress.take(), leaseMs: opts.leaseMs })
+      .then((hb) => {
+        if (hb.lost && !lost) {
+          lost = true;
+          abort.abort(new Error('the lease on this stage was lost to another worker'));
+        }
+        if (hb.cancelRequested && !cancelRequested) {
+          cancelRequested = true;
+          abort.abort(new Error('cancelled by an engineer'));
+        }
+      })
+      .catch((err) => log.event('warn', `heartbeat failed: ${errorMessage(err)}`));
+  }, opts.heartbeatMs ?? 2_000);
+
+  try {
+    const run = toRunSnapshot(await loadRunContext(opts.db, claim.runId));
+    log.event('info', `${claim.stage} started (attempt ${claim.attempt}${claim.resumed ? ', resumed after a worker stopped' : ''}) on ${run.box.name}`);
+    const ctx: StageContext = {
+      run,
+      stage: claim.stage,
+      attempt: claim.attempt,
+      resumed: claim.resumed,
+      signal: abort.signal,
+      log: (level, message, data) => log.event(level, message, data),
+      command: (argv, where) => log.command(argv, where),
+      output: (stream, chunk) => log.output(stream, chunk),
+      progress: (update) => progress.put(update),
+      now,
+    };
+    const ret = await runGuarded(opts.stages[claim.stage], ctx, opts.deps);
+    clearInterval(beat);
+    await log.close();
+    if (lost || cancelRequested) return; // the new owner, or the cancel job, takes it from here
+    await finish(opts, claim, ret, log, now());
+  } finally {
+    clearInterval(beat);
+    await log.close();
+  }
+}
+
+async function finish<D>(
+  opts: StageRunnerOptions<D>,
+  claim: { stageRunId: string; stage: Stage; attempt: number },
+  ret: StageReturn,
+  log: RunLog,
+  at: Date,
+): Promise<void> {
+  const patch = ret.patch ? runStatePatchSchema.parse(ret.patch) : undefined;
+  const failure = ret.outcome.kind === 'failed' ? ret.outcome.failure : undefined;
+  const next = decideNext({ stage: claim.stage, attempt: claim.attempt, outcome: ret.outcome, now: at });
+  log.event(failure ? 'error' : 'info', describe(claim.stage, ret.outcome, ret.message));
+  await log.close();
+  const jobs = await finishStageRun(opts.db, {
+    stageRunId: claim.stageRunId,
+    owner: opts.owner,
+    next,
+    failure,
+    result: ret.result === undefined ? undefined : (JSON.parse(JSON.stringify(ret.result, bigintReplacer)) as never),
+    message: ret.message,
+    runPatch: patch ? runPatchToUpdate(patch) : undefined,
+    now: at,
+  });
+  await opts.enqueue(jobs);
+}
+
+/** A stage that throws is a failed outcome, judged by what it threw. */
+async function runGuarded<D>(fn: StageRegistry<D>[Stage], ctx: StageContext, deps: D): Promise<StageReturn> {
+  try {
+    return await fn(ctx, deps);
+  } catch (err) {
+    return { outcome: { kind: 'failed', failure: toFailure(err) } };
+  }
+}
+
+/**
+ * A stage that throws is a failed outcome, judged by what it threw: an
+ * AppError by its catalogue code; anything else by what it is (a command
+ * that failed or timed out, CloudStack that did not answer or refused, a
+ * network error). Only a bug lands on `internal`, which is never retried.
+ */
+export function toFailure(err: unknown): StageFailure {
+  if (err instanceof AppError) return stageFailure(err.code, err.message);
+  if (err instanceof ExecError) return stageFailure(err.timedOut ? 'command_timeout' : 'command_failed', err.message);
+  if (err instanceof CloudStackTransportError) return stageFailure('cloudstack_unavailable', err.message);
+  if (err instanceof CloudStackJobTimeoutError) return stageFailure('cloudstack_unavailable', err.message);
+  if (err instanceof CloudStackError) return stageFailure('cloudstack_error', err.message);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && NETWORK_ERRORS.includes(code)) return stageFailure('network_error', errorMessage(err));
+  return stageFailure('internal', errorMessage(err));
+}
+
+const NETWORK_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN'];
+
+function describe(stage: Stage, outcome: StageOutcome, message?: string): string {
+  if (outcome.kind === 'succeeded') return `${stage} succeeded${message ? `: ${message}` : ''}`;
+  if (outcome.kind === 'wait') return `${stage}: ${outcome.message} (until ${outcome.until.toISOString()})`;
+  return `${stage} failed: ${outcome.failure.message}`;
+}
+
+function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** Progress is written with the heartbeat, at most once per beat. */
+class ProgressBuffer {
+  #latest: StageProgress | null = null;
+
+  put(u: ProgressUpdate): void {
+    this.#latest = {
+      ...this.#latest,
+      ...(u.percent !== undefined && { percent: Math.max(0, Math.min(100, u.percent)) }),
+      ...(u.bytesDone !== undefined && { bytesDone: u.bytesDone }),
+      ...(u.bytesTotal !== undefined && { bytesTotal: u.bytesTotal }),
+      ...(u.filesDone !== undefined && { filesDone: u.filesDone }),
+      ...(u.filesTotal !== undefined && { filesTotal: u.filesTotal }),
+      ...(u.message !== undefined && { message: u.message }),
+    };
+  }
+
+  take(): StageProgress | undefined {
+    const p = this.#latest ?? undefined;
+    this.#latest = null;
+    return p;
+  }
+}

@@ -1,0 +1,98 @@
+// What the real stages need from the world, as small interfaces. main.ts
+// builds the real implementations (SSH sessions, the CloudStack client, the
+// template server, PostgreSQL repositories); stages never import ssh2,
+// Prisma or BullMQ.
+import { AppError, type Executor, type PipelineSettings, type RunSnapshot } from '@vzferry/core';
+import type { CloudStackClient } from '@vzferry/cloudstack';
+import type { SourceAdapter } from '@vzferry/openvz';
+import type { MappedNetwork } from './nic-plan';
+
+export interface SourceSession {
+  adapter: SourceAdapter;
+  /** rsync's -e value: OpenSSH with the pinned host key and the host's key */
+  rsyncRemoteShell: string;
+}
+
+export interface CloudStackSession {
+  client: CloudStackClient;
+  zoneId: string;
+}
+
+export interface TargetMappings {
+  networks: MappedNetwork[];
+  offerings: Array<{ maxRamMb: number; maxCpus: number; serviceOfferingId: string; serviceOfferingName: string | null }>;
+  osTypes: Array<{ distribution: string; version: string; osTypeId: string; legacyOsTypeId: string | null }>;
+}
+
+export interface TemplateUploadRow {
+  id: string;
+  attempt: number;
+  cloudstackTemplateId: string | null;
+  state: 'registering' | 'downloading' | 'ready' | 'failed' | 'deleted';
+  csStatus: string | null;
+  /** {SHA-256}<hex> of the image it was registered from */
+  checksum: string | null;
+}
+
+/** The checksum CloudStack gets for the run's current image; an upload of another image is an earlier image's. */
+export function imageChecksum(run: RunSnapshot): string {
+  if (!run.state.imageSha256) throw new AppError('image_missing', `${containerLabel(run)}: convert_image left no image`);
+  return `{SHA-256}${run.state.imageSha256}`;
+}
+
+/** TemplateUpload rows of a run (one per registration attempt). */
+export interface TemplateUploads {
+  list(runId: string): Promise<TemplateUploadRow[]>;
+  create(runId: string, row: { attempt: number; name: string; url: string; checksum: string; sizeBytes: bigint }): Promise<TemplateUploadRow>;
+  update(id: string, patch: Partial<{ cloudstackTemplateId: string; state: TemplateUploadRow['state']; csStatus: string; downloadPercent: number; error: string | null }>): Promise<void>;
+  /** downloads in progress over all runs, for the global limit */
+  activeDownloads(): Promise<number>;
+}
+
+export interface TemplateHosting {
+  /** serve a file under an unguessable URL ending in <name>.qcow2 */
+  publish(filePath: string, meta: { runId: string; name: string }): { url: string; token: string };
+  unpublishRun(runId: string): void;
+}
+
+/** The ISO that makes grub-legacy guests bootable, as this box serves it (apps/worker/src/boot-iso). */
+export interface BootIsoFile {
+  /** vzferry-boot-<first 12 of its sha256>.iso: the same bytes get the same CloudStack ISO */
+  name: string;
+  url: string;
+}
+
+/** What the boot ISO reported (POST /boot-callback on the template server). */
+export interface BootCallbacks {
+  read(runId: string): Promise<{ calledBackAt: Date; exitStatus: number; log: string } | null>;
+  clear(runId: string): Promise<void>;
+}
+
+export interface StageDeps {
+  /** commands on this converter box */
+  local: Executor;
+  source(run: RunSnapshot): Promise<SourceSession>;
+  cloudstack(): Promise<CloudStackSession>;
+  settings(): Promise<PipelineSettings>;
+  mappings(): Promise<TargetMappings>;
+  freeDiskBytes(dir: string): Promise<bigint>;
+  templates: TemplateUploads;
+  templateServer: TemplateHosting;
+  /**
+   * Written at once, not at the end of the stage: if the worker dies while
+   * the container is stopping, the rollback still knows the downtime began.
+   */
+  recordDowntimeStarted(runId: string, at: Date): Promise<void>;
+  /** null when this box has no boot ISO (preflight says how to build one) */
+  bootIso(): Promise<BootIsoFile | null>;
+  bootCallbacks: BootCallbacks;
+}
+
+/** The VM's CloudStack name: unique per run and stable, so a repeated deploy finds it. */
+export function vmName(run: { runId: string; container: { sourceCtid: number } }): string {
+  return `vz${run.container.sourceCtid}-${run.runId.slice(0, 8)}`;
+}
+
+export function containerLabel(run: RunSnapshot): string {
+  return `container ${run.container.sourceCtid} on ${run.sourceHost.name}`;
+}

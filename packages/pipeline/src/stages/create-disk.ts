@@ -1,0 +1,38 @@
+// Stage 3: a blank raw disk of the container's quota on the converter box,
+// one partition, ext4 (UUID = run id), mounted. A disk that is already
+// mounted is done; a half-made one (file without a file system, or a stale
+// attach) is thrown away and made again.
+import { rm, mkdir } from 'node:fs/promises';
+import { AppError } from '@vzferry/core';
+import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
+import { attachDisk, createDiskImage, makeFilesystem, mountDisk } from '../box/disk';
+import type { StageDeps } from '../stage-deps';
+import { isMounted, release, workPaths } from '../work-disk';
+
+const MiB = 1024n * 1024n;
+
+/** the quota plus room for the partition table and ext4's own metadata (5 %) */
+export function diskBytes(quotaKb: bigint): bigint {
+  const bytes = quotaKb * 1024n;
+  return ((bytes + bytes / 20n + 64n * MiB) / MiB) * MiB;
+}
+
+export async function createDisk(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
+  const quota = ctx.run.container.diskQuotaKb;
+  if (!quota) throw new AppError('no_quota', `container ${ctx.run.container.sourceCtid} has no disk quota in the inventory; import it again`);
+  const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
+  if (await isMounted(deps.local, paths.mount)) {
+    return succeeded({ workDir: paths.dir, diskImagePath: paths.image }, { message: 'the work disk was already made and mounted' });
+  }
+  await release(deps.local, paths);
+  await rm(paths.image, { force: true });
+  await mkdir(paths.dir, { recursive: true });
+  const bytes = diskBytes(quota);
+  ctx.command(['sfdisk', paths.image], 'local');
+  await createDiskImage(deps.local, paths.image, Number(bytes));
+  const disk = await attachDisk(deps.local, paths.image);
+  ctx.command(['mkfs.ext4', '-U', ctx.run.runId, disk.partition], 'local');
+  await makeFilesystem(deps.local, disk, ctx.run.runId);
+  await mountDisk(deps.local, disk, paths.mount);
+  return succeeded({ workDir: paths.dir, diskImagePath: paths.image }, { message: `${bytes / MiB} MiB raw disk (sparse) mounted at ${paths.mount}`, result: { bytes: bytes.toString() } });
+}

@@ -1,0 +1,15 @@
+// Stage 4: the running container, copied onto the work disk while it keeps
+// running (rsync-pass.ts). Then the slow part of make_bootable, the
+// initramfs, is built on the copy, out of the downtime
+// (docs/architecture.md, "Downtime").
+import { prebuildInitramfs } from '../conversion-plan';
+import { rsyncPass } from '../rsync-pass';
+import type { StageContext, StageReturn } from '../stage-contract';
+import type { StageDeps } from '../stage-deps';
+import { workPaths } from '../work-disk';
+
+export async function initialSync(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
+  const synced = await rsyncPass(ctx, deps, false);
+  const initramfsInputs = await prebuildInitramfs(ctx, deps, workPaths(ctx.run.box.workDir, ctx.run.runId));
+  return { ...synced, patch: { initramfsInputs } };
+}

@@ -1,0 +1,49 @@
+// Stage 11: the boot packages that are missing, the initramfs with virtio
+// drivers (unless the one built before the downtime still stands) and grub,
+// in a chroot on the work disk. A grub-legacy guest instead gets the boot
+// ISO's job and a one-time call-back token; deploy_vm boots the ISO.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, newToken, tokenSha256 } from '@vzferry/core';
+import type { ConversionPlan } from '@vzferry/guest';
+import { makeBootable as runMakeBootable } from '../box/apply-plan';
+import { initramfsFingerprint } from '../box/initramfs-inputs';
+import { applyOptions, storedPlan } from '../conversion-plan';
+import { succeeded, type StageContext, type StageReturn } from '../stage-contract';
+import type { StageDeps } from '../stage-deps';
+import { ensureMounted, workPaths } from '../work-disk';
+
+export async function makeBootable(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
+  const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
+  const disk = await ensureMounted(deps.local, paths);
+  const plan = storedPlan(ctx.run);
+  if (plan.legacyBootIso) return prepareBootIsoCallback(ctx, deps, paths.mount, plan);
+  // the initramfs built before the downtime stands if nothing it is built from changed since
+  const prebuilt = ctx.run.state.initramfsInputs;
+  const keep = prebuilt !== null && (await initramfsFingerprint(paths.mount, plan)) === prebuilt;
+  if (prebuilt && !keep) ctx.log('info', 'the initramfs inputs changed in the final sync: building it again');
+  await runMakeBootable(deps.local, paths.mount, keep ? { ...plan, commands: plan.commands.filter((c) => !c.initramfs) } : plan, applyOptions(ctx, disk.device));
+  const initramfs = keep ? 'initramfs with virtio built before the downtime (its inputs did not change)' : 'initramfs with virtio';
+  return succeeded(undefined, { message: `kernel, ${initramfs} and grub in place (${plan.kernelCmdline})` });
+}
+
+/**
+ * grub 0.97 cannot be installed from here: the boot ISO runs the plan's job
+ * on the VM (deploy_vm). It finds where to call back, with a one-time token,
+ * in the guest; the run keeps only the token's hash.
+ */
+async function prepareBootIsoCallback(ctx: StageContext, deps: StageDeps, mount: string, plan: ConversionPlan): Promise<StageReturn> {
+  const iso = plan.legacyBootIso!;
+  const base = ctx.run.box.templateServerUrl;
+  if (!base) throw new AppError('no_template_server', `converter box ${ctx.run.box.name} has no template server URL for the boot ISO to call back to`);
+  const token = newToken();
+  // a new token means a new boot of the ISO: an earlier call back (before a rollback) no longer counts
+  await deps.bootCallbacks.clear(ctx.run.runId);
+  const file = path.join(mount, iso.callbackFile);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(file, `url=${base}/boot-callback/${ctx.run.runId}\ntoken=${token}\n`, { mode: 0o600 });
+  return succeeded(
+    { bootTokenSha256: tokenSha256(token) },
+    { message: `${plan.os.description} uses grub 0.97: the boot ISO runs ${iso.job} on the VM in deploy_vm and calls back to ${base}` },
+  );
+}

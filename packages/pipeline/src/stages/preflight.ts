@@ -1,0 +1,132 @@
+// Stage 1: everything that would make the move fail later, checked before
+// anything is touched (DESIGN.md): the source host and container, the OS,
+// free disk on this converter box, CloudStack's limits, the network and
+// offering mappings, that every IP is free in its target network, and that
+// traffic to the source goes over the interconnect, and for grub-legacy
+// guests that there is a boot ISO.
+import { AppError, diskNeedBytes, errorMessage, formatBytes } from '@vzferry/core';
+import { checkCloudStackLimits, readCloudStackLimits, type Finding } from '@vzferry/cloudstack';
+import { toCtid } from '@vzferry/openvz';
+import { isSupportedOs, parseOsTemplate, supportedList, usesLegacyGrub } from '@vzferry/guest';
+import { planNics } from '../nic-plan';
+import { failed, succeeded, type StageContext, type StageReturn } from '../stage-contract';
+import { containerLabel, type StageDeps, type TargetMappings, vmName } from '../stage-deps';
+import { noBootIsoMessage } from '../legacy-boot';
+import { pickOffering, pickOsType } from '../target-choice';
+import { ipsInUse, routeTo } from '../preflight-probes';
+
+const ok = (code: string, message: string): Finding => ({ ok: true, code, message });
+const bad = (code: string, message: string): Finding => ({ ok: false, code, message });
+
+export async function preflight(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
+  const findings = [
+    checkOs(ctx),
+    ...(await checkSource(ctx, deps)),
+    await checkDisk(ctx, deps),
+    ...(await checkCloudStack(ctx, deps)),
+    await checkRoute(ctx, deps),
+    ...(await checkBootIso(ctx, deps)),
+  ];
+  const problems = findings.filter((f) => !f.ok);
+  for (const f of findings) ctx.log(f.ok ? 'info' : 'error', `${f.ok ? 'ok' : 'FAILED'} ${f.code}: ${f.message}`);
+  const patch = { preflightOk: problems.length === 0, preflightReport: findings };
+  if (problems.length) {
+    return failed('preflight_failed', problems.map((f) => f.message).join('; '), patch);
+  }
+  return succeeded(patch, { message: `${findings.length} checks passed` });
+}
+
+function checkOs(ctx: StageContext): Finding {
+  const os = parseOsTemplate(ctx.run.container.ostemplate);
+  if (os && isSupportedOs(os)) return ok('os_supported', `${os.distribution} ${os.version} is supported`);
+  return bad('os_supported', `${containerLabel(ctx.run)}: OS template "${ctx.run.container.ostemplate ?? 'none'}" is not a supported OS (${supportedList()})`);
+}
+
+async function checkSource(ctx: StageContext, deps: StageDeps): Promise<Finding[]> {
+  const { run } = ctx;
+  let session;
+  try {
+    session = await deps.source(run);
+  } catch (err) {
+    // a host we cannot reach may come back (the engine retries); a refused login or key does not
+    const code = err instanceof AppError ? err.code : 'source_unreachable';
+    throw new AppError(code, `source host ${run.sourceHost.name}: ${errorMessage(err)}`, { cause: err });
+  }
+  const state = await session.adapter.status(toCtid(run.container.sourceCtid), { signal: ctx.signal, timeoutMs: 30_000 });
+  const reach = ok('source_reachable', `source host ${run.sourceHost.name} answers over SSH with its pinned key`);
+  if (!state.exists) return [reach, bad('container_exists', `${containerLabel(run)} does not exist any more (vzctl status: deleted)`)];
+  return [reach, ok('container_exists', `${containerLabel(run)} exists and is ${state.running ? 'running' : 'stopped'}`)];
+}
+
+async function checkDisk(ctx: StageContext, deps: StageDeps): Promise<Finding> {
+  const { container, box } = ctx.run;
+  const need = diskNeedBytes((container.diskQuotaKb ?? 0n) * 1024n, (container.diskUsedKb ?? 0n) * 1024n);
+  const free = await deps.freeDiskBytes(box.workDir);
+  if (free >= need) return ok('box_free_disk', `converter box ${box.name} has ${formatBytes(free)} free, needs ${formatBytes(need)}`);
+  return bad('box_free_disk', `${containerLabel(ctx.run)}: converter box ${box.name} has ${formatBytes(free)} free in ${box.workDir}, needs ${formatBytes(need)}`);
+}
+
+async function checkCloudStack(ctx: StageContext, deps: StageDeps): Promise<Finding[]> {
+  const { container } = ctx.run;
+  const [cs, mappings] = await Promise.all([deps.cloudstack(), deps.mappings()]);
+  const limits = await readCloudStackLimits(cs.client, cs.zoneId);
+  const templateServerHost = ctx.run.box.templateServerUrl ? new URL(ctx.run.box.templateServerUrl).hostname : undefined;
+  const findings = checkCloudStackLimits(limits, {
+    label: containerLabel(ctx.run),
+    diskSizeBytes: Number((container.diskQuotaKb ?? 0n) * 1024n),
+    diskUsedBytes: Number((container.diskUsedKb ?? 0n) * 1024n),
+    templateServerHost,
+  });
+  findings.push(checkOffering(ctx, mappings), checkOsType(ctx, mappings));
+  let nics;
+  try {
+    nics = planNics(container.ips, mappings.networks);
+    findings.push(ok('networks_mapped', `every IP maps to a CloudStack network (${nics.length} NIC${nics.length === 1 ? '' : 's'})`));
+  } catch (err) {
+    findings.push(bad('networks_mapped', `${containerLabel(ctx.run)}: ${(err as Error).message}`));
+    return findings;
+  }
+  findings.push(...(await ipsInUse(cs, nics, vmName(ctx.run))));
+  return findings;
+}
+
+function checkOffering(ctx: StageContext, m: TargetMappings): Finding {
+  const ram = ctx.run.container.ramMb ?? 0;
+  const cpus = ctx.run.container.cpus || 1;
+  const fit = pickOffering(m, ram, cpus);
+  if (fit) return ok('offering_mapped', `service offering ${fit.serviceOfferingName ?? ''} (${fit.maxRamMb} MB, ${fit.maxCpus} CPU) holds ${ram} MB / ${cpus} CPU`);
+  return bad('offering_mapped', `${containerLabel(ctx.run)}: no service offering mapping holds ${ram} MB RAM and ${cpus} CPU; add one under Settings > Offerings`);
+}
+
+function checkOsType(ctx: StageContext, m: TargetMappings): Finding {
+  const os = parseOsTemplate(ctx.run.container.ostemplate);
+  if (!os) return bad('ostype_mapped', `${containerLabel(ctx.run)}: no OS to map`);
+  if (pickOsType(m, os)) {
+    return ok('ostype_mapped', `${os.distribution} ${os.version} maps to a CloudStack OS type`);
+  }
+  return bad('ostype_mapped', `${containerLabel(ctx.run)}: ${os.distribution} ${os.version} maps to no CloudStack OS type; add it under Settings > OS types`);
+}
+
+async function checkRoute(ctx: StageContext, deps: StageDeps): Promise<Finding> {
+  const settings = await deps.settings();
+  const route = await routeTo(deps.local, ctx.run.sourceHost.address);
+  const where = `traffic to ${ctx.run.sourceHost.name} (${ctx.run.sourceHost.address}) leaves over ${route.dev}${route.via ? ` via ${route.via}` : ''}`;
+  if (settings.expectedRouteInterface && route.dev !== settings.expectedRouteInterface) {
+    return bad('interconnect_route', `${where}, not over the interconnect ${settings.expectedRouteInterface}; fix the route on ${ctx.run.box.name}`);
+  }
+  if (settings.expectedNextHop && route.via !== settings.expectedNextHop) {
+    return bad('interconnect_route', `${where}, not via the interconnect next hop ${settings.expectedNextHop}; fix the route on ${ctx.run.box.name}`);
+  }
+  return ok('interconnect_route', where + (settings.expectedRouteInterface || settings.expectedNextHop ? ' (the interconnect)' : ' (no expected route configured)'));
+}
+
+/** grub-legacy guests boot the boot ISO in deploy_vm: this box must serve one, or the settings name one. */
+async function checkBootIso(ctx: StageContext, deps: StageDeps): Promise<Finding[]> {
+  const os = parseOsTemplate(ctx.run.container.ostemplate);
+  if (!os || !usesLegacyGrub(os)) return [];
+  const { legacyBootIsoId } = await deps.settings();
+  if (legacyBootIsoId) return [ok('boot_iso', `grub-legacy guest: the boot ISO ${legacyBootIsoId} from the settings makes it bootable`)];
+  const iso = await deps.bootIso();
+  if (iso) return [ok('boot_iso', `grub-legacy guest: converter box ${ctx.run.box.name} serves the boot ISO ${iso.name}`)];
+  return [bad('boot_iso', `${containerLabel(ctx.run)}: ${noBootIsoMessage(ctx.run.box.name)}`)];
+}

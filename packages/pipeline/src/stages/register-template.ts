@@ -1,0 +1,139 @@
+// Stage 13: CloudStack's secondary storage downloads the image from this
+// converter box's template server. Downloads fail (time-outs, resets) and
+// CloudStack has no retry: a failed template is deleted and registered again
+// with back-off, up to the configured number of attempts; then the failure
+// stops the run, visible and retryable with one click. Every attempt is a
+// TemplateUpload row, so a resumed stage continues the attempt in flight.
+import { AppError, retryDelayMs, sleep, templateRegistrationPolicy, type PipelineSettings } from '@vzferry/core';
+import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
+import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
+import { type CloudStackSession, containerLabel, imageChecksum, type StageDeps, type TemplateUploadRow, vmName } from '../stage-deps';
+import { pickOsType } from '../target-choice';
+import { downloadFailed, downloadPercent } from '../template-status';
+
+const SLOT_RECHECK_MS = 15_000;
+const LIVE: TemplateUploadRow['state'][] = ['registering', 'downloading', 'ready'];
+
+export async function registerTemplate(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
+  const { run } = ctx;
+  const checksum = imageChecksum(run);
+  const uploads = await deps.templates.list(run.runId);
+  const [cs, settings] = await Promise.all([deps.cloudstack(), deps.settings()]);
+  // a Retry after a rollback made a new image (final_sync ran again): the old one's templates go
+  for (const old of uploads.filter((u) => u.checksum !== checksum && u.cloudstackTemplateId && LIVE.includes(u.state))) {
+    ctx.log('info', `template ${old.cloudstackTemplateId} holds an earlier image of this run; deleting it`);
+    await discard(ctx, deps, cs, old);
+  }
+  const mine = uploads.filter((u) => u.checksum === checksum);
+  if (mine.some((u) => u.state === 'ready')) return succeeded(undefined, { message: 'the template is ready already' });
+  let current = mine.find((u) => (u.state === 'registering' || u.state === 'downloading') && u.cloudstackTemplateId) ?? null;
+  let attemptsUsed = Math.max(0, ...uploads.map((u) => u.attempt));
+
+  // every attempt of the stage (an engineer's Retry is a new one) gets the configured registrations
+  const policy = templateRegistrationPolicy(settings);
+  const budget = policy.attempts * ctx.attempt;
+  const usedByThisAttempt = () => attemptsUsed - policy.attempts * (ctx.attempt - 1);
+  for (;;) {
+    if (!current) {
+      if (attemptsUsed >= budget) {
+        const last = (await deps.templates.list(run.runId)).at(-1);
+        throw new AppError('template_download_failed', `the template download failed ${usedByThisAttempt()} time(s); last: ${last?.csStatus ?? 'unknown error'}. Clear the cause, then Retry`);
+      }
+      if ((await deps.templates.activeDownloads()) >= settings.maxConcurrentTemplateDownloads) {
+        return { outcome: { kind: 'wait', until: new Date(ctx.now().getTime() + SLOT_RECHECK_MS), message: `waiting for one of the ${settings.maxConcurrentTemplateDownloads} secondary storage download slots` } };
+      }
+      attemptsUsed++;
+      current = await register(ctx, deps, cs, attemptsUsed);
+    }
+    const outcome = await followDownload(ctx, deps, cs, current, settings);
+    if (outcome === 'ready') {
+      deps.templateServer.unpublishRun(run.runId);
+      return succeeded(undefined, { message: `template ready after ${attemptsUsed} registration(s)` });
+    }
+    await discard(ctx, deps, cs, current);
+    current = null;
+    if (attemptsUsed < budget) {
+      const backoff = retryDelayMs(policy, usedByThisAttempt());
+      ctx.log('warn', `registering again in ${backoff / 1000} s (registration ${attemptsUsed + 1}, at most ${budget})`);
+      await sleep(backoff, ctx.signal);
+    }
+  }
+}
+
+async function register(ctx: StageContext, deps: StageDeps, cs: CloudStackSession, attempt: number): Promise<TemplateUploadRow> {
+  const { run } = ctx;
+  const { imagePath, imageSha256, imageBytes } = run.state;
+  if (!imagePath || !imageSha256 || imageBytes === null) throw new AppError('image_missing', `${containerLabel(run)}: convert_image left no image`);
+  const name = `${vmName(run)}-t${attempt}`;
+  const { url } = deps.templateServer.publish(imagePath, { runId: run.runId, name });
+  const row = await deps.templates.create(run.runId, { attempt, name, url, checksum: `{SHA-256}${imageSha256}`, sizeBytes: imageBytes });
+  const template = await cs.client.registerTemplate({
+    name,
+    displayText: `${run.container.hostname ?? name} (migrated container ${run.container.sourceCtid})`,
+    url,
+    zoneId: cs.zoneId,
+    osTypeId: await osTypeFor(ctx, deps),
+    checksum: `{SHA-256}${imageSha256}`,
+    passwordEnabled: true,
+    sshKeyEnabled: true,
+    requiresHvm: true,
+    isPublic: false,
+  });
+  await deps.templates.update(row.id, { cloudstackTemplateId: template.id, state: 'downloading', csStatus: template.status ?? 'registered' });
+  ctx.log('info', `registered template ${name} (${template.id}) from ${new URL(url).origin}/…`);
+  return { ...row, cloudstackTemplateId: template.id, state: 'downloading' };
+}
+
+/** A grub-legacy guest first boots as an IDE-era OS type (the boot-ISO path). */
+async function osTypeFor(ctx: StageContext, deps: StageDeps): Promise<string> {
+  const os = parseOsTemplate(ctx.run.container.ostemplate);
+  const mapped = os ? pickOsType(await deps.mappings(), os) : null;
+  if (!os || !mapped) throw new AppError('mapping_missing', `${containerLabel(ctx.run)}: no OS type mapping`);
+  return usesLegacyGrub(os) && mapped.legacyOsTypeId ? mapped.legacyOsTypeId : mapped.osTypeId;
+}
+
+async function followDownload(
+  ctx: StageContext,
+  deps: StageDeps,
+  cs: CloudStackSession,
+  upload: TemplateUploadRow,
+  settings: PipelineSettings,
+): Promise<'ready' | 'failed'> {
+  const deadline = ctx.now().getTime() + settings.templateDownloadTimeoutMinutes * 60_000;
+  let lastStatus = '';
+  for (;;) {
+    const [t] = await cs.client.listTemplates({ id: upload.cloudstackTemplateId!, templateFilter: 'self' });
+    if (!t) return fail(ctx, deps, upload, 'the template disappeared from CloudStack');
+    const status = (t.status ?? '').trim();
+    const percent = downloadPercent(t);
+    if (status !== lastStatus) {
+      ctx.log('info', `template ${t.name}: ${status || 'no status yet'}`);
+      lastStatus = status;
+    }
+    ctx.progress({ percent: percent ?? undefined, message: status });
+    if (t.isready) {
+      await deps.templates.update(upload.id, { state: 'ready', csStatus: status, downloadPercent: 100, error: null });
+      return 'ready';
+    }
+    if (downloadFailed(t)) return fail(ctx, deps, upload, status || 'download error');
+    await deps.templates.update(upload.id, { csStatus: status, ...(percent !== null && { downloadPercent: percent }) });
+    if (ctx.now().getTime() > deadline) return fail(ctx, deps, upload, `no progress to Ready within ${settings.templateDownloadTimeoutMinutes} min (last: ${status})`);
+    await sleep(settings.templatePollSeconds * 1000, ctx.signal);
+  }
+}
+
+async function fail(ctx: StageContext, deps: StageDeps, upload: TemplateUploadRow, why: string): Promise<'failed'> {
+  ctx.log('error', `template download failed: ${why}`);
+  await deps.templates.update(upload.id, { state: 'failed', csStatus: why, error: why });
+  return 'failed';
+}
+
+/** There is no API to retry a download: delete the template (reference/cloudstack.md). */
+async function discard(ctx: StageContext, deps: StageDeps, cs: CloudStackSession, upload: TemplateUploadRow): Promise<void> {
+  try {
+    await cs.client.deleteTemplate({ id: upload.cloudstackTemplateId!, forced: true }, { signal: ctx.signal });
+    await deps.templates.update(upload.id, { state: 'deleted' });
+  } catch (err) {
+    ctx.log('warn', `could not delete the failed template ${upload.cloudstackTemplateId}: ${(err as Error).message}; cleanup deletes it later`);
+  }
+}

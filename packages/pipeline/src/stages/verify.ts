@@ -1,0 +1,44 @@
+// Stage 15: the VM runs and every one of its IPv4 addresses answers from
+// this converter box. Then the downtime ends.
+import { AppError, ExecError, type Executor, sleep } from '@vzferry/core';
+import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
+import type { StageDeps } from '../stage-deps';
+
+const POLL_MS = 2_000;
+
+export async function verify(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
+  const { run } = ctx;
+  const vmId = run.state.cloudstackVmId;
+  if (!vmId) throw new AppError('vm_missing', 'no VM was deployed for this run');
+  const [cs, settings] = await Promise.all([deps.cloudstack(), deps.settings()]);
+  const deadline = ctx.now().getTime() + settings.verifyTimeoutSeconds * 1000;
+  const addresses = run.container.ips.filter((ip) => ip.family === 4).map((ip) => ip.address);
+  for (;;) {
+    const [vm] = await cs.client.listVirtualMachines({ id: vmId });
+    const state = vm?.state ?? 'gone';
+    const silent = state === 'Running' ? await unanswered(deps.local, addresses, ctx.signal) : addresses;
+    if (state === 'Running' && silent.length === 0) break;
+    ctx.progress({ message: state === 'Running' ? `waiting for ${silent.join(', ')} to answer` : `VM is ${state}` });
+    if (state === 'Error' || state === 'gone') throw new AppError('vm_failed', `VM ${run.state.cloudstackVmName} is ${state}`);
+    if (ctx.now().getTime() > deadline) {
+      throw new AppError('verify_timeout', `after ${settings.verifyTimeoutSeconds} s the VM is ${state} and ${silent.join(', ') || 'its IPs'} do not answer`);
+    }
+    await sleep(POLL_MS, ctx.signal);
+  }
+  const endedAt = ctx.now();
+  return succeeded({ downtimeEndedAt: endedAt }, { message: `VM running, ${addresses.length} IP(s) answer; downtime ended at ${endedAt.toISOString()}` });
+}
+
+async function unanswered(local: Executor, addresses: string[], signal: AbortSignal): Promise<string[]> {
+  const out: string[] = [];
+  for (const ip of addresses) {
+    try {
+      await local.exec(['ping', '-n', '-q', '-c', '1', '-W', '2', ip], { timeoutMs: 5_000, signal });
+    } catch (err) {
+      if (!(err instanceof ExecError)) throw err;
+      out.push(ip);
+    }
+  }
+  return out;
+}
+
