@@ -27,7 +27,7 @@ export const INITRAMFS_INPUTS = [
 /** What building it writes (rsync patterns): the final sync leaves them alone once built. */
 export const INITRAMFS_OUTPUTS = ['/boot/initrd.img-*', '/boot/initramfs-*', '/var/lib/initramfs-tools/'];
 
-/** What the boot ISO of a grub-legacy guest needs to know (DESIGN.md field lesson). */
+/** What the boot ISO of a grub-legacy guest needs to know (docs/architecture.md, "Field lessons"). */
 export interface LegacyBootIso {
   rootUuid: string;
   grubConf: string;
