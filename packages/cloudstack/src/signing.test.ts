@@ -10,7 +10,7 @@ function opensslHmacSha1Base64(secret: string, input: string): string {
 }
 
 // apache/cloudstack-documentation source/developersguide/dev.rst, "How to sign
-// an API call with Python" (shared/reference/samples/cloudstack/signing-test-vectors.txt).
+// an API call with Python" (docs/platforms.md, "Requests and signing").
 const PUBLISHED = {
   apikey: 'plgWJfZK4gyS3mOMTVmjUVg-X-jlWlnfaUJ9GAbBbf9EdM-kAYMmAiLqzzq1ElZLYq_u38zCm0bewzGUdP66mg',
   secret: 'VDaACYb0LV9eNjTetIOElcVQkvJck_J_QljX_FcHRj87ZKiy0z0ty0ZsYBkoXkY9b7eq1EhwJaw7FF3akA3KBQ',

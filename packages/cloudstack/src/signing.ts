@@ -59,8 +59,10 @@ export function computeSignature(params: SignableParams, secretKey: string): str
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /**
- * `expires` for signatureversion=3 in the one form every release parses:
- * yyyy-MM-dd'T'HH:mm:ssZ with a numeric zone, e.g. 2025-01-31T12:15:00+0000.
+ * `expires` for signatureversion=3: yyyy-MM-dd'T'HH:mm:ssZ with a numeric
+ * zone, e.g. 2025-01-31T12:15:00+0000, the form dev.rst documents. Releases
+ * whose DateUtil knows only its legacy pattern want a literal Z before the
+ * offset (docs/platforms.md, "Requests and signing").
  */
 export function formatExpires(date: Date): string {
   return (

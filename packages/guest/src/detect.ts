@@ -1,8 +1,9 @@
 // Which OS a guest runs, from its own release files, and what that means for
 // the conversion: init system, package manager, boot loader generation,
 // initramfs tool, network config format, the packages that make it
-// bootable (docs/platforms.md, "Guests"). An unknown, malformed or unsupported
-// release is an error that says what was found: never a guess.
+// bootable (docs/platforms.md, "Guest operating systems"). An unknown,
+// malformed or unsupported release is an error that says what was found:
+// never a guess.
 
 import { z } from 'zod';
 import type { GuestFiles } from './guest-files';

@@ -2,7 +2,8 @@
 // IP, one NIC with three IPs, two NICs in two networks), the plan rendered
 // as text must equal test/golden/<os>/<scenario>.plan line for line. The
 // goldens are reviewed files: UPDATE_GOLDENS=1 rewrites them, and the diff
-// is read against shared/reference/guest-os.md before it is committed.
+// is read against docs/platforms.md ("Guest operating systems") and the
+// upstream files it names before it is committed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,8 +1,9 @@
 // SourceAdapter for OpenVZ / Parallels Cloud Server 6 hypervisors (vzctl 4.x),
 // over any Executor (SSH in production, a local shell in tests).
 //
-// Quirks it absorbs (reference/openvz.md, src/vzlist.c, src/vzctl-actions.c):
-// `vzlist -j` exits 1 when there are no containers (and prints []);
+// Quirks it absorbs (docs/platforms.md, "OpenVZ"; kolyshkin/vzctl
+// src/vzlist.c, src/vzctl-actions.c): `vzlist -j` with no containers prints
+// [] and exits 0, or 1 when CTIDs were named (and in the lab);
 // `vzctl stop` of a stopped container exits 0; `vzctl start` of a running
 // one exits 32, which start() treats as done; `vzctl exec` exits 8 when the
 // command inside fails.

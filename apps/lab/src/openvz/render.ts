@@ -1,8 +1,9 @@
 // The files of a simulated hypervisor and its containers, as text: the
-// container config vzctl writes (like samples/openvz/101.conf), and inside
-// each guest the release files of its OS and the venet0 network config
-// OpenVZ's dist scripts write (etc/dists/scripts/redhat-add_ip.sh,
-// debian-add_ip.sh; samples ifcfg-venet0.redhat, interfaces.debian).
+// container config vzctl writes (like test/samples/openvz/101.conf), and
+// inside each guest the release files of its OS and the venet0 network
+// config OpenVZ's dist scripts write (kolyshkin/vzctl
+// etc/dists/scripts/redhat-add_ip.sh, debian-add_ip.sh; docs/platforms.md,
+// "What OpenVZ writes inside a container").
 import { isIPv6 } from 'node:net';
 import type { ContainerPlan, OsSpec } from './plan';
 

@@ -1,4 +1,4 @@
-// The lab's vzlist printers reproduce the reference samples byte for byte:
+// The lab's vzlist printers reproduce the samples in test/samples/openvz byte for byte:
 // each sample is parsed, its values fed to the printer, and the text must
 // come back unchanged.
 import { parseVzlistJson, UBC_NAMES, UNLIMITED, type Limit, type VzlistContainer } from '@vzferry/openvz';

@@ -1,6 +1,6 @@
 // The lab's one real, bootable container: a Debian 12 root file system made
 // with debootstrap, cached as a tarball (about 40 s to build, 264 MB; see
-// shared/reference/conversion-on-this-machine.md). Everything that needs it
+// docs/platforms.md, "Root file systems: debootstrap"). Everything that needs it
 // (the lab's hypervisors, the guest-conversion boot tests) unpacks the
 // tarball instead of running debootstrap again.
 import { spawn } from 'node:child_process';

@@ -123,7 +123,7 @@ function checkTemplateServer(limits: CloudStackLimits, container: ContainerToMov
   return { ok: false, code, message: `template server ${host} is on a private network not listed in ${LIMIT_SETTINGS.allowedInternalSites} (now: ${now}); add ${slash24(host)} there, or the secondary storage VM cannot download from it` };
 }
 
-/** Not blocking: the default SSVM (1 core, 512 MB) caps downloads near 200 Mbit/s (DESIGN.md, field lessons). */
+/** Not blocking: the default SSVM (1 core, 512 MB) caps downloads near 200 Mbit/s (docs/architecture.md, "Field lessons"). */
 function checkSsvmOffering(limits: CloudStackLimits): Finding {
   const code = 'ssvm_offering';
   const name = LIMIT_SETTINGS.secstorageServiceOffering;

@@ -1,6 +1,6 @@
 // Zones, networks, offerings, OS types, settings, image stores and capacity
-// (field names: apache/cloudstack api/.../response/*Response.java, as listed
-// by listApis in shared/reference/samples/cloudstack/listApis-4.18-subset.json).
+// (field names: apache/cloudstack api/.../response/*Response.java, as
+// CloudStack 4.18's listApis lists them: docs/platforms.md, "listApis").
 import { z } from 'zod';
 import { booleanish, idish, numberish } from './common';
 

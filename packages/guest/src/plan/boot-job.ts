@@ -2,8 +2,9 @@
 // chroot of the guest's own disk, on the VM itself: the guest's own mkinitrd
 // or dracut builds an initrd with the virtio drivers, and the guest's own grub
 // 0.97 goes into the disk's MBR. A modern converter box cannot do either
-// (DESIGN.md, field lessons). The ISO passes the whole disk's device ($1, e.g.
-// /dev/sda), logs the output and calls back with the exit status.
+// (docs/architecture.md, "Field lessons"). The ISO passes the whole disk's
+// device ($1, e.g. /dev/sda), logs the output and calls back with the exit
+// status.
 //
 // Re-runnable: the menu's entries are rewritten, not appended to.
 import { BOOT_JOB_DIR, KERNEL_CMDLINE, VIRTIO_DRIVERS } from './types';
@@ -19,7 +20,7 @@ export interface BootJobInput {
 
 export function bootJobScript({ major, rootUuid, grubConf }: BootJobInput): string {
   const initrd = major >= 6 ? '/boot/initramfs-$kver.img' : '/boot/initrd-$kver.img';
-  // CentOS 4's nash finds the root file system by label only (reference/guest-os.md)
+  // CentOS 4's nash finds the root file system by label only (docs/platforms.md, "Grub-legacy guests")
   const root = major >= 5 ? `UUID=${rootUuid}` : 'LABEL=/';
   return `#!/bin/sh
 # written by vzferry: the boot ISO runs this in the guest's chroot on the VM

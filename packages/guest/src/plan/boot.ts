@@ -40,7 +40,7 @@ export function bootChanges(os: DetectedOs, files: GuestFiles, rootUuid: string)
   return { write, commands, legacyBootIso: null };
 }
 
-/** grub-mkconfig in a chroot without udev writes root=/dev/loopNpM; the VM needs the UUID (conversion-on-this-machine.md) */
+/** grub-mkconfig in a chroot without udev writes root=/dev/loopNpM; the VM needs the UUID (docs/platforms.md, "No udev in the chroot") */
 function rootByUuid(cfg: string, uuid: string): PlanCommand {
   return { argv: ['sed', '-i', '-E', `s#root=/dev/[A-Za-z0-9/]+#root=UUID=${uuid}#g`, cfg], why: 'root by UUID, not by the converter box\'s loop device' };
 }

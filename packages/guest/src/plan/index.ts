@@ -61,7 +61,7 @@ export function planConversion(input: PlanInput): ConversionPlan {
   };
 }
 
-/** OpenVZ's own bits a VM must not keep (reference/guest-os.md, last note). */
+/** OpenVZ's own bits a VM must not keep (docs/platforms.md, "OpenVZ leftovers"). */
 function leftovers(os: DetectedOs, files: GuestFiles): { remove: string[]; links: Record<string, string>; commands: PlanCommand[] } {
   const remove: string[] = [];
   if (files.exists('/etc/init.d/vzquota')) remove.push('/etc/init.d/vzquota');

@@ -3,7 +3,7 @@
 // 18.04). One interface per NIC with every address of its network, the
 // default gateway on eth0, and with several networks a routing table per
 // NIC plus a rule per address, so a reply leaves on the NIC its request came
-// in on (reference/guest-os.md, policy-based routing).
+// in on (docs/platforms.md, "Several networks: policy routing").
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
 import { needsPolicyRouting, netmask, routingTable, subnetOf, type GuestNetwork, type GuestNic } from '../network-model';

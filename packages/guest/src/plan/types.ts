@@ -30,7 +30,7 @@ export const INITRAMFS_INPUTS = [
 /** What building it writes (rsync patterns): the final sync leaves them alone once built. */
 export const INITRAMFS_OUTPUTS = ['/boot/initrd.img-*', '/boot/initramfs-*', '/var/lib/initramfs-tools/'];
 
-/** What the boot ISO of a grub-legacy guest needs to know. */
+/** What the boot ISO of a grub-legacy guest needs to know (docs/architecture.md, "Field lessons"). */
 export const legacyBootIsoSchema = z.object({
   rootUuid: z.string(),
   grubConf: z.string(),

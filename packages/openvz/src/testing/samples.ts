@@ -1,16 +1,21 @@
-// The reference samples of shared/reference/samples (beside the repository)
-// with their provenance lines (//@ or #@) removed: samples/README.md, "Loader
-// rule". Used by tests here and by other packages' tests.
+// The platform samples in test/samples, with their provenance lines (//@ or
+// #@) removed: test/samples/README.md, "Loader rule". Used by tests here, by
+// other packages' tests and by the lab's. They live in the repository, with
+// no override, so that a clone alone passes its tests.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
-export const SAMPLES_DIR = process.env.VZFERRY_SAMPLES_DIR ?? path.resolve(REPO_ROOT, '../shared/reference/samples');
+export const SAMPLES_DIR = path.join(REPO_ROOT, 'test', 'samples');
 
+const PROVENANCE = /^(\/\/@|#@)/;
+
+/** A sample's payload, byte for byte; `relative` is e.g. 'openvz/101.conf'. */
 export function readSample(relative: string): string {
-  const text = readFileSync(path.join(SAMPLES_DIR, relative), 'utf8');
-  const lines = text.split('\n');
+  const file = path.resolve(SAMPLES_DIR, relative);
+  if (!file.startsWith(SAMPLES_DIR + path.sep)) throw new Error(`readSample: ${relative} is not under test/samples`);
+  const lines = readFileSync(file, 'utf8').split('\n');
   let i = 0;
-  while (i < lines.length && /^(\/\/@|#@)/.test(lines[i]!)) i++;
+  while (i < lines.length && PROVENANCE.test(lines[i]!)) i++;
   return lines.slice(i).join('\n');
 }

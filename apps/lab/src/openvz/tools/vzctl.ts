@@ -1,7 +1,7 @@
 // The lab's `vzctl`: status, start, stop, restart, mount, umount, exec,
 // exec2 and set --onboot/--disabled --save, with vzctl 4.x's messages
 // (stdout for progress, stderr for errors) and exit codes
-// (include/vzerror.h; samples/openvz/vzctl-cli-behaviour.jsonc). A running
+// (include/vzerror.h; test/samples/openvz/vzctl-cli-behaviour.jsonc). A running
 // container's private area is bind-mounted on its root, as simfs is; exec
 // runs the command chrooted there, with /proc, /sys and /dev mounted.
 import { spawnSync } from 'node:child_process';

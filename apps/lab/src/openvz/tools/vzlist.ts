@@ -1,6 +1,8 @@
 // The lab's `vzlist`: -a (all; without it, only running), -H (no header),
 // -o <fields>, -j (JSON), -L (field list). Output and exit codes as
-// vzctl 4.x: `-j` with no containers prints [] and exits 1.
+// vzctl 4.x, except that `-j` with no containers prints [] and exits 1,
+// which vzctl does only when CTIDs were named (docs/platforms.md,
+// "vzlist"): the harder case for the adapter.
 import { errorMessage } from '@vzferry/core';
 import { DEFAULT_FIELDS, isTextField, renderFieldList, renderVzlistJson, renderVzlistText, type TextField } from '../vzlist-format';
 import { isRunning, listCtids, readConfig, vzlistRecord } from './host-state';
