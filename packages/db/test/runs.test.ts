@@ -3,7 +3,7 @@ import { decideNext } from '@vzferry/core';
 import { planStarts } from '@vzferry/core';
 import {
   assignRun, cancelRun, recordWaitingReasons, releaseLeasesOfBox, claimStageRun, completeCancel, completeRollback, createBatch, finishStageRun, heartbeatStageRun,
-  jobsThatMustExist, loadSchedulerState, retryRun, setBatchPaused, startBatch, startDueBatches,
+  jobsThatMustExist, loadSchedulerState, moveRun, retryRun, setBatchPaused, startBatch, startDueBatches,
 } from '../src';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
@@ -210,5 +210,35 @@ describe('reconciliation', () => {
     jobs = await jobsThatMustExist(tdb.db, new Date(t0.getTime() + 61_000));
     const takeover = jobs.find((j) => j.name === 'run_stage' && j.payload.stageRunId === id);
     expect(takeover?.jobId).toBe(`stage-${id}-takeover-${t0.getTime()}`);
+  });
+});
+
+describe('moves between statuses (transitions.ts)', () => {
+  it('moves a run only along the state table, and its container follows', async () => {
+    const { run } = await startedRun('moves');
+    await tdb.db.$transaction(async (tx) => {
+      // running -> succeeded is in the table; succeeded -> running is not
+      expect(await moveRun(tx, run.id, 'succeeded', { data: { finishedAt: new Date() } })).toBe(true);
+      expect(await moveRun(tx, run.id, 'running')).toBe(false);
+      expect(await moveRun(tx, run.id, 'queued')).toBe(false);
+    });
+    const after = await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: run.id }, include: { container: true } });
+    expect(after.status).toBe('succeeded');
+    expect(after.container.migrationState).toBe('migrated');
+  });
+
+  it('refuses a caller that names a status the table does not allow, before touching the database', async () => {
+    const { run } = await startedRun('moves-bad');
+    await expect(tdb.db.$transaction((tx) => moveRun(tx, run.id, 'running', { from: ['succeeded'] }))).rejects.toThrow(/no move from succeeded to running/);
+    expect((await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('running');
+  });
+
+  it('lets only one of two racing moves win', async () => {
+    const { run } = await startedRun('moves-race');
+    const [a, b] = await Promise.all([
+      tdb.db.$transaction((tx) => moveRun(tx, run.id, 'rolling_back', { from: ['running'] })),
+      tdb.db.$transaction((tx) => moveRun(tx, run.id, 'waiting', { from: ['running'] })),
+    ]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
   });
 });

@@ -1,9 +1,10 @@
 // Batches (waves): a named set of containers with a start time and a
 // concurrency limit. Creating one creates a pending migration run per
 // container; starting it queues them for the scheduler.
-import { AppError, NotFoundError } from '@vzferry/core';
+import { ACTIVE_RUN_STATUSES, AppError, CONTAINER_STATE_OF_RUN, NotFoundError } from '@vzferry/core';
 import { z } from 'zod';
 import type { Db } from '../client';
+import { moveBatch, moveBatches, moveRuns } from './transitions';
 
 export const createBatchInputSchema = z.object({
   name: z.string().trim().min(1, 'a batch needs a name').max(100),
@@ -15,9 +16,6 @@ export const createBatchInputSchema = z.object({
   startAt: z.coerce.date().optional(),
 });
 export type CreateBatchInput = z.input<typeof createBatchInputSchema>;
-
-/** Run states in which a container is still being migrated. */
-export const ACTIVE_RUN_STATUSES = ['pending', 'queued', 'running', 'waiting', 'rolling_back'] as const;
 
 export async function createBatch(db: Db, input: CreateBatchInput, actor: { userId?: string; name: string }) {
   const data = createBatchInputSchema.parse(input);
@@ -43,8 +41,9 @@ export async function createBatch(db: Db, input: CreateBatchInput, actor: { user
         createdById: actor.userId,
       },
     });
-    await tx.migrationRun.createMany({ data: ids.map((containerId) => ({ batchId: batch.id, containerId, status: 'pending' as const })) });
-    await tx.container.updateMany({ where: { id: { in: ids } }, data: { migrationState: 'queued' } });
+    await tx.migrationRun.createMany({ data: ids.map((containerId) => ({ batchId: batch.id, containerId })) });
+    // a new run starts pending (states.ts); its container shows what that means
+    await tx.container.updateMany({ where: { id: { in: ids } }, data: { migrationState: CONTAINER_STATE_OF_RUN.pending } });
     await tx.auditLog.create({
       data: { userId: actor.userId, actor: actor.name, action: 'batch.create', targetType: 'Batch', targetId: batch.id, details: { name: batch.name, containers: ids.length } },
     });
@@ -83,11 +82,10 @@ export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now
     if (batch.status !== 'draft') throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}, only a draft batch can be started`);
     const startAt = opts.at ?? batch.startAt ?? now;
     const later = startAt.getTime() > now.getTime();
-    const updated = await tx.batch.update({
-      where: { id: batchId },
-      data: { status: later ? 'scheduled' : 'running', startAt, startedAt: later ? null : now },
-    });
-    await tx.migrationRun.updateMany({ where: { batchId, status: 'pending' }, data: { status: 'queued' } });
+    const moved = await moveBatch(tx, batchId, later ? 'scheduled' : 'running', { from: ['draft'], data: { startAt, startedAt: later ? null : now } });
+    if (!moved) throw new AppError('batch_state', `batch ${batch.name} changed while starting it; look again`);
+    await moveRuns(tx, { batchId }, 'queued', { from: ['pending'] });
+    const updated = await tx.batch.findUniqueOrThrow({ where: { id: batchId } });
     await tx.auditLog.create({
       data: { userId: actor.userId, actor: actor.name, action: 'batch.start', targetType: 'Batch', targetId: batchId, details: { startAt: startAt.toISOString() } },
     });
@@ -100,14 +98,11 @@ export async function setBatchPaused(db: Db, batchId: string, paused: boolean, a
   return db.$transaction(async (tx) => {
     const batch = await tx.batch.findUnique({ where: { id: batchId } });
     if (!batch) throw new NotFoundError('batch', batchId);
-    const allowed = paused ? ['running', 'scheduled'] : ['paused'];
-    if (!allowed.includes(batch.status)) {
-      throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}; cannot ${paused ? 'pause' : 'resume'} it`);
-    }
-    const updated = await tx.batch.update({
-      where: { id: batchId },
-      data: paused ? { status: 'paused', pausedAt: new Date() } : { status: 'running', pausedAt: null, startedAt: batch.startedAt ?? new Date() },
-    });
+    const moved = paused
+      ? await moveBatch(tx, batchId, 'paused', { from: ['running', 'scheduled'], data: { pausedAt: new Date() } })
+      : await moveBatch(tx, batchId, 'running', { from: ['paused'], data: { pausedAt: null, startedAt: batch.startedAt ?? new Date() } });
+    if (!moved) throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}; cannot ${paused ? 'pause' : 'resume'} it`);
+    const updated = await tx.batch.findUniqueOrThrow({ where: { id: batchId } });
     await tx.auditLog.create({
       data: { userId: actor.userId, actor: actor.name, action: paused ? 'batch.pause' : 'batch.resume', targetType: 'Batch', targetId: batchId },
     });
@@ -122,8 +117,7 @@ export async function completeFinishedBatches(db: Db, now: Date = new Date()): P
   for (const { id } of open) {
     const active = await db.migrationRun.count({ where: { batchId: id, status: { in: [...ACTIVE_RUN_STATUSES] } } });
     if (active > 0) continue;
-    const res = await db.batch.updateMany({ where: { id, status: 'running' }, data: { status: 'completed', finishedAt: now } });
-    completed += res.count;
+    completed += await moveBatches(db, { id }, 'completed', { from: ['running'], data: { finishedAt: now } });
   }
   return completed;
 }

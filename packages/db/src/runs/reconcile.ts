@@ -1,9 +1,11 @@
 // PostgreSQL is the truth; Redis only carries work. After Redis lost its
 // data, or a worker died, these queries say which jobs must exist. The
 // worker's reconciler enqueues them with deterministic ids (idempotent).
-import type { Db } from '../client';
+import type { RunStatus, Stage } from '@vzferry/core';
+import type { Db, Tx } from '../client';
 import { cancelJob, rollbackJob, stageJob, type FollowUpJob } from './follow-up';
 import { STAGE_LEASE_MS } from './stage-runs';
+import { moveRun, moveStageRuns } from './transitions';
 
 export async function jobsThatMustExist(db: Db, now: Date, leaseMs = STAGE_LEASE_MS): Promise<FollowUpJob[]> {
   const stale = new Date(now.getTime() - leaseMs);
@@ -54,22 +56,48 @@ export async function rescueRunsOfOfflineBoxes(db: Db, now: Date, offlineAfterMs
     const inDowntime = run.downtimeStartedAt !== null && run.downtimeEndedAt === null;
     if (inDowntime || run.status === 'rolling_back') {
       if (!alive) continue; // nobody can do it yet; the next tick tries again
-      await db.$transaction([
-        db.migrationRun.update({
-          where: { id: run.id },
-          data: { status: 'rolling_back', converterBoxId: alive.id, failedStage: run.failedStage ?? run.currentStage, errorCode: run.errorCode ?? 'box_lost', error: run.error ?? 'the converter box stopped during the downtime' },
-        }),
-        db.stageRun.updateMany({ where: { runId: run.id, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: 'converter box lost', finishedAt: now } }),
-        db.runEvent.create({ data: { runId: run.id, level: 'error', message: `converter box went silent during the downtime; rolling back from ${alive.name}` } }),
-      ]);
-      jobs.push(rollbackJob(run.id, alive.id));
+      if (await handRollbackTo(db, run, alive, now)) jobs.push(rollbackJob(run.id, alive.id));
       continue;
     }
-    await db.$transaction([
-      db.migrationRun.update({ where: { id: run.id }, data: { status: 'queued', converterBoxId: null, currentStage: null, leaseOwner: null, leaseExpiresAt: null } }),
-      db.stageRun.updateMany({ where: { runId: run.id, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: 'converter box lost', finishedAt: now } }),
-      db.runEvent.create({ data: { runId: run.id, level: 'warn', message: 'converter box went silent; the run goes back to the queue for another box' } }),
-    ]);
+    await requeue(db, run, now);
   }
   return jobs;
+}
+
+type StrandedRun = { id: string; status: RunStatus; failedStage: Stage | null; currentStage: Stage | null; errorCode: string | null; error: string | null };
+
+/** During the downtime the customer is down: a box that is alive starts the source again. */
+async function handRollbackTo(db: Db, run: StrandedRun, alive: { id: string; name: string }, now: Date): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const moved = await moveRun(tx, run.id, 'rolling_back', {
+      from: [run.status],
+      data: {
+        converterBoxId: alive.id,
+        failedStage: run.failedStage ?? run.currentStage,
+        errorCode: run.errorCode ?? 'box_lost',
+        error: run.error ?? 'the converter box stopped during the downtime',
+      },
+    });
+    if (!moved) return false;
+    await loseStageRuns(tx, run.id, now);
+    await tx.runEvent.create({ data: { runId: run.id, level: 'error', message: `converter box went silent during the downtime; rolling back from ${alive.name}` } });
+    return true;
+  });
+}
+
+/** Before the downtime nothing is lost: the scheduler gives the run to a box that is alive. */
+async function requeue(db: Db, run: StrandedRun, now: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const moved = await moveRun(tx, run.id, 'queued', {
+      from: [run.status],
+      data: { converterBoxId: null, currentStage: null, leaseOwner: null, leaseExpiresAt: null },
+    });
+    if (!moved) return;
+    await loseStageRuns(tx, run.id, now);
+    await tx.runEvent.create({ data: { runId: run.id, level: 'warn', message: 'converter box went silent; the run goes back to the queue for another box' } });
+  });
+}
+
+async function loseStageRuns(tx: Tx, runId: string, now: Date): Promise<void> {
+  await moveStageRuns(tx, { runId }, 'failed', { from: ['pending', 'running'], data: { errorCode: 'box_lost', error: 'converter box lost', finishedAt: now } });
 }

@@ -1,11 +1,12 @@
 // What engineers do to a run (retry, cancel) and how the rollback and cancel
-// jobs end. Each returns the jobs to enqueue after commit.
-import { AppError, NotFoundError } from '@vzferry/core';
-import { retryStartStage, type StageFailure } from '@vzferry/core';
+// jobs end. Each returns the jobs to enqueue after commit; every status
+// change goes through transitions.ts.
+import { AppError, isFinal, NotFoundError, retryStartStage, type StageFailure } from '@vzferry/core';
 import type { Db } from '../client';
 import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
 import { failRun } from './stage-runs';
+import { moveRun, moveStageRuns } from './transitions';
 
 type Actor = { userId?: string; name: string };
 
@@ -19,13 +20,11 @@ export async function retryRun(db: Db, runId: string, actor: Actor): Promise<Fol
     }
     const stage = retryStartStage(run.failedStage);
     const reassign = stage === 'preflight' || !run.converterBoxId;
-    await tx.migrationRun.update({
-      where: { id: runId },
-      data: reassign
-        ? { status: 'queued', converterBoxId: null, failedStage: null, errorCode: null, error: null, finishedAt: null, currentStage: null }
-        : { status: 'running', failedStage: null, errorCode: null, error: null, finishedAt: null, currentStage: stage },
-    });
-    await tx.container.update({ where: { id: run.containerId }, data: { migrationState: reassign ? 'queued' : 'migrating' } });
+    const clear = { failedStage: null, errorCode: null, error: null, finishedAt: null };
+    const moved = reassign
+      ? await moveRun(tx, runId, 'queued', { from: ['failed'], data: { ...clear, converterBoxId: null, currentStage: null } })
+      : await moveRun(tx, runId, 'running', { from: ['failed'], data: { ...clear, currentStage: stage } });
+    if (!moved) throw new AppError('run_state', 'the run changed while retrying it; look again');
     await tx.auditLog.create({
       data: { userId: actor.userId, actor: actor.name, action: 'run.retry', targetType: 'MigrationRun', targetId: runId, details: { failedStage: run.failedStage, from: stage } },
     });
@@ -46,20 +45,19 @@ export async function cancelRun(db: Db, runId: string, actor: Actor): Promise<Fo
   return db.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUnique({ where: { id: runId } });
     if (!run) throw new NotFoundError('run', runId);
-    if (['succeeded', 'cancelled'].includes(run.status)) {
+    if (isFinal('run', run.status)) {
       throw new AppError('run_state', `the run is ${run.status}; there is nothing to cancel`);
     }
     await tx.auditLog.create({ data: { userId: actor.userId, actor: actor.name, action: 'run.cancel', targetType: 'MigrationRun', targetId: runId } });
     await tx.runEvent.create({ data: { runId, level: 'warn', message: `cancel requested by ${actor.name}` } });
     const now = new Date();
     if (!run.converterBoxId || run.status === 'pending' || run.status === 'queued') {
-      await tx.migrationRun.update({ where: { id: runId }, data: { status: 'cancelled', cancelRequestedAt: now, finishedAt: now } });
-      await tx.container.update({ where: { id: run.containerId }, data: { migrationState: 'cancelled' } });
+      await moveRun(tx, runId, 'cancelled', { from: [run.status], data: { cancelRequestedAt: now, finishedAt: now } });
       return [];
     }
     await tx.migrationRun.update({ where: { id: runId }, data: { cancelRequestedAt: run.cancelRequestedAt ?? now } });
     // pending stage attempts must not start any more
-    await tx.stageRun.updateMany({ where: { runId, status: 'pending' }, data: { status: 'cancelled', finishedAt: now } });
+    await moveStageRuns(tx, { runId }, 'cancelled', { from: ['pending'], data: { finishedAt: now } });
     return [cancelJob(runId, run.converterBoxId)];
   });
 }
@@ -73,7 +71,7 @@ export async function completeRollback(db: Db, runId: string, now: Date): Promis
       await tx.migrationRun.update({ where: { id: runId }, data: { downtimeEndedAt: now } });
     }
     const failure: StageFailure = { code: run.errorCode ?? 'failed', message: run.error ?? `${run.failedStage} failed`, retryable: false };
-    await failRun(tx, runId, run.containerId, run.failedStage ?? 'verify', failure, now);
+    await failRun(tx, runId, run.failedStage ?? 'verify', failure, now);
     await tx.runEvent.create({ data: { runId, message: 'rolled back: the source container runs again; the work disk is kept for diagnosis' } });
   });
 }
@@ -82,19 +80,16 @@ export async function completeRollback(db: Db, runId: string, now: Date): Promis
 export async function completeCancel(db: Db, runId: string, now: Date): Promise<void> {
   await db.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
-    if (run.status === 'cancelled') return;
-    await tx.migrationRun.update({
-      where: { id: runId },
+    if (isFinal('run', run.status)) return;
+    await moveRun(tx, runId, 'cancelled', {
       data: {
-        status: 'cancelled',
         finishedAt: now,
         leaseOwner: null,
         leaseExpiresAt: null,
         ...(run.downtimeStartedAt && !run.downtimeEndedAt && { downtimeEndedAt: now }),
       },
     });
-    await tx.stageRun.updateMany({ where: { runId, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled', finishedAt: now } });
-    await tx.container.update({ where: { id: run.containerId }, data: { migrationState: 'cancelled' } });
+    await moveStageRuns(tx, { runId }, 'cancelled', { from: ['pending', 'running'], data: { finishedAt: now } });
     await tx.runEvent.create({ data: { runId, message: 'cancelled' } });
   });
 }

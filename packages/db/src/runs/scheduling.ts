@@ -1,9 +1,10 @@
 // The scheduler's view of PostgreSQL: which runs wait for capacity, which
 // are active where, how much room each converter box has. The decision is
 // core's planStarts (pure); assignRun carries it out for one run.
-import { diskNeedBytes, type ActiveRun, type BoxCapacity, type CandidateRun, type CapacityLimits } from '@vzferry/core';
-import type { Db } from '../client';
+import { diskNeedBytes, type ActiveRun, type BoxCapacity, type CandidateRun, type CapacityLimits, type Stage } from '@vzferry/core';
+import type { Db, Tx } from '../client';
 import { stageJob, type FollowUpJob } from './follow-up';
+import { moveBatches, moveRun } from './transitions';
 
 /** A converter box that missed its heartbeats this long is offline. */
 export const BOX_OFFLINE_AFTER_MS = 60_000;
@@ -17,8 +18,7 @@ export interface SchedulerState {
 
 /** Scheduled batches whose start time came become running. */
 export async function startDueBatches(db: Db, now: Date): Promise<number> {
-  const res = await db.batch.updateMany({ where: { status: 'scheduled', startAt: { lte: now } }, data: { status: 'running', startedAt: now } });
-  return res.count;
+  return moveBatches(db, { startAt: { lte: now } }, 'running', { from: ['scheduled'], data: { startedAt: now } });
 }
 
 export async function loadSchedulerState(db: Db, now: Date): Promise<SchedulerState> {
@@ -78,14 +78,12 @@ export function runDiskNeed(c: { diskQuotaKb: bigint | null; diskUsedKb: bigint 
  */
 export async function assignRun(db: Db, runId: string, boxId: string, reservedDiskBytes: bigint, now: Date): Promise<FollowUpJob | null> {
   return db.$transaction(async (tx) => {
-    const claimed = await tx.migrationRun.updateMany({
-      where: { id: runId, status: 'queued' },
+    const claimed = await moveRun(tx, runId, 'running', {
+      from: ['queued'],
       // the waiting reason (recordWaitingReasons) is over once the run starts
-      data: { status: 'running', converterBoxId: boxId, reservedDiskBytes, startedAt: now, currentStage: 'preflight', errorCode: null, error: null },
+      data: { converterBoxId: boxId, reservedDiskBytes, startedAt: now, currentStage: 'preflight', errorCode: null, error: null },
     });
-    if (claimed.count === 0) return null;
-    const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId }, select: { containerId: true } });
-    await tx.container.update({ where: { id: run.containerId }, data: { migrationState: 'migrating' } });
+    if (!claimed) return null;
     const attempt = await nextAttempt(tx, runId, 'preflight');
     const stageRun = await tx.stageRun.create({ data: { runId, stage: 'preflight', attempt, converterBoxId: boxId } });
     await tx.runEvent.create({ data: { runId, stageRunId: stageRun.id, message: `assigned to converter box ${boxId}` } });
@@ -100,11 +98,9 @@ export async function recordWaitingReasons(db: Db, waiting: Array<{ runId: strin
   }
 }
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
-export async function nextAttempt(tx: Tx | Db, runId: string, stage: string): Promise<number> {
+export async function nextAttempt(tx: Tx, runId: string, stage: Stage): Promise<number> {
   const last = await tx.stageRun.findFirst({
-    where: { runId, stage: stage as never },
+    where: { runId, stage },
     orderBy: { attempt: 'desc' },
     select: { attempt: true },
   });

@@ -5,10 +5,11 @@
 // may claim the attempt again. Stages are idempotent, so redoing is safe.
 import type { Stage } from '@vzferry/core';
 import type { NextStep, StageFailure } from '@vzferry/core';
-import type { Db } from '../client';
+import type { Db, Tx } from '../client';
 import type { Prisma } from '../generated/client';
 import { rollbackJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
+import { moveRun, moveStageRun } from './transitions';
 
 export const STAGE_LEASE_MS = 60_000;
 
@@ -27,26 +28,35 @@ export async function claimStageRun(
 ): Promise<ClaimedStage | null> {
   const leaseMs = input.leaseMs ?? STAGE_LEASE_MS;
   const stale = new Date(input.now.getTime() - leaseMs);
-  return db.$transaction(async (tx) => {
-    const before = await tx.stageRun.findUnique({ where: { id: input.stageRunId } });
-    if (!before) return null;
-    const claimed = await tx.stageRun.updateMany({
-      where: {
-        id: input.stageRunId,
-        run: { status: { in: ['running', 'waiting'] }, cancelRequestedAt: null },
-        OR: [{ status: 'pending' }, { status: 'running', heartbeatAt: { lt: stale } }],
-        AND: [{ OR: [{ notBefore: null }, { notBefore: { lte: input.now } }] }],
-      },
-      data: { status: 'running', startedAt: before.startedAt ?? input.now, heartbeatAt: input.now, converterBoxId: input.boxId },
+  try {
+    return await db.$transaction(async (tx) => {
+      const before = await tx.stageRun.findUnique({ where: { id: input.stageRunId } });
+      if (!before) return null;
+      const claimed = await moveStageRun(tx, input.stageRunId, 'running', {
+        from: ['pending', 'running'],
+        where: {
+          run: { status: { in: ['running', 'waiting'] }, cancelRequestedAt: null },
+          // pending and due, or running on a worker whose lease ran out
+          OR: [{ status: 'pending', OR: [{ notBefore: null }, { notBefore: { lte: input.now } }] }, { status: 'running', heartbeatAt: { lt: stale } }],
+        },
+        data: { startedAt: before.startedAt ?? input.now, heartbeatAt: input.now, converterBoxId: input.boxId },
+      });
+      if (!claimed) return null;
+      const run = await moveRun(tx, before.runId, 'running', {
+        from: ['running', 'waiting'],
+        data: { currentStage: before.stage, leaseOwner: input.owner, leaseExpiresAt: new Date(input.now.getTime() + leaseMs) },
+      });
+      // the run moved on (a cancel, a rescue) between the two statements: undo the claim
+      if (!run) throw new ClaimLost();
+      return { stageRunId: before.id, runId: before.runId, stage: before.stage, attempt: before.attempt, resumed: before.status === 'running' };
     });
-    if (claimed.count === 0) return null;
-    await tx.migrationRun.update({
-      where: { id: before.runId },
-      data: { status: 'running', currentStage: before.stage, leaseOwner: input.owner, leaseExpiresAt: new Date(input.now.getTime() + leaseMs) },
-    });
-    return { stageRunId: before.id, runId: before.runId, stage: before.stage, attempt: before.attempt, resumed: before.status === 'running' };
-  });
+  } catch (err) {
+    if (err instanceof ClaimLost) return null;
+    throw err;
+  }
 }
+
+class ClaimLost extends Error {}
 
 /**
  * A converter box runs one worker process: when it starts again (after a
@@ -120,42 +130,40 @@ export async function finishStageRun(
     const sr = await tx.stageRun.findUniqueOrThrow({ where: { id: input.stageRunId }, include: { run: true } });
     if (sr.status !== 'running' || sr.run.leaseOwner !== input.owner) return []; // someone took over: their result counts
     const boxId = sr.run.converterBoxId!;
-    const waiting = next.kind === 'wait';
-    await tx.stageRun.update({
-      where: { id: sr.id },
-      data: waiting
-        ? { status: 'pending', notBefore: next.until, message: input.message ?? null, heartbeatAt: null }
-        : {
-            status: input.failure ? 'failed' : 'succeeded',
-            finishedAt: now,
-            progressPercent: input.failure ? sr.progressPercent : 100,
-            errorCode: input.failure?.code ?? null,
-            error: input.failure?.message ?? null,
-            result: input.result,
-            message: input.message ?? sr.message,
-          },
-    });
+    if (next.kind === 'wait') {
+      await moveStageRun(tx, sr.id, 'pending', { from: ['running'], data: { notBefore: next.until, message: input.message ?? null, heartbeatAt: null } });
+    } else {
+      await moveStageRun(tx, sr.id, input.failure ? 'failed' : 'succeeded', {
+        from: ['running'],
+        data: {
+          finishedAt: now,
+          progressPercent: input.failure ? sr.progressPercent : 100,
+          errorCode: input.failure?.code ?? null,
+          error: input.failure?.message ?? null,
+          result: input.result,
+          message: input.message ?? sr.message,
+        },
+      });
+    }
     await tx.migrationRun.update({ where: { id: sr.runId }, data: { ...input.runPatch, leaseOwner: null, leaseExpiresAt: null } });
-    return applyNextStep(tx, { runId: sr.runId, containerId: sr.run.containerId, boxId, stageRunId: sr.id, next, failure: input.failure, now });
+    return applyNextStep(tx, { runId: sr.runId, boxId, stageRunId: sr.id, next, failure: input.failure, now });
   });
 }
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
 async function applyNextStep(
   tx: Tx,
-  a: { runId: string; containerId: string; boxId: string; stageRunId: string; next: NextStep; failure?: StageFailure; now: Date },
+  a: { runId: string; boxId: string; stageRunId: string; next: NextStep; failure?: StageFailure; now: Date },
 ): Promise<FollowUpJob[]> {
   const { next, runId, boxId } = a;
   switch (next.kind) {
     case 'advance': {
       const attempt = await nextAttempt(tx, runId, next.stage);
       const sr = await tx.stageRun.create({ data: { runId, stage: next.stage, attempt, converterBoxId: boxId } });
-      await tx.migrationRun.update({ where: { id: runId }, data: { currentStage: next.stage, status: 'running' } });
+      await moveRun(tx, runId, 'running', { from: ['running'], data: { currentStage: next.stage } });
       return [stageJob(sr, boxId)];
     }
     case 'wait': {
-      await tx.migrationRun.update({ where: { id: runId }, data: { status: 'waiting' } });
+      await moveRun(tx, runId, 'waiting', { from: ['running'] });
       return [stageJob({ id: a.stageRunId, notBefore: next.until }, boxId)];
     }
     case 'retry': {
@@ -164,37 +172,28 @@ async function applyNextStep(
       return [stageJob(sr, boxId)];
     }
     case 'finish': {
-      await tx.migrationRun.update({ where: { id: runId }, data: { status: 'succeeded', finishedAt: a.now, currentStage: null } });
-      await tx.container.update({ where: { id: a.containerId }, data: { migrationState: 'migrated' } });
+      await moveRun(tx, runId, 'succeeded', { from: ['running'], data: { finishedAt: a.now, currentStage: null } });
       return [];
     }
     case 'rollback': {
-      await tx.migrationRun.update({
-        where: { id: runId },
-        data: { status: 'rolling_back', failedStage: next.failedStage, errorCode: a.failure?.code, error: a.failure?.message },
+      await moveRun(tx, runId, 'rolling_back', {
+        from: ['running'],
+        data: { failedStage: next.failedStage, errorCode: a.failure?.code, error: a.failure?.message },
       });
       await event(tx, runId, a.stageRunId, 'error', `${next.failedStage} failed during the downtime: rolling back (starting the source container again)`);
       return [rollbackJob(runId, boxId)];
     }
     case 'fail': {
-      await failRun(tx, runId, a.containerId, next.failedStage, a.failure, a.now);
+      await failRun(tx, runId, next.failedStage, a.failure, a.now);
       return [];
     }
   }
 }
 
-export async function failRun(
-  tx: Tx | Db,
-  runId: string,
-  containerId: string,
-  failedStage: Stage,
-  failure: StageFailure | undefined,
-  now: Date,
-): Promise<void> {
-  await tx.migrationRun.update({
-    where: { id: runId },
+/** The run failed at `failedStage` (from running, or after its rollback). */
+export async function failRun(tx: Tx, runId: string, failedStage: Stage, failure: StageFailure | undefined, now: Date): Promise<void> {
+  await moveRun(tx, runId, 'failed', {
     data: {
-      status: 'failed',
       failedStage,
       errorCode: failure?.code ?? 'failed',
       error: failure?.message ?? `${failedStage} failed`,
@@ -202,7 +201,6 @@ export async function failRun(
       ...(failedStage === 'preflight' && { preflightOk: false }),
     },
   });
-  await tx.container.update({ where: { id: containerId }, data: { migrationState: 'failed' } });
 }
 
 async function event(tx: Tx, runId: string, stageRunId: string | null, level: 'info' | 'warn' | 'error', message: string) {
