@@ -1,4 +1,4 @@
-// Lint rules, including the project's dependency rules from STYLE.md: only
+// Lint rules, including the project's dependency rules (docs/architecture.md, "Layers"): only
 // packages/db imports Prisma, only packages/ssh imports ssh2, only
 // packages/queue imports BullMQ, and packages/core imports nothing of ours.
 import js from '@eslint/js';
@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 
 const only = (pkg, owner) => ({
   group: [pkg, `${pkg}/*`],
-  message: `only ${owner} imports ${pkg} (STYLE.md, "One place per dependency")`,
+  message: `only ${owner} imports ${pkg} (docs/architecture.md, "Layers")`,
 });
 
 const restricted = (...patterns) => ({

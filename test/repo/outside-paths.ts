@@ -19,6 +19,8 @@ const PATTERNS: ReadonlyArray<{ what: string; pattern: RegExp }> = [
   { what: 'the shared reference collection', pattern: /shared\/reference/ },
   // an absolute path only: `${dir}/work/...` and /srv/work/... are not
   { what: 'an absolute /work/ path', pattern: /(^|[^\w.~/$}-])\/work\/[\w.]/ },
+  // the design notes the project started from live beside it, not in it: docs/ is ours
+  { what: 'a design document outside the repository', pattern: /\b(DESIGN|STYLE)\.md\b/ },
 ];
 
 export function findOutsidePaths(text: string): OutsidePath[] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { STAGES, nextStage, stageInfo } from './stages';
 
 describe('stages', () => {
-  it('lists the 16 stages of DESIGN.md in order', () => {
+  it('lists the 16 stages in the order of docs/architecture.md', () => {
     expect(STAGES).toHaveLength(16);
     expect(STAGES[0]).toBe('preflight');
     expect(STAGES[15]).toBe('cleanup');

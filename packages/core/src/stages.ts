@@ -1,4 +1,4 @@
-// The 16 pipeline stages of DESIGN.md, in order. These identifiers are the
+// The 16 pipeline stages, in order (docs/architecture.md, "Pipeline stages"). These identifiers are the
 // names in code, in the database enum "Stage", in queue job names, in log
 // lines and in the UI.
 export const STAGES = [
@@ -24,7 +24,7 @@ export type Stage = (typeof STAGES)[number];
 
 export interface StageInfo {
   stage: Stage;
-  /** 1-based position in DESIGN.md's table */
+  /** 1-based position in the pipeline (docs/architecture.md's table) */
   number: number;
   title: string;
   /** the source container is down while this stage runs */

@@ -1,6 +1,6 @@
 // How long a cutover (stop_source .. verify) will take, to decide whether it
 // fits in what is left of a downtime window. A deliberately simple model from
-// the measurements in shared/reference/conversion-on-this-machine.md, made
+// the measurements of bench/ and docs/platforms.md ("Converting on this machine"), made
 // pessimistic by rounding every rate down; the window margin (Settings)
 // covers the rest.
 

@@ -1,4 +1,4 @@
-// deploy_vm for grub-legacy guests (CentOS 4-6; DESIGN.md field lesson): the
+// deploy_vm for grub-legacy guests (CentOS 4-6; docs/architecture.md, "Field lessons"): the
 // VM first runs as an IDE-era OS type and boots the boot ISO, whose job
 // installs grub 0.97 and an initrd with virtio drivers with the guest's own
 // tools, calls back to this box's template server and powers off. Then the

@@ -31,7 +31,7 @@ export const LIVE_EXCLUDES = ['/proc/*', '/sys/*', '/dev/*', '/run/*'] as const;
 export function rsyncArgv(o: RsyncOptions): string[] {
   const argv = [
     'rsync',
-    '-aHAXS', // hard links, ACLs, xattrs, sparse files (shared/reference/openvz.md)
+    '-aHAXS', // hard links, ACLs, xattrs, sparse files (docs/platforms.md, "Files: simfs and ploop")
     '--numeric-ids',
     '--info=progress2,stats2',
     '--no-inc-recursive', // the total is known up front: a real percentage

@@ -1,6 +1,6 @@
 // Which waiting runs may start now, and on which converter box. Pure: the
 // worker's scheduler feeds it rows from PostgreSQL and acts on the answer.
-// Limits that hold at all times (DESIGN.md, "Batches and capacity"): per
+// Limits that hold at all times (docs/architecture.md, "Batches and capacity"): per
 // batch, per source hypervisor, per converter box (runs and disk space).
 
 export interface CandidateRun {
@@ -47,7 +47,7 @@ const GiB = 1024n ** 3n;
 /**
  * Space a container needs on a converter box: the raw disk can fill up to the
  * quota while syncing, the qcow2 copy needs about the used bytes again, plus a
- * margin so a box is never filled to the last byte (DESIGN.md: "check free
+ * margin so a box is never filled to the last byte (docs/architecture.md, "Field lessons": "check free
  * disk where the image is written before you start, not after it fills").
  */
 export function diskNeedBytes(quotaBytes: bigint, usedBytes: bigint): bigint {

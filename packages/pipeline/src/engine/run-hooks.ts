@@ -2,7 +2,7 @@
 // downtime starts the source container again at once (a VM that already runs
 // with its IPs is stopped first); a cancelled run
 // starts it too if it was stopped, and takes its image off the template
-// server. The work disk stays for diagnosis (DESIGN.md: rollback keeps it).
+// server. The work disk stays for diagnosis (docs/architecture.md, "Rollback").
 import { errorMessage, type RunSnapshot } from '@vzferry/core';
 import { toCtid } from '@vzferry/openvz';
 import type { RunHooks } from './engine';

@@ -1,5 +1,5 @@
 // Stage 1: everything that would make the move fail later, checked before
-// anything is touched (DESIGN.md): the source host and container, the OS,
+// anything is touched (docs/architecture.md, "Field lessons"): the source host and container, the OS,
 // free disk on this converter box, CloudStack's limits, the network and
 // offering mappings, that every IP is free in its target network, and that
 // traffic to the source goes over the interconnect, and for grub-legacy

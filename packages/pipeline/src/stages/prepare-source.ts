@@ -1,6 +1,6 @@
 // Stage 2: a kernel and a boot loader, installed inside the running
 // container with its own package manager, where its repositories and DNS
-// work (DESIGN.md). The only change our code makes to a source container.
+// work. The only change our code makes to a source container.
 import { toCtid } from '@vzferry/openvz';
 import { kernelInstallCommand, parseOsTemplate } from '@vzferry/guest';
 import { AppError } from '@vzferry/core';

@@ -128,7 +128,7 @@ async function fail(ctx: StageContext, deps: StageDeps, upload: TemplateUploadRo
   return 'failed';
 }
 
-/** There is no API to retry a download: delete the template (reference/cloudstack.md). */
+/** There is no API to retry a download: delete the template (docs/platforms.md, "Templates"). */
 async function discard(ctx: StageContext, deps: StageDeps, cs: CloudStackSession, upload: TemplateUploadRow): Promise<void> {
   try {
     await cs.client.deleteTemplate({ id: upload.cloudstackTemplateId!, forced: true }, { signal: ctx.signal });
