@@ -1,23 +1,77 @@
-// Lint rules, including the project's dependency rules (docs/architecture.md, "Layers"): only
-// packages/db imports Prisma, only packages/ssh imports ssh2, only
-// packages/queue imports BullMQ, and packages/core imports nothing of ours.
+// Lint rules. The dependency rules (which code imports what: Prisma only in
+// packages/db, ssh2 only in packages/ssh, BullMQ only in packages/queue,
+// nothing of ours and no Node built-in in packages/core) come from the layer
+// table in scripts/lint/layers.js; dependency-cruiser (.dependency-cruiser.js)
+// checks the same table on the resolved import graph, ESLint repeats the
+// import-name part here so that an editor shows it while typing.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import { IO_GLOBALS, OWNED, PURE, TEST_GLOBS, readWorkspaces } from './scripts/lint/layers.js';
 
-const only = (pkg, owner) => ({
-  group: [pkg, `${pkg}/*`],
-  message: `only ${owner} imports ${pkg} (docs/architecture.md, "Layers")`,
-});
+const group = (name) => (name.endsWith('/*') ? [name] : [name, `${name}/*`]);
 
-const restricted = (...patterns) => ({
-  '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
-});
+/** no-restricted-imports patterns for the OWNED libraries of everyone but `dir`. */
+const ownedBy = (dir) =>
+  OWNED.filter((o) => o.owner !== dir).flatMap((o) =>
+    o.modules.map((m) => ({ group: group(m), message: `only ${o.owner} imports ${o.what} (scripts/lint/layers.js)` })),
+  );
 
-const PRISMA = [only('@prisma/client', 'packages/db'), only('@prisma/adapter-pg', 'packages/db'), only('pg', 'packages/db')];
-const SSH2 = [only('ssh2', 'packages/ssh')];
-const BULLMQ = [only('bullmq', 'packages/queue'), only('ioredis', 'packages/queue')];
+const restricted = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+
+const importRules = readWorkspaces().map((w) => ({
+  files: [`${w.dir}/**`],
+  ...(w.pure ? { ignores: TEST_GLOBS } : {}),
+  rules: restricted([
+    ...ownedBy(w.dir),
+    ...(w.pure
+      ? [
+          {
+            group: ['node:*', ...builtinModules.flatMap(group)],
+            message: `${w.dir} does no I/O and runs in the browser: no Node built-in module (scripts/lint/layers.js)`,
+          },
+          { group: ['@vzferry/*'], message: `${w.dir} imports nothing of ours (scripts/lint/layers.js)` },
+        ]
+      : []),
+  ]),
+}));
+
+const pureGlobals = Object.keys(PURE).map((dir) => ({
+  files: [`${dir}/**`],
+  ignores: TEST_GLOBS,
+  rules: {
+    'no-restricted-globals': [
+      'error',
+      ...IO_GLOBALS.map((name) => ({
+        name,
+        message: `${dir} does no I/O: pass what it needs in (scripts/lint/layers.js)`,
+      })),
+    ],
+  },
+}));
+
+// `as never` and `as any` (and <never>x, <any>x) turn type checking off for a
+// value. Tests and their fixtures may use them to build partial doubles.
+const ASSERTION =
+  'is a type assertion that turns checking off: give the value its real type (a typed helper, a type guard, a schema ' +
+  'parse), or assert the precise type with a comment saying why it holds. Tests and fixtures may use it.';
+const typeAssertions = {
+  files: ['**/*.ts', '**/*.tsx'],
+  ignores: TEST_GLOBS,
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      ...['TSAsExpression', 'TSTypeAssertion'].flatMap((node) =>
+        ['never', 'any'].map((type) => ({
+          selector: `${node} > TS${type[0].toUpperCase()}${type.slice(1)}Keyword.typeAnnotation`,
+          message: `${node === 'TSAsExpression' ? `\`as ${type}\`` : `\`<${type}>\``} ${ASSERTION}`,
+        })),
+      ),
+    ],
+  },
+};
 
 export default tseslint.config(
   {
@@ -47,17 +101,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       eqeqeq: ['error', 'smart'],
       'no-console': 'off',
-      ...restricted(...PRISMA, ...SSH2, ...BULLMQ),
+      ...restricted(ownedBy(null)),
     },
   },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['packages/db/**'], rules: restricted(...SSH2, ...BULLMQ) },
-  { files: ['packages/ssh/**'], rules: restricted(...PRISMA, ...BULLMQ) },
-  { files: ['packages/queue/**'], rules: restricted(...PRISMA, ...SSH2) },
-  {
-    files: ['packages/core/**'],
-    rules: restricted(...PRISMA, ...SSH2, ...BULLMQ, { group: ['@vzferry/*'], message: 'packages/core depends on nothing of ours' }),
-  },
+  ...importRules,
+  ...pureGlobals,
+  typeAssertions,
   {
     files: ['apps/web/**/*.tsx', 'apps/web/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { cacheDir } from '@vzferry/lab/rootfs';
-import { freePort } from '@vzferry/core/free-port';
+import { freePort } from '@vzferry/ssh/free-port';
 
 const SIZE = 1024 * 1024 * 1024;
 const ROUNDS = 4;

@@ -5,7 +5,7 @@ import { errorMessage, loadConfig } from '@vzferry/core';
 import { createDb, loadSecretBox } from '@vzferry/db';
 import { readLabManifest } from '@vzferry/lab/manifest';
 import { createProducer } from '@vzferry/queue';
-import { seedFromLab } from './start/seed-from-lab';
+import { seedFromLab } from '@vzferry/lab/seed';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const config = loadConfig({ ...process.env, VZFERRY_DATA_DIR: path.resolve(ROOT, process.env.VZFERRY_DATA_DIR ?? '.data') });

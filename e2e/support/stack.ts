@@ -12,7 +12,7 @@ import { savePipelineSettings, SecretBox } from '@vzferry/db';
 import { startLab } from '@vzferry/lab';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { createProducer } from '@vzferry/queue';
-import { seedFromLab } from '../../scripts/start/seed-from-lab';
+import { seedFromLab } from '@vzferry/lab/seed';
 import type { StackFacts } from './stack-file';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

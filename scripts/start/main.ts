@@ -9,7 +9,7 @@ import { createDb, ensureDatabase, loadSecretBox, migrate, MIGRATIONS_DIR } from
 import { readLabManifest } from '@vzferry/lab/manifest';
 import { createProducer } from '@vzferry/queue';
 import { buildBootIso } from '@vzferry/worker';
-import { seedFromLab } from './seed-from-lab';
+import { seedFromLab } from '@vzferry/lab/seed';
 import { Supervisor } from './supervisor';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -9,7 +9,7 @@ import { writeLabManifest, type LabManifest } from './manifest';
 import { buildHypervisors, labLayout, readBuildInfo } from './openvz/build';
 import { bundleTools } from './openvz/bundle-tools';
 import { startChurn } from './openvz/churn';
-import { freePort } from '@vzferry/core/free-port';
+import { freePort } from '@vzferry/ssh/free-port';
 import { startHypervisor, type Hypervisor } from './openvz/hypervisor';
 
 export { readLabManifest, type LabManifest } from './manifest';

@@ -1,7 +1,6 @@
 // IPv4/IPv6 prefixes, for mapping a container's IPs to target networks
 // ("source VLAN/subnet -> CloudStack network") and checking that an IP lies
-// inside a network.
-import { isIP } from 'node:net';
+// inside a network. Pure (no node:net): the web bundles core for the browser.
 
 export interface Cidr {
   family: 4 | 6;
@@ -12,7 +11,7 @@ export interface Cidr {
 
 export function parseCidr(text: string): Cidr {
   const [addr, bits, ...rest] = text.trim().split('/');
-  const family = isIP(addr ?? '');
+  const family = ipFamily(addr ?? '');
   if (!addr || !bits || rest.length || (family !== 4 && family !== 6) || !/^\d{1,3}$/.test(bits)) {
     throw new Error(`"${text}" is not a network in CIDR form, e.g. 10.20.0.0/24 or 2001:db8::/64`);
   }
@@ -25,7 +24,7 @@ export function parseCidr(text: string): Cidr {
 }
 
 export function cidrContains(cidr: Cidr, ip: string): boolean {
-  const family = isIP(ip);
+  const family = ipFamily(ip);
   if (family !== cidr.family) return false;
   return (ipToBigInt(ip) & prefixMask(cidr.prefix, family === 4 ? 32 : 128)) === cidr.base;
 }
@@ -41,13 +40,57 @@ export function findNetwork<T extends { cidr: string }>(networks: readonly T[], 
 }
 
 export function ipToBigInt(ip: string): bigint {
-  if (isIP(ip) === 4) return ip.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
-  if (isIP(ip) !== 6) throw new Error(`"${ip}" is not an IP address`);
-  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+  const value = parseIPv4(ip) ?? parseIPv6(ip);
+  if (value === null) throw new Error(`"${ip}" is not an IP address`);
+  return value;
+}
+
+/** 4, 6, or 0 when `ip` is not an address: the answers of Node's net.isIP, without Node. */
+function ipFamily(ip: string): 0 | 4 | 6 {
+  if (parseIPv4(ip) !== null) return 4;
+  return parseIPv6(ip) === null ? 0 : 6;
+}
+
+/** Dotted decimal, four parts of 0-255 without leading zeros. */
+function parseIPv4(text: string): bigint | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  let value = 0n;
+  for (const part of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(part) || Number(part) > 255) return null;
+    value = (value << 8n) | BigInt(part);
+  }
+  return value;
+}
+
+/**
+ * RFC 4291 section 2.2 text: eight groups of 1-4 hex digits, "::" for one or
+ * more zero groups, the last 32 bits optionally in dotted decimal; a zone
+ * ("%eth0") is accepted, as Node does, and ignored.
+ */
+function parseIPv6(text: string): bigint | null {
+  const zone = text.indexOf('%');
+  if (zone !== -1 && !/^%[0-9a-zA-Z.:-]+$/.test(text.slice(zone))) return null;
+  const address = zone === -1 ? text : text.slice(0, zone);
+  const halves = address.split('::');
+  if (halves.length > 2) return null;
+  const [head = [], tail] = halves.map((half) => (half === '' ? [] : half.split(':')));
+  let embedded: number[] = [];
+  const ending = tail ?? head;
+  if (ending.at(-1)?.includes('.')) {
+    const v4 = parseIPv4(ending.pop()!);
+    if (v4 === null) return null;
+    embedded = [Number(v4 >> 16n), Number(v4 & 0xffffn)];
+  }
+  if (![...head, ...(tail ?? [])].every((group) => /^[0-9a-fA-F]{1,4}$/.test(group))) return null;
+  const hex = (groups: string[]) => groups.map((group) => parseInt(group, 16));
+  const front = tail === undefined ? [...hex(head), ...embedded] : hex(head);
+  const back = tail === undefined ? [] : [...hex(tail), ...embedded];
+  const count = front.length + back.length;
+  // without "::" all eight groups; "::" stands for at least one
+  if (tail === undefined ? count !== 8 : count > 7) return null;
+  const words = [...front, ...Array<number>(8 - count).fill(0), ...back];
+  return words.reduce((acc, word) => (acc << 16n) | BigInt(word), 0n);
 }
 
 function bigIntToIp(v: bigint, family: 4 | 6): string {

@@ -11,4 +11,3 @@ export * from './settings';
 export * from './customers-csv';
 export * from './retry-policy';
 export * from './sleep';
-export * from './token';

@@ -64,6 +64,8 @@ export interface BootIsoFile {
 
 /** What the boot ISO reported (POST /boot-callback on the template server). */
 export interface BootCallbacks {
+  /** a new one-time token for the ISO to call back with (the run keeps only its hash; an earlier call back is forgotten) */
+  issueToken(runId: string): Promise<string>;
   read(runId: string): Promise<{ calledBackAt: Date; exitStatus: number; log: string } | null>;
   clear(runId: string): Promise<void>;
 }

@@ -4,6 +4,7 @@
 // type string at the start of the blob (RFC 4253 section 6.6).
 import { createHash } from 'node:crypto';
 import { AppError } from '@vzferry/core';
+import type { ServerHostKeyAlgorithm } from 'ssh2';
 
 export interface HostKey {
   /** "SHA256:<base64 without padding>", exactly as `ssh-keygen -lf` prints it */
@@ -45,6 +46,15 @@ export function isFingerprint(value: string): boolean {
 export function signatureAlgorithmsFor(keyType: string): string[] {
   if (keyType === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
   return [keyType];
+}
+
+/**
+ * The same list as ssh2's `algorithms.serverHostKey` option. The key type
+ * comes from the host (or the database), so it is only a string here; ssh2
+ * itself rejects a name it does not support ("Unsupported algorithm").
+ */
+export function serverHostKeyAlgorithmsFor(keyType: string): ServerHostKeyAlgorithm[] {
+  return signatureAlgorithmsFor(keyType) as ServerHostKeyAlgorithm[];
 }
 
 /** A pinned key that does not match: never retried (an engineer must look). */

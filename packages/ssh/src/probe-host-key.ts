@@ -3,7 +3,7 @@
 // console and accept it. The verifier refuses the key, which ends the
 // handshake before any authentication is attempted.
 import { Client } from 'ssh2';
-import { hostKeyOf, signatureAlgorithmsFor, type HostKey } from './host-key';
+import { hostKeyOf, serverHostKeyAlgorithmsFor, type HostKey } from './host-key';
 
 export interface ProbeOptions {
   host: string;
@@ -35,7 +35,7 @@ export function probeHostKey(opts: ProbeOptions): Promise<HostKey> {
       port: opts.port,
       username: 'vzferry-host-key-probe',
       readyTimeout: timeoutMs,
-      ...(opts.algorithm ? { algorithms: { serverHostKey: signatureAlgorithmsFor(opts.algorithm) as never } } : {}),
+      ...(opts.algorithm ? { algorithms: { serverHostKey: serverHostKeyAlgorithmsFor(opts.algorithm) } } : {}),
       hostVerifier: (blob: Buffer) => {
         try {
           key = hostKeyOf(blob);

@@ -6,7 +6,7 @@ import { Client, type ClientChannel } from 'ssh2';
 import { AppError, ExecError, OutputTail, RETRY_POLICIES, retryDelayMs, sleep, triesLeft, type ExecOptions, type ExecResult, type Executor } from '@vzferry/core';
 import { ChannelSlots } from './channel-slots';
 import { killGroupLine, PID_MARKER, remoteCommandLine } from './command-line';
-import { fingerprintOf, isFingerprint, signatureAlgorithmsFor, SshHostKeyMismatch } from './host-key';
+import { fingerprintOf, isFingerprint, serverHostKeyAlgorithmsFor, SshHostKeyMismatch } from './host-key';
 
 /** The server refused a channel for a command that therefore never started. */
 class ChannelRefused extends Error {
@@ -137,7 +137,7 @@ export class SshExecutor implements Executor {
         readyTimeout: o.readyTimeoutMs ?? 20_000,
         keepaliveInterval: o.keepaliveIntervalMs ?? 15_000,
         keepaliveCountMax: o.keepaliveCountMax ?? 4,
-        ...(o.hostKeyAlgorithm ? { algorithms: { serverHostKey: signatureAlgorithmsFor(o.hostKeyAlgorithm) as never } } : {}),
+        ...(o.hostKeyAlgorithm ? { algorithms: { serverHostKey: serverHostKeyAlgorithmsFor(o.hostKeyAlgorithm) } } : {}),
         hostVerifier: (blob: Buffer) => {
           seen = fingerprintOf(blob);
           return seen === o.pinnedFingerprint;

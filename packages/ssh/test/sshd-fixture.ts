@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '@vzferry/core/free-port';
+import { freePort } from '../src/free-port';
 
 export interface SshdFixture {
   host: string;

@@ -7,7 +7,7 @@ import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { createCloudStackClient } from '@vzferry/cloudstack';
 import { AppError, type Executor } from '@vzferry/core';
-import { clearBootCallback, loadCloudStackCredentials, loadPipelineSettings, readBootCallback, readMappings, templateUploadsRepo, type Db, type SecretBox } from '@vzferry/db';
+import { clearBootCallback, issueBootToken, loadCloudStackCredentials, loadPipelineSettings, readBootCallback, readMappings, templateUploadsRepo, type Db, type SecretBox } from '@vzferry/db';
 import { OpenVzAdapter } from '@vzferry/openvz';
 import type { RunSnapshot } from '@vzferry/core';
 import { knownHostsLine, opensshArgv, rsyncRemoteShell, SshExecutor } from '@vzferry/ssh';
@@ -103,6 +103,7 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
     },
     bootIso: o.bootIso,
     bootCallbacks: {
+      issueToken: (runId) => issueBootToken(o.db, runId),
       read: (runId) => readBootCallback(o.db, runId),
       clear: (runId) => clearBootCallback(o.db, runId),
     },

@@ -13,7 +13,7 @@ import { SecretBox } from '@vzferry/db';
 import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
 import { startLab, type RunningLab, type StartLabOptions } from '@vzferry/lab';
 import { createProducer, type Producer } from '@vzferry/queue';
-import { seedFromLab } from '../../../../scripts/start/seed-from-lab';
+import { seedFromLab } from '@vzferry/lab/seed';
 import { release, workPaths } from '@vzferry/pipeline';
 import { LocalExecutor } from '../../src/box/local-executor';
 

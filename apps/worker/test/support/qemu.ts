@@ -4,7 +4,7 @@
 // forwarded to a loopback port. For the boot tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { freePort } from '@vzferry/core/free-port';
+import { freePort } from '@vzferry/ssh/free-port';
 
 export interface BootedVm {
   sshPort: number;

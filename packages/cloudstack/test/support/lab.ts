@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type LabCloudStack, startCloudStack } from '../../../../apps/lab/src/cloudstack/index';
+import { type LabCloudStack, startCloudStack } from '@vzferry/lab/cloudstack';
 import { type CloudStackClient, createCloudStackClient } from '../../src/index';
 
 export interface LabHarness {

@@ -1,11 +1,27 @@
 // The boot ISO of a grub-legacy guest calls back when its job is done
 // (deploy_vm waits for it). The call is kept on the run, so whichever box
 // resumes deploy_vm after a restart sees it; only the token's hash is stored.
-import { sameDigest, tokenSha256 } from '@vzferry/core';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../client';
 
 /** The job's log is kept up to this many characters (its end: the error is there). */
 const LOG_CHARS = 16_000;
+
+const tokenSha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * A new one-time token for the boot ISO's call back; the run keeps only its
+ * hash. A new token means a new boot of the ISO: an earlier call back
+ * (before a rollback) no longer counts.
+ */
+export async function issueBootToken(db: Db, runId: string): Promise<string> {
+  const token = randomBytes(32).toString('hex');
+  await db.migrationRun.update({
+    where: { id: runId },
+    data: { bootTokenSha256: tokenSha256(token), bootCalledBackAt: null, bootExitStatus: null, bootLog: null },
+  });
+  return token;
+}
 
 export interface BootCallbackInput {
   runId: string;
@@ -17,7 +33,7 @@ export interface BootCallbackInput {
 /** Records the call back if the token is the run's current one; false otherwise (nothing changes). */
 export async function recordBootCallback(db: Db, call: BootCallbackInput, now = new Date()): Promise<boolean> {
   const run = await db.migrationRun.findUnique({ where: { id: call.runId }, select: { bootTokenSha256: true } });
-  if (!run?.bootTokenSha256 || !sameDigest(run.bootTokenSha256, tokenSha256(call.token))) return false;
+  if (!run?.bootTokenSha256 || !sameHex(run.bootTokenSha256, tokenSha256(call.token))) return false;
   const log = call.log.length > LOG_CHARS ? `[… ${call.log.length - LOG_CHARS} characters cut]\n${call.log.slice(-LOG_CHARS)}` : call.log;
   await db.$transaction([
     // a job that succeeded spends the token (a replay cannot overwrite it); after a failed
@@ -48,4 +64,10 @@ export async function readBootCallback(db: Db, runId: string): Promise<BootCallb
 /** A new boot of the ISO starts from scratch: the previous call back is forgotten. */
 export async function clearBootCallback(db: Db, runId: string): Promise<void> {
   await db.migrationRun.update({ where: { id: runId }, data: { bootCalledBackAt: null, bootExitStatus: null, bootLog: null } });
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }

@@ -2,11 +2,16 @@
 // transaction committed (a job must never point at a row that was rolled
 // back); if it crashes before, the reconciler finds the rows and enqueues
 // them then. Job ids are deterministic so enqueueing twice is harmless.
+// The jobs are the converter-box jobs of the queue contract, as values.
+import type { Job, JobNameOn } from '@vzferry/queue/contract';
 
-export type FollowUpJob =
-  | { name: 'run_stage'; payload: { stageRunId: string }; boxId: string; jobId: string; notBefore: Date | null }
-  | { name: 'rollback_run'; payload: { runId: string }; boxId: string; jobId: string; notBefore: null }
-  | { name: 'cancel_run'; payload: { runId: string }; boxId: string; jobId: string; notBefore: null };
+export type FollowUpJob = Job<JobNameOn<'box'>> & {
+  /** the converter box whose queue takes it */
+  boxId: string;
+  jobId: string;
+  /** not before this time (a retry's back-off, a wait); null: now */
+  notBefore: Date | null;
+};
 
 export function stageJob(stageRun: { id: string; notBefore: Date | null }, boxId: string, takeoverOf?: Date): FollowUpJob {
   // a new notBefore (the next wait) is a new job; the same one is the same job.

@@ -1,5 +1,5 @@
 import type { Db } from '../client';
-import type { Prisma } from '../generated/client';
+import { toJsonValue } from '../json';
 
 export interface RunEventInput {
   runId: string;
@@ -9,13 +9,16 @@ export interface RunEventInput {
   kind?: 'event' | 'command' | 'output';
   stream?: 'stdout' | 'stderr' | null;
   message: string;
-  data?: Prisma.InputJsonValue;
+  /** kept as JSON (bigints become strings) */
+  data?: Record<string, unknown>;
 }
 
 /** Appends log lines in one statement (the worker batches them). */
 export async function appendRunEvents(db: Db, events: readonly RunEventInput[]): Promise<void> {
   if (events.length === 0) return;
-  await db.runEvent.createMany({ data: events.map((e) => ({ ...e, stageRunId: e.stageRunId ?? null, stream: e.stream ?? null })) });
+  await db.runEvent.createMany({
+    data: events.map((e) => ({ ...e, stageRunId: e.stageRunId ?? null, stream: e.stream ?? null, data: e.data === undefined ? undefined : toJsonValue(e.data) })),
+  });
 }
 
 /** The newest `limit` events of a run, oldest first; `afterId` for live tails. */

@@ -4,10 +4,11 @@
 // heartbeating; after the lease another worker (or the same one, restarted)
 // may claim the attempt again. Stages are idempotent, so redoing is safe.
 import type { Stage } from '@vzferry/core';
-import type { NextStep, StageFailure } from '@vzferry/core';
+import type { NextStep, RunStatePatch, StageFailure } from '@vzferry/core';
 import type { Db, Tx } from '../client';
-import type { Prisma } from '../generated/client';
 import { rollbackJob, stageJob, type FollowUpJob } from './follow-up';
+import { toJsonValue } from '../json';
+import { runPatchToUpdate } from './run-context';
 import { nextAttempt } from './scheduling';
 import { moveRun, moveStageRun } from './transitions';
 
@@ -106,8 +107,6 @@ export async function heartbeatStageRun(
   return { lost: false, cancelRequested: run.run.cancelRequestedAt !== null };
 }
 
-export type RunPatch = Prisma.MigrationRunUpdateInput;
-
 /**
  * Records a finished attempt and carries out the engine's next step in one
  * transaction. Returns the jobs to enqueue after commit.
@@ -119,9 +118,10 @@ export async function finishStageRun(
     owner: string;
     next: NextStep;
     failure?: StageFailure;
-    result?: Prisma.InputJsonValue;
+    /** small JSON kept on the stage run (bigints become strings) */
+    result?: unknown;
     message?: string;
-    runPatch?: RunPatch;
+    runPatch?: RunStatePatch;
     now: Date;
   },
 ): Promise<FollowUpJob[]> {
@@ -140,12 +140,13 @@ export async function finishStageRun(
           progressPercent: input.failure ? sr.progressPercent : 100,
           errorCode: input.failure?.code ?? null,
           error: input.failure?.message ?? null,
-          result: input.result,
+          result: input.result === undefined ? undefined : toJsonValue(input.result),
           message: input.message ?? sr.message,
         },
       });
     }
-    await tx.migrationRun.update({ where: { id: sr.runId }, data: { ...input.runPatch, leaseOwner: null, leaseExpiresAt: null } });
+    const patch = input.runPatch ? runPatchToUpdate(input.runPatch) : {};
+    await tx.migrationRun.update({ where: { id: sr.runId }, data: { ...patch, leaseOwner: null, leaseExpiresAt: null } });
     return applyNextStep(tx, { runId: sr.runId, boxId, stageRunId: sr.id, next, failure: input.failure, now });
   });
 }

@@ -45,7 +45,7 @@ export function startPipelineEngine<D>(opts: PipelineEngineOptions<D>): Pipeline
   const say = opts.log ?? ((m: string) => console.log(`[pipeline ${opts.box.name}] ${m}`));
   const producer = createProducer({ redisUrl: opts.redisUrl, prefix: opts.queuePrefix });
   const ensure = (job: FollowUpJob) =>
-    producer.ensure(job.name, job.payload as never, { boxId: job.boxId, jobId: job.jobId, delayMs: delayOf(job) });
+    producer.ensure(job.name, job.payload, { boxId: job.boxId, jobId: job.jobId, delayMs: delayOf(job) });
   const enqueue = async (jobs: FollowUpJob[]) => {
     for (const job of jobs) await ensure(job);
   };

@@ -26,7 +26,7 @@ export class RunLog {
   ) {}
 
   event(level: RunEventInput['level'], message: string, data?: Record<string, unknown>): void {
-    this.#push({ level, kind: 'event', message, ...(data && { data: data as never }) });
+    this.#push({ level, kind: 'event', message, ...(data && { data }) });
   }
 
   command(argv: readonly string[], where: string): void {

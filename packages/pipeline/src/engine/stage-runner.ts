@@ -7,7 +7,7 @@ import {
   type Stage, type StageFailure, type StageOutcome,
 } from '@vzferry/core';
 import {
-  claimStageRun, finishStageRun, heartbeatStageRun, loadRunContext, runPatchToUpdate, toRunSnapshot,
+  claimStageRun, finishStageRun, heartbeatStageRun, loadRunContext, toRunSnapshot,
   type Db, type FollowUpJob, type StageProgress,
 } from '@vzferry/db';
 import { RunLog } from './run-log';
@@ -93,9 +93,9 @@ async function finish<D>(
     owner: opts.owner,
     next,
     failure,
-    result: ret.result === undefined ? undefined : (JSON.parse(JSON.stringify(ret.result, bigintReplacer)) as never),
+    result: ret.result,
     message: ret.message,
-    runPatch: patch ? runPatchToUpdate(patch) : undefined,
+    runPatch: patch,
     now: at,
   });
   await opts.enqueue(jobs);
@@ -133,10 +133,6 @@ function describe(stage: Stage, outcome: StageOutcome, message?: string): string
   if (outcome.kind === 'succeeded') return `${stage} succeeded${message ? `: ${message}` : ''}`;
   if (outcome.kind === 'wait') return `${stage}: ${outcome.message} (until ${outcome.until.toISOString()})`;
   return `${stage} failed: ${outcome.failure.message}`;
-}
-
-function bigintReplacer(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
 }
 
 /** Progress is written with the heartbeat, at most once per beat. */

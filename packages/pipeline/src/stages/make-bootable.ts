@@ -4,7 +4,7 @@
 // ISO's job and a one-time call-back token; deploy_vm boots the ISO.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, newToken, tokenSha256 } from '@vzferry/core';
+import { AppError } from '@vzferry/core';
 import type { ConversionPlan } from '@vzferry/guest';
 import { makeBootable as runMakeBootable } from '../box/apply-plan';
 import { initramfsFingerprint } from '../box/initramfs-inputs';
@@ -30,20 +30,18 @@ export async function makeBootable(ctx: StageContext, deps: StageDeps): Promise<
 /**
  * grub 0.97 cannot be installed from here: the boot ISO runs the plan's job
  * on the VM (deploy_vm). It finds where to call back, with a one-time token,
- * in the guest; the run keeps only the token's hash.
+ * in the guest; the run keeps only the token's hash (written by issueToken).
  */
 async function prepareBootIsoCallback(ctx: StageContext, deps: StageDeps, mount: string, plan: ConversionPlan): Promise<StageReturn> {
   const iso = plan.legacyBootIso!;
   const base = ctx.run.box.templateServerUrl;
   if (!base) throw new AppError('no_template_server', `converter box ${ctx.run.box.name} has no template server URL for the boot ISO to call back to`);
-  const token = newToken();
-  // a new token means a new boot of the ISO: an earlier call back (before a rollback) no longer counts
-  await deps.bootCallbacks.clear(ctx.run.runId);
+  const token = await deps.bootCallbacks.issueToken(ctx.run.runId);
   const file = path.join(mount, iso.callbackFile);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `url=${base}/boot-callback/${ctx.run.runId}\ntoken=${token}\n`, { mode: 0o600 });
   return succeeded(
-    { bootTokenSha256: tokenSha256(token) },
+    undefined,
     { message: `${plan.os.description} uses grub 0.97: the boot ISO runs ${iso.job} on the VM in deploy_vm and calls back to ${base}` },
   );
 }

@@ -10,7 +10,7 @@ import { createCloudStackClient } from '@vzferry/cloudstack';
 import { acceptHostKey, applyCustomerRows, createInventoryImport, createSourceHost, readCloudStackSettings, readMappings, saveCloudStackSettings, saveMappings, type Db, type SecretBox } from '@vzferry/db';
 import { parseOsTemplate } from '@vzferry/guest';
 import type { Producer } from '@vzferry/queue';
-import type { LabManifest } from '@vzferry/lab/manifest';
+import type { LabManifest } from '../manifest';
 import { labMappings } from './seed-mappings';
 
 const SEED_ACTOR = { name: 'seed' } as const;

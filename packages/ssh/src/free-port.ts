@@ -1,6 +1,7 @@
 // A free TCP port on loopback, for servers that must be told a port before
-// they start (sshd, QEMU's port forwards). Node-only: kept out of the
-// package's main entry, which the web bundles for the browser too.
+// they start (sshd, QEMU's port forwards, the lab's services). Here rather
+// than in packages/core, which does no I/O; its own entry point
+// (@vzferry/ssh/free-port) so that a caller does not load ssh2.
 import net from 'node:net';
 
 export function freePort(): Promise<number> {
