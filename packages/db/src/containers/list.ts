@@ -4,6 +4,7 @@
 // customer name or e-mail by substring and IPs by prefix. One page of rows
 // plus the total, in two statements; the indexes on hostname, status,
 // ostemplate, customerId and ContainerIp.address carry it.
+import { parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import type { Db } from '../client';
 import type { Prisma } from '../generated/client';
@@ -106,6 +107,17 @@ export function containerWhere(query: ContainerQuery): Prisma.ContainerWhereInpu
   if (query.migrationState) and.push({ migrationState: query.migrationState });
   if (query.q) and.push(searchWhere(query.q.trim()));
   return { AND: and };
+}
+
+/**
+ * The ids of every container the containers page's filter (its URL
+ * parameters) matches, in CTID order, at most `limit` of them; `overLimit`
+ * says the filter matches more.
+ */
+export async function containerIdsMatching(db: Db, filter: Record<string, string>, limit: number): Promise<{ ids: string[]; overLimit: boolean }> {
+  const where = containerWhere(parseInput(containerQuerySchema, { ...filter, page: 1, pageSize: 1 }));
+  const rows = await db.container.findMany({ where, select: { id: true }, take: limit + 1, orderBy: { sourceCtid: 'asc' } });
+  return { ids: rows.slice(0, limit).map((r) => r.id), overLimit: rows.length > limit };
 }
 
 function searchWhere(q: string): Prisma.ContainerWhereInput {

@@ -1,7 +1,7 @@
 // Batches (waves): a named set of containers with a start time and a
 // concurrency limit. Creating one creates a pending migration run per
 // container; starting it queues them for the scheduler.
-import { AppError, NotFoundError } from '@vzferry/core';
+import { AppError, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import type { Db } from '../client';
 
@@ -20,7 +20,7 @@ export type CreateBatchInput = z.input<typeof createBatchInputSchema>;
 export const ACTIVE_RUN_STATUSES = ['pending', 'queued', 'running', 'waiting', 'rolling_back'] as const;
 
 export async function createBatch(db: Db, input: CreateBatchInput, actor: { userId?: string; name: string }) {
-  const data = createBatchInputSchema.parse(input);
+  const data = parseInput(createBatchInputSchema, input);
   const ids = [...new Set(data.containerIds)];
   return db.$transaction(async (tx) => {
     const containers = await tx.container.findMany({

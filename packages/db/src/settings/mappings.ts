@@ -3,7 +3,7 @@
 // Each is saved as a whole list in one transaction (the page edits the
 // list), validated first: overlapping networks or duplicate keys change
 // nothing.
-import { AppError, parseCidr } from '@vzferry/core';
+import { AppError, parseCidr, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import type { Db } from '../client';
 
@@ -66,11 +66,7 @@ export async function readMappings(db: Db): Promise<Mappings> {
 }
 
 export async function saveMappings(db: Db, input: unknown, actor: Actor): Promise<Mappings> {
-  const parsed = mappingsSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError('invalid_input', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  }
-  const m = parsed.data;
+  const m = parseInput(mappingsSchema, input);
   const problems = [
     ...duplicates(m.networks.map((n) => parseCidr(n.cidr).text), 'network'),
     ...duplicates(m.offerings.map((o) => `${o.maxRamMb} MiB / ${o.maxCpus} CPUs`), 'offering size'),
