@@ -16,4 +16,8 @@ export const apiErrorBodySchema = z.object({
 export type ApiErrorBody = z.output<typeof apiErrorBodySchema>;
 
 /** The answer of a request that only queues work. */
-export const queuedSchema = z.object({ queued: z.literal(true) });
+export const queuedSchema = z.object({ queued: z.boolean() });
+export type Queued = z.output<typeof queuedSchema>;
+
+/** The path of a route under a folder [id]: one uuid. */
+export const idParamsSchema = z.object({ id: z.uuid() });

@@ -50,6 +50,9 @@ const BUILT = Symbol.for('vzferry.route');
 
 export type RouteHandler = ((req: Request, ctx: RouteContext) => Promise<Response>) & { readonly [BUILT]: RouteSpec };
 
+// TypeScript widens a literal a handler returns (`ok: true` becomes boolean)
+// before it knows the output schema: an output declared with z.literal needs
+// `as const`, or a helper with a declared return type, in the handler.
 export function route<O extends Schema, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
   options: RouteOptions<P, Q, B, O>,
   handler: (input: RouteInput<P, Q, B>) => Promise<z.input<O>>,
@@ -97,27 +100,4 @@ function toWire(schema: Schema, answer: unknown): unknown {
   if (parsed.success) return parsed.data;
   // the handler broke its own route's contract: our bug, so a 500 (a ZodError would answer 400)
   throw new Error(`the answer does not match the route's output schema: ${formatZodError(parsed.error)}`);
-}
-
-// ---------------------------------------------------------------- until every route is made by `route`
-
-export function handle<C>(fn: (req: Request, ctx: C) => Promise<unknown>) {
-  return async (req: Request, ctx: C): Promise<Response> => {
-    try {
-      const out = await fn(req, ctx);
-      return out instanceof Response ? out : Response.json(out);
-    } catch (err) {
-      return errorResponse(err, req);
-    }
-  };
-}
-
-export { parseInput } from '@vzferry/core';
-
-export async function jsonBody(req: Request): Promise<unknown> {
-  return readBody(req, 'json', DEFAULT_MAX_BODY_BYTES);
-}
-
-export function searchParams(req: Request): Record<string, string> {
-  return Object.fromEntries(new URL(req.url).searchParams);
 }

@@ -97,7 +97,7 @@ export async function listContainers(db: Db, query: ContainerQuery): Promise<Con
   };
 }
 
-export function containerWhere(query: ContainerQuery): Prisma.ContainerWhereInput {
+function containerWhere(query: ContainerQuery): Prisma.ContainerWhereInput {
   const and: Prisma.ContainerWhereInput[] = [];
   if (!query.includeVanished) and.push({ vanishedAt: null });
   if (query.hostId) and.push({ sourceHostId: query.hostId });

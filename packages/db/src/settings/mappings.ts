@@ -51,7 +51,8 @@ function safe(fn: () => unknown): boolean {
   }
 }
 
-export async function readMappings(db: Db): Promise<Mappings> {
+// the rows' own types: every field present, null where empty (the input schema has them optional)
+export async function readMappings(db: Db) {
   const [networks, offerings, osTypes] = await Promise.all([
     db.networkMapping.findMany({ orderBy: { cidr: 'asc' } }),
     db.offeringMapping.findMany({ orderBy: [{ maxRamMb: 'asc' }, { maxCpus: 'asc' }] }),
@@ -65,7 +66,7 @@ export async function readMappings(db: Db): Promise<Mappings> {
   };
 }
 
-export async function saveMappings(db: Db, input: unknown, actor: Actor): Promise<Mappings> {
+export async function saveMappings(db: Db, input: unknown, actor: Actor) {
   const m = parseInput(mappingsSchema, input);
   const problems = [
     ...duplicates(m.networks.map((n) => parseCidr(n.cidr).text), 'network'),
