@@ -2,13 +2,12 @@
 // `hasSecret` comes out), the mappings, the pipeline settings, and what
 // "Test connection" answers. A refusal by CloudStack is an answer
 // (ok: false with CloudStack's words), not an HTTP error.
-import { cloudStackSettingsSchema, pipelineSettingsSchema, type pipelineSettingsPatchSchema } from '@vzferry/core/settings';
+import { cloudStackSettingsSchema, pipelineSettingsSchema } from '@vzferry/core/settings';
 import type { mappingsSchema } from '@vzferry/db';
 import { z } from 'zod';
 
-export type { PipelineSettings } from '@vzferry/core/settings';
-/** The body of PUT /api/settings/pipeline: the fields to change. */
-export type PipelineSettingsPatch = z.input<typeof pipelineSettingsPatchSchema>;
+// the body of PUT /api/settings/pipeline is core's pipelineSettingsPatchSchema; the form sends what was typed, unchecked, so the refusal names the field
+export type PipelineSettings = z.output<typeof pipelineSettingsSchema>;
 /** The body of PUT /api/settings/mappings: packages/db's mappingsSchema checks CIDRs and duplicates. */
 export type MappingsInput = z.input<typeof mappingsSchema>;
 

@@ -28,29 +28,7 @@ export const containerQuerySchema = z.object({
 
 export type ContainerQuery = z.infer<typeof containerQuerySchema>;
 
-export interface ContainerRow {
-  id: string;
-  sourceCtid: number;
-  hostname: string | null;
-  status: string;
-  ostemplate: string | null;
-  diskQuotaKb: string | null;
-  ramMb: number | null;
-  migrationState: string;
-  vanished: boolean;
-  host: { id: string; name: string };
-  customer: { id: string; name: string; email: string } | null;
-  ips: string[];
-}
-
-export interface ContainerPage {
-  rows: ContainerRow[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export async function listContainers(db: Db, query: ContainerQuery): Promise<ContainerPage> {
+export async function listContainers(db: Db, query: ContainerQuery) {
   const where = containerWhere(query);
   const [total, rows] = await Promise.all([
     db.container.count({ where }),
