@@ -109,6 +109,31 @@ export default tseslint.config(
   ...pureGlobals,
   typeAssertions,
   {
+    // the wire contract the browser imports: zod and types only, so a client
+    // component importing it never pulls Prisma, BullMQ or Node into its bundle
+    files: ['apps/web/src/api/**'],
+    rules: restricted([
+      ...ownedBy(null),
+      {
+      regex: '^(@vzferry/(?!core/settings$)|@/|node:)',
+      allowTypeImports: true,
+      message: 'apps/web/src/api is imported by the browser: zod, ./wire and @vzferry/core/settings only (types may come from anywhere)',
+      },
+    ]),
+  },
+  {
+    // client components (every .tsx but the server's pages and layouts): the API's answers are typed by @/api
+    files: ['apps/web/src/app/**/*.tsx', 'apps/web/src/components/**', 'apps/web/src/lib/**'],
+    ignores: ['**/page.tsx', '**/layout.tsx'],
+    rules: restricted([
+      ...ownedBy(null),
+      {
+      regex: '^(@vzferry/|@/server/|node:)',
+      message: 'client code takes the API types from @/api, never from server packages',
+      },
+    ]),
+  },
+  {
     files: ['apps/web/**/*.tsx', 'apps/web/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser, ...globals.node } },

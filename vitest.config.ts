@@ -1,4 +1,8 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// apps/web's own imports ("@/server/route"), as its tsconfig paths say
+const webAlias = { alias: [{ find: /^@\//, replacement: `${path.resolve(import.meta.dirname, 'apps/web/src')}/` }] };
 
 // unit: pure tests next to the code (*.test.ts under src/), no services.
 // integration: tests under test/ of a package or app; they use the real
@@ -7,6 +11,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve: webAlias,
         test: {
           name: 'unit',
           // packages/guest's tests are pure too (fixtures and goldens on disk)
@@ -16,6 +21,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: webAlias,
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],

@@ -3,6 +3,7 @@ export { migrate, readMigrations, MigrationError } from './migrations/runner';
 export { MIGRATIONS_DIR } from './migrations/paths';
 export { ensureDatabase, redactUrl } from './migrations/ensure-database';
 export { SecretBox, loadSecretBox, parseSecretKey } from './secret-box';
+export { pingDatabase } from './health';
 export * from './generated/enums';
 export { Prisma } from './generated/client';
 export type {

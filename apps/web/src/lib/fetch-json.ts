@@ -1,11 +1,15 @@
 // The browser's side of the API: JSON in and out, and an Error whose message
-// is the server's own explanation (route.ts puts it in error.message).
+// is the server's own explanation (server/error-response.ts puts it in
+// error.message). T is the route's output type from @/api.
+import { apiErrorBodySchema } from '@/api/wire';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly body: unknown,
+    /** what some codes carry besides the message, e.g. the bad rows of a customer CSV */
+    readonly details: unknown,
   ) {
     super(message);
   }
@@ -19,9 +23,14 @@ export async function fetchJson<T>(url: string, init: RequestInit & { json?: unk
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });
   const body: unknown = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
-  if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string } })?.error;
-    throw new ApiError(res.status, err?.code ?? 'http_error', err?.message ?? `HTTP ${res.status}`, body);
-  }
+  if (!res.ok) throw apiError(res.status, body);
+  // the route sent its answer through the output schema T comes from
   return body as T;
+}
+
+function apiError(status: number, body: unknown): ApiError {
+  const parsed = apiErrorBodySchema.safeParse(body);
+  if (!parsed.success) return new ApiError(status, 'http_error', `HTTP ${status}`, undefined);
+  const { code, message, details } = parsed.data.error;
+  return new ApiError(status, code, message, details);
 }

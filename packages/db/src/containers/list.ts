@@ -4,6 +4,7 @@
 // customer name or e-mail by substring and IPs by prefix. One page of rows
 // plus the total, in two statements; the indexes on hostname, status,
 // ostemplate, customerId and ContainerIp.address carry it.
+import { parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import type { Db } from '../client';
 import type { Prisma } from '../generated/client';
@@ -27,29 +28,7 @@ export const containerQuerySchema = z.object({
 
 export type ContainerQuery = z.infer<typeof containerQuerySchema>;
 
-export interface ContainerRow {
-  id: string;
-  sourceCtid: number;
-  hostname: string | null;
-  status: string;
-  ostemplate: string | null;
-  diskQuotaKb: string | null;
-  ramMb: number | null;
-  migrationState: string;
-  vanished: boolean;
-  host: { id: string; name: string };
-  customer: { id: string; name: string; email: string } | null;
-  ips: string[];
-}
-
-export interface ContainerPage {
-  rows: ContainerRow[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export async function listContainers(db: Db, query: ContainerQuery): Promise<ContainerPage> {
+export async function listContainers(db: Db, query: ContainerQuery) {
   const where = containerWhere(query);
   const [total, rows] = await Promise.all([
     db.container.count({ where }),
@@ -96,7 +75,7 @@ export async function listContainers(db: Db, query: ContainerQuery): Promise<Con
   };
 }
 
-export function containerWhere(query: ContainerQuery): Prisma.ContainerWhereInput {
+function containerWhere(query: ContainerQuery): Prisma.ContainerWhereInput {
   const and: Prisma.ContainerWhereInput[] = [];
   if (!query.includeVanished) and.push({ vanishedAt: null });
   if (query.hostId) and.push({ sourceHostId: query.hostId });
@@ -106,6 +85,17 @@ export function containerWhere(query: ContainerQuery): Prisma.ContainerWhereInpu
   if (query.migrationState) and.push({ migrationState: query.migrationState });
   if (query.q) and.push(searchWhere(query.q.trim()));
   return { AND: and };
+}
+
+/**
+ * The ids of every container the containers page's filter (its URL
+ * parameters) matches, in CTID order, at most `limit` of them; `overLimit`
+ * says the filter matches more.
+ */
+export async function containerIdsMatching(db: Db, filter: Record<string, string>, limit: number): Promise<{ ids: string[]; overLimit: boolean }> {
+  const where = containerWhere(parseInput(containerQuerySchema, { ...filter, page: 1, pageSize: 1 }));
+  const rows = await db.container.findMany({ where, select: { id: true }, take: limit + 1, orderBy: { sourceCtid: 'asc' } });
+  return { ids: rows.slice(0, limit).map((r) => r.id), overLimit: rows.length > limit };
 }
 
 function searchWhere(q: string): Prisma.ContainerWhereInput {

@@ -1,7 +1,7 @@
 // Source hosts as the web app adds and lists them. The private key is sealed
 // with the instance key before it is stored and never leaves this module
 // again (listings select what the hosts page shows, nothing more).
-import { AppError } from '@vzferry/core';
+import { AppError, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import type { Db } from '../client';
 import type { SecretBox } from '../secret-box';
@@ -22,9 +22,7 @@ export const sourceHostInputSchema = z.object({
 export type SourceHostInput = z.input<typeof sourceHostInputSchema>;
 
 export async function createSourceHost(db: Db, secrets: SecretBox, input: unknown, actor: { userId?: string; name: string }) {
-  const parsed = sourceHostInputSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues.map((i) => i.message).join('; '));
-  const { privateKey, ...fields } = parsed.data;
+  const { privateKey, ...fields } = parseInput(sourceHostInputSchema, input);
   const taken = await db.sourceHost.findUnique({ where: { name: fields.name }, select: { id: true } });
   if (taken) throw new AppError('host_exists', `a source host named ${fields.name} already exists`);
   return db.$transaction(async (tx) => {
@@ -34,6 +32,13 @@ export async function createSourceHost(db: Db, secrets: SecretBox, input: unknow
     });
     return host;
   });
+}
+
+/** The host's name and key state; a host that does not exist is not_found. */
+export async function requireSourceHost(db: Db, id: string) {
+  const host = await db.sourceHost.findUnique({ where: { id }, select: { id: true, name: true, hostKeyState: true } });
+  if (!host) throw new NotFoundError('source host', id);
+  return host;
 }
 
 export async function listSourceHosts(db: Db) {

@@ -1,9 +1,10 @@
 // The SSH host key of a source host: seen on first contact (pending), pinned
 // when an engineer accepts it, and a changed key is refused until someone
 // accepts the new one. The accepted key never changes by itself.
-import { AppError, NotFoundError } from '@vzferry/core';
+import { AppError, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import type { Db } from '../client';
+import { requireSourceHost } from '../hosts';
 
 export const hostKeySchema = z.object({
   fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a host key fingerprint looks like SHA256:<43 base64 characters>'),
@@ -21,7 +22,7 @@ export type HostKeyVerdict =
   | 'changed';
 
 export async function recordHostKeySeen(db: Db, hostId: string, seen: SeenHostKey, now: Date = new Date()): Promise<HostKeyVerdict> {
-  const key = hostKeySchema.parse(seen);
+  const key = parseInput(hostKeySchema, seen);
   const pending = { pendingHostKeyFingerprint: key.fingerprint, pendingHostKeyAlgorithm: key.algorithm, pendingHostPublicKey: key.publicKey, hostKeySeenAt: now };
   return db.$transaction(async (tx) => {
     const host = await tx.sourceHost.findUnique({ where: { id: hostId } });
@@ -87,6 +88,12 @@ export async function acceptHostKey(db: Db, hostId: string, fingerprint: string,
     });
     return tx.sourceHost.findUniqueOrThrow({ where: { id: hostId } });
   });
+}
+
+/** An import reads a host only over its pinned key: without one, nothing is queued. */
+export async function requireAcceptedHostKey(db: Db, hostId: string): Promise<void> {
+  const host = await requireSourceHost(db, hostId);
+  if (host.hostKeyState !== 'accepted') throw new AppError('host_key_not_accepted', `accept the SSH host key of ${host.name} before importing`);
 }
 
 /** A probe or import could not reach the host: the hosts page shows why. */

@@ -1,7 +1,7 @@
 // Batches (waves): a named set of containers with a start time and a
 // concurrency limit. Creating one creates a pending migration run per
 // container; starting it queues them for the scheduler.
-import { ACTIVE_RUN_STATUSES, AppError, CONTAINER_STATE_OF_RUN, NotFoundError } from '@vzferry/core';
+import { ACTIVE_RUN_STATUSES, AppError, CONTAINER_STATE_OF_RUN, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import type { Db } from '../client';
 import { moveBatch, moveBatches, moveRuns } from './transitions';
@@ -18,7 +18,7 @@ export const createBatchInputSchema = z.object({
 export type CreateBatchInput = z.input<typeof createBatchInputSchema>;
 
 export async function createBatch(db: Db, input: CreateBatchInput, actor: { userId?: string; name: string }) {
-  const data = createBatchInputSchema.parse(input);
+  const data = parseInput(createBatchInputSchema, input);
   const ids = [...new Set(data.containerIds)];
   return db.$transaction(async (tx) => {
     const containers = await tx.container.findMany({

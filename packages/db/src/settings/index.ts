@@ -1,7 +1,7 @@
 // Settings rows: one JSON value per key; the CloudStack secret key is sealed
 // with the instance key in the `secret` column and only the worker opens it.
 import {
-  AppError, cloudStackSettingsSchema, pipelineSettingsSchema, type CloudStackSettings, type PipelineSettings,
+  AppError, cloudStackSettingsSchema, parseInput, pipelineSettingsSchema, type CloudStackSettings, type PipelineSettings,
 } from '@vzferry/core';
 import type { Db } from '../client';
 import type { SecretBox } from '../secret-box';
@@ -31,7 +31,7 @@ export async function saveCloudStackSettings(
   input: CloudStackSettings & { secretKey?: string | null },
   actor: Actor,
 ): Promise<void> {
-  const value = cloudStackSettingsSchema.parse(input);
+  const value = parseInput(cloudStackSettingsSchema, input);
   const existing = await db.setting.findUnique({ where: { key: CLOUDSTACK } });
   const secret = input.secretKey ? box.seal(input.secretKey) : existing?.secret;
   if (!secret) throw new AppError('secret_required', 'the secret key is required the first time');
@@ -49,7 +49,7 @@ export async function loadPipelineSettings(db: Db): Promise<PipelineSettings> {
 }
 
 export async function savePipelineSettings(db: Db, input: Partial<PipelineSettings>, actor: Actor): Promise<PipelineSettings> {
-  const value = pipelineSettingsSchema.parse({ ...(await loadPipelineSettings(db)), ...input });
+  const value = parseInput(pipelineSettingsSchema, { ...(await loadPipelineSettings(db)), ...input });
   await db.$transaction([
     db.setting.upsert({ where: { key: PIPELINE }, create: { key: PIPELINE, value }, update: { value } }),
     db.auditLog.create({ data: { userId: actor.userId, actor: actor.name, action: 'settings.pipeline', targetType: 'Setting', targetId: PIPELINE, details: value } }),

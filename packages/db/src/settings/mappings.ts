@@ -3,7 +3,7 @@
 // Each is saved as a whole list in one transaction (the page edits the
 // list), validated first: overlapping networks or duplicate keys change
 // nothing.
-import { AppError, parseCidr } from '@vzferry/core';
+import { AppError, parseCidr, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import type { Db } from '../client';
 
@@ -51,7 +51,8 @@ function safe(fn: () => unknown): boolean {
   }
 }
 
-export async function readMappings(db: Db): Promise<Mappings> {
+// the rows' own types: every field present, null where empty (the input schema has them optional)
+export async function readMappings(db: Db) {
   const [networks, offerings, osTypes] = await Promise.all([
     db.networkMapping.findMany({ orderBy: { cidr: 'asc' } }),
     db.offeringMapping.findMany({ orderBy: [{ maxRamMb: 'asc' }, { maxCpus: 'asc' }] }),
@@ -65,12 +66,8 @@ export async function readMappings(db: Db): Promise<Mappings> {
   };
 }
 
-export async function saveMappings(db: Db, input: unknown, actor: Actor): Promise<Mappings> {
-  const parsed = mappingsSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError('invalid_input', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  }
-  const m = parsed.data;
+export async function saveMappings(db: Db, input: unknown, actor: Actor) {
+  const m = parseInput(mappingsSchema, input);
   const problems = [
     ...duplicates(m.networks.map((n) => parseCidr(n.cidr).text), 'network'),
     ...duplicates(m.offerings.map((o) => `${o.maxRamMb} MiB / ${o.maxCpus} CPUs`), 'offering size'),

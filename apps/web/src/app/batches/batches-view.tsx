@@ -3,23 +3,14 @@
 // containers page (its current filter) and started on their own page.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import type { BatchListItem } from '@/api/batches';
 import { Badge, ErrorBox, PageHeader, statusTone, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
 
-interface BatchItem {
-  id: string;
-  name: string;
-  status: string;
-  concurrency: number;
-  createdAt: string;
-  startedAt: string | null;
-  runs: Record<string, number>;
-}
-
 const ORDER = ['succeeded', 'running', 'waiting', 'queued', 'pending', 'rolling_back', 'failed', 'cancelled'];
 
-const COLUMNS: Column<BatchItem>[] = [
+const COLUMNS: Column<BatchListItem>[] = [
   {
     header: 'Batch',
     cell: (b) => (
@@ -46,7 +37,7 @@ const COLUMNS: Column<BatchItem>[] = [
 ];
 
 export function BatchesView() {
-  const batches = useQuery({ queryKey: ['batches'], queryFn: () => fetchJson<BatchItem[]>('/api/batches'), refetchInterval: 5_000 });
+  const batches = useQuery({ queryKey: ['batches'], queryFn: () => fetchJson<BatchListItem[]>('/api/batches'), refetchInterval: 5_000 });
   return (
     <div>
       <PageHeader title="Batches" subtitle="Waves of containers migrated together. Create one from the Containers page (its current filter)." />

@@ -5,23 +5,16 @@ import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import type { ContainerPage } from '@vzferry/db';
+import type { BatchCreated, NewBatch } from '@/api/batches';
+import type { ContainerFacets, ContainerPage, ContainerRow } from '@/api/containers';
 import { Badge, Button, ErrorBox, inputClass, PageHeader, statusTone, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatKb, formatMb } from '@/lib/format';
 
-interface Facets {
-  hosts: { id: string; name: string }[];
-  osTemplates: { value: string; count: number }[];
-  customers: { id: string; name: string }[];
-  statuses: string[];
-  migrationStates: string[];
-}
-
 const FILTERS = ['hostId', 'status', 'os', 'customerId', 'migrationState'] as const;
 const PAGE_SIZE = 50;
 
-const COLUMNS: Column<ContainerPage['rows'][number]>[] = [
+const COLUMNS: Column<ContainerRow>[] = [
   {
     header: 'CTID',
     className: 'font-mono',
@@ -84,7 +77,7 @@ export function ContainersTable() {
     placeholderData: keepPreviousData,
     refetchInterval: 10_000,
   });
-  const facets = useQuery({ queryKey: ['facets'], queryFn: () => fetchJson<Facets>('/api/containers/facets'), staleTime: 30_000 });
+  const facets = useQuery({ queryKey: ['facets'], queryFn: () => fetchJson<ContainerFacets>('/api/containers/facets'), staleTime: 30_000 });
 
   const page = Number(params.get('page') ?? '1');
   const total = list.data?.total ?? 0;
@@ -169,7 +162,7 @@ function NewBatch({ count, filter }: { count: number; filter: Record<string, str
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const create = useMutation({
-    mutationFn: () => fetchJson<{ id: string }>('/api/batches', { method: 'POST', json: { name, filter } }),
+    mutationFn: () => fetchJson<BatchCreated>('/api/batches', { method: 'POST', json: { name, filter } satisfies NewBatch }),
     onSuccess: (b) => router.push(`/batches/${b.id}`),
   });
   if (!open) return <Button onClick={() => setOpen(true)}>New batch from these {count.toLocaleString('en')}</Button>;

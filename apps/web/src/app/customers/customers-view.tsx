@@ -4,21 +4,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { customerRowErrorsSchema, type CustomerImport, type CustomerListItem, type CustomerRowError } from '@/api/customers';
 import { Button, Card, ErrorBox, inputClass, PageHeader, Table, type Column } from '@/components/ui';
 import { ApiError, fetchJson } from '@/lib/fetch-json';
 
-interface CustomerItem {
-  id: string;
-  name: string;
-  email: string;
-  timezone: string;
-  containers: number;
-}
+/** What the page shows after an upload: what was imported, or the rows that refused the file. */
+type Outcome = { imported: CustomerImport } | { refused: CustomerRowError[] };
 
-type RowError = { line: number; reason: string };
-type ImportAnswer = { ok: true; customersCreated: number; customersUpdated: number; containersAssigned: number } | { ok: false; errors: RowError[] };
-
-const CUSTOMER_COLUMNS: Column<CustomerItem>[] = [
+const CUSTOMER_COLUMNS: Column<CustomerListItem>[] = [
   {
     header: 'Name',
     cell: (c) => (
@@ -32,14 +25,14 @@ const CUSTOMER_COLUMNS: Column<CustomerItem>[] = [
   { header: 'Containers', headerClassName: 'text-right', className: 'text-right tabular-nums', cell: (c) => c.containers },
 ];
 
-const ERROR_COLUMNS: Column<RowError>[] = [
+const ERROR_COLUMNS: Column<CustomerRowError>[] = [
   { header: 'Line', headerClassName: 'w-20', className: 'tabular-nums', cell: (e) => e.line },
   { header: 'Problem', cell: (e) => e.reason },
 ];
 
 export function CustomersView() {
   const [q, setQ] = useState('');
-  const customers = useQuery({ queryKey: ['customers', q], queryFn: () => fetchJson<CustomerItem[]>(`/api/customers?q=${encodeURIComponent(q)}`) });
+  const customers = useQuery({ queryKey: ['customers', q], queryFn: () => fetchJson<CustomerListItem[]>(`/api/customers?q=${encodeURIComponent(q)}`) });
   return (
     <div>
       <PageHeader title="Customers" subtitle="Who owns which container, and when they accept downtime" />
@@ -57,12 +50,13 @@ function CsvUpload() {
   const qc = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const upload = useMutation({
-    mutationFn: async (f: File): Promise<ImportAnswer> => {
+    mutationFn: async (f: File): Promise<Outcome> => {
       try {
-        return await fetchJson<ImportAnswer>('/api/customers/import', { method: 'POST', body: await f.text(), headers: { 'content-type': 'text/csv' } });
+        return { imported: await fetchJson<CustomerImport>('/api/customers/import', { method: 'POST', body: await f.text(), headers: { 'content-type': 'text/csv' } }) };
       } catch (err) {
-        // 422 carries the row errors: an answer to show, not a failure
-        if (err instanceof ApiError && err.status === 422) return err.body as ImportAnswer;
+        // a refused file names its bad rows: an answer to show, not a failure
+        const rows = err instanceof ApiError && err.code === 'customers_invalid' ? customerRowErrorsSchema.safeParse(err.details) : undefined;
+        if (rows?.success) return { refused: rows.data };
         throw err;
       }
     },
@@ -88,21 +82,21 @@ function CsvUpload() {
         </Button>
       </form>
       {upload.error ? <div className="mt-3"><ErrorBox>{upload.error.message}</ErrorBox></div> : null}
-      {answer?.ok === true ? (
+      {answer && 'imported' in answer ? (
         <p role="status" className="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800">
-          Imported: {answer.containersAssigned} containers assigned, {answer.customersCreated} new customers, {answer.customersUpdated} updated.
+          Imported: {answer.imported.containersAssigned} containers assigned, {answer.imported.customersCreated} new customers, {answer.imported.customersUpdated} updated.
         </p>
       ) : null}
-      {answer?.ok === false ? (
+      {answer && 'refused' in answer ? (
         <div className="mt-3" role="alert">
           <p className="mb-2 text-sm font-semibold text-red-800">
-            {answer.errors.length} {answer.errors.length === 1 ? 'row has' : 'rows have'} errors. Nothing was imported; fix the file and upload it again.
+            {answer.refused.length} {answer.refused.length === 1 ? 'row has' : 'rows have'} errors. Nothing was imported; fix the file and upload it again.
           </p>
           <Table
             look="plain"
             testId="csv-errors"
             columns={ERROR_COLUMNS}
-            rows={answer.errors}
+            rows={answer.refused}
             rowKey={(_, i) => i}
             rowClassName="border-t border-red-100 text-red-900"
           />

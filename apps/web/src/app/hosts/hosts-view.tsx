@@ -3,15 +3,11 @@
 // containers and watch the import's progress (polled while anything moves).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SourceHostListItem } from '@vzferry/db';
+import type { AcceptHostKey, HostKeyAccepted, ImportQueued, NewSourceHost, SourceHost as Host, SourceHostCreated } from '@/api/hosts';
+import type { Queued } from '@/api/wire';
 import { Badge, Button, Card, ErrorBox, Field, inputClass, PageHeader, ProgressBar, statusTone } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime, relativeTime } from '@/lib/format';
-
-type Host = Omit<SourceHostListItem, 'hostKeySeenAt' | 'lastImport'> & {
-  hostKeySeenAt: string | null;
-  lastImport: (Omit<NonNullable<SourceHostListItem['lastImport']>, 'queuedAt' | 'startedAt' | 'finishedAt'> & { queuedAt: string; startedAt: string | null; finishedAt: string | null }) | null;
-};
 
 const busy = (h: Host) => h.lastImport?.status === 'queued' || h.lastImport?.status === 'running' || (h.hostKeyState === 'unknown' && !h.lastError);
 
@@ -43,11 +39,11 @@ function HostCard({ host }: { host: Host }) {
   const qc = useQueryClient();
   const refresh = () => qc.invalidateQueries({ queryKey: ['hosts'] });
   const accept = useMutation({
-    mutationFn: (fingerprint: string) => fetchJson(`/api/hosts/${host.id}/accept-key`, { method: 'POST', json: { fingerprint } }),
+    mutationFn: (fingerprint: string) => fetchJson<HostKeyAccepted>(`/api/hosts/${host.id}/accept-key`, { method: 'POST', json: { fingerprint } satisfies AcceptHostKey }),
     onSettled: refresh,
   });
-  const importNow = useMutation({ mutationFn: () => fetchJson(`/api/hosts/${host.id}/import`, { method: 'POST' }), onSettled: refresh });
-  const probe = useMutation({ mutationFn: () => fetchJson(`/api/hosts/${host.id}/probe`, { method: 'POST' }), onSettled: refresh });
+  const importNow = useMutation({ mutationFn: () => fetchJson<ImportQueued>(`/api/hosts/${host.id}/import`, { method: 'POST' }), onSettled: refresh });
+  const probe = useMutation({ mutationFn: () => fetchJson<Queued>(`/api/hosts/${host.id}/probe`, { method: 'POST' }), onSettled: refresh });
   const imp = host.lastImport;
   const running = imp?.status === 'queued' || imp?.status === 'running';
   const actionError = accept.error ?? importNow.error ?? probe.error;
@@ -135,7 +131,7 @@ function AddHostForm({ onDone }: { onDone: () => void }) {
   const qc = useQueryClient();
   const [form, setForm] = useState({ name: '', address: '', port: '22', username: 'root', privateKey: '' });
   const add = useMutation({
-    mutationFn: () => fetchJson('/api/hosts', { method: 'POST', json: { ...form, port: Number(form.port) } }),
+    mutationFn: () => fetchJson<SourceHostCreated>('/api/hosts', { method: 'POST', json: { ...form, port: Number(form.port) } satisfies NewSourceHost }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['hosts'] });
       onDone();

@@ -4,24 +4,24 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Card, ErrorBox, inputClass, SaveButton, Table, type Column } from '@/components/ui';
+import type { Connected, Mappings, MappingsInput } from '@/api/settings';
 import { fetchJson } from '@/lib/fetch-json';
-import type { Mappings, TestAnswer } from './types';
 
 type MappingColumn<T> = { key: keyof T; label: string; type?: 'number'; options?: { value: string; label: string }[] };
 
-export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: TestAnswer | null }) {
+export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: Connected | null }) {
   const qc = useQueryClient();
   const [m, setM] = useState<Mappings>(saved);
   const save = useMutation({
-    mutationFn: () => fetchJson<Mappings>('/api/settings/mappings', { method: 'PUT', json: m }),
+    mutationFn: () => fetchJson<Mappings>('/api/settings/mappings', { method: 'PUT', json: m satisfies MappingsInput }),
     onSuccess: async (next) => {
       setM(next);
       await qc.invalidateQueries({ queryKey: ['settings'] });
     },
   });
-  const networks = choices?.networks?.map((n) => ({ value: n.id, label: `${n.name}${n.cidr ? ` (${n.cidr})` : ''}` }));
-  const offerings = choices?.offerings?.map((o) => ({ value: o.id, label: `${o.name}${o.memory ? ` (${o.memory} MB, ${o.cpunumber} CPU)` : ''}` }));
-  const osTypes = choices?.osTypes?.map((o) => ({ value: o.id, label: o.description }));
+  const networks = choices?.networks.map((n) => ({ value: n.id, label: `${n.name}${n.cidr ? ` (${n.cidr})` : ''}` }));
+  const offerings = choices?.offerings.map((o) => ({ value: o.id, label: `${o.name}${o.memory ? ` (${o.memory} MB, ${o.cpunumber} CPU)` : ''}` }));
+  const osTypes = choices?.osTypes.map((o) => ({ value: o.id, label: o.description }));
   return (
     <Card title="Mappings">
       <p className="mb-4 text-sm text-slate-600">Test the connection above to pick CloudStack networks, offerings and OS types by name.</p>

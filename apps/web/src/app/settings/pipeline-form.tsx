@@ -5,8 +5,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Card, ErrorBox, Field, inputClass, SaveButton } from '@/components/ui';
+import type { PipelineSettings } from '@/api/settings';
 import { fetchJson } from '@/lib/fetch-json';
-import type { PipelineSettings } from './types';
 
 type Key = keyof PipelineSettings;
 

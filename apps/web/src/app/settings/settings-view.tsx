@@ -5,23 +5,15 @@
 // "Test connection" shows what CloudStack answered and fills the choices.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { CloudStackSettingsInput, CloudStackSettingsView, ConnectionTest, ConnectionTestInput, Settings } from '@/api/settings';
 import { Button, Card, ErrorBox, Field, inputClass, PageHeader, SaveButton } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { MappingsEditor } from './mappings-editor';
 import { PipelineForm } from './pipeline-form';
-import type { Mappings, PipelineSettings, TestAnswer } from './types';
-
-interface CloudStackSettings {
-  endpoint: string;
-  apiKey: string;
-  zoneId: string;
-  hasSecret: boolean;
-}
-
 
 export function SettingsView() {
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => fetchJson<{ cloudstack: CloudStackSettings | null; mappings: Mappings; pipeline: PipelineSettings }>('/api/settings') });
-  const [test, setTest] = useState<TestAnswer | null>(null);
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => fetchJson<Settings>('/api/settings') });
+  const [test, setTest] = useState<ConnectionTest | null>(null);
   return (
     <div>
       <PageHeader title="Settings" subtitle="Where the VMs go, how containers map to CloudStack, and the pipeline's limits" />
@@ -37,18 +29,23 @@ export function SettingsView() {
   );
 }
 
-function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettings | null; test: TestAnswer | null; onTested: (t: TestAnswer) => void }) {
+function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettingsView; test: ConnectionTest | null; onTested: (t: ConnectionTest) => void }) {
   const qc = useQueryClient();
   const [form, setForm] = useState({ endpoint: saved?.endpoint ?? '', apiKey: saved?.apiKey ?? '', secretKey: '', zoneId: saved?.zoneId ?? '' });
   const runTest = useMutation({
-    mutationFn: () => fetchJson<TestAnswer>('/api/settings/cloudstack/test', { method: 'POST', json: { endpoint: form.endpoint, apiKey: form.apiKey, secretKey: form.secretKey || null, zoneId: form.zoneId || null } }),
+    mutationFn: () =>
+      fetchJson<ConnectionTest>('/api/settings/cloudstack/test', {
+        method: 'POST',
+        json: { endpoint: form.endpoint, apiKey: form.apiKey, secretKey: form.secretKey || null, zoneId: form.zoneId || null } satisfies ConnectionTestInput,
+      }),
     onSuccess: (t) => {
       onTested(t);
-      if (t.ok && !form.zoneId && t.zoneId) setForm((f) => ({ ...f, zoneId: t.zoneId! }));
+      const zoneId = t.ok ? t.zoneId : null;
+      if (!form.zoneId && zoneId) setForm((f) => ({ ...f, zoneId }));
     },
   });
   const save = useMutation({
-    mutationFn: () => fetchJson('/api/settings/cloudstack', { method: 'PUT', json: { ...form, secretKey: form.secretKey || null } }),
+    mutationFn: () => fetchJson<CloudStackSettingsView>('/api/settings/cloudstack', { method: 'PUT', json: { ...form, secretKey: form.secretKey || null } satisfies CloudStackSettingsInput }),
     onSuccess: async () => {
       setForm((f) => ({ ...f, secretKey: '' }));
       await qc.invalidateQueries({ queryKey: ['settings'] });
@@ -74,7 +71,7 @@ function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettings |
           <input className={`${inputClass} font-mono text-xs`} type="password" autoComplete="off" value={form.secretKey} onChange={set('secretKey')} placeholder={saved?.hasSecret ? '•••••••• (stored)' : ''} />
         </Field>
         <Field label="Zone" hint="Test the connection to list the zones">
-          {test?.ok && test.zones?.length ? (
+          {test?.ok && test.zones.length ? (
             <select className={inputClass} value={form.zoneId} onChange={set('zoneId')} required>
               <option value="">Choose a zone</option>
               {test.zones.map((z) => (
@@ -101,7 +98,7 @@ function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettings |
   );
 }
 
-function TestResult({ test }: { test: TestAnswer }) {
+function TestResult({ test }: { test: ConnectionTest }) {
   if (!test.ok) {
     return (
       <div className="mt-3" data-testid="connection-test">
@@ -112,10 +109,10 @@ function TestResult({ test }: { test: TestAnswer }) {
   return (
     <div className="mt-3 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900" data-testid="connection-test">
       <p className="font-semibold">
-        Connected in {test.elapsedMs} ms: {test.zones?.length ?? 0} zones; in the chosen zone {test.networks?.length ?? 0} networks, {test.offerings?.length ?? 0} service offerings,{' '}
-        {test.osTypes?.length ?? 0} OS types.
+        Connected in {test.elapsedMs} ms: {test.zones.length} zones; in the chosen zone {test.networks.length} networks, {test.offerings.length} service offerings,{' '}
+        {test.osTypes.length} OS types.
       </p>
-      <p className="mt-1 text-xs">Zones: {test.zones?.map((z) => z.name).join(', ')}</p>
+      <p className="mt-1 text-xs">Zones: {test.zones.map((z) => z.name).join(', ')}</p>
     </div>
   );
 }

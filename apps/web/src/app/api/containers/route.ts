@@ -1,7 +1,8 @@
 import { containerQuerySchema, listContainers } from '@vzferry/db';
+import { containerPageSchema } from '@/api/containers';
 import { server } from '@/server/context';
-import { handle, parseInput, searchParams } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(async (req) => listContainers(server().db, parseInput(containerQuerySchema, searchParams(req))));
+export const GET = route({ query: containerQuerySchema, output: containerPageSchema }, async ({ query }) => listContainers(server().db, query));

@@ -1,7 +1,8 @@
 import { listCustomers } from '@vzferry/db';
+import { customerListSchema, customerQuerySchema } from '@/api/customers';
 import { server } from '@/server/context';
-import { handle, searchParams } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(async (req) => listCustomers(server().db, { q: searchParams(req).q?.slice(0, 200) }));
+export const GET = route({ query: customerQuerySchema, output: customerListSchema }, async ({ query }) => listCustomers(server().db, query));

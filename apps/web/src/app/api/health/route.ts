@@ -1,9 +1,11 @@
+import { pingDatabase } from '@vzferry/db';
+import { healthSchema } from '@/api/health';
 import { server } from '@/server/context';
-import { handle } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(async () => {
-  await server().db.$queryRaw`SELECT 1`;
+export const GET = route({ output: healthSchema }, async () => {
+  await pingDatabase(server().db);
   return { ok: true };
 });

@@ -1,15 +1,16 @@
-import { createSourceHost, listSourceHosts } from '@vzferry/db';
+import { createSourceHost, listSourceHosts, sourceHostInputSchema } from '@vzferry/db';
+import { sourceHostCreatedSchema, sourceHostListSchema } from '@/api/hosts';
 import { server, WEB_ACTOR } from '@/server/context';
-import { handle, jsonBody } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(async () => listSourceHosts(server().db));
+export const GET = route({ output: sourceHostListSchema }, async () => listSourceHosts(server().db));
 
 /** Adds a host and probes its SSH host key at once, so the fingerprint is there to accept. */
-export const POST = handle(async (req) => {
+export const POST = route({ body: sourceHostInputSchema, output: sourceHostCreatedSchema, status: 201 }, async ({ body }) => {
   const { db, secrets, producer } = server();
-  const host = await createSourceHost(db, secrets, await jsonBody(req), WEB_ACTOR);
+  const host = await createSourceHost(db, secrets, body, WEB_ACTOR);
   await producer.enqueue('probe_host_key', { sourceHostId: host.id });
-  return Response.json(host, { status: 201 });
+  return host;
 });

@@ -1,11 +1,12 @@
 import { loadPipelineSettings, readCloudStackSettings, readMappings } from '@vzferry/db';
+import { settingsSchema } from '@/api/settings';
 import { server } from '@/server/context';
-import { handle } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
 /** Everything the Settings page shows; the CloudStack secret only as `hasSecret`. */
-export const GET = handle(async () => {
+export const GET = route({ output: settingsSchema }, async () => {
   const { db } = server();
   const [cloudstack, mappings, pipeline] = await Promise.all([readCloudStackSettings(db), readMappings(db), loadPipelineSettings(db)]);
   return { cloudstack, mappings, pipeline };

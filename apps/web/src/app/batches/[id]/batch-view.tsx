@@ -3,32 +3,10 @@
 // downtime; start, pause and resume.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import type { BatchPause, BatchRun, BatchStatus, BatchView as Batch } from '@/api/batches';
 import { Badge, Button, ErrorBox, PageHeader, ProgressBar, statusTone, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
-
-interface BatchRun {
-  id: string;
-  status: string;
-  currentStage: string | null;
-  failedStage: string | null;
-  error: string | null;
-  container: { id: string; sourceCtid: number; hostname: string | null; sourceHost: { name: string }; customer: { name: string } | null; downtimeWindow: string | null };
-  box: string | null;
-  downtimeStartedAt: string | null;
-  downtimeEndedAt: string | null;
-  progressPercent: number | null;
-  stageMessage: string | null;
-}
-
-interface Batch {
-  id: string;
-  name: string;
-  status: string;
-  concurrency: number;
-  startedAt: string | null;
-  runs: BatchRun[];
-}
 
 export function downtime(start: string | null, end: string | null): string {
   if (!start) return '-';
@@ -72,8 +50,8 @@ export function BatchView({ id }: { id: string }) {
   const qc = useQueryClient();
   const batch = useQuery({ queryKey: ['batch', id], queryFn: () => fetchJson<Batch>(`/api/batches/${id}`), refetchInterval: 2_000 });
   const refresh = () => qc.invalidateQueries({ queryKey: ['batch', id] });
-  const start = useMutation({ mutationFn: () => fetchJson(`/api/batches/${id}/start`, { method: 'POST' }), onSettled: refresh });
-  const pause = useMutation({ mutationFn: (paused: boolean) => fetchJson(`/api/batches/${id}/pause`, { method: 'POST', json: { paused } }), onSettled: refresh });
+  const start = useMutation({ mutationFn: () => fetchJson<BatchStatus>(`/api/batches/${id}/start`, { method: 'POST' }), onSettled: refresh });
+  const pause = useMutation({ mutationFn: (paused: boolean) => fetchJson<BatchStatus>(`/api/batches/${id}/pause`, { method: 'POST', json: { paused } satisfies BatchPause }), onSettled: refresh });
   const b = batch.data;
   const error = batch.error ?? start.error ?? pause.error;
   return (

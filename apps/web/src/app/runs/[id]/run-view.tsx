@@ -4,40 +4,12 @@
 // uploads, the log tail with command output, Retry and Cancel.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import type { RunView as Run } from '@/api/runs';
+import type { Queued } from '@/api/wire';
 import { downtime } from '@/app/batches/[id]/batch-view';
 import { Badge, Button, Card, ErrorBox, PageHeader, ProgressBar, statusTone } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
-
-interface StageRow {
-  stage: string;
-  attempts: number;
-  status: string;
-  progressPercent: number | null;
-  message: string | null;
-  error: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-interface Run {
-  id: string;
-  status: string;
-  currentStage: string | null;
-  failedStage: string | null;
-  error: string | null;
-  batch: { id: string; name: string };
-  container: { id: string; sourceCtid: number; hostname: string | null; downtimeWindow: string | null; sourceHost: { name: string }; customer: { name: string; timezone: string } | null };
-  box: string | null;
-  plannedWindowStart: string | null;
-  plannedWindowEnd: string | null;
-  downtimeStartedAt: string | null;
-  downtimeEndedAt: string | null;
-  cloudstackVmName: string | null;
-  stages: StageRow[];
-  templateUploads: { attempt: number; state: string; csStatus: string | null; error: string | null }[];
-  events: { id: string; at: string; level: string; kind: string; stream: string | null; message: string }[];
-}
 
 const seconds = (a: string | null, b: string | null) => (a ? `${Math.round(((b ? new Date(b).getTime() : Date.now()) - new Date(a).getTime()) / 1000)} s` : '');
 
@@ -45,8 +17,8 @@ export function RunView({ id }: { id: string }) {
   const qc = useQueryClient();
   const run = useQuery({ queryKey: ['run', id], queryFn: () => fetchJson<Run>(`/api/runs/${id}`), refetchInterval: 2_000 });
   const refresh = () => qc.invalidateQueries({ queryKey: ['run', id] });
-  const retry = useMutation({ mutationFn: () => fetchJson(`/api/runs/${id}/retry`, { method: 'POST' }), onSettled: refresh });
-  const cancel = useMutation({ mutationFn: () => fetchJson(`/api/runs/${id}/cancel`, { method: 'POST' }), onSettled: refresh });
+  const retry = useMutation({ mutationFn: () => fetchJson<Queued>(`/api/runs/${id}/retry`, { method: 'POST' }), onSettled: refresh });
+  const cancel = useMutation({ mutationFn: () => fetchJson<Queued>(`/api/runs/${id}/cancel`, { method: 'POST' }), onSettled: refresh });
   const r = run.data;
   const error = run.error ?? retry.error ?? cancel.error;
   const active = r && ['pending', 'queued', 'running', 'waiting'].includes(r.status);

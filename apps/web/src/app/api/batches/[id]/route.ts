@@ -1,8 +1,9 @@
 import { getBatchView } from '@vzferry/db';
-import { z } from 'zod';
+import { batchViewSchema } from '@/api/batches';
+import { idParamsSchema } from '@/api/wire';
 import { server } from '@/server/context';
-import { handle, parseInput } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(async (_req, ctx: { params: Promise<{ id: string }> }) => getBatchView(server().db, parseInput(z.uuid(), (await ctx.params).id)));
+export const GET = route({ params: idParamsSchema, output: batchViewSchema }, async ({ params }) => getBatchView(server().db, params.id));

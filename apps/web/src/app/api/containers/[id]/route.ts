@@ -1,11 +1,11 @@
 import { getContainerDetail } from '@vzferry/db';
 import { z } from 'zod';
+import { containerDetailSchema } from '@/api/containers';
 import { server } from '@/server/context';
-import { handle, parseInput } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(async (_req, ctx: { params: Promise<{ id: string }> }) => {
-  const { id } = await ctx.params;
-  return getContainerDetail(server().db, parseInput(z.uuid({ message: 'not a container id' }), id));
-});
+export const GET = route({ params: z.object({ id: z.uuid({ message: 'not a container id' }) }), output: containerDetailSchema }, async ({ params }) =>
+  getContainerDetail(server().db, params.id),
+);

@@ -1,7 +1,8 @@
 import { containerFacets } from '@vzferry/db';
+import { containerFacetsSchema } from '@/api/containers';
 import { server } from '@/server/context';
-import { handle } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(async () => containerFacets(server().db));
+export const GET = route({ output: containerFacetsSchema }, async () => containerFacets(server().db));

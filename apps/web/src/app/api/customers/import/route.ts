@@ -1,17 +1,26 @@
 // The customer CSV upload: the body is the CSV text itself. A file with any
-// bad row changes nothing; the answer lists every bad row with its line.
-import { AppError, CUSTOMER_CSV_MAX_BYTES, parseCustomerCsv } from '@vzferry/core';
+// bad row changes nothing; the refusal lists every bad row with its line.
+import { AppError, CUSTOMER_CSV_MAX_BYTES, parseCustomerCsv, type RowError } from '@vzferry/core';
 import { applyCustomerRows } from '@vzferry/db';
+import { z } from 'zod';
+import { customerImportSchema } from '@/api/customers';
 import { server, WEB_ACTOR } from '@/server/context';
-import { handle } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = handle(async (req) => {
-  const text = await req.text();
-  if (Buffer.byteLength(text) > CUSTOMER_CSV_MAX_BYTES) throw new AppError('too_large', `the file is larger than ${CUSTOMER_CSV_MAX_BYTES / 1024 / 1024} MiB`);
-  const parsed = parseCustomerCsv(text);
-  if (parsed.errors.length > 0) return Response.json({ ok: false, errors: parsed.errors });
-  const result = await applyCustomerRows(server().db, parsed.rows, WEB_ACTOR);
-  return Response.json(result, { status: result.ok ? 200 : 422 });
-});
+export const POST = route(
+  { body: z.string(), bodyFormat: 'text', maxBodyBytes: CUSTOMER_CSV_MAX_BYTES, output: customerImportSchema },
+  async ({ body }) => {
+    const parsed = parseCustomerCsv(body);
+    if (parsed.errors.length > 0) throw refused(parsed.errors);
+    const result = await applyCustomerRows(server().db, parsed.rows, WEB_ACTOR);
+    if (!result.ok) throw refused(result.errors);
+    return result;
+  },
+);
+
+function refused(errors: RowError[]): AppError {
+  const rows = errors.length === 1 ? '1 row has an error' : `${errors.length} rows have errors`;
+  return new AppError('customers_invalid', `${rows}; nothing was imported`, { details: errors });
+}

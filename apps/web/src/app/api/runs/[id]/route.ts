@@ -1,8 +1,9 @@
 import { getRunView } from '@vzferry/db';
-import { z } from 'zod';
+import { runViewSchema } from '@/api/runs';
+import { idParamsSchema } from '@/api/wire';
 import { server } from '@/server/context';
-import { handle, parseInput } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(async (_req, ctx: { params: Promise<{ id: string }> }) => getRunView(server().db, parseInput(z.uuid(), (await ctx.params).id)));
+export const GET = route({ params: idParamsSchema, output: runViewSchema }, async ({ params }) => getRunView(server().db, params.id));

@@ -1,7 +1,9 @@
-import { saveMappings } from '@vzferry/db';
+import { mappingsSchema, saveMappings } from '@vzferry/db';
+import { mappingsViewSchema } from '@/api/settings';
 import { server, WEB_ACTOR } from '@/server/context';
-import { handle, jsonBody } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const PUT = handle(async (req) => saveMappings(server().db, await jsonBody(req), WEB_ACTOR));
+/** The three lists replace the saved ones together, or nothing changes. */
+export const PUT = route({ body: mappingsSchema, output: mappingsViewSchema }, async ({ body }) => saveMappings(server().db, body, WEB_ACTOR));

@@ -1,14 +1,14 @@
 import { cancelRun } from '@vzferry/db';
-import { z } from 'zod';
+import { idParamsSchema, queuedSchema } from '@/api/wire';
 import { server, WEB_ACTOR } from '@/server/context';
 import { enqueueFollowUps } from '@/server/follow-up';
-import { handle, parseInput } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
 /** Cancels a run at any stage; its box starts the source container again if it was stopped. */
-export const POST = handle(async (_req, ctx: { params: Promise<{ id: string }> }) => {
+export const POST = route({ params: idParamsSchema, output: queuedSchema, status: 202 }, async ({ params }) => {
   const { db, producer } = server();
-  await enqueueFollowUps(producer, await cancelRun(db, parseInput(z.uuid(), (await ctx.params).id), WEB_ACTOR));
-  return Response.json({ queued: true }, { status: 202 });
+  await enqueueFollowUps(producer, await cancelRun(db, params.id, WEB_ACTOR));
+  return { queued: true };
 });

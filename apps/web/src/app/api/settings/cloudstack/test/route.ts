@@ -6,32 +6,26 @@
 import { AppError, errorMessage } from '@vzferry/core';
 import { createCloudStackClient, CloudStackError } from '@vzferry/cloudstack';
 import { loadCloudStackCredentials } from '@vzferry/db';
-import { z } from 'zod';
+import { connectionTestInputSchema, connectionTestSchema, type ConnectionTest, type ConnectionTestInput } from '@/api/settings';
 import { server } from '@/server/context';
-import { handle, jsonBody, parseInput } from '@/server/route';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-const bodySchema = z.object({
-  endpoint: z.url('the API endpoint must be a URL'),
-  apiKey: z.string().trim().min(1, 'the API key is required'),
-  secretKey: z.string().trim().max(512).nullable().optional(),
-  zoneId: z.string().trim().max(64).nullable().optional(),
+export const POST = route({ body: connectionTestInputSchema, output: connectionTestSchema }, async ({ body }) => {
+  const { db, secrets } = server();
+  const secretKey = body.secretKey || (await loadCloudStackCredentials(db, secrets))?.secretKey;
+  if (!secretKey) throw new AppError('secret_required', 'enter the secret key (none is stored yet)');
+  return testConnection({ ...body, secretKey });
 });
 
-export const POST = handle(async (req) => {
-  const input = parseInput(bodySchema, await jsonBody(req));
-  const { db, secrets } = server();
-  const secretKey = input.secretKey || (await loadCloudStackCredentials(db, secrets))?.secretKey;
-  if (!secretKey) throw new AppError('secret_required', 'enter the secret key (none is stored yet)');
-  const client = createCloudStackClient({ endpoint: input.endpoint, apiKey: input.apiKey, secretKey, timeoutMs: 10_000, readAttempts: 1 });
+async function testConnection(input: ConnectionTestInput & { secretKey: string }): Promise<ConnectionTest> {
+  const client = createCloudStackClient({ endpoint: input.endpoint, apiKey: input.apiKey, secretKey: input.secretKey, timeoutMs: 10_000, readAttempts: 1 });
   const started = Date.now();
   try {
     const zones = await client.listZones({});
     const zoneId = input.zoneId && zones.some((z) => z.id === input.zoneId) ? input.zoneId : zones[0]?.id;
-    const [networks, offerings, osTypes] = zoneId
-      ? await Promise.all([client.listNetworks({ zoneId }), client.listServiceOfferings({}), client.listOsTypes({})])
-      : [[], [], []];
+    const [networks, offerings, osTypes] = zoneId ? await Promise.all([client.listNetworks({ zoneId }), client.listServiceOfferings({}), client.listOsTypes({})]) : [[], [], []];
     return {
       ok: true,
       elapsedMs: Date.now() - started,
@@ -45,4 +39,4 @@ export const POST = handle(async (req) => {
     const detail = err instanceof CloudStackError ? err.message : errorMessage(err);
     return { ok: false, elapsedMs: Date.now() - started, error: detail };
   }
-});
+}

@@ -1,0 +1,79 @@
+// Batches: the list, one batch with its runs, and what creating, starting
+// and pausing one take and answer.
+import { z } from 'zod';
+import { isoDate } from './wire';
+
+/** A new batch: every container the containers page's filter (its URL parameters) matches, or the listed ids. */
+export const newBatchSchema = z.object({
+  name: z.string().trim().min(1, 'a batch needs a name').max(100),
+  concurrency: z.number().int().min(1).max(500).default(10),
+  containerIds: z.array(z.uuid()).max(5000).optional(),
+  filter: z.record(z.string(), z.string()).optional(),
+});
+export type NewBatch = z.input<typeof newBatchSchema>;
+
+export const batchCreatedSchema = z.object({ id: z.string() });
+export type BatchCreated = z.output<typeof batchCreatedSchema>;
+
+/** { paused: true } holds the batch; false resumes it. */
+export const batchPauseSchema = z.object({ paused: z.boolean() });
+export type BatchPause = z.input<typeof batchPauseSchema>;
+
+/** What start and pause answer: the batch's new status. */
+export const batchStatusSchema = z.object({ id: z.string(), status: z.string() });
+export type BatchStatus = z.output<typeof batchStatusSchema>;
+
+export const batchListSchema = z.array(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    status: z.string(),
+    concurrency: z.number().int(),
+    createdAt: isoDate,
+    startAt: isoDate.nullable(),
+    startedAt: isoDate.nullable(),
+    finishedAt: isoDate.nullable(),
+    /** how many of its runs are in each status */
+    runs: z.record(z.string(), z.number().int()),
+  }),
+);
+export type BatchListItem = z.output<typeof batchListSchema>[number];
+
+export const batchViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  status: z.string(),
+  concurrency: z.number().int(),
+  startAt: isoDate.nullable(),
+  startedAt: isoDate.nullable(),
+  pausedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+  runs: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      currentStage: z.string().nullable(),
+      failedStage: z.string().nullable(),
+      error: z.string().nullable(),
+      container: z.object({
+        id: z.string(),
+        sourceCtid: z.number().int(),
+        hostname: z.string().nullable(),
+        downtimeWindow: z.string().nullable(),
+        sourceHost: z.object({ name: z.string() }),
+        customer: z.object({ name: z.string() }).nullable(),
+      }),
+      box: z.string().nullable(),
+      plannedWindowStart: isoDate.nullable(),
+      plannedWindowEnd: isoDate.nullable(),
+      downtimeStartedAt: isoDate.nullable(),
+      downtimeEndedAt: isoDate.nullable(),
+      progressPercent: z.number().nullable(),
+      stageMessage: z.string().nullable(),
+    }),
+  ),
+});
+export type BatchView = z.output<typeof batchViewSchema>;
+export type BatchRun = BatchView['runs'][number];

@@ -1,0 +1,60 @@
+// One container's migration run as its page shows it: the stages (latest
+// attempt of each), the downtime, template uploads and the log tail.
+import { z } from 'zod';
+import { isoDate } from './wire';
+
+export const runViewSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  currentStage: z.string().nullable(),
+  failedStage: z.string().nullable(),
+  error: z.string().nullable(),
+  batch: z.object({ id: z.string(), name: z.string(), status: z.string() }),
+  container: z.object({
+    id: z.string(),
+    sourceCtid: z.number().int(),
+    hostname: z.string().nullable(),
+    downtimeWindow: z.string().nullable(),
+    sourceHost: z.object({ name: z.string() }),
+    customer: z.object({ name: z.string(), timezone: z.string() }).nullable(),
+  }),
+  box: z.string().nullable(),
+  plannedWindowStart: isoDate.nullable(),
+  plannedWindowEnd: isoDate.nullable(),
+  downtimeStartedAt: isoDate.nullable(),
+  downtimeEndedAt: isoDate.nullable(),
+  cloudstackVmName: z.string().nullable(),
+  stages: z.array(
+    z.object({
+      stage: z.string(),
+      attempts: z.number().int(),
+      status: z.string(),
+      progressPercent: z.number().nullable(),
+      /** bytes, in text (bigints) */
+      bytesDone: z.string().nullable(),
+      bytesTotal: z.string().nullable(),
+      filesDone: z.number().int().nullable(),
+      filesTotal: z.number().int().nullable(),
+      message: z.string().nullable(),
+      error: z.string().nullable(),
+      startedAt: isoDate.nullable(),
+      finishedAt: isoDate.nullable(),
+    }),
+  ),
+  templateUploads: z.array(
+    z.object({
+      attempt: z.number().int(),
+      state: z.string(),
+      csStatus: z.string().nullable(),
+      downloadPercent: z.number().nullable(),
+      error: z.string().nullable(),
+      createdAt: isoDate,
+      readyAt: isoDate.nullable(),
+    }),
+  ),
+  events: z.array(
+    z.object({ id: z.string(), at: isoDate, level: z.string(), kind: z.string(), stream: z.string().nullable(), message: z.string() }),
+  ),
+});
+export type RunView = z.output<typeof runViewSchema>;
+export type StageRow = RunView['stages'][number];
