@@ -3,16 +3,16 @@
 // over repeated runs, against a baseline of a trivial round trip measured in
 // the same process. The goal from issue 2: under 200 ms per page.
 import { performance } from 'node:perf_hooks';
-import { applyCustomerRows, applyInventory, containerQuerySchema, createInventoryImport, listContainers, type InventoryInputContainer } from '@vzferry/db';
+import { applyCustomerRows, applyInventory, containerQuerySchema, createInventoryImport, listContainers } from '@vzferry/db';
 import { createTestDatabase } from '@vzferry/db/testing';
-import { parseCustomerCsv } from '@vzferry/core';
+import { parseCustomerCsv, type InventoryContainer } from '@vzferry/core';
 
 const CONTAINERS = 3000;
 const HOSTS = 3;
 const RUNS = 40;
 const OS = ['centos-6-x86_64', 'centos-7-x86_64', 'ubuntu-16.04-x86_64', 'ubuntu-18.04-x86_64', 'debian-9.0-x86_64'];
 
-function container(ctid: number): InventoryInputContainer {
+function container(ctid: number): InventoryContainer {
   const ips = [{ address: `10.${Math.floor(ctid / 65536) % 256}.${Math.floor(ctid / 256) % 256}.${ctid % 256}`, family: 4 as const, prefix: null }];
   if (ctid % 7 === 0) ips.push({ address: `203.0.${Math.floor(ctid / 250) % 256}.${ctid % 250}`, family: 4, prefix: null });
   return {

@@ -4,8 +4,8 @@
 // function refuses deep inside a route. Queue work goes to a recording
 // producer instead of Redis.
 import { randomBytes } from 'node:crypto';
-import { CUSTOMER_CSV_MAX_BYTES, loadConfig } from '@vzferry/core';
-import { applyInventory, createInventoryImport, recordHostKeySeen, SecretBox, type InventoryInputContainer } from '@vzferry/db';
+import { CUSTOMER_CSV_MAX_BYTES, loadConfig, type InventoryContainer } from '@vzferry/core';
+import { applyInventory, createInventoryImport, recordHostKeySeen, SecretBox } from '@vzferry/db';
 import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
 import type { Producer } from '@vzferry/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,7 +64,7 @@ async function call(handler: RouteHandler, url: string, opts: { method?: string;
   return { status: res.status, text, body: JSON.parse(text) as Answer['body'] };
 }
 
-function ct(ctid: number, over: Partial<InventoryInputContainer> = {}): InventoryInputContainer {
+function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
   return {
     ctid, hostname: `ct${ctid}.example.net`, name: null, description: null, status: 'running', ostemplate: 'debian-12.0-x86_64',
     layout: 'simfs', privatePath: `/vz/private/${ctid}`, rootPath: `/vz/root/${ctid}`, diskQuotaKb: 10485760n,

@@ -11,3 +11,4 @@ export * from './settings';
 export * from './customers-csv';
 export * from './retry-policy';
 export * from './sleep';
+export * from './inventory';

@@ -1,16 +1,16 @@
 // The containers page's query and the customer CSV, against a real
 // PostgreSQL: every filter and the search box, paging, and a customer file
 // that applies all rows or none.
-import { parseCustomerCsv } from '@vzferry/core';
+import { parseCustomerCsv, type InventoryContainer } from '@vzferry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCustomerRows, applyInventory, containerFacets, containerQuerySchema, createInventoryImport, getContainerDetail, listContainers, type InventoryInputContainer } from '../src/index';
+import { applyCustomerRows, applyInventory, containerFacets, containerQuerySchema, createInventoryImport, getContainerDetail, listContainers } from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
 let t: TestDatabase;
 let hv1: string;
 let hv2: string;
 
-function ct(ctid: number, over: Partial<InventoryInputContainer> = {}): InventoryInputContainer {
+function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
   return {
     ctid, hostname: `ct${ctid}.example.net`, name: null, description: null, status: 'running', ostemplate: 'centos-6-x86_64',
     layout: 'simfs', privatePath: `/vz/private/${ctid}`, rootPath: `/vz/root/${ctid}`, diskQuotaKb: 10485760n,
@@ -21,7 +21,7 @@ function ct(ctid: number, over: Partial<InventoryInputContainer> = {}): Inventor
   };
 }
 
-async function importHost(name: string, list: InventoryInputContainer[]): Promise<string> {
+async function importHost(name: string, list: InventoryContainer[]): Promise<string> {
   const host = await t.db.sourceHost.create({ data: { name, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });
   const imp = await createInventoryImport(t.db, host.id, 'test');
   await applyInventory(t.db, host.id, imp.id, list);

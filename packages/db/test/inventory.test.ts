@@ -1,8 +1,9 @@
 // Inventory writes against a real PostgreSQL: idempotent re-import, exact
 // replacement of IPs and NICs, vanished containers flagged (never deleted),
 // bad data changing nothing, and the host key life cycle.
+import type { InventoryContainer } from '@vzferry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptHostKey, applyInventory, createInventoryImport, recordHostKeySeen, startInventoryImport, type InventoryInputContainer } from '../src/index';
+import { acceptHostKey, applyInventory, createInventoryImport, recordHostKeySeen, startInventoryImport } from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
 let t: TestDatabase;
@@ -18,7 +19,7 @@ async function newHost() {
   return t.db.sourceHost.create({ data: { name: `hv${++hostSeq}`, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });
 }
 
-function ct(ctid: number, over: Partial<InventoryInputContainer> = {}): InventoryInputContainer {
+function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
   return {
     ctid, hostname: `ct${ctid}.example.com`, name: null, description: null, status: 'running', ostemplate: 'centos-6-x86_64',
     layout: 'simfs', privatePath: `/vz/private/${ctid}`, rootPath: `/vz/root/${ctid}`, diskQuotaKb: 10485760n,

@@ -5,15 +5,12 @@
 import { errorMessage } from '@vzferry/core';
 import {
   applyInventory, failInventoryImport, recordHostKeySeen, reportInventoryProgress, startInventoryImport,
-  type InventoryInputContainer, type SourceHost,
+  type SourceHost,
 } from '@vzferry/db';
-import { OpenVzAdapter, type InventoryContainer, type SourceAdapter } from '@vzferry/openvz';
+import { OpenVzAdapter, type SourceAdapter } from '@vzferry/openvz';
 import type { JobPayload } from '@vzferry/queue';
 import { probeHostKey, SshExecutor, SshHostKeyMismatch } from '@vzferry/ssh';
 import type { InventoryJobDeps } from './inventory-deps';
-
-// the parser's output is what the database takes, checked by the compiler
-const _sameShape = (c: InventoryContainer): InventoryInputContainer => c;
 
 /** SSH work is the first 60 % of the progress bar, the database write the rest */
 const LISTED = 60;

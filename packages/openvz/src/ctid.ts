@@ -1,13 +1,8 @@
 // A container id as vzctl accepts it: a positive decimal integer (envid_t is
 // an unsigned int; vzctl.c parse_int rejects anything else). Every command
 // builder validates its ctid here, so "101; rm -rf /" never reaches a shell.
-import { z } from 'zod';
-
-export const ctidSchema = z
-  .number()
-  .int('a container id (CTID) is a whole number')
-  .positive('a container id (CTID) is a positive number')
-  .max(2_147_483_647, 'a container id (CTID) fits in 32 bits');
+import { ctidSchema } from '@vzferry/core';
+import type { z } from 'zod';
 
 export type Ctid = z.infer<typeof ctidSchema>;
 

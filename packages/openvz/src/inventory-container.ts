@@ -1,5 +1,6 @@
 // The normalized container the inventory stores, merged from `vzlist -a -j`
-// and the container's config file.
+// and the container's config file, in the shape packages/core defines for
+// every source (inventoryContainerSchema).
 //
 // Which source wins: vzlist, for everything it reports. It reads the same
 // config file and adds what is in effect in the kernel (the IPs of a running
@@ -9,61 +10,12 @@
 // config's saved ones), config order first: an address added at run time
 // without --save is still the customer's, and losing one is the failure
 // this tool must never have.
-import { z } from 'zod';
+import { inventoryContainerSchema, type InventoryContainer } from '@vzferry/core';
 import type { ContainerConfig } from './container-config';
-import { ctidSchema } from './ctid';
 import { parseAddressList } from './ip-address';
 import { describeIssues, OpenVzParseError } from './parse-error';
 import { limitToMib, PAGE_SIZE } from './vz-units';
 import { UNLIMITED, type Limit, type VzlistContainer } from './vzlist-json';
-
-const text = (max: number) => z.string().max(max).nullable();
-
-export const inventoryIpSchema = z.object({
-  address: z.string().min(2).max(45),
-  family: z.union([z.literal(4), z.literal(6)]),
-  prefix: z.number().int().min(0).max(128).nullable(),
-});
-
-export const inventoryNicSchema = z.object({
-  name: z.string().min(1).max(15),
-  mac: z.string().nullable(),
-  hostIfname: z.string().nullable(),
-  bridge: z.string().nullable(),
-});
-
-const kb = z.bigint().nonnegative().nullable();
-const small = z.number().int().nonnegative().nullable();
-
-export const inventoryContainerSchema = z.object({
-  ctid: ctidSchema,
-  hostname: text(255),
-  name: text(255),
-  description: text(4096),
-  status: z.enum(['running', 'stopped', 'mounted', 'suspended', 'unknown']),
-  ostemplate: text(255),
-  layout: z.enum(['simfs', 'ploop']).nullable(),
-  privatePath: text(4096),
-  rootPath: text(4096),
-  diskQuotaKb: kb,
-  diskUsedKb: kb,
-  inodesUsed: kb,
-  inodesLimit: kb,
-  ramMb: small,
-  swapMb: small,
-  cpus: small,
-  cpuUnits: small,
-  cpuLimit: small,
-  onboot: z.boolean().nullable(),
-  nameservers: z.array(z.string().max(255)),
-  searchDomains: z.array(z.string().max(255)),
-  ips: z.array(inventoryIpSchema),
-  nics: z.array(inventoryNicSchema),
-});
-
-export type InventoryContainer = z.infer<typeof inventoryContainerSchema>;
-export type InventoryIp = z.infer<typeof inventoryIpSchema>;
-export type InventoryNic = z.infer<typeof inventoryNicSchema>;
 
 const finite = (l: Limit | undefined | null): bigint | null => (l === undefined || l === null || l === UNLIMITED ? null : l);
 const pagesToMib = (l: Limit | undefined | null): number | null => (l === undefined || l === null ? null : limitToMib(l, PAGE_SIZE));

@@ -12,7 +12,8 @@ import { vzctlArgv, vzctlExecArgv, vzctlSetOnbootArgv, readConfigArgv, vzlistJso
 import { parseConfigBundle, readAllConfigsCommand } from './config-bundle';
 import { parseContainerConfig, type ContainerConfig } from './container-config';
 import { toCtid, type Ctid } from './ctid';
-import { toInventoryContainer, type InventoryContainer } from './inventory-container';
+import type { InventoryContainer } from '@vzferry/core';
+import { toInventoryContainer } from './inventory-container';
 import { OpenVzParseError } from './parse-error';
 import type { CommandOptions, ContainerState, ListProgress, SourceAdapter } from './source-adapter';
 import { VZ_EXIT, VzctlError } from './vzctl-errors';

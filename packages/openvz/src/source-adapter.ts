@@ -3,7 +3,7 @@
 import type { ExecOptions, ExecResult } from '@vzferry/core';
 import type { ContainerConfig } from './container-config';
 import type { Ctid } from './ctid';
-import type { InventoryContainer } from './inventory-container';
+import type { InventoryContainer } from '@vzferry/core';
 
 export type SourcePlatform = 'openvz_vzctl' | 'virtuozzo_prlctl';
 

@@ -16,7 +16,7 @@
 // is refused here with the position rather than guessed at.
 import { parse as parseLossless } from 'lossless-json';
 import { z } from 'zod';
-import { ctidSchema } from './ctid';
+import { ctidSchema } from '@vzferry/core';
 import { describeIssues, OpenVzParseError } from './parse-error';
 
 /** LONG_MAX: how vzctl prints an unlimited barrier or limit */

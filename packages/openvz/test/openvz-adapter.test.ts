@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OpenVzAdapter, VzctlError, type InventoryContainer } from '../src/index';
+import type { InventoryContainer } from '@vzferry/core';
+import { OpenVzAdapter, VzctlError } from '../src/index';
 import { readFakeVzCalls, readSample, writeFakeVzTools, type RecordedCall } from '../src/testing/index';
 import { LocalShellExecutor } from './local-shell-executor';
 

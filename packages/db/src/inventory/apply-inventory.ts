@@ -5,11 +5,10 @@
 // import row with its counts. 3,000 containers take a few statements per
 // chunk of 500 (rows travel as one JSON parameter), not 3,000 round trips.
 // Bad data fails the import before anything is written.
-import { AppError } from '@vzferry/core';
+import { AppError, inventoryListSchema, type InventoryContainer } from '@vzferry/core';
 import type { Db } from '../client';
 import type { Prisma } from '../generated/client';
 import { failInventoryImport } from './imports';
-import { inventoryInputSchema, type InventoryInputContainer } from './inventory-input';
 
 const CHUNK = 500;
 
@@ -58,8 +57,8 @@ export async function applyInventory(
   }
 }
 
-function validate(containers: unknown): InventoryInputContainer[] {
-  const parsed = inventoryInputSchema.safeParse(containers);
+function validate(containers: unknown): InventoryContainer[] {
+  const parsed = inventoryListSchema.safeParse(containers);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.slice(0, 5).map((i) => {
     const [index, ...rest] = i.path;
@@ -69,7 +68,7 @@ function validate(containers: unknown): InventoryInputContainer[] {
   throw new AppError('inventory_invalid', `the inventory was not imported, nothing changed: ${issues.join('; ')}`);
 }
 
-async function countReappearing(tx: Tx, hostId: string, list: InventoryInputContainer[]): Promise<number> {
+async function countReappearing(tx: Tx, hostId: string, list: InventoryContainer[]): Promise<number> {
   const ctids = list.map((c) => c.ctid);
   const rows = await tx.$queryRaw<{ n: bigint }[]>`
     SELECT count(*) AS n FROM "Container"
@@ -78,7 +77,7 @@ async function countReappearing(tx: Tx, hostId: string, list: InventoryInputCont
 }
 
 /** Upserts the containers, then replaces their NICs and IPs. Returns how many were new. */
-async function upsertChunk(tx: Tx, hostId: string, chunk: InventoryInputContainer[], now: Date): Promise<number> {
+async function upsertChunk(tx: Tx, hostId: string, chunk: InventoryContainer[], now: Date): Promise<number> {
   const rows = JSON.stringify(chunk.map(toRow));
   const upserted = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
     INSERT INTO "Container" (
@@ -113,7 +112,7 @@ async function upsertChunk(tx: Tx, hostId: string, chunk: InventoryInputContaine
   return upserted.filter((r) => r.inserted).length;
 }
 
-function toRow(c: InventoryInputContainer) {
+function toRow(c: InventoryContainer) {
   const big = (v: bigint | null) => (v === null ? null : v.toString());
   return {
     ...c,
@@ -138,7 +137,7 @@ export function vlanOfBridge(bridge: string | null): number | null {
   return vlan >= 1 && vlan <= 4094 ? vlan : null;
 }
 
-async function insertNics(tx: Tx, hostId: string, chunk: InventoryInputContainer[]): Promise<void> {
+async function insertNics(tx: Tx, hostId: string, chunk: InventoryContainer[]): Promise<void> {
   const nics = chunk.flatMap((c) => c.nics.map((n) => ({ ctid: c.ctid, ...n, vlan: vlanOfBridge(n.bridge) })));
   if (nics.length === 0) return;
   await tx.$executeRaw`
@@ -148,7 +147,7 @@ async function insertNics(tx: Tx, hostId: string, chunk: InventoryInputContainer
     JOIN "Container" c ON c."sourceHostId" = ${hostId}::uuid AND c."sourceCtid" = n.ctid`;
 }
 
-async function insertIps(tx: Tx, hostId: string, chunk: InventoryInputContainer[]): Promise<void> {
+async function insertIps(tx: Tx, hostId: string, chunk: InventoryContainer[]): Promise<void> {
   const ips = chunk.flatMap((c) => c.ips.map((ip, position) => ({ ctid: c.ctid, ...ip, position })));
   if (ips.length === 0) return;
   await tx.$executeRaw`
@@ -158,7 +157,7 @@ async function insertIps(tx: Tx, hostId: string, chunk: InventoryInputContainer[
     JOIN "Container" c ON c."sourceHostId" = ${hostId}::uuid AND c."sourceCtid" = i.ctid`;
 }
 
-async function flagVanished(tx: Tx, hostId: string, list: InventoryInputContainer[], now: Date): Promise<number> {
+async function flagVanished(tx: Tx, hostId: string, list: InventoryContainer[], now: Date): Promise<number> {
   const ctids = list.map((c) => c.ctid);
   return tx.$executeRaw`
     UPDATE "Container" SET "vanishedAt" = ${now}, "updatedAt" = ${now}

@@ -1,4 +1,3 @@
-export * from './inventory-input';
 export * from './host-keys';
 export * from './imports';
 export { applyInventory, type InventoryCounts } from './apply-inventory';
