@@ -39,16 +39,16 @@ export async function run(): Promise<void> {
   try {
     const perHost = CONTAINERS / HOSTS;
     for (let h = 0; h < HOSTS; h++) {
-      const host = await t.db.sourceHost.create({ data: { name: `hv${h + 1}`, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });
+      const host = await t.prisma.sourceHost.create({ data: { name: `hv${h + 1}`, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });
       const imp = await createInventoryImport(t.db, host.id, 'bench');
       await applyInventory(t.db, host.id, imp.id, Array.from({ length: perHost }, (_, i) => container(1000 + h * perHost + i)));
     }
     const csv = ['ctid,customer,email,timezone', ...Array.from({ length: CONTAINERS }, (_, i) => `${1000 + i},Customer ${Math.floor(i / 3)},c${Math.floor(i / 3)}@example.com,Europe/Berlin`)].join('\n');
     const applied = await applyCustomerRows(t.db, parseCustomerCsv(csv).rows, { name: 'bench' });
     if (!applied.ok) throw new Error('bench seed: customers did not apply');
-    const hosts = await t.db.sourceHost.findMany();
+    const hosts = await t.prisma.sourceHost.findMany();
 
-    const baseline = await time(() => t.db.$queryRaw`SELECT 1`);
+    const baseline = await time(() => t.prisma.$queryRaw`SELECT 1`);
     const cases: [string, Record<string, unknown>][] = [
       ['first page, no filter', {}],
       ['host + status filter, page 5', { hostId: hosts[1]!.id, status: 'running', page: 5 }],

@@ -20,13 +20,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Stage } from '@vzferry/core';
-import { createBatch, createInventoryImport, createSourceHost, loadRunContext, registerConverterBox, runPatchToUpdate, saveMappings, SecretBox, toRunSnapshot, type Db } from '@vzferry/db';
-import { createTestDatabase } from '@vzferry/db/testing';
+import {
+  assignRun, completeCancel, createBatch, createInventoryImport, createSourceHost, loadRunContext, registerConverterBox, runPatchToUpdate, saveMappings,
+  SecretBox, startBatch, toRunSnapshot,
+} from '@vzferry/db';
+import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
 import { startLab } from '@vzferry/lab';
 import { toCtid } from '@vzferry/openvz';
 import { importInventoryJob } from '@vzferry/inventory';
-import { release, STAGE_FUNCTIONS, workPaths, type StageContext } from '@vzferry/pipeline';
-import { createStageDeps, LocalExecutor, startTemplateServer } from '@vzferry/worker';
+import { LocalExecutor, release, STAGE_FUNCTIONS, workPaths, type StageContext } from '@vzferry/pipeline';
+import { createStageDeps, startTemplateServer } from '@vzferry/worker';
 
 const CTID = 1012;
 const EXTRA_FILES = 8_000;
@@ -36,7 +39,8 @@ const actor = { name: 'bench' };
 
 type Deps = ReturnType<typeof createStageDeps>;
 
-async function runStage(db: Db, deps: Deps, runId: string, stage: Stage): Promise<number> {
+async function runStage(t: TestDatabase, deps: Deps, runId: string, stage: Stage): Promise<number> {
+  const { db } = t;
   const started = performance.now();
   const ctx: StageContext = {
     run: toRunSnapshot(await loadRunContext(db, runId)),
@@ -52,14 +56,17 @@ async function runStage(db: Db, deps: Deps, runId: string, stage: Stage): Promis
   };
   const ret = await STAGE_FUNCTIONS[stage](ctx, deps);
   if (ret.outcome.kind !== 'succeeded') throw new Error(`${stage}: ${JSON.stringify(ret.outcome)}`);
-  if (ret.patch) await db.migrationRun.update({ where: { id: runId }, data: runPatchToUpdate(ret.patch) });
+  // what the engine's finishStageRun writes after a stage, without the engine's next step
+  if (ret.patch) await t.prisma.migrationRun.update({ where: { id: runId }, data: runPatchToUpdate(ret.patch) });
   return (performance.now() - started) / 1000;
 }
 
-async function newRun(db: Db, containerId: string, boxId: string, name: string): Promise<string> {
-  const batch = await createBatch(db, { name, containerIds: [containerId] }, actor);
-  const run = await db.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
-  await db.migrationRun.update({ where: { id: run.id }, data: { converterBoxId: boxId, status: 'running' } });
+/** A run of its own batch, started and given to the box, as the scheduler would. */
+async function newRun(t: TestDatabase, containerId: string, boxId: string, name: string): Promise<string> {
+  const batch = await createBatch(t.db, { name, containerIds: [containerId] }, actor);
+  await startBatch(t.db, batch.id, {}, actor);
+  const run = await t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
+  if (!(await assignRun(t.db, run.id, boxId, 0n, new Date()))) throw new Error(`run ${run.id} could not be assigned`);
   return run.id;
 }
 
@@ -111,35 +118,36 @@ export async function run(): Promise<void> {
     const host = await createSourceHost(t.db, secrets, { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey: readFileSync(hv.privateKeyPath, 'utf8') }, actor);
     const pub = readFileSync(path.join(dir, 'lab/hosts', hv.name, 'ssh/ssh_host_ed25519_key.pub'), 'utf8').split(' ');
     // the key the lab made, accepted (the acceptance flow has its own tests)
-    await t.db.sourceHost.update({ where: { id: host.id }, data: { hostKeyState: 'accepted', hostKeyFingerprint: hv.hostKeyFingerprint, hostKeyAlgorithm: pub[0], hostPublicKey: pub[1] } });
+    await t.prisma.sourceHost.update({ where: { id: host.id }, data: { hostKeyState: 'accepted', hostKeyFingerprint: hv.hostKeyFingerprint, hostKeyAlgorithm: pub[0], hostPublicKey: pub[1] } });
     const root = path.join(dir, 'lab/hosts', hv.name, 'vz/private', String(CTID));
     grow(root);
     const imp = await createInventoryImport(t.db, host.id, actor.name);
     await importInventoryJob({ db: t.db, secrets, log: () => undefined }, { sourceHostId: host.id, importId: imp.id });
     await saveMappings(t.db, { networks: [{ name: 'qemu user net', cidr: '10.0.2.0/24', gateway: '10.0.2.2', cloudstackNetworkId: 'net-lab' }], offerings: [], osTypes: [] }, actor);
-    const ct = await t.db.container.findFirstOrThrow({ where: { sourceCtid: CTID } });
+    const ct = await t.prisma.container.findFirstOrThrow({ where: { sourceCtid: CTID } });
     const box = await registerConverterBox(t.db, { name: 'bench-box', workDir, freeDiskBytes: 1n << 40n, totalDiskBytes: 1n << 40n, cores: os.cpus().length, maxConcurrentRuns: 1, templateServerUrl: null, version: 'bench' });
 
-    const migration = await newRun(t.db, ct.id, box.id, 'migration');
+    const migration = await newRun(t, ct.id, box.id, 'migration');
     runs.push(migration);
     console.log('prepare_source (kernel and grub installed inside the running container, before any downtime) ...');
-    await runStage(t.db, deps, migration, 'prepare_source');
+    await runStage(t, deps, migration, 'prepare_source');
     const total = files(root).length;
     const bytes = Number(execFileSync('du', ['-sb', root], { encoding: 'utf8' }).split('\t')[0]);
     console.log(`container ${CTID}: ${total} files, ${(bytes / 2 ** 30).toFixed(2)} GiB`);
     const live: Record<string, number> = {};
-    for (const s of ['create_disk', 'initial_sync'] as const) live[s] = await runStage(t.db, deps, migration, s);
+    for (const s of ['create_disk', 'initial_sync'] as const) live[s] = await runStage(t, deps, migration, s);
     const changed = change(root, total);
     const down: Record<string, number> = {};
-    for (const s of ['stop_source', 'final_sync', 'detect_os', 'backup_config', 'rewrite_config', 'make_bootable', 'convert_image'] as const) down[s] = await runStage(t.db, deps, migration, s);
-    await t.db.migrationRun.update({ where: { id: migration }, data: { status: 'succeeded' } });
+    for (const s of ['stop_source', 'final_sync', 'detect_os', 'backup_config', 'rewrite_config', 'make_bootable', 'convert_image'] as const) down[s] = await runStage(t, deps, migration, s);
+    // ended, so that the same container can go into the cold copy's batch
+    await completeCancel(t.db, migration, new Date());
     await (await deps.source(toRunSnapshot(await loadRunContext(t.db, migration)))).adapter.start(toCtid(CTID));
 
-    const coldRun = await newRun(t.db, ct.id, box.id, 'cold copy');
+    const coldRun = await newRun(t, ct.id, box.id, 'cold copy');
     runs.push(coldRun);
     const cold: Record<string, number> = {};
     // final_sync on a fresh disk is the full copy of the stopped container (from its private area)
-    for (const s of ['stop_source', 'create_disk', 'final_sync', 'detect_os', 'backup_config', 'rewrite_config', 'make_bootable', 'convert_image'] as const) cold[s] = await runStage(t.db, deps, coldRun, s);
+    for (const s of ['stop_source', 'create_disk', 'final_sync', 'detect_os', 'backup_config', 'rewrite_config', 'make_bootable', 'convert_image'] as const) cold[s] = await runStage(t, deps, coldRun, s);
 
     console.log(`\n${changed} files (${(CHANGED_SHARE * 100).toFixed(0)} %) changed between the syncs`);
     show('before', live);

@@ -2,7 +2,7 @@
 // does after the lab is up. Needs a worker running (it probes and imports).
 import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
-import { createDb, loadSecretBox } from '@vzferry/db';
+import { closeDb, createDb, loadSecretBox } from '@vzferry/db';
 import { readLabManifest } from '@vzferry/lab/manifest';
 import { createProducer } from '@vzferry/queue';
 import { seedFromLab } from '@vzferry/lab/seed';
@@ -19,5 +19,5 @@ try {
   process.exitCode = 1;
 } finally {
   await producer.close();
-  await db.$disconnect();
+  await closeDb(db);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Generates the Prisma client offline. The Prisma CLI refuses to run without a
 # schema-engine binary even for `generate`, which does not use it; any existing
-# file satisfies the check (DEVELOPERS.md, "Prisma"). Users who have the real
+# file satisfies the check (the engine is a download that may not be
+# reachable). Users who have the real
 # engine keep theirs.
 set -e
 cd "$(dirname "$0")/.."

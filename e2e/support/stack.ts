@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase } from '@vzferry/db/testing';
+import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
 import { savePipelineSettings, SecretBox } from '@vzferry/db';
 import { startLab } from '@vzferry/lab';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
@@ -58,10 +58,10 @@ async function main(): Promise<void> {
 
   const facts: StackFacts = {
     baseURL: `http://127.0.0.1:${PORT}`,
-    sample: await pickSample(t.db),
-    migratable: await pickMigratable(t.db),
+    sample: await pickSample(t.prisma),
+    migratable: await pickMigratable(t.prisma),
     labAdminUrl: lab.manifest.cloudstack!.adminUrl,
-    containers: await t.db.container.count(),
+    containers: await t.prisma.container.count(),
     cloudstackSecret: lab.manifest.cloudstack!.secretKey,
     hosts: lab.manifest.hypervisors.map((h) => ({ name: h.name, fingerprint: h.hostKeyFingerprint })),
   };
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 }
 
 /** A container with a customer and at least two IPs: searching its second IP proves IP search. */
-async function pickSample(db: Awaited<ReturnType<typeof createTestDatabase>>['db']): Promise<StackFacts['sample']> {
+async function pickSample(db: TestDatabase['prisma']): Promise<StackFacts['sample']> {
   const cts = await db.container.findMany({
     where: { customerId: { not: null }, hostname: { not: null }, ostemplate: { not: null } },
     include: { ips: { orderBy: { position: 'asc' } }, customer: true, sourceHost: true },
@@ -84,7 +84,7 @@ async function pickSample(db: Awaited<ReturnType<typeof createTestDatabase>>['db
 }
 
 /** A container the lab migrates in seconds: running, a grub2 guest, IPv4 only, no downtime window. */
-async function pickMigratable(db: Awaited<ReturnType<typeof createTestDatabase>>['db']): Promise<StackFacts['migratable']> {
+async function pickMigratable(db: TestDatabase['prisma']): Promise<StackFacts['migratable']> {
   const cts = await db.container.findMany({ where: { status: 'running' }, include: { ips: true }, orderBy: { sourceCtid: 'desc' } });
   const ct = cts.find((c) => {
     const os = parseOsTemplate(c.ostemplate);

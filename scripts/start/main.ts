@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
-import { createDb, ensureDatabase, loadSecretBox, migrate, MIGRATIONS_DIR } from '@vzferry/db';
+import { closeDb, createDb, ensureDatabase, loadSecretBox, migrate, MIGRATIONS_DIR } from '@vzferry/db';
 import { readLabManifest } from '@vzferry/lab/manifest';
 import { createProducer } from '@vzferry/queue';
 import { buildBootIso } from '@vzferry/worker';
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     log(`the demo seed failed: ${errorMessage(err)}; the panel still runs`);
   } finally {
     await producer.close();
-    await db.$disconnect();
+    await closeDb(db);
   }
 }
 

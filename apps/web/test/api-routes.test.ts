@@ -153,7 +153,7 @@ describe('containers, batches and runs', () => {
   let batchId: string;
 
   beforeAll(async () => {
-    const host = await t.db.sourceHost.create({ data: { name: 'hv2', address: '10.0.0.21', privateKeyEnc: 'v1:x:y:z' } });
+    const host = await t.prisma.sourceHost.create({ data: { name: 'hv2', address: '10.0.0.21', privateKeyEnc: 'v1:x:y:z' } });
     const imp = await createInventoryImport(t.db, host.id, 'test');
     await applyInventory(t.db, host.id, imp.id, [ct(201), ct(202, { status: 'stopped' }), ct(203)]);
   });

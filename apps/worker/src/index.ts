@@ -1,7 +1,6 @@
 // What tools beside the worker process use of it (bench/, scripts/, tests):
 // the box's real dependencies and its template server. The process itself
 // starts in main.ts.
-export { LocalExecutor } from './box/local-executor';
 export { createStageDeps, type BoxDepsOptions } from './box/stage-deps';
 export { startTemplateServer, type TemplateServer } from './template-server';
 export { buildBootIso } from './boot-iso/build';

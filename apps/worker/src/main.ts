@@ -8,12 +8,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
-import { createDb, heartbeatConverterBox, loadSecretBox, markConverterBoxOffline, recordBootCallback, registerConverterBox, releaseLeasesOfBox } from '@vzferry/db';
+import { closeDb, createDb, heartbeatConverterBox, loadSecretBox, markConverterBoxOffline, recordBootCallback, registerConverterBox, releaseLeasesOfBox } from '@vzferry/db';
 import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
-import { LocalExecutor } from './box/local-executor';
-import { pipelineHooks, STAGE_FUNCTIONS, startPipelineEngine } from '@vzferry/pipeline';
+import { LocalExecutor, pipelineHooks, STAGE_FUNCTIONS, startPipelineEngine } from '@vzferry/pipeline';
 import { startTemplateServer } from './template-server';
 
 const config = loadConfig(process.env);
@@ -107,7 +106,7 @@ async function shutdown(signal: string): Promise<void> {
     await markConverterBoxOffline(db, box.id);
     await deps.close();
     await templateServer.stop();
-    await db.$disconnect();
+    await closeDb(db);
     process.exit(0);
   } catch (err) {
     console.error(`[worker] shutdown: ${errorMessage(err)}`);

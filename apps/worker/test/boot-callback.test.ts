@@ -30,11 +30,11 @@ afterAll(async () => {
 });
 
 async function runWithToken(token: string | null, ctid: number) {
-  const host = await t.db.sourceHost.create({ data: { name: `hv-${ctid}`, address: '127.0.0.1', privateKeyEnc: 'v1:x' } });
-  const container = await t.db.container.create({ data: { sourceHostId: host.id, sourceCtid: ctid } });
+  const host = await t.prisma.sourceHost.create({ data: { name: `hv-${ctid}`, address: '127.0.0.1', privateKeyEnc: 'v1:x' } });
+  const container = await t.prisma.container.create({ data: { sourceHostId: host.id, sourceCtid: ctid } });
   const batch = await createBatch(t.db, { name: `b-${ctid}`, containerIds: [container.id] }, { name: 'test' });
-  const run = await t.db.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
-  await t.db.migrationRun.update({ where: { id: run.id }, data: { bootTokenSha256: token && sha256(token) } });
+  const run = await t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
+  await t.prisma.migrationRun.update({ where: { id: run.id }, data: { bootTokenSha256: token && sha256(token) } });
   return run.id;
 }
 
@@ -47,7 +47,7 @@ function callBack(runId: string, opts: { token?: string; status?: string; body?:
   });
 }
 
-const state = (runId: string) => t.db.migrationRun.findUniqueOrThrow({ where: { id: runId }, select: { bootTokenSha256: true, bootExitStatus: true, bootLog: true, bootCalledBackAt: true } });
+const state = (runId: string) => t.prisma.migrationRun.findUniqueOrThrow({ where: { id: runId }, select: { bootTokenSha256: true, bootExitStatus: true, bootLog: true, bootCalledBackAt: true } });
 
 describe('the boot ISO calls back', () => {
   it('records a failed job and keeps the token; a succeeded job spends it; a replay is refused', async () => {
@@ -67,7 +67,7 @@ describe('the boot ISO calls back', () => {
     const replay = await callBack(runId, { token, status: '7', body: 'again' });
     expect(replay.status).toBe(403);
     expect(await state(runId)).toEqual(after);
-    const events = await t.db.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } });
+    const events = await t.prisma.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } });
     expect(events.map((e) => [e.level, e.message])).toEqual([
       ['error', 'the boot ISO called back: its job exited with status 4'],
       ['info', 'the boot ISO called back: its job exited with status 0'],
@@ -92,7 +92,7 @@ describe('the boot ISO calls back', () => {
     if (!(huge instanceof Error)) expect(huge.status).toBe(413);
 
     expect(await state(runId)).toEqual(before);
-    expect(await t.db.runEvent.count({ where: { runId } })).toBe(0);
+    expect(await t.prisma.runEvent.count({ where: { runId } })).toBe(0);
   });
 });
 

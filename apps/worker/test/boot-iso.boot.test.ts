@@ -15,8 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBootIso, type BootIso } from '../src/boot-iso/build';
-import { createDiskImage } from '@vzferry/pipeline';
-import { LocalExecutor } from '../src/box/local-executor';
+import { createDiskImage, LocalExecutor } from '@vzferry/pipeline';
 
 const run = promisify(execFile);
 const x = new LocalExecutor();

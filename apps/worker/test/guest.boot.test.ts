@@ -12,8 +12,7 @@ import path from 'node:path';
 import { planConversion, treeFiles, type GuestNetwork } from '@vzferry/guest';
 import { cacheDir, ensureDebian12Tarball, unpackDebian12 } from '@vzferry/lab/rootfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, attachDisk, convertToQcow2, createDiskImage, detachDisk, makeFilesystem, mountDisk, unmountDisk, type AttachedDisk } from '@vzferry/pipeline';
-import { LocalExecutor } from '../src/box/local-executor';
+import { applyPlan, attachDisk, LocalExecutor, convertToQcow2, createDiskImage, detachDisk, makeFilesystem, mountDisk, unmountDisk, type AttachedDisk } from '@vzferry/pipeline';
 import { bootVm, type BootedVm } from './support/qemu';
 
 const x = new LocalExecutor();

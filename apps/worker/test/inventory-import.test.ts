@@ -63,14 +63,14 @@ function writeConfigs(ip101 = '10.0.0.101/24') {
 
 let hostSeq = 0;
 async function addHost() {
-  return t.db.sourceHost.create({
+  return t.prisma.sourceHost.create({
     data: { name: `hv-${++hostSeq}`, address: sshd.host, port: sshd.port, username: sshd.username, privateKeyEnc: secrets.seal(sshd.clientPrivateKey) },
   });
 }
 
 async function probeAndAccept(hostId: string): Promise<void> {
   await producer.enqueue('probe_host_key', { sourceHostId: hostId });
-  const host = await until(() => t.db.sourceHost.findUniqueOrThrow({ where: { id: hostId } }), (h) => h.pendingHostKeyFingerprint !== null);
+  const host = await until(() => t.prisma.sourceHost.findUniqueOrThrow({ where: { id: hostId } }), (h) => h.pendingHostKeyFingerprint !== null);
   expect(host).toMatchObject({ hostKeyState: 'pending', pendingHostKeyFingerprint: sshd.hostKeyFingerprint, pendingHostKeyAlgorithm: 'ssh-ed25519' });
   await acceptHostKey(t.db, hostId, sshd.hostKeyFingerprint, { name: 'test' });
 }
@@ -78,11 +78,11 @@ async function probeAndAccept(hostId: string): Promise<void> {
 async function runImport(hostId: string, timeoutMs?: number) {
   const imp = await createInventoryImport(t.db, hostId, 'test');
   await producer.enqueue('import_inventory', { sourceHostId: hostId, importId: imp.id });
-  return until(() => t.db.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }), (r) => r.status === 'succeeded' || r.status === 'failed', timeoutMs);
+  return until(() => t.prisma.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }), (r) => r.status === 'succeeded' || r.status === 'failed', timeoutMs);
 }
 
 const snapshot = (hostId: string) =>
-  t.db.container.findMany({ where: { sourceHostId: hostId }, orderBy: { sourceCtid: 'asc' }, include: { ips: { orderBy: { position: 'asc' } }, nics: true } });
+  t.prisma.container.findMany({ where: { sourceHostId: hostId }, orderBy: { sourceCtid: 'asc' }, include: { ips: { orderBy: { position: 'asc' } }, nics: true } });
 
 describe('inventory import over SSH', () => {
   it('refuses to import before the host key is accepted, then imports, and re-imports idempotently', async () => {
@@ -117,7 +117,7 @@ describe('inventory import over SSH', () => {
     const third = await runImport(host.id);
     expect(third).toMatchObject({ status: 'succeeded', created: 0, updated: 2, vanished: 0 });
     expect((await snapshot(host.id)).map((c) => c.vanishedAt)).toEqual([null, null]);
-    expect(await t.db.container.count({ where: { sourceHostId: host.id } })).toBe(2);
+    expect(await t.prisma.container.count({ where: { sourceHostId: host.id } })).toBe(2);
   });
 
   it('bad output from the hypervisor fails the import with the reason and changes nothing', async () => {
@@ -169,7 +169,7 @@ describe('inventory import over SSH', () => {
     const refused = await runImport(host.id);
     expect(refused.status).toBe('failed');
     expect(refused.error).toMatch(/host key of 127\.0\.0\.1:\d+ has changed: pinned SHA256:/);
-    const row = await t.db.sourceHost.findUniqueOrThrow({ where: { id: host.id } });
+    const row = await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } });
     expect(row).toMatchObject({ hostKeyState: 'accepted', hostKeyFingerprint: pinned, pendingHostKeyFingerprint: sshd.hostKeyFingerprint });
     expect(row.lastError).toMatch(/has changed/);
     expect(await snapshot(host.id)).toEqual(before);
@@ -193,10 +193,10 @@ describe('inventory import over SSH', () => {
     writeFakeVzTools(bigBin, { vzlistJson: `[${items.join(',\n')}]\n`.replace(/"LONG_MAX"/g, '9223372036854775807') });
     const big = await startSshd({ pathPrefix: [bigBin], env: { VZFERRY_VZ_CONF_DIR: bigConf } });
     try {
-      const host = await t.db.sourceHost.create({
+      const host = await t.prisma.sourceHost.create({
         data: { name: 'hv-big', address: big.host, port: big.port, username: big.username, privateKeyEnc: secrets.seal(big.clientPrivateKey) },
       });
-      await t.db.sourceHost.update({ where: { id: host.id }, data: { hostKeyState: 'accepted', hostKeyFingerprint: big.hostKeyFingerprint, hostKeyAlgorithm: big.hostKeyAlgorithm, hostPublicKey: big.hostPublicKey } });
+      await t.prisma.sourceHost.update({ where: { id: host.id }, data: { hostKeyState: 'accepted', hostKeyFingerprint: big.hostKeyFingerprint, hostKeyAlgorithm: big.hostKeyAlgorithm, hostPublicKey: big.hostPublicKey } });
       let started = Date.now();
       // a loaded 2-core machine can take much longer than the usual ~5 s
       const first = await runImport(host.id, 170_000);
@@ -206,7 +206,7 @@ describe('inventory import over SSH', () => {
       console.log(`import over SSH: 3,000 containers (13 MB of vzlist JSON, 3,000 configs) first ${firstMs} ms, again ${Date.now() - started} ms`);
       expect(first).toMatchObject({ status: 'succeeded', created: 3000 });
       expect(second).toMatchObject({ status: 'succeeded', created: 0, updated: 3000, vanished: 0 });
-      expect(await t.db.containerIp.count({ where: { container: { sourceHostId: host.id } } })).toBe(3000);
+      expect(await t.prisma.containerIp.count({ where: { container: { sourceHostId: host.id } } })).toBe(3000);
     } finally {
       await big.stop();
     }
@@ -228,7 +228,7 @@ describe('inventory import over SSH', () => {
       const own = createProducer({ redisUrl: REDIS_URL, prefix: `${prefix}-main` });
       await own.enqueue('probe_host_key', { sourceHostId: host.id });
       await own.close();
-      await until(() => t.db.sourceHost.findUniqueOrThrow({ where: { id: host.id } }), (h) => h.hostKeyState === 'pending');
+      await until(() => t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } }), (h) => h.hostKeyState === 'pending');
       const exited = new Promise<number | null>((r) => child.once('exit', r));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

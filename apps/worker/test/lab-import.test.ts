@@ -63,11 +63,11 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeout
 async function runImport(hostId: string) {
   const imp = await createInventoryImport(t.db, hostId, 'test');
   await producer.enqueue('import_inventory', { sourceHostId: hostId, importId: imp.id });
-  return until(() => t.db.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }), (r) => r.status === 'succeeded' || r.status === 'failed');
+  return until(() => t.prisma.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }), (r) => r.status === 'succeeded' || r.status === 'failed');
 }
 
 const inventory = (hostId: string) =>
-  t.db.container.findMany({ where: { sourceHostId: hostId }, orderBy: { sourceCtid: 'asc' }, include: { ips: { orderBy: { position: 'asc' } }, nics: true } });
+  t.prisma.container.findMany({ where: { sourceHostId: hostId }, orderBy: { sourceCtid: 'asc' }, include: { ips: { orderBy: { position: 'asc' } }, nics: true } });
 
 describe('inventory import from the lab hypervisors', () => {
   let hostId: string;
@@ -80,7 +80,7 @@ describe('inventory import from the lab hypervisors', () => {
     expect(early.error).toMatch(/host key/i);
 
     await producer.enqueue('probe_host_key', { sourceHostId: hostId });
-    const probed = await until(() => t.db.sourceHost.findUniqueOrThrow({ where: { id: hostId } }), (h) => h.pendingHostKeyFingerprint !== null);
+    const probed = await until(() => t.prisma.sourceHost.findUniqueOrThrow({ where: { id: hostId } }), (h) => h.pendingHostKeyFingerprint !== null);
     expect(probed.pendingHostKeyFingerprint).toBe(hv.hostKeyFingerprint);
     await acceptHostKey(t.db, hostId, hv.hostKeyFingerprint, { name: 'test' });
 
@@ -99,7 +99,7 @@ describe('inventory import from the lab hypervisors', () => {
     expect(again).toMatchObject({ status: 'succeeded', created: 0, updated: before.length, vanished: 0 });
     const after = await inventory(hostId);
     expect(after.map((c) => [c.id, c.sourceCtid, c.ips.map((i) => i.address)])).toEqual(before.map((c) => [c.id, c.sourceCtid, c.ips.map((i) => i.address)]));
-    expect(await t.db.containerIp.count({ where: { container: { sourceHostId: hostId } } })).toBe(before.reduce((n, c) => n + c.ips.length, 0));
+    expect(await t.prisma.containerIp.count({ where: { container: { sourceHostId: hostId } } })).toBe(before.reduce((n, c) => n + c.ips.length, 0));
   });
 
   it('refuses a hypervisor whose host key changed, and changes nothing', async () => {
@@ -111,12 +111,12 @@ describe('inventory import from the lab hypervisors', () => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     lab = await startLab({ dir, ...FLEET, sshPort: 0, cloudstackPort: null, churn: false });
     const hv = lab.manifest.hypervisors[0]!;
-    await t.db.sourceHost.update({ where: { id: hostId }, data: { port: hv.port } });
+    await t.prisma.sourceHost.update({ where: { id: hostId }, data: { port: hv.port } });
 
     const refused = await runImport(hostId);
     expect(refused.status).toBe('failed');
     expect(refused.error).toMatch(/has changed/);
-    const host = await t.db.sourceHost.findUniqueOrThrow({ where: { id: hostId } });
+    const host = await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: hostId } });
     expect(host).toMatchObject({ hostKeyState: 'accepted', pendingHostKeyFingerprint: hv.hostKeyFingerprint });
     expect(host.hostKeyFingerprint).not.toBe(hv.hostKeyFingerprint);
     expect(await inventory(hostId)).toEqual(before);

@@ -29,14 +29,14 @@ beforeAll(async () => {
   stack = await startLabStack('faults', { hosts: 1, containers: 30, debian12: false });
   // fast retries: the back-off and polling are settings, their defaults are minutes
   await savePipelineSettings(stack.t.db, { templateRetryAttempts: 3, templateRetryBackoffSeconds: 1, templatePollSeconds: 1 }, actor);
-  const all = await stack.t.db.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
+  const all = await stack.t.prisma.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
   spare = all
     .filter((c) => {
       const os = parseOsTemplate(c.ostemplate);
       return c.status === 'running' && os && !usesLegacyGrub(os) && (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n && c.ips.length > 0 && c.ips.every((ip) => ip.family === 4);
     })
     .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name }));
-  await stack.t.db.container.updateMany({ data: { downtimeWindow: null } });
+  await stack.t.prisma.container.updateMany({ data: { downtimeWindow: null } });
 }, 600_000);
 
 afterAll(async () => {
@@ -50,7 +50,7 @@ async function migrateOne(name: string) {
   if (!ct) throw new Error('the lab has no container left for this test');
   const batch = await createBatch(stack.t.db, { name, containerIds: [ct.id] }, actor);
   await startBatch(stack.t.db, batch.id, {}, actor);
-  const run = await stack.t.db.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
+  const run = await stack.t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
   return { batchId: batch.id, runId: run.id, ct };
 }
 
@@ -69,7 +69,7 @@ function writeAfterRollback(ct: { sourceCtid: number; hostName: string }): { fil
 
 /** The run's stages in order with their messages (what a failed check prints). */
 async function stageLog(runId: string): Promise<string> {
-  const stages = await stack.t.db.stageRun.findMany({ where: { runId }, orderBy: { queuedAt: 'asc' } });
+  const stages = await stack.t.prisma.stageRun.findMany({ where: { runId }, orderBy: { queuedAt: 'asc' } });
   return stages.map((s) => `${s.stage}#${s.attempt} ${s.status} ${s.startedAt?.toISOString() ?? '-'}: ${s.message ?? s.error ?? ''}`).join('\n');
 }
 
@@ -87,7 +87,7 @@ async function enqueue(jobs: FollowUpJob[]) {
 async function whenStage(runId: string, stage: Stage, status: StageStatus, timeoutMs = 300_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = await stack.t.db.stageRun.findFirst({ where: { runId, stage, status } });
+    const s = await stack.t.prisma.stageRun.findFirst({ where: { runId, stage, status } });
     if (s) return s;
     if (Date.now() > deadline) throw new Error(`${stage} was not ${status} within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));
@@ -108,13 +108,13 @@ describe('pipeline failures on the lab', () => {
     const { batchId, runId, ct } = await migrateOne('download fails twice');
     const [run] = await waitForBatch(stack, batchId, 480_000, ended);
     expect(run!.status).toBe('succeeded');
-    const uploads = await stack.t.db.templateUpload.findMany({ where: { runId }, orderBy: { attempt: 'asc' } });
+    const uploads = await stack.t.prisma.templateUpload.findMany({ where: { runId }, orderBy: { attempt: 'asc' } });
     expect(uploads.map((u) => u.attempt)).toEqual([1, 2, 3]);
     // the two failures keep the secondary storage's own text; the third was deleted by cleanup after the deploy
     expect(uploads.slice(0, 2).every((u) => u.error !== null || (u.csStatus ?? '').length > 0)).toBe(true);
-    const stage = await stack.t.db.stageRun.findFirstOrThrow({ where: { runId, stage: 'register_template', status: 'succeeded' } });
+    const stage = await stack.t.prisma.stageRun.findFirstOrThrow({ where: { runId, stage: 'register_template', status: 'succeeded' } });
     expect(stage.message).toMatch(/after 3 registration/);
-    const retries = await stack.t.db.runEvent.findMany({ where: { runId, message: { contains: 'registering again' } } });
+    const retries = await stack.t.prisma.runEvent.findMany({ where: { runId, message: { contains: 'registering again' } } });
     expect(retries).toHaveLength(2);
     expect(sourceRunning(ct)).toBe(false);
   });
@@ -138,7 +138,7 @@ describe('pipeline failures on the lab', () => {
     const [final] = await waitForBatch(stack, batchId, 480_000, ended);
     expect(final!.status, final!.error ?? '').toBe('succeeded');
     expect(sourceRunning(ct)).toBe(false);
-    const attempts = await stack.t.db.stageRun.findMany({ where: { runId, stage: 'register_template' }, orderBy: { attempt: 'asc' } });
+    const attempts = await stack.t.prisma.stageRun.findMany({ where: { runId, stage: 'register_template' }, orderBy: { attempt: 'asc' } });
     expect(attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
     // the VM holds what was written after the rollback: a new image, not the one made before
     expect(await onVmVolume(final!.cloudstackVmId!, written.file), await stageLog(runId)).toBe(written.content);
@@ -151,7 +151,7 @@ describe('pipeline failures on the lab', () => {
     expect(run).toMatchObject({ status: 'failed', failedStage: 'deploy_vm' });
     expect(run!.error).toMatch(/Unable to create a deployment/);
     expect(sourceRunning(ct)).toBe(true);
-    const deploy = await stack.t.db.stageRun.findFirstOrThrow({ where: { runId, stage: 'deploy_vm' } });
+    const deploy = await stack.t.prisma.stageRun.findFirstOrThrow({ where: { runId, stage: 'deploy_vm' } });
     expect(run!.downtimeEndedAt!.getTime() - deploy.finishedAt!.getTime()).toBeLessThan(15_000);
     expect(run!.downtimeEndedAt!.getTime()).toBeGreaterThan(run!.downtimeStartedAt!.getTime());
 
@@ -176,7 +176,7 @@ describe('pipeline failures on the lab', () => {
       expect(sourceRunning(ct)).toBe(true);
       const vm = stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === run!.cloudstackVmId);
       expect(vm?.state).toBe('Stopped');
-      const events = await stack.t.db.runEvent.findMany({ where: { runId: run!.id }, orderBy: { id: 'asc' } });
+      const events = await stack.t.prisma.runEvent.findMany({ where: { runId: run!.id }, orderBy: { id: 'asc' } });
       const stopped = events.findIndex((e) => /VM .* stopped: the container's IPs are the container's again/.test(e.message));
       const started = events.findIndex((e) => /is running again/.test(e.message));
       expect(stopped).toBeGreaterThan(-1);
@@ -198,12 +198,12 @@ describe('pipeline failures on the lab', () => {
     await stack.startWorker();
     const [run] = await waitForBatch(stack, batchId, 480_000, ended);
     expect(run!.status, run!.error ?? '').toBe('succeeded');
-    const after = await stack.t.db.stageRun.findUniqueOrThrow({ where: { id: sync.id } });
+    const after = await stack.t.prisma.stageRun.findUniqueOrThrow({ where: { id: sync.id } });
     expect(after.status).toBe('succeeded');
-    expect(await stack.t.db.runEvent.count({ where: { stageRunId: sync.id, message: { contains: 'resumed after a worker stopped' } } })).toBe(1);
+    expect(await stack.t.prisma.runEvent.count({ where: { stageRunId: sync.id, message: { contains: 'resumed after a worker stopped' } } })).toBe(1);
     // one work dir for the run, no loop device left on it (cleanup released it)
     expect(existsSync(path.join(stack.dir, 'work', runId, 'disk.raw'))).toBe(false);
-    expect(await stack.t.db.stageRun.count({ where: { runId, stage: 'create_disk' } })).toBe(1);
+    expect(await stack.t.prisma.stageRun.count({ where: { runId, stage: 'create_disk' } })).toBe(1);
     expect(loopsOf(runId)).toEqual([]);
   });
 
@@ -220,8 +220,8 @@ describe('pipeline failures on the lab', () => {
     await stack.startWorker();
     const [run] = await waitForBatch(stack, batchId, 480_000, ended);
     expect(run!.status, run!.error ?? '').toBe('succeeded');
-    expect((await stack.t.db.stageRun.findUniqueOrThrow({ where: { id: sync.id } })).status).toBe('succeeded');
-    expect(await stack.t.db.runEvent.count({ where: { stageRunId: sync.id, message: { contains: 'resumed after a worker stopped' } } })).toBe(1);
+    expect((await stack.t.prisma.stageRun.findUniqueOrThrow({ where: { id: sync.id } })).status).toBe('succeeded');
+    expect(await stack.t.prisma.runEvent.count({ where: { stageRunId: sync.id, message: { contains: 'resumed after a worker stopped' } } })).toBe(1);
     expect(loopsOf(runId)).toEqual([]);
   });
 
@@ -240,7 +240,7 @@ describe('pipeline failures on the lab', () => {
     }
     const [run] = await waitForBatch(stack, batchId, 480_000, ended);
     expect(run!.status, run!.error ?? '').toBe('succeeded');
-    const stages = await stack.t.db.stageRun.findMany({ where: { runId, status: 'succeeded' } });
+    const stages = await stack.t.prisma.stageRun.findMany({ where: { runId, status: 'succeeded' } });
     expect(stages).toHaveLength(16);
   });
 });

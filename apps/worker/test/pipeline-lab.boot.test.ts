@@ -48,7 +48,7 @@ afterAll(async () => {
 }, 120_000);
 
 type Candidate = Awaited<ReturnType<typeof allContainers>>[number];
-const allContainers = () => stack.t.db.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
+const allContainers = () => stack.t.prisma.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
 const osOf = (c: Candidate) => parseOsTemplate(c.ostemplate);
 const legacy = (c: Candidate) => Boolean(osOf(c) && usesLegacyGrub(osOf(c)!));
 
@@ -159,7 +159,7 @@ describe('a batch on the lab, through all 16 stages', () => {
     expect(new Set(containers.map((c) => c.sourceHostId)).size).toBe(2);
     expect(new Set(containers.map((c) => parseOsTemplate(c.ostemplate)!.distribution))).toEqual(new Set(['debian', 'centos', 'ubuntu']));
     // the customers agreed to migrate now (waiting for windows has its own tests)
-    await stack.t.db.container.updateMany({ where: { id: { in: containers.map((c) => c.id) } }, data: { downtimeWindow: null } });
+    await stack.t.prisma.container.updateMany({ where: { id: { in: containers.map((c) => c.id) } }, data: { downtimeWindow: null } });
     const trees = new Map(containers.map((c) => [c.id, path.join(stack.dir, 'lab/hosts', c.sourceHost.name, 'vz/private', String(c.sourceCtid))]));
     const before = new Map([...trees].map(([id, root]) => [id, { digests: treeDigests(root), lists: dpkgFiles(root) }]));
 
@@ -169,7 +169,7 @@ describe('a batch on the lab, through all 16 stages', () => {
 
     // every run: done, each of the 16 stages succeeded once in order, a downtime window recorded
     for (const run of runs) {
-      const stages = await stack.t.db.stageRun.findMany({ where: { runId: run.id }, orderBy: [{ queuedAt: 'asc' }] });
+      const stages = await stack.t.prisma.stageRun.findMany({ where: { runId: run.id }, orderBy: [{ queuedAt: 'asc' }] });
       const errors = stages.filter((s) => s.error).map((s) => `${s.stage}: ${s.error}`);
       expect(run.status, `${run.container.sourceCtid}: ${errors.join('; ')}`).toBe('succeeded');
       expect(stages.filter((s) => s.status === 'succeeded').map((s) => s.stage)).toEqual([...STAGES]);
@@ -177,7 +177,7 @@ describe('a batch on the lab, through all 16 stages', () => {
       expect(run.downtimeEndedAt!.getTime()).toBeGreaterThan(run.downtimeStartedAt!.getTime());
     }
     // the scheduler's next tick closes the batch
-    await expect.poll(async () => (await stack.t.db.batch.findUniqueOrThrow({ where: { id: batch.id } })).status, { timeout: 30_000 }).toBe('completed');
+    await expect.poll(async () => (await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } })).status, { timeout: 30_000 }).toBe('completed');
 
     // CloudStack: a Running VM per container with its IPs; no template left on secondary storage
     const cs = stack.lab.cloudstack!.simulator.state;
@@ -194,12 +194,12 @@ describe('a batch on the lab, through all 16 stages', () => {
     // the ISO ran the guest's job in the guest's own chroot and called back; then the VM moved to its virtio type
     const legacyCt = containers.find(legacy)!;
     const major = osOf(legacyCt)!.version;
-    const legacyRun = await stack.t.db.migrationRun.findFirstOrThrow({ where: { containerId: legacyCt.id } });
+    const legacyRun = await stack.t.prisma.migrationRun.findFirstOrThrow({ where: { containerId: legacyCt.id } });
     expect(legacyRun).toMatchObject({ bootExitStatus: 0, bootTokenSha256: null });
     expect(legacyRun.bootLog).toMatch(/vzferry job: kernel 4\.19\.0-lab, disk \/dev\/sda/);
     expect(legacyRun.bootLog).toMatch(/install \/boot\/grub\/stage1 \(hd0\).*succeeded/);
     expect(legacyRun.bootLog).toMatch(/vzferry job: done/);
-    const mapping = await stack.t.db.osTypeMapping.findFirstOrThrow({ where: { distribution: 'centos', version: major } });
+    const mapping = await stack.t.prisma.osTypeMapping.findFirstOrThrow({ where: { distribution: 'centos', version: major } });
     const legacyVm = cs.vms.find((v) => v.id === legacyRun.cloudstackVmId)!;
     expect(legacyVm).toMatchObject({ state: 'Running', isoid: null, ostypeid: mapping.osTypeId });
     expect(cs.osTypes.find((o) => o.id === mapping.legacyOsTypeId)?.description).toBe('Other Linux (64-bit)');
@@ -235,7 +235,7 @@ describe('a batch on the lab, through all 16 stages', () => {
     // the Debian VM's ROOT volume, as the lab's secondary storage downloaded it, boots on 10.0.2.15;
     // its initramfs was built before the downtime (after initial_sync) and kept through the final sync
     const debianRun = runs.find((r) => r.container.sourceCtid === DEBIAN12_CTID)!;
-    const bootable = await stack.t.db.stageRun.findFirstOrThrow({ where: { runId: debianRun.id, stage: 'make_bootable', status: 'succeeded' } });
+    const bootable = await stack.t.prisma.stageRun.findFirstOrThrow({ where: { runId: debianRun.id, stage: 'make_bootable', status: 'succeeded' } });
     expect(bootable.message).toMatch(/initramfs with virtio built before the downtime/);
     const volume = stack.lab.cloudstack!.simulator.rootVolumePath(debianRun.cloudstackVmId!);
     expect(execFileSync('sha256sum', [volume], { encoding: 'utf8' }).split(' ')[0]).toBe(debianRun.imageSha256);

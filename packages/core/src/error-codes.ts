@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   waiting_for_capacity: spec('conflict', 'Waiting for capacity'),
   /** a converter box went silent while it held the run */
   box_lost: spec('failed', 'The converter box stopped while it held the run', true),
+  /** a work disk's file system outlives its umount because another mount namespace holds a copy of the mount */
+  work_disk_busy: spec('unavailable', 'The work disk is still in use after it was unmounted', true),
   /** a run whose failure left no code of its own (rows written before the catalogue) */
   failed: spec('failed', 'The stage failed'),
 

@@ -1,11 +1,10 @@
-export { createDb, type Db } from './client';
+export { closeDb, createDb, Db } from './client';
 export { migrate, readMigrations, MigrationError } from './migrations/runner';
 export { MIGRATIONS_DIR } from './migrations/paths';
 export { ensureDatabase, redactUrl } from './migrations/ensure-database';
 export { SecretBox, loadSecretBox, parseSecretKey } from './secret-box';
 export { pingDatabase } from './health';
 export * from './generated/enums';
-export { Prisma } from './generated/client';
 export type {
   User,
   Session,

@@ -3,13 +3,17 @@
 // database, so test files can run in parallel.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createDb, type Db } from './client';
+import { closeDb, createDb, prismaOf, type Db } from './client';
+import type { PrismaClient } from './generated/client';
 import { MIGRATIONS_DIR } from './migrations/paths';
 import { migrate } from './migrations/runner';
 
 export interface TestDatabase {
   url: string;
+  /** the handle the code under test takes */
   db: Db;
+  /** for a test's own setup and assertions: the tables themselves */
+  prisma: PrismaClient;
   drop(): Promise<void>;
 }
 
@@ -25,8 +29,9 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
   return {
     url: url.toString(),
     db,
+    prisma: prismaOf(db),
     async drop() {
-      await db.$disconnect();
+      await closeDb(db);
       await adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
     },
   };

@@ -14,7 +14,7 @@ afterAll(async () => {
 
 describe('the generated client on a migrated database', () => {
   it('writes and reads every model with every field set', async () => {
-    const db = tdb.db;
+    const db = tdb.prisma;
     const user = await db.user.create({
       data: { email: 'eng@example.com', name: 'Eng', role: 'engineer', passwordHash: 'x', disabledAt: null },
     });
@@ -105,7 +105,7 @@ describe('the generated client on a migrated database', () => {
   });
 
   it('enforces one container per (host, CTID) and keeps containers while runs point at them', async () => {
-    const db = tdb.db;
+    const db = tdb.prisma;
     const host = await db.sourceHost.create({ data: { name: 'hv-uniq', address: '127.0.0.1', privateKeyEnc: 'v1:x' } });
     await db.container.create({ data: { sourceHostId: host.id, sourceCtid: 7 } });
     await expect(db.container.create({ data: { sourceHostId: host.id, sourceCtid: 7 } })).rejects.toMatchObject({ code: 'P2002' });

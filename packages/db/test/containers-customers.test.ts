@@ -22,7 +22,7 @@ function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryCont
 }
 
 async function importHost(name: string, list: InventoryContainer[]): Promise<string> {
-  const host = await t.db.sourceHost.create({ data: { name, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });
+  const host = await t.prisma.sourceHost.create({ data: { name, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });
   const imp = await createInventoryImport(t.db, host.id, 'test');
   await applyInventory(t.db, host.id, imp.id, list);
   return host.id;
@@ -94,21 +94,21 @@ describe('applyCustomerRows', () => {
         { line: 4, reason: 'no container with CTID 5555 in the inventory' },
       ],
     });
-    expect(await t.db.customer.count()).toBe(0);
-    expect((await t.db.container.findFirstOrThrow({ where: { sourceCtid: 102 } })).customerId).toBeNull();
+    expect(await t.prisma.customer.count()).toBe(0);
+    expect((await t.prisma.container.findFirstOrThrow({ where: { sourceCtid: 102 } })).customerId).toBeNull();
   });
 
   it('assigns customers by CTID+host or hostname, then a second upload updates and never duplicates', async () => {
     const rows = [header, '101,hv2,,Acme,ops@acme.example,Europe/Berlin,Sun 02:00-05:00', ',,ct102.example.net,Bob Ltd,bob@example.com,America/New_York,'];
     const first = await applyCustomerRows(t.db, parseCustomerCsv(rows.join('\n')).rows, { name: 'test' });
     expect(first).toEqual({ ok: true, customersCreated: 2, customersUpdated: 0, containersAssigned: 2 });
-    const other = await t.db.container.findFirstOrThrow({ where: { sourceHostId: hv2, sourceCtid: 101 }, include: { customer: true } });
+    const other = await t.prisma.container.findFirstOrThrow({ where: { sourceHostId: hv2, sourceCtid: 101 }, include: { customer: true } });
     expect(other).toMatchObject({ downtimeWindow: 'Sun 02:00-05:00', customer: { name: 'Acme', timezone: 'Europe/Berlin' } });
 
     rows[1] = '101,hv2,,Acme Corp,ops@acme.example,Europe/Berlin,';
     const second = await applyCustomerRows(t.db, parseCustomerCsv(rows.join('\n')).rows, { name: 'test' });
     expect(second).toMatchObject({ ok: true, customersCreated: 0, customersUpdated: 2 });
-    expect(await t.db.customer.count()).toBe(2);
+    expect(await t.prisma.customer.count()).toBe(2);
     const again = await getContainerDetail(t.db, other.id);
     expect(again).toMatchObject({ downtimeWindow: null, customer: { name: 'Acme Corp' } });
     expect((await query({ q: 'acme' })).rows.map((r) => r.hostname)).toEqual(['other101.example.net']);

@@ -16,7 +16,7 @@ afterAll(async () => {
 
 let hostSeq = 0;
 async function newHost() {
-  return t.db.sourceHost.create({ data: { name: `hv${++hostSeq}`, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });
+  return t.prisma.sourceHost.create({ data: { name: `hv${++hostSeq}`, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });
 }
 
 function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
@@ -34,11 +34,11 @@ async function runImport(hostId: string, list: unknown) {
   const imp = await createInventoryImport(t.db, hostId, 'test');
   await startInventoryImport(t.db, imp.id);
   const counts = await applyInventory(t.db, hostId, imp.id, list);
-  return { counts, row: await t.db.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }) };
+  return { counts, row: await t.prisma.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }) };
 }
 
 const snapshot = async (hostId: string) =>
-  t.db.container.findMany({ where: { sourceHostId: hostId }, orderBy: { sourceCtid: 'asc' }, include: { ips: { orderBy: { position: 'asc' } }, nics: true } });
+  t.prisma.container.findMany({ where: { sourceHostId: hostId }, orderBy: { sourceCtid: 'asc' }, include: { ips: { orderBy: { position: 'asc' } }, nics: true } });
 
 describe('applyInventory', () => {
   it('re-import updates a container\'s IPs and never duplicates it; vanished ones are flagged, then unflagged', async () => {
@@ -74,14 +74,14 @@ describe('applyInventory', () => {
     expect(third.row.message).toMatch(/1 back again/);
     const again = await snapshot(host.id);
     expect(again.map((c) => c.vanishedAt)).toEqual([null, null, null]);
-    expect(await t.db.containerIp.count({ where: { container: { sourceHostId: host.id } } })).toBe(3);
+    expect(await t.prisma.containerIp.count({ where: { container: { sourceHostId: host.id } } })).toBe(3);
   });
 
   it('keeps hosts apart: the same CTID on two hosts is two containers', async () => {
     const [a, b] = [await newHost(), await newHost()];
     await runImport(a.id, [ct(101)]);
     await runImport(b.id, [ct(101)]);
-    expect(await t.db.container.count({ where: { sourceCtid: 101, sourceHostId: { in: [a.id, b.id] } } })).toBe(2);
+    expect(await t.prisma.container.count({ where: { sourceCtid: 101, sourceHostId: { in: [a.id, b.id] } } })).toBe(2);
     await runImport(b.id, []);
     expect((await snapshot(a.id))[0]!.vanishedAt).toBeNull();
     expect((await snapshot(b.id))[0]!.vanishedAt).toBeInstanceOf(Date);
@@ -102,10 +102,10 @@ describe('applyInventory', () => {
       const imp = await createInventoryImport(t.db, host.id, 'test');
       await startInventoryImport(t.db, imp.id);
       await expect(applyInventory(t.db, host.id, imp.id, list)).rejects.toThrow(reason);
-      const row = await t.db.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } });
+      const row = await t.prisma.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } });
       expect(row.status).toBe('failed');
       expect(row.error).toMatch(reason);
-      expect((await t.db.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).lastError).toMatch(reason);
+      expect((await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).lastError).toMatch(reason);
       expect(await snapshot(host.id)).toEqual(before);
     }
   });
@@ -122,8 +122,8 @@ describe('applyInventory', () => {
     console.log(`applyInventory: 3,000 containers (6,000 IPs) new in ${firstMs} ms, re-import in ${secondMs} ms`);
     expect(first.counts.created).toBe(3000);
     expect(second.counts).toEqual({ seen: 2990, created: 0, updated: 2990, vanished: 10, reappeared: 0 });
-    expect(await t.db.container.count({ where: { sourceHostId: host.id } })).toBe(3000);
-    expect(await t.db.containerIp.count({ where: { container: { sourceHostId: host.id } } })).toBe(6000);
+    expect(await t.prisma.container.count({ where: { sourceHostId: host.id } })).toBe(3000);
+    expect(await t.prisma.containerIp.count({ where: { container: { sourceHostId: host.id } } })).toBe(6000);
   });
 
   it('two imports of one host at once both finish, one after the other, without duplicates', async () => {
@@ -131,7 +131,7 @@ describe('applyInventory', () => {
     const list = Array.from({ length: 300 }, (_, i) => ct(i + 1));
     const results = await Promise.all([runImport(host.id, list), runImport(host.id, list)]);
     expect(results.map((r) => r.counts.created).sort()).toEqual([0, 300]);
-    expect(await t.db.container.count({ where: { sourceHostId: host.id } })).toBe(300);
+    expect(await t.prisma.container.count({ where: { sourceHostId: host.id } })).toBe(300);
   });
 });
 
@@ -142,11 +142,11 @@ describe('host keys', () => {
   it('first contact leaves the key pending until that exact fingerprint is accepted, with an audit row', async () => {
     const host = await newHost();
     expect(await recordHostKeySeen(t.db, host.id, KEY_A)).toBe('pending');
-    expect(await t.db.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).toMatchObject({ hostKeyState: 'pending', pendingHostKeyFingerprint: KEY_A.fingerprint, hostKeyFingerprint: null });
+    expect(await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).toMatchObject({ hostKeyState: 'pending', pendingHostKeyFingerprint: KEY_A.fingerprint, hostKeyFingerprint: null });
     await expect(acceptHostKey(t.db, host.id, KEY_B.fingerprint, { name: 'alice' })).rejects.toThrow(/cannot accept .* the host now presents SHA256:AAAA/);
     const accepted = await acceptHostKey(t.db, host.id, KEY_A.fingerprint, { name: 'alice' });
     expect(accepted).toMatchObject({ hostKeyState: 'accepted', hostKeyFingerprint: KEY_A.fingerprint, hostKeyAlgorithm: 'ssh-ed25519', hostPublicKey: KEY_A.publicKey, pendingHostKeyFingerprint: null });
-    const audit = await t.db.auditLog.findMany({ where: { targetId: host.id } });
+    const audit = await t.prisma.auditLog.findMany({ where: { targetId: host.id } });
     expect(audit).toMatchObject([{ actor: 'alice', action: 'source_host.accept_host_key', targetType: 'SourceHost', details: { fingerprint: KEY_A.fingerprint, previous: null } }]);
     await expect(acceptHostKey(t.db, host.id, KEY_A.fingerprint, { name: 'alice' })).rejects.toThrow(/no key is waiting/);
   });
@@ -157,11 +157,11 @@ describe('host keys', () => {
     await acceptHostKey(t.db, host.id, KEY_A.fingerprint, { name: 'alice' });
     expect(await recordHostKeySeen(t.db, host.id, KEY_A)).toBe('accepted');
     expect(await recordHostKeySeen(t.db, host.id, KEY_B)).toBe('changed');
-    const row = await t.db.sourceHost.findUniqueOrThrow({ where: { id: host.id } });
+    const row = await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } });
     expect(row).toMatchObject({ hostKeyState: 'accepted', hostKeyFingerprint: KEY_A.fingerprint, pendingHostKeyFingerprint: KEY_B.fingerprint });
     expect(row.lastError).toMatch(/host key changed: hv\d+ now presents SHA256:BBBB.*but SHA256:AAAA.* is accepted/);
     await acceptHostKey(t.db, host.id, KEY_B.fingerprint, { name: 'bob' });
-    expect(await t.db.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).toMatchObject({ hostKeyFingerprint: KEY_B.fingerprint, lastError: null });
+    expect(await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).toMatchObject({ hostKeyFingerprint: KEY_B.fingerprint, lastError: null });
   });
 
   it('refuses a malformed key', async () => {

@@ -24,7 +24,7 @@ describe('mappings', () => {
     expect(saved.networks[0]).toMatchObject({ cidr: '198.51.100.0/24', sourceVlan: 210 });
     expect(saved.osTypes[0]).toMatchObject({ distribution: 'centos', version: '7' });
     expect(await readMappings(t.db)).toEqual(saved);
-    expect(await t.db.auditLog.count({ where: { action: 'settings.mappings' } })).toBe(1);
+    expect(await t.prisma.auditLog.count({ where: { action: 'settings.mappings' } })).toBe(1);
   });
 
   it('refuses duplicates and bad rows and keeps what was saved', async () => {

@@ -3,8 +3,9 @@ import { decideNext } from '@vzferry/core';
 import { planStarts } from '@vzferry/core';
 import {
   assignRun, cancelRun, recordWaitingReasons, releaseLeasesOfBox, claimStageRun, completeCancel, completeRollback, createBatch, finishStageRun, heartbeatStageRun,
-  jobsThatMustExist, loadSchedulerState, moveRun, retryRun, setBatchPaused, startBatch, startDueBatches,
+  jobsThatMustExist, loadSchedulerState, retryRun, setBatchPaused, startBatch, startDueBatches,
 } from '../src';
+import { moveRun } from '../src/runs/transitions';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
 let tdb: TestDatabase;
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 async function seed(label: string, count = 3) {
-  const db = tdb.db;
+  const db = tdb.prisma;
   const host = await db.sourceHost.create({ data: { name: `hv-${label}`, address: '127.0.0.1', privateKeyEnc: 'v1:x', maxConcurrentMigrations: 10 } });
   const containers = [];
   for (let i = 0; i < count; i++) {
@@ -37,7 +38,7 @@ async function startedRun(label: string) {
   const { containers, box } = await seed(label, 1);
   const batch = await createBatch(tdb.db, { name: `b-${label}`, containerIds: [containers[0]!.id] }, actor);
   await startBatch(tdb.db, batch.id, {}, actor);
-  const run = await tdb.db.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
+  const run = await tdb.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
   const job = await assignRun(tdb.db, run.id, box.id, 20n * GiB, new Date());
   return { run, box, batch, container: containers[0]!, job: job! };
 }
@@ -58,12 +59,12 @@ describe('batches', () => {
   it('creates a pending run per container and refuses a container that is in another active batch', async () => {
     const { containers } = await seed('batch');
     const batch = await createBatch(tdb.db, { name: 'wave-1', containerIds: containers.map((c) => c.id), concurrency: 2 }, actor);
-    expect(await tdb.db.migrationRun.count({ where: { batchId: batch.id, status: 'pending' } })).toBe(3);
-    expect((await tdb.db.container.findUniqueOrThrow({ where: { id: containers[0]!.id } })).migrationState).toBe('queued');
+    expect(await tdb.prisma.migrationRun.count({ where: { batchId: batch.id, status: 'pending' } })).toBe(3);
+    expect((await tdb.prisma.container.findUniqueOrThrow({ where: { id: containers[0]!.id } })).migrationState).toBe('queued');
     await expect(createBatch(tdb.db, { name: 'wave-2', containerIds: [containers[1]!.id] }, actor)).rejects.toThrow(
       /container 101 on hv-batch is already in batch wave-1/,
     );
-    expect(await tdb.db.batch.count({ where: { name: 'wave-2' } })).toBe(0);
+    expect(await tdb.prisma.batch.count({ where: { name: 'wave-2' } })).toBe(0);
   });
 
   it('starts now, or later at its start time', async () => {
@@ -90,10 +91,10 @@ describe('scheduling', () => {
     // a run that waited shows why, until it starts
     const first = plan.starts[0]!;
     await recordWaitingReasons(tdb.db, [{ runId: first.runId, reason: 'every converter box is busy' }]);
-    expect(await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: first.runId } })).toMatchObject({ errorCode: 'waiting_for_capacity', error: 'every converter box is busy' });
+    expect(await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: first.runId } })).toMatchObject({ errorCode: 'waiting_for_capacity', error: 'every converter box is busy' });
     const job = await assignRun(tdb.db, first.runId, box.id, 20n * GiB, new Date());
     expect(job).toMatchObject({ name: 'run_stage', boxId: box.id });
-    expect(await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: first.runId } })).toMatchObject({ status: 'running', errorCode: null, error: null });
+    expect(await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: first.runId } })).toMatchObject({ status: 'running', errorCode: null, error: null });
     expect(await assignRun(tdb.db, first.runId, box.id, 20n * GiB, new Date())).toBeNull();
   });
 
@@ -117,7 +118,7 @@ describe('stage runs', () => {
     const next = decideNext({ stage: 'preflight', attempt: 1, outcome: { kind: 'succeeded' }, now: new Date() });
     const jobs = await finishStageRun(tdb.db, { stageRunId: id, owner: 'w1', next, now: new Date(), runPatch: { preflightOk: true } });
     expect(jobs).toHaveLength(1);
-    const after = await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: run.id } });
+    const after = await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(after).toMatchObject({ currentStage: 'prepare_source', preflightOk: true, status: 'running' });
   });
 
@@ -154,7 +155,7 @@ describe('stage runs', () => {
     const next = decideNext({ stage: 'await_cutover', attempt: sr.attempt, outcome: { kind: 'wait', until, message: 'window' }, now: new Date() });
     const [j] = await finishStageRun(tdb.db, { stageRunId: sr.stageRunId, owner: 'w', next, now: new Date(), message: 'waiting for the window' });
     expect(j).toMatchObject({ name: 'run_stage', notBefore: until });
-    expect((await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('waiting');
+    expect((await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('waiting');
     expect(await claimStageRun(tdb.db, { stageRunId: sr.stageRunId, owner: 'w', boxId: box.id, now: new Date() })).toBeNull();
     expect(await claimStageRun(tdb.db, { stageRunId: sr.stageRunId, owner: 'w', boxId: box.id, now: new Date(until.getTime() + 1) })).toMatchObject({
       stage: 'await_cutover',
@@ -164,28 +165,28 @@ describe('stage runs', () => {
   it('rolls back a downtime failure, closes the downtime, and retries from stop_source', async () => {
     const { job, box, run, container } = await startedRun('rollback');
     const sr = await advanceTo((job.payload as { stageRunId: string }).stageRunId, 'w', box.id, 'deploy_vm');
-    await tdb.db.migrationRun.update({ where: { id: run.id }, data: { downtimeStartedAt: new Date(Date.now() - 5000) } });
+    await tdb.prisma.migrationRun.update({ where: { id: run.id }, data: { downtimeStartedAt: new Date(Date.now() - 5000) } });
     const failure = { code: 'cloudstack_533', message: 'insufficient capacity', retryable: false };
     const next = decideNext({ stage: 'deploy_vm', attempt: 1, outcome: { kind: 'failed', failure }, now: new Date() });
     const jobs = await finishStageRun(tdb.db, { stageRunId: sr.stageRunId, owner: 'w', next, failure, now: new Date() });
     expect(jobs).toEqual([expect.objectContaining({ name: 'rollback_run', boxId: box.id })]);
     await completeRollback(tdb.db, run.id, new Date());
-    const failed = await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: run.id } });
+    const failed = await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(failed).toMatchObject({ status: 'failed', failedStage: 'deploy_vm', error: 'insufficient capacity' });
     expect(failed.downtimeEndedAt).not.toBeNull();
-    expect((await tdb.db.container.findUniqueOrThrow({ where: { id: container.id } })).migrationState).toBe('failed');
+    expect((await tdb.prisma.container.findUniqueOrThrow({ where: { id: container.id } })).migrationState).toBe('failed');
 
     const retry = await retryRun(tdb.db, run.id, actor);
-    const retried = await tdb.db.stageRun.findUniqueOrThrow({ where: { id: (retry[0]!.payload as { stageRunId: string }).stageRunId } });
+    const retried = await tdb.prisma.stageRun.findUniqueOrThrow({ where: { id: (retry[0]!.payload as { stageRunId: string }).stageRunId } });
     expect(retried).toMatchObject({ stage: 'stop_source', attempt: 2, status: 'pending' });
   });
 
   it('cancels a queued run at once and a running one through its box', async () => {
     const { containers } = await seed('cancel', 1);
     const batch = await createBatch(tdb.db, { name: 'cancel-q', containerIds: [containers[0]!.id] }, actor);
-    const queued = await tdb.db.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
+    const queued = await tdb.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
     expect(await cancelRun(tdb.db, queued.id, actor)).toEqual([]);
-    expect((await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: queued.id } })).status).toBe('cancelled');
+    expect((await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: queued.id } })).status).toBe('cancelled');
 
     const { job, box, run } = await startedRun('cancel-r');
     const id = (job.payload as { stageRunId: string }).stageRunId;
@@ -193,7 +194,7 @@ describe('stage runs', () => {
     expect(await cancelRun(tdb.db, run.id, actor)).toEqual([expect.objectContaining({ name: 'cancel_run' })]);
     expect(await heartbeatStageRun(tdb.db, { stageRunId: id, owner: 'w', now: new Date() })).toEqual({ lost: false, cancelRequested: true });
     await completeCancel(tdb.db, run.id, new Date());
-    expect((await tdb.db.stageRun.findUniqueOrThrow({ where: { id } })).status).toBe('cancelled');
+    expect((await tdb.prisma.stageRun.findUniqueOrThrow({ where: { id } })).status).toBe('cancelled');
   });
 });
 
@@ -216,28 +217,28 @@ describe('reconciliation', () => {
 describe('moves between statuses (transitions.ts)', () => {
   it('moves a run only along the state table, and its container follows', async () => {
     const { run } = await startedRun('moves');
-    await tdb.db.$transaction(async (tx) => {
+    await tdb.prisma.$transaction(async (tx) => {
       // running -> succeeded is in the table; succeeded -> running is not
       expect(await moveRun(tx, run.id, 'succeeded', { data: { finishedAt: new Date() } })).toBe(true);
       expect(await moveRun(tx, run.id, 'running')).toBe(false);
       expect(await moveRun(tx, run.id, 'queued')).toBe(false);
     });
-    const after = await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: run.id }, include: { container: true } });
+    const after = await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: run.id }, include: { container: true } });
     expect(after.status).toBe('succeeded');
     expect(after.container.migrationState).toBe('migrated');
   });
 
   it('refuses a caller that names a status the table does not allow, before touching the database', async () => {
     const { run } = await startedRun('moves-bad');
-    await expect(tdb.db.$transaction((tx) => moveRun(tx, run.id, 'running', { from: ['succeeded'] }))).rejects.toThrow(/no move from succeeded to running/);
-    expect((await tdb.db.migrationRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('running');
+    await expect(tdb.prisma.$transaction((tx) => moveRun(tx, run.id, 'running', { from: ['succeeded'] }))).rejects.toThrow(/no move from succeeded to running/);
+    expect((await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('running');
   });
 
   it('lets only one of two racing moves win', async () => {
     const { run } = await startedRun('moves-race');
     const [a, b] = await Promise.all([
-      tdb.db.$transaction((tx) => moveRun(tx, run.id, 'rolling_back', { from: ['running'] })),
-      tdb.db.$transaction((tx) => moveRun(tx, run.id, 'waiting', { from: ['running'] })),
+      tdb.prisma.$transaction((tx) => moveRun(tx, run.id, 'rolling_back', { from: ['running'] })),
+      tdb.prisma.$transaction((tx) => moveRun(tx, run.id, 'waiting', { from: ['running'] })),
     ]);
     expect([a, b].filter(Boolean)).toHaveLength(1);
   });

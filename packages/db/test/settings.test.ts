@@ -16,12 +16,12 @@ afterAll(async () => {
 describe('settings', () => {
   it('stores the CloudStack secret sealed, never reads it back for pages, and keeps it when left empty', async () => {
     await saveCloudStackSettings(tdb.db, box, { endpoint: 'http://cs:8080/client/api', apiKey: 'k', zoneId: 'z', secretKey: 's3cret' }, actor);
-    const row = await tdb.db.setting.findUniqueOrThrow({ where: { key: 'cloudstack' } });
+    const row = await tdb.prisma.setting.findUniqueOrThrow({ where: { key: 'cloudstack' } });
     expect(JSON.stringify(row)).not.toContain('s3cret');
     expect(await readCloudStackSettings(tdb.db)).toEqual({ endpoint: 'http://cs:8080/client/api', apiKey: 'k', zoneId: 'z', hasSecret: true });
     await saveCloudStackSettings(tdb.db, box, { endpoint: 'http://cs2:8080/client/api', apiKey: 'k2', zoneId: 'z' }, actor);
     expect(await loadCloudStackCredentials(tdb.db, box)).toMatchObject({ endpoint: 'http://cs2:8080/client/api', secretKey: 's3cret' });
-    const audit = await tdb.db.auditLog.findMany({ where: { action: 'settings.cloudstack' } });
+    const audit = await tdb.prisma.auditLog.findMany({ where: { action: 'settings.cloudstack' } });
     expect(JSON.stringify(audit, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).not.toContain('s3cret');
   });
 

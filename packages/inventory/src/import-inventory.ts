@@ -4,7 +4,7 @@
 // key is not accepted, or no longer matches, is refused before anything runs.
 import { errorMessage } from '@vzferry/core';
 import {
-  applyInventory, failInventoryImport, recordHostKeySeen, reportInventoryProgress, startInventoryImport,
+  applyInventory, failInventoryImport, findSourceHost, recordHostKeySeen, reportInventoryProgress, startInventoryImport,
   type SourceHost,
 } from '@vzferry/db';
 import { OpenVzAdapter, type SourceAdapter } from '@vzferry/openvz';
@@ -18,7 +18,7 @@ const LISTED = 60;
 export async function importInventoryJob(deps: InventoryJobDeps, payload: JobPayload<'import_inventory'>): Promise<void> {
   const { db } = deps;
   if (!(await startInventoryImport(db, payload.importId))) return deps.log(`import ${payload.importId} already finished`);
-  const host = await db.sourceHost.findUnique({ where: { id: payload.sourceHostId } });
+  const host = await findSourceHost(db, { id: payload.sourceHostId });
   const refusal = host ? whyNot(host) : `source host ${payload.sourceHostId} no longer exists`;
   if (refusal || !host) return failInventoryImport(db, payload.importId, refusal ?? 'no host');
   // progress is best effort: a failed progress write must not fail the import

@@ -3,13 +3,13 @@
 // differs from the accepted one is recorded as pending and flagged on the
 // host, and stays refused.
 import { errorMessage } from '@vzferry/core';
-import { recordHostKeySeen, recordSourceHostError } from '@vzferry/db';
+import { findSourceHost, recordHostKeySeen, recordSourceHostError } from '@vzferry/db';
 import type { JobPayload } from '@vzferry/queue';
 import { probeHostKey } from '@vzferry/ssh';
 import type { InventoryJobDeps } from './inventory-deps';
 
 export async function probeHostKeyJob(deps: InventoryJobDeps, payload: JobPayload<'probe_host_key'>): Promise<void> {
-  const host = await deps.db.sourceHost.findUnique({ where: { id: payload.sourceHostId } });
+  const host = await findSourceHost(deps.db, { id: payload.sourceHostId });
   if (!host) return deps.log(`probe_host_key: source host ${payload.sourceHostId} no longer exists`);
   try {
     const key = await probeHostKey({ host: host.address, port: host.port, timeoutMs: deps.probeTimeoutMs ?? 15_000, algorithm: host.hostKeyAlgorithm ?? undefined });

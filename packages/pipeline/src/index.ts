@@ -13,6 +13,7 @@ export { workPaths, ensureMounted, release, type WorkPaths } from './work-disk';
 export { attachDisk, convertToQcow2, createDiskImage, detachDisk, makeFilesystem, mountDisk, unmountDisk, type AttachedDisk } from './box/disk';
 export { applyPlan, inGuest, type ApplyOptions } from './box/apply-plan';
 export { fileSha256 } from './box/file-sha256';
+export { LocalExecutor } from './box/local-executor';
 export * from './rsync';
 export * from './nic-plan';
 export * from './estimate';

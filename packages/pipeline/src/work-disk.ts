@@ -5,8 +5,8 @@
 // match the disk without asking it.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Executor } from '@vzferry/core';
-import { attachDisk, type AttachedDisk, detachDisk, mountDisk } from './box/disk';
+import { AppError, sleep, type Executor } from '@vzferry/core';
+import { attachDisk, detachDisk, mountDisk, mountHolders, type AttachedDisk } from './box/disk';
 
 export interface WorkPaths {
   dir: string;
@@ -41,8 +41,46 @@ export async function ensureMounted(x: Executor, paths: WorkPaths): Promise<Atta
   return disk;
 }
 
-/** Unmounted and detached: nothing of the run holds a loop device any more. */
+/** How long a detached loop device may take to go (udev may still have it open for a moment). */
+const DETACH_WAIT_MS = 5_000;
+
+/**
+ * Unmounted and detached: nothing of the run holds a loop device any more,
+ * and the disk file holds everything written to the file system.
+ *
+ * A process that made a mount namespace while the disk was mounted (unshare,
+ * a service with a private /tmp) holds a copy of the mount: umount then only
+ * removes ours, the file system stays alive with its last writes possibly
+ * outside the file, and the loop device is only marked to go later. An image
+ * made from that file would silently miss them. So the file system is synced
+ * before the umount, and a device that does not go is an error that names
+ * who holds it.
+ */
 export async function release(x: Executor, paths: WorkPaths): Promise<void> {
-  if (await isMounted(x, paths.mount)) await x.exec(['umount', paths.mount]);
+  if (await isMounted(x, paths.mount)) {
+    await x.exec(['sync', '--file-system', paths.mount]);
+    await x.exec(['umount', paths.mount]);
+  }
   for (const device of await loopsOf(x, paths.image)) await detachDisk(x, { image: paths.image, device, partition: `${device}p1` });
+  await waitDetached(x, paths);
+}
+
+async function waitDetached(x: Executor, paths: WorkPaths): Promise<void> {
+  const deadline = Date.now() + DETACH_WAIT_MS;
+  for (;;) {
+    const left = await loopsOf(x, paths.image);
+    if (left.length === 0) return;
+    if (Date.now() > deadline) throw await stillAttached(paths, left);
+    await sleep(200);
+  }
+}
+
+async function stillAttached(paths: WorkPaths, devices: string[]): Promise<AppError> {
+  const holders = await mountHolders(devices.flatMap((d) => [d, `${d}p1`]));
+  const who = holders.length ? holders.map((h) => `${h.command} (pid ${h.pid})`).join(', ') : 'a process in another mount namespace';
+  return new AppError(
+    'work_disk_busy',
+    `the work disk ${paths.image} is still attached to ${devices.join(', ')} after it was unmounted: ${who} holds a copy of its mount, ` +
+      'so its last writes may not be in the file. Stop that process (or unmount the disk in its namespace), then Retry',
+  );
 }

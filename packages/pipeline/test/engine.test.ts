@@ -64,11 +64,11 @@ async function stopWorker(child: ChildProcess, signal: NodeJS.Signals): Promise<
 }
 
 async function seed(label: string, scripts: Record<string, ContainerScript>) {
-  const host = await tdb.db.sourceHost.create({ data: { name: `hv-${label}`, address: '127.0.0.1', privateKeyEnc: 'v1:x' } });
+  const host = await tdb.prisma.sourceHost.create({ data: { name: `hv-${label}`, address: '127.0.0.1', privateKeyEnc: 'v1:x' } });
   const ids: string[] = [];
   for (const [i, [hostname, script]] of Object.entries(scripts).entries()) {
     writeFileSync(path.join(controlDir, `${hostname}.json`), JSON.stringify(script));
-    const c = await tdb.db.container.create({ data: { sourceHostId: host.id, sourceCtid: 100 + i, hostname, diskQuotaKb: 1024n * 1024n, diskUsedKb: 1024n } });
+    const c = await tdb.prisma.container.create({ data: { sourceHostId: host.id, sourceCtid: 100 + i, hostname, diskQuotaKb: 1024n * 1024n, diskUsedKb: 1024n } });
     ids.push(c.id);
   }
   return ids;
@@ -96,7 +96,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
 }
 
 const calls = () => (existsSync(path.join(controlDir, 'calls.log')) ? readFileSync(path.join(controlDir, 'calls.log'), 'utf8').trim().split('\n') : []);
-const runsOf = (batchId: string) => tdb.db.migrationRun.findMany({ where: { batchId }, include: { container: true, stageRuns: { orderBy: { queuedAt: 'asc' } } } });
+const runsOf = (batchId: string) => tdb.prisma.migrationRun.findMany({ where: { batchId }, include: { container: true, stageRuns: { orderBy: { queuedAt: 'asc' } } } });
 const allDone = (batchId: string, statuses = ['succeeded']) => async () => {
   const runs = await runsOf(batchId);
   return runs.every((r) => statuses.includes(r.status)) && runs;
@@ -115,7 +115,7 @@ describe('pipeline engine', () => {
       expect(run.downtimeStartedAt!.getTime()).toBeLessThanOrEqual(run.downtimeEndedAt!.getTime());
       expect(run.container.migrationState).toBe('migrated');
     }
-    await waitFor('the batch to complete', async () => (await tdb.db.batch.findUniqueOrThrow({ where: { id: batch.id } })).status === 'completed');
+    await waitFor('the batch to complete', async () => (await tdb.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } })).status === 'completed');
   });
 
   it('retries a transient failure by itself, and rolls back a failure during the downtime until an engineer retries', async () => {

@@ -19,6 +19,10 @@ export interface Hypervisor {
 
 const NAMESPACE_SCRIPT = `set -e
 H="$1"; BIN="$2"; OWNER="$3"; shift 3
+# the namespace starts as a copy of this machine's mounts, among them the work
+# disks a converter box has mounted right now: holding them would keep their
+# file systems alive after the box unmounts them, so let go of them here
+awk '$1 ~ "^/dev/loop" { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 mount --bind "$H/vz" /vz
 mount --bind "$H/etc-vz" /etc/vz
 mount --bind "$BIN" /usr/local/sbin

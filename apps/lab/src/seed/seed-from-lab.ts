@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { AppError, parseCustomerCsv } from '@vzferry/core';
 import { createCloudStackClient } from '@vzferry/cloudstack';
-import { acceptHostKey, applyCustomerRows, createInventoryImport, createSourceHost, readCloudStackSettings, readMappings, saveCloudStackSettings, saveMappings, type Db, type SecretBox } from '@vzferry/db';
+import {
+  acceptHostKey, applyCustomerRows, containerFacets, createInventoryImport, createSourceHost, findSourceHost, getInventoryImport, listTemplateServerUrls,
+  readCloudStackSettings, readMappings, saveCloudStackSettings, saveMappings, updateSourceHostLogin, type Db, type SecretBox,
+} from '@vzferry/db';
 import { parseOsTemplate } from '@vzferry/guest';
 import type { Producer } from '@vzferry/queue';
 import type { LabManifest } from '../manifest';
@@ -30,7 +33,7 @@ export async function seedFromLab(deps: SeedDeps, manifest: LabManifest, opts: {
   for (const imp of imports) await deps.producer.enqueue('import_inventory', { sourceHostId: imp.sourceHostId, importId: imp.id });
   for (const imp of imports) {
     const done = await until(
-      () => deps.db.inventoryImport.findUniqueOrThrow({ where: { id: imp.id }, include: { sourceHost: { select: { name: true } } } }),
+      () => getInventoryImport(deps.db, imp.id),
       (r) => r.status === 'succeeded' || r.status === 'failed',
       timeoutMs,
       'the inventory import',
@@ -53,8 +56,8 @@ export async function seedFromLab(deps: SeedDeps, manifest: LabManifest, opts: {
 async function allowTemplateServers(deps: SeedDeps, manifest: LabManifest): Promise<void> {
   const cs = manifest.cloudstack;
   if (!cs) return;
-  const boxes = await deps.db.converterBox.findMany({ where: { templateServerUrl: { not: null } }, select: { templateServerUrl: true } });
-  const hosts = [...new Set(boxes.map((b) => new URL(b.templateServerUrl!).hostname).filter((h) => /^\d+\.\d+\.\d+\.\d+$/.test(h) && !h.startsWith('127.')))];
+  const urls = await listTemplateServerUrls(deps.db);
+  const hosts = [...new Set(urls.map((u) => new URL(u).hostname).filter((h) => /^\d+\.\d+\.\d+\.\d+$/.test(h) && !h.startsWith('127.')))];
   if (hosts.length === 0) return;
   const value = hosts.map((h) => `${h}/32`).join(',');
   const res = await fetch(`${cs.adminUrl}/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'secstorage.allowed.internal.sites', value }) });
@@ -69,8 +72,8 @@ async function connectMappings(deps: SeedDeps, manifest: LabManifest): Promise<v
   if (!cs || existing.networks.length + existing.offerings.length + existing.osTypes.length > 0) return;
   const client = createCloudStackClient({ endpoint: cs.endpoint, apiKey: cs.apiKey, secretKey: cs.secretKey });
   const [networks, offerings, osTypes] = await Promise.all([client.listNetworks({ zoneId: cs.zoneId }), client.listServiceOfferings(), client.listOsTypes()]);
-  const templates = await deps.db.container.findMany({ distinct: ['ostemplate'], select: { ostemplate: true } });
-  const oses = templates.flatMap((t) => parseOsTemplate(t.ostemplate) ?? []);
+  const { osTemplates } = await containerFacets(deps.db);
+  const oses = osTemplates.flatMap((t) => parseOsTemplate(t.value) ?? []);
   const mappings = labMappings({ networks, offerings, osTypes }, oses);
   await saveMappings(deps.db, mappings, SEED_ACTOR);
   deps.log(`mappings: ${mappings.networks.length} networks, ${mappings.offerings.length} offerings, ${mappings.osTypes.length} OS types`);
@@ -86,24 +89,23 @@ async function connectCloudStack(deps: SeedDeps, manifest: LabManifest): Promise
 
 async function addHost(deps: SeedDeps, hv: LabManifest['hypervisors'][number], timeoutMs: number): Promise<string> {
   const { db } = deps;
-  let host = await db.sourceHost.findUnique({ where: { name: hv.name } });
-  if (host) {
-    // a rebuilt lab has new ports and a new client key
-    host = await db.sourceHost.update({ where: { id: host.id }, data: { address: hv.address, port: hv.port, privateKeyEnc: deps.secrets.seal(readFileSync(hv.privateKeyPath, 'utf8')) } });
-  }
-  if (!host) {
-    const created = await createSourceHost(db, deps.secrets, { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey: readFileSync(hv.privateKeyPath, 'utf8') }, SEED_ACTOR);
-    host = await db.sourceHost.findUniqueOrThrow({ where: { id: created.id } });
-  }
+  const privateKey = readFileSync(hv.privateKeyPath, 'utf8');
+  const known = await findSourceHost(db, { name: hv.name });
+  // a rebuilt lab has new ports and a new client key
+  if (known) await updateSourceHostLogin(db, deps.secrets, known.id, { address: hv.address, port: hv.port, privateKey });
+  else await createSourceHost(db, deps.secrets, { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey }, SEED_ACTOR);
+  const host = await findSourceHost(db, { name: hv.name });
+  if (!host) throw new Error(`source host ${hv.name} disappeared while it was added`);
   if (host.hostKeyState === 'accepted' && host.hostKeyFingerprint === hv.hostKeyFingerprint) return host.id;
 
   await deps.producer.enqueue('probe_host_key', { sourceHostId: host.id });
   const seen = await until(
-    () => db.sourceHost.findUniqueOrThrow({ where: { id: host.id } }),
-    (h) => h.pendingHostKeyFingerprint !== null || h.lastError !== null,
+    () => findSourceHost(db, { id: host.id }),
+    (h) => h === null || h.pendingHostKeyFingerprint !== null || h.lastError !== null,
     timeoutMs,
     `the host key probe of ${hv.name}`,
   );
+  if (!seen) throw new Error(`source host ${hv.name} disappeared during its host key probe`);
   if (seen.pendingHostKeyFingerprint !== hv.hostKeyFingerprint) {
     throw new AppError('host_key_not_pending', `${hv.name} presents ${seen.pendingHostKeyFingerprint ?? 'no key'} (${seen.lastError ?? ''}), the lab made ${hv.hostKeyFingerprint}; not accepting it`);
   }

@@ -6,8 +6,7 @@ import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/p
 import os from 'node:os';
 import { ExecError } from '@vzferry/core';
 import path from 'node:path';
-import { fileSha256 } from '@vzferry/pipeline';
-import { LocalExecutor } from '../box/local-executor';
+import { fileSha256, LocalExecutor } from '@vzferry/pipeline';
 import { buildInitramfs } from './initramfs';
 import { fetchKernelDeb, unpackKernelDeb } from './kernel-package';
 import { fixMtimes } from './reproducible-tree';

@@ -6,13 +6,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { createCloudStackClient } from '@vzferry/cloudstack';
-import { AppError, type Executor } from '@vzferry/core';
-import { clearBootCallback, issueBootToken, loadCloudStackCredentials, loadPipelineSettings, readBootCallback, readMappings, templateUploadsRepo, type Db, type SecretBox } from '@vzferry/db';
+import { AppError, type Executor, type RunSnapshot } from '@vzferry/core';
+import {
+  clearBootCallback, issueBootToken, loadCloudStackCredentials, loadPipelineSettings, loadSourceHostLogin, readBootCallback, readMappings,
+  recordDowntimeStarted, templateUploadsRepo, type Db, type SecretBox,
+} from '@vzferry/db';
 import { OpenVzAdapter } from '@vzferry/openvz';
-import type { RunSnapshot } from '@vzferry/core';
+import type { BootIsoFile, CloudStackSession, SourceSession, StageDeps } from '@vzferry/pipeline';
 import { knownHostsLine, opensshArgv, rsyncRemoteShell, SshExecutor } from '@vzferry/ssh';
 import type { TemplateServer } from '../template-server';
-import type { BootIsoFile, CloudStackSession, SourceSession, StageDeps } from '@vzferry/pipeline';
 
 export interface BoxDepsOptions {
   db: Db;
@@ -30,17 +32,14 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
   mkdirSync(o.keyDir, { recursive: true, mode: 0o700 });
 
   const connect = async (hostId: string): Promise<SshExecutor> => {
-    const host = await o.db.sourceHost.findUniqueOrThrow({ where: { id: hostId } });
-    if (host.hostKeyState !== 'accepted' || !host.hostKeyFingerprint) {
-      throw new AppError('host_key_not_accepted', `the SSH host key of ${host.name} is not accepted`);
-    }
+    const login = await loadSourceHostLogin(o.db, o.secrets, hostId);
     return SshExecutor.connect({
-      host: host.address,
-      port: host.port,
-      username: host.username,
-      privateKey: o.secrets.open(host.privateKeyEnc),
-      pinnedFingerprint: host.hostKeyFingerprint,
-      hostKeyAlgorithm: host.hostKeyAlgorithm ?? undefined,
+      host: login.address,
+      port: login.port,
+      username: login.username,
+      privateKey: login.privateKey,
+      pinnedFingerprint: login.hostKeyFingerprint,
+      hostKeyAlgorithm: login.hostKeyAlgorithm ?? undefined,
     });
   };
 
@@ -60,10 +59,10 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
   const rsyncShell = async (run: RunSnapshot): Promise<string> => {
     const h = run.sourceHost;
     if (!h.hostKeyAlgorithm || !h.hostPublicKey) throw new AppError('host_key_not_accepted', `the SSH host key of ${h.name} is not accepted`);
-    const host = await o.db.sourceHost.findUniqueOrThrow({ where: { id: h.id }, select: { privateKeyEnc: true } });
+    const login = await loadSourceHostLogin(o.db, o.secrets, h.id);
     const identityFile = path.join(o.keyDir, `${h.id}.key`);
     const knownHostsFile = path.join(o.keyDir, `${h.id}.known_hosts`);
-    writeFileSync(identityFile, o.secrets.open(host.privateKeyEnc), { mode: 0o600 });
+    writeFileSync(identityFile, login.privateKey, { mode: 0o600 });
     writeFileSync(knownHostsFile, `${knownHostsLine(h.address, h.port, h.hostKeyAlgorithm, h.hostPublicKey)}\n`, { mode: 0o600 });
     return rsyncRemoteShell(opensshArgv({ port: h.port, identityFile, knownHostsFile, username: h.username, hostKeyAlgorithm: h.hostKeyAlgorithm }));
   };
@@ -98,9 +97,7 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
       publish: (filePath, meta) => o.templateServer.publish(meta.runId, filePath),
       unpublishRun: (runId) => o.templateServer.unpublish(runId),
     },
-    async recordDowntimeStarted(runId, at) {
-      await o.db.migrationRun.update({ where: { id: runId }, data: { downtimeStartedAt: at } });
-    },
+    recordDowntimeStarted: (runId, at) => recordDowntimeStarted(o.db, runId, at),
     bootIso: o.bootIso,
     bootCallbacks: {
       issueToken: (runId) => issueBootToken(o.db, runId),

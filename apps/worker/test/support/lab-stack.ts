@@ -14,8 +14,7 @@ import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
 import { startLab, type RunningLab, type StartLabOptions } from '@vzferry/lab';
 import { createProducer, type Producer } from '@vzferry/queue';
 import { seedFromLab } from '@vzferry/lab/seed';
-import { release, workPaths } from '@vzferry/pipeline';
-import { LocalExecutor } from '../../src/box/local-executor';
+import { LocalExecutor, release, workPaths } from '@vzferry/pipeline';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -108,7 +107,7 @@ export async function waitForBatch(stack: LabStack, batchId: string, timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const runs = await stack.t.db.migrationRun.findMany({ where: { batchId }, include: { container: true, stageRuns: { orderBy: { queuedAt: 'desc' }, take: 1 } } });
+    const runs = await stack.t.prisma.migrationRun.findMany({ where: { batchId }, include: { container: true, stageRuns: { orderBy: { queuedAt: 'desc' }, take: 1 } } });
     const line = runs.map((r) => `${r.container.sourceCtid}:${r.status}/${r.stageRuns[0]?.stage ?? '-'}`).join(' ');
     if (line !== last) {
       stack.workerLog.push(`[test] ${new Date().toISOString()} ${line}`);

@@ -1,6 +1,6 @@
 // Converter boxes register themselves by name and heartbeat; the scheduler
 // only gives runs to boxes that heartbeat.
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 
 export interface BoxRegistration {
   name: string;
@@ -14,7 +14,8 @@ export interface BoxRegistration {
 }
 
 export async function registerConverterBox(db: Db, reg: BoxRegistration, now: Date = new Date()) {
-  return db.converterBox.upsert({
+  const client = prismaOf(db);
+  return client.converterBox.upsert({
     where: { name: reg.name },
     create: { ...reg, status: 'online', startedAt: now, lastHeartbeatAt: now },
     update: { ...reg, status: 'online', startedAt: now, lastHeartbeatAt: now },
@@ -22,13 +23,22 @@ export async function registerConverterBox(db: Db, reg: BoxRegistration, now: Da
 }
 
 export async function heartbeatConverterBox(db: Db, id: string, freeDiskBytes: bigint, now: Date = new Date()) {
-  await db.converterBox.update({ where: { id }, data: { freeDiskBytes, lastHeartbeatAt: now } });
+  const client = prismaOf(db);
+  await client.converterBox.update({ where: { id }, data: { freeDiskBytes, lastHeartbeatAt: now } });
 }
 
 export async function markConverterBoxOffline(db: Db, id: string) {
-  await db.converterBox.update({ where: { id }, data: { status: 'offline' } });
+  const client = prismaOf(db);
+  await client.converterBox.update({ where: { id }, data: { status: 'offline' } });
 }
 
 export async function recordWorkDiskUsage(db: Db, runId: string, bytes: bigint) {
-  await db.migrationRun.update({ where: { id: runId }, data: { workDiskUsedBytes: bytes } });
+  const client = prismaOf(db);
+  await client.migrationRun.update({ where: { id: runId }, data: { workDiskUsedBytes: bytes } });
+}
+
+/** Where the converter boxes serve their templates (CloudStack's secondary storage must be allowed to download from them). */
+export async function listTemplateServerUrls(db: Db): Promise<string[]> {
+  const boxes = await prismaOf(db).converterBox.findMany({ where: { templateServerUrl: { not: null } }, select: { templateServerUrl: true } });
+  return boxes.flatMap((b) => (b.templateServerUrl ? [b.templateServerUrl] : []));
 }

@@ -1,10 +1,11 @@
 // One container with everything its detail page shows: source host, customer,
 // NICs and IPs, notes, and its migration runs (newest first).
 import { NotFoundError } from '@vzferry/core';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 
 export async function getContainerDetail(db: Db, id: string) {
-  const ct = await db.container.findUnique({
+  const client = prismaOf(db);
+  const ct = await client.container.findUnique({
     where: { id },
     include: {
       sourceHost: { select: { id: true, name: true, address: true, port: true } },

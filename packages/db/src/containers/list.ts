@@ -6,7 +6,7 @@
 // ostemplate, customerId and ContainerIp.address carry it.
 import { parseInput } from '@vzferry/core';
 import { z } from 'zod';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 import type { Prisma } from '../generated/client';
 
 const CONTAINER_STATUSES = ['running', 'stopped', 'mounted', 'suspended', 'unknown'] as const;
@@ -29,10 +29,11 @@ export const containerQuerySchema = z.object({
 export type ContainerQuery = z.infer<typeof containerQuerySchema>;
 
 export async function listContainers(db: Db, query: ContainerQuery) {
+  const client = prismaOf(db);
   const where = containerWhere(query);
   const [total, rows] = await Promise.all([
-    db.container.count({ where }),
-    db.container.findMany({
+    client.container.count({ where }),
+    client.container.findMany({
       where,
       orderBy: [{ sourceHost: { name: 'asc' } }, { sourceCtid: 'asc' }],
       skip: (query.page - 1) * query.pageSize,
@@ -93,8 +94,9 @@ function containerWhere(query: ContainerQuery): Prisma.ContainerWhereInput {
  * says the filter matches more.
  */
 export async function containerIdsMatching(db: Db, filter: Record<string, string>, limit: number): Promise<{ ids: string[]; overLimit: boolean }> {
+  const client = prismaOf(db);
   const where = containerWhere(parseInput(containerQuerySchema, { ...filter, page: 1, pageSize: 1 }));
-  const rows = await db.container.findMany({ where, select: { id: true }, take: limit + 1, orderBy: { sourceCtid: 'asc' } });
+  const rows = await client.container.findMany({ where, select: { id: true }, take: limit + 1, orderBy: { sourceCtid: 'asc' } });
   return { ids: rows.slice(0, limit).map((r) => r.id), overLimit: rows.length > limit };
 }
 
@@ -114,10 +116,11 @@ function searchWhere(q: string): Prisma.ContainerWhereInput {
 
 /** The values the filter drop-downs offer. */
 export async function containerFacets(db: Db) {
+  const client = prismaOf(db);
   const [hosts, os, customers] = await Promise.all([
-    db.sourceHost.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
-    db.container.groupBy({ by: ['ostemplate'], where: { vanishedAt: null }, _count: true, orderBy: { ostemplate: 'asc' } }),
-    db.customer.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+    client.sourceHost.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+    client.container.groupBy({ by: ['ostemplate'], where: { vanishedAt: null }, _count: true, orderBy: { ostemplate: 'asc' } }),
+    client.customer.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
   ]);
   return {
     hosts,

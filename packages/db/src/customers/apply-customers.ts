@@ -4,7 +4,7 @@
 // are keyed by e-mail (created or renamed); each named container gets its
 // customer and preferred downtime window.
 import type { CustomerRow, RowError } from '@vzferry/core';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 
 interface KnownContainer {
   id: string;
@@ -18,11 +18,12 @@ export type CustomerImportResult =
   | { ok: false; errors: RowError[] };
 
 export async function applyCustomerRows(db: Db, rows: CustomerRow[], actor: { userId?: string; name: string }): Promise<CustomerImportResult> {
+  const client = prismaOf(db);
   const known = await loadContainers(db);
   const { matches, errors } = matchRows(rows, known);
   if (errors.length > 0) return { ok: false, errors };
 
-  return db.$transaction(
+  return client.$transaction(
     async (tx) => {
       const emails = [...new Set(rows.map((r) => r.email))];
       const existing = new Set((await tx.customer.findMany({ where: { email: { in: emails } }, select: { email: true } })).map((c) => c.email));
@@ -52,7 +53,8 @@ export async function applyCustomerRows(db: Db, rows: CustomerRow[], actor: { us
 }
 
 async function loadContainers(db: Db): Promise<KnownContainer[]> {
-  const rows = await db.container.findMany({
+  const client = prismaOf(db);
+  const rows = await client.container.findMany({
     where: { vanishedAt: null },
     select: { id: true, sourceCtid: true, hostname: true, sourceHost: { select: { name: true } } },
   });

@@ -1,9 +1,10 @@
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 
 /** Customers with how many containers each has, for the customers page. */
 export async function listCustomers(db: Db, opts: { q?: string; take?: number } = {}) {
+  const client = prismaOf(db);
   const q = opts.q?.trim();
-  const rows = await db.customer.findMany({
+  const rows = await client.customer.findMany({
     where: q ? { OR: [{ name: { contains: q, mode: 'insensitive' } }, { email: { contains: q, mode: 'insensitive' } }] } : {},
     orderBy: { name: 'asc' },
     take: opts.take ?? 200,

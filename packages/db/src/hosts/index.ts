@@ -3,7 +3,7 @@
 // again (listings select what the hosts page shows, nothing more).
 import { AppError, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 import type { SecretBox } from '../secret-box';
 
 // a DNS name, an IPv4 or an IPv6 address: nothing a shell could read as syntax
@@ -22,10 +22,11 @@ export const sourceHostInputSchema = z.object({
 export type SourceHostInput = z.input<typeof sourceHostInputSchema>;
 
 export async function createSourceHost(db: Db, secrets: SecretBox, input: unknown, actor: { userId?: string; name: string }) {
+  const client = prismaOf(db);
   const { privateKey, ...fields } = parseInput(sourceHostInputSchema, input);
-  const taken = await db.sourceHost.findUnique({ where: { name: fields.name }, select: { id: true } });
+  const taken = await client.sourceHost.findUnique({ where: { name: fields.name }, select: { id: true } });
   if (taken) throw new AppError('host_exists', `a source host named ${fields.name} already exists`);
-  return db.$transaction(async (tx) => {
+  return client.$transaction(async (tx) => {
     const host = await tx.sourceHost.create({ data: { ...fields, privateKeyEnc: secrets.seal(privateKey) }, select: { id: true, name: true } });
     await tx.auditLog.create({
       data: { userId: actor.userId, actor: actor.name, action: 'source_host.create', targetType: 'SourceHost', targetId: host.id, details: { ...fields } },
@@ -36,13 +37,15 @@ export async function createSourceHost(db: Db, secrets: SecretBox, input: unknow
 
 /** The host's name and key state; a host that does not exist is not_found. */
 export async function requireSourceHost(db: Db, id: string) {
-  const host = await db.sourceHost.findUnique({ where: { id }, select: { id: true, name: true, hostKeyState: true } });
+  const client = prismaOf(db);
+  const host = await client.sourceHost.findUnique({ where: { id }, select: { id: true, name: true, hostKeyState: true } });
   if (!host) throw new NotFoundError('source host', id);
   return host;
 }
 
 export async function listSourceHosts(db: Db) {
-  const hosts = await db.sourceHost.findMany({
+  const client = prismaOf(db);
+  const hosts = await client.sourceHost.findMany({
     orderBy: { name: 'asc' },
     select: {
       id: true,
@@ -66,3 +69,39 @@ export async function listSourceHosts(db: Db) {
 }
 
 export type SourceHostListItem = Awaited<ReturnType<typeof listSourceHosts>>[number];
+
+/** A host as the inventory jobs and the demo seed read it (null when it does not exist). */
+export async function findSourceHost(db: Db, by: { id: string } | { name: string }) {
+  return prismaOf(db).sourceHost.findUnique({ where: by });
+}
+
+/**
+ * What it takes to log in to a host: its address, user, the private key
+ * (opened here, for the caller to use and forget) and the pinned host key.
+ * A host whose key is not accepted is refused.
+ */
+export async function loadSourceHostLogin(db: Db, secrets: SecretBox, id: string) {
+  const host = await prismaOf(db).sourceHost.findUnique({ where: { id } });
+  if (!host) throw new NotFoundError('source host', id);
+  if (host.hostKeyState !== 'accepted' || !host.hostKeyFingerprint) {
+    throw new AppError('host_key_not_accepted', `the SSH host key of ${host.name} is not accepted`);
+  }
+  return {
+    name: host.name,
+    address: host.address,
+    port: host.port,
+    username: host.username,
+    privateKey: secrets.open(host.privateKeyEnc),
+    hostKeyFingerprint: host.hostKeyFingerprint,
+    hostKeyAlgorithm: host.hostKeyAlgorithm,
+    hostPublicKey: host.hostPublicKey,
+  };
+}
+
+/** A host seen again at another address or with a new client key (a rebuilt lab); its pinned key stays. */
+export async function updateSourceHostLogin(db: Db, secrets: SecretBox, id: string, login: { address: string; port: number; privateKey: string }) {
+  return prismaOf(db).sourceHost.update({
+    where: { id },
+    data: { address: login.address, port: login.port, privateKeyEnc: secrets.seal(login.privateKey) },
+  });
+}

@@ -6,7 +6,7 @@
 // chunk of 500 (rows travel as one JSON parameter), not 3,000 round trips.
 // Bad data fails the import before anything is written.
 import { AppError, inventoryListSchema, type InventoryContainer } from '@vzferry/core';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 import type { Prisma } from '../generated/client';
 import { failInventoryImport } from './imports';
 
@@ -29,10 +29,11 @@ export async function applyInventory(
   containers: unknown,
   opts: { now?: Date; onProgress?: (fraction: number) => Promise<void> | void } = {},
 ): Promise<InventoryCounts> {
+  const client = prismaOf(db);
   const now = opts.now ?? new Date();
   try {
     const list = validate(containers);
-    const counts = await db.$transaction(
+    const counts = await client.$transaction(
       async (tx) => {
         // one import per host at a time: a second one waits, then sees the first's result
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'inventory:' + hostId}))`;

@@ -3,7 +3,7 @@
 // accepts the new one. The accepted key never changes by itself.
 import { AppError, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 import { requireSourceHost } from '../hosts';
 
 export const hostKeySchema = z.object({
@@ -22,9 +22,10 @@ export type HostKeyVerdict =
   | 'changed';
 
 export async function recordHostKeySeen(db: Db, hostId: string, seen: SeenHostKey, now: Date = new Date()): Promise<HostKeyVerdict> {
+  const client = prismaOf(db);
   const key = parseInput(hostKeySchema, seen);
   const pending = { pendingHostKeyFingerprint: key.fingerprint, pendingHostKeyAlgorithm: key.algorithm, pendingHostPublicKey: key.publicKey, hostKeySeenAt: now };
-  return db.$transaction(async (tx) => {
+  return client.$transaction(async (tx) => {
     const host = await tx.sourceHost.findUnique({ where: { id: hostId } });
     if (!host) throw new NotFoundError('source host', hostId);
     if (host.hostKeyState !== 'accepted' || !host.hostKeyFingerprint) {
@@ -55,7 +56,8 @@ export function hostKeyChangedMessage(hostName: string, pinned: string, seen: st
  * if the host presented another key meanwhile, nothing changes.
  */
 export async function acceptHostKey(db: Db, hostId: string, fingerprint: string, actor: { userId?: string; name: string }) {
-  return db.$transaction(async (tx) => {
+  const client = prismaOf(db);
+  return client.$transaction(async (tx) => {
     const host = await tx.sourceHost.findUnique({ where: { id: hostId } });
     if (!host) throw new NotFoundError('source host', hostId);
     if (!host.pendingHostKeyFingerprint || host.pendingHostKeyFingerprint !== fingerprint) {
@@ -98,5 +100,6 @@ export async function requireAcceptedHostKey(db: Db, hostId: string): Promise<vo
 
 /** A probe or import could not reach the host: the hosts page shows why. */
 export async function recordSourceHostError(db: Db, hostId: string, message: string): Promise<void> {
-  await db.sourceHost.update({ where: { id: hostId }, data: { lastError: message.slice(0, 4000) } });
+  const client = prismaOf(db);
+  await client.sourceHost.update({ where: { id: hostId }, data: { lastError: message.slice(0, 4000) } });
 }

@@ -2,7 +2,8 @@
 // records each one in "_prisma_migrations" exactly as `prisma migrate deploy`
 // does (same table, same checksum, same advisory lock), so a database is
 // interchangeable between this runner and Prisma's own CLI. We need our own
-// because Prisma's schema engine cannot be downloaded here (DEVELOPERS.md).
+// because Prisma's schema engine is a binary the CLI downloads, and a box
+// (or CI) without that download must still migrate.
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -3,7 +3,7 @@
 // container; starting it queues them for the scheduler.
 import { ACTIVE_RUN_STATUSES, AppError, CONTAINER_STATE_OF_RUN, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 import { moveBatch, moveBatches, moveRuns } from './transitions';
 
 export const createBatchInputSchema = z.object({
@@ -18,9 +18,10 @@ export const createBatchInputSchema = z.object({
 export type CreateBatchInput = z.input<typeof createBatchInputSchema>;
 
 export async function createBatch(db: Db, input: CreateBatchInput, actor: { userId?: string; name: string }) {
+  const client = prismaOf(db);
   const data = parseInput(createBatchInputSchema, input);
   const ids = [...new Set(data.containerIds)];
-  return db.$transaction(async (tx) => {
+  return client.$transaction(async (tx) => {
     const containers = await tx.container.findMany({
       where: { id: { in: ids } },
       include: { sourceHost: { select: { name: true } }, runs: { where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, include: { batch: { select: { name: true } } } } },
@@ -75,8 +76,9 @@ function batchProblems(ids: string[], containers: ContainerForBatch[]): string[]
 }
 
 export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now?: Date }, actor: { userId?: string; name: string }) {
+  const client = prismaOf(db);
   const now = opts.now ?? new Date();
-  return db.$transaction(async (tx) => {
+  return client.$transaction(async (tx) => {
     const batch = await tx.batch.findUnique({ where: { id: batchId } });
     if (!batch) throw new NotFoundError('batch', batchId);
     if (batch.status !== 'draft') throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}, only a draft batch can be started`);
@@ -95,7 +97,8 @@ export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now
 
 /** Paused: no run starts and no waiting run begins its downtime; running stages finish. */
 export async function setBatchPaused(db: Db, batchId: string, paused: boolean, actor: { userId?: string; name: string }) {
-  return db.$transaction(async (tx) => {
+  const client = prismaOf(db);
+  return client.$transaction(async (tx) => {
     const batch = await tx.batch.findUnique({ where: { id: batchId } });
     if (!batch) throw new NotFoundError('batch', batchId);
     const moved = paused
@@ -112,12 +115,13 @@ export async function setBatchPaused(db: Db, batchId: string, paused: boolean, a
 
 /** A batch whose runs all ended is completed. */
 export async function completeFinishedBatches(db: Db, now: Date = new Date()): Promise<number> {
-  const open = await db.batch.findMany({ where: { status: 'running' }, select: { id: true } });
+  const client = prismaOf(db);
+  const open = await client.batch.findMany({ where: { status: 'running' }, select: { id: true } });
   let completed = 0;
   for (const { id } of open) {
-    const active = await db.migrationRun.count({ where: { batchId: id, status: { in: [...ACTIVE_RUN_STATUSES] } } });
+    const active = await client.migrationRun.count({ where: { batchId: id, status: { in: [...ACTIVE_RUN_STATUSES] } } });
     if (active > 0) continue;
-    completed += await moveBatches(db, { id }, 'completed', { from: ['running'], data: { finishedAt: now } });
+    completed += await moveBatches(client, { id }, 'completed', { from: ['running'], data: { finishedAt: now } });
   }
   return completed;
 }

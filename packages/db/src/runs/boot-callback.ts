@@ -2,7 +2,7 @@
 // (deploy_vm waits for it). The call is kept on the run, so whichever box
 // resumes deploy_vm after a restart sees it; only the token's hash is stored.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 
 /** The job's log is kept up to this many characters (its end: the error is there). */
 const LOG_CHARS = 16_000;
@@ -15,8 +15,9 @@ const tokenSha256 = (token: string) => createHash('sha256').update(token).digest
  * (before a rollback) no longer counts.
  */
 export async function issueBootToken(db: Db, runId: string): Promise<string> {
+  const client = prismaOf(db);
   const token = randomBytes(32).toString('hex');
-  await db.migrationRun.update({
+  await client.migrationRun.update({
     where: { id: runId },
     data: { bootTokenSha256: tokenSha256(token), bootCalledBackAt: null, bootExitStatus: null, bootLog: null },
   });
@@ -32,17 +33,18 @@ export interface BootCallbackInput {
 
 /** Records the call back if the token is the run's current one; false otherwise (nothing changes). */
 export async function recordBootCallback(db: Db, call: BootCallbackInput, now = new Date()): Promise<boolean> {
-  const run = await db.migrationRun.findUnique({ where: { id: call.runId }, select: { bootTokenSha256: true } });
+  const client = prismaOf(db);
+  const run = await client.migrationRun.findUnique({ where: { id: call.runId }, select: { bootTokenSha256: true } });
   if (!run?.bootTokenSha256 || !sameHex(run.bootTokenSha256, tokenSha256(call.token))) return false;
   const log = call.log.length > LOG_CHARS ? `[… ${call.log.length - LOG_CHARS} characters cut]\n${call.log.slice(-LOG_CHARS)}` : call.log;
-  await db.$transaction([
+  await client.$transaction([
     // a job that succeeded spends the token (a replay cannot overwrite it); after a failed
     // one the ISO keeps the token in the guest, so a Retry of deploy_vm can boot it again
-    db.migrationRun.update({
+    client.migrationRun.update({
       where: { id: call.runId },
       data: { bootCalledBackAt: now, bootExitStatus: call.status, bootLog: log, ...(call.status === 0 && { bootTokenSha256: null }) },
     }),
-    db.runEvent.create({
+    client.runEvent.create({
       data: { runId: call.runId, level: call.status === 0 ? 'info' : 'error', message: `the boot ISO called back: its job exited with status ${call.status}` },
     }),
   ]);
@@ -56,14 +58,16 @@ export interface BootCallbackState {
 }
 
 export async function readBootCallback(db: Db, runId: string): Promise<BootCallbackState | null> {
-  const run = await db.migrationRun.findUniqueOrThrow({ where: { id: runId }, select: { bootCalledBackAt: true, bootExitStatus: true, bootLog: true } });
+  const client = prismaOf(db);
+  const run = await client.migrationRun.findUniqueOrThrow({ where: { id: runId }, select: { bootCalledBackAt: true, bootExitStatus: true, bootLog: true } });
   if (!run.bootCalledBackAt || run.bootExitStatus === null) return null;
   return { calledBackAt: run.bootCalledBackAt, exitStatus: run.bootExitStatus, log: run.bootLog ?? '' };
 }
 
 /** A new boot of the ISO starts from scratch: the previous call back is forgotten. */
 export async function clearBootCallback(db: Db, runId: string): Promise<void> {
-  await db.migrationRun.update({ where: { id: runId }, data: { bootCalledBackAt: null, bootExitStatus: null, bootLog: null } });
+  const client = prismaOf(db);
+  await client.migrationRun.update({ where: { id: runId }, data: { bootCalledBackAt: null, bootExitStatus: null, bootLog: null } });
 }
 
 function sameHex(a: string, b: string): boolean {

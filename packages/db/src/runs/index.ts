@@ -10,4 +10,3 @@ export * from './leader';
 export * from './template-uploads';
 export * from './views';
 export * from './boot-callback';
-export * from './transitions';

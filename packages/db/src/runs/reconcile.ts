@@ -2,23 +2,24 @@
 // data, or a worker died, these queries say which jobs must exist. The
 // worker's reconciler enqueues them with deterministic ids (idempotent).
 import type { RunStatus, Stage } from '@vzferry/core';
-import type { Db, Tx } from '../client';
+import { type Db, prismaOf, type Tx } from '../client';
 import { cancelJob, rollbackJob, stageJob, type FollowUpJob } from './follow-up';
 import { STAGE_LEASE_MS } from './stage-runs';
 import { moveRun, moveStageRuns } from './transitions';
 
 export async function jobsThatMustExist(db: Db, now: Date, leaseMs = STAGE_LEASE_MS): Promise<FollowUpJob[]> {
+  const client = prismaOf(db);
   const stale = new Date(now.getTime() - leaseMs);
   const [stageRuns, rollingBack, cancelling] = await Promise.all([
-    db.stageRun.findMany({
+    client.stageRun.findMany({
       where: {
         run: { status: { in: ['running', 'waiting'] }, cancelRequestedAt: null, converterBoxId: { not: null } },
         OR: [{ status: 'pending' }, { status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stale } }] }],
       },
       select: { id: true, status: true, notBefore: true, heartbeatAt: true, startedAt: true, run: { select: { converterBoxId: true } } },
     }),
-    db.migrationRun.findMany({ where: { status: 'rolling_back', converterBoxId: { not: null } }, select: { id: true, converterBoxId: true } }),
-    db.migrationRun.findMany({
+    client.migrationRun.findMany({ where: { status: 'rolling_back', converterBoxId: { not: null } }, select: { id: true, converterBoxId: true } }),
+    client.migrationRun.findMany({
       where: { cancelRequestedAt: { not: null }, status: { in: ['running', 'waiting', 'rolling_back'] }, converterBoxId: { not: null } },
       select: { id: true, converterBoxId: true },
     }),
@@ -40,12 +41,13 @@ export async function jobsThatMustExist(db: Db, now: Date, leaseMs = STAGE_LEASE
  * rollback job only needs SSH to the source host) on a box that is alive.
  */
 export async function rescueRunsOfOfflineBoxes(db: Db, now: Date, offlineAfterMs: number): Promise<FollowUpJob[]> {
+  const client = prismaOf(db);
   const cutoff = new Date(now.getTime() - offlineAfterMs);
-  const alive = await db.converterBox.findFirst({
+  const alive = await client.converterBox.findFirst({
     where: { status: 'online', lastHeartbeatAt: { gte: cutoff } },
     orderBy: { lastHeartbeatAt: 'desc' },
   });
-  const stranded = await db.migrationRun.findMany({
+  const stranded = await client.migrationRun.findMany({
     where: {
       status: { in: ['running', 'waiting', 'rolling_back'] },
       converterBox: { OR: [{ status: 'offline' }, { lastHeartbeatAt: { lt: cutoff } }] },
@@ -68,7 +70,8 @@ type StrandedRun = { id: string; status: RunStatus; failedStage: Stage | null; c
 
 /** During the downtime the customer is down: a box that is alive starts the source again. */
 async function handRollbackTo(db: Db, run: StrandedRun, alive: { id: string; name: string }, now: Date): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  const client = prismaOf(db);
+  return client.$transaction(async (tx) => {
     const moved = await moveRun(tx, run.id, 'rolling_back', {
       from: [run.status],
       data: {
@@ -87,7 +90,8 @@ async function handRollbackTo(db: Db, run: StrandedRun, alive: { id: string; nam
 
 /** Before the downtime nothing is lost: the scheduler gives the run to a box that is alive. */
 async function requeue(db: Db, run: StrandedRun, now: Date): Promise<void> {
-  await db.$transaction(async (tx) => {
+  const client = prismaOf(db);
+  await client.$transaction(async (tx) => {
     const moved = await moveRun(tx, run.id, 'queued', {
       from: [run.status],
       data: { converterBoxId: null, currentStage: null, leaseOwner: null, leaseExpiresAt: null },

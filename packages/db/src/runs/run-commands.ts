@@ -2,7 +2,7 @@
 // jobs end. Each returns the jobs to enqueue after commit; every status
 // change goes through transitions.ts.
 import { AppError, isFinal, NotFoundError, retryStartStage, type StageFailure } from '@vzferry/core';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
 import { failRun } from './stage-runs';
@@ -12,7 +12,8 @@ type Actor = { userId?: string; name: string };
 
 /** Retry a failed run: before the downtime at the failed stage, else from stop_source. */
 export async function retryRun(db: Db, runId: string, actor: Actor): Promise<FollowUpJob[]> {
-  return db.$transaction(async (tx) => {
+  const client = prismaOf(db);
+  return client.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUnique({ where: { id: runId } });
     if (!run) throw new NotFoundError('run', runId);
     if (run.status !== 'failed' || !run.failedStage) {
@@ -42,7 +43,8 @@ export async function retryRun(db: Db, runId: string, actor: Actor): Promise<Fol
  * source container again if it was stopped, and cleans up.
  */
 export async function cancelRun(db: Db, runId: string, actor: Actor): Promise<FollowUpJob[]> {
-  return db.$transaction(async (tx) => {
+  const client = prismaOf(db);
+  return client.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUnique({ where: { id: runId } });
     if (!run) throw new NotFoundError('run', runId);
     if (isFinal('run', run.status)) {
@@ -64,7 +66,8 @@ export async function cancelRun(db: Db, runId: string, actor: Actor): Promise<Fo
 
 /** The rollback job started the source again: the downtime ends, the run fails. */
 export async function completeRollback(db: Db, runId: string, now: Date): Promise<void> {
-  await db.$transaction(async (tx) => {
+  const client = prismaOf(db);
+  await client.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
     if (run.status !== 'rolling_back') return;
     if (run.downtimeStartedAt && !run.downtimeEndedAt) {
@@ -78,7 +81,8 @@ export async function completeRollback(db: Db, runId: string, now: Date): Promis
 
 /** The cancel job finished its clean-up. */
 export async function completeCancel(db: Db, runId: string, now: Date): Promise<void> {
-  await db.$transaction(async (tx) => {
+  const client = prismaOf(db);
+  await client.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
     if (isFinal('run', run.status)) return;
     await moveRun(tx, runId, 'cancelled', {

@@ -1,6 +1,6 @@
 // Everything a stage needs to know about its run, loaded in one query.
 import type { RunSnapshot, RunStatePatch } from '@vzferry/core';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 import { Prisma } from '../generated/client';
 
 export const runContextInclude = {
@@ -17,7 +17,8 @@ export const runContextInclude = {
 } as const;
 
 export async function loadRunContext(db: Db, runId: string) {
-  return db.migrationRun.findUniqueOrThrow({ where: { id: runId }, include: runContextInclude });
+  const client = prismaOf(db);
+  return client.migrationRun.findUniqueOrThrow({ where: { id: runId }, include: runContextInclude });
 }
 
 export type RunContextRow = Awaited<ReturnType<typeof loadRunContext>>;
@@ -96,4 +97,13 @@ export function runPatchToUpdate(patch: RunStatePatch): Prisma.MigrationRunUpdat
     ...(detectedOs !== undefined && { detectedOs: json(detectedOs) }),
     ...(conversionPlan !== undefined && { conversionPlan: json(conversionPlan) }),
   };
+}
+
+/**
+ * stop_source writes the start of the downtime at once, not with the stage's
+ * result: if the worker dies while the container stops, the rollback still
+ * knows the customer is down.
+ */
+export async function recordDowntimeStarted(db: Db, runId: string, at: Date): Promise<void> {
+  await prismaOf(db).migrationRun.update({ where: { id: runId }, data: { downtimeStartedAt: at } });
 }

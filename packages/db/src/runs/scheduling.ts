@@ -2,7 +2,7 @@
 // are active where, how much room each converter box has. The decision is
 // core's planStarts (pure); assignRun carries it out for one run.
 import { diskNeedBytes, type ActiveRun, type BoxCapacity, type CandidateRun, type CapacityLimits, type Stage } from '@vzferry/core';
-import type { Db, Tx } from '../client';
+import { type Db, prismaOf, type Tx } from '../client';
 import { stageJob, type FollowUpJob } from './follow-up';
 import { moveBatches, moveRun } from './transitions';
 
@@ -18,23 +18,24 @@ export interface SchedulerState {
 
 /** Scheduled batches whose start time came become running. */
 export async function startDueBatches(db: Db, now: Date): Promise<number> {
-  return moveBatches(db, { startAt: { lte: now } }, 'running', { from: ['scheduled'], data: { startedAt: now } });
+  return moveBatches(prismaOf(db), { startAt: { lte: now } }, 'running', { from: ['scheduled'], data: { startedAt: now } });
 }
 
 export async function loadSchedulerState(db: Db, now: Date): Promise<SchedulerState> {
+  const client = prismaOf(db);
   const [queued, active, boxes, batches, hosts] = await Promise.all([
-    db.migrationRun.findMany({
+    client.migrationRun.findMany({
       where: { status: 'queued', batch: { status: 'running' } },
       orderBy: [{ batch: { startedAt: 'asc' } }, { createdAt: 'asc' }],
       include: { container: { select: { sourceHostId: true, diskQuotaKb: true, diskUsedKb: true } } },
     }),
-    db.migrationRun.findMany({
+    client.migrationRun.findMany({
       where: { status: { in: ['running', 'waiting', 'rolling_back'] }, converterBoxId: { not: null } },
       include: { container: { select: { sourceHostId: true } } },
     }),
-    db.converterBox.findMany(),
-    db.batch.findMany({ where: { status: { in: ['running', 'paused'] } }, select: { id: true, name: true, concurrency: true } }),
-    db.sourceHost.findMany({ select: { id: true, name: true, maxConcurrentMigrations: true } }),
+    client.converterBox.findMany(),
+    client.batch.findMany({ where: { status: { in: ['running', 'paused'] } }, select: { id: true, name: true, concurrency: true } }),
+    client.sourceHost.findMany({ select: { id: true, name: true, maxConcurrentMigrations: true } }),
   ]);
   return {
     candidates: queued.map((r) => ({
@@ -77,7 +78,8 @@ export function runDiskNeed(c: { diskQuotaKb: bigint | null; diskUsedKb: bigint 
  * start it. Returns the job to enqueue, or null if someone else was first.
  */
 export async function assignRun(db: Db, runId: string, boxId: string, reservedDiskBytes: bigint, now: Date): Promise<FollowUpJob | null> {
-  return db.$transaction(async (tx) => {
+  const client = prismaOf(db);
+  return client.$transaction(async (tx) => {
     const claimed = await moveRun(tx, runId, 'running', {
       from: ['queued'],
       // the waiting reason (recordWaitingReasons) is over once the run starts
@@ -93,8 +95,9 @@ export async function assignRun(db: Db, runId: string, boxId: string, reservedDi
 
 /** Waiting reasons are shown on the batch page. */
 export async function recordWaitingReasons(db: Db, waiting: Array<{ runId: string; reason: string }>): Promise<void> {
+  const client = prismaOf(db);
   for (const w of waiting) {
-    await db.migrationRun.updateMany({ where: { id: w.runId, status: 'queued' }, data: { errorCode: 'waiting_for_capacity', error: w.reason } });
+    await client.migrationRun.updateMany({ where: { id: w.runId, status: 'queued' }, data: { errorCode: 'waiting_for_capacity', error: w.reason } });
   }
 }
 

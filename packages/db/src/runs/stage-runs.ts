@@ -5,7 +5,7 @@
 // may claim the attempt again. Stages are idempotent, so redoing is safe.
 import type { Stage } from '@vzferry/core';
 import type { NextStep, RunStatePatch, StageFailure } from '@vzferry/core';
-import type { Db, Tx } from '../client';
+import { type Db, prismaOf, type Tx } from '../client';
 import { rollbackJob, stageJob, type FollowUpJob } from './follow-up';
 import { toJsonValue } from '../json';
 import { runPatchToUpdate } from './run-context';
@@ -27,10 +27,11 @@ export async function claimStageRun(
   db: Db,
   input: { stageRunId: string; owner: string; boxId: string; now: Date; leaseMs?: number },
 ): Promise<ClaimedStage | null> {
+  const client = prismaOf(db);
   const leaseMs = input.leaseMs ?? STAGE_LEASE_MS;
   const stale = new Date(input.now.getTime() - leaseMs);
   try {
-    return await db.$transaction(async (tx) => {
+    return await client.$transaction(async (tx) => {
       const before = await tx.stageRun.findUnique({ where: { id: input.stageRunId } });
       if (!before) return null;
       const claimed = await moveStageRun(tx, input.stageRunId, 'running', {
@@ -66,7 +67,8 @@ class ClaimLost extends Error {}
  * to it. Returns how many were freed.
  */
 export async function releaseLeasesOfBox(db: Db, boxId: string, owner: string): Promise<number> {
-  const res = await db.stageRun.updateMany({
+  const client = prismaOf(db);
+  const res = await client.stageRun.updateMany({
     where: { status: 'running', converterBoxId: boxId, run: { OR: [{ leaseOwner: null }, { leaseOwner: { not: owner } }] } },
     data: { heartbeatAt: new Date(0) },
   });
@@ -87,9 +89,10 @@ export async function heartbeatStageRun(
   db: Db,
   input: { stageRunId: string; owner: string; now: Date; progress?: StageProgress; leaseMs?: number },
 ): Promise<{ lost: boolean; cancelRequested: boolean }> {
+  const client = prismaOf(db);
   const leaseMs = input.leaseMs ?? STAGE_LEASE_MS;
   const p = input.progress ?? {};
-  const res = await db.stageRun.updateMany({
+  const res = await client.stageRun.updateMany({
     where: { id: input.stageRunId, status: 'running', run: { leaseOwner: input.owner } },
     data: {
       heartbeatAt: input.now,
@@ -102,8 +105,8 @@ export async function heartbeatStageRun(
     },
   });
   if (res.count === 0) return { lost: true, cancelRequested: false };
-  const run = await db.stageRun.findUniqueOrThrow({ where: { id: input.stageRunId }, select: { run: { select: { id: true, cancelRequestedAt: true } } } });
-  await db.migrationRun.update({ where: { id: run.run.id }, data: { leaseExpiresAt: new Date(input.now.getTime() + leaseMs) } });
+  const run = await client.stageRun.findUniqueOrThrow({ where: { id: input.stageRunId }, select: { run: { select: { id: true, cancelRequestedAt: true } } } });
+  await client.migrationRun.update({ where: { id: run.run.id }, data: { leaseExpiresAt: new Date(input.now.getTime() + leaseMs) } });
   return { lost: false, cancelRequested: run.run.cancelRequestedAt !== null };
 }
 
@@ -125,8 +128,9 @@ export async function finishStageRun(
     now: Date;
   },
 ): Promise<FollowUpJob[]> {
+  const client = prismaOf(db);
   const { next, now } = input;
-  return db.$transaction(async (tx) => {
+  return client.$transaction(async (tx) => {
     const sr = await tx.stageRun.findUniqueOrThrow({ where: { id: input.stageRunId }, include: { run: true } });
     if (sr.status !== 'running' || sr.run.leaseOwner !== input.owner) return []; // someone took over: their result counts
     const boxId = sr.run.converterBoxId!;
@@ -211,6 +215,7 @@ async function event(tx: Tx, runId: string, stageRunId: string | null, level: 'i
 
 /** Is a stage attempt of this run still running with a fresh heartbeat? */
 export async function hasLiveStageAttempt(db: Db, runId: string, now: Date, leaseMs = STAGE_LEASE_MS): Promise<boolean> {
-  const n = await db.stageRun.count({ where: { runId, status: 'running', heartbeatAt: { gt: new Date(now.getTime() - leaseMs) } } });
+  const client = prismaOf(db);
+  const n = await client.stageRun.count({ where: { runId, status: 'running', heartbeatAt: { gt: new Date(now.getTime() - leaseMs) } } });
   return n > 0;
 }

@@ -1,14 +1,15 @@
 // What the batch and run pages show: read-only views shaped for JSON
 // (bigints as strings), polled by the browser while work moves.
 import { NotFoundError, STAGES } from '@vzferry/core';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 
 const big = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
 
 export async function listBatches(db: Db) {
+  const client = prismaOf(db);
   const [batches, counts] = await Promise.all([
-    db.batch.findMany({ orderBy: { createdAt: 'desc' }, take: 200 }),
-    db.migrationRun.groupBy({ by: ['batchId', 'status'], _count: true }),
+    client.batch.findMany({ orderBy: { createdAt: 'desc' }, take: 200 }),
+    client.migrationRun.groupBy({ by: ['batchId', 'status'], _count: true }),
   ]);
   return batches.map((b) => ({
     ...b,
@@ -17,7 +18,8 @@ export async function listBatches(db: Db) {
 }
 
 export async function getBatchView(db: Db, id: string) {
-  const batch = await db.batch.findUnique({
+  const client = prismaOf(db);
+  const batch = await client.batch.findUnique({
     where: { id },
     include: {
       runs: {
@@ -52,7 +54,8 @@ export async function getBatchView(db: Db, id: string) {
 }
 
 export async function getRunView(db: Db, id: string, opts: { events?: number } = {}) {
-  const run = await db.migrationRun.findUnique({
+  const client = prismaOf(db);
+  const run = await client.migrationRun.findUnique({
     where: { id },
     include: {
       batch: { select: { id: true, name: true, status: true } },
@@ -63,7 +66,7 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     },
   });
   if (!run) throw new NotFoundError('run', id);
-  const events = await db.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'desc' }, take: opts.events ?? 300 });
+  const events = await client.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'desc' }, take: opts.events ?? 300 });
   // one row per stage: its latest attempt
   const stages = STAGES.map((stage) => {
     const attempts = run.stageRuns.filter((s) => s.stage === stage);

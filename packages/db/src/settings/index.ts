@@ -3,7 +3,7 @@
 import {
   AppError, cloudStackSettingsSchema, parseInput, pipelineSettingsSchema, type CloudStackSettings, type PipelineSettings,
 } from '@vzferry/core';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 import type { SecretBox } from '../secret-box';
 
 const CLOUDSTACK = 'cloudstack';
@@ -13,14 +13,16 @@ type Actor = { userId?: string; name: string };
 
 /** For pages and the API: never includes the secret, only whether one is stored. */
 export async function readCloudStackSettings(db: Db): Promise<(CloudStackSettings & { hasSecret: boolean }) | null> {
-  const row = await db.setting.findUnique({ where: { key: CLOUDSTACK } });
+  const client = prismaOf(db);
+  const row = await client.setting.findUnique({ where: { key: CLOUDSTACK } });
   if (!row?.value) return null;
   return { ...cloudStackSettingsSchema.parse(row.value), hasSecret: Boolean(row.secret) };
 }
 
 /** For the worker: with the secret opened. */
 export async function loadCloudStackCredentials(db: Db, box: SecretBox): Promise<(CloudStackSettings & { secretKey: string }) | null> {
-  const row = await db.setting.findUnique({ where: { key: CLOUDSTACK } });
+  const client = prismaOf(db);
+  const row = await client.setting.findUnique({ where: { key: CLOUDSTACK } });
   if (!row?.value || !row.secret) return null;
   return { ...cloudStackSettingsSchema.parse(row.value), secretKey: box.open(row.secret) };
 }
@@ -31,28 +33,31 @@ export async function saveCloudStackSettings(
   input: CloudStackSettings & { secretKey?: string | null },
   actor: Actor,
 ): Promise<void> {
+  const client = prismaOf(db);
   const value = parseInput(cloudStackSettingsSchema, input);
-  const existing = await db.setting.findUnique({ where: { key: CLOUDSTACK } });
+  const existing = await client.setting.findUnique({ where: { key: CLOUDSTACK } });
   const secret = input.secretKey ? box.seal(input.secretKey) : existing?.secret;
   if (!secret) throw new AppError('secret_required', 'the secret key is required the first time');
-  await db.$transaction([
-    db.setting.upsert({ where: { key: CLOUDSTACK }, create: { key: CLOUDSTACK, value, secret }, update: { value, secret } }),
-    db.auditLog.create({
+  await client.$transaction([
+    client.setting.upsert({ where: { key: CLOUDSTACK }, create: { key: CLOUDSTACK, value, secret }, update: { value, secret } }),
+    client.auditLog.create({
       data: { userId: actor.userId, actor: actor.name, action: 'settings.cloudstack', targetType: 'Setting', targetId: CLOUDSTACK, details: { ...value, secretChanged: Boolean(input.secretKey) } },
     }),
   ]);
 }
 
 export async function loadPipelineSettings(db: Db): Promise<PipelineSettings> {
-  const row = await db.setting.findUnique({ where: { key: PIPELINE } });
+  const client = prismaOf(db);
+  const row = await client.setting.findUnique({ where: { key: PIPELINE } });
   return pipelineSettingsSchema.parse(row?.value ?? {});
 }
 
 export async function savePipelineSettings(db: Db, input: Partial<PipelineSettings>, actor: Actor): Promise<PipelineSettings> {
+  const client = prismaOf(db);
   const value = parseInput(pipelineSettingsSchema, { ...(await loadPipelineSettings(db)), ...input });
-  await db.$transaction([
-    db.setting.upsert({ where: { key: PIPELINE }, create: { key: PIPELINE, value }, update: { value } }),
-    db.auditLog.create({ data: { userId: actor.userId, actor: actor.name, action: 'settings.pipeline', targetType: 'Setting', targetId: PIPELINE, details: value } }),
+  await client.$transaction([
+    client.setting.upsert({ where: { key: PIPELINE }, create: { key: PIPELINE, value }, update: { value } }),
+    client.auditLog.create({ data: { userId: actor.userId, actor: actor.name, action: 'settings.pipeline', targetType: 'Setting', targetId: PIPELINE, details: value } }),
   ]);
   return value;
 }

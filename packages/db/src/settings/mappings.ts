@@ -5,7 +5,7 @@
 // nothing.
 import { AppError, parseCidr, parseInput } from '@vzferry/core';
 import { z } from 'zod';
-import type { Db } from '../client';
+import { type Db, prismaOf } from '../client';
 
 type Actor = { userId?: string; name: string };
 
@@ -53,10 +53,11 @@ function safe(fn: () => unknown): boolean {
 
 // the rows' own types: every field present, null where empty (the input schema has them optional)
 export async function readMappings(db: Db) {
+  const client = prismaOf(db);
   const [networks, offerings, osTypes] = await Promise.all([
-    db.networkMapping.findMany({ orderBy: { cidr: 'asc' } }),
-    db.offeringMapping.findMany({ orderBy: [{ maxRamMb: 'asc' }, { maxCpus: 'asc' }] }),
-    db.osTypeMapping.findMany({ orderBy: [{ distribution: 'asc' }, { version: 'asc' }] }),
+    client.networkMapping.findMany({ orderBy: { cidr: 'asc' } }),
+    client.offeringMapping.findMany({ orderBy: [{ maxRamMb: 'asc' }, { maxCpus: 'asc' }] }),
+    client.osTypeMapping.findMany({ orderBy: [{ distribution: 'asc' }, { version: 'asc' }] }),
   ]);
   const pick = <T extends object, K extends keyof T>(o: T, keys: K[]) => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
   return {
@@ -67,6 +68,7 @@ export async function readMappings(db: Db) {
 }
 
 export async function saveMappings(db: Db, input: unknown, actor: Actor) {
+  const client = prismaOf(db);
   const m = parseInput(mappingsSchema, input);
   const problems = [
     ...duplicates(m.networks.map((n) => parseCidr(n.cidr).text), 'network'),
@@ -74,7 +76,7 @@ export async function saveMappings(db: Db, input: unknown, actor: Actor) {
     ...duplicates(m.osTypes.map((o) => `${o.distribution} ${o.version}`), 'OS'),
   ];
   if (problems.length > 0) throw new AppError('invalid_input', problems.join('; '));
-  await db.$transaction(async (tx) => {
+  await client.$transaction(async (tx) => {
     await tx.networkMapping.deleteMany();
     await tx.offeringMapping.deleteMany();
     await tx.osTypeMapping.deleteMany();

@@ -1,9 +1,9 @@
 // The work disk of a run on the converter box: a sparse raw file with one
 // bootable partition and ext4 with a chosen UUID, reached through a loop
 // device. The kernel here has no MSDOS partition parser, so partitions are
-// added with partx (conversion-on-this-machine.md); detach undoes it all.
-import { mkdir } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
+// added with partx (docs/platforms.md, "Loop devices: partx"); detach undoes
+// it all.
+import { mkdir, open, readdir, readFile, readlink } from 'node:fs/promises';
 import type { Executor } from '@vzferry/core';
 
 export interface AttachedDisk {
@@ -54,4 +54,23 @@ export async function unmountDisk(x: Executor, at: string): Promise<void> {
 
 export async function convertToQcow2(x: Executor, raw: string, qcow2: string): Promise<void> {
   await x.exec(['qemu-img', 'convert', '-f', 'raw', '-O', 'qcow2', raw, qcow2]);
+}
+
+/**
+ * One process per mount namespace that has one of these devices mounted
+ * (/proc/<pid>/mountinfo: the mount source follows " - <type> "), to name
+ * who keeps a work disk's file system alive.
+ */
+export async function mountHolders(devices: readonly string[]): Promise<Array<{ pid: number; command: string }>> {
+  const namespaces = new Set<string>();
+  const holders: Array<{ pid: number; command: string }> = [];
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+    const info = await readFile(`/proc/${pid}/mountinfo`, 'utf8').catch(() => '');
+    if (!info.split('\n').some((line) => devices.includes(line.split(' - ')[1]?.split(' ')[1] ?? ''))) continue;
+    const ns = await readlink(`/proc/${pid}/ns/mnt`).catch(() => pid);
+    if (namespaces.has(ns)) continue;
+    namespaces.add(ns);
+    holders.push({ pid: Number(pid), command: (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim() });
+  }
+  return holders;
 }
