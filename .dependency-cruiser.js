@@ -105,6 +105,14 @@ export default {
       to: { path: WORKSPACE, pathNot: '^$1/$2/', dependencyTypes: ['local'], dependencyTypesNot: ['aliased'] },
     },
     {
+      name: 'root-code-reaches-into-a-workspace',
+      comment:
+        'bench/, scripts/, e2e/ and test/ use a workspace through its package name and what its package.json exports, not a relative path into its source.',
+      severity: 'error',
+      from: { path: '^(bench|scripts|e2e|test)/' },
+      to: { path: WORKSPACE, dependencyTypes: ['local'], dependencyTypesNot: ['aliased'] },
+    },
+    {
       name: 'not-to-unresolvable',
       comment:
         'an import that does not resolve: a missing file, a package that is not installed, or a subpath that the package.json "exports" does not list.',

@@ -6,7 +6,7 @@
 // as npm makes them); ESLint and Prettier check source text under a path of
 // this repository without writing it.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -110,7 +110,8 @@ interface CruiseJson {
 /** dependency-cruiser's CLI with the repository's config, in a fixture tree. */
 function cruise(dir: string): Promise<Cruise> {
   return new Promise((resolve, reject) => {
-    const args = ['--config', path.join(ROOT, '.dependency-cruiser.js'), '--output-type', 'json', 'apps', 'packages'];
+    const folders = ['apps', 'packages', 'bench'].filter((f) => existsSync(path.join(dir, f)));
+    const args = ['--config', path.join(ROOT, '.dependency-cruiser.js'), '--output-type', 'json', ...folders];
     const child = spawn(path.join(ROOT, 'node_modules/.bin/depcruise'), args, { cwd: dir });
     let out = '';
     let err = '';
@@ -161,6 +162,8 @@ const TREES: Record<string, (tree: Tree) => void> = {
     // a relative path into another workspace's source
     t['apps/worker/src/title.ts'] =
       "import { title } from '../../web/src/server/title';\nexport const shown = title;\n";
+    // code at the root reaching into a workspace's source instead of its package exports
+    t['bench/measure.ts'] = "import { db } from '../packages/db/src/index';\nexport const measured = db;\n";
   },
   // db <-> pipeline, through their index files
   'file cycle': (t) => {
@@ -279,8 +282,10 @@ describe('dependency-cruiser with .dependency-cruiser.js', () => {
         'apps/web/src/app/plan.ts',
         'apps/worker/src/lab.ts',
         'apps/worker/src/title.ts',
+        'bench/measure.ts',
       ]),
     );
+    expect(rules('broken', 'bench/measure.ts')).toEqual(['root-code-reaches-into-a-workspace']);
   });
 });
 
