@@ -115,9 +115,10 @@ export default tseslint.config(
     rules: restricted([
       ...ownedBy(null),
       {
-      regex: '^(@vzferry/(?!core/settings$)|@/|node:)',
-      allowTypeImports: true,
-      message: 'apps/web/src/api is imported by the browser: zod, ./wire and @vzferry/core/settings only (types may come from anywhere)',
+        regex: '^(@vzferry/(?!core/settings$)|@/|node:)',
+        allowTypeImports: true,
+        message:
+          'apps/web/src/api is imported by the browser: zod, ./wire and @vzferry/core/settings only (types may come from anywhere)',
       },
     ]),
   },
@@ -128,8 +129,8 @@ export default tseslint.config(
     rules: restricted([
       ...ownedBy(null),
       {
-      regex: '^(@vzferry/|@/server/|node:)',
-      message: 'client code takes the API types from @/api, never from server packages',
+        regex: '^(@vzferry/|@/server/|node:)',
+        message: 'client code takes the API types from @/api, never from server packages',
       },
     ]),
   },

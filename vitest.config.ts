@@ -15,7 +15,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           // packages/guest's tests are pure too (fixtures and goldens on disk)
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/repo/**/*.test.ts', 'packages/guest/test/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            'test/repo/**/*.test.ts',
+            'packages/guest/test/**/*.test.ts',
+          ],
           environment: 'node',
           sequence: { groupOrder: 0 },
         },

@@ -21,8 +21,18 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Stage } from '@vzferry/core';
 import {
-  assignRun, completeCancel, createBatch, createInventoryImport, createSourceHost, loadRunContext, registerConverterBox, runPatchToUpdate, saveMappings,
-  SecretBox, startBatch, toRunSnapshot,
+  assignRun,
+  completeCancel,
+  createBatch,
+  createInventoryImport,
+  createSourceHost,
+  loadRunContext,
+  registerConverterBox,
+  runPatchToUpdate,
+  saveMappings,
+  SecretBox,
+  startBatch,
+  toRunSnapshot,
 } from '@vzferry/db';
 import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
 import { startLab } from '@vzferry/lab';
@@ -91,7 +101,8 @@ function grow(root: string): void {
 function change(root: string, total: number): number {
   const data = files(root, 'srv/bench');
   const n = Math.ceil(total * CHANGED_SHARE);
-  for (let i = 0; i < n; i++) writeFileSync(path.join(root, data[Math.floor((i * data.length) / n)]!), randomBytes(EXTRA_FILE_BYTES));
+  for (let i = 0; i < n; i++)
+    writeFileSync(path.join(root, data[Math.floor((i * data.length) / n)]!), randomBytes(EXTRA_FILE_BYTES));
   return n;
 }
 
@@ -100,32 +111,87 @@ function sum(times: Record<string, number>): number {
 }
 
 function show(label: string, times: Record<string, number>): void {
-  console.log(`${label.padEnd(10)} ${sum(times).toFixed(1).padStart(6)} s   ${Object.entries(times).map(([s, t]) => `${s} ${t.toFixed(1)}`).join(', ')}`);
+  console.log(
+    `${label.padEnd(10)} ${sum(times).toFixed(1).padStart(6)} s   ${Object.entries(times)
+      .map(([s, t]) => `${s} ${t.toFixed(1)}`)
+      .join(', ')}`,
+  );
 }
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-bench-downtime-'));
   const t = await createTestDatabase('benchdowntime');
   const x = new LocalExecutor();
-  const lab = await startLab({ dir: path.join(dir, 'lab'), hosts: 1, containers: 12, debian12: true, sshPort: 0, cloudstackPort: null, churn: false });
+  const lab = await startLab({
+    dir: path.join(dir, 'lab'),
+    hosts: 1,
+    containers: 12,
+    debian12: true,
+    sshPort: 0,
+    cloudstackPort: null,
+    churn: false,
+  });
   const server = await startTemplateServer();
   const secrets = new SecretBox(randomBytes(32));
-  const deps = createStageDeps({ db: t.db, secrets, local: x, templateServer: server, bootIso: async () => null, keyDir: path.join(dir, 'keys') });
+  const deps = createStageDeps({
+    db: t.db,
+    secrets,
+    local: x,
+    templateServer: server,
+    bootIso: async () => null,
+    keyDir: path.join(dir, 'keys'),
+  });
   const workDir = path.join(dir, 'work');
   const runs: string[] = [];
   try {
     const hv = lab.manifest.hypervisors[0]!;
-    const host = await createSourceHost(t.db, secrets, { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey: readFileSync(hv.privateKeyPath, 'utf8') }, actor);
+    const host = await createSourceHost(
+      t.db,
+      secrets,
+      {
+        name: hv.name,
+        address: hv.address,
+        port: hv.port,
+        username: hv.username,
+        privateKey: readFileSync(hv.privateKeyPath, 'utf8'),
+      },
+      actor,
+    );
     const pub = readFileSync(path.join(dir, 'lab/hosts', hv.name, 'ssh/ssh_host_ed25519_key.pub'), 'utf8').split(' ');
     // the key the lab made, accepted (the acceptance flow has its own tests)
-    await t.prisma.sourceHost.update({ where: { id: host.id }, data: { hostKeyState: 'accepted', hostKeyFingerprint: hv.hostKeyFingerprint, hostKeyAlgorithm: pub[0], hostPublicKey: pub[1] } });
+    await t.prisma.sourceHost.update({
+      where: { id: host.id },
+      data: {
+        hostKeyState: 'accepted',
+        hostKeyFingerprint: hv.hostKeyFingerprint,
+        hostKeyAlgorithm: pub[0],
+        hostPublicKey: pub[1],
+      },
+    });
     const root = path.join(dir, 'lab/hosts', hv.name, 'vz/private', String(CTID));
     grow(root);
     const imp = await createInventoryImport(t.db, host.id, actor.name);
     await importInventoryJob({ db: t.db, secrets, log: () => undefined }, { sourceHostId: host.id, importId: imp.id });
-    await saveMappings(t.db, { networks: [{ name: 'qemu user net', cidr: '10.0.2.0/24', gateway: '10.0.2.2', cloudstackNetworkId: 'net-lab' }], offerings: [], osTypes: [] }, actor);
+    await saveMappings(
+      t.db,
+      {
+        networks: [{ name: 'qemu user net', cidr: '10.0.2.0/24', gateway: '10.0.2.2', cloudstackNetworkId: 'net-lab' }],
+        offerings: [],
+        osTypes: [],
+      },
+      actor,
+    );
     const ct = await t.prisma.container.findFirstOrThrow({ where: { sourceCtid: CTID } });
-    const box = await registerConverterBox(t.db, { name: 'bench-box', workDir, freeDiskBytes: 1n << 40n, totalDiskBytes: 1n << 40n, cores: os.cpus().length, maxConcurrentRuns: 1, templateServerUrl: null, version: 'bench' });
+    const box = await registerConverterBox(t.db, {
+      name: 'bench-box',
+      workDir,
+      freeDiskBytes: 1n << 40n,
+      totalDiskBytes: 1n << 40n,
+      cores: os.cpus().length,
+      maxConcurrentRuns: 1,
+      templateServerUrl: null,
+      version: 'bench',
+    });
 
     const migration = await newRun(t, ct.id, box.id, 'migration');
     runs.push(migration);
@@ -138,7 +204,16 @@ export async function run(): Promise<void> {
     for (const s of ['create_disk', 'initial_sync'] as const) live[s] = await runStage(t, deps, migration, s);
     const changed = change(root, total);
     const down: Record<string, number> = {};
-    for (const s of ['stop_source', 'final_sync', 'detect_os', 'backup_config', 'rewrite_config', 'make_bootable', 'convert_image'] as const) down[s] = await runStage(t, deps, migration, s);
+    for (const s of [
+      'stop_source',
+      'final_sync',
+      'detect_os',
+      'backup_config',
+      'rewrite_config',
+      'make_bootable',
+      'convert_image',
+    ] as const)
+      down[s] = await runStage(t, deps, migration, s);
     // ended, so that the same container can go into the cold copy's batch
     await completeCancel(t.db, migration, new Date());
     await (await deps.source(toRunSnapshot(await loadRunContext(t.db, migration)))).adapter.start(toCtid(CTID));
@@ -147,13 +222,25 @@ export async function run(): Promise<void> {
     runs.push(coldRun);
     const cold: Record<string, number> = {};
     // final_sync on a fresh disk is the full copy of the stopped container (from its private area)
-    for (const s of ['stop_source', 'create_disk', 'final_sync', 'detect_os', 'backup_config', 'rewrite_config', 'make_bootable', 'convert_image'] as const) cold[s] = await runStage(t, deps, coldRun, s);
+    for (const s of [
+      'stop_source',
+      'create_disk',
+      'final_sync',
+      'detect_os',
+      'backup_config',
+      'rewrite_config',
+      'make_bootable',
+      'convert_image',
+    ] as const)
+      cold[s] = await runStage(t, deps, coldRun, s);
 
     console.log(`\n${changed} files (${(CHANGED_SHARE * 100).toFixed(0)} %) changed between the syncs`);
     show('before', live);
     show('downtime', down);
     show('cold', cold);
-    console.log(`\ndowntime ${sum(down).toFixed(1)} s, cold offline copy ${sum(cold).toFixed(1)} s: ratio ${(sum(down) / sum(cold)).toFixed(2)}`);
+    console.log(
+      `\ndowntime ${sum(down).toFixed(1)} s, cold offline copy ${sum(cold).toFixed(1)} s: ratio ${(sum(down) / sum(cold)).toFixed(2)}`,
+    );
   } finally {
     for (const id of runs) await release(x, workPaths(workDir, id)).catch(() => undefined);
     await deps.close();

@@ -4,7 +4,17 @@
 // ratio ours/nginx (goal: at least 0.9).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +43,6 @@ function testFile(): string {
   return file;
 }
 
-
 async function startNginx(file: string): Promise<{ url: string; child: ChildProcess; dir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-bench-nginx-'));
   const port = await freePort();
@@ -41,7 +50,7 @@ async function startNginx(file: string): Promise<{ url: string; child: ChildProc
   const temp = (name: string) => `${name}_temp_path ${path.join(dir, name)};`;
   writeFileSync(
     conf,
-    `daemon off; worker_processes 1; ${process.getuid?.() === 0 ? "user root; " : ""} pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+    `daemon off; worker_processes 1; ${process.getuid?.() === 0 ? 'user root; ' : ''} pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 64; }
 http { access_log off; sendfile on; tcp_nopush on; ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join(' ')}
   server { listen 127.0.0.1:${port}; root ${path.dirname(file)}; location / { } } }
@@ -53,14 +62,28 @@ http { access_log off; sendfile on; tcp_nopush on; ${['client_body', 'proxy', 'f
 }
 
 async function startOurs(file: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support/serve-template.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'support/serve-template.ts'), file],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve) =>
+    readline.createInterface({ input: child.stdout! }).once('line', resolve),
+  );
   return { url, child };
 }
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); r(true); }).once('error', () => r(false)));
+    const ok = await new Promise<boolean>((r) =>
+      net
+        .connect(port, '127.0.0.1')
+        .once('connect', function (this: net.Socket) {
+          this.destroy();
+          r(true);
+        })
+        .once('error', () => r(false)),
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -69,7 +92,9 @@ async function waitForPort(port: number): Promise<void> {
 
 /** bytes/s of one full download by curl */
 function download(url: string): number {
-  const out = execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{speed_download}', url], { encoding: 'utf8' });
+  const out = execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{speed_download}', url], {
+    encoding: 'utf8',
+  });
   const [size, speed] = out.trim().split(' ').map(Number);
   if (size !== SIZE) throw new Error(`${url} served ${size} bytes, expected ${SIZE}`);
   return speed!;

@@ -12,7 +12,9 @@ test('a CSV with a bad row shows the row error and changes nothing', async ({ pa
     `${sample.ctid},,Renamed Customer,renamed@example.com,Europe/Berlin,Sun 02:00-05:00`,
     `${sample.ctid + 1000000},,Ghost,ghost@example.com,Mars/Base,`,
   ].join('\n');
-  await page.getByLabel('Customer CSV file').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page
+    .getByLabel('Customer CSV file')
+    .setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: 'Upload' }).click();
 
   const errors = page.getByTestId('csv-errors');
@@ -26,7 +28,11 @@ test('a CSV with a bad row shows the row error and changes nothing', async ({ pa
 test('a CSV row naming a container that is not in the inventory is refused with its line', async ({ page }) => {
   await page.goto('/customers');
   const csv = ['ctid,customer,email,timezone', '999999,Nobody,nobody@example.com,UTC'].join('\n');
-  await page.getByLabel('Customer CSV file').setInputFiles({ name: 'c.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page
+    .getByLabel('Customer CSV file')
+    .setInputFiles({ name: 'c.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: 'Upload' }).click();
-  await expect(page.getByTestId('csv-errors').getByRole('row').filter({ hasText: 'no container with CTID 999999' })).toContainText('2');
+  await expect(
+    page.getByTestId('csv-errors').getByRole('row').filter({ hasText: 'no container with CTID 999999' }),
+  ).toContainText('2');
 });

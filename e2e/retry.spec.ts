@@ -5,7 +5,11 @@ import { expect, test } from '@playwright/test';
 import { stackFacts } from './support/stack-file';
 
 async function faults(body: object): Promise<void> {
-  const res = await fetch(`${stackFacts().labAdminUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${stackFacts().labAdminUrl}/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.ok).toBe(true);
 }
 
@@ -19,16 +23,27 @@ test('a run stopped by failing downloads finishes after Retry', async ({ page })
   await page.getByLabel('Batch name').fill('e2e retry');
   await page.getByRole('button', { name: 'Create batch of 1' }).click();
   await page.getByRole('button', { name: 'Start now' }).click();
-  await page.getByRole('row').filter({ hasText: `CT ${migratable.ctid}` }).getByRole('link', { name: `CT ${migratable.ctid}` }).click();
+  await page
+    .getByRole('row')
+    .filter({ hasText: `CT ${migratable.ctid}` })
+    .getByRole('link', { name: `CT ${migratable.ctid}` })
+    .click();
 
   // no reload: the page follows the run by itself
   await expect(page.getByText('Failed in register_template')).toBeVisible({ timeout: 180_000 });
-  await expect(page.getByText(/the template download failed 2 time\(s\); last: .*Clear the cause, then Retry/).first()).toBeVisible();
+  await expect(
+    page.getByText(/the template download failed 2 time\(s\); last: .*Clear the cause, then Retry/).first(),
+  ).toBeVisible();
 
   await faults({ clear: true });
   await page.getByRole('button', { name: 'Retry from register_template' }).click();
   const runId = new URL(page.url()).pathname.split('/').at(-1)!;
-  await expect.poll(async () => ((await (await page.request.get(`/api/runs/${runId}`)).json()) as { status: string }).status, { timeout: 180_000, intervals: [2_000] }).toBe('succeeded');
+  await expect
+    .poll(async () => ((await (await page.request.get(`/api/runs/${runId}`)).json()) as { status: string }).status, {
+      timeout: 180_000,
+      intervals: [2_000],
+    })
+    .toBe('succeeded');
   // the page caught up by itself: the failure is gone, the VM is named
   await expect(page.getByText('Failed in register_template')).toBeHidden();
   await expect(page.getByText(/, VM vz\d+-/)).toBeVisible();

@@ -20,7 +20,7 @@ test('test connection answers from CloudStack; the secret is never sent to the b
   expect(await page.content()).not.toContain(cloudstackSecret);
 });
 
-test('a wrong API key gets CloudStack\'s own refusal, shown on the page', async ({ page }) => {
+test("a wrong API key gets CloudStack's own refusal, shown on the page", async ({ page }) => {
   await page.goto('/settings');
   await page.getByLabel('API key').fill('not-a-real-key');
   await page.getByRole('button', { name: 'Test connection' }).click();
@@ -28,7 +28,7 @@ test('a wrong API key gets CloudStack\'s own refusal, shown on the page', async 
   await expect(page.getByTestId('connection-test')).toContainText(/401|unable to verify user credentials/i);
 });
 
-test('the hosts page shows each host\'s pinned key and its finished import', async ({ page }) => {
+test("the hosts page shows each host's pinned key and its finished import", async ({ page }) => {
   const { hosts } = stackFacts();
   await page.goto('/hosts');
   for (const h of hosts) {
@@ -40,7 +40,9 @@ test('the hosts page shows each host\'s pinned key and its finished import', asy
   }
 });
 
-test('pipeline settings: saved and shown after a reload; a wrong value is refused with its field and changes nothing', async ({ page }) => {
+test('pipeline settings: saved and shown after a reload; a wrong value is refused with its field and changes nothing', async ({
+  page,
+}) => {
   await page.goto('/settings');
   const card = page.locator('section').filter({ hasText: 'Save pipeline settings' });
   await card.getByLabel('Cutover margin (min)').fill('15');

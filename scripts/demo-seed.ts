@@ -8,12 +8,23 @@ import { createProducer } from '@vzferry/queue';
 import { seedFromLab } from '@vzferry/lab/seed';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const config = loadConfig({ ...process.env, VZFERRY_DATA_DIR: path.resolve(ROOT, process.env.VZFERRY_DATA_DIR ?? '.data') });
+const config = loadConfig({
+  ...process.env,
+  VZFERRY_DATA_DIR: path.resolve(ROOT, process.env.VZFERRY_DATA_DIR ?? '.data'),
+});
 const db = createDb(config.DATABASE_URL);
 const producer = createProducer({ redisUrl: config.REDIS_URL, prefix: config.VZFERRY_QUEUE_PREFIX });
 try {
   const manifest = readLabManifest(path.resolve(ROOT, config.LAB_DIR));
-  await seedFromLab({ db, producer, secrets: loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir: config.VZFERRY_DATA_DIR }), log: (l) => console.log(l) }, manifest);
+  await seedFromLab(
+    {
+      db,
+      producer,
+      secrets: loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir: config.VZFERRY_DATA_DIR }),
+      log: (l) => console.log(l),
+    },
+    manifest,
+  );
 } catch (err) {
   console.error(`demo:seed: ${errorMessage(err)}`);
   process.exitCode = 1;

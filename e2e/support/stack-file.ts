@@ -17,6 +17,8 @@ export interface StackFacts {
 }
 
 export function stackFacts(): StackFacts {
-  const text = process.env.E2E_STACK ?? readFileSync(path.resolve(import.meta.dirname, '../../test-results/e2e-stack.json'), 'utf8');
+  const text =
+    process.env.E2E_STACK ??
+    readFileSync(path.resolve(import.meta.dirname, '../../test-results/e2e-stack.json'), 'utf8');
   return JSON.parse(text) as StackFacts;
 }

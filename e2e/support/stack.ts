@@ -28,7 +28,17 @@ async function main(): Promise<void> {
   const labDir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-e2e-lab-'));
   cleanups.push(async () => rmSync(labDir, { recursive: true, force: true }));
   // the pipeline runs for real: VM addresses answer, templates are served on this machine's address
-  const lab = await startLab({ dir: labDir, hosts: 2, containers: 40, debian12: false, sshPort: 0, cloudstackPort: 0, churn: false, vmNetwork: true, cloudstackDownloadRate: 0 });
+  const lab = await startLab({
+    dir: labDir,
+    hosts: 2,
+    containers: 40,
+    debian12: false,
+    sshPort: 0,
+    cloudstackPort: 0,
+    churn: false,
+    vmNetwork: true,
+    cloudstackDownloadRate: 0,
+  });
   cleanups.push(() => lab.stop());
 
   const secretKey = randomBytes(32).toString('base64');
@@ -47,13 +57,35 @@ async function main(): Promise<void> {
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
   start([process.execPath, '--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], env, ROOT);
   buildWeb();
-  start([process.execPath, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(PORT), '--hostname', '127.0.0.1'], env, path.join(ROOT, 'apps/web'));
+  start(
+    [
+      process.execPath,
+      path.join(ROOT, 'node_modules/next/dist/bin/next'),
+      'start',
+      '--port',
+      String(PORT),
+      '--hostname',
+      '127.0.0.1',
+    ],
+    env,
+    path.join(ROOT, 'apps/web'),
+  );
 
-  const producer = createProducer({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: env.VZFERRY_QUEUE_PREFIX });
-  await seedFromLab({ db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log }, lab.manifest);
+  const producer = createProducer({
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    prefix: env.VZFERRY_QUEUE_PREFIX,
+  });
+  await seedFromLab(
+    { db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log },
+    lab.manifest,
+  );
   await producer.close();
   // retries within seconds, not the default minutes
-  await savePipelineSettings(t.db, { templateRetryAttempts: 2, templateRetryBackoffSeconds: 1, templatePollSeconds: 1 }, { name: 'e2e' });
+  await savePipelineSettings(
+    t.db,
+    { templateRetryAttempts: 2, templateRetryBackoffSeconds: 1, templatePollSeconds: 1 },
+    { name: 'e2e' },
+  );
   await waitForHttp(`http://127.0.0.1:${PORT}/api/health`);
 
   const facts: StackFacts = {
@@ -80,15 +112,33 @@ async function pickSample(db: TestDatabase['prisma']): Promise<StackFacts['sampl
   const ct = cts.find((c) => c.ips.length >= 2) ?? cts.find((c) => c.ips.length >= 1);
   if (!ct) throw new Error('the seeded lab has no container with a customer and an IP');
   const ip = ct.ips[ct.ips.length - 1]!.address;
-  return { ctid: ct.sourceCtid, hostname: ct.hostname!, ip, customer: ct.customer!.name, ostemplate: ct.ostemplate!, hostName: ct.sourceHost.name };
+  return {
+    ctid: ct.sourceCtid,
+    hostname: ct.hostname!,
+    ip,
+    customer: ct.customer!.name,
+    ostemplate: ct.ostemplate!,
+    hostName: ct.sourceHost.name,
+  };
 }
 
 /** A container the lab migrates in seconds: running, a grub2 guest, IPv4 only, no downtime window. */
 async function pickMigratable(db: TestDatabase['prisma']): Promise<StackFacts['migratable']> {
-  const cts = await db.container.findMany({ where: { status: 'running' }, include: { ips: true }, orderBy: { sourceCtid: 'desc' } });
+  const cts = await db.container.findMany({
+    where: { status: 'running' },
+    include: { ips: true },
+    orderBy: { sourceCtid: 'desc' },
+  });
   const ct = cts.find((c) => {
     const os = parseOsTemplate(c.ostemplate);
-    return os && !usesLegacyGrub(os) && c.hostname && (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n && c.ips.length > 0 && c.ips.every((ip) => ip.family === 4);
+    return (
+      os &&
+      !usesLegacyGrub(os) &&
+      c.hostname &&
+      (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n &&
+      c.ips.length > 0 &&
+      c.ips.every((ip) => ip.family === 4)
+    );
   });
   if (!ct) throw new Error('the seeded lab has no container the pipeline can migrate quickly');
   await db.container.update({ where: { id: ct.id }, data: { downtimeWindow: null } });
@@ -97,7 +147,11 @@ async function pickMigratable(db: TestDatabase['prisma']): Promise<StackFacts['m
 
 function buildWeb(): void {
   log('next build');
-  const res = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { cwd: path.join(ROOT, 'apps/web'), stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const res = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: path.join(ROOT, 'apps/web'),
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (res.status !== 0) throw new Error('next build failed');
 }
 

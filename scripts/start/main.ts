@@ -33,9 +33,23 @@ async function main(): Promise<void> {
   const sup = new Supervisor();
   const startedAt = Date.now();
   const node = (script: string) => [process.execPath, '--import', 'tsx', path.join(ROOT, script)];
-  sup.start({ name: 'lab', argv: [...node('apps/lab/src/cli.ts'), '--dir', config.LAB_DIR, ...(reset ? ['--reset'] : [])], cwd: ROOT });
+  sup.start({
+    name: 'lab',
+    argv: [...node('apps/lab/src/cli.ts'), '--dir', config.LAB_DIR, ...(reset ? ['--reset'] : [])],
+    cwd: ROOT,
+  });
   sup.start({ name: 'worker', argv: node('apps/worker/src/main.ts'), cwd: ROOT });
-  sup.start({ name: 'web', argv: [process.execPath, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(config.WEB_PORT)], cwd: WEB_DIR });
+  sup.start({
+    name: 'web',
+    argv: [
+      process.execPath,
+      path.join(ROOT, 'node_modules/next/dist/bin/next'),
+      'start',
+      '--port',
+      String(config.WEB_PORT),
+    ],
+    cwd: WEB_DIR,
+  });
   const stop = async () => {
     await sup.stopAll();
     process.exit(sup.exitCode);
@@ -48,7 +62,15 @@ async function main(): Promise<void> {
   const db = createDb(config.DATABASE_URL);
   const producer = createProducer({ redisUrl: config.REDIS_URL, prefix: config.VZFERRY_QUEUE_PREFIX });
   try {
-    await seedFromLab({ db, producer, secrets: loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir: config.VZFERRY_DATA_DIR }), log }, manifest);
+    await seedFromLab(
+      {
+        db,
+        producer,
+        secrets: loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir: config.VZFERRY_DATA_DIR }),
+        log,
+      },
+      manifest,
+    );
     log(`vzferry is up: http://localhost:${config.WEB_PORT}  (Ctrl-C stops everything)`);
   } catch (err) {
     log(`the demo seed failed: ${errorMessage(err)}; the panel still runs`);
@@ -71,7 +93,9 @@ async function buildDemoBootIso(): Promise<void> {
     const iso = await buildBootIso({ out });
     log(`boot ISO ready: ${out} (${(iso.bytes / 1024 / 1024).toFixed(1)} MiB, kernel ${iso.kernelVersion})`);
   } catch (err) {
-    log(`could not build the boot ISO (${errorMessage(err)}): CentOS 4-6 containers fail preflight until "npm run boot-iso -- --out ${out}" succeeds`);
+    log(
+      `could not build the boot ISO (${errorMessage(err)}): CentOS 4-6 containers fail preflight until "npm run boot-iso -- --out ${out}" succeeds`,
+    );
   }
 }
 
@@ -93,10 +117,16 @@ async function waitForManifest(after: number) {
 function buildWebIfStale(): void {
   const buildId = path.join(WEB_DIR, '.next/BUILD_ID');
   const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-  const sources = [path.join(WEB_DIR, 'src'), ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'src'))];
+  const sources = [
+    path.join(WEB_DIR, 'src'),
+    ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'src')),
+  ];
   if (builtAt > 0 && !sources.some((dir) => newerThan(dir, builtAt))) return;
   log('building the web app (next build)');
-  const res = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { cwd: WEB_DIR, stdio: 'inherit' });
+  const res = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: WEB_DIR,
+    stdio: 'inherit',
+  });
   if (res.status !== 0) throw new Error('next build failed');
 }
 

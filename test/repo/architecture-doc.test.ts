@@ -31,7 +31,9 @@ function headings(file: string): string[] {
 
 describe('docs/architecture.md', () => {
   it('draws each state machine exactly as its table in packages/core', () => {
-    expect(diagramEdges(doc, 'pending').filter((e) => !e.startsWith('succeeded') && !e.startsWith('cancelled'))).toEqual(tableEdges(RUN_TRANSITIONS));
+    expect(
+      diagramEdges(doc, 'pending').filter((e) => !e.startsWith('succeeded') && !e.startsWith('cancelled')),
+    ).toEqual(tableEdges(RUN_TRANSITIONS));
     expect(diagramEdges(doc.slice(doc.indexOf('Stage attempt:')), 'pending')).toEqual(tableEdges(STAGE_TRANSITIONS));
     expect(diagramEdges(doc, 'draft')).toEqual(tableEdges(BATCH_TRANSITIONS));
   });
@@ -54,7 +56,10 @@ describe('docs/architecture.md', () => {
 });
 
 function trackedFiles(): string[] {
-  return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+  return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
     .split('\0')
     .filter((f) => f && existsSync(path.join(ROOT, f)));
 }
@@ -65,7 +70,9 @@ describe('citations of docs/', () => {
     const present = new Set(files.filter((f) => f.endsWith('.md')).map((f) => path.basename(f)));
     const missing = files
       .filter((f) => /\.(ts|tsx|js|prisma|sh|ya?ml)$/.test(f) && !f.startsWith('test/repo/'))
-      .flatMap((f) => [...readFileSync(path.join(ROOT, f), 'utf8').matchAll(/\b([\w-]+\.md)\b/g)].map((m) => [f, m[1]!] as const))
+      .flatMap((f) =>
+        [...readFileSync(path.join(ROOT, f), 'utf8').matchAll(/\b([\w-]+\.md)\b/g)].map((m) => [f, m[1]!] as const),
+      )
       .filter(([, name]) => !present.has(name))
       .map(([f, name]) => `${f}: ${name}`);
     expect(missing).toEqual([]);
@@ -79,7 +86,8 @@ describe('citations of docs/', () => {
       for (const m of text.matchAll(/(docs\/[\w-]+\.md),? "([^"]+)"/g)) {
         const [, target, section] = m;
         if (!existsSync(path.join(ROOT, target!))) missing.push(`${file}: ${target} does not exist`);
-        else if (!headings(target!).some((h) => h.startsWith(section!))) missing.push(`${file}: ${target} has no section "${section}"`);
+        else if (!headings(target!).some((h) => h.startsWith(section!)))
+          missing.push(`${file}: ${target} has no section "${section}"`);
       }
     }
     expect(missing).toEqual([]);

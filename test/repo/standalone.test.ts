@@ -49,7 +49,7 @@ describe('the repository stands alone', () => {
     ]);
   });
 
-  it('leaves work directories that are not this machine\'s /work alone', () => {
+  it("leaves work directories that are not this machine's /work alone", () => {
     const text = [
       "diskImagePath: '/srv/work/run/disk.raw'",
       'l.includes(`/work/${runId}/disk.raw`)',

@@ -44,7 +44,9 @@ try {
     log: (l) => console.log(l),
   });
   for (const h of lab.manifest.hypervisors) {
-    console.log(`${h.name}: ssh -i ${h.privateKeyPath} -p ${h.port} root@${h.address}  (${h.containers} containers, ${h.hostKeyFingerprint})`);
+    console.log(
+      `${h.name}: ssh -i ${h.privateKeyPath} -p ${h.port} root@${h.address}  (${h.containers} containers, ${h.hostKeyFingerprint})`,
+    );
   }
   if (lab.cloudstack) console.log(`CloudStack: ${lab.cloudstack.endpoint} (API key ${lab.cloudstack.apiKey})`);
   console.log(`lab ready; manifest in ${values.dir}/manifest.json`);

@@ -45,7 +45,8 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
   const fleet = { hosts: opts.hosts ?? 3, containers: opts.containers ?? 200, debian12: opts.debian12 ?? true };
   const layout = labLayout(opts.dir);
   const built = readBuildInfo(layout.dir);
-  const same = built && built.hosts === fleet.hosts && built.containers === fleet.containers && built.debian12 === fleet.debian12;
+  const same =
+    built && built.hosts === fleet.hosts && built.containers === fleet.containers && built.debian12 === fleet.debian12;
   if (opts.reset || !same) {
     if (built) log(opts.reset ? 'reset: deleting the lab' : 'the lab was built with other options: rebuilding');
     for (const entry of safeList(layout.dir)) rmSync(path.join(layout.dir, entry), { recursive: true, force: true });
@@ -70,7 +71,14 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
       const port = base === 0 ? await freePort() : base + i;
       hypervisors.push(await startHypervisor({ name, hostDir: layout.hostDir(name), binDir, port, authorizedKey }));
     }
-    if (opts.cloudstackPort !== null) cloudstack = await startCloudStack({ dir: layout.dir, port: opts.cloudstackPort ?? 8080, vmNetwork: opts.vmNetwork ?? false, downloadRateBytesPerSec: opts.cloudstackDownloadRate, log });
+    if (opts.cloudstackPort !== null)
+      cloudstack = await startCloudStack({
+        dir: layout.dir,
+        port: opts.cloudstackPort ?? 8080,
+        vmNetwork: opts.vmNetwork ?? false,
+        downloadRateBytesPerSec: opts.cloudstackDownloadRate,
+        log,
+      });
     if (opts.churn ?? true) churn = startChurn(info.hostNames.map((n) => layout.hostDir(n)));
     const manifest: LabManifest = {
       startedAt: new Date().toISOString(),
@@ -88,7 +96,13 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
           containers: readdirSync(path.join(hostDir, 'etc-vz/conf')).filter((f) => f.endsWith('.conf')).length,
         };
       }),
-      cloudstack: cloudstack && { endpoint: cloudstack.endpoint, adminUrl: cloudstack.adminUrl, apiKey: cloudstack.apiKey, secretKey: cloudstack.secretKey, zoneId: cloudstack.zoneId },
+      cloudstack: cloudstack && {
+        endpoint: cloudstack.endpoint,
+        adminUrl: cloudstack.adminUrl,
+        apiKey: cloudstack.apiKey,
+        secretKey: cloudstack.secretKey,
+        zoneId: cloudstack.zoneId,
+      },
       customersCsv: layout.customersCsv,
     };
     writeLabManifest(layout.dir, manifest);
@@ -102,7 +116,9 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
 /** [algorithm, "SHA256:..."] as ssh-keygen -lf prints them */
 function hostKey(pubFile: string): [string, string] {
   const algorithm = readFileSync(pubFile, 'utf8').split(' ')[0]!;
-  const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile], { encoding: 'utf8' }).split(' ')[1]!;
+  const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile], { encoding: 'utf8' }).split(
+    ' ',
+  )[1]!;
   return [algorithm, fingerprint];
 }
 
@@ -113,4 +129,3 @@ function safeList(dir: string): string[] {
     return [];
   }
 }
-

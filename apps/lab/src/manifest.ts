@@ -19,7 +19,15 @@ export const labManifestSchema = z.object({
       containers: z.number().int().nonnegative(),
     }),
   ),
-  cloudstack: z.object({ endpoint: z.url(), adminUrl: z.url(), apiKey: z.string().min(1), secretKey: z.string().min(1), zoneId: z.string().min(1) }).nullable(),
+  cloudstack: z
+    .object({
+      endpoint: z.url(),
+      adminUrl: z.url(),
+      apiKey: z.string().min(1),
+      secretKey: z.string().min(1),
+      zoneId: z.string().min(1),
+    })
+    .nullable(),
   customersCsv: z.string().min(1),
 });
 
@@ -35,5 +43,7 @@ export function readLabManifest(labDir: string): LabManifest {
 
 export function writeLabManifest(labDir: string, manifest: LabManifest): void {
   // mode 600: it names the CloudStack secret and the login key's path
-  writeFileSync(manifestPath(labDir), `${JSON.stringify(labManifestSchema.parse(manifest), null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(manifestPath(labDir), `${JSON.stringify(labManifestSchema.parse(manifest), null, 2)}\n`, {
+    mode: 0o600,
+  });
 }

@@ -32,7 +32,11 @@ import * as settings from '@/app/api/settings/route';
 import type { RouteHandler } from '@/server/route';
 
 const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${'b3BlbnNzaC1rZXktdjEAAAAA'.repeat(4)}\n-----END OPENSSH PRIVATE KEY-----\n`;
-const HOST_KEY = { fingerprint: `SHA256:${'A'.repeat(43)}`, algorithm: 'ssh-ed25519', publicKey: 'AAAAC3NzaC1lZDI1NTE5AAAAIA==' };
+const HOST_KEY = {
+  fingerprint: `SHA256:${'A'.repeat(43)}`,
+  algorithm: 'ssh-ed25519',
+  publicKey: 'AAAAC3NzaC1lZDI1NTE5AAAAIA==',
+};
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 let t: TestDatabase;
@@ -56,9 +60,16 @@ interface Answer {
   body: { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown>;
 }
 
-async function call(handler: RouteHandler, url: string, opts: { method?: string; params?: Record<string, string>; json?: unknown; body?: string } = {}): Promise<Answer> {
+async function call(
+  handler: RouteHandler,
+  url: string,
+  opts: { method?: string; params?: Record<string, string>; json?: unknown; body?: string } = {},
+): Promise<Answer> {
   const body = opts.json !== undefined ? JSON.stringify(opts.json) : opts.body;
-  const req = new Request(`http://web.test${url}`, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), body });
+  const req = new Request(`http://web.test${url}`, {
+    method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+    body,
+  });
   const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
   const text = await res.text();
   return { status: res.status, text, body: JSON.parse(text) as Answer['body'] };
@@ -66,11 +77,29 @@ async function call(handler: RouteHandler, url: string, opts: { method?: string;
 
 function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
   return {
-    ctid, hostname: `ct${ctid}.example.net`, name: null, description: null, status: 'running', ostemplate: 'debian-12.0-x86_64',
-    layout: 'simfs', privatePath: `/vz/private/${ctid}`, rootPath: `/vz/root/${ctid}`, diskQuotaKb: 10485760n,
-    diskUsedKb: 1000n, inodesUsed: 10n, inodesLimit: 1000n, ramMb: 1024, swapMb: 512, cpus: 1, cpuUnits: 1000,
-    cpuLimit: 0, onboot: true, nameservers: [], searchDomains: [],
-    ips: [{ address: `198.51.100.${ctid % 250}`, family: 4, prefix: null }], nics: [],
+    ctid,
+    hostname: `ct${ctid}.example.net`,
+    name: null,
+    description: null,
+    status: 'running',
+    ostemplate: 'debian-12.0-x86_64',
+    layout: 'simfs',
+    privatePath: `/vz/private/${ctid}`,
+    rootPath: `/vz/root/${ctid}`,
+    diskQuotaKb: 10485760n,
+    diskUsedKb: 1000n,
+    inodesUsed: 10n,
+    inodesLimit: 1000n,
+    ramMb: 1024,
+    swapMb: 512,
+    cpus: 1,
+    cpuUnits: 1000,
+    cpuLimit: 0,
+    onboot: true,
+    nameservers: [],
+    searchDomains: [],
+    ips: [{ address: `198.51.100.${ctid % 250}`, family: 4, prefix: null }],
+    nics: [],
     ...over,
   };
 }
@@ -79,7 +108,12 @@ beforeAll(async () => {
   t = await createTestDatabase('webapi');
   // the routes take their clients from server/context.ts, which keeps them on globalThis: these are the test's
   const holder = globalThis as typeof globalThis & { __vzferry?: unknown };
-  holder.__vzferry = { config: loadConfig({ DATABASE_URL: t.url }), db: t.db, secrets: new SecretBox(randomBytes(32)), producer };
+  holder.__vzferry = {
+    config: loadConfig({ DATABASE_URL: t.url }),
+    db: t.db,
+    secrets: new SecretBox(randomBytes(32)),
+    producer,
+  };
 });
 afterAll(async () => {
   await t?.drop();
@@ -95,14 +129,18 @@ describe('source hosts', () => {
   let hostId: string;
 
   it('refuses a bad host with every bad field named', async () => {
-    const res = await call(hosts.POST, '/api/hosts', { json: { name: '../etc', address: 'a b', privateKey: 'ssh-ed25519 AAAA' } });
+    const res = await call(hosts.POST, '/api/hosts', {
+      json: { name: '../etc', address: 'a b', privateKey: 'ssh-ed25519 AAAA' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe('invalid_input');
     expect(res.body.error?.message).toMatch(/^name: .*; address: .*; privateKey: /);
   });
 
   it('adds a host (201), queues the probe of its key, and never sends its private key back', async () => {
-    const res = await call(hosts.POST, '/api/hosts', { json: { name: 'hv1', address: '10.0.0.11', privateKey: PRIVATE_KEY } });
+    const res = await call(hosts.POST, '/api/hosts', {
+      json: { name: 'hv1', address: '10.0.0.11', privateKey: PRIVATE_KEY },
+    });
     expect(res.status).toBe(201);
     expect(Object.keys(res.body).sort()).toEqual(['id', 'name']);
     hostId = String(res.body.id);
@@ -111,40 +149,69 @@ describe('source hosts', () => {
     const list = await call(hosts.GET, '/api/hosts');
     expect(list.status).toBe(200);
     expect(list.text).toContain('"name":"hv1"');
-    expect(list.text).not.toMatch(/privateKey|PRIVATE KEY|b3BlbnNzaC1rZXk|hostPublicKey|maxConcurrentMigrations|createdAt/);
+    expect(list.text).not.toMatch(
+      /privateKey|PRIVATE KEY|b3BlbnNzaC1rZXk|hostPublicKey|maxConcurrentMigrations|createdAt/,
+    );
   });
 
   it('answers a second host of the same name with 409', async () => {
-    const res = await call(hosts.POST, '/api/hosts', { json: { name: 'hv1', address: '10.0.0.12', privateKey: PRIVATE_KEY } });
+    const res = await call(hosts.POST, '/api/hosts', {
+      json: { name: 'hv1', address: '10.0.0.12', privateKey: PRIVATE_KEY },
+    });
     expect(res).toMatchObject({ status: 409, body: { error: { code: 'host_exists' } } });
   });
 
   it('probes a known host (202), answers 404 for an unknown one and 400 for a malformed id', async () => {
-    expect(await call(probe.POST, '/probe', { method: 'POST', params: { id: hostId } })).toMatchObject({ status: 202, body: { queued: true } });
-    expect(await call(probe.POST, '/probe', { method: 'POST', params: { id: UNKNOWN_ID } })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
-    expect(await call(probe.POST, '/probe', { method: 'POST', params: { id: 'hv1' } })).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', message: 'id: Invalid UUID' } } });
+    expect(await call(probe.POST, '/probe', { method: 'POST', params: { id: hostId } })).toMatchObject({
+      status: 202,
+      body: { queued: true },
+    });
+    expect(await call(probe.POST, '/probe', { method: 'POST', params: { id: UNKNOWN_ID } })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
+    expect(await call(probe.POST, '/probe', { method: 'POST', params: { id: 'hv1' } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', message: 'id: Invalid UUID' } },
+    });
   });
 
   it('refuses an import before the host key is accepted, and queues nothing', async () => {
     const before = enqueued.length;
     const res = await call(hostImport.POST, '/import', { method: 'POST', params: { id: hostId } });
-    expect(res).toMatchObject({ status: 409, body: { error: { code: 'host_key_not_accepted', message: 'accept the SSH host key of hv1 before importing' } } });
+    expect(res).toMatchObject({
+      status: 409,
+      body: { error: { code: 'host_key_not_accepted', message: 'accept the SSH host key of hv1 before importing' } },
+    });
     expect(enqueued).toHaveLength(before);
   });
 
   it('accepts the pending key and answers only its state, then queues an import (202)', async () => {
     await recordHostKeySeen(t.db, hostId, HOST_KEY);
-    const res = await call(acceptKey.POST, '/accept-key', { params: { id: hostId }, json: { fingerprint: HOST_KEY.fingerprint } });
-    expect(res).toEqual({ status: 200, text: expect.any(String), body: { id: hostId, hostKeyState: 'accepted', hostKeyFingerprint: HOST_KEY.fingerprint } });
+    const res = await call(acceptKey.POST, '/accept-key', {
+      params: { id: hostId },
+      json: { fingerprint: HOST_KEY.fingerprint },
+    });
+    expect(res).toEqual({
+      status: 200,
+      text: expect.any(String),
+      body: { id: hostId, hostKeyState: 'accepted', hostKeyFingerprint: HOST_KEY.fingerprint },
+    });
 
     const imported = await call(hostImport.POST, '/import', { method: 'POST', params: { id: hostId } });
     expect(imported.status).toBe(202);
-    expect(enqueued.at(-1)).toEqual({ name: 'import_inventory', payload: { sourceHostId: hostId, importId: imported.body.importId } });
+    expect(enqueued.at(-1)).toEqual({
+      name: 'import_inventory',
+      payload: { sourceHostId: hostId, importId: imported.body.importId },
+    });
   });
 
   it('refuses a fingerprint of the wrong form before it reaches the database', async () => {
     const res = await call(acceptKey.POST, '/accept-key', { params: { id: hostId }, json: { fingerprint: 'MD5:aa' } });
-    expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', message: expect.stringMatching(/^fingerprint: /) } } });
+    expect(res).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', message: expect.stringMatching(/^fingerprint: /) } },
+    });
   });
 });
 
@@ -153,7 +220,9 @@ describe('containers, batches and runs', () => {
   let batchId: string;
 
   beforeAll(async () => {
-    const host = await t.prisma.sourceHost.create({ data: { name: 'hv2', address: '10.0.0.21', privateKeyEnc: 'v1:x:y:z' } });
+    const host = await t.prisma.sourceHost.create({
+      data: { name: 'hv2', address: '10.0.0.21', privateKeyEnc: 'v1:x:y:z' },
+    });
     const imp = await createInventoryImport(t.db, host.id, 'test');
     await applyInventory(t.db, host.id, imp.id, [ct(201), ct(202, { status: 'stopped' }), ct(203)]);
   });
@@ -175,48 +244,85 @@ describe('containers, batches and runs', () => {
   });
 
   it('offers the filter choices and one container with dates as ISO text', async () => {
-    expect((await call(facets.GET, '/api/containers/facets')).body).toMatchObject({ hosts: expect.arrayContaining([expect.objectContaining({ name: 'hv2' })]) });
+    expect((await call(facets.GET, '/api/containers/facets')).body).toMatchObject({
+      hosts: expect.arrayContaining([expect.objectContaining({ name: 'hv2' })]),
+    });
     const res = await call(container.GET, '/x', { params: { id: containerId } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ sourceCtid: 201, sourceHost: { name: 'hv2' }, diskUsedKb: '1000' });
     expect(res.body.lastSeenAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(res.text).not.toMatch(/privateKeyEnc|rootPath|cpuUnits/);
-    expect(await call(container.GET, '/x', { params: { id: 'abc' } })).toMatchObject({ status: 400, body: { error: { message: 'id: not a container id' } } });
+    expect(await call(container.GET, '/x', { params: { id: 'abc' } })).toMatchObject({
+      status: 400,
+      body: { error: { message: 'id: not a container id' } },
+    });
   });
 
   it('refuses a batch whose filter is malformed (400, not 500) or matches nothing', async () => {
     const bad = await call(batches.POST, '/api/batches', { json: { name: 'w', filter: { status: 'sleeping' } } });
-    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', message: expect.stringMatching(/^status: Invalid option/) } } });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', message: expect.stringMatching(/^status: Invalid option/) } },
+    });
     const none = await call(batches.POST, '/api/batches', { json: { name: 'w', filter: { q: 'no-such-container' } } });
-    expect(none).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', message: 'containerIds: a batch needs at least one container' } } });
+    expect(none).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', message: 'containerIds: a batch needs at least one container' } },
+    });
   });
 
   it('creates a batch from a filter (201), shows it with its runs, and starts it once', async () => {
-    const created = await call(batches.POST, '/api/batches', { json: { name: 'wave 1', filter: { status: 'running' } } });
+    const created = await call(batches.POST, '/api/batches', {
+      json: { name: 'wave 1', filter: { status: 'running' } },
+    });
     expect(created.status).toBe(201);
     batchId = String(created.body.id);
 
     const view = await call(batch.GET, '/x', { params: { id: batchId } });
-    expect(view.body).toMatchObject({ name: 'wave 1', status: 'draft', runs: [{ status: 'pending' }, { status: 'pending' }] });
+    expect(view.body).toMatchObject({
+      name: 'wave 1',
+      status: 'draft',
+      runs: [{ status: 'pending' }, { status: 'pending' }],
+    });
     expect(view.text).not.toMatch(/createdById|catchUpSyncs|workDir|leaseOwner/);
 
     const list = await call(batches.GET, '/api/batches');
-    expect(list.body).toEqual([expect.objectContaining({ id: batchId, runs: { pending: 2 }, createdAt: expect.stringMatching(/Z$/) })]);
+    expect(list.body).toEqual([
+      expect.objectContaining({ id: batchId, runs: { pending: 2 }, createdAt: expect.stringMatching(/Z$/) }),
+    ]);
 
-    expect(await call(batchStart.POST, '/x', { method: 'POST', params: { id: batchId } })).toMatchObject({ status: 200, body: { id: batchId, status: 'running' } });
-    expect(await call(batchStart.POST, '/x', { method: 'POST', params: { id: batchId } })).toMatchObject({ status: 409, body: { error: { code: 'batch_state' } } });
+    expect(await call(batchStart.POST, '/x', { method: 'POST', params: { id: batchId } })).toMatchObject({
+      status: 200,
+      body: { id: batchId, status: 'running' },
+    });
+    expect(await call(batchStart.POST, '/x', { method: 'POST', params: { id: batchId } })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'batch_state' } },
+    });
   });
 
   it('refuses a batch holding a container already in one, with the problems as details (409)', async () => {
     const res = await call(batches.POST, '/api/batches', { json: { name: 'wave 2', containerIds: [containerId] } });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'batch_invalid', details: [expect.stringMatching(/container 201 on hv2 is already in batch wave 1/)] });
+    expect(res.body.error).toMatchObject({
+      code: 'batch_invalid',
+      details: [expect.stringMatching(/container 201 on hv2 is already in batch wave 1/)],
+    });
   });
 
   it('pauses with a checked body, and answers 404 for a batch that does not exist', async () => {
-    expect(await call(batchPause.POST, '/x', { params: { id: batchId }, json: { paused: 'yes' } })).toMatchObject({ status: 400, body: { error: { message: 'paused: Invalid input: expected boolean, received string' } } });
-    expect(await call(batchPause.POST, '/x', { params: { id: batchId }, json: { paused: true } })).toMatchObject({ status: 200, body: { status: 'paused' } });
-    expect(await call(batch.GET, '/x', { params: { id: UNKNOWN_ID } })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(await call(batchPause.POST, '/x', { params: { id: batchId }, json: { paused: 'yes' } })).toMatchObject({
+      status: 400,
+      body: { error: { message: 'paused: Invalid input: expected boolean, received string' } },
+    });
+    expect(await call(batchPause.POST, '/x', { params: { id: batchId }, json: { paused: true } })).toMatchObject({
+      status: 200,
+      body: { status: 'paused' },
+    });
+    expect(await call(batch.GET, '/x', { params: { id: UNKNOWN_ID } })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
   });
 
   it('shows a run with its 16 stages and cancels it (202)', async () => {
@@ -226,7 +332,10 @@ describe('containers, batches and runs', () => {
     expect(res.status).toBe(200);
     expect(res.body.stages).toHaveLength(16);
     expect(res.text).not.toMatch(/bootTokenSha256|conversionPlan|leaseOwner/);
-    expect(await call(runCancel.POST, '/x', { method: 'POST', params: { id: runId } })).toMatchObject({ status: 202, body: { queued: true } });
+    expect(await call(runCancel.POST, '/x', { method: 'POST', params: { id: runId } })).toMatchObject({
+      status: 202,
+      body: { queued: true },
+    });
   });
 });
 
@@ -234,23 +343,43 @@ describe('customers', () => {
   const upload = (csv: string) => call(customerImport.POST, '/api/customers/import', { body: csv });
 
   it('refuses a file with bad rows as a whole (422), every bad row in the details', async () => {
-    const res = await upload(['ctid,customer,email,timezone', '201,Acme,ops@acme.example,Mars/Base', '999999,Ghost,ghost@example.com,UTC'].join('\n'));
+    const res = await upload(
+      [
+        'ctid,customer,email,timezone',
+        '201,Acme,ops@acme.example,Mars/Base',
+        '999999,Ghost,ghost@example.com,UTC',
+      ].join('\n'),
+    );
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatchObject({ code: 'customers_invalid', message: '1 row has an error; nothing was imported', details: [{ line: 2, reason: expect.stringMatching(/IANA time zone/) }] });
+    expect(res.body.error).toMatchObject({
+      code: 'customers_invalid',
+      message: '1 row has an error; nothing was imported',
+      details: [{ line: 2, reason: expect.stringMatching(/IANA time zone/) }],
+    });
     const unknown = await upload(['ctid,customer,email,timezone', '999999,Ghost,ghost@example.com,UTC'].join('\n'));
-    expect(unknown.body.error?.details).toEqual([{ line: 2, reason: expect.stringMatching(/no container with CTID 999999/) }]);
+    expect(unknown.body.error?.details).toEqual([
+      { line: 2, reason: expect.stringMatching(/no container with CTID 999999/) },
+    ]);
     expect((await call(customers.GET, '/api/customers')).body).toEqual([]);
   });
 
   it('imports a good file and lists the customer', async () => {
     const res = await upload(['ctid,customer,email,timezone', '201,Acme,ops@acme.example,Europe/Berlin'].join('\n'));
-    expect(res).toMatchObject({ status: 200, body: { customersCreated: 1, customersUpdated: 0, containersAssigned: 1 } });
-    expect((await call(customers.GET, '/api/customers?q=acme')).body).toEqual([expect.objectContaining({ name: 'Acme', containers: 1 })]);
+    expect(res).toMatchObject({
+      status: 200,
+      body: { customersCreated: 1, customersUpdated: 0, containersAssigned: 1 },
+    });
+    expect((await call(customers.GET, '/api/customers?q=acme')).body).toEqual([
+      expect.objectContaining({ name: 'Acme', containers: 1 }),
+    ]);
   });
 
   it('refuses a file over its cap with 413', async () => {
     const res = await upload(`ctid,customer,email,timezone\n${'x'.repeat(CUSTOMER_CSV_MAX_BYTES)}`);
-    expect(res).toMatchObject({ status: 413, body: { error: { code: 'too_large', message: 'the request body is larger than 10 MiB' } } });
+    expect(res).toMatchObject({
+      status: 413,
+      body: { error: { code: 'too_large', message: 'the request body is larger than 10 MiB' } },
+    });
   });
 });
 
@@ -258,29 +387,80 @@ describe('settings', () => {
   const SECRET = 'cs-secret-do-not-send';
 
   it('saves the CloudStack connection and answers without the secret, only that one is stored', async () => {
-    const res = await call(cloudstack.PUT, '/x', { method: 'PUT', json: { endpoint: 'http://cs.example:8080/client/api', apiKey: 'key', zoneId: 'zone-1', secretKey: SECRET } });
-    expect(res).toEqual({ status: 200, text: expect.any(String), body: { endpoint: 'http://cs.example:8080/client/api', apiKey: 'key', zoneId: 'zone-1', hasSecret: true } });
+    const res = await call(cloudstack.PUT, '/x', {
+      method: 'PUT',
+      json: { endpoint: 'http://cs.example:8080/client/api', apiKey: 'key', zoneId: 'zone-1', secretKey: SECRET },
+    });
+    expect(res).toEqual({
+      status: 200,
+      text: expect.any(String),
+      body: { endpoint: 'http://cs.example:8080/client/api', apiKey: 'key', zoneId: 'zone-1', hasSecret: true },
+    });
     const all = await call(settings.GET, '/api/settings');
     expect(all.status).toBe(200);
     expect(all.text).not.toContain(SECRET);
-    expect(all.body).toMatchObject({ cloudstack: { hasSecret: true }, mappings: { networks: [] }, pipeline: { templateRetryAttempts: 3 } });
+    expect(all.body).toMatchObject({
+      cloudstack: { hasSecret: true },
+      mappings: { networks: [] },
+      pipeline: { templateRetryAttempts: 3 },
+    });
   });
 
   it('names the bad fields of the pipeline settings and of the mappings', async () => {
-    const bad = await call(pipeline.PUT, '/x', { method: 'PUT', json: { templateRetryAttempts: 0, cutoverMarginMinutes: 'soon' } });
-    expect(bad).toMatchObject({ status: 400, body: { error: { message: 'templateRetryAttempts: Too small: expected number to be >=1; cutoverMarginMinutes: Invalid input: expected number, received string' } } });
+    const bad = await call(pipeline.PUT, '/x', {
+      method: 'PUT',
+      json: { templateRetryAttempts: 0, cutoverMarginMinutes: 'soon' },
+    });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          message:
+            'templateRetryAttempts: Too small: expected number to be >=1; cutoverMarginMinutes: Invalid input: expected number, received string',
+        },
+      },
+    });
     const unknownField = await call(pipeline.PUT, '/x', { method: 'PUT', json: { noSuchSetting: 1 } });
     expect(unknownField.status).toBe(400);
-    const maps = await call(mappings.PUT, '/x', { method: 'PUT', json: { networks: [{ name: 'n', cidr: '10.0.0.0/33', cloudstackNetworkId: 'x' }], offerings: [], osTypes: [] } });
-    expect(maps).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^networks\.0\.cidr: /) } } });
+    const maps = await call(mappings.PUT, '/x', {
+      method: 'PUT',
+      json: { networks: [{ name: 'n', cidr: '10.0.0.0/33', cloudstackNetworkId: 'x' }], offerings: [], osTypes: [] },
+    });
+    expect(maps).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^networks\.0\.cidr: /) } },
+    });
   });
 
   it('saves the mappings and answers every field, null where empty', async () => {
-    const res = await call(mappings.PUT, '/x', { method: 'PUT', json: { networks: [{ name: 'n', cidr: '10.0.0.0/24', cloudstackNetworkId: 'net-1' }], offerings: [], osTypes: [] } });
-    expect(res.body).toEqual({ networks: [{ name: 'n', cidr: '10.0.0.0/24', sourceVlan: null, gateway: null, cloudstackNetworkId: 'net-1', cloudstackNetworkName: null }], offerings: [], osTypes: [] });
+    const res = await call(mappings.PUT, '/x', {
+      method: 'PUT',
+      json: {
+        networks: [{ name: 'n', cidr: '10.0.0.0/24', cloudstackNetworkId: 'net-1' }],
+        offerings: [],
+        osTypes: [],
+      },
+    });
+    expect(res.body).toEqual({
+      networks: [
+        {
+          name: 'n',
+          cidr: '10.0.0.0/24',
+          sourceVlan: null,
+          gateway: null,
+          cloudstackNetworkId: 'net-1',
+          cloudstackNetworkName: null,
+        },
+      ],
+      offerings: [],
+      osTypes: [],
+    });
   });
 
   it('answers a body that is not JSON with invalid_json', async () => {
-    expect(await call(pipeline.PUT, '/x', { method: 'PUT', body: '{templateRetryAttempts: 2}' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
+    expect(await call(pipeline.PUT, '/x', { method: 'PUT', body: '{templateRetryAttempts: 2}' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_json' } },
+    });
   });
 });

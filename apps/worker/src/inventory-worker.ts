@@ -3,7 +3,12 @@
 import { createConsumer, type Consumer } from '@vzferry/queue';
 import { importInventoryJob, probeHostKeyJob, type InventoryJobDeps } from '@vzferry/inventory';
 
-export function startInventoryWorker(opts: { redisUrl: string; prefix: string; deps: InventoryJobDeps; concurrency?: number }): Consumer {
+export function startInventoryWorker(opts: {
+  redisUrl: string;
+  prefix: string;
+  deps: InventoryJobDeps;
+  concurrency?: number;
+}): Consumer {
   return createConsumer({
     redisUrl: opts.redisUrl,
     prefix: opts.prefix,

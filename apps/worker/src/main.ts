@@ -8,7 +8,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
-import { closeDb, createDb, heartbeatConverterBox, loadSecretBox, markConverterBoxOffline, recordBootCallback, registerConverterBox, releaseLeasesOfBox } from '@vzferry/db';
+import {
+  closeDb,
+  createDb,
+  heartbeatConverterBox,
+  loadSecretBox,
+  markConverterBoxOffline,
+  recordBootCallback,
+  registerConverterBox,
+  releaseLeasesOfBox,
+} from '@vzferry/db';
 import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
@@ -21,7 +30,11 @@ const dataDir = path.resolve(config.VZFERRY_DATA_DIR);
 const secrets = loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir });
 const log = (message: string) => console.log(`[worker] ${message}`);
 
-const inventory = startInventoryWorker({ redisUrl: config.REDIS_URL, prefix: config.VZFERRY_QUEUE_PREFIX, deps: { db, secrets, log } });
+const inventory = startInventoryWorker({
+  redisUrl: config.REDIS_URL,
+  prefix: config.VZFERRY_QUEUE_PREFIX,
+  deps: { db, secrets, log },
+});
 log(`consuming the inventory queue (prefix ${config.VZFERRY_QUEUE_PREFIX})`);
 
 const workDir = path.resolve(config.WORKER_WORK_DIR);
@@ -48,10 +61,15 @@ const templateServer = await startTemplateServer({
   port: config.TEMPLATE_SERVER_PORT,
   host: templateServerHost(),
   publicUrl: config.TEMPLATE_SERVER_PUBLIC_URL,
-  log: (e) => log(`template ${e.method} by ${e.remote} for run ${e.runId}: ${e.status}, ${e.bytes} bytes in ${e.ms} ms${e.completed ? '' : ' (incomplete)'}`),
+  log: (e) =>
+    log(
+      `template ${e.method} by ${e.remote} for run ${e.runId}: ${e.status}, ${e.bytes} bytes in ${e.ms} ms${e.completed ? '' : ' (incomplete)'}`,
+    ),
   async bootCallback(call) {
     const accepted = await recordBootCallback(db, call);
-    log(`boot ISO call back from ${call.remote} for run ${call.runId}: status ${call.status}${accepted ? '' : ' (refused: not the run\'s token)'}`);
+    log(
+      `boot ISO call back from ${call.remote} for run ${call.runId}: status ${call.status}${accepted ? '' : " (refused: not the run's token)"}`,
+    );
     return accepted;
   },
 });
@@ -59,7 +77,11 @@ const bootIsoFile = path.resolve(config.BOOT_ISO ?? path.join(workDir, 'vzferry-
 if (config.BOOT_ISO && !existsSync(bootIsoFile)) throw missingBootIsoError(bootIsoFile);
 const bootIso = bootIsoSource(templateServer, bootIsoFile);
 const servedIso = await bootIso();
-log(servedIso ? `boot ISO for grub-legacy guests: ${servedIso.url}` : `no boot ISO at ${bootIsoFile} yet: grub-legacy guests fail preflight until it is built (npm run boot-iso)`);
+log(
+  servedIso
+    ? `boot ISO for grub-legacy guests: ${servedIso.url}`
+    : `no boot ISO at ${bootIsoFile} yet: grub-legacy guests fail preflight until it is built (npm run boot-iso)`,
+);
 
 const space = await disk();
 const box = await registerConverterBox(db, {
@@ -74,7 +96,14 @@ const box = await registerConverterBox(db, {
 });
 const freed = await releaseLeasesOfBox(db, box.id, `${box.name}:${process.pid}`);
 if (freed > 0) log(`resuming ${freed} stage attempt(s) this box's previous process left`);
-const deps = createStageDeps({ db, secrets, local: new LocalExecutor(), templateServer, keyDir: path.join(dataDir, 'keys', box.name), bootIso });
+const deps = createStageDeps({
+  db,
+  secrets,
+  local: new LocalExecutor(),
+  templateServer,
+  keyDir: path.join(dataDir, 'keys', box.name),
+  bootIso,
+});
 const engine = startPipelineEngine({
   db,
   redisUrl: config.REDIS_URL,
@@ -92,7 +121,9 @@ const beat = setInterval(() => {
     .then((d) => heartbeatConverterBox(db, box.id, d.free))
     .catch((err: unknown) => log(`heartbeat: ${errorMessage(err)}`));
 }, 10_000);
-log(`converter box ${box.name}: work dir ${workDir}, ${box.maxConcurrentRuns} runs at a time, templates served at ${templateServer.url}`);
+log(
+  `converter box ${box.name}: work dir ${workDir}, ${box.maxConcurrentRuns} runs at a time, templates served at ${templateServer.url}`,
+);
 console.log('ready');
 
 let stopping = false;

@@ -30,7 +30,9 @@ afterAll(async () => {
 });
 
 async function runWithToken(token: string | null, ctid: number) {
-  const host = await t.prisma.sourceHost.create({ data: { name: `hv-${ctid}`, address: '127.0.0.1', privateKeyEnc: 'v1:x' } });
+  const host = await t.prisma.sourceHost.create({
+    data: { name: `hv-${ctid}`, address: '127.0.0.1', privateKeyEnc: 'v1:x' },
+  });
   const container = await t.prisma.container.create({ data: { sourceHostId: host.id, sourceCtid: ctid } });
   const batch = await createBatch(t.db, { name: `b-${ctid}`, containerIds: [container.id] }, { name: 'test' });
   const run = await t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
@@ -47,16 +49,27 @@ function callBack(runId: string, opts: { token?: string; status?: string; body?:
   });
 }
 
-const state = (runId: string) => t.prisma.migrationRun.findUniqueOrThrow({ where: { id: runId }, select: { bootTokenSha256: true, bootExitStatus: true, bootLog: true, bootCalledBackAt: true } });
+const state = (runId: string) =>
+  t.prisma.migrationRun.findUniqueOrThrow({
+    where: { id: runId },
+    select: { bootTokenSha256: true, bootExitStatus: true, bootLog: true, bootCalledBackAt: true },
+  });
 
 describe('the boot ISO calls back', () => {
   it('records a failed job and keeps the token; a succeeded job spends it; a replay is refused', async () => {
     const token = randomBytes(32).toString('hex');
     const runId = await runWithToken(token, 301);
 
-    const failed = await callBack(runId, { token, status: '4', body: 'vzferry job: kernel 2.6.32\nError 15: File not found\n' });
+    const failed = await callBack(runId, {
+      token,
+      status: '4',
+      body: 'vzferry job: kernel 2.6.32\nError 15: File not found\n',
+    });
     expect(failed.status).toBe(204);
-    expect(await readBootCallback(t.db, runId)).toMatchObject({ exitStatus: 4, log: expect.stringContaining('Error 15') });
+    expect(await readBootCallback(t.db, runId)).toMatchObject({
+      exitStatus: 4,
+      log: expect.stringContaining('Error 15'),
+    });
     expect((await state(runId)).bootTokenSha256).toBe(sha256(token));
 
     const ok = await callBack(runId, { token, status: '0', body: 'vzferry job: done\n' });
@@ -74,7 +87,7 @@ describe('the boot ISO calls back', () => {
     ]);
   });
 
-  it('refuses another run\'s token, a run without one, malformed calls and oversized logs, changing nothing', async () => {
+  it("refuses another run's token, a run without one, malformed calls and oversized logs, changing nothing", async () => {
     const token = randomBytes(32).toString('hex');
     const runId = await runWithToken(token, 302);
     const noToken = await runWithToken(null, 303);
@@ -87,7 +100,14 @@ describe('the boot ISO calls back', () => {
     expect((await callBack(runId, { status: '0' })).status).toBe(400);
     expect((await callBack(runId, { token: 'short', status: '0' })).status).toBe(400);
     expect((await callBack(runId, { token, method: 'GET' })).status).toBe(405);
-    expect((await fetch(`${server.url}/boot-callback/not-a-run?status=0`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${server.url}/boot-callback/not-a-run?status=0`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status,
+    ).toBe(404);
     const huge = await callBack(runId, { token, status: '0', body: 'x'.repeat(70 * 1024) }).catch((err: Error) => err);
     if (!(huge instanceof Error)) expect(huge.status).toBe(413);
 

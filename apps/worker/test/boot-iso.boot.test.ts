@@ -41,14 +41,24 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-boot-iso-test-'));
   const started = Date.now();
   iso = await buildBootIso({ out: path.join(dir, 'boot.iso'), log: (l) => console.log(`boot-iso: ${l}`) });
-  console.log(`boot ISO built in ${((Date.now() - started) / 1000).toFixed(1)} s: ${iso.bytes} bytes, kernel ${iso.kernelVersion}`);
+  console.log(
+    `boot ISO built in ${((Date.now() - started) / 1000).toFixed(1)} s: ${iso.bytes} bytes, kernel ${iso.kernelVersion}`,
+  );
   // QEMU's user network reaches the host's own addresses; 10.0.2.2 is its loopback
-  const hostIp = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  const hostIp = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
   server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8').on('data', (c: string) => (body += c));
     req.on('end', () => {
-      callbacks.push({ url: req.url ?? '', authorization: req.headers.authorization, contentType: req.headers['content-type'], body, at: Date.now() });
+      callbacks.push({
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+        contentType: req.headers['content-type'],
+        body,
+        at: Date.now(),
+      });
       res.end('ok\n');
     });
   });
@@ -73,7 +83,14 @@ async function makeGuestDisk(name: string, opts: { exitCode: number; token: stri
   for (const applet of ['sh', 'uname']) symlinkSync('busybox', path.join(tree, 'bin', applet));
   writeFileSync(
     path.join(jobDir, 'job.sh'),
-    ['#!/bin/sh', 'echo "$1" > /root/marker', 'uname -r >> /root/marker', `echo "job of ${name} ran on $1"`, `exit ${opts.exitCode}`, ''].join('\n'),
+    [
+      '#!/bin/sh',
+      'echo "$1" > /root/marker',
+      'uname -r >> /root/marker',
+      `echo "job of ${name} ran on $1"`,
+      `exit ${opts.exitCode}`,
+      '',
+    ].join('\n'),
   );
   writeFileSync(path.join(jobDir, 'callback'), `url=${callbackBase}/boot-callback/${name}\ntoken=${opts.token}\n`);
   const part = path.join(dir, `${name}.part`);
@@ -86,8 +103,29 @@ async function makeGuestDisk(name: string, opts: { exitCode: number; token: stri
 
 /** Boots the ISO with `disk` on IDE; resolves when QEMU exits by itself (the guest powered off). */
 function bootIso(disk: string, serialLog: string): Promise<{ code: number | null; startedAt: number }> {
-  const args = ['-accel', 'tcg', '-m', '512', '-cdrom', iso.path, '-boot', 'd', '-drive', `file=${disk},if=ide,format=raw`];
-  args.push('-netdev', 'user,id=n0', '-device', 'e1000,netdev=n0', '-serial', `file:${serialLog}`, '-display', 'none', '-no-reboot');
+  const args = [
+    '-accel',
+    'tcg',
+    '-m',
+    '512',
+    '-cdrom',
+    iso.path,
+    '-boot',
+    'd',
+    '-drive',
+    `file=${disk},if=ide,format=raw`,
+  ];
+  args.push(
+    '-netdev',
+    'user,id=n0',
+    '-device',
+    'e1000,netdev=n0',
+    '-serial',
+    `file:${serialLog}`,
+    '-display',
+    'none',
+    '-no-reboot',
+  );
   const startedAt = Date.now();
   const qemu = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -129,7 +167,9 @@ describe('boot ISO for grub-legacy guests', () => {
 
     const cb = callbacks.find((c) => c.url.startsWith('/boot-callback/ok'));
     expect(cb, tail(serialLog)).toBeDefined();
-    console.log(`boot to callback: ${((cb!.at - startedAt) / 1000).toFixed(1)} s; to poweroff: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    console.log(
+      `boot to callback: ${((cb!.at - startedAt) / 1000).toFixed(1)} s; to poweroff: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    );
     expect(cb!.url).toBe('/boot-callback/ok?status=0');
     expect(cb!.authorization).toBe(`Bearer ${token}`);
     expect(cb!.contentType).toBe('text/plain');

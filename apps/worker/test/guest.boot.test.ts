@@ -12,7 +12,18 @@ import path from 'node:path';
 import { planConversion, treeFiles, type GuestNetwork } from '@vzferry/guest';
 import { cacheDir, ensureDebian12Tarball, unpackDebian12 } from '@vzferry/lab/rootfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, attachDisk, LocalExecutor, convertToQcow2, createDiskImage, detachDisk, makeFilesystem, mountDisk, unmountDisk, type AttachedDisk } from '@vzferry/pipeline';
+import {
+  applyPlan,
+  attachDisk,
+  LocalExecutor,
+  convertToQcow2,
+  createDiskImage,
+  detachDisk,
+  makeFilesystem,
+  mountDisk,
+  unmountDisk,
+  type AttachedDisk,
+} from '@vzferry/pipeline';
 import { bootVm, type BootedVm } from './support/qemu';
 
 const x = new LocalExecutor();
@@ -26,7 +37,10 @@ let vm: BootedVm | null = null;
 const log: string[] = [];
 
 const base = { hostname: 'ct1012.lab-example.net', nameservers: ['10.0.2.3'], searchDomains: [] };
-const ONE_NIC: GuestNetwork = { ...base, nics: [{ device: 'eth0', ipv4: [{ address: '10.0.2.15', prefix: 24 }], ipv6: [], gateway: '10.0.2.2' }] };
+const ONE_NIC: GuestNetwork = {
+  ...base,
+  nics: [{ device: 'eth0', ipv4: [{ address: '10.0.2.15', prefix: 24 }], ipv6: [], gateway: '10.0.2.2' }],
+};
 const TWO_NICS: GuestNetwork = {
   ...base,
   nics: [
@@ -71,7 +85,11 @@ async function convertAndImage(network: GuestNetwork, name: string): Promise<str
   }
   const plan = planConversion({ files: treeFiles(mnt), network, rootUuid: UUID });
   expect(plan.os).toMatchObject({ distribution: 'debian', version: '12' });
-  await applyPlan(x, mnt, plan, { disk: disk.device, log: (l) => log.push(`${new Date().toISOString().slice(11, 19)} ${l}`), aptCacheDir: path.join(cacheDir(), 'apt-archives') });
+  await applyPlan(x, mnt, plan, {
+    disk: disk.device,
+    log: (l) => log.push(`${new Date().toISOString().slice(11, 19)} ${l}`),
+    aptCacheDir: path.join(cacheDir(), 'apt-archives'),
+  });
   await unmountDisk(x, mnt);
   await detachDisk(x, disk);
   disk = null;
@@ -83,7 +101,22 @@ async function convertAndImage(network: GuestNetwork, name: string): Promise<str
 function ssh(port: number, command: string): string {
   return execFileSync(
     'ssh',
-    ['-i', key, '-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=10', '-o', 'LogLevel=ERROR', 'root@127.0.0.1', command],
+    [
+      '-i',
+      key,
+      '-p',
+      String(port),
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'ConnectTimeout=10',
+      '-o',
+      'LogLevel=ERROR',
+      'root@127.0.0.1',
+      command,
+    ],
     { encoding: 'utf8', timeout: 30_000 },
   );
 }
@@ -101,38 +134,55 @@ async function sshWhenUp(port: number, command: string, timeoutMs: number): Prom
 }
 
 describe('a converted Debian 12 container boots on KVM hardware (QEMU, virtio)', () => {
-  it('reaches login with eth0 on the container\'s original IP, and keeps a backup of what changed', { timeout: 900_000 }, async () => {
-    const image = await convertAndImage(ONE_NIC, 'one-nic');
-    vm = await bootVm({ image, serialLog: path.join(dir, 'serial-1.log'), networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }] });
-    await vm.waitFor(/login:/, 300_000);
-    const addr = await sshWhenUp(vm.sshPort, 'ip -4 -o addr show eth0; cat /proc/cmdline; ls /root/vzferry-backup/etc', 120_000);
-    expect(addr).toMatch(/eth0\s+inet 10\.0\.2\.15\/24/);
-    expect(addr).toContain('net.ifnames=0');
-    expect(addr).toContain(`root=UUID=${UUID}`);
-    expect(addr).toMatch(/network/);
-    expect(vm.serial()).toMatch(/ttyS0/);
-    await vm.stop();
-    vm = null;
-  });
+  it(
+    "reaches login with eth0 on the container's original IP, and keeps a backup of what changed",
+    { timeout: 900_000 },
+    async () => {
+      const image = await convertAndImage(ONE_NIC, 'one-nic');
+      vm = await bootVm({
+        image,
+        serialLog: path.join(dir, 'serial-1.log'),
+        networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }],
+      });
+      await vm.waitFor(/login:/, 300_000);
+      const addr = await sshWhenUp(
+        vm.sshPort,
+        'ip -4 -o addr show eth0; cat /proc/cmdline; ls /root/vzferry-backup/etc',
+        120_000,
+      );
+      expect(addr).toMatch(/eth0\s+inet 10\.0\.2\.15\/24/);
+      expect(addr).toContain('net.ifnames=0');
+      expect(addr).toContain(`root=UUID=${UUID}`);
+      expect(addr).toMatch(/network/);
+      expect(vm.serial()).toMatch(/ttyS0/);
+      await vm.stop();
+      vm = null;
+    },
+  );
 
-  it('with two NICs in two networks, both come up and each address has its routing rule', { timeout: 900_000 }, async () => {
-    const image = await convertAndImage(TWO_NICS, 'two-nics');
-    vm = await bootVm({
-      image,
-      serialLog: path.join(dir, 'serial-2.log'),
-      networks: [
-        { net: '10.0.2.0/24', guestIp: '10.0.2.15' },
-        { net: '10.0.3.0/24' },
-      ],
-    });
-    await vm.waitFor(/login:/, 300_000);
-    const out = await sshWhenUp(vm.sshPort, 'ip -4 -o addr show; echo ---; ip rule; echo ---; ip route show table eth1', 120_000);
-    expect(out).toMatch(/eth0\s+inet 10\.0\.2\.15\/24/);
-    expect(out).toMatch(/eth1\s+inet 10\.0\.3\.15\/24/);
-    expect(out).toMatch(/from 10\.0\.2\.15 lookup eth0/);
-    expect(out).toMatch(/from 10\.0\.3\.15 lookup eth1/);
-    expect(out).toMatch(/default via 10\.0\.3\.2 dev eth1/);
-    await vm.stop();
-    vm = null;
-  });
+  it(
+    'with two NICs in two networks, both come up and each address has its routing rule',
+    { timeout: 900_000 },
+    async () => {
+      const image = await convertAndImage(TWO_NICS, 'two-nics');
+      vm = await bootVm({
+        image,
+        serialLog: path.join(dir, 'serial-2.log'),
+        networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }, { net: '10.0.3.0/24' }],
+      });
+      await vm.waitFor(/login:/, 300_000);
+      const out = await sshWhenUp(
+        vm.sshPort,
+        'ip -4 -o addr show; echo ---; ip rule; echo ---; ip route show table eth1',
+        120_000,
+      );
+      expect(out).toMatch(/eth0\s+inet 10\.0\.2\.15\/24/);
+      expect(out).toMatch(/eth1\s+inet 10\.0\.3\.15\/24/);
+      expect(out).toMatch(/from 10\.0\.2\.15 lookup eth0/);
+      expect(out).toMatch(/from 10\.0\.3\.15 lookup eth1/);
+      expect(out).toMatch(/default via 10\.0\.3\.2 dev eth1/);
+      await vm.stop();
+      vm = null;
+    },
+  );
 });

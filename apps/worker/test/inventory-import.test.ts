@@ -57,32 +57,59 @@ afterAll(async () => {
 });
 
 function writeConfigs(ip101 = '10.0.0.101/24') {
-  writeFileSync(path.join(conf, '101.conf'), readSample('openvz/101.conf').replace('IP_ADDRESS="10.0.0.101"', `IP_ADDRESS="${ip101}"`));
-  writeFileSync(path.join(conf, '102.conf'), readSample('openvz/ve-basic.conf-sample') + 'VE_LAYOUT="simfs"\nIP_ADDRESS="10.0.0.102 2001:db8::102"\n');
+  writeFileSync(
+    path.join(conf, '101.conf'),
+    readSample('openvz/101.conf').replace('IP_ADDRESS="10.0.0.101"', `IP_ADDRESS="${ip101}"`),
+  );
+  writeFileSync(
+    path.join(conf, '102.conf'),
+    readSample('openvz/ve-basic.conf-sample') + 'VE_LAYOUT="simfs"\nIP_ADDRESS="10.0.0.102 2001:db8::102"\n',
+  );
 }
 
 let hostSeq = 0;
 async function addHost() {
   return t.prisma.sourceHost.create({
-    data: { name: `hv-${++hostSeq}`, address: sshd.host, port: sshd.port, username: sshd.username, privateKeyEnc: secrets.seal(sshd.clientPrivateKey) },
+    data: {
+      name: `hv-${++hostSeq}`,
+      address: sshd.host,
+      port: sshd.port,
+      username: sshd.username,
+      privateKeyEnc: secrets.seal(sshd.clientPrivateKey),
+    },
   });
 }
 
 async function probeAndAccept(hostId: string): Promise<void> {
   await producer.enqueue('probe_host_key', { sourceHostId: hostId });
-  const host = await until(() => t.prisma.sourceHost.findUniqueOrThrow({ where: { id: hostId } }), (h) => h.pendingHostKeyFingerprint !== null);
-  expect(host).toMatchObject({ hostKeyState: 'pending', pendingHostKeyFingerprint: sshd.hostKeyFingerprint, pendingHostKeyAlgorithm: 'ssh-ed25519' });
+  const host = await until(
+    () => t.prisma.sourceHost.findUniqueOrThrow({ where: { id: hostId } }),
+    (h) => h.pendingHostKeyFingerprint !== null,
+  );
+  expect(host).toMatchObject({
+    hostKeyState: 'pending',
+    pendingHostKeyFingerprint: sshd.hostKeyFingerprint,
+    pendingHostKeyAlgorithm: 'ssh-ed25519',
+  });
   await acceptHostKey(t.db, hostId, sshd.hostKeyFingerprint, { name: 'test' });
 }
 
 async function runImport(hostId: string, timeoutMs?: number) {
   const imp = await createInventoryImport(t.db, hostId, 'test');
   await producer.enqueue('import_inventory', { sourceHostId: hostId, importId: imp.id });
-  return until(() => t.prisma.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }), (r) => r.status === 'succeeded' || r.status === 'failed', timeoutMs);
+  return until(
+    () => t.prisma.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }),
+    (r) => r.status === 'succeeded' || r.status === 'failed',
+    timeoutMs,
+  );
 }
 
 const snapshot = (hostId: string) =>
-  t.prisma.container.findMany({ where: { sourceHostId: hostId }, orderBy: { sourceCtid: 'asc' }, include: { ips: { orderBy: { position: 'asc' } }, nics: true } });
+  t.prisma.container.findMany({
+    where: { sourceHostId: hostId },
+    orderBy: { sourceCtid: 'asc' },
+    include: { ips: { orderBy: { position: 'asc' } }, nics: true },
+  });
 
 describe('inventory import over SSH', () => {
   it('refuses to import before the host key is accepted, then imports, and re-imports idempotently', async () => {
@@ -93,17 +120,36 @@ describe('inventory import over SSH', () => {
 
     await probeAndAccept(host.id);
     const first = await runImport(host.id);
-    expect(first).toMatchObject({ status: 'succeeded', progressPercent: 100, containersSeen: 2, created: 2, updated: 0, vanished: 0, error: null });
+    expect(first).toMatchObject({
+      status: 'succeeded',
+      progressPercent: 100,
+      containersSeen: 2,
+      created: 2,
+      updated: 0,
+      vanished: 0,
+      error: null,
+    });
     const cts = await snapshot(host.id);
-    expect(cts.map((c) => [c.sourceCtid, c.hostname, c.status, c.ostemplate, c.layout, c.diskQuotaKb, c.ramMb])).toEqual([
+    expect(
+      cts.map((c) => [c.sourceCtid, c.hostname, c.status, c.ostemplate, c.layout, c.diskQuotaKb, c.ramMb]),
+    ).toEqual([
       [101, 'ct101.example.com', 'running', 'centos-6-x86_64', 'ploop', 10319160n, 1024],
       [102, 'ct102.example.com', 'stopped', 'debian-7.0-x86_64', 'simfs', 2306867n, 256],
     ]);
     expect(cts[0]!.ips.map((i) => [i.address, i.prefix])).toEqual([['10.0.0.101', 24]]);
-    expect(cts[1]!.ips.map((i) => [i.address, i.family])).toEqual([['10.0.0.102', 4], ['2001:db8::102', 6]]);
+    expect(cts[1]!.ips.map((i) => [i.address, i.family])).toEqual([
+      ['10.0.0.102', 4],
+      ['2001:db8::102', 6],
+    ]);
 
     // CT 102 is gone from the host, CT 101 moved to another address
-    setVzlistOutput(bin, JSON.stringify(JSON.parse(SAMPLE_JSON.replace(/9223372036854775807/g, '1')).slice(0, 1)).replace('"10.0.0.101"', '"10.0.5.5"'));
+    setVzlistOutput(
+      bin,
+      JSON.stringify(JSON.parse(SAMPLE_JSON.replace(/9223372036854775807/g, '1')).slice(0, 1)).replace(
+        '"10.0.0.101"',
+        '"10.0.5.5"',
+      ),
+    );
     writeConfigs('10.0.5.5/24');
     const second = await runImport(host.id);
     expect(second).toMatchObject({ status: 'succeeded', containersSeen: 1, created: 0, updated: 1, vanished: 1 });
@@ -149,7 +195,10 @@ describe('inventory import over SSH', () => {
     const hostile = `$(touch ${marker});\`touch ${marker}\`'`;
     try {
       setVzlistOutput(bin, SAMPLE_JSON.replace('"ct101.example.com"', JSON.stringify(hostile)));
-      writeFileSync(path.join(conf, '101.conf'), readSample('openvz/101.conf').replace('HOSTNAME="ct101.example.com"', `HOSTNAME="${hostile}"`));
+      writeFileSync(
+        path.join(conf, '101.conf'),
+        readSample('openvz/101.conf').replace('HOSTNAME="ct101.example.com"', `HOSTNAME="${hostile}"`),
+      );
       expect((await runImport(host.id)).status).toBe('succeeded');
       expect((await snapshot(host.id))[0]!.hostname).toBe(hostile);
       expect(existsSync(marker)).toBe(false);
@@ -170,7 +219,11 @@ describe('inventory import over SSH', () => {
     expect(refused.status).toBe('failed');
     expect(refused.error).toMatch(/host key of 127\.0\.0\.1:\d+ has changed: pinned SHA256:/);
     const row = await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } });
-    expect(row).toMatchObject({ hostKeyState: 'accepted', hostKeyFingerprint: pinned, pendingHostKeyFingerprint: sshd.hostKeyFingerprint });
+    expect(row).toMatchObject({
+      hostKeyState: 'accepted',
+      hostKeyFingerprint: pinned,
+      pendingHostKeyFingerprint: sshd.hostKeyFingerprint,
+    });
     expect(row.lastError).toMatch(/has changed/);
     expect(await snapshot(host.id)).toEqual(before);
     // the probe job agrees, and accepting the new key lets imports run again
@@ -187,23 +240,46 @@ describe('inventory import over SSH', () => {
     const items = Array.from({ length: 3000 }, (_, i) => {
       const ctid = 1000 + i;
       const ip = `10.${Math.floor(i / 250)}.${i % 250}.1`;
-      writeFileSync(path.join(bigConf, `${ctid}.conf`), readSample('openvz/101.conf').replace('IP_ADDRESS="10.0.0.101"', `IP_ADDRESS="${ip}/24"`));
-      return JSON.stringify({ ...template[i % 2], ctid, veid: ctid, vpsid: ctid, hostname: `ct${ctid}.example.com`, ip: [ip] }, null, 4);
+      writeFileSync(
+        path.join(bigConf, `${ctid}.conf`),
+        readSample('openvz/101.conf').replace('IP_ADDRESS="10.0.0.101"', `IP_ADDRESS="${ip}/24"`),
+      );
+      return JSON.stringify(
+        { ...template[i % 2], ctid, veid: ctid, vpsid: ctid, hostname: `ct${ctid}.example.com`, ip: [ip] },
+        null,
+        4,
+      );
     });
     writeFakeVzTools(bigBin, { vzlistJson: `[${items.join(',\n')}]\n`.replace(/"LONG_MAX"/g, '9223372036854775807') });
     const big = await startSshd({ pathPrefix: [bigBin], env: { VZFERRY_VZ_CONF_DIR: bigConf } });
     try {
       const host = await t.prisma.sourceHost.create({
-        data: { name: 'hv-big', address: big.host, port: big.port, username: big.username, privateKeyEnc: secrets.seal(big.clientPrivateKey) },
+        data: {
+          name: 'hv-big',
+          address: big.host,
+          port: big.port,
+          username: big.username,
+          privateKeyEnc: secrets.seal(big.clientPrivateKey),
+        },
       });
-      await t.prisma.sourceHost.update({ where: { id: host.id }, data: { hostKeyState: 'accepted', hostKeyFingerprint: big.hostKeyFingerprint, hostKeyAlgorithm: big.hostKeyAlgorithm, hostPublicKey: big.hostPublicKey } });
+      await t.prisma.sourceHost.update({
+        where: { id: host.id },
+        data: {
+          hostKeyState: 'accepted',
+          hostKeyFingerprint: big.hostKeyFingerprint,
+          hostKeyAlgorithm: big.hostKeyAlgorithm,
+          hostPublicKey: big.hostPublicKey,
+        },
+      });
       let started = Date.now();
       // a loaded 2-core machine can take much longer than the usual ~5 s
       const first = await runImport(host.id, 170_000);
       const firstMs = Date.now() - started;
       started = Date.now();
       const second = await runImport(host.id, 170_000);
-      console.log(`import over SSH: 3,000 containers (13 MB of vzlist JSON, 3,000 configs) first ${firstMs} ms, again ${Date.now() - started} ms`);
+      console.log(
+        `import over SSH: 3,000 containers (13 MB of vzlist JSON, 3,000 configs) first ${firstMs} ms, again ${Date.now() - started} ms`,
+      );
       expect(first).toMatchObject({ status: 'succeeded', created: 3000 });
       expect(second).toMatchObject({ status: 'succeeded', created: 0, updated: 3000, vanished: 0 });
       expect(await t.prisma.containerIp.count({ where: { container: { sourceHostId: host.id } } })).toBe(3000);
@@ -217,7 +293,17 @@ describe('inventory import over SSH', () => {
     const dataDir = path.join(dir, 'data');
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: t.url, REDIS_URL, VZFERRY_QUEUE_PREFIX: `${prefix}-main`, VZFERRY_SECRET_KEY: secretKey.toString('hex'), VZFERRY_DATA_DIR: dataDir, TEMPLATE_SERVER_PORT: '0', WORKER_WORK_DIR: path.join(dataDir, 'work'), WORKER_NAME: `box-${prefix}` },
+      env: {
+        ...process.env,
+        DATABASE_URL: t.url,
+        REDIS_URL,
+        VZFERRY_QUEUE_PREFIX: `${prefix}-main`,
+        VZFERRY_SECRET_KEY: secretKey.toString('hex'),
+        VZFERRY_DATA_DIR: dataDir,
+        TEMPLATE_SERVER_PORT: '0',
+        WORKER_WORK_DIR: path.join(dataDir, 'work'),
+        WORKER_NAME: `box-${prefix}`,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
@@ -228,7 +314,10 @@ describe('inventory import over SSH', () => {
       const own = createProducer({ redisUrl: REDIS_URL, prefix: `${prefix}-main` });
       await own.enqueue('probe_host_key', { sourceHostId: host.id });
       await own.close();
-      await until(() => t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } }), (h) => h.hostKeyState === 'pending');
+      await until(
+        () => t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } }),
+        (h) => h.hostKeyState === 'pending',
+      );
       const exited = new Promise<number | null>((r) => child.once('exit', r));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -244,8 +333,10 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeout
   for (;;) {
     const v = await read();
     if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting; last value: ${JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-

@@ -63,24 +63,45 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeout
 async function runImport(hostId: string) {
   const imp = await createInventoryImport(t.db, hostId, 'test');
   await producer.enqueue('import_inventory', { sourceHostId: hostId, importId: imp.id });
-  return until(() => t.prisma.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }), (r) => r.status === 'succeeded' || r.status === 'failed');
+  return until(
+    () => t.prisma.inventoryImport.findUniqueOrThrow({ where: { id: imp.id } }),
+    (r) => r.status === 'succeeded' || r.status === 'failed',
+  );
 }
 
 const inventory = (hostId: string) =>
-  t.prisma.container.findMany({ where: { sourceHostId: hostId }, orderBy: { sourceCtid: 'asc' }, include: { ips: { orderBy: { position: 'asc' } }, nics: true } });
+  t.prisma.container.findMany({
+    where: { sourceHostId: hostId },
+    orderBy: { sourceCtid: 'asc' },
+    include: { ips: { orderBy: { position: 'asc' } }, nics: true },
+  });
 
 describe('inventory import from the lab hypervisors', () => {
   let hostId: string;
 
   it('probes the key, imports only after it is accepted, and stores every container with its IPs and VLAN NICs', async () => {
     const hv = lab.manifest.hypervisors[0]!;
-    ({ id: hostId } = await createSourceHost(t.db, secrets, { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey: readFileSync(hv.privateKeyPath, 'utf8') }, { name: 'test' }));
+    ({ id: hostId } = await createSourceHost(
+      t.db,
+      secrets,
+      {
+        name: hv.name,
+        address: hv.address,
+        port: hv.port,
+        username: hv.username,
+        privateKey: readFileSync(hv.privateKeyPath, 'utf8'),
+      },
+      { name: 'test' },
+    ));
     const early = await runImport(hostId);
     expect(early).toMatchObject({ status: 'failed' });
     expect(early.error).toMatch(/host key/i);
 
     await producer.enqueue('probe_host_key', { sourceHostId: hostId });
-    const probed = await until(() => t.prisma.sourceHost.findUniqueOrThrow({ where: { id: hostId } }), (h) => h.pendingHostKeyFingerprint !== null);
+    const probed = await until(
+      () => t.prisma.sourceHost.findUniqueOrThrow({ where: { id: hostId } }),
+      (h) => h.pendingHostKeyFingerprint !== null,
+    );
     expect(probed.pendingHostKeyFingerprint).toBe(hv.hostKeyFingerprint);
     await acceptHostKey(t.db, hostId, hv.hostKeyFingerprint, { name: 'test' });
 
@@ -90,7 +111,11 @@ describe('inventory import from the lab hypervisors', () => {
     expect(rows).toHaveLength(hv.containers);
     expect(rows.every((r) => r.ips.length > 0 && r.ostemplate && r.diskQuotaKb && r.ramMb)).toBe(true);
     const veth = rows.find((r) => r.nics.length > 0);
-    expect(veth?.nics[0]).toMatchObject({ name: 'eth0', bridge: expect.stringMatching(/^br2[12]0$/), vlan: expect.any(Number) });
+    expect(veth?.nics[0]).toMatchObject({
+      name: 'eth0',
+      bridge: expect.stringMatching(/^br2[12]0$/),
+      vlan: expect.any(Number),
+    });
   });
 
   it('re-imports idempotently: no duplicates, the same rows', async () => {
@@ -98,8 +123,12 @@ describe('inventory import from the lab hypervisors', () => {
     const again = await runImport(hostId);
     expect(again).toMatchObject({ status: 'succeeded', created: 0, updated: before.length, vanished: 0 });
     const after = await inventory(hostId);
-    expect(after.map((c) => [c.id, c.sourceCtid, c.ips.map((i) => i.address)])).toEqual(before.map((c) => [c.id, c.sourceCtid, c.ips.map((i) => i.address)]));
-    expect(await t.prisma.containerIp.count({ where: { container: { sourceHostId: hostId } } })).toBe(before.reduce((n, c) => n + c.ips.length, 0));
+    expect(after.map((c) => [c.id, c.sourceCtid, c.ips.map((i) => i.address)])).toEqual(
+      before.map((c) => [c.id, c.sourceCtid, c.ips.map((i) => i.address)]),
+    );
+    expect(await t.prisma.containerIp.count({ where: { container: { sourceHostId: hostId } } })).toBe(
+      before.reduce((n, c) => n + c.ips.length, 0),
+    );
   });
 
   it('refuses a hypervisor whose host key changed, and changes nothing', async () => {

@@ -48,7 +48,8 @@ afterAll(async () => {
 }, 120_000);
 
 type Candidate = Awaited<ReturnType<typeof allContainers>>[number];
-const allContainers = () => stack.t.prisma.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
+const allContainers = () =>
+  stack.t.prisma.container.findMany({ include: { ips: true, sourceHost: true }, orderBy: { sourceCtid: 'asc' } });
 const osOf = (c: Candidate) => parseOsTemplate(c.ostemplate);
 const legacy = (c: Candidate) => Boolean(osOf(c) && usesLegacyGrub(osOf(c)!));
 
@@ -64,7 +65,14 @@ async function pickContainers() {
   const candidates = all.filter((c) => {
     // small quotas: the box reserves a container's whole disk before it starts
     const small = (c.diskQuotaKb ?? 0n) <= 20n * 1024n * 1024n;
-    return c !== debian12 && c.status === 'running' && small && osOf(c) && c.ips.length > 0 && c.ips.every((ip) => ip.family === 4);
+    return (
+      c !== debian12 &&
+      c.status === 'running' &&
+      small &&
+      osOf(c) &&
+      c.ips.length > 0 &&
+      c.ips.every((ip) => ip.family === 4)
+    );
   });
   const wants: Array<(c: Candidate) => boolean> = [
     (c) => osOf(c)!.distribution === 'centos' && !legacy(c),
@@ -76,7 +84,9 @@ async function pickContainers() {
   for (const want of wants) {
     const taken = new Set(chosen.map((c) => c.id));
     const hostsUsed = chosen.filter(want).map((c) => c.sourceHostId);
-    const ct = candidates.find((c) => !taken.has(c.id) && want(c) && !hostsUsed.includes(c.sourceHostId)) ?? candidates.find((c) => !taken.has(c.id) && want(c));
+    const ct =
+      candidates.find((c) => !taken.has(c.id) && want(c) && !hostsUsed.includes(c.sourceHostId)) ??
+      candidates.find((c) => !taken.has(c.id) && want(c));
     if (ct) chosen.push(ct);
   }
   return chosen;
@@ -111,13 +121,50 @@ function allowedChange(root: string, rel: string, newPackageFiles: Set<string>):
   const unmerged = rel.replace(/^usr\/(bin|sbin|lib|lib64)\//, '$1/');
   if (newPackageFiles.has(`/${rel}`) || newPackageFiles.has(`/${unmerged}`)) return true;
   const bookkeeping = [
-    'var/lib/dpkg', 'var/lib/apt', 'var/cache/apt', 'var/cache/debconf', 'var/cache/ldconfig', 'var/log', 'var/lib/lab', 'var/lib/systemd/deb-systemd', 'var/lib/grub', 'var/lib/ucf',
-    'boot', 'lib/modules', 'usr/lib/modules', 'usr/share/grub', 'vmlinuz', 'vmlinuz.old', 'initrd.img', 'initrd.img.old',
-    'etc/ld.so.cache', 'etc/kernel', 'etc/default/grub', 'etc/grub.d', 'etc/initramfs-tools', 'var/lib/initramfs-tools',
+    'var/lib/dpkg',
+    'var/lib/apt',
+    'var/cache/apt',
+    'var/cache/debconf',
+    'var/cache/ldconfig',
+    'var/log',
+    'var/lib/lab',
+    'var/lib/systemd/deb-systemd',
+    'var/lib/grub',
+    'var/lib/ucf',
+    'boot',
+    'lib/modules',
+    'usr/lib/modules',
+    'usr/share/grub',
+    'vmlinuz',
+    'vmlinuz.old',
+    'initrd.img',
+    'initrd.img.old',
+    'etc/ld.so.cache',
+    'etc/kernel',
+    'etc/default/grub',
+    'etc/grub.d',
+    'etc/initramfs-tools',
+    'var/lib/initramfs-tools',
     // what the packages' maintainer scripts do: alternatives, init links, system groups, the hardware database
-    'etc/alternatives', 'etc/rc0.d', 'etc/rc1.d', 'etc/rc2.d', 'etc/rc3.d', 'etc/rc4.d', 'etc/rc5.d', 'etc/rc6.d', 'etc/rcS.d',
-    'etc/group', 'etc/group-', 'etc/gshadow', 'etc/gshadow-', 'etc/modules', 'usr/lib/udev/hwdb.bin',
-    'usr/share/doc', 'usr/share/man', 'usr/share/lintian', 'usr/share/info',
+    'etc/alternatives',
+    'etc/rc0.d',
+    'etc/rc1.d',
+    'etc/rc2.d',
+    'etc/rc3.d',
+    'etc/rc4.d',
+    'etc/rc5.d',
+    'etc/rc6.d',
+    'etc/rcS.d',
+    'etc/group',
+    'etc/group-',
+    'etc/gshadow',
+    'etc/gshadow-',
+    'etc/modules',
+    'usr/lib/udev/hwdb.bin',
+    'usr/share/doc',
+    'usr/share/man',
+    'usr/share/lintian',
+    'usr/share/info',
   ];
   if (bookkeeping.some((b) => rel === b || rel.startsWith(`${b}/`))) return true;
   const file = path.join(root, rel);
@@ -153,96 +200,148 @@ function sshBanner(port: number): Promise<string> {
 }
 
 describe('a batch on the lab, through all 16 stages', () => {
-  it('migrates six containers of four distributions from two hypervisors; the Debian VM boots on its original IP', { timeout: 2_400_000 }, async () => {
-    const containers = await pickContainers();
-    expect(containers).toHaveLength(6);
-    expect(new Set(containers.map((c) => c.sourceHostId)).size).toBe(2);
-    expect(new Set(containers.map((c) => parseOsTemplate(c.ostemplate)!.distribution))).toEqual(new Set(['debian', 'centos', 'ubuntu']));
-    // the customers agreed to migrate now (waiting for windows has its own tests)
-    await stack.t.prisma.container.updateMany({ where: { id: { in: containers.map((c) => c.id) } }, data: { downtimeWindow: null } });
-    const trees = new Map(containers.map((c) => [c.id, path.join(stack.dir, 'lab/hosts', c.sourceHost.name, 'vz/private', String(c.sourceCtid))]));
-    const before = new Map([...trees].map(([id, root]) => [id, { digests: treeDigests(root), lists: dpkgFiles(root) }]));
+  it(
+    'migrates six containers of four distributions from two hypervisors; the Debian VM boots on its original IP',
+    { timeout: 2_400_000 },
+    async () => {
+      const containers = await pickContainers();
+      expect(containers).toHaveLength(6);
+      expect(new Set(containers.map((c) => c.sourceHostId)).size).toBe(2);
+      expect(new Set(containers.map((c) => parseOsTemplate(c.ostemplate)!.distribution))).toEqual(
+        new Set(['debian', 'centos', 'ubuntu']),
+      );
+      // the customers agreed to migrate now (waiting for windows has its own tests)
+      await stack.t.prisma.container.updateMany({
+        where: { id: { in: containers.map((c) => c.id) } },
+        data: { downtimeWindow: null },
+      });
+      const trees = new Map(
+        containers.map((c) => [
+          c.id,
+          path.join(stack.dir, 'lab/hosts', c.sourceHost.name, 'vz/private', String(c.sourceCtid)),
+        ]),
+      );
+      const before = new Map(
+        [...trees].map(([id, root]) => [id, { digests: treeDigests(root), lists: dpkgFiles(root) }]),
+      );
 
-    const batch = await createBatch(stack.t.db, { name: 'lab wave 1', containerIds: containers.map((c) => c.id), concurrency: 6 }, actor);
-    await startBatch(stack.t.db, batch.id, {}, actor);
-    const runs = await waitForBatch(stack, batch.id, 1_800_000);
+      const batch = await createBatch(
+        stack.t.db,
+        { name: 'lab wave 1', containerIds: containers.map((c) => c.id), concurrency: 6 },
+        actor,
+      );
+      await startBatch(stack.t.db, batch.id, {}, actor);
+      const runs = await waitForBatch(stack, batch.id, 1_800_000);
 
-    // every run: done, each of the 16 stages succeeded once in order, a downtime window recorded
-    for (const run of runs) {
-      const stages = await stack.t.prisma.stageRun.findMany({ where: { runId: run.id }, orderBy: [{ queuedAt: 'asc' }] });
-      const errors = stages.filter((s) => s.error).map((s) => `${s.stage}: ${s.error}`);
-      expect(run.status, `${run.container.sourceCtid}: ${errors.join('; ')}`).toBe('succeeded');
-      expect(stages.filter((s) => s.status === 'succeeded').map((s) => s.stage)).toEqual([...STAGES]);
-      expect(run.downtimeStartedAt).not.toBeNull();
-      expect(run.downtimeEndedAt!.getTime()).toBeGreaterThan(run.downtimeStartedAt!.getTime());
-    }
-    // the scheduler's next tick closes the batch
-    await expect.poll(async () => (await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } })).status, { timeout: 30_000 }).toBe('completed');
+      // every run: done, each of the 16 stages succeeded once in order, a downtime window recorded
+      for (const run of runs) {
+        const stages = await stack.t.prisma.stageRun.findMany({
+          where: { runId: run.id },
+          orderBy: [{ queuedAt: 'asc' }],
+        });
+        const errors = stages.filter((s) => s.error).map((s) => `${s.stage}: ${s.error}`);
+        expect(run.status, `${run.container.sourceCtid}: ${errors.join('; ')}`).toBe('succeeded');
+        expect(stages.filter((s) => s.status === 'succeeded').map((s) => s.stage)).toEqual([...STAGES]);
+        expect(run.downtimeStartedAt).not.toBeNull();
+        expect(run.downtimeEndedAt!.getTime()).toBeGreaterThan(run.downtimeStartedAt!.getTime());
+      }
+      // the scheduler's next tick closes the batch
+      await expect
+        .poll(async () => (await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } })).status, {
+          timeout: 30_000,
+        })
+        .toBe('completed');
 
-    // CloudStack: a Running VM per container with its IPs; no template left on secondary storage
-    const cs = stack.lab.cloudstack!.simulator.state;
-    for (const c of containers) {
-      const run = runs.find((r) => r.containerId === c.id)!;
-      const vmState = cs.vms.find((v) => v.id === run.cloudstackVmId);
-      expect(vmState?.state, `VM of ${c.sourceCtid}`).toBe('Running');
-      const vmIps = vmState!.nics.flatMap((n) => [n.ipaddress, ...n.secondaryips.map((s) => s.ipaddress)]).sort();
-      expect(vmIps).toEqual(c.ips.map((ip) => ip.address).sort());
-    }
-    expect(cs.templates.filter((tpl) => tpl.kind === 'template' && !tpl.removed)).toEqual([]);
+      // CloudStack: a Running VM per container with its IPs; no template left on secondary storage
+      const cs = stack.lab.cloudstack!.simulator.state;
+      for (const c of containers) {
+        const run = runs.find((r) => r.containerId === c.id)!;
+        const vmState = cs.vms.find((v) => v.id === run.cloudstackVmId);
+        expect(vmState?.state, `VM of ${c.sourceCtid}`).toBe('Running');
+        const vmIps = vmState!.nics.flatMap((n) => [n.ipaddress, ...n.secondaryips.map((s) => s.ipaddress)]).sort();
+        expect(vmIps).toEqual(c.ips.map((ip) => ip.address).sort());
+      }
+      expect(cs.templates.filter((tpl) => tpl.kind === 'template' && !tpl.removed)).toEqual([]);
 
-    // the grub-legacy CentOS: its VM booted the boot ISO (under QEMU, in the lab) with an IDE-era OS type;
-    // the ISO ran the guest's job in the guest's own chroot and called back; then the VM moved to its virtio type
-    const legacyCt = containers.find(legacy)!;
-    const major = osOf(legacyCt)!.version;
-    const legacyRun = await stack.t.prisma.migrationRun.findFirstOrThrow({ where: { containerId: legacyCt.id } });
-    expect(legacyRun).toMatchObject({ bootExitStatus: 0, bootTokenSha256: null });
-    expect(legacyRun.bootLog).toMatch(/vzferry job: kernel 4\.19\.0-lab, disk \/dev\/sda/);
-    expect(legacyRun.bootLog).toMatch(/install \/boot\/grub\/stage1 \(hd0\).*succeeded/);
-    expect(legacyRun.bootLog).toMatch(/vzferry job: done/);
-    const mapping = await stack.t.prisma.osTypeMapping.findFirstOrThrow({ where: { distribution: 'centos', version: major } });
-    const legacyVm = cs.vms.find((v) => v.id === legacyRun.cloudstackVmId)!;
-    expect(legacyVm).toMatchObject({ state: 'Running', isoid: null, ostypeid: mapping.osTypeId });
-    expect(cs.osTypes.find((o) => o.id === mapping.legacyOsTypeId)?.description).toBe('Other Linux (64-bit)');
-    const initrd = major === '6' ? 'boot/initramfs-4.19.0-lab.img' : 'boot/initrd-4.19.0-lab.img';
-    const onDisk = await readFromVolume(
-      stack.lab.cloudstack!.simulator.rootVolumePath(legacyVm.id),
-      ['boot/grub/grub.conf', 'boot/grub/lab-mbr', initrd, 'root/vzferry-boot/job.log', 'root/vzferry-boot/callback'],
-      isoDir,
-    );
-    expect(onDisk['boot/grub/grub.conf']).toMatch(/^title CentOS \(4\.19\.0-lab\)\n\troot \(hd0,0\)\n\tkernel \/boot\/vmlinuz-4\.19\.0-lab ro root=UUID=\S+ console=tty0 console=ttyS0,115200n8/m);
-    expect(onDisk['boot/grub/lab-mbr']).toMatch(/MBR of \/dev\/sda/);
-    expect(onDisk[initrd]).toMatch(/virtio_blk/);
-    expect(onDisk['root/vzferry-boot/job.log']).toMatch(/vzferry job: done/);
-    // the token does not stay in the customer's VM
-    expect(onDisk['root/vzferry-boot/callback']).toBeNull();
+      // the grub-legacy CentOS: its VM booted the boot ISO (under QEMU, in the lab) with an IDE-era OS type;
+      // the ISO ran the guest's job in the guest's own chroot and called back; then the VM moved to its virtio type
+      const legacyCt = containers.find(legacy)!;
+      const major = osOf(legacyCt)!.version;
+      const legacyRun = await stack.t.prisma.migrationRun.findFirstOrThrow({ where: { containerId: legacyCt.id } });
+      expect(legacyRun).toMatchObject({ bootExitStatus: 0, bootTokenSha256: null });
+      expect(legacyRun.bootLog).toMatch(/vzferry job: kernel 4\.19\.0-lab, disk \/dev\/sda/);
+      expect(legacyRun.bootLog).toMatch(/install \/boot\/grub\/stage1 \(hd0\).*succeeded/);
+      expect(legacyRun.bootLog).toMatch(/vzferry job: done/);
+      const mapping = await stack.t.prisma.osTypeMapping.findFirstOrThrow({
+        where: { distribution: 'centos', version: major },
+      });
+      const legacyVm = cs.vms.find((v) => v.id === legacyRun.cloudstackVmId)!;
+      expect(legacyVm).toMatchObject({ state: 'Running', isoid: null, ostypeid: mapping.osTypeId });
+      expect(cs.osTypes.find((o) => o.id === mapping.legacyOsTypeId)?.description).toBe('Other Linux (64-bit)');
+      const initrd = major === '6' ? 'boot/initramfs-4.19.0-lab.img' : 'boot/initrd-4.19.0-lab.img';
+      const onDisk = await readFromVolume(
+        stack.lab.cloudstack!.simulator.rootVolumePath(legacyVm.id),
+        ['boot/grub/grub.conf', 'boot/grub/lab-mbr', initrd, 'root/vzferry-boot/job.log', 'root/vzferry-boot/callback'],
+        isoDir,
+      );
+      expect(onDisk['boot/grub/grub.conf']).toMatch(
+        /^title CentOS \(4\.19\.0-lab\)\n\troot \(hd0,0\)\n\tkernel \/boot\/vmlinuz-4\.19\.0-lab ro root=UUID=\S+ console=tty0 console=ttyS0,115200n8/m,
+      );
+      expect(onDisk['boot/grub/lab-mbr']).toMatch(/MBR of \/dev\/sda/);
+      expect(onDisk[initrd]).toMatch(/virtio_blk/);
+      expect(onDisk['root/vzferry-boot/job.log']).toMatch(/vzferry job: done/);
+      // the token does not stay in the customer's VM
+      expect(onDisk['root/vzferry-boot/callback']).toBeNull();
 
-    // the sources: stopped, onboot=no, files unchanged but for prepare_source's packages and the churn
-    for (const c of containers) {
-      const conf = readFileSync(path.join(stack.dir, 'lab/hosts', c.sourceHost.name, 'etc-vz/conf', `${c.sourceCtid}.conf`), 'utf8');
-      expect(conf, `${c.sourceCtid}.conf`).toMatch(/^ONBOOT="no"$/m);
-      const root = trees.get(c.id)!;
-      const was = before.get(c.id)!;
-      const lists = dpkgFiles(root);
-      const newPackageFiles = new Set([...lists].filter(([f, files]) => was.lists.get(f)?.join('\n') !== files.join('\n')).flatMap(([, files]) => files));
-      const now = treeDigests(root);
-      const changed = [...now].filter(([p, d]) => was.digests.get(p) !== d).map(([p]) => p);
-      const removed = [...was.digests.keys()].filter((p) => !now.has(p));
-      expect(changed.filter((p) => !allowedChange(root, p, newPackageFiles)), `changed in ${c.sourceCtid}`).toEqual([]);
-      expect(removed.filter((p) => !allowedChange(root, p, newPackageFiles)), `removed from ${c.sourceCtid}`).toEqual([]);
-    }
-    expect(stack.workerLog.join('\n')).not.toMatch(/secretKey|BEGIN OPENSSH PRIVATE KEY/);
+      // the sources: stopped, onboot=no, files unchanged but for prepare_source's packages and the churn
+      for (const c of containers) {
+        const conf = readFileSync(
+          path.join(stack.dir, 'lab/hosts', c.sourceHost.name, 'etc-vz/conf', `${c.sourceCtid}.conf`),
+          'utf8',
+        );
+        expect(conf, `${c.sourceCtid}.conf`).toMatch(/^ONBOOT="no"$/m);
+        const root = trees.get(c.id)!;
+        const was = before.get(c.id)!;
+        const lists = dpkgFiles(root);
+        const newPackageFiles = new Set(
+          [...lists]
+            .filter(([f, files]) => was.lists.get(f)?.join('\n') !== files.join('\n'))
+            .flatMap(([, files]) => files),
+        );
+        const now = treeDigests(root);
+        const changed = [...now].filter(([p, d]) => was.digests.get(p) !== d).map(([p]) => p);
+        const removed = [...was.digests.keys()].filter((p) => !now.has(p));
+        expect(
+          changed.filter((p) => !allowedChange(root, p, newPackageFiles)),
+          `changed in ${c.sourceCtid}`,
+        ).toEqual([]);
+        expect(
+          removed.filter((p) => !allowedChange(root, p, newPackageFiles)),
+          `removed from ${c.sourceCtid}`,
+        ).toEqual([]);
+      }
+      expect(stack.workerLog.join('\n')).not.toMatch(/secretKey|BEGIN OPENSSH PRIVATE KEY/);
 
-    // the Debian VM's ROOT volume, as the lab's secondary storage downloaded it, boots on 10.0.2.15;
-    // its initramfs was built before the downtime (after initial_sync) and kept through the final sync
-    const debianRun = runs.find((r) => r.container.sourceCtid === DEBIAN12_CTID)!;
-    const bootable = await stack.t.prisma.stageRun.findFirstOrThrow({ where: { runId: debianRun.id, stage: 'make_bootable', status: 'succeeded' } });
-    expect(bootable.message).toMatch(/initramfs with virtio built before the downtime/);
-    const volume = stack.lab.cloudstack!.simulator.rootVolumePath(debianRun.cloudstackVmId!);
-    expect(execFileSync('sha256sum', [volume], { encoding: 'utf8' }).split(' ')[0]).toBe(debianRun.imageSha256);
-    vm = await bootVm({ image: volume, serialLog: path.join(stack.dir, 'serial.log'), networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }] });
-    await vm.waitFor(/login:/, 300_000);
-    expect(vm.serial()).toMatch(/ct1012\./);
-    // QEMU forwards the port to 10.0.2.15 only: an SSH banner means the guest holds its original IP
-    await expect.poll(() => sshBanner(vm!.sshPort).catch((e: Error) => e.message), { timeout: 120_000, interval: 3_000 }).toMatch(/^SSH-2\.0-OpenSSH/);
-  });
+      // the Debian VM's ROOT volume, as the lab's secondary storage downloaded it, boots on 10.0.2.15;
+      // its initramfs was built before the downtime (after initial_sync) and kept through the final sync
+      const debianRun = runs.find((r) => r.container.sourceCtid === DEBIAN12_CTID)!;
+      const bootable = await stack.t.prisma.stageRun.findFirstOrThrow({
+        where: { runId: debianRun.id, stage: 'make_bootable', status: 'succeeded' },
+      });
+      expect(bootable.message).toMatch(/initramfs with virtio built before the downtime/);
+      const volume = stack.lab.cloudstack!.simulator.rootVolumePath(debianRun.cloudstackVmId!);
+      expect(execFileSync('sha256sum', [volume], { encoding: 'utf8' }).split(' ')[0]).toBe(debianRun.imageSha256);
+      vm = await bootVm({
+        image: volume,
+        serialLog: path.join(stack.dir, 'serial.log'),
+        networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }],
+      });
+      await vm.waitFor(/login:/, 300_000);
+      expect(vm.serial()).toMatch(/ct1012\./);
+      // QEMU forwards the port to 10.0.2.15 only: an SSH banner means the guest holds its original IP
+      await expect
+        .poll(() => sshBanner(vm!.sshPort).catch((e: Error) => e.message), { timeout: 120_000, interval: 3_000 })
+        .toMatch(/^SSH-2\.0-OpenSSH/);
+    },
+  );
 });

@@ -60,13 +60,26 @@ describe('template server', () => {
   it('serves the whole file with its length, type and validators', async () => {
     const res = await request(url);
     expect(res.status).toBe(200);
-    expect(res.headers).toMatchObject({ 'content-length': String(content.length), 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes' });
+    expect(res.headers).toMatchObject({
+      'content-length': String(content.length),
+      'content-type': 'application/octet-stream',
+      'accept-ranges': 'bytes',
+    });
     expect(res.headers.etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+-[0-9a-f]+"$/);
     expect(new Date(res.headers['last-modified']!).getTime()).toBeGreaterThan(0);
     expect(sha(res.body)).toBe(sha(content));
     // the server logs when its end of the response is done, which can be just after the client's
-    await expect.poll(() => logs.find((l) => l.runId === 'run-1' && l.method === 'GET' && l.status === 200)).toBeTruthy();
-    expect(logs.find((l) => l.runId === 'run-1' && l.method === 'GET' && l.status === 200)).toMatchObject({ runId: 'run-1', method: 'GET', status: 200, bytes: content.length, completed: true, range: null });
+    await expect
+      .poll(() => logs.find((l) => l.runId === 'run-1' && l.method === 'GET' && l.status === 200))
+      .toBeTruthy();
+    expect(logs.find((l) => l.runId === 'run-1' && l.method === 'GET' && l.status === 200)).toMatchObject({
+      runId: 'run-1',
+      method: 'GET',
+      status: 200,
+      bytes: content.length,
+      completed: true,
+      range: null,
+    });
     expect(JSON.stringify(logs)).not.toContain(url.split('/')[4]);
   });
 

@@ -25,7 +25,12 @@ export async function queryAsyncJobResult(transport: Transport, jobId: string): 
 }
 
 /** Polls until the job ends; returns its jobresult, or throws CloudStackJobError for jobstatus 2. */
-export async function waitForJob(transport: Transport, command: string, jobId: string, opts: JobWaitOptions = {}): Promise<unknown> {
+export async function waitForJob(
+  transport: Transport,
+  command: string,
+  jobId: string,
+  opts: JobWaitOptions = {},
+): Promise<unknown> {
   const started = Date.now();
   const deadline = started + (opts.deadlineMs ?? 30 * 60_000);
   let interval = opts.initialIntervalMs ?? 500;

@@ -6,7 +6,15 @@ import * as infra from './commands/infrastructure';
 import * as templates from './commands/templates';
 import * as vms from './commands/virtual-machines';
 import type { AsyncJob } from './schemas/async-job';
-import type { Capacity, Configuration, ImageStore, Network, OsType, ServiceOffering, Zone } from './schemas/infrastructure';
+import type {
+  Capacity,
+  Configuration,
+  ImageStore,
+  Network,
+  OsType,
+  ServiceOffering,
+  Zone,
+} from './schemas/infrastructure';
 import type { Template } from './schemas/template';
 import type { Nic, NicSecondaryIp, VirtualMachine } from './schemas/virtual-machine';
 import { createTransport, type FetchLike } from './transport';
@@ -97,6 +105,7 @@ export function createCloudStackClient(opts: CloudStackClientOptions): CloudStac
     attachIso: (input, o) => vms.attachIso(ctx, input, o),
     detachIso: (input, o) => vms.detachIso(ctx, input, o),
     queryAsyncJobResult: (jobId) => queryAsyncJobResult(transport, jobId),
-    waitForJob: (jobId, o = {}) => waitForJob(transport, o.command ?? 'queryAsyncJobResult', jobId, { ...ctx.jobDefaults, ...o }),
+    waitForJob: (jobId, o = {}) =>
+      waitForJob(transport, o.command ?? 'queryAsyncJobResult', jobId, { ...ctx.jobDefaults, ...o }),
   };
 }

@@ -46,7 +46,10 @@ export class CloudStackJobError extends CloudStackError {
   readonly jobresultcode: number | null;
 
   constructor(init: CloudStackErrorInit & { jobId: string; jobresultcode: number | null }) {
-    super(init, `CloudStack ${init.command} job ${init.jobId} failed (${init.errorcode ?? init.jobresultcode}): ${init.errortext}`);
+    super(
+      init,
+      `CloudStack ${init.command} job ${init.jobId} failed (${init.errorcode ?? init.jobresultcode}): ${init.errortext}`,
+    );
     this.name = 'CloudStackJobError';
     this.jobId = init.jobId;
     this.jobresultcode = init.jobresultcode;
@@ -59,7 +62,13 @@ export class CloudStackJobTimeoutError extends CloudStackError {
 
   constructor(command: string, jobId: string, waitedMs: number) {
     super(
-      { command, httpStatus: null, errorcode: null, cserrorcode: null, errortext: `job ${jobId} still pending after ${Math.round(waitedMs / 1000)} s` },
+      {
+        command,
+        httpStatus: null,
+        errorcode: null,
+        cserrorcode: null,
+        errortext: `job ${jobId} still pending after ${Math.round(waitedMs / 1000)} s`,
+      },
       `CloudStack ${command}: job ${jobId} still pending after ${Math.round(waitedMs / 1000)} s; query it again later with queryAsyncJobResult before repeating the command`,
     );
     this.name = 'CloudStackJobTimeoutError';
@@ -76,11 +85,22 @@ export class CloudStackTransportError extends CloudStackError {
   readonly outcomeUnknown: boolean;
   readonly attempts: number;
 
-  constructor(command: string, detail: string, opts: { httpStatus?: number | null; outcomeUnknown: boolean; attempts: number; cause?: unknown }) {
+  constructor(
+    command: string,
+    detail: string,
+    opts: { httpStatus?: number | null; outcomeUnknown: boolean; attempts: number; cause?: unknown },
+  ) {
     const after = opts.attempts > 1 ? ` after ${opts.attempts} attempts` : '';
     const unknown = opts.outcomeUnknown ? '; the command may have been applied, check before repeating it' : '';
     super(
-      { command, httpStatus: opts.httpStatus ?? null, errorcode: null, cserrorcode: null, errortext: detail, cause: opts.cause },
+      {
+        command,
+        httpStatus: opts.httpStatus ?? null,
+        errorcode: null,
+        cserrorcode: null,
+        errortext: detail,
+        cause: opts.cause,
+      },
       `CloudStack ${command}: ${detail}${after}${unknown}`,
     );
     this.name = 'CloudStackTransportError';
@@ -92,7 +112,10 @@ export class CloudStackTransportError extends CloudStackError {
 /** CloudStack answered, but not in the shape we rely on (a field we use is missing or mistyped). */
 export class CloudStackResponseError extends CloudStackError {
   constructor(command: string, detail: string) {
-    super({ command, httpStatus: 200, errorcode: null, cserrorcode: null, errortext: detail }, `CloudStack ${command}: unexpected answer: ${detail}`);
+    super(
+      { command, httpStatus: 200, errorcode: null, cserrorcode: null, errortext: detail },
+      `CloudStack ${command}: unexpected answer: ${detail}`,
+    );
     this.name = 'CloudStackResponseError';
   }
 }

@@ -20,7 +20,16 @@ describe('flattenParams', () => {
   });
 
   it('joins scalar lists with commas, writes booleans and numbers, drops undefined and null', () => {
-    expect(flattenParams({ networkids: ['a', 'b'], startvm: false, rootdisksize: 20, name: undefined, keypair: null, empty: [] })).toEqual({
+    expect(
+      flattenParams({
+        networkids: ['a', 'b'],
+        startvm: false,
+        rootdisksize: 20,
+        name: undefined,
+        keypair: null,
+        empty: [],
+      }),
+    ).toEqual({
       networkids: 'a,b',
       startvm: 'false',
       rootdisksize: '20',
@@ -28,7 +37,9 @@ describe('flattenParams', () => {
   });
 
   it('keeps the case of detail keys (data, not parameter names)', () => {
-    expect(flattenParams({ details: detailsParam({ rootDiskController: 'virtio' }) })).toEqual({ 'details[0].rootDiskController': 'virtio' });
+    expect(flattenParams({ details: detailsParam({ rootDiskController: 'virtio' }) })).toEqual({
+      'details[0].rootDiskController': 'virtio',
+    });
     expect(detailsParam({})).toBeUndefined();
   });
 });

@@ -18,7 +18,9 @@ function scalar(value: string | number | boolean): string {
   return typeof value === 'string' ? value : String(value);
 }
 
-function isObjectList(value: ParamValue): value is readonly Readonly<Record<string, string | number | boolean | null | undefined>>[] {
+function isObjectList(
+  value: ParamValue,
+): value is readonly Readonly<Record<string, string | number | boolean | null | undefined>>[] {
   return Array.isArray(value) && value.length > 0 && typeof value[0] === 'object' && value[0] !== null;
 }
 
@@ -52,7 +54,9 @@ export function flattenParams(params: CommandParams): Record<string, string> {
  * takes the first map entry as the details themselves, so
  * `{rootDiskController: 'scsi'}` is sent as `details[0].rootDiskController=scsi`.
  */
-export function detailsParam(details: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>>[] | undefined {
+export function detailsParam(
+  details: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string>>[] | undefined {
   if (!details || Object.keys(details).length === 0) return undefined;
   return [details];
 }

@@ -5,7 +5,9 @@ import { canonicalQuery, computeSignature, formatExpires, javaUrlEncode, signedQ
 // Expected signatures come from openssl over strings written out by hand here,
 // never from the code under test.
 function opensslHmacSha1Base64(secret: string, input: string): string {
-  const mac = execFileSync('openssl', ['dgst', '-sha1', '-hmac', secret, '-binary'], { input: Buffer.from(input, 'utf8') });
+  const mac = execFileSync('openssl', ['dgst', '-sha1', '-hmac', secret, '-binary'], {
+    input: Buffer.from(input, 'utf8'),
+  });
   return mac.toString('base64');
 }
 
@@ -29,7 +31,7 @@ describe('request signing', () => {
     );
   });
 
-  it('encodes like java.net.URLEncoder: space is %20, + is %2B, * stays, ! \' ( ) ~ are escaped', () => {
+  it("encodes like java.net.URLEncoder: space is %20, + is %2B, * stays, ! ' ( ) ~ are escaped", () => {
     expect(javaUrlEncode('a b')).toBe('a%20b');
     expect(javaUrlEncode('a+b')).toBe('a%2Bb');
     expect(javaUrlEncode('*.-_')).toBe('*.-_');
@@ -79,7 +81,12 @@ describe('request signing', () => {
   });
 
   it('flattened map parameters keep their brackets in the signature and are escaped on the wire', () => {
-    const params = { apikey: 'k', command: 'registerTemplate', 'details[0].key': 'rootDiskController', 'details[0].value': 'scsi' };
+    const params = {
+      apikey: 'k',
+      command: 'registerTemplate',
+      'details[0].key': 'rootDiskController',
+      'details[0].value': 'scsi',
+    };
     const byHand = 'apikey=k&command=registertemplate&details[0].key=rootdiskcontroller&details[0].value=scsi';
     expect(stringToSign(params)).toBe(byHand);
     const sig = opensslHmacSha1Base64('x', byHand);

@@ -15,7 +15,10 @@ function scriptedFetch(script: Array<(url: string) => { status: number; body: st
   return { fetch, calls };
 }
 
-const refused = () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } });
+const refused = () =>
+  Object.assign(new TypeError('fetch failed'), {
+    cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' },
+  });
 const zones = () => ({ status: 200, body: '{"listzonesresponse":{"count":1,"zone":[{"id":"z1","name":"zone1"}]}}' });
 const base = { endpoint: 'http://cs.test:8080/client/api', apiKey: 'key', secretKey: 'secret', retryBaseDelayMs: 1 };
 
@@ -41,17 +44,22 @@ describe('transport', () => {
     const err = await t.call('listZones').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloudStackTransportError);
     expect((err as CloudStackTransportError).outcomeUnknown).toBe(false);
-    expect((err as Error).message).toBe('CloudStack listZones: connection failed (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1) after 3 attempts');
+    expect((err as Error).message).toBe(
+      'CloudStack listZones: connection failed (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1) after 3 attempts',
+    );
     expect(calls).toHaveLength(3);
   });
 
   it('retries a read that timed out, and names the time-out', async () => {
-    const timedOut = () => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+    const timedOut = () =>
+      Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     const ok = scriptedFetch([timedOut, zones]);
     await expect(createTransport({ ...base, fetch: ok.fetch }).call('listZones')).resolves.toMatchObject({ count: 1 });
     expect(ok.calls).toHaveLength(2);
     const write = scriptedFetch([timedOut]);
-    await expect(createTransport({ ...base, fetch: write.fetch, timeoutMs: 1234 }).call('startVirtualMachine', { id: 'x' })).rejects.toThrow(
+    await expect(
+      createTransport({ ...base, fetch: write.fetch, timeoutMs: 1234 }).call('startVirtualMachine', { id: 'x' }),
+    ).rejects.toThrow(
       'CloudStack startVirtualMachine: no answer within 1234 ms; the command may have been applied, check before repeating it',
     );
     expect(write.calls).toHaveLength(1);
@@ -67,29 +75,45 @@ describe('transport', () => {
   });
 
   it('does not retry an error answer from CloudStack and keeps its codes', async () => {
-    const body = '{"listzonesresponse":{"uuidList":[],"errorcode":401,"errortext":"unable to verify user credentials and/or request signature"}}';
+    const body =
+      '{"listzonesresponse":{"uuidList":[],"errorcode":401,"errortext":"unable to verify user credentials and/or request signature"}}';
     const { fetch, calls } = scriptedFetch([() => ({ status: 401, body })]);
     const err = (await createTransport({ ...base, fetch })
       .call('listZones')
       .catch((e: unknown) => e)) as CloudStackError;
     expect(err).toBeInstanceOf(CloudStackError);
     expect(err).not.toBeInstanceOf(CloudStackTransportError);
-    expect(err).toMatchObject({ httpStatus: 401, errorcode: 401, cserrorcode: null, command: 'listZones', isUnauthorized: true });
+    expect(err).toMatchObject({
+      httpStatus: 401,
+      errorcode: 401,
+      cserrorcode: null,
+      command: 'listZones',
+      isUnauthorized: true,
+    });
     expect(calls).toHaveLength(1);
   });
 
   it('retries a read answered by a proxy error page, not a write', async () => {
     const proxy = () => ({ status: 502, body: '<html>Bad Gateway</html>' });
     const read = scriptedFetch([proxy, zones]);
-    await expect(createTransport({ ...base, fetch: read.fetch }).call('listZones')).resolves.toMatchObject({ count: 1 });
+    await expect(createTransport({ ...base, fetch: read.fetch }).call('listZones')).resolves.toMatchObject({
+      count: 1,
+    });
     const write = scriptedFetch([proxy, zones]);
-    await expect(createTransport({ ...base, fetch: write.fetch }).call('registerTemplate')).rejects.toThrow('HTTP 502 with a body that is not JSON (<html>Bad Gateway</html>)');
+    await expect(createTransport({ ...base, fetch: write.fetch }).call('registerTemplate')).rejects.toThrow(
+      'HTTP 502 with a body that is not JSON (<html>Bad Gateway</html>)',
+    );
     expect(write.calls).toHaveLength(1);
   });
 
   it('signs with signatureversion=3 and never puts the secret on the wire or in errors', async () => {
     const { fetch, calls } = scriptedFetch([refused]);
-    const t = createTransport({ ...base, fetch, readAttempts: 1, now: () => new Date(Date.UTC(2025, 0, 31, 12, 10, 0)) });
+    const t = createTransport({
+      ...base,
+      fetch,
+      readAttempts: 1,
+      now: () => new Date(Date.UTC(2025, 0, 31, 12, 10, 0)),
+    });
     const err = (await t.call('listZones').catch((e: unknown) => e)) as Error;
     const url = new URL(calls[0]!.url);
     expect(url.searchParams.get('signatureversion')).toBe('3');

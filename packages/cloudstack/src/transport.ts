@@ -6,7 +6,10 @@ import { CloudStackError, CloudStackTransportError } from './errors';
 import { type CommandParams, flattenParams } from './params';
 import { formatExpires, signedQuery } from './signing';
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => Promise<{
   status: number;
   text(): Promise<string>;
 }>;
@@ -77,20 +80,34 @@ export function createTransport(opts: TransportOptions): Transport {
     return { status: res.status, body: await res.text() };
   }
 
-  type Attempt = { ok: true; value: Record<string, unknown> } | { ok: false; error: CloudStackTransportError; retryable: boolean };
+  type Attempt =
+    { ok: true; value: Record<string, unknown> } | { ok: false; error: CloudStackTransportError; retryable: boolean };
 
-  async function attemptOnce(command: string, params: CommandParams, attempt: number, idempotent: boolean): Promise<Attempt> {
+  async function attemptOnce(
+    command: string,
+    params: CommandParams,
+    attempt: number,
+    idempotent: boolean,
+  ): Promise<Attempt> {
     let answer: { status: number; body: string };
     try {
       answer = await once(command, params);
     } catch (err) {
-      const error = new CloudStackTransportError(command, describeNetworkError(err, timeoutMs), { outcomeUnknown: !idempotent, attempts: attempt, cause: err });
+      const error = new CloudStackTransportError(command, describeNetworkError(err, timeoutMs), {
+        outcomeUnknown: !idempotent,
+        attempts: attempt,
+        cause: err,
+      });
       return { ok: false, error, retryable: true };
     }
     // an error answer from CloudStack itself throws CloudStackError here: it is final
     const unwrapped = unwrap(command, answer.status, answer.body);
     if (unwrapped.ok) return unwrapped;
-    const error = new CloudStackTransportError(command, unwrapped.detail, { httpStatus: answer.status, outcomeUnknown: !idempotent, attempts: attempt });
+    const error = new CloudStackTransportError(command, unwrapped.detail, {
+      httpStatus: answer.status,
+      outcomeUnknown: !idempotent,
+      attempts: attempt,
+    });
     return { ok: false, error, retryable: unwrapped.retryable };
   }
 
@@ -120,11 +137,19 @@ function unwrap(command: string, status: number, body: string): Unwrapped {
   try {
     parsed = JSON.parse(body);
   } catch {
-    return { ok: false, detail: `HTTP ${status} with a body that is not JSON (${snippet(body)})`, retryable: isRetryableStatus(status) };
+    return {
+      ok: false,
+      detail: `HTTP ${status} with a body that is not JSON (${snippet(body)})`,
+      retryable: isRetryableStatus(status),
+    };
   }
   const envelope = envelopeOf(command, parsed);
   if (!envelope) {
-    return { ok: false, detail: `HTTP ${status} without a ${command.toLowerCase()}response envelope (${snippet(body)})`, retryable: isRetryableStatus(status) };
+    return {
+      ok: false,
+      detail: `HTTP ${status} without a ${command.toLowerCase()}response envelope (${snippet(body)})`,
+      retryable: isRetryableStatus(status),
+    };
   }
   if (typeof envelope.errorcode === 'number' || status !== 200) {
     throw new CloudStackError({
@@ -153,10 +178,15 @@ function snippet(body: string): string {
 }
 
 function describeNetworkError(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+    return `no answer within ${timeoutMs} ms`;
   // undici: TypeError("fetch failed") with the socket error (or an AggregateError of them) as cause
-  let cause = err instanceof Error ? (err.cause as { code?: string; message?: string; errors?: unknown[] } | undefined) : undefined;
-  if (cause && !cause.code && Array.isArray(cause.errors) && cause.errors.length > 0) cause = cause.errors[0] as typeof cause;
+  let cause =
+    err instanceof Error
+      ? (err.cause as { code?: string; message?: string; errors?: unknown[] } | undefined)
+      : undefined;
+  if (cause && !cause.code && Array.isArray(cause.errors) && cause.errors.length > 0)
+    cause = cause.errors[0] as typeof cause;
   if (cause?.code) return `connection failed (${cause.code}${cause.message ? `: ${cause.message}` : ''})`;
   if (cause?.message) return `connection failed (${cause.message})`;
   return `connection failed (${err instanceof Error ? err.message : String(err)})`;

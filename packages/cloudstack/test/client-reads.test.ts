@@ -21,8 +21,23 @@ describe('CloudStack client: reads against the lab', () => {
     expect(zones[0]).toMatchObject({ id: h.lab.zoneId, networktype: 'Advanced', allocationstate: 'Enabled' });
 
     const networks = await h.cs.listNetworks({ zoneId: h.lab.zoneId });
-    expect(networks.map((n) => n.cidr).sort()).toEqual(['10.0.2.0/24', '10.10.0.0/16', '10.11.0.0/16', '10.12.0.0/16', '10.13.0.0/16', '10.20.0.0/24', '10.30.0.0/24', '172.20.0.0/16', '198.51.100.0/24']);
-    expect(networks.find((n) => n.cidr === '10.20.0.0/24')).toMatchObject({ gateway: '10.20.0.1', netmask: '255.255.255.0', type: 'Shared', ip6cidr: '2001:db8:20::/64' });
+    expect(networks.map((n) => n.cidr).sort()).toEqual([
+      '10.0.2.0/24',
+      '10.10.0.0/16',
+      '10.11.0.0/16',
+      '10.12.0.0/16',
+      '10.13.0.0/16',
+      '10.20.0.0/24',
+      '10.30.0.0/24',
+      '172.20.0.0/16',
+      '198.51.100.0/24',
+    ]);
+    expect(networks.find((n) => n.cidr === '10.20.0.0/24')).toMatchObject({
+      gateway: '10.20.0.1',
+      netmask: '255.255.255.0',
+      type: 'Shared',
+      ip6cidr: '2001:db8:20::/64',
+    });
 
     const offerings = await h.cs.listServiceOfferings();
     expect(offerings.length).toBeGreaterThanOrEqual(4);
@@ -30,8 +45,16 @@ describe('CloudStack client: reads against the lab', () => {
 
     const os = await h.cs.listOsTypes();
     const descriptions = os.map((o) => o.description);
-    for (const d of ['CentOS 5.5 (64-bit)', 'Ubuntu 14.04 (64-bit)', 'Debian GNU/Linux 12 (64-bit)', 'Other Linux (64-bit)']) expect(descriptions).toContain(d);
-    expect(await h.cs.listOsTypes({ keyword: 'Ubuntu 18' })).toEqual([expect.objectContaining({ description: 'Ubuntu 18.04 LTS' })]);
+    for (const d of [
+      'CentOS 5.5 (64-bit)',
+      'Ubuntu 14.04 (64-bit)',
+      'Debian GNU/Linux 12 (64-bit)',
+      'Other Linux (64-bit)',
+    ])
+      expect(descriptions).toContain(d);
+    expect(await h.cs.listOsTypes({ keyword: 'Ubuntu 18' })).toEqual([
+      expect.objectContaining({ description: 'Ubuntu 18.04 LTS' }),
+    ]);
 
     const stores = await h.cs.listImageStores({ zoneId: h.lab.zoneId });
     expect(stores.map((s) => s.name)).toEqual(['nfs-sec1', 'nfs-sec2']);
@@ -63,11 +86,20 @@ describe('CloudStack client: reads against the lab', () => {
     expect(await h.cs.listTemplates()).toEqual([]);
   });
 
-  it('a wrong secret gets 401 with CloudStack\'s text, and is not retried', async () => {
-    const bad = createCloudStackClient({ endpoint: h.lab.endpoint, apiKey: h.lab.apiKey, secretKey: `${h.lab.secretKey}x` });
+  it("a wrong secret gets 401 with CloudStack's text, and is not retried", async () => {
+    const bad = createCloudStackClient({
+      endpoint: h.lab.endpoint,
+      apiKey: h.lab.apiKey,
+      secretKey: `${h.lab.secretKey}x`,
+    });
     const err = (await bad.listZones().catch((e: unknown) => e)) as CloudStackError;
     expect(err).toBeInstanceOf(CloudStackError);
-    expect(err).toMatchObject({ httpStatus: 401, errorcode: 401, errortext: 'unable to verify user credentials and/or request signature', command: 'listZones' });
+    expect(err).toMatchObject({
+      httpStatus: 401,
+      errorcode: 401,
+      errortext: 'unable to verify user credentials and/or request signature',
+      command: 'listZones',
+    });
     expect(err.message).not.toContain(h.lab.secretKey);
   });
 
@@ -81,23 +113,37 @@ describe('CloudStack client: reads against the lab', () => {
     };
     const res = await fetch(`${h.lab.endpoint}?${signedQuery(params, h.lab.secretKey)}`);
     expect(res.status).toBe(401);
-    expect(await res.text()).toBe('{"listzonesresponse":{"uuidList":[],"errorcode":401,"errortext":"unable to verify user credentials and/or request signature"}}');
+    expect(await res.text()).toBe(
+      '{"listzonesresponse":{"uuidList":[],"errorcode":401,"errortext":"unable to verify user credentials and/or request signature"}}',
+    );
     const fresh = { ...params, expires: formatExpires(new Date(Date.now() + 60_000)) };
     expect((await fetch(`${h.lab.endpoint}?${signedQuery(fresh, h.lab.secretKey)}`)).status).toBe(200);
   });
 
-  it('a missing parameter is a 431 with the management server\'s words', async () => {
+  it("a missing parameter is a 431 with the management server's words", async () => {
     const transport = createTransport({ endpoint: h.lab.endpoint, apiKey: h.lab.apiKey, secretKey: h.lab.secretKey });
     const err = (await transport.call('listTemplates', {}).catch((e: unknown) => e)) as CloudStackError;
-    expect(err).toMatchObject({ httpStatus: 431, errorcode: 431, cserrorcode: 9999, errortext: 'Unable to execute API command listtemplates due to missing parameter templatefilter' });
-    const unknownId = (await h.cs.listNetworks({ id: '00000000-0000-4000-8000-000000000000' }).catch((e: unknown) => e)) as CloudStackError;
+    expect(err).toMatchObject({
+      httpStatus: 431,
+      errorcode: 431,
+      cserrorcode: 9999,
+      errortext: 'Unable to execute API command listtemplates due to missing parameter templatefilter',
+    });
+    const unknownId = (await h.cs
+      .listNetworks({ id: '00000000-0000-4000-8000-000000000000' })
+      .catch((e: unknown) => e)) as CloudStackError;
     expect(unknownId.errortext).toBe(
       'Unable to execute API command listnetworks due to invalid value. Invalid parameter id value=00000000-0000-4000-8000-000000000000 due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class.',
     );
   });
 
   it('sends long parameter lists as a signed form POST', async () => {
-    const transport = createTransport({ endpoint: h.lab.endpoint, apiKey: h.lab.apiKey, secretKey: h.lab.secretKey, maxGetQueryLength: 50 });
+    const transport = createTransport({
+      endpoint: h.lab.endpoint,
+      apiKey: h.lab.apiKey,
+      secretKey: h.lab.secretKey,
+      maxGetQueryLength: 50,
+    });
     const answer = await transport.call('listOsTypes', { keyword: 'Debian GNU/Linux 12 (64-bit) ü' });
     expect(answer).toEqual({});
     const found = await transport.call('listOsTypes', { keyword: 'Debian GNU/Linux 12' });
@@ -105,8 +151,18 @@ describe('CloudStack client: reads against the lab', () => {
   });
 
   it('retries reads while the server is unreachable and reports the connection error', async () => {
-    const cs = createCloudStackClient({ endpoint: `http://127.0.0.1:${await closedPort()}/client/api`, apiKey: 'k', secretKey: 's', readAttempts: 2, retryBaseDelayMs: 10 });
-    await expect(cs.listZones()).rejects.toThrow(/CloudStack listZones: connection failed \(ECONNREFUSED.*\) after 2 attempts/);
-    await expect(cs.deployVirtualMachine({ zoneId: 'z', serviceOfferingId: 's', templateId: 't' })).rejects.toThrow(/may have been applied, check before repeating it/);
+    const cs = createCloudStackClient({
+      endpoint: `http://127.0.0.1:${await closedPort()}/client/api`,
+      apiKey: 'k',
+      secretKey: 's',
+      readAttempts: 2,
+      retryBaseDelayMs: 10,
+    });
+    await expect(cs.listZones()).rejects.toThrow(
+      /CloudStack listZones: connection failed \(ECONNREFUSED.*\) after 2 attempts/,
+    );
+    await expect(cs.deployVirtualMachine({ zoneId: 'z', serviceOfferingId: 's', templateId: 't' })).rejects.toThrow(
+      /may have been applied, check before repeating it/,
+    );
   });
 });

@@ -36,10 +36,21 @@ describe('preflight against the lab', () => {
 
   it('passes a small container and blocks a big one, naming the setting to raise', async () => {
     const limits = await readCloudStackLimits(h.cs, h.lab.zoneId);
-    const small = checkCloudStackLimits(limits, { label: 'container 101', diskSizeBytes: 20 * GIB, diskUsedBytes: 5 * GIB });
+    const small = checkCloudStackLimits(limits, {
+      label: 'container 101',
+      diskSizeBytes: 20 * GIB,
+      diskUsedBytes: 5 * GIB,
+    });
     expect(limitsAllow(small)).toBe(true);
-    const big = checkCloudStackLimits(limits, { label: 'container 102', diskSizeBytes: 300 * GIB, diskUsedBytes: 250 * GIB, templateBytes: 212 * GIB });
-    expect(big.filter((f) => !f.ok).map((f) => f.message)).toEqual(['container 102: template 212 GB exceeds max.template.iso.size = 50 GB; raise it in Global Settings']);
+    const big = checkCloudStackLimits(limits, {
+      label: 'container 102',
+      diskSizeBytes: 300 * GIB,
+      diskUsedBytes: 250 * GIB,
+      templateBytes: 212 * GIB,
+    });
+    expect(big.filter((f) => !f.ok).map((f) => f.message)).toEqual([
+      'container 102: template 212 GB exceeds max.template.iso.size = 50 GB; raise it in Global Settings',
+    ]);
   });
 
   it('follows settings changed in CloudStack and a full secondary storage', async () => {
@@ -50,8 +61,17 @@ describe('preflight against the lab', () => {
       const limits = await readCloudStackLimits(h.cs, h.lab.zoneId);
       expect(limits.settings.maxTemplateIsoSizeGb).toBe(500);
       expect(limits.settings.allowedInternalSites).toEqual(['10.1.0.0/16']);
-      const findings = checkCloudStackLimits(limits, { label: 'container 102', diskSizeBytes: 300 * GIB, diskUsedBytes: 250 * GIB, templateBytes: 212 * GIB, templateServerHost: '10.1.2.3' });
-      expect(findings.filter((f) => !f.ok).map((f) => f.code)).toEqual(['image_store_available', 'secondary_storage_capacity']);
+      const findings = checkCloudStackLimits(limits, {
+        label: 'container 102',
+        diskSizeBytes: 300 * GIB,
+        diskUsedBytes: 250 * GIB,
+        templateBytes: 212 * GIB,
+        templateServerHost: '10.1.2.3',
+      });
+      expect(findings.filter((f) => !f.ok).map((f) => f.code)).toEqual([
+        'image_store_available',
+        'secondary_storage_capacity',
+      ]);
       expect(findings.find((f) => f.code === 'image_store_available')?.message).toBe(
         'no image store can take a template (nfs-sec1 is 95 % full, nfs-sec2 is 95 % full); CloudStack skips a store above 90 % used: free space or add a store',
       );

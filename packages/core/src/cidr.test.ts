@@ -19,7 +19,10 @@ describe('CIDR', () => {
   });
 
   it('picks the most specific mapped network', () => {
-    const nets = [{ cidr: '10.0.0.0/8', id: 'wide' }, { cidr: '10.20.0.0/24', id: 'narrow' }];
+    const nets = [
+      { cidr: '10.0.0.0/8', id: 'wide' },
+      { cidr: '10.20.0.0/24', id: 'narrow' },
+    ];
     expect(findNetwork(nets, '10.20.0.5')?.id).toBe('narrow');
     expect(findNetwork(nets, '10.30.0.5')?.id).toBe('wide');
     expect(findNetwork(nets, '192.0.2.1')).toBeNull();

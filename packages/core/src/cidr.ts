@@ -96,7 +96,10 @@ function parseIPv6(text: string): bigint | null {
 function bigIntToIp(v: bigint, family: 4 | 6): string {
   if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
   const groups = Array.from({ length: 8 }, (_, i) => ((v >> BigInt((7 - i) * 16)) & 0xffffn).toString(16));
-  return groups.join(':').replace(/\b(?:0:){2,}0\b|^(?:0:){2,}|(?::0){2,}$/, '::').replace(/:{3,}/, '::');
+  return groups
+    .join(':')
+    .replace(/\b(?:0:){2,}0\b|^(?:0:){2,}|(?::0){2,}$/, '::')
+    .replace(/:{3,}/, '::');
 }
 
 function prefixMask(prefix: number, width: number): bigint {

@@ -20,11 +20,29 @@ describe('parseCsv', () => {
 
 describe('parseCustomerCsv', () => {
   it('accepts good rows, lower-cases e-mails and defaults the time zone to UTC', () => {
-    const { rows, errors } = parseCustomerCsv(`${HEADER}\n101,,Acme GmbH,Ops@Acme.example,Europe/Berlin,Sun 02:00-05:00\n,web.example.net,Bob,bob@example.com,,\n`);
+    const { rows, errors } = parseCustomerCsv(
+      `${HEADER}\n101,,Acme GmbH,Ops@Acme.example,Europe/Berlin,Sun 02:00-05:00\n,web.example.net,Bob,bob@example.com,,\n`,
+    );
     expect(errors).toEqual([]);
     expect(rows).toEqual([
-      { line: 2, ctid: 101, hostname: undefined, customer: 'Acme GmbH', email: 'ops@acme.example', timezone: 'Europe/Berlin', downtime_window: 'Sun 02:00-05:00' },
-      { line: 3, ctid: undefined, hostname: 'web.example.net', customer: 'Bob', email: 'bob@example.com', timezone: 'UTC', downtime_window: undefined },
+      {
+        line: 2,
+        ctid: 101,
+        hostname: undefined,
+        customer: 'Acme GmbH',
+        email: 'ops@acme.example',
+        timezone: 'Europe/Berlin',
+        downtime_window: 'Sun 02:00-05:00',
+      },
+      {
+        line: 3,
+        ctid: undefined,
+        hostname: 'web.example.net',
+        customer: 'Bob',
+        email: 'bob@example.com',
+        timezone: 'UTC',
+        downtime_window: undefined,
+      },
     ]);
   });
 

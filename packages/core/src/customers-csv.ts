@@ -6,7 +6,15 @@
 import { z } from 'zod';
 import { downtimeWindowSchema, isValidTimeZone } from './downtime-window';
 
-export const CUSTOMER_CSV_COLUMNS = ['ctid', 'host', 'hostname', 'customer', 'email', 'timezone', 'downtime_window'] as const;
+export const CUSTOMER_CSV_COLUMNS = [
+  'ctid',
+  'host',
+  'hostname',
+  'customer',
+  'email',
+  'timezone',
+  'downtime_window',
+] as const;
 const REQUIRED_COLUMNS = ['customer', 'email'] as const;
 export const CUSTOMER_CSV_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -84,18 +92,33 @@ export function parseCsv(text: string): CsvRecord[] {
   return records;
 }
 
-const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
+const emptyToUndefined = (v: unknown) =>
+  typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v;
 
 export const customerRowSchema = z
   .object({
     ctid: z.preprocess(
       emptyToUndefined,
-      z.coerce.number({ message: 'ctid must be a number' }).int('ctid must be a whole number').min(1, 'ctid must be at least 1').max(2147483647, 'ctid is too large').optional(),
+      z.coerce
+        .number({ message: 'ctid must be a number' })
+        .int('ctid must be a whole number')
+        .min(1, 'ctid must be at least 1')
+        .max(2147483647, 'ctid is too large')
+        .optional(),
     ),
     host: z.preprocess(emptyToUndefined, z.string().max(255).optional()),
     hostname: z.preprocess(emptyToUndefined, z.string().max(255).optional()),
-    customer: z.preprocess(emptyToUndefined, z.string({ message: 'customer is empty' }).max(200, 'customer name is longer than 200 characters')),
-    email: z.preprocess(emptyToUndefined, z.email({ message: 'email is not an e-mail address' }).max(320).transform((e) => e.toLowerCase())),
+    customer: z.preprocess(
+      emptyToUndefined,
+      z.string({ message: 'customer is empty' }).max(200, 'customer name is longer than 200 characters'),
+    ),
+    email: z.preprocess(
+      emptyToUndefined,
+      z
+        .email({ message: 'email is not an e-mail address' })
+        .max(320)
+        .transform((e) => e.toLowerCase()),
+    ),
     timezone: z.preprocess(
       emptyToUndefined,
       z
@@ -120,7 +143,8 @@ export function parseCustomerCsv(text: string): ParsedCustomerCsv {
   try {
     records = parseCsv(text);
   } catch (err) {
-    if (err instanceof CsvSyntaxError) return { rows: [], errors: [{ line: err.line, reason: err.message.replace(/^line \d+: /, '') }] };
+    if (err instanceof CsvSyntaxError)
+      return { rows: [], errors: [{ line: err.line, reason: err.message.replace(/^line \d+: /, '') }] };
     throw err;
   }
   const header = records.shift();
@@ -128,7 +152,8 @@ export function parseCustomerCsv(text: string): ParsedCustomerCsv {
   const columns = header.fields.map((f) => f.trim().toLowerCase());
   const headerErrors = checkHeader(columns, header.line);
   if (headerErrors.length > 0) return { rows: [], errors: headerErrors };
-  if (records.length === 0) return { rows: [], errors: [{ line: header.line, reason: 'the file has a header but no rows' }] };
+  if (records.length === 0)
+    return { rows: [], errors: [{ line: header.line, reason: 'the file has a header but no rows' }] };
 
   const rows: CustomerRow[] = [];
   const errors: RowError[] = [];
@@ -149,10 +174,15 @@ export function parseCustomerCsv(text: string): ParsedCustomerCsv {
 function checkHeader(columns: string[], line: number): RowError[] {
   const errors: RowError[] = [];
   const unknown = columns.filter((c) => !(CUSTOMER_CSV_COLUMNS as readonly string[]).includes(c));
-  if (unknown.length > 0) errors.push({ line, reason: `unknown column ${unknown.map((c) => `"${c}"`).join(', ')}; the columns are ${CUSTOMER_CSV_COLUMNS.join(', ')}` });
+  if (unknown.length > 0)
+    errors.push({
+      line,
+      reason: `unknown column ${unknown.map((c) => `"${c}"`).join(', ')}; the columns are ${CUSTOMER_CSV_COLUMNS.join(', ')}`,
+    });
   const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
   if (missing.length > 0) errors.push({ line, reason: `missing column ${missing.join(', ')}` });
-  if (!columns.includes('ctid') && !columns.includes('hostname')) errors.push({ line, reason: 'needs a ctid or a hostname column' });
+  if (!columns.includes('ctid') && !columns.includes('hostname'))
+    errors.push({ line, reason: 'needs a ctid or a hostname column' });
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
   if (dup) errors.push({ line, reason: `column "${dup}" appears twice` });
   return errors;
@@ -165,8 +195,16 @@ function crossRowErrors(rows: CustomerRow[]): RowError[] {
   for (const row of rows) {
     const first = byEmail.get(row.email);
     if (!first) byEmail.set(row.email, row);
-    else if (first.customer !== row.customer) errors.push({ line: row.line, reason: `${row.email} is "${first.customer}" on line ${first.line}, "${row.customer}" here` });
-    else if (first.timezone !== row.timezone) errors.push({ line: row.line, reason: `${row.email} has time zone ${first.timezone} on line ${first.line}, ${row.timezone} here` });
+    else if (first.customer !== row.customer)
+      errors.push({
+        line: row.line,
+        reason: `${row.email} is "${first.customer}" on line ${first.line}, "${row.customer}" here`,
+      });
+    else if (first.timezone !== row.timezone)
+      errors.push({
+        line: row.line,
+        reason: `${row.email} has time zone ${first.timezone} on line ${first.line}, ${row.timezone} here`,
+      });
   }
   return errors;
 }

@@ -9,7 +9,14 @@ describe('parseDowntimeWindow', () => {
   });
 
   it('says what is wrong with a bad window', () => {
-    for (const bad of ['2:00-4:00', 'Saturday 02:00-04:00', '02:00-02:00', '25:00-01:00', 'sat 02:00-04:00', '02:00 - 04:00']) {
+    for (const bad of [
+      '2:00-4:00',
+      'Saturday 02:00-04:00',
+      '02:00-02:00',
+      '25:00-01:00',
+      'sat 02:00-04:00',
+      '02:00 - 04:00',
+    ]) {
       expect(() => parseDowntimeWindow(bad), bad).toThrow(/downtime window/);
     }
   });
@@ -33,8 +40,12 @@ describe('nextWindow', () => {
   it('follows daylight saving time changes', () => {
     // New York: EDT (UTC-4) until 2026-11-01 02:00, then EST (UTC-5)
     const spec = parseDowntimeWindow('03:00-04:00');
-    expect(nextWindow(spec, 'America/New_York', new Date('2026-10-31T12:00:00Z')).start.toISOString()).toBe('2026-11-01T08:00:00.000Z');
-    expect(nextWindow(spec, 'America/New_York', new Date('2026-10-30T12:00:00Z')).start.toISOString()).toBe('2026-10-31T07:00:00.000Z');
+    expect(nextWindow(spec, 'America/New_York', new Date('2026-10-31T12:00:00Z')).start.toISOString()).toBe(
+      '2026-11-01T08:00:00.000Z',
+    );
+    expect(nextWindow(spec, 'America/New_York', new Date('2026-10-30T12:00:00Z')).start.toISOString()).toBe(
+      '2026-10-31T07:00:00.000Z',
+    );
   });
 });
 

@@ -16,17 +16,19 @@ export interface DowntimeWindowSpec {
   endMinute: number;
 }
 
-const SPEC = /^(?:((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:,(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))*) )?([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
+const SPEC =
+  /^(?:((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:,(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))*) )?([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 
 export const DOWNTIME_WINDOW_SYNTAX = '[Mon|Tue|Wed|Thu|Fri|Sat|Sun[,...] ]HH:MM-HH:MM';
 
 export function parseDowntimeWindow(text: string): DowntimeWindowSpec {
   const m = SPEC.exec(text.trim());
-  if (!m) throw new Error(`"${text}" is not a downtime window; expected ${DOWNTIME_WINDOW_SYNTAX}, e.g. "Sat 02:00-05:00"`);
+  if (!m)
+    throw new Error(`"${text}" is not a downtime window; expected ${DOWNTIME_WINDOW_SYNTAX}, e.g. "Sat 02:00-05:00"`);
   const startMinute = Number(m[2]) * 60 + Number(m[3]);
   const endMinute = Number(m[4]) * 60 + Number(m[5]);
   if (startMinute === endMinute) throw new Error(`downtime window "${text}" is empty (starts when it ends)`);
-  const days = m[1] ? [...new Set(m[1].split(','))] as Weekday[] : [];
+  const days = m[1] ? ([...new Set(m[1].split(','))] as Weekday[]) : [];
   return { days, startMinute, endMinute };
 }
 

@@ -8,7 +8,8 @@
 // a rule, e.g. a CSV row), not_found, conflict (the object's state does not
 // allow it now), too_large, unavailable (a service we depend on did not
 // answer), failed (work that did not succeed), internal (a bug).
-export type ErrorKind = 'invalid' | 'rejected' | 'not_found' | 'conflict' | 'too_large' | 'unavailable' | 'failed' | 'internal';
+export type ErrorKind =
+  'invalid' | 'rejected' | 'not_found' | 'conflict' | 'too_large' | 'unavailable' | 'failed' | 'internal';
 
 export interface ErrorSpec {
   kind: ErrorKind;

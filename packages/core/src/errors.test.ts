@@ -24,7 +24,9 @@ describe('zod errors for people', () => {
   it('names every problem with its path', () => {
     const parsed = schema.safeParse({ name: '', ports: [1, 'x'] });
     expect(parsed.success).toBe(false);
-    expect(formatZodError(parsed.error!)).toBe('name: a name is needed; ports.1: Invalid input: expected number, received string');
+    expect(formatZodError(parsed.error!)).toBe(
+      'name: a name is needed; ports.1: Invalid input: expected number, received string',
+    );
   });
 
   it('parseInput throws invalid_input with the issues, or another code when told', () => {

@@ -42,11 +42,17 @@ export function errorMessage(err: unknown): string {
 
 /** zod's issues as one line a person can act on: "name: too long; ports.0: not a number". */
 export function formatZodError(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+  return error.issues
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ');
 }
 
 /** Parses with zod; bad input is an AppError (invalid_input unless told otherwise) that names every problem. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode = 'invalid_input'): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  code: ErrorCode = 'invalid_input',
+): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new AppError(code, formatZodError(parsed.error), { details: parsed.error.issues });
   return parsed.data;

@@ -19,7 +19,13 @@ describe('OutputTail', () => {
 
 describe('ExecError', () => {
   it('names the command, the place and the last line of stderr', () => {
-    const e = new ExecError({ argv: ['vzctl', 'stop', '101'], where: 'root@hv1:22', code: 33, stdout: '', stderr: 'Stopping\nUnable to stop container: operation timed out\n' });
+    const e = new ExecError({
+      argv: ['vzctl', 'stop', '101'],
+      where: 'root@hv1:22',
+      code: 33,
+      stdout: '',
+      stderr: 'Stopping\nUnable to stop container: operation timed out\n',
+    });
     expect(e.message).toBe('vzctl on root@hv1:22 exited with 33: Unable to stop container: operation timed out');
   });
 });

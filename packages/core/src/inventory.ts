@@ -66,16 +66,19 @@ export type InventoryNic = z.infer<typeof inventoryNicSchema>;
 export const inventoryListSchema = z.array(inventoryContainerSchema).superRefine((list, ctx) => {
   const seen = new Set<number>();
   list.forEach((ct, i) => {
-    if (seen.has(ct.ctid)) ctx.addIssue({ code: 'custom', path: [i, 'ctid'], message: `container ${ct.ctid} is listed twice` });
+    if (seen.has(ct.ctid))
+      ctx.addIssue({ code: 'custom', path: [i, 'ctid'], message: `container ${ct.ctid} is listed twice` });
     seen.add(ct.ctid);
     const addresses = new Set<string>();
     ct.ips.forEach((ip, j) => {
-      if (addresses.has(ip.address)) ctx.addIssue({ code: 'custom', path: [i, 'ips', j], message: `IP ${ip.address} is listed twice` });
+      if (addresses.has(ip.address))
+        ctx.addIssue({ code: 'custom', path: [i, 'ips', j], message: `IP ${ip.address} is listed twice` });
       addresses.add(ip.address);
     });
     const nics = new Set<string>();
     ct.nics.forEach((nic, j) => {
-      if (nics.has(nic.name)) ctx.addIssue({ code: 'custom', path: [i, 'nics', j], message: `interface ${nic.name} is listed twice` });
+      if (nics.has(nic.name))
+        ctx.addIssue({ code: 'custom', path: [i, 'nics', j], message: `interface ${nic.name} is listed twice` });
       nics.add(nic.name);
     });
   });

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { retryDelayMs, stagePolicy, templateRegistrationPolicy, withRetries, type RetryPolicy } from './retry-policy';
 
 const linear: RetryPolicy = { attempts: 3, firstDelayMs: 100, growth: 'linear', maxDelayMs: 250, jitter: 0 };
-const exponential: RetryPolicy = { attempts: 5, firstDelayMs: 5_000, growth: 'exponential', maxDelayMs: 120_000, jitter: 0 };
+const exponential: RetryPolicy = {
+  attempts: 5,
+  firstDelayMs: 5_000,
+  growth: 'exponential',
+  maxDelayMs: 120_000,
+  jitter: 0,
+};
 
 describe('retry delays', () => {
   it('grow linearly or exponentially and stop at the cap', () => {
@@ -34,24 +40,43 @@ describe('withRetries', () => {
   it('tries until it works, within the attempts, and says each retry', async () => {
     const seen: number[] = [];
     let calls = 0;
-    const value = await withRetries(linear, async () => {
-      calls++;
-      if (calls < 3) throw new Error(`try ${calls}`);
-      return 'done';
-    }, { ...noWait, onRetry: (_e, failed, ms) => seen.push(failed, ms) });
+    const value = await withRetries(
+      linear,
+      async () => {
+        calls++;
+        if (calls < 3) throw new Error(`try ${calls}`);
+        return 'done';
+      },
+      { ...noWait, onRetry: (_e, failed, ms) => seen.push(failed, ms) },
+    );
     expect(value).toBe('done');
     expect(seen).toEqual([1, 100, 2, 200]);
   });
 
   it('throws the last error when the attempts are spent', async () => {
     let calls = 0;
-    await expect(withRetries(linear, async () => { throw new Error(`try ${++calls}`); }, noWait)).rejects.toThrow('try 3');
+    await expect(
+      withRetries(
+        linear,
+        async () => {
+          throw new Error(`try ${++calls}`);
+        },
+        noWait,
+      ),
+    ).rejects.toThrow('try 3');
     expect(calls).toBe(3);
   });
 
   it('does not retry what a retry cannot fix', async () => {
     let calls = 0;
-    const run = withRetries(linear, async () => { calls++; throw new Error('refused'); }, { ...noWait, retryable: () => false });
+    const run = withRetries(
+      linear,
+      async () => {
+        calls++;
+        throw new Error('refused');
+      },
+      { ...noWait, retryable: () => false },
+    );
     await expect(run).rejects.toThrow('refused');
     expect(calls).toBe(1);
   });

@@ -56,9 +56,17 @@ export function stagePolicy(stage: Stage): RetryPolicy {
  * register_template: CloudStack has no retry of a failed download, so the
  * template is deleted and registered again (Settings > Pipeline).
  */
-export function templateRegistrationPolicy(s: Pick<PipelineSettings, 'templateRetryAttempts' | 'templateRetryBackoffSeconds'>): RetryPolicy {
+export function templateRegistrationPolicy(
+  s: Pick<PipelineSettings, 'templateRetryAttempts' | 'templateRetryBackoffSeconds'>,
+): RetryPolicy {
   const first = s.templateRetryBackoffSeconds * 1000;
-  return { attempts: s.templateRetryAttempts, firstDelayMs: first, growth: 'linear', maxDelayMs: first * s.templateRetryAttempts, jitter: 0 };
+  return {
+    attempts: s.templateRetryAttempts,
+    firstDelayMs: first,
+    growth: 'linear',
+    maxDelayMs: first * s.templateRetryAttempts,
+    jitter: 0,
+  };
 }
 
 /** The wait after the `failed`-th failed try (1-based). */
@@ -84,7 +92,11 @@ export interface RetryOptions {
 }
 
 /** Runs fn until it succeeds or the policy is spent; throws the last error. */
-export async function withRetries<T>(policy: RetryPolicy, fn: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  fn: (attempt: number) => Promise<T>,
+  opts: RetryOptions = {},
+): Promise<T> {
   const wait = opts.wait ?? sleep;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -15,7 +15,12 @@ export const pipelineSettingsSchema = z.object({
   templateRetryAttempts: z.number().int().min(1).max(10).default(3),
   templateRetryBackoffSeconds: z.number().int().min(0).max(3600).default(30),
   templatePollSeconds: z.number().int().min(1).max(300).default(5),
-  templateDownloadTimeoutMinutes: z.number().int().min(1).max(24 * 60).default(180),
+  templateDownloadTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(180),
   /** secondary storage downloads at once, over all runs */
   maxConcurrentTemplateDownloads: z.number().int().min(1).max(100).default(4),
   /** global rsync --bwlimit in KiB/s (null: none); a batch or host limit can be lower */
@@ -39,7 +44,11 @@ export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
  * saving would then reset what the change did not name).
  */
 export const pipelineSettingsPatchSchema = z
-  .object(Object.fromEntries(Object.entries(pipelineSettingsSchema.shape).map(([k, f]) => [k, f.unwrap().optional()])) as {
-    [K in keyof typeof pipelineSettingsSchema.shape]: z.ZodOptional<ReturnType<(typeof pipelineSettingsSchema.shape)[K]['unwrap']>>;
-  })
+  .object(
+    Object.fromEntries(Object.entries(pipelineSettingsSchema.shape).map(([k, f]) => [k, f.unwrap().optional()])) as {
+      [K in keyof typeof pipelineSettingsSchema.shape]: z.ZodOptional<
+        ReturnType<(typeof pipelineSettingsSchema.shape)[K]['unwrap']>
+      >;
+    },
+  )
   .strict();

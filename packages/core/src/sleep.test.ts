@@ -9,7 +9,7 @@ describe('sleep', () => {
     expect(getEventListeners(ctl.signal, 'abort')).toHaveLength(0);
   });
 
-  it('stops early with the signal\'s reason', async () => {
+  it("stops early with the signal's reason", async () => {
     const ctl = new AbortController();
     const slept = sleep(60_000, ctl.signal);
     ctl.abort(new Error('cancelled by an engineer'));

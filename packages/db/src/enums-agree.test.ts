@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BatchStatus, RunStatus, Stage, StageStatus } from './generated/enums';
 
 describe("the database's enums", () => {
-  it('are core\'s statuses and stages', () => {
+  it("are core's statuses and stages", () => {
     expect(Object.values(RunStatus)).toEqual([...RUN_STATUSES]);
     expect(Object.values(StageStatus)).toEqual([...STAGE_STATUSES]);
     expect(Object.values(BatchStatus)).toEqual([...BATCH_STATUSES]);

@@ -20,7 +20,10 @@ export interface TestDatabase {
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
-  const name = `vzferry_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  const name = `vzferry_${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;

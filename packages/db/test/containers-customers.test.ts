@@ -3,7 +3,15 @@
 // that applies all rows or none.
 import { parseCustomerCsv, type InventoryContainer } from '@vzferry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCustomerRows, applyInventory, containerFacets, containerQuerySchema, createInventoryImport, getContainerDetail, listContainers } from '../src/index';
+import {
+  applyCustomerRows,
+  applyInventory,
+  containerFacets,
+  containerQuerySchema,
+  createInventoryImport,
+  getContainerDetail,
+  listContainers,
+} from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
 let t: TestDatabase;
@@ -12,11 +20,29 @@ let hv2: string;
 
 function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
   return {
-    ctid, hostname: `ct${ctid}.example.net`, name: null, description: null, status: 'running', ostemplate: 'centos-6-x86_64',
-    layout: 'simfs', privatePath: `/vz/private/${ctid}`, rootPath: `/vz/root/${ctid}`, diskQuotaKb: 10485760n,
-    diskUsedKb: 1000n, inodesUsed: 10n, inodesLimit: 1000n, ramMb: 1024, swapMb: 512, cpus: 1, cpuUnits: 1000,
-    cpuLimit: 0, onboot: true, nameservers: [], searchDomains: [],
-    ips: [{ address: `198.51.100.${ctid % 250}`, family: 4, prefix: null }], nics: [],
+    ctid,
+    hostname: `ct${ctid}.example.net`,
+    name: null,
+    description: null,
+    status: 'running',
+    ostemplate: 'centos-6-x86_64',
+    layout: 'simfs',
+    privatePath: `/vz/private/${ctid}`,
+    rootPath: `/vz/root/${ctid}`,
+    diskQuotaKb: 10485760n,
+    diskUsedKb: 1000n,
+    inodesUsed: 10n,
+    inodesLimit: 1000n,
+    ramMb: 1024,
+    swapMb: 512,
+    cpus: 1,
+    cpuUnits: 1000,
+    cpuLimit: 0,
+    onboot: true,
+    nameservers: [],
+    searchDomains: [],
+    ips: [{ address: `198.51.100.${ctid % 250}`, family: 4, prefix: null }],
+    nics: [],
     ...over,
   };
 }
@@ -33,12 +59,20 @@ const query = (q: Record<string, unknown>) => listContainers(t.db, containerQuer
 beforeAll(async () => {
   t = await createTestDatabase('containers');
   hv1 = await importHost('hv1', [
-    ct(101, { ips: [{ address: '198.51.100.101', family: 4, prefix: null }, { address: '203.0.113.7', family: 4, prefix: null }] }),
+    ct(101, {
+      ips: [
+        { address: '198.51.100.101', family: 4, prefix: null },
+        { address: '203.0.113.7', family: 4, prefix: null },
+      ],
+    }),
     ct(102, { status: 'stopped', ostemplate: 'ubuntu-16.04-x86_64' }),
     ...Array.from({ length: 60 }, (_, i) => ct(1000 + i)),
   ]);
   // CTID 101 exists on both hosts: the CSV must say which
-  hv2 = await importHost('hv2', [ct(101, { hostname: 'other101.example.net', ips: [{ address: '192.0.2.1', family: 4, prefix: null }] }), ct(201, { ostemplate: 'debian-9.0-x86_64' })]);
+  hv2 = await importHost('hv2', [
+    ct(101, { hostname: 'other101.example.net', ips: [{ address: '192.0.2.1', family: 4, prefix: null }] }),
+    ct(201, { ostemplate: 'debian-9.0-x86_64' }),
+  ]);
 });
 afterAll(async () => {
   await t?.drop();
@@ -49,14 +83,22 @@ describe('listContainers', () => {
     const p1 = await query({ pageSize: 50 });
     expect(p1.total).toBe(64);
     expect(p1.rows).toHaveLength(50);
-    expect(p1.rows[0]).toMatchObject({ sourceCtid: 101, host: { name: 'hv1' }, ips: ['198.51.100.101', '203.0.113.7'], diskQuotaKb: '10485760' });
+    expect(p1.rows[0]).toMatchObject({
+      sourceCtid: 101,
+      host: { name: 'hv1' },
+      ips: ['198.51.100.101', '203.0.113.7'],
+      diskQuotaKb: '10485760',
+    });
     const p2 = await query({ pageSize: 50, page: 2 });
     expect(p2.rows).toHaveLength(14);
     expect(p2.rows.at(-1)).toMatchObject({ sourceCtid: 201, host: { name: 'hv2' } });
   });
 
   it('searches a CTID exactly, a hostname, an IP (whole or prefix) and a customer', async () => {
-    expect((await query({ q: '101' })).rows.map((r) => `${r.host.name}/${r.sourceCtid}`)).toEqual(['hv1/101', 'hv2/101']);
+    expect((await query({ q: '101' })).rows.map((r) => `${r.host.name}/${r.sourceCtid}`)).toEqual([
+      'hv1/101',
+      'hv2/101',
+    ]);
     expect((await query({ q: 'OTHER101' })).rows.map((r) => r.hostname)).toEqual(['other101.example.net']);
     expect((await query({ q: '203.0.113.7' })).rows.map((r) => r.sourceCtid)).toEqual([101]);
     expect((await query({ q: '192.0.2.' })).rows.map((r) => r.hostname)).toEqual(['other101.example.net']);
@@ -84,7 +126,14 @@ describe('applyCustomerRows', () => {
   const header = 'ctid,host,hostname,customer,email,timezone,downtime_window';
 
   it('refuses the whole file when one row names no container or an ambiguous CTID, and changes nothing', async () => {
-    const parsed = parseCustomerCsv([header, '102,,,Acme,ops@acme.example,Europe/Berlin,Sun 02:00-05:00', '101,,,Acme,ops@acme.example,Europe/Berlin,', '5555,,,Acme,ops@acme.example,Europe/Berlin,'].join('\n'));
+    const parsed = parseCustomerCsv(
+      [
+        header,
+        '102,,,Acme,ops@acme.example,Europe/Berlin,Sun 02:00-05:00',
+        '101,,,Acme,ops@acme.example,Europe/Berlin,',
+        '5555,,,Acme,ops@acme.example,Europe/Berlin,',
+      ].join('\n'),
+    );
     expect(parsed.errors).toEqual([]);
     const res = await applyCustomerRows(t.db, parsed.rows, { name: 'test' });
     expect(res).toEqual({
@@ -99,11 +148,21 @@ describe('applyCustomerRows', () => {
   });
 
   it('assigns customers by CTID+host or hostname, then a second upload updates and never duplicates', async () => {
-    const rows = [header, '101,hv2,,Acme,ops@acme.example,Europe/Berlin,Sun 02:00-05:00', ',,ct102.example.net,Bob Ltd,bob@example.com,America/New_York,'];
+    const rows = [
+      header,
+      '101,hv2,,Acme,ops@acme.example,Europe/Berlin,Sun 02:00-05:00',
+      ',,ct102.example.net,Bob Ltd,bob@example.com,America/New_York,',
+    ];
     const first = await applyCustomerRows(t.db, parseCustomerCsv(rows.join('\n')).rows, { name: 'test' });
     expect(first).toEqual({ ok: true, customersCreated: 2, customersUpdated: 0, containersAssigned: 2 });
-    const other = await t.prisma.container.findFirstOrThrow({ where: { sourceHostId: hv2, sourceCtid: 101 }, include: { customer: true } });
-    expect(other).toMatchObject({ downtimeWindow: 'Sun 02:00-05:00', customer: { name: 'Acme', timezone: 'Europe/Berlin' } });
+    const other = await t.prisma.container.findFirstOrThrow({
+      where: { sourceHostId: hv2, sourceCtid: 101 },
+      include: { customer: true },
+    });
+    expect(other).toMatchObject({
+      downtimeWindow: 'Sun 02:00-05:00',
+      customer: { name: 'Acme', timezone: 'Europe/Berlin' },
+    });
 
     rows[1] = '101,hv2,,Acme Corp,ops@acme.example,Europe/Berlin,';
     const second = await applyCustomerRows(t.db, parseCustomerCsv(rows.join('\n')).rows, { name: 'test' });

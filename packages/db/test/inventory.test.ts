@@ -3,7 +3,13 @@
 // bad data changing nothing, and the host key life cycle.
 import type { InventoryContainer } from '@vzferry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptHostKey, applyInventory, createInventoryImport, recordHostKeySeen, startInventoryImport } from '../src/index';
+import {
+  acceptHostKey,
+  applyInventory,
+  createInventoryImport,
+  recordHostKeySeen,
+  startInventoryImport,
+} from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
 let t: TestDatabase;
@@ -16,16 +22,36 @@ afterAll(async () => {
 
 let hostSeq = 0;
 async function newHost() {
-  return t.prisma.sourceHost.create({ data: { name: `hv${++hostSeq}`, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });
+  return t.prisma.sourceHost.create({
+    data: { name: `hv${++hostSeq}`, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' },
+  });
 }
 
 function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
   return {
-    ctid, hostname: `ct${ctid}.example.com`, name: null, description: null, status: 'running', ostemplate: 'centos-6-x86_64',
-    layout: 'simfs', privatePath: `/vz/private/${ctid}`, rootPath: `/vz/root/${ctid}`, diskQuotaKb: 10485760n,
-    diskUsedKb: 1234567n, inodesUsed: 4000n, inodesLimit: 200000n, ramMb: 1024, swapMb: 512, cpus: 2, cpuUnits: 1000,
-    cpuLimit: 0, onboot: true, nameservers: ['8.8.8.8'], searchDomains: [],
-    ips: [{ address: `10.0.${Math.floor(ctid / 250)}.${ctid % 250}`, family: 4, prefix: 24 }], nics: [],
+    ctid,
+    hostname: `ct${ctid}.example.com`,
+    name: null,
+    description: null,
+    status: 'running',
+    ostemplate: 'centos-6-x86_64',
+    layout: 'simfs',
+    privatePath: `/vz/private/${ctid}`,
+    rootPath: `/vz/root/${ctid}`,
+    diskQuotaKb: 10485760n,
+    diskUsedKb: 1234567n,
+    inodesUsed: 4000n,
+    inodesLimit: 200000n,
+    ramMb: 1024,
+    swapMb: 512,
+    cpus: 2,
+    cpuUnits: 1000,
+    cpuLimit: 0,
+    onboot: true,
+    nameservers: ['8.8.8.8'],
+    searchDomains: [],
+    ips: [{ address: `10.0.${Math.floor(ctid / 250)}.${ctid % 250}`, family: 4, prefix: 24 }],
+    nics: [],
     ...over,
   };
 }
@@ -38,26 +64,52 @@ async function runImport(hostId: string, list: unknown) {
 }
 
 const snapshot = async (hostId: string) =>
-  t.prisma.container.findMany({ where: { sourceHostId: hostId }, orderBy: { sourceCtid: 'asc' }, include: { ips: { orderBy: { position: 'asc' } }, nics: true } });
+  t.prisma.container.findMany({
+    where: { sourceHostId: hostId },
+    orderBy: { sourceCtid: 'asc' },
+    include: { ips: { orderBy: { position: 'asc' } }, nics: true },
+  });
 
 describe('applyInventory', () => {
-  it('re-import updates a container\'s IPs and never duplicates it; vanished ones are flagged, then unflagged', async () => {
+  it("re-import updates a container's IPs and never duplicates it; vanished ones are flagged, then unflagged", async () => {
     const host = await newHost();
     const first = await runImport(host.id, [
-      ct(101, { ips: [{ address: '10.0.0.101', family: 4, prefix: 24 }, { address: '2001:db8::101', family: 6, prefix: null }] }),
+      ct(101, {
+        ips: [
+          { address: '10.0.0.101', family: 4, prefix: 24 },
+          { address: '2001:db8::101', family: 6, prefix: null },
+        ],
+      }),
       ct(102, { nics: [{ name: 'eth0', mac: '00:18:51:00:00:01', hostIfname: 'veth102.0', bridge: 'vmbr0' }] }),
       ct(103),
     ]);
     expect(first.counts).toEqual({ seen: 3, created: 3, updated: 0, vanished: 0, reappeared: 0 });
-    expect(first.row).toMatchObject({ status: 'succeeded', progressPercent: 100, containersSeen: 3, created: 3, updated: 0, vanished: 0 });
+    expect(first.row).toMatchObject({
+      status: 'succeeded',
+      progressPercent: 100,
+      containersSeen: 3,
+      created: 3,
+      updated: 0,
+      vanished: 0,
+    });
     const before = await snapshot(host.id);
-    expect(before[0]!.ips.map((i) => [i.address, i.family, i.prefix, i.position])).toEqual([['10.0.0.101', 4, 24, 0], ['2001:db8::101', 6, null, 1]]);
+    expect(before[0]!.ips.map((i) => [i.address, i.family, i.prefix, i.position])).toEqual([
+      ['10.0.0.101', 4, 24, 0],
+      ['2001:db8::101', 6, null, 1],
+    ]);
     expect(before[1]!.nics).toMatchObject([{ name: 'eth0', mac: '00:18:51:00:00:01', bridge: 'vmbr0' }]);
     expect(before[0]!.diskQuotaKb).toBe(10485760n);
 
     // 101 loses its IPv6 and gains another IPv4, 102 drops its NIC, 103 vanishes
     const second = await runImport(host.id, [
-      ct(101, { hostname: 'renamed.example.com', status: 'stopped', ips: [{ address: '10.0.0.101', family: 4, prefix: 24 }, { address: '10.0.9.9', family: 4, prefix: null }] }),
+      ct(101, {
+        hostname: 'renamed.example.com',
+        status: 'stopped',
+        ips: [
+          { address: '10.0.0.101', family: 4, prefix: 24 },
+          { address: '10.0.9.9', family: 4, prefix: null },
+        ],
+      }),
       ct(102),
     ]);
     expect(second.counts).toEqual({ seen: 2, created: 0, updated: 2, vanished: 1, reappeared: 0 });
@@ -112,7 +164,15 @@ describe('applyInventory', () => {
 
   it('imports 3,000 containers in one go, and again', async () => {
     const host = await newHost();
-    const list = Array.from({ length: 3000 }, (_, i) => ct(1000 + i, { nameservers: ['8.8.8.8', '1.1.1.1'], ips: [{ address: `10.${Math.floor(i / 250)}.${i % 250}.1`, family: 4, prefix: 24 }, { address: `2001:db8::${i.toString(16)}`, family: 6, prefix: 64 }] }));
+    const list = Array.from({ length: 3000 }, (_, i) =>
+      ct(1000 + i, {
+        nameservers: ['8.8.8.8', '1.1.1.1'],
+        ips: [
+          { address: `10.${Math.floor(i / 250)}.${i % 250}.1`, family: 4, prefix: 24 },
+          { address: `2001:db8::${i.toString(16)}`, family: 6, prefix: 64 },
+        ],
+      }),
+    );
     let started = Date.now();
     const first = await runImport(host.id, list);
     const firstMs = Date.now() - started;
@@ -135,20 +195,49 @@ describe('applyInventory', () => {
   });
 });
 
-const KEY_A = { fingerprint: `SHA256:${'A'.repeat(43)}`, algorithm: 'ssh-ed25519', publicKey: 'AAAAC3NzaC1lZDI1NTE5AAAAIA==' };
-const KEY_B = { fingerprint: `SHA256:${'B'.repeat(43)}`, algorithm: 'ssh-ed25519', publicKey: 'AAAAC3NzaC1lZDI1NTE5AAAAIB==' };
+const KEY_A = {
+  fingerprint: `SHA256:${'A'.repeat(43)}`,
+  algorithm: 'ssh-ed25519',
+  publicKey: 'AAAAC3NzaC1lZDI1NTE5AAAAIA==',
+};
+const KEY_B = {
+  fingerprint: `SHA256:${'B'.repeat(43)}`,
+  algorithm: 'ssh-ed25519',
+  publicKey: 'AAAAC3NzaC1lZDI1NTE5AAAAIB==',
+};
 
 describe('host keys', () => {
   it('first contact leaves the key pending until that exact fingerprint is accepted, with an audit row', async () => {
     const host = await newHost();
     expect(await recordHostKeySeen(t.db, host.id, KEY_A)).toBe('pending');
-    expect(await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).toMatchObject({ hostKeyState: 'pending', pendingHostKeyFingerprint: KEY_A.fingerprint, hostKeyFingerprint: null });
-    await expect(acceptHostKey(t.db, host.id, KEY_B.fingerprint, { name: 'alice' })).rejects.toThrow(/cannot accept .* the host now presents SHA256:AAAA/);
+    expect(await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).toMatchObject({
+      hostKeyState: 'pending',
+      pendingHostKeyFingerprint: KEY_A.fingerprint,
+      hostKeyFingerprint: null,
+    });
+    await expect(acceptHostKey(t.db, host.id, KEY_B.fingerprint, { name: 'alice' })).rejects.toThrow(
+      /cannot accept .* the host now presents SHA256:AAAA/,
+    );
     const accepted = await acceptHostKey(t.db, host.id, KEY_A.fingerprint, { name: 'alice' });
-    expect(accepted).toMatchObject({ hostKeyState: 'accepted', hostKeyFingerprint: KEY_A.fingerprint, hostKeyAlgorithm: 'ssh-ed25519', hostPublicKey: KEY_A.publicKey, pendingHostKeyFingerprint: null });
+    expect(accepted).toMatchObject({
+      hostKeyState: 'accepted',
+      hostKeyFingerprint: KEY_A.fingerprint,
+      hostKeyAlgorithm: 'ssh-ed25519',
+      hostPublicKey: KEY_A.publicKey,
+      pendingHostKeyFingerprint: null,
+    });
     const audit = await t.prisma.auditLog.findMany({ where: { targetId: host.id } });
-    expect(audit).toMatchObject([{ actor: 'alice', action: 'source_host.accept_host_key', targetType: 'SourceHost', details: { fingerprint: KEY_A.fingerprint, previous: null } }]);
-    await expect(acceptHostKey(t.db, host.id, KEY_A.fingerprint, { name: 'alice' })).rejects.toThrow(/no key is waiting/);
+    expect(audit).toMatchObject([
+      {
+        actor: 'alice',
+        action: 'source_host.accept_host_key',
+        targetType: 'SourceHost',
+        details: { fingerprint: KEY_A.fingerprint, previous: null },
+      },
+    ]);
+    await expect(acceptHostKey(t.db, host.id, KEY_A.fingerprint, { name: 'alice' })).rejects.toThrow(
+      /no key is waiting/,
+    );
   });
 
   it('a changed key keeps the accepted one pinned, waits as pending and says so on the host', async () => {
@@ -158,10 +247,17 @@ describe('host keys', () => {
     expect(await recordHostKeySeen(t.db, host.id, KEY_A)).toBe('accepted');
     expect(await recordHostKeySeen(t.db, host.id, KEY_B)).toBe('changed');
     const row = await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } });
-    expect(row).toMatchObject({ hostKeyState: 'accepted', hostKeyFingerprint: KEY_A.fingerprint, pendingHostKeyFingerprint: KEY_B.fingerprint });
+    expect(row).toMatchObject({
+      hostKeyState: 'accepted',
+      hostKeyFingerprint: KEY_A.fingerprint,
+      pendingHostKeyFingerprint: KEY_B.fingerprint,
+    });
     expect(row.lastError).toMatch(/host key changed: hv\d+ now presents SHA256:BBBB.*but SHA256:AAAA.* is accepted/);
     await acceptHostKey(t.db, host.id, KEY_B.fingerprint, { name: 'bob' });
-    expect(await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).toMatchObject({ hostKeyFingerprint: KEY_B.fingerprint, lastError: null });
+    expect(await t.prisma.sourceHost.findUniqueOrThrow({ where: { id: host.id } })).toMatchObject({
+      hostKeyFingerprint: KEY_B.fingerprint,
+      lastError: null,
+    });
   });
 
   it('refuses a malformed key', async () => {

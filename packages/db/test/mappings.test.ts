@@ -13,9 +13,27 @@ afterAll(async () => {
 });
 
 const good = {
-  networks: [{ name: 'public', cidr: '198.51.100.7/24', sourceVlan: 210, gateway: '198.51.100.1', cloudstackNetworkId: 'net-1', cloudstackNetworkName: 'Public' }],
+  networks: [
+    {
+      name: 'public',
+      cidr: '198.51.100.7/24',
+      sourceVlan: 210,
+      gateway: '198.51.100.1',
+      cloudstackNetworkId: 'net-1',
+      cloudstackNetworkName: 'Public',
+    },
+  ],
   offerings: [{ maxRamMb: 1024, maxCpus: 1, serviceOfferingId: 'so-small', serviceOfferingName: 'Small' }],
-  osTypes: [{ distribution: 'CentOS', version: '7', osTypeId: 'os-c7', osTypeName: 'CentOS 7', legacyOsTypeId: null, legacyOsTypeName: null }],
+  osTypes: [
+    {
+      distribution: 'CentOS',
+      version: '7',
+      osTypeId: 'os-c7',
+      osTypeName: 'CentOS 7',
+      legacyOsTypeId: null,
+      legacyOsTypeName: null,
+    },
+  ],
 };
 
 describe('mappings', () => {
@@ -28,10 +46,19 @@ describe('mappings', () => {
   });
 
   it('refuses duplicates and bad rows and keeps what was saved', async () => {
-    const dup = { ...good, networks: [...good.networks, { ...good.networks[0]!, name: 'again', cidr: '198.51.100.0/24' }] };
-    await expect(saveMappings(t.db, dup, { name: 'test' })).rejects.toThrow(/network 198\.51\.100\.0\/24 is mapped twice/);
-    await expect(saveMappings(t.db, { ...good, networks: [{ ...good.networks[0]!, cidr: '10.0.0.0/33' }] }, { name: 'test' })).rejects.toThrow(/networks\.0\.cidr/);
-    await expect(saveMappings(t.db, { ...good, offerings: [{ ...good.offerings[0]!, maxCpus: 0 }] }, { name: 'test' })).rejects.toThrow(/offerings\.0\.maxCpus/);
+    const dup = {
+      ...good,
+      networks: [...good.networks, { ...good.networks[0]!, name: 'again', cidr: '198.51.100.0/24' }],
+    };
+    await expect(saveMappings(t.db, dup, { name: 'test' })).rejects.toThrow(
+      /network 198\.51\.100\.0\/24 is mapped twice/,
+    );
+    await expect(
+      saveMappings(t.db, { ...good, networks: [{ ...good.networks[0]!, cidr: '10.0.0.0/33' }] }, { name: 'test' }),
+    ).rejects.toThrow(/networks\.0\.cidr/);
+    await expect(
+      saveMappings(t.db, { ...good, offerings: [{ ...good.offerings[0]!, maxCpus: 0 }] }, { name: 'test' }),
+    ).rejects.toThrow(/offerings\.0\.maxCpus/);
     expect((await readMappings(t.db)).networks).toHaveLength(1);
   });
 });

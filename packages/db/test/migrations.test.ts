@@ -79,7 +79,10 @@ describe('migration runner', () => {
     await expect(migrate(url, dir)).rejects.toThrow(/29991231000000_broken failed/);
     const half = await rows(url, `SELECT to_regclass('"Half"') AS t`);
     expect(half[0].t).toBeNull();
-    const failed = await rows(url, `SELECT finished_at, logs FROM "_prisma_migrations" WHERE migration_name = '29991231000000_broken'`);
+    const failed = await rows(
+      url,
+      `SELECT finished_at, logs FROM "_prisma_migrations" WHERE migration_name = '29991231000000_broken'`,
+    );
     expect(failed[0].finished_at).toBeNull();
     expect(failed[0].logs).toMatch(/no_such_function/);
     await expect(migrate(url, dir)).rejects.toThrow(/failed earlier/);

@@ -30,7 +30,13 @@ export function parseSchema(text: string): ParsedSchema {
   const noComments = text.replace(/\/\/.*$/gm, '');
   const out: ParsedSchema = { models: new Map(), enums: new Map(), indexNames: [], foreignKeys: new Map() };
   for (const m of noComments.matchAll(/^enum (\w+) \{([^}]*)\}/gm)) {
-    out.enums.set(m[1]!, m[2]!.split('\n').map((l) => l.trim()).filter(Boolean));
+    out.enums.set(
+      m[1]!,
+      m[2]!
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
   }
   for (const m of noComments.matchAll(/^model (\w+) \{([^}]*)\}/gm)) {
     parseModel(m[1]!, m[2]!, out);
@@ -62,7 +68,10 @@ function parseModel(model: string, body: string, out: ParsedSchema): void {
 function addBlockAttribute(model: string, line: string, out: ParsedSchema): void {
   const am = /^@@(unique|index|id)\(\[([^\]]+)\]/.exec(line);
   if (!am) return;
-  const cols = am[2]!.split(',').map((c) => c.trim()).join('_');
+  const cols = am[2]!
+    .split(',')
+    .map((c) => c.trim())
+    .join('_');
   const suffix = am[1] === 'unique' ? 'key' : am[1] === 'index' ? 'idx' : 'pkey';
   out.indexNames.push(am[1] === 'id' ? `${model}_pkey` : `${model}_${cols}_${suffix}`);
 }

@@ -48,7 +48,9 @@ export function supportedList(): string {
 export function detectOs(files: GuestFiles): DetectedOs {
   const found = fromOsRelease(files) ?? fromRedhatRelease(files) ?? fromLsbRelease(files) ?? fromDebianVersion(files);
   if (!found) {
-    throw new GuestOsError('no release file found (looked for /etc/os-release, /etc/centos-release, /etc/redhat-release, /etc/lsb-release, /etc/debian_version); is this a Linux root file system?');
+    throw new GuestOsError(
+      'no release file found (looked for /etc/os-release, /etc/centos-release, /etc/redhat-release, /etc/lsb-release, /etc/debian_version); is this a Linux root file system?',
+    );
   }
   const [distribution, version, description] = found;
   if (!SUPPORTED[distribution].includes(version)) {
@@ -66,7 +68,8 @@ function fromOsRelease(files: GuestFiles): Found {
   const id = vars.ID?.toLowerCase();
   const pretty = vars.PRETTY_NAME ?? `${vars.NAME ?? id} ${vars.VERSION_ID ?? ''}`.trim();
   if (!id) throw new GuestOsError(`/etc/os-release has no ID= line: ${JSON.stringify(text.slice(0, 120))}`);
-  if (id !== 'centos' && id !== 'ubuntu' && id !== 'debian') throw new GuestOsError(`${pretty} (ID=${id}) is not supported; supported: ${supportedList()}`);
+  if (id !== 'centos' && id !== 'ubuntu' && id !== 'debian')
+    throw new GuestOsError(`${pretty} (ID=${id}) is not supported; supported: ${supportedList()}`);
   const versionId = vars.VERSION_ID;
   // Debian testing/sid have no VERSION_ID: fall back to debian_version below
   if (!versionId) return id === 'debian' ? fromDebianVersion(files) : malformed('/etc/os-release', text, 'VERSION_ID');
@@ -80,7 +83,8 @@ function fromRedhatRelease(files: GuestFiles): Found {
     const line = text.trim().split('\n')[0]!;
     const m = /^CentOS(?: Linux)? release (\d+)(?:\.[\d.]+)?\b/.exec(line);
     if (m) return ['centos', m[1]!, line];
-    if (/^(Red Hat|Fedora|Scientific|CloudLinux|AlmaLinux|Rocky)/.test(line)) throw new GuestOsError(`"${line}" is not supported; supported: ${supportedList()}`);
+    if (/^(Red Hat|Fedora|Scientific|CloudLinux|AlmaLinux|Rocky)/.test(line))
+      throw new GuestOsError(`"${line}" is not supported; supported: ${supportedList()}`);
     return malformed(file, text, '"CentOS release N"');
   }
   return null;
@@ -91,7 +95,8 @@ function fromLsbRelease(files: GuestFiles): Found {
   if (text === null) return null;
   const vars = shellVars(text);
   if (vars.DISTRIB_ID !== 'Ubuntu') return null;
-  if (!vars.DISTRIB_RELEASE || !/^\d+\.\d+$/.test(vars.DISTRIB_RELEASE)) return malformed('/etc/lsb-release', text, 'DISTRIB_RELEASE=YY.MM');
+  if (!vars.DISTRIB_RELEASE || !/^\d+\.\d+$/.test(vars.DISTRIB_RELEASE))
+    return malformed('/etc/lsb-release', text, 'DISTRIB_RELEASE=YY.MM');
   return ['ubuntu', vars.DISTRIB_RELEASE, vars.DISTRIB_DESCRIPTION ?? `Ubuntu ${vars.DISTRIB_RELEASE}`];
 }
 
@@ -101,12 +106,17 @@ function fromDebianVersion(files: GuestFiles): Found {
   const v = text.trim();
   const m = /^(\d+)(?:\.\d+)*$/.exec(v);
   if (m) return ['debian', m[1]!, `Debian GNU/Linux ${v}`];
-  if (/^[a-z]+\/sid$/.test(v)) throw new GuestOsError(`/etc/debian_version says "${v}": a testing or derived release without a version; not supported (supported: ${supportedList()})`);
+  if (/^[a-z]+\/sid$/.test(v))
+    throw new GuestOsError(
+      `/etc/debian_version says "${v}": a testing or derived release without a version; not supported (supported: ${supportedList()})`,
+    );
   return malformed('/etc/debian_version', text, 'a version number such as "9.13"');
 }
 
 function malformed(file: string, text: string, expected: string): never {
-  throw new GuestOsError(`${file} is not in a form we know (expected ${expected}): ${JSON.stringify(text.trim().slice(0, 120))}`);
+  throw new GuestOsError(
+    `${file} is not in a form we know (expected ${expected}): ${JSON.stringify(text.trim().slice(0, 120))}`,
+  );
 }
 
 /** KEY=value and KEY="value" lines (os-release, lsb-release) */

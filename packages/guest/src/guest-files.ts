@@ -45,7 +45,11 @@ export function mapFiles(files: Record<string, string>): GuestFiles {
     exists: (file) => map.has(norm(file)) || [...map.keys()].some((k) => k.startsWith(`${norm(file)}/`)),
     list: (dir) => {
       const prefix = `${norm(dir)}/`.replace(/^\/\/$/, '/');
-      return [...new Set([...map.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]!))].sort();
+      return [
+        ...new Set(
+          [...map.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]!),
+        ),
+      ].sort();
     },
   };
 }

@@ -17,12 +17,23 @@ describe('OS templates', () => {
     expect(usesLegacyGrub({ distribution: 'centos', version: '7' })).toBe(false);
   });
 
-  it('installs a kernel and a boot loader with the guest\'s own package manager', () => {
-    expect(kernelInstallCommand({ distribution: 'centos', version: '7' })).toEqual(['yum', '-y', 'install', 'kernel', 'grub2', 'grub2-tools']);
-    expect(kernelInstallCommand({ distribution: 'ubuntu', version: '16.04' }).join(' ')).toMatch(/ install linux-image-virtual grub-pc$/);
+  it("installs a kernel and a boot loader with the guest's own package manager", () => {
+    expect(kernelInstallCommand({ distribution: 'centos', version: '7' })).toEqual([
+      'yum',
+      '-y',
+      'install',
+      'kernel',
+      'grub2',
+      'grub2-tools',
+    ]);
+    expect(kernelInstallCommand({ distribution: 'ubuntu', version: '16.04' }).join(' ')).toMatch(
+      / install linux-image-virtual grub-pc$/,
+    );
     const debian = kernelInstallCommand({ distribution: 'debian', version: '9' });
     expect(debian.slice(0, 2)).toEqual(['sh', '-c']);
     // grub-pc must not try to install itself in a container without a disk
-    expect(debian[2]).toMatch(/^echo 'grub-pc grub-pc\/install_devices_empty boolean true' \| debconf-set-selections && .*apt-get .* update && .* install linux-image-amd64 grub-pc$/);
+    expect(debian[2]).toMatch(
+      /^echo 'grub-pc grub-pc\/install_devices_empty boolean true' \| debconf-set-selections && .*apt-get .* update && .* install linux-image-amd64 grub-pc$/,
+    );
   });
 });

@@ -39,9 +39,16 @@ export function usesLegacyGrub(os: TemplateOs): boolean {
  */
 export function kernelInstallCommand(os: TemplateOs): string[] {
   if (os.distribution === 'centos') {
-    return os.version === '7' ? ['yum', '-y', 'install', 'kernel', 'grub2', 'grub2-tools'] : ['yum', '-y', 'install', 'kernel', 'grub'];
+    return os.version === '7'
+      ? ['yum', '-y', 'install', 'kernel', 'grub2', 'grub2-tools']
+      : ['yum', '-y', 'install', 'kernel', 'grub'];
   }
   const kernel = os.distribution === 'ubuntu' ? 'linux-image-virtual' : 'linux-image-amd64';
-  const apt = 'DEBIAN_FRONTEND=noninteractive INITRD=No apt-get -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
-  return ['sh', '-c', `echo 'grub-pc grub-pc/install_devices_empty boolean true' | debconf-set-selections && ${apt} update && ${apt} install ${kernel} grub-pc`];
+  const apt =
+    'DEBIAN_FRONTEND=noninteractive INITRD=No apt-get -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
+  return [
+    'sh',
+    '-c',
+    `echo 'grub-pc grub-pc/install_devices_empty boolean true' | debconf-set-selections && ${apt} update && ${apt} install ${kernel} grub-pc`,
+  ];
 }

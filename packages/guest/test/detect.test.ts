@@ -34,19 +34,31 @@ describe('detectOs', () => {
   });
 
   it('says clearly when there is no release file', () => {
-    expect(() => detectOs(mapFiles({ '/etc/hostname': 'x\n' }))).toThrow(/no release file found .*is this a Linux root file system/);
+    expect(() => detectOs(mapFiles({ '/etc/hostname': 'x\n' }))).toThrow(
+      /no release file found .*is this a Linux root file system/,
+    );
   });
 
   it('says what a malformed release file holds', () => {
-    expect(() => detectOs(mapFiles({ '/etc/redhat-release': 'garbage\n' }))).toThrow(/\/etc\/redhat-release is not in a form we know \(expected "CentOS release N"\): "garbage"/);
+    expect(() => detectOs(mapFiles({ '/etc/redhat-release': 'garbage\n' }))).toThrow(
+      /\/etc\/redhat-release is not in a form we know \(expected "CentOS release N"\): "garbage"/,
+    );
     expect(() => detectOs(mapFiles({ '/etc/debian_version': 'not a version\n' }))).toThrow(GuestOsError);
     expect(() => detectOs(mapFiles({ '/etc/os-release': 'NAME=Foo\n' }))).toThrow(/no ID= line/);
   });
 
   it('refuses an unknown or unsupported OS with the supported list', () => {
-    expect(() => detectOs(mapFiles({ '/etc/os-release': 'ID=fedora\nVERSION_ID=38\nPRETTY_NAME="Fedora Linux 38"\n' }))).toThrow(/Fedora Linux 38 \(ID=fedora\) is not supported; supported: CentOS 4\/5\/6\/7/);
-    expect(() => detectOs(mapFiles({ '/etc/redhat-release': 'CentOS release 3.9 (Final)\n' }))).toThrow(/CentOS release 3\.9 \(Final\) is not supported/);
-    expect(() => detectOs(mapFiles({ '/etc/os-release': 'ID=ubuntu\nVERSION_ID="20.04"\nPRETTY_NAME="Ubuntu 20.04.6 LTS"\n' }))).toThrow(/Ubuntu 20\.04\.6 LTS is not supported/);
-    expect(() => detectOs(mapFiles({ '/etc/redhat-release': 'Red Hat Enterprise Linux Server release 6.10 (Santiago)\n' }))).toThrow(/is not supported/);
+    expect(() =>
+      detectOs(mapFiles({ '/etc/os-release': 'ID=fedora\nVERSION_ID=38\nPRETTY_NAME="Fedora Linux 38"\n' })),
+    ).toThrow(/Fedora Linux 38 \(ID=fedora\) is not supported; supported: CentOS 4\/5\/6\/7/);
+    expect(() => detectOs(mapFiles({ '/etc/redhat-release': 'CentOS release 3.9 (Final)\n' }))).toThrow(
+      /CentOS release 3\.9 \(Final\) is not supported/,
+    );
+    expect(() =>
+      detectOs(mapFiles({ '/etc/os-release': 'ID=ubuntu\nVERSION_ID="20.04"\nPRETTY_NAME="Ubuntu 20.04.6 LTS"\n' })),
+    ).toThrow(/Ubuntu 20\.04\.6 LTS is not supported/);
+    expect(() =>
+      detectOs(mapFiles({ '/etc/redhat-release': 'Red Hat Enterprise Linux Server release 6.10 (Santiago)\n' })),
+    ).toThrow(/is not supported/);
   });
 });

@@ -13,15 +13,29 @@ import { fixture, fixtureIds, ROOT_UUID, SCENARIOS } from './support/fixtures';
 const GOLDEN = path.resolve(import.meta.dirname, 'golden');
 
 function renderPlan(plan: ConversionPlan): string {
-  const out = [`# ${plan.os.description}: ${plan.os.distribution} ${plan.os.version}, ${plan.os.init}, grub ${plan.os.grub}, ${plan.os.initramfs}, ${plan.os.network}`];
+  const out = [
+    `# ${plan.os.description}: ${plan.os.distribution} ${plan.os.version}, ${plan.os.init}, grub ${plan.os.grub}, ${plan.os.initramfs}, ${plan.os.network}`,
+  ];
   out.push(`kernel command line: ${plan.kernelCmdline}`);
   out.push(`packages: ${plan.packages.join(' ')}`);
   out.push(`backup to ${plan.backupDir}: ${plan.backup.join(' ')}`);
   out.push(`remove: ${plan.remove.join(' ') || '-'}`);
-  out.push(`links: ${Object.entries(plan.links).map(([p, t]) => `${p} -> ${t}`).join(' ') || '-'}`);
-  out.push('commands:', ...plan.commands.map((c) => `  ${c.argv.join(' ')}    # ${c.why}${c.initramfs ? ' [initramfs: built before the downtime]' : ''}`));
+  out.push(
+    `links: ${
+      Object.entries(plan.links)
+        .map(([p, t]) => `${p} -> ${t}`)
+        .join(' ') || '-'
+    }`,
+  );
+  out.push(
+    'commands:',
+    ...plan.commands.map(
+      (c) => `  ${c.argv.join(' ')}    # ${c.why}${c.initramfs ? ' [initramfs: built before the downtime]' : ''}`,
+    ),
+  );
   out.push(`legacy boot ISO: ${plan.legacyBootIso ? JSON.stringify(plan.legacyBootIso) : 'no'}`);
-  for (const w of plan.write) out.push('', `===== ${w.path} (mode ${w.mode.toString(8)})`, w.content.replace(/\n$/, ''));
+  for (const w of plan.write)
+    out.push('', `===== ${w.path} (mode ${w.mode.toString(8)})`, w.content.replace(/\n$/, ''));
   return `${out.join('\n')}\n`;
 }
 
@@ -35,7 +49,10 @@ describe('conversion plans (golden)', () => {
           mkdirSync(path.dirname(file), { recursive: true });
           writeFileSync(file, text);
         }
-        if (!existsSync(file)) throw new Error(`no golden ${path.relative(process.cwd(), file)}; write it with UPDATE_GOLDENS=1 and review it`);
+        if (!existsSync(file))
+          throw new Error(
+            `no golden ${path.relative(process.cwd(), file)}; write it with UPDATE_GOLDENS=1 and review it`,
+          );
         expect(text).toBe(readFileSync(file, 'utf8'));
       });
     }

@@ -12,7 +12,12 @@ export async function probeHostKeyJob(deps: InventoryJobDeps, payload: JobPayloa
   const host = await findSourceHost(deps.db, { id: payload.sourceHostId });
   if (!host) return deps.log(`probe_host_key: source host ${payload.sourceHostId} no longer exists`);
   try {
-    const key = await probeHostKey({ host: host.address, port: host.port, timeoutMs: deps.probeTimeoutMs ?? 15_000, algorithm: host.hostKeyAlgorithm ?? undefined });
+    const key = await probeHostKey({
+      host: host.address,
+      port: host.port,
+      timeoutMs: deps.probeTimeoutMs ?? 15_000,
+      algorithm: host.hostKeyAlgorithm ?? undefined,
+    });
     const verdict = await recordHostKeySeen(deps.db, host.id, key);
     deps.log(`probe_host_key: ${host.name} presents ${key.fingerprint} (${key.algorithm}): ${verdict}`);
   } catch (err) {

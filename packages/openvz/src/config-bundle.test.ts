@@ -31,10 +31,14 @@ describe('config bundle framing', () => {
   it('refuses a stream cut short, garbled, duplicated or with an unreadable file', () => {
     const ok = frame('101', 'A=1') + `${B} DONE\n`;
     expect(() => parseConfigBundle(ok.slice(0, -10), B)).toThrow(/cut short/);
-    expect(() => parseConfigBundle('[... 5 bytes of earlier output not kept ...]\n' + ok.slice(20), B)).toThrow(/BEGIN line/);
+    expect(() => parseConfigBundle('[... 5 bytes of earlier output not kept ...]\n' + ok.slice(20), B)).toThrow(
+      /BEGIN line/,
+    );
     expect(() => parseConfigBundle(frame('101', 'A') + frame('101', 'B') + `${B} DONE\n`, B)).toThrow(/twice/);
     expect(() => parseConfigBundle(`\n${B} BEGIN 101\nA=1\n${B} DONE\n`, B)).toThrow(/no END line/);
-    expect(() => parseConfigBundle(frame('101', `part\n${B} UNREADABLE 101`) + `${B} DONE\n`, B)).toThrow(/could not be read/);
+    expect(() => parseConfigBundle(frame('101', `part\n${B} UNREADABLE 101`) + `${B} DONE\n`, B)).toThrow(
+      /could not be read/,
+    );
     expect(() => parseConfigBundle(frame('abc', 'A') + `${B} DONE\n`, B)).toThrow(/CTID/);
   });
 });

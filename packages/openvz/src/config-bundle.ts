@@ -47,7 +47,10 @@ export function parseConfigBundle(stdout: string, boundary: string): Map<Ctid, s
   const out = new Map<Ctid, string>();
   const begin = `\n${boundary} BEGIN `;
   if (!stdout.endsWith(`${boundary} DONE\n`)) {
-    throw new OpenVzParseError(SOURCE, 'it does not end with its DONE line: the output was cut short (raise maxCaptureBytes?) or the command failed');
+    throw new OpenVzParseError(
+      SOURCE,
+      'it does not end with its DONE line: the output was cut short (raise maxCaptureBytes?) or the command failed',
+    );
   }
   let pos = 0;
   const doneAt = stdout.length - `${boundary} DONE\n`.length;
@@ -60,7 +63,8 @@ export function parseConfigBundle(stdout: string, boundary: string): Map<Ctid, s
     const endAt = stdout.indexOf(end, idEnd + 1);
     if (endAt < 0) throw new OpenVzParseError(SOURCE, `no END line for container ${id}`);
     const body = stdout.slice(idEnd + 1, endAt);
-    if (body.endsWith(`\n${boundary} UNREADABLE ${id}`)) throw new OpenVzParseError(SOURCE, `${id}.conf could not be read on the hypervisor`);
+    if (body.endsWith(`\n${boundary} UNREADABLE ${id}`))
+      throw new OpenVzParseError(SOURCE, `${id}.conf could not be read on the hypervisor`);
     if (out.has(ctid)) throw new OpenVzParseError(SOURCE, `container ${id} appears twice`);
     out.set(ctid, body);
     pos = endAt + end.length;

@@ -41,7 +41,7 @@ describe('parseContainerConfig', () => {
     expect(c.diskinodes).toEqual({ soft: 131072n, hard: 144179n });
   });
 
-  it('reads the global vz.conf sample with vzctl\'s line rules (unquoted values, no trailing comments)', () => {
+  it("reads the global vz.conf sample with vzctl's line rules (unquoted values, no trailing comments)", () => {
     const { entries, warnings } = parseConfigLines(readSample('openvz/vz.conf'));
     const get = (k: string) => entries.find((e) => e.key === k)?.value;
     expect(warnings).toEqual([]);
@@ -56,7 +56,10 @@ describe('parseContainerConfig', () => {
   });
 
   it('reads IPv6, /prefix, several IPs and skips 0.0.0.0 like parse_ip', () => {
-    const c = parseContainerConfig('IP_ADDRESS="10.0.0.5/24 0.0.0.0 2001:DB8:0:0::5/64  10.0.0.6"\nIP_ADDRESS="10.0.0.5 10.0.0.7"\n', 5);
+    const c = parseContainerConfig(
+      'IP_ADDRESS="10.0.0.5/24 0.0.0.0 2001:DB8:0:0::5/64  10.0.0.6"\nIP_ADDRESS="10.0.0.5 10.0.0.7"\n',
+      5,
+    );
     expect(c.ips).toEqual([
       { address: '10.0.0.5', family: 4, prefix: 24 },
       { address: '2001:db8::5', family: 6, prefix: 64 },
@@ -71,7 +74,13 @@ describe('parseContainerConfig', () => {
       105,
     );
     expect(c.netifs).toEqual([
-      { name: 'eth0', mac: '00:18:51:AA:BB:01', hostIfname: 'veth105.0', hostMac: '00:18:51:AA:BB:02', bridge: 'vmbr10' },
+      {
+        name: 'eth0',
+        mac: '00:18:51:AA:BB:01',
+        hostIfname: 'veth105.0',
+        hostMac: '00:18:51:AA:BB:02',
+        bridge: 'vmbr10',
+      },
       { name: 'eth1', mac: null, hostIfname: null, hostMac: null, bridge: 'vmbr20' },
     ]);
   });

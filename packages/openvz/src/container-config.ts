@@ -123,7 +123,8 @@ export function parseContainerConfig(textBody: string, ctid: Ctid): ContainerCon
 function apply(config: ContainerConfig, { key, value, line }: ConfigEntry, seen: Set<string>): void {
   const scalar = SCALARS[key];
   if (scalar) {
-    if (seen.has(key)) return void config.warnings.push(`line ${line}: duplicate ${key} ignored (vzctl keeps the first)`);
+    if (seen.has(key))
+      return void config.warnings.push(`line ${line}: duplicate ${key} ignored (vzctl keeps the first)`);
     seen.add(key);
     const [field, read] = scalar;
     (config as unknown as Record<string, unknown>)[field] = read(value, config.ctid);
@@ -143,10 +144,29 @@ function apply(config: ContainerConfig, { key, value, line }: ConfigEntry, seen:
 
 function emptyConfig(ctid: Ctid, warnings: string[]): ContainerConfig {
   return {
-    ctid, onboot: null, disabled: null, hostname: null, name: null, description: null, ostemplate: null,
-    originSample: null, layout: null, privatePath: null, rootPath: null, diskspaceKb: null, diskinodes: null,
-    physpages: null, swappages: null, cpuUnits: null, cpuLimit: null, cpus: null, ips: [], nameservers: [],
-    searchDomains: [], netifs: [], warnings,
+    ctid,
+    onboot: null,
+    disabled: null,
+    hostname: null,
+    name: null,
+    description: null,
+    ostemplate: null,
+    originSample: null,
+    layout: null,
+    privatePath: null,
+    rootPath: null,
+    diskspaceKb: null,
+    diskinodes: null,
+    physpages: null,
+    swappages: null,
+    cpuUnits: null,
+    cpuLimit: null,
+    cpus: null,
+    ips: [],
+    nameservers: [],
+    searchDomains: [],
+    netifs: [],
+    warnings,
   };
 }
 

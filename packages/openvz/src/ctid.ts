@@ -8,7 +8,9 @@ export type Ctid = z.infer<typeof ctidSchema>;
 
 export class InvalidCtidError extends Error {
   constructor(value: unknown) {
-    super(`invalid container id (CTID) ${JSON.stringify(String(value))}: a CTID is a positive whole number such as 101`);
+    super(
+      `invalid container id (CTID) ${JSON.stringify(String(value))}: a CTID is a positive whole number such as 101`,
+    );
     this.name = 'InvalidCtidError';
   }
 }

@@ -4,11 +4,17 @@ import { toInventoryContainer } from './inventory-container';
 import { readSample } from './testing/samples';
 import { parseVzlistJson } from './vzlist-json';
 
-const [ct101, ct102] = parseVzlistJson(readSample('openvz/vzlist-a-j.jsonc')) as [ReturnType<typeof parseVzlistJson>[number], ReturnType<typeof parseVzlistJson>[number]];
+const [ct101, ct102] = parseVzlistJson(readSample('openvz/vzlist-a-j.jsonc')) as [
+  ReturnType<typeof parseVzlistJson>[number],
+  ReturnType<typeof parseVzlistJson>[number],
+];
 
 describe('toInventoryContainer', () => {
   it('takes what vzlist reports and the config only where vzlist is silent', () => {
-    const config = parseContainerConfig('HOSTNAME="from-config"\nNAME="web1"\nCPUS="4"\nIP_ADDRESS="10.0.0.101/26 10.9.9.9"\n', 101);
+    const config = parseContainerConfig(
+      'HOSTNAME="from-config"\nNAME="web1"\nCPUS="4"\nIP_ADDRESS="10.0.0.101/26 10.9.9.9"\n',
+      101,
+    );
     const inv = toInventoryContainer(ct101, config);
     expect(inv.hostname).toBe('ct101.example.com');
     // vzlist's name is null and cpus 0 (unset): the config fills them
@@ -36,6 +42,8 @@ describe('toInventoryContainer', () => {
   });
 
   it('refuses an IP in vzlist output that is not an address, naming the container', () => {
-    expect(() => toInventoryContainer({ ...ct101, ip: ['10.0.0.1; rm -rf /'] }, null)).toThrow(/container 101.*not an IPv4 or IPv6 address/);
+    expect(() => toInventoryContainer({ ...ct101, ip: ['10.0.0.1; rm -rf /'] }, null)).toThrow(
+      /container 101.*not an IPv4 or IPv6 address/,
+    );
   });
 });

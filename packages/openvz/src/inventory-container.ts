@@ -17,8 +17,10 @@ import { describeIssues, OpenVzParseError } from './parse-error';
 import { limitToMib, PAGE_SIZE } from './vz-units';
 import { UNLIMITED, type Limit, type VzlistContainer } from './vzlist-json';
 
-const finite = (l: Limit | undefined | null): bigint | null => (l === undefined || l === null || l === UNLIMITED ? null : l);
-const pagesToMib = (l: Limit | undefined | null): number | null => (l === undefined || l === null ? null : limitToMib(l, PAGE_SIZE));
+const finite = (l: Limit | undefined | null): bigint | null =>
+  l === undefined || l === null || l === UNLIMITED ? null : l;
+const pagesToMib = (l: Limit | undefined | null): number | null =>
+  l === undefined || l === null ? null : limitToMib(l, PAGE_SIZE);
 
 export function toInventoryContainer(ct: VzlistContainer, config: ContainerConfig | null): InventoryContainer {
   const parsed = inventoryContainerSchema.safeParse(merge(ct, config));
@@ -76,7 +78,10 @@ function mergeIps(ct: VzlistContainer, config: ContainerConfig | null): Inventor
   try {
     live = parseAddressList(ct.ip);
   } catch (err) {
-    throw new OpenVzParseError(`container ${ct.ctid}`, `vzlist lists an IP that is not an address: ${err instanceof Error ? err.message : String(err)}`);
+    throw new OpenVzParseError(
+      `container ${ct.ctid}`,
+      `vzlist lists an IP that is not an address: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return [...saved, ...live.filter((ip) => !saved.some((s) => s.address === ip.address))];
 }

@@ -58,7 +58,9 @@ function parseOne(desc: string): VethInterface {
 
 function ifname(val: string, desc: string): string {
   if (val === '' || val.length > MAX_IFNAME || /[\s/]/.test(val)) {
-    throw new Error(`NETIF entry "${desc}": "${val}" is not an interface name (1-${MAX_IFNAME} characters, no spaces or "/")`);
+    throw new Error(
+      `NETIF entry "${desc}": "${val}" is not an interface name (1-${MAX_IFNAME} characters, no spaces or "/")`,
+    );
   }
   return val;
 }

@@ -8,7 +8,14 @@
 // one exits 32, which start() treats as done; `vzctl exec` exits 8 when the
 // command inside fails.
 import type { Executor, ExecOptions, ExecResult } from '@vzferry/core';
-import { vzctlArgv, vzctlExecArgv, vzctlSetOnbootArgv, readConfigArgv, vzlistJsonArgv, type VzctlAction } from './commands';
+import {
+  vzctlArgv,
+  vzctlExecArgv,
+  vzctlSetOnbootArgv,
+  readConfigArgv,
+  vzlistJsonArgv,
+  type VzctlAction,
+} from './commands';
 import { parseConfigBundle, readAllConfigsCommand } from './config-bundle';
 import { parseContainerConfig, type ContainerConfig } from './container-config';
 import { toCtid, type Ctid } from './ctid';
@@ -42,11 +49,17 @@ export class OpenVzAdapter implements SourceAdapter {
     this.#confDir = opts.confDir;
   }
 
-  async listContainers(opts: CommandOptions & { onProgress?: (p: ListProgress) => void } = {}): Promise<InventoryContainer[]> {
+  async listContainers(
+    opts: CommandOptions & { onProgress?: (p: ListProgress) => void } = {},
+  ): Promise<InventoryContainer[]> {
     const progress = opts.onProgress ?? (() => undefined);
     progress({ phase: 'listing', fraction: 0, message: 'running vzlist -a -j' });
     const listed = await this.vzlist(opts);
-    progress({ phase: 'reading_configs', fraction: 0.3, message: `${listed.length} containers listed; reading their configs` });
+    progress({
+      phase: 'reading_configs',
+      fraction: 0.3,
+      message: `${listed.length} containers listed; reading their configs`,
+    });
     const configs = listed.length > 0 ? await this.readAllConfigs(opts) : new Map<Ctid, ContainerConfig>();
     progress({ phase: 'parsing', fraction: 0.8, message: `merging ${listed.length} containers` });
     return listed.map((ct) => toInventoryContainer(ct, configs.get(ct.ctid) ?? null));
@@ -58,7 +71,9 @@ export class OpenVzAdapter implements SourceAdapter {
     const res = await this.run(argv, { ...opts, maxCaptureBytes: VZLIST_MAX_BYTES });
     if (res.code === 1 && res.stdout.trim() === '[]') return [];
     if (res.code !== 0) {
-      throw new Error(`vzlist -a -j on ${this.executor.where} exited with ${res.code}: ${(res.stderr.trim() || res.stdout.trim()).slice(0, 300)}`);
+      throw new Error(
+        `vzlist -a -j on ${this.executor.where} exited with ${res.code}: ${(res.stderr.trim() || res.stdout.trim()).slice(0, 300)}`,
+      );
     }
     return parseVzlistJson(res.stdout);
   }
@@ -67,7 +82,11 @@ export class OpenVzAdapter implements SourceAdapter {
   async readAllConfigs(opts: CommandOptions = {}): Promise<Map<Ctid, ContainerConfig>> {
     const { argv, boundary } = readAllConfigsCommand(undefined, this.#confDir);
     const res = await this.run(argv, { ...opts, maxCaptureBytes: CONFIG_BUNDLE_MAX_BYTES });
-    if (res.code !== 0) throw new OpenVzParseError('the container config bundle', `reading ${argv[0]} on ${this.executor.where} exited with ${res.code}: ${res.stderr.trim().slice(0, 300)}`);
+    if (res.code !== 0)
+      throw new OpenVzParseError(
+        'the container config bundle',
+        `reading ${argv[0]} on ${this.executor.where} exited with ${res.code}: ${res.stderr.trim().slice(0, 300)}`,
+      );
     const texts = parseConfigBundle(res.stdout, boundary);
     return new Map([...texts].map(([ctid, text]) => [ctid, parseContainerConfig(text, ctid)]));
   }
@@ -102,12 +121,24 @@ export class OpenVzAdapter implements SourceAdapter {
     const argv = readConfigArgv(ctid, this.#confDir);
     const res = await this.run(argv, opts);
     if (res.code !== 0) {
-      throw new VzctlError({ code: VZ_EXIT.NO_VE_CONFIG, ctid, argv, where: this.executor.where, stdout: res.stdout, stderr: res.stderr });
+      throw new VzctlError({
+        code: VZ_EXIT.NO_VE_CONFIG,
+        ctid,
+        argv,
+        where: this.executor.where,
+        stdout: res.stdout,
+        stderr: res.stderr,
+      });
     }
     return parseContainerConfig(res.stdout, toCtid(ctid));
   }
 
-  private async vzctl(action: VzctlAction, ctid: Ctid, opts: CommandOptions, okCodes: number[] = []): Promise<ExecResult> {
+  private async vzctl(
+    action: VzctlAction,
+    ctid: Ctid,
+    opts: CommandOptions,
+    okCodes: number[] = [],
+  ): Promise<ExecResult> {
     const argv = vzctlArgv(action, ctid);
     const res = await this.run(argv, opts);
     if (res.code !== 0 && !okCodes.includes(res.code)) throw this.error(res, argv, ctid);
@@ -119,6 +150,13 @@ export class OpenVzAdapter implements SourceAdapter {
   }
 
   private error(res: ExecResult, argv: readonly string[], ctid: Ctid | null): VzctlError {
-    return new VzctlError({ code: res.code, ctid, argv, where: this.executor.where, stdout: res.stdout, stderr: res.stderr });
+    return new VzctlError({
+      code: res.code,
+      ctid,
+      argv,
+      where: this.executor.where,
+      stdout: res.stdout,
+      stderr: res.stderr,
+    });
   }
 }

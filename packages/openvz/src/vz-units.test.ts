@@ -24,7 +24,8 @@ describe('parseLimitPair (vzctl parse_twoul_sfx)', () => {
   });
 
   it('refuses what vzctl refuses', () => {
-    for (const bad of ['', 'abc', '1.2.3', '-1', '5Q', '1:2:3', '1 G']) expect(() => parseLimitPair(bad, 1024), bad).toThrow();
+    for (const bad of ['', 'abc', '1.2.3', '-1', '5Q', '1:2:3', '1 G'])
+      expect(() => parseLimitPair(bad, 1024), bad).toThrow();
   });
 
   it('converts pages to MiB', () => {

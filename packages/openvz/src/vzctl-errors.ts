@@ -128,11 +128,20 @@ export class VzctlError extends Error {
   readonly stderr: string;
   readonly stdout: string;
 
-  constructor(init: { code: number; ctid: number | null; argv: readonly string[]; where: string; stdout: string; stderr: string }) {
+  constructor(init: {
+    code: number;
+    ctid: number | null;
+    argv: readonly string[];
+    where: string;
+    stdout: string;
+    stderr: string;
+  }) {
     const meaning = vzctlExitMeaning(init.code);
     const said = lastLine(init.stderr) || lastLine(init.stdout);
     const ct = init.ctid === null ? '' : `container ${init.ctid}: `;
-    super(`${ct}${init.argv.slice(0, 2).join(' ')} on ${init.where} exited with ${init.code} (${meaning})${said && said !== meaning ? `: ${said}` : ''}`);
+    super(
+      `${ct}${init.argv.slice(0, 2).join(' ')} on ${init.where} exited with ${init.code} (${meaning})${said && said !== meaning ? `: ${said}` : ''}`,
+    );
     this.name = 'VzctlError';
     this.code = init.code;
     this.meaning = meaning;

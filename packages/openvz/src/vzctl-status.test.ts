@@ -8,15 +8,47 @@ const behaviour = JSON.parse(readSample('openvz/vzctl-cli-behaviour.jsonc')) as 
 describe('parseVzctlStatus', () => {
   it('reads every status line of the reference behaviour table', () => {
     const parse = (key: string) => parseVzctlStatus(behaviour[key]!.stdout);
-    expect(parse('status_running')).toEqual({ ctid: 101, exists: true, mounted: true, running: true, suspended: false });
-    expect(parse('status_stopped')).toEqual({ ctid: 102, exists: true, mounted: false, running: false, suspended: false });
-    expect(parse('status_mounted_only')).toEqual({ ctid: 103, exists: true, mounted: true, running: false, suspended: false });
-    expect(parse('status_suspended')).toEqual({ ctid: 104, exists: true, mounted: false, running: false, suspended: true });
-    expect(parse('status_nonexistent')).toEqual({ ctid: 999, exists: false, mounted: false, running: false, suspended: false });
+    expect(parse('status_running')).toEqual({
+      ctid: 101,
+      exists: true,
+      mounted: true,
+      running: true,
+      suspended: false,
+    });
+    expect(parse('status_stopped')).toEqual({
+      ctid: 102,
+      exists: true,
+      mounted: false,
+      running: false,
+      suspended: false,
+    });
+    expect(parse('status_mounted_only')).toEqual({
+      ctid: 103,
+      exists: true,
+      mounted: true,
+      running: false,
+      suspended: false,
+    });
+    expect(parse('status_suspended')).toEqual({
+      ctid: 104,
+      exists: true,
+      mounted: false,
+      running: false,
+      suspended: true,
+    });
+    expect(parse('status_nonexistent')).toEqual({
+      ctid: 999,
+      exists: false,
+      mounted: false,
+      running: false,
+      suspended: false,
+    });
   });
 
   it('ignores ploop log lines before the status line', () => {
-    expect(parseVzctlStatus('Opening delta /vz/private/101/root.hdd/root.hds\nCTID 101 exist mounted running\n').running).toBe(true);
+    expect(
+      parseVzctlStatus('Opening delta /vz/private/101/root.hdd/root.hds\nCTID 101 exist mounted running\n').running,
+    ).toBe(true);
   });
 
   it('refuses anything else, and a status of another container', () => {

@@ -16,11 +16,18 @@ export interface VzctlStatus {
 const LINE = /^CTID ([0-9]+) (exist|deleted) (mounted|unmounted) (running|down)( suspended)?$/;
 
 export function parseVzctlStatus(output: string, expectedCtid?: Ctid): VzctlStatus {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   // ploop containers may log lines before it; the status line is the last
   const line = lines[lines.length - 1] ?? '';
   const m = LINE.exec(line);
-  if (!m) throw new OpenVzParseError('vzctl status output', `expected "CTID <id> exist|deleted mounted|unmounted running|down", got ${JSON.stringify(line)}`);
+  if (!m)
+    throw new OpenVzParseError(
+      'vzctl status output',
+      `expected "CTID <id> exist|deleted mounted|unmounted running|down", got ${JSON.stringify(line)}`,
+    );
   const status: VzctlStatus = {
     ctid: toCtid(m[1]),
     exists: m[2] === 'exist',

@@ -48,9 +48,27 @@ const flags = z.record(z.string(), z.boolean()).nullable();
 
 // include/vzlist.h struct Cubc: the beancounters vzlist prints, in order
 export const UBC_NAMES = [
-  'kmemsize', 'lockedpages', 'privvmpages', 'shmpages', 'numproc', 'physpages', 'vmguarpages',
-  'oomguarpages', 'numtcpsock', 'numflock', 'numpty', 'numsiginfo', 'tcpsndbuf', 'tcprcvbuf',
-  'othersockbuf', 'dgramrcvbuf', 'numothersock', 'dcachesize', 'numfile', 'numiptent', 'swappages',
+  'kmemsize',
+  'lockedpages',
+  'privvmpages',
+  'shmpages',
+  'numproc',
+  'physpages',
+  'vmguarpages',
+  'oomguarpages',
+  'numtcpsock',
+  'numflock',
+  'numpty',
+  'numsiginfo',
+  'tcpsndbuf',
+  'tcprcvbuf',
+  'othersockbuf',
+  'dgramrcvbuf',
+  'numothersock',
+  'dcachesize',
+  'numfile',
+  'numiptent',
+  'swappages',
 ] as const;
 
 const ubcFields = Object.fromEntries(UBC_NAMES.map((n) => [n, ubcSchema.nullable().optional()])) as {
@@ -110,17 +128,26 @@ const SOURCE = 'vzlist -a -j output';
 
 /** Parses the whole output or throws OpenVzParseError; never a partial list. */
 export function parseVzlistJson(text: string): VzlistContainer[] {
-  if (text.trim() === '') throw new OpenVzParseError(SOURCE, 'it is empty (vzlist prints [] when there are no containers)');
+  if (text.trim() === '')
+    throw new OpenVzParseError(SOURCE, 'it is empty (vzlist prints [] when there are no containers)');
   let raw: unknown;
   try {
     raw = parseLossless(text, null, parseNumberLosslessly);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new OpenVzParseError(SOURCE, `not valid JSON (${why}); vzlist does not escape quotes or backslashes in hostnames and descriptions, look for one there`);
+    throw new OpenVzParseError(
+      SOURCE,
+      `not valid JSON (${why}); vzlist does not escape quotes or backslashes in hostnames and descriptions, look for one there`,
+    );
   }
-  if (!Array.isArray(raw)) throw new OpenVzParseError(SOURCE, `expected a JSON array of containers, got ${describeType(raw)}`);
+  if (!Array.isArray(raw))
+    throw new OpenVzParseError(SOURCE, `expected a JSON array of containers, got ${describeType(raw)}`);
   const parsed = z.array(vzlistContainerSchema).safeParse(raw);
-  if (!parsed.success) throw new OpenVzParseError(SOURCE, describeIssues(parsed.error.issues.map((i) => ({ ...i, path: withCtid(raw, i.path) }))));
+  if (!parsed.success)
+    throw new OpenVzParseError(
+      SOURCE,
+      describeIssues(parsed.error.issues.map((i) => ({ ...i, path: withCtid(raw, i.path) }))),
+    );
   assertUniqueCtids(parsed.data);
   return parsed.data;
 }

@@ -35,7 +35,10 @@ export interface VzlistTextRow {
 
 export const DEFAULT_TEXT_FIELDS: readonly VzlistTextField[] = ['ctid', 'hostname', 'status', 'ip'];
 
-export function parseVzlistText(text: string, fields: readonly VzlistTextField[] = DEFAULT_TEXT_FIELDS): VzlistTextRow[] {
+export function parseVzlistText(
+  text: string,
+  fields: readonly VzlistTextField[] = DEFAULT_TEXT_FIELDS,
+): VzlistTextRow[] {
   const source = `vzlist -o ${fields.join(',')} output`;
   if (!fields.includes('ctid')) throw new Error('vzlist text parsing needs the ctid column');
   const lines = text.split('\n').filter((l) => l.trim() !== '');
@@ -54,14 +57,21 @@ function parseLine(line: string, lineNo: number, fields: readonly VzlistTextFiel
   const tokens = line.trim().split(/[ \t]+/);
   const ipLast = fields[fields.length - 1] === 'ip';
   const fits = ipLast ? tokens.length >= fields.length : tokens.length === fields.length;
-  if (!fits) throw new OpenVzParseError(source, `line ${lineNo} has ${tokens.length} columns, expected ${fields.length}: ${JSON.stringify(line)}`);
+  if (!fits)
+    throw new OpenVzParseError(
+      source,
+      `line ${lineNo} has ${tokens.length} columns, expected ${fields.length}: ${JSON.stringify(line)}`,
+    );
   const row: Partial<VzlistTextRow> = {};
   fields.forEach((field, i) => {
     const value = field === 'ip' && ipLast ? tokens.slice(i).join(' ') : tokens[i]!;
     try {
       assign(row, field, value);
     } catch (err) {
-      throw new OpenVzParseError(source, `line ${lineNo}, column ${field}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new OpenVzParseError(
+        source,
+        `line ${lineNo}, column ${field}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   });
   return row as VzlistTextRow;

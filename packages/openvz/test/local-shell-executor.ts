@@ -16,13 +16,20 @@ export class LocalShellExecutor implements Executor {
     const started = Date.now();
     const out = new OutputTail(opts.maxCaptureBytes);
     const err = new OutputTail(opts.maxCaptureBytes);
-    const child = spawn('/bin/sh', ['-c', shellQuote(argv)], { env: { ...process.env, ...this.env, PATH: `${this.binDir}:${process.env.PATH}` } });
+    const child = spawn('/bin/sh', ['-c', shellQuote(argv)], {
+      env: { ...process.env, ...this.env, PATH: `${this.binDir}:${process.env.PATH}` },
+    });
     child.stdout.setEncoding('utf8').on('data', (c: string) => out.push(c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => err.push(c));
     return new Promise((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (code) => {
-        const res = { code: code ?? -1, stdout: out.toString(), stderr: err.toString(), durationMs: Date.now() - started };
+        const res = {
+          code: code ?? -1,
+          stdout: out.toString(),
+          stderr: err.toString(),
+          durationMs: Date.now() - started,
+        };
         const allowed = opts.allowExitCodes ?? [0];
         if (allowed.includes(res.code)) return resolve(res);
         reject(new ExecError({ argv, where: this.where, code: res.code, stdout: res.stdout, stderr: res.stderr }));

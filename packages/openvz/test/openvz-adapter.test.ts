@@ -10,7 +10,10 @@ import { OpenVzAdapter, VzctlError } from '../src/index';
 import { readFakeVzCalls, readSample, writeFakeVzTools, type RecordedCall } from '../src/testing/index';
 import { LocalShellExecutor } from './local-shell-executor';
 
-const behaviour = JSON.parse(readSample('openvz/vzctl-cli-behaviour.jsonc')) as Record<string, RecordedCall & { argv: string[] }>;
+const behaviour = JSON.parse(readSample('openvz/vzctl-cli-behaviour.jsonc')) as Record<
+  string,
+  RecordedCall & { argv: string[] }
+>;
 
 let dir: string;
 let bin: string;
@@ -24,7 +27,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function hypervisor(vzctlCases: string[] = [], vzlistJson = readSample('openvz/vzlist-a-j.jsonc'), vzlistExit = 0): OpenVzAdapter {
+function hypervisor(
+  vzctlCases: string[] = [],
+  vzlistJson = readSample('openvz/vzlist-a-j.jsonc'),
+  vzlistExit = 0,
+): OpenVzAdapter {
   const vzctl = Object.fromEntries(vzctlCases.map((k) => [behaviour[k]!.argv.slice(1).join(' '), behaviour[k]!]));
   writeFakeVzTools(bin, { vzlistJson, vzlistExit, vzctl });
   return new OpenVzAdapter(new LocalShellExecutor(bin), { confDir: conf });
@@ -32,8 +39,15 @@ function hypervisor(vzctlCases: string[] = [], vzlistJson = readSample('openvz/v
 
 describe('OpenVzAdapter.listContainers', () => {
   it('merges vzlist -j with every config read in one command', async () => {
-    writeFileSync(path.join(conf, '101.conf'), readSample('openvz/101.conf').replace('IP_ADDRESS="10.0.0.101"', 'IP_ADDRESS="10.0.0.101/24"'));
-    writeFileSync(path.join(conf, '102.conf'), readSample('openvz/ve-basic.conf-sample') + 'NETIF="ifname=eth0,mac=00:18:51:00:01:02,host_ifname=veth102.0,bridge=vmbr0"\n');
+    writeFileSync(
+      path.join(conf, '101.conf'),
+      readSample('openvz/101.conf').replace('IP_ADDRESS="10.0.0.101"', 'IP_ADDRESS="10.0.0.101/24"'),
+    );
+    writeFileSync(
+      path.join(conf, '102.conf'),
+      readSample('openvz/ve-basic.conf-sample') +
+        'NETIF="ifname=eth0,mac=00:18:51:00:01:02,host_ifname=veth102.0,bridge=vmbr0"\n',
+    );
     writeFileSync(path.join(conf, 've-basic.conf-sample'), 'not a container');
     const phases: string[] = [];
     const list = await hypervisor().listContainers({ onProgress: (p) => phases.push(p.phase) });
@@ -41,26 +55,51 @@ describe('OpenVzAdapter.listContainers', () => {
     expect(list).toHaveLength(2);
     const [ct101, ct102] = list as [InventoryContainer, InventoryContainer];
     expect(ct101).toEqual({
-      ctid: 101, hostname: 'ct101.example.com', name: null, description: null, status: 'running',
-      ostemplate: 'centos-6-x86_64', layout: 'ploop', privatePath: '/vz/private/101', rootPath: '/vz/root/101',
-      diskQuotaKb: 10319160n, diskUsedKb: 1234567n, inodesUsed: 41234n, inodesLimit: 655360n,
-      ramMb: 1024, swapMb: 2048, cpus: null, cpuUnits: 1000, cpuLimit: 0, onboot: true,
-      nameservers: ['8.8.8.8'], searchDomains: [],
+      ctid: 101,
+      hostname: 'ct101.example.com',
+      name: null,
+      description: null,
+      status: 'running',
+      ostemplate: 'centos-6-x86_64',
+      layout: 'ploop',
+      privatePath: '/vz/private/101',
+      rootPath: '/vz/root/101',
+      diskQuotaKb: 10319160n,
+      diskUsedKb: 1234567n,
+      inodesUsed: 41234n,
+      inodesLimit: 655360n,
+      ramMb: 1024,
+      swapMb: 2048,
+      cpus: null,
+      cpuUnits: 1000,
+      cpuLimit: 0,
+      onboot: true,
+      nameservers: ['8.8.8.8'],
+      searchDomains: [],
       // the prefix comes from the config, the address from both
       ips: [{ address: '10.0.0.101', family: 4, prefix: 24 }],
       nics: [],
     });
     expect(ct102).toMatchObject({
-      ctid: 102, status: 'stopped', layout: 'simfs', diskQuotaKb: 2306867n, inodesLimit: 144179n,
+      ctid: 102,
+      status: 'stopped',
+      layout: 'simfs',
+      diskQuotaKb: 2306867n,
+      inodesLimit: 144179n,
       // UBC container: PHYSPAGES unlimited, RAM from PRIVVMPAGES 65536 pages
-      ramMb: 256, swapMb: 0, onboot: null,
+      ramMb: 256,
+      swapMb: 0,
+      onboot: null,
       // vzlist's IPs with no config IP_ADDRESS are kept
-      ips: [{ address: '10.0.0.102', family: 4, prefix: null }, { address: '2001:db8::102', family: 6, prefix: null }],
+      ips: [
+        { address: '10.0.0.102', family: 4, prefix: null },
+        { address: '2001:db8::102', family: 6, prefix: null },
+      ],
       nics: [{ name: 'eth0', mac: '00:18:51:00:01:02', hostIfname: 'veth102.0', bridge: 'vmbr0' }],
     });
   });
 
-  it('finds the configs where the remote session says (VZFERRY_VZ_CONF_DIR, the lab\'s hook) when no confDir is given', async () => {
+  it("finds the configs where the remote session says (VZFERRY_VZ_CONF_DIR, the lab's hook) when no confDir is given", async () => {
     writeFileSync(path.join(conf, '101.conf'), readSample('openvz/101.conf'));
     writeFakeVzTools(bin, { vzlistJson: readSample('openvz/vzlist-a-j.jsonc') });
     const hv = new OpenVzAdapter(new LocalShellExecutor(bin, { VZFERRY_VZ_CONF_DIR: conf }));
@@ -135,7 +174,10 @@ describe('OpenVzAdapter vzctl commands', () => {
   });
 
   it('sets onboot with --save and reads one config', async () => {
-    writeFakeVzTools(bin, { vzlistJson: '[]', vzctl: { 'set 101 --onboot no --save': { stdout: 'Saved parameters for CT 101\n', stderr: '', exit: 0 } } });
+    writeFakeVzTools(bin, {
+      vzlistJson: '[]',
+      vzctl: { 'set 101 --onboot no --save': { stdout: 'Saved parameters for CT 101\n', stderr: '', exit: 0 } },
+    });
     writeFileSync(path.join(conf, '101.conf'), readSample('openvz/101.conf'));
     const hv = new OpenVzAdapter(new LocalShellExecutor(bin), { confDir: conf });
     await hv.setOnboot(101, false);

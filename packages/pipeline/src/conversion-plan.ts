@@ -6,7 +6,14 @@
 // not change.
 import path from 'node:path';
 import { AppError, formatZodError, type RunSnapshot } from '@vzferry/core';
-import { conversionPlanSchema, planConversion, treeFiles, type ConversionPlan, type DetectedOs, type GuestNetwork } from '@vzferry/guest';
+import {
+  conversionPlanSchema,
+  planConversion,
+  treeFiles,
+  type ConversionPlan,
+  type DetectedOs,
+  type GuestNetwork,
+} from '@vzferry/guest';
 import { makeBootable as runMakeBootable, rewritePlanFiles } from './box/apply-plan';
 import { initramfsFingerprint } from './box/initramfs-inputs';
 import { NicPlanError, planNics } from './nic-plan';
@@ -31,7 +38,11 @@ export async function guestNetwork(run: RunSnapshot, deps: StageDeps): Promise<G
     nics: nics.map((n) => ({
       device: n.device,
       ipv4: [...(n.primary.address.includes(':') ? [] : [n.primary]), ...n.extra.filter((e) => e.family === 4)],
-      ipv6: [...(n.primary.address.includes(':') ? [n.primary] : []), ...n.ipv6, ...n.extra.filter((e) => e.family === 6)],
+      ipv6: [
+        ...(n.primary.address.includes(':') ? [n.primary] : []),
+        ...n.ipv6,
+        ...n.extra.filter((e) => e.family === 6),
+      ],
       gateway: n.network.gateway,
     })),
   };
@@ -46,18 +57,35 @@ export function storedPlan(run: RunSnapshot): ConversionPlan {
   if (run.state.conversionPlan === null) throw new AppError('no_plan');
   const parsed = conversionPlanSchema.safeParse(run.state.conversionPlan);
   if (!parsed.success) {
-    throw new AppError('no_plan', `the run's stored conversion plan is not valid (${formatZodError(parsed.error)}); retry from backup_config`);
+    throw new AppError(
+      'no_plan',
+      `the run's stored conversion plan is not valid (${formatZodError(parsed.error)}); retry from backup_config`,
+    );
   }
   return parsed.data;
 }
 
 /** The conversion plan of the guest on the work disk (the same inputs before and during the downtime). */
-export async function planFor(ctx: StageContext, deps: StageDeps, mount: string, os?: DetectedOs): Promise<ConversionPlan> {
-  return planConversion({ files: treeFiles(mount), os, network: await guestNetwork(ctx.run, deps), rootUuid: ctx.run.runId });
+export async function planFor(
+  ctx: StageContext,
+  deps: StageDeps,
+  mount: string,
+  os?: DetectedOs,
+): Promise<ConversionPlan> {
+  return planConversion({
+    files: treeFiles(mount),
+    os,
+    network: await guestNetwork(ctx.run, deps),
+    rootUuid: ctx.run.runId,
+  });
 }
 
 export function applyOptions(ctx: StageContext, disk: string) {
-  return { disk, log: (l: string) => ctx.output('stdout', `${l}\n`), aptCacheDir: path.join(ctx.run.box.workDir, 'apt-archives') };
+  return {
+    disk,
+    log: (l: string) => ctx.output('stdout', `${l}\n`),
+    aptCacheDir: path.join(ctx.run.box.workDir, 'apt-archives'),
+  };
 }
 
 /**
@@ -77,11 +105,19 @@ export async function prebuildInitramfs(ctx: StageContext, deps: StageDeps, path
     if (plan.legacyBootIso || !plan.commands.some((c) => c.initramfs)) return null;
     ctx.log('info', `building the initramfs on the live copy (${plan.os.description}), before the downtime`);
     await rewritePlanFiles(paths.mount, plan);
-    await runMakeBootable(deps.local, paths.mount, { ...plan, commands: plan.commands.filter((c) => c.initramfs) }, applyOptions(ctx, disk.device));
+    await runMakeBootable(
+      deps.local,
+      paths.mount,
+      { ...plan, commands: plan.commands.filter((c) => c.initramfs) },
+      applyOptions(ctx, disk.device),
+    );
     return await initramfsFingerprint(paths.mount, plan);
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    ctx.log('warn', `the initramfs could not be built before the downtime (${(err as Error).message}); make_bootable builds it in the downtime`);
+    ctx.log(
+      'warn',
+      `the initramfs could not be built before the downtime (${(err as Error).message}); make_bootable builds it in the downtime`,
+    );
     return null;
   }
 }

@@ -24,6 +24,11 @@ export function estimateCutoverMs(i: CutoverInputs): number {
   const used = Number(i.usedBytes);
   const scan = Number(i.files) / SCAN_FILES_PER_SEC;
   const sync = Math.max(i.lastSyncSeconds ?? 0, scan + (used * CHANGED_FRACTION) / COPY_BYTES_PER_SEC);
-  const seconds = sync + used / CONVERT_BYTES_PER_SEC + used / DOWNLOAD_BYTES_PER_SEC + FIXED_SECONDS + (i.legacyBootIso ? LEGACY_ISO_SECONDS : 0);
+  const seconds =
+    sync +
+    used / CONVERT_BYTES_PER_SEC +
+    used / DOWNLOAD_BYTES_PER_SEC +
+    FIXED_SECONDS +
+    (i.legacyBootIso ? LEGACY_ISO_SECONDS : 0);
   return Math.ceil(seconds * 1000);
 }

@@ -10,7 +10,16 @@ export { pipelineHooks } from './engine/run-hooks';
 export { RunLog } from './engine/run-log';
 export { toFailure } from './engine/stage-runner';
 export { workPaths, ensureMounted, release, type WorkPaths } from './work-disk';
-export { attachDisk, convertToQcow2, createDiskImage, detachDisk, makeFilesystem, mountDisk, unmountDisk, type AttachedDisk } from './box/disk';
+export {
+  attachDisk,
+  convertToQcow2,
+  createDiskImage,
+  detachDisk,
+  makeFilesystem,
+  mountDisk,
+  unmountDisk,
+  type AttachedDisk,
+} from './box/disk';
 export { applyPlan, inGuest, type ApplyOptions } from './box/apply-plan';
 export { fileSha256 } from './box/file-sha256';
 export { LocalExecutor } from './box/local-executor';

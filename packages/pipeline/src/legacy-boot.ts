@@ -18,8 +18,13 @@ const POLL_MS = 3_000;
 /** the ISO powers the VM off after its call back; past this, stop it */
 const POWER_OFF_GRACE_MS = 120_000;
 
-
-export async function bootLegacyGuest(ctx: StageContext, deps: StageDeps, cs: CloudStackSession, vm: VirtualMachine, jobWait: JobWait): Promise<VirtualMachine> {
+export async function bootLegacyGuest(
+  ctx: StageContext,
+  deps: StageDeps,
+  cs: CloudStackSession,
+  vm: VirtualMachine,
+  jobWait: JobWait,
+): Promise<VirtualMachine> {
   const iso = (ctx.run.state.conversionPlan as ConversionPlan).legacyBootIso!;
   let callback = await deps.bootCallbacks.read(ctx.run.runId);
   if (callback && callback.exitStatus !== 0) {
@@ -46,13 +51,20 @@ export async function bootLegacyGuest(ctx: StageContext, deps: StageDeps, cs: Cl
 }
 
 /** The VM with the ISO in its drive, started; a VM already running the ISO is left to it. */
-async function bootIso(ctx: StageContext, deps: StageDeps, cs: CloudStackSession, vm: VirtualMachine, jobWait: JobWait): Promise<VirtualMachine> {
+async function bootIso(
+  ctx: StageContext,
+  deps: StageDeps,
+  cs: CloudStackSession,
+  vm: VirtualMachine,
+  jobWait: JobWait,
+): Promise<VirtualMachine> {
   const isoId = await ensureBootIso(ctx, deps, cs);
   if (vm.state === 'Running' && vm.isoid === isoId && ctx.resumed) {
     ctx.log('info', `${vm.name} is running the boot ISO already (a resumed attempt); waiting for its call back`);
     return vm;
   }
-  if (vm.state === 'Running' || vm.state === 'Starting') vm = await cs.client.stopVirtualMachine({ id: vm.id, forced: true }, jobWait);
+  if (vm.state === 'Running' || vm.state === 'Starting')
+    vm = await cs.client.stopVirtualMachine({ id: vm.id, forced: true }, jobWait);
   if (vm.isoid !== isoId) {
     if (vm.isoid) vm = await cs.client.detachIso({ virtualMachineId: vm.id }, jobWait);
     vm = await cs.client.attachIso({ id: isoId, virtualMachineId: vm.id }, jobWait);
@@ -69,7 +81,10 @@ async function waitForCallback(ctx: StageContext, deps: StageDeps, vm: VirtualMa
     const callback = await deps.bootCallbacks.read(ctx.run.runId);
     if (callback?.exitStatus === 0) return callback;
     if (callback) {
-      throw new AppError('boot_job_failed', `the boot ISO's job on ${vm.name} exited with status ${callback.exitStatus}:\n${lastLines(callback.log, 20)}`);
+      throw new AppError(
+        'boot_job_failed',
+        `the boot ISO's job on ${vm.name} exited with status ${callback.exitStatus}:\n${lastLines(callback.log, 20)}`,
+      );
     }
     const waited = Math.round((ctx.now().getTime() - started) / 1000);
     if (ctx.now().getTime() > deadline) {
@@ -78,19 +93,30 @@ async function waitForCallback(ctx: StageContext, deps: StageDeps, vm: VirtualMa
         `the boot ISO on ${vm.name} did not call back within ${legacyCallbackTimeoutMinutes} min; its console in CloudStack shows why (lines start with "vzferry-boot:"); Retry boots it again`,
       );
     }
-    ctx.progress({ percent: Math.min(99, (waited / (legacyCallbackTimeoutMinutes * 60)) * 100), message: `waiting for the boot ISO's call back (${waited} s)` });
+    ctx.progress({
+      percent: Math.min(99, (waited / (legacyCallbackTimeoutMinutes * 60)) * 100),
+      message: `waiting for the boot ISO's call back (${waited} s)`,
+    });
     await sleep(POLL_MS, ctx.signal);
   }
 }
 
-async function waitForPowerOff(ctx: StageContext, cs: CloudStackSession, vm: VirtualMachine, jobWait: JobWait): Promise<VirtualMachine> {
+async function waitForPowerOff(
+  ctx: StageContext,
+  cs: CloudStackSession,
+  vm: VirtualMachine,
+  jobWait: JobWait,
+): Promise<VirtualMachine> {
   const deadline = ctx.now().getTime() + POWER_OFF_GRACE_MS;
   for (;;) {
     const [now] = await cs.client.listVirtualMachines({ id: vm.id });
     if (!now) throw new AppError('vm_missing', `VM ${vm.name} disappeared from CloudStack`);
     if (now.state === 'Stopped') return now;
     if (ctx.now().getTime() > deadline) {
-      ctx.log('warn', `${vm.name} is still ${now.state} ${POWER_OFF_GRACE_MS / 1000} s after the call back; stopping it`);
+      ctx.log(
+        'warn',
+        `${vm.name} is still ${now.state} ${POWER_OFF_GRACE_MS / 1000} s after the call back; stopping it`,
+      );
       return cs.client.stopVirtualMachine({ id: vm.id, forced: true }, jobWait);
     }
     await sleep(POLL_MS, ctx.signal);
@@ -104,10 +130,13 @@ async function waitForPowerOff(ctx: StageContext, cs: CloudStackSession, vm: Vir
  */
 export async function ensureBootIso(ctx: StageContext, deps: StageDeps, cs: CloudStackSession): Promise<string> {
   const settings = await deps.settings();
-  if (settings.legacyBootIsoId) return readyIso(ctx, cs, settings.legacyBootIsoId, settings.templateDownloadTimeoutMinutes);
+  if (settings.legacyBootIsoId)
+    return readyIso(ctx, cs, settings.legacyBootIsoId, settings.templateDownloadTimeoutMinutes);
   const file = await deps.bootIso();
   if (!file) throw new AppError('boot_iso_missing', noBootIsoMessage(ctx.run.box.name));
-  const existing = (await cs.client.listIsos({ name: file.name, zoneId: cs.zoneId })).filter((i) => i.name === file.name && !downloadFailed(i));
+  const existing = (await cs.client.listIsos({ name: file.name, zoneId: cs.zoneId })).filter(
+    (i) => i.name === file.name && !downloadFailed(i),
+  );
   const usable = existing.find((i) => i.isready) ?? existing[0];
   if (usable) return readyIso(ctx, cs, usable.id, settings.templateDownloadTimeoutMinutes);
   const os = parseOsTemplate(ctx.run.container.ostemplate);
@@ -134,8 +163,16 @@ async function readyIso(ctx: StageContext, cs: CloudStackSession, id: string, ti
     const [iso]: Template[] = await cs.client.listIsos({ id, zoneId: cs.zoneId });
     if (!iso) throw new AppError('boot_iso_missing', `the boot ISO ${id} is not in CloudStack`);
     if (iso.isready) return iso.id;
-    if (downloadFailed(iso)) throw new AppError('boot_iso_download', `CloudStack could not download the boot ISO ${iso.name}: ${iso.status ?? 'download error'}`);
-    if (ctx.now().getTime() > deadline) throw new AppError('boot_iso_download', `the boot ISO ${iso.name} was not Ready within ${timeoutMinutes} min (${iso.status ?? 'no status'})`);
+    if (downloadFailed(iso))
+      throw new AppError(
+        'boot_iso_download',
+        `CloudStack could not download the boot ISO ${iso.name}: ${iso.status ?? 'download error'}`,
+      );
+    if (ctx.now().getTime() > deadline)
+      throw new AppError(
+        'boot_iso_download',
+        `the boot ISO ${iso.name} was not Ready within ${timeoutMinutes} min (${iso.status ?? 'no status'})`,
+      );
     ctx.progress({ message: `boot ISO ${iso.name}: ${iso.status ?? 'downloading'}` });
     await sleep(POLL_MS, ctx.signal);
   }
@@ -144,7 +181,8 @@ async function readyIso(ctx: StageContext, cs: CloudStackSession, id: string, ti
 async function virtioOsType(ctx: StageContext, deps: StageDeps): Promise<string> {
   const os = parseOsTemplate(ctx.run.container.ostemplate);
   const mapped = os ? pickOsType(await deps.mappings(), os) : null;
-  if (!mapped) throw new AppError('mapping_missing', `${containerLabel(ctx.run)}: the OS type mapping went away since preflight`);
+  if (!mapped)
+    throw new AppError('mapping_missing', `${containerLabel(ctx.run)}: the OS type mapping went away since preflight`);
   return mapped.osTypeId;
 }
 

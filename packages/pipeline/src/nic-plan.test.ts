@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { planNics, type MappedNetwork } from './nic-plan';
 
-const net = (cidr: string, id: string, gateway: string | null = null): MappedNetwork => ({ cidr, cloudstackNetworkId: id, gateway, sourceVlan: null, name: id });
-const networks = [net('10.20.0.0/24', 'n20', '10.20.0.1'), net('10.30.0.0/24', 'n30', '10.30.0.1'), net('2001:db8:20::/64', 'n20')];
+const net = (cidr: string, id: string, gateway: string | null = null): MappedNetwork => ({
+  cidr,
+  cloudstackNetworkId: id,
+  gateway,
+  sourceVlan: null,
+  name: id,
+});
+const networks = [
+  net('10.20.0.0/24', 'n20', '10.20.0.1'),
+  net('10.30.0.0/24', 'n30', '10.30.0.1'),
+  net('2001:db8:20::/64', 'n20'),
+];
 const v4 = (address: string, prefix: number | null = null) => ({ address, family: 4, prefix });
 
 describe('planNics', () => {
@@ -13,7 +23,7 @@ describe('planNics', () => {
     expect(plan[0]!.extra.map((e) => e.address)).toEqual(['10.20.0.6', '10.20.0.7']);
   });
 
-  it('gives each network its own NIC, in the order of the container\'s IPs', () => {
+  it("gives each network its own NIC, in the order of the container's IPs", () => {
     const plan = planNics([v4('10.30.0.9'), v4('10.20.0.5'), v4('10.30.0.10')], networks);
     expect(plan.map((n) => [n.device, n.network.cloudstackNetworkId, n.primary.address])).toEqual([
       ['eth0', 'n30', '10.30.0.9'],

@@ -32,13 +32,21 @@ export class NicPlanError extends Error {
   }
 }
 
-export function planNics(ips: ReadonlyArray<{ address: string; family: number; prefix: number | null }>, networks: readonly MappedNetwork[]): PlannedNic[] {
+export function planNics(
+  ips: ReadonlyArray<{ address: string; family: number; prefix: number | null }>,
+  networks: readonly MappedNetwork[],
+): PlannedNic[] {
   const unmapped = ips.filter((ip) => !findNetwork(networks, ip.address)).map((ip) => ip.address);
   if (unmapped.length) {
-    throw new NicPlanError(`no network mapping holds ${unmapped.join(', ')}; add the source subnet under Settings > Networks`);
+    throw new NicPlanError(
+      `no network mapping holds ${unmapped.join(', ')}; add the source subnet under Settings > Networks`,
+    );
   }
   const ordered = [...ips].sort((a, b) => (a.family === b.family ? 0 : a.family === 4 ? -1 : 1));
-  const byNetwork = new Map<string, { network: MappedNetwork; v4: typeof ips[number][]; v6: typeof ips[number][] }>();
+  const byNetwork = new Map<
+    string,
+    { network: MappedNetwork; v4: (typeof ips)[number][]; v6: (typeof ips)[number][] }
+  >();
   for (const ip of ordered) {
     const network = findNetwork(networks, ip.address)!;
     const entry = byNetwork.get(network.cidr) ?? { network, v4: [], v6: [] };
@@ -55,7 +63,11 @@ export function planNics(ips: ReadonlyArray<{ address: string; family: number; p
       device: `eth${i}`,
       network: g.network,
       primary: { address: first!.address, prefix: prefixOf(first!) },
-      extra: rest.map((ip) => ({ address: ip.address, prefix: prefixOf(ip), family: ip.family === 6 ? 6 as const : 4 as const })),
+      extra: rest.map((ip) => ({
+        address: ip.address,
+        prefix: prefixOf(ip),
+        family: ip.family === 6 ? (6 as const) : (4 as const),
+      })),
       ipv6: g.v4.length ? g.v6.map((ip) => ({ address: ip.address, prefix: prefixOf(ip) })) : [],
     };
   });

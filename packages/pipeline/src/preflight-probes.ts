@@ -14,7 +14,11 @@ export async function routeTo(local: Executor, address: string): Promise<{ dev: 
 }
 
 /** Every planned IP must be free in its network, or held by this run's own VM (a retry). */
-export async function ipsInUse(cs: CloudStackSession, nics: readonly PlannedNic[], ownVmName: string): Promise<Finding[]> {
+export async function ipsInUse(
+  cs: CloudStackSession,
+  nics: readonly PlannedNic[],
+  ownVmName: string,
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   const vms = (await cs.client.listVirtualMachines({ zoneId: cs.zoneId })).filter((vm) => vm.name !== ownVmName);
   for (const nic of nics) {
@@ -30,7 +34,11 @@ export async function ipsInUse(cs: CloudStackSession, nics: readonly PlannedNic[
     const clashes = wanted.filter((ip) => taken.has(ip));
     findings.push(
       clashes.length
-        ? { ok: false, code: 'ips_free', message: `${clashes.map((ip) => `${ip} is used by VM ${taken.get(ip)}`).join(', ')} in network ${nic.network.name}` }
+        ? {
+            ok: false,
+            code: 'ips_free',
+            message: `${clashes.map((ip) => `${ip} is used by VM ${taken.get(ip)}`).join(', ')} in network ${nic.network.name}`,
+          }
         : { ok: true, code: 'ips_free', message: `${wanted.join(', ')} free in network ${nic.network.name}` },
     );
   }

@@ -19,9 +19,18 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
   const src = await deps.source(ctx.run);
   const from = final ? (c.privatePath ?? `/vz/private/${c.sourceCtid}`) : (c.rootPath ?? `/vz/root/${c.sourceCtid}`);
   const settings = await deps.settings();
-  const limits = [ctx.run.batch.bandwidthLimitKbps, ctx.run.sourceHost.bandwidthLimitKbps, settings.rsyncBandwidthLimitKbps].filter((v): v is number => v !== null && v > 0);
+  const limits = [
+    ctx.run.batch.bandwidthLimitKbps,
+    ctx.run.sourceHost.bandwidthLimitKbps,
+    settings.rsyncBandwidthLimitKbps,
+  ].filter((v): v is number => v !== null && v > 0);
   const argv = rsyncArgv({
-    source: { remoteShell: src.rsyncRemoteShell, user: ctx.run.sourceHost.username, host: ctx.run.sourceHost.address, path: from },
+    source: {
+      remoteShell: src.rsyncRemoteShell,
+      user: ctx.run.sourceHost.username,
+      host: ctx.run.sourceHost.address,
+      path: from,
+    },
     dest: paths.mount,
     delete: final,
     bandwidthLimitKbps: limits.length ? Math.min(...limits) : null,
@@ -34,22 +43,46 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
     out += chunk;
     for (const line of chunk.split(/[\r\n]/)) {
       const p = parseRsyncProgress(line);
-      if (p) ctx.progress({ percent: p.percent, bytesDone: p.bytes, ...(total ? { bytesTotal: total } : {}), ...(p.total ? { filesTotal: p.total, filesDone: p.total - (p.toCheck ?? 0) } : {}) });
+      if (p)
+        ctx.progress({
+          percent: p.percent,
+          bytesDone: p.bytes,
+          ...(total ? { bytesTotal: total } : {}),
+          ...(p.total ? { filesTotal: p.total, filesDone: p.total - (p.toCheck ?? 0) } : {}),
+        });
     }
   };
   let code: number;
   try {
-    code = (await deps.local.exec(argv, { signal: ctx.signal, onStdout, onStderr: (s) => ctx.output('stderr', s), allowExitCodes: [0, 24], maxCaptureBytes: 256 * 1024 })).code;
+    code = (
+      await deps.local.exec(argv, {
+        signal: ctx.signal,
+        onStdout,
+        onStderr: (s) => ctx.output('stderr', s),
+        allowExitCodes: [0, 24],
+        maxCaptureBytes: 256 * 1024,
+      })
+    ).code;
   } catch (err) {
     if (!(err instanceof ExecError) || err.code === null) throw err;
     const verdict = judgeRsyncExit(err.code);
     const message = `rsync from ${ctx.run.sourceHost.name}:${from} failed with exit code ${err.code}: ${verdict.meaning}`;
-    throw new AppError(verdict.retryable ? 'rsync_interrupted' : 'rsync_failed', message, { cause: err, details: { exitCode: err.code } });
+    throw new AppError(verdict.retryable ? 'rsync_interrupted' : 'rsync_failed', message, {
+      cause: err,
+      details: { exitCode: err.code },
+    });
   }
   const stats = parseRsyncStats(out);
   ctx.output('stdout', out.split(/\r/).pop() ?? '');
   return succeeded(undefined, {
     message: `${final ? 'final' : 'initial'} sync: ${stats ? `${stats.files} files, ${stats.transferredFileSize} of ${stats.totalFileSize} bytes sent${final ? `, ${stats.deletedFiles} deleted` : ''}` : 'done'}${code === 24 ? ' (some files vanished while copying)' : ''}`,
-    result: stats ? { files: stats.files, bytesSent: stats.transferredFileSize.toString(), bytesTotal: stats.totalFileSize.toString(), deleted: stats.deletedFiles } : null,
+    result: stats
+      ? {
+          files: stats.files,
+          bytesSent: stats.transferredFileSize.toString(),
+          bytesTotal: stats.totalFileSize.toString(),
+          deleted: stats.deletedFiles,
+        }
+      : null,
   });
 }

@@ -47,7 +47,11 @@ export function rsyncArgv(o: RsyncOptions): string[] {
   for (const e of [...LIVE_EXCLUDES, ...(o.excludes ?? [])]) argv.push(`--exclude=${e}`);
   // the remote path goes through the remote shell; --protect-args (-s)
   // sends it as data instead, so no byte of it is shell syntax there
-  argv.push('--protect-args', `${o.source.user}@${bracketIpv6(o.source.host)}:${withSlash(o.source.path)}`, withSlash(o.dest));
+  argv.push(
+    '--protect-args',
+    `${o.source.user}@${bracketIpv6(o.source.host)}:${withSlash(o.source.path)}`,
+    withSlash(o.dest),
+  );
   return argv;
 }
 

@@ -4,7 +4,14 @@
 // settings); it returns an outcome and what it learned, and it never imports
 // Prisma, ssh2 or BullMQ. It throws an AppError with a catalogue code when it
 // fails; the engine reads from the code whether a retry may help.
-import { stageFailure, type ErrorCode, type RunSnapshot, type RunStatePatch, type Stage, type StageOutcome } from '@vzferry/core';
+import {
+  stageFailure,
+  type ErrorCode,
+  type RunSnapshot,
+  type RunStatePatch,
+  type Stage,
+  type StageOutcome,
+} from '@vzferry/core';
 
 export interface ProgressUpdate {
   percent?: number;

@@ -20,7 +20,12 @@ export interface CloudStackSession {
 
 export interface TargetMappings {
   networks: MappedNetwork[];
-  offerings: Array<{ maxRamMb: number; maxCpus: number; serviceOfferingId: string; serviceOfferingName: string | null }>;
+  offerings: Array<{
+    maxRamMb: number;
+    maxCpus: number;
+    serviceOfferingId: string;
+    serviceOfferingName: string | null;
+  }>;
   osTypes: Array<{ distribution: string; version: string; osTypeId: string; legacyOsTypeId: string | null }>;
 }
 
@@ -36,15 +41,28 @@ export interface TemplateUploadRow {
 
 /** The checksum CloudStack gets for the run's current image; an upload of another image is an earlier image's. */
 export function imageChecksum(run: RunSnapshot): string {
-  if (!run.state.imageSha256) throw new AppError('image_missing', `${containerLabel(run)}: convert_image left no image`);
+  if (!run.state.imageSha256)
+    throw new AppError('image_missing', `${containerLabel(run)}: convert_image left no image`);
   return `{SHA-256}${run.state.imageSha256}`;
 }
 
 /** TemplateUpload rows of a run (one per registration attempt). */
 export interface TemplateUploads {
   list(runId: string): Promise<TemplateUploadRow[]>;
-  create(runId: string, row: { attempt: number; name: string; url: string; checksum: string; sizeBytes: bigint }): Promise<TemplateUploadRow>;
-  update(id: string, patch: Partial<{ cloudstackTemplateId: string; state: TemplateUploadRow['state']; csStatus: string; downloadPercent: number; error: string | null }>): Promise<void>;
+  create(
+    runId: string,
+    row: { attempt: number; name: string; url: string; checksum: string; sizeBytes: bigint },
+  ): Promise<TemplateUploadRow>;
+  update(
+    id: string,
+    patch: Partial<{
+      cloudstackTemplateId: string;
+      state: TemplateUploadRow['state'];
+      csStatus: string;
+      downloadPercent: number;
+      error: string | null;
+    }>,
+  ): Promise<void>;
   /** downloads in progress over all runs, for the global limit */
   activeDownloads(): Promise<number>;
 }

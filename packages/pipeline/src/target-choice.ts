@@ -7,7 +7,11 @@ import type { TargetMappings } from './stage-deps';
 export function pickOffering(m: TargetMappings, ramMb: number | null, cpus: number | null) {
   const ram = ramMb ?? 0;
   const cores = cpus || 1;
-  return m.offerings.filter((o) => o.maxRamMb >= ram && o.maxCpus >= cores).sort((a, b) => a.maxRamMb - b.maxRamMb || a.maxCpus - b.maxCpus)[0] ?? null;
+  return (
+    m.offerings
+      .filter((o) => o.maxRamMb >= ram && o.maxCpus >= cores)
+      .sort((a, b) => a.maxRamMb - b.maxRamMb || a.maxCpus - b.maxCpus)[0] ?? null
+  );
 }
 
 export function pickOsType(m: TargetMappings, os: TemplateOs) {

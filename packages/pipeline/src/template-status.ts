@@ -4,10 +4,13 @@
 import type { Template } from '@vzferry/cloudstack';
 
 export function downloadFailed(t: Template): boolean {
-  if (t.downloaddetails?.some((d) => d.downloadState === 'DOWNLOAD_ERROR' || d.downloadState === 'ABANDONED')) return true;
+  if (t.downloaddetails?.some((d) => d.downloadState === 'DOWNLOAD_ERROR' || d.downloadState === 'ABANDONED'))
+    return true;
   const s = (t.status ?? '').trim();
   if (!s) return false;
-  return !/^\d+% Downloaded$|^Installing Template$|^Download Complete$|^Successfully Installed$|^Processing$|^Not Downloaded$|^Downloading$/i.test(s);
+  return !/^\d+% Downloaded$|^Installing Template$|^Download Complete$|^Successfully Installed$|^Processing$|^Not Downloaded$|^Downloading$/i.test(
+    s,
+  );
 }
 
 export function downloadPercent(t: Template): number | null {
@@ -16,4 +19,3 @@ export function downloadPercent(t: Template): number | null {
   const m = /^(\d+)% Downloaded/.exec(t.status ?? '');
   return m ? Number(m[1]) : null;
 }
-

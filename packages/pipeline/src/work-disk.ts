@@ -28,7 +28,10 @@ export async function isMounted(x: Executor, at: string): Promise<boolean> {
 export async function loopsOf(x: Executor, image: string): Promise<string[]> {
   if (!existsSync(image)) return [];
   const { stdout } = await x.exec(['losetup', '--associated', image, '--noheadings', '--output', 'NAME']);
-  return stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** The run's disk, attached and mounted (reusing what is already there). */
@@ -61,7 +64,8 @@ export async function release(x: Executor, paths: WorkPaths): Promise<void> {
     await x.exec(['sync', '--file-system', paths.mount]);
     await x.exec(['umount', paths.mount]);
   }
-  for (const device of await loopsOf(x, paths.image)) await detachDisk(x, { image: paths.image, device, partition: `${device}p1` });
+  for (const device of await loopsOf(x, paths.image))
+    await detachDisk(x, { image: paths.image, device, partition: `${device}p1` });
   await waitDetached(x, paths);
 }
 
@@ -77,7 +81,9 @@ async function waitDetached(x: Executor, paths: WorkPaths): Promise<void> {
 
 async function stillAttached(paths: WorkPaths, devices: string[]): Promise<AppError> {
   const holders = await mountHolders(devices.flatMap((d) => [d, `${d}p1`]));
-  const who = holders.length ? holders.map((h) => `${h.command} (pid ${h.pid})`).join(', ') : 'a process in another mount namespace';
+  const who = holders.length
+    ? holders.map((h) => `${h.command} (pid ${h.pid})`).join(', ')
+    : 'a process in another mount namespace';
   return new AppError(
     'work_disk_busy',
     `the work disk ${paths.image} is still attached to ${devices.join(', ')} after it was unmounted: ${who} holds a copy of its mount, ` +

@@ -43,11 +43,23 @@ async function setup() {
 
 async function startWorker(boxName: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   // node itself (not the tsx launcher) so that SIGKILL hits the worker
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/engine-worker.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: tdb.url, REDIS_URL, QUEUE_PREFIX: prefix, BOX_NAME: boxName, CONTROL_DIR: controlDir, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/engine-worker.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: tdb.url,
+        REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        BOX_NAME: boxName,
+        CONTROL_DIR: controlDir,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   workers.push(child);
   await new Promise<void>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).on('line', (l) => l === 'ready' && resolve());
@@ -64,11 +76,15 @@ async function stopWorker(child: ChildProcess, signal: NodeJS.Signals): Promise<
 }
 
 async function seed(label: string, scripts: Record<string, ContainerScript>) {
-  const host = await tdb.prisma.sourceHost.create({ data: { name: `hv-${label}`, address: '127.0.0.1', privateKeyEnc: 'v1:x' } });
+  const host = await tdb.prisma.sourceHost.create({
+    data: { name: `hv-${label}`, address: '127.0.0.1', privateKeyEnc: 'v1:x' },
+  });
   const ids: string[] = [];
   for (const [i, [hostname, script]] of Object.entries(scripts).entries()) {
     writeFileSync(path.join(controlDir, `${hostname}.json`), JSON.stringify(script));
-    const c = await tdb.prisma.container.create({ data: { sourceHostId: host.id, sourceCtid: 100 + i, hostname, diskQuotaKb: 1024n * 1024n, diskUsedKb: 1024n } });
+    const c = await tdb.prisma.container.create({
+      data: { sourceHostId: host.id, sourceCtid: 100 + i, hostname, diskQuotaKb: 1024n * 1024n, diskUsedKb: 1024n },
+    });
     ids.push(c.id);
   }
   return ids;
@@ -82,10 +98,15 @@ async function runBatch(label: string, scripts: Record<string, ContainerScript>,
 }
 
 const enqueue = async (jobs: FollowUpJob[]) => {
-  for (const j of jobs) await producer.ensure(j.name, j.payload as never, { boxId: j.boxId, jobId: j.jobId, delayMs: delayOf(j) });
+  for (const j of jobs)
+    await producer.ensure(j.name, j.payload as never, { boxId: j.boxId, jobId: j.jobId, delayMs: delayOf(j) });
 };
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -95,13 +116,21 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
   }
 }
 
-const calls = () => (existsSync(path.join(controlDir, 'calls.log')) ? readFileSync(path.join(controlDir, 'calls.log'), 'utf8').trim().split('\n') : []);
-const runsOf = (batchId: string) => tdb.prisma.migrationRun.findMany({ where: { batchId }, include: { container: true, stageRuns: { orderBy: { queuedAt: 'asc' } } } });
-const allDone = (batchId: string, statuses = ['succeeded']) => async () => {
-  const runs = await runsOf(batchId);
-  return runs.every((r) => statuses.includes(r.status)) && runs;
-};
-
+const calls = () =>
+  existsSync(path.join(controlDir, 'calls.log'))
+    ? readFileSync(path.join(controlDir, 'calls.log'), 'utf8').trim().split('\n')
+    : [];
+const runsOf = (batchId: string) =>
+  tdb.prisma.migrationRun.findMany({
+    where: { batchId },
+    include: { container: true, stageRuns: { orderBy: { queuedAt: 'asc' } } },
+  });
+const allDone =
+  (batchId: string, statuses = ['succeeded']) =>
+  async () => {
+    const runs = await runsOf(batchId);
+    return runs.every((r) => statuses.includes(r.status)) && runs;
+  };
 
 describe('pipeline engine', () => {
   it('takes a batch through all 16 stages in order, one attempt each, and records the downtime', async () => {
@@ -115,17 +144,26 @@ describe('pipeline engine', () => {
       expect(run.downtimeStartedAt!.getTime()).toBeLessThanOrEqual(run.downtimeEndedAt!.getTime());
       expect(run.container.migrationState).toBe('migrated');
     }
-    await waitFor('the batch to complete', async () => (await tdb.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } })).status === 'completed');
+    await waitFor(
+      'the batch to complete',
+      async () => (await tdb.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } })).status === 'completed',
+    );
   });
 
   it('retries a transient failure by itself, and rolls back a failure during the downtime until an engineer retries', async () => {
     await setup();
     await startWorker('box-fail');
-    const batch = await runBatch('fail', { 'flaky.test': { initial_sync: { failTimes: 1, retryable: true } }, 'broken.test': { deploy_vm: { fail: 'insufficient capacity' } } });
+    const batch = await runBatch('fail', {
+      'flaky.test': { initial_sync: { failTimes: 1, retryable: true } },
+      'broken.test': { deploy_vm: { fail: 'insufficient capacity' } },
+    });
     const runs = await waitFor('both runs to end', allDone(batch.id, ['succeeded', 'failed']));
     const flaky = runs.find((r) => r.container.hostname === 'flaky.test')!;
     expect(flaky.status).toBe('succeeded');
-    expect(flaky.stageRuns.filter((s) => s.stage === 'initial_sync').map((s) => [s.attempt, s.status])).toEqual([[1, 'failed'], [2, 'succeeded']]);
+    expect(flaky.stageRuns.filter((s) => s.stage === 'initial_sync').map((s) => [s.attempt, s.status])).toEqual([
+      [1, 'failed'],
+      [2, 'succeeded'],
+    ]);
 
     const broken = runs.find((r) => r.container.hostname === 'broken.test')!;
     expect(broken).toMatchObject({ status: 'failed', failedStage: 'deploy_vm', error: 'insufficient capacity' });
@@ -158,7 +196,10 @@ describe('pipeline engine', () => {
   it('rebuilds the queues from PostgreSQL after Redis lost its data mid-batch', async () => {
     await setup();
     await startWorker('box-redis');
-    const batch = await runBatch('redis', { 'r1.test': { prepare_source: { sleepMs: 1_500 } }, 'r2.test': { prepare_source: { sleepMs: 1_500 } } });
+    const batch = await runBatch('redis', {
+      'r1.test': { prepare_source: { sleepMs: 1_500 } },
+      'r2.test': { prepare_source: { sleepMs: 1_500 } },
+    });
     await waitFor('prepare_source to start', async () => calls().some((l) => l.includes('prepare_source')));
     await wipeQueues(REDIS_URL, prefix);
     const runs = await waitFor('the batch to finish', allDone(batch.id), 90_000);

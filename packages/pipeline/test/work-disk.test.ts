@@ -42,12 +42,17 @@ async function mountedDisk(): Promise<WorkPaths> {
 
 /** What debugfs reads from the disk file itself (the first partition starts at 1 MiB). */
 function fromFile(paths: WorkPaths, file: string): string {
-  const out = execFileSync('debugfs', ['-R', `cat /${file}`, `${paths.image}?offset=${1024 * 1024}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('debugfs', ['-R', `cat /${file}`, `${paths.image}?offset=${1024 * 1024}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return out;
 }
 
 function loopsOf(image: string): string {
-  return execFileSync('losetup', ['--associated', image, '--noheadings', '--output', 'NAME'], { encoding: 'utf8' }).trim();
+  return execFileSync('losetup', ['--associated', image, '--noheadings', '--output', 'NAME'], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 describe('release of a work disk', () => {
@@ -65,7 +70,10 @@ describe('release of a work disk', () => {
     holder = spawn('unshare', ['--mount', '--propagation', 'private', 'sleep', '300'], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 300));
     writeFileSync(path.join(paths.mount, 'last.txt'), 'written while another namespace holds the mount\n');
-    const err = await release(x, paths).then(() => null, (e: unknown) => e);
+    const err = await release(x, paths).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('work_disk_busy');
     expect((err as AppError).message).toMatch(/sleep \(pid \d+\) holds a copy of its mount/);

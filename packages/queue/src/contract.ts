@@ -29,7 +29,9 @@ export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['schema']>;
 export type QueueName = (typeof JOBS)[JobName]['queue'];
 
 /** The jobs that go to queue Q. */
-export type JobNameOn<Q extends QueueName> = { [N in JobName]: (typeof JOBS)[N]['queue'] extends Q ? N : never }[JobName];
+export type JobNameOn<Q extends QueueName> = {
+  [N in JobName]: (typeof JOBS)[N]['queue'] extends Q ? N : never;
+}[JobName];
 
 /** A job as a value: its name with the payload of that name (a union over the names). */
 export type Job<N extends JobName = JobName> = { [K in N]: { name: K; payload: JobPayload<K> } }[N];

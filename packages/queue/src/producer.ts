@@ -18,7 +18,11 @@ export interface Producer {
    * when missing, replaces it when it already completed or failed. The
    * reconciler uses this to rebuild queues from PostgreSQL.
    */
-  ensure<N extends JobName>(name: N, payload: JobPayload<N>, opts: EnqueueOptions & { jobId: string }): Promise<'exists' | 'added'>;
+  ensure<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    opts: EnqueueOptions & { jobId: string },
+  ): Promise<'exists' | 'added'>;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,11 @@ export function createProducer(opts: { redisUrl: string; prefix: string; connect
   const add = async <N extends JobName>(name: N, payload: JobPayload<N>, o: EnqueueOptions = {}) => {
     const data = parseJob(name, payload);
     const queue = queueFor(queueNameFor(JOBS[name].queue, o.boxId));
-    const job = await queue.add(name, data, { ...KEEP, jobId: o.jobId, delay: o.delayMs && o.delayMs > 0 ? o.delayMs : undefined });
+    const job = await queue.add(name, data, {
+      ...KEEP,
+      jobId: o.jobId,
+      delay: o.delayMs && o.delayMs > 0 ? o.delayMs : undefined,
+    });
     return job.id ?? '';
   };
   return {

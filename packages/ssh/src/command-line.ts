@@ -17,7 +17,10 @@ export const PID_MARKER = '\u001evzferry-pid ';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function remoteCommandLine(argv: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): string {
+export function remoteCommandLine(
+  argv: readonly string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): string {
   const env = Object.entries(opts.env ?? {});
   for (const [name] of env) {
     if (!ENV_NAME.test(name)) throw new Error(`"${name}" is not an environment variable name`);

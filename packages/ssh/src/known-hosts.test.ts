@@ -4,7 +4,12 @@ import { knownHostsLine, opensshArgv, rsyncRemoteShell } from './known-hosts';
 import { remoteCommandLine } from './command-line';
 
 // an ed25519 public key blob: string "ssh-ed25519" + string of 32 bytes
-const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 7)]);
+const blob = Buffer.concat([
+  Buffer.from([0, 0, 0, 11]),
+  Buffer.from('ssh-ed25519'),
+  Buffer.from([0, 0, 0, 32]),
+  Buffer.alloc(32, 7),
+]);
 const b64 = blob.toString('base64');
 
 describe('host keys and known_hosts', () => {
@@ -16,7 +21,9 @@ describe('host keys and known_hosts', () => {
 
   it('writes [host]:port unless the port is 22', () => {
     expect(knownHostsLine('10.1.2.3', 22, 'ssh-ed25519', b64)).toBe(`10.1.2.3 ssh-ed25519 ${b64}`);
-    expect(knownHostsLine('hv1.example.com', 2222, 'ssh-ed25519', b64)).toBe(`[hv1.example.com]:2222 ssh-ed25519 ${b64}`);
+    expect(knownHostsLine('hv1.example.com', 2222, 'ssh-ed25519', b64)).toBe(
+      `[hv1.example.com]:2222 ssh-ed25519 ${b64}`,
+    );
   });
 
   it('refuses hosts, keys and algorithms that would corrupt the file or lie', () => {
@@ -27,21 +34,38 @@ describe('host keys and known_hosts', () => {
   });
 
   it('builds an ssh argv that trusts only the pinned key and never prompts', () => {
-    const argv = opensshArgv({ port: 2201, knownHostsFile: '/w/kh', identityFile: '/w/id', hostKeyAlgorithm: 'ssh-rsa' });
+    const argv = opensshArgv({
+      port: 2201,
+      knownHostsFile: '/w/kh',
+      identityFile: '/w/id',
+      hostKeyAlgorithm: 'ssh-rsa',
+    });
     expect(argv.slice(0, 5)).toEqual(['ssh', '-p', '2201', '-i', '/w/id']);
-    for (const o of ['IdentitiesOnly=yes', 'BatchMode=yes', 'StrictHostKeyChecking=yes', 'UserKnownHostsFile=/w/kh', 'HostKeyAlgorithms=rsa-sha2-512,rsa-sha2-256,ssh-rsa']) {
+    for (const o of [
+      'IdentitiesOnly=yes',
+      'BatchMode=yes',
+      'StrictHostKeyChecking=yes',
+      'UserKnownHostsFile=/w/kh',
+      'HostKeyAlgorithms=rsa-sha2-512,rsa-sha2-256,ssh-rsa',
+    ]) {
       expect(argv).toContain(o);
     }
   });
 
   it('quotes words for rsync -e', () => {
-    expect(rsyncRemoteShell(['ssh', '-o', 'UserKnownHostsFile=/a b/kh', "it's"])).toBe(`ssh -o 'UserKnownHostsFile=/a b/kh' "it's"`);
+    expect(rsyncRemoteShell(['ssh', '-o', 'UserKnownHostsFile=/a b/kh', "it's"])).toBe(
+      `ssh -o 'UserKnownHostsFile=/a b/kh' "it's"`,
+    );
     expect(() => rsyncRemoteShell([`a'"b`])).toThrow(/both quote/);
   });
 
   it('builds remote lines that announce their PID and exec the command', () => {
-    expect(remoteCommandLine(['vzctl', 'status', '101'])).toBe(`printf '\\036vzferry-pid %s\\n' "$$" >&2; exec vzctl status 101`);
-    expect(remoteCommandLine(['ls'], { cwd: '/a b', env: { LANG: 'C' } })).toBe(`printf '\\036vzferry-pid %s\\n' "$$" >&2; cd -- '/a b' && exec env LANG=C ls`);
+    expect(remoteCommandLine(['vzctl', 'status', '101'])).toBe(
+      `printf '\\036vzferry-pid %s\\n' "$$" >&2; exec vzctl status 101`,
+    );
+    expect(remoteCommandLine(['ls'], { cwd: '/a b', env: { LANG: 'C' } })).toBe(
+      `printf '\\036vzferry-pid %s\\n' "$$" >&2; cd -- '/a b' && exec env LANG=C ls`,
+    );
     expect(() => remoteCommandLine(['ls'], { env: { 'A;B': 'x' } })).toThrow(/environment variable name/);
   });
 });

@@ -37,8 +37,10 @@ export function opensshArgv(opts: OpenSshOptions): string[] {
   const o = (kv: string) => ['-o', kv];
   return [
     'ssh',
-    '-p', String(opts.port),
-    '-i', opts.identityFile,
+    '-p',
+    String(opts.port),
+    '-i',
+    opts.identityFile,
     ...(opts.username ? ['-l', opts.username] : []),
     ...o('IdentitiesOnly=yes'),
     ...o('BatchMode=yes'),

@@ -19,7 +19,15 @@ export function probeHostKey(opts: ProbeOptions): Promise<HostKey> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     let key: HostKey | null = null;
-    const timer = setTimeout(() => finish(new Error(`no SSH host key from ${where} within ${timeoutMs} ms: is the address and port right, and is sshd running?`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(
+            `no SSH host key from ${where} within ${timeoutMs} ms: is the address and port right, and is sshd running?`,
+          ),
+        ),
+      timeoutMs,
+    );
     const finish = (err: Error | null) => {
       clearTimeout(timer);
       client.removeAllListeners('error');
@@ -28,7 +36,9 @@ export function probeHostKey(opts: ProbeOptions): Promise<HostKey> {
       if (key) resolve(key);
       else reject(err ?? new Error(`${where} closed the connection before showing a host key`));
     };
-    client.on('error', (err) => finish(key ? null : new Error(`cannot read the SSH host key of ${where}: ${err.message}`)));
+    client.on('error', (err) =>
+      finish(key ? null : new Error(`cannot read the SSH host key of ${where}: ${err.message}`)),
+    );
     client.on('close', () => finish(null));
     client.connect({
       host: opts.host,

@@ -3,7 +3,18 @@
 // the host key pinned, commands built with shellQuote, output streamed and
 // kept bounded, time-outs and aborts that stop the remote process.
 import { Client, type ClientChannel } from 'ssh2';
-import { AppError, ExecError, OutputTail, RETRY_POLICIES, retryDelayMs, sleep, triesLeft, type ExecOptions, type ExecResult, type Executor } from '@vzferry/core';
+import {
+  AppError,
+  ExecError,
+  OutputTail,
+  RETRY_POLICIES,
+  retryDelayMs,
+  sleep,
+  triesLeft,
+  type ExecOptions,
+  type ExecResult,
+  type Executor,
+} from '@vzferry/core';
 import { ChannelSlots } from './channel-slots';
 import { killGroupLine, PID_MARKER, remoteCommandLine } from './command-line';
 import { fingerprintOf, isFingerprint, serverHostKeyAlgorithmsFor, SshHostKeyMismatch } from './host-key';
@@ -48,7 +59,8 @@ export class SshExecutor implements Executor {
   #closed = false;
 
   private constructor(opts: SshConnectOptions) {
-    if (!isFingerprint(opts.pinnedFingerprint)) throw new Error(`"${opts.pinnedFingerprint}" is not an OpenSSH SHA256 fingerprint`);
+    if (!isFingerprint(opts.pinnedFingerprint))
+      throw new Error(`"${opts.pinnedFingerprint}" is not an OpenSSH SHA256 fingerprint`);
     this.#opts = opts;
     this.where = `${opts.username}@${opts.host}:${opts.port}`;
     this.#slots = new ChannelSlots(opts.maxChannels ?? 6);
@@ -74,7 +86,8 @@ export class SshExecutor implements Executor {
           // sshd frees a session only once it has reaped the session's child: a busy host
           // briefly refuses a new channel although ours are below MaxSessions. The command
           // did not start, so opening the channel again is safe.
-          const again = err instanceof ChannelRefused && triesLeft(RETRY_POLICIES.sshChannelOpen, attempt) && !opts.signal?.aborted;
+          const again =
+            err instanceof ChannelRefused && triesLeft(RETRY_POLICIES.sshChannelOpen, attempt) && !opts.signal?.aborted;
           if (!again) throw err instanceof ChannelRefused ? err.error : err;
           await sleep(retryDelayMs(RETRY_POLICIES.sshChannelOpen, attempt));
         }
@@ -137,7 +150,9 @@ export class SshExecutor implements Executor {
         readyTimeout: o.readyTimeoutMs ?? 20_000,
         keepaliveInterval: o.keepaliveIntervalMs ?? 15_000,
         keepaliveCountMax: o.keepaliveCountMax ?? 4,
-        ...(o.hostKeyAlgorithm ? { algorithms: { serverHostKey: serverHostKeyAlgorithmsFor(o.hostKeyAlgorithm) } } : {}),
+        ...(o.hostKeyAlgorithm
+          ? { algorithms: { serverHostKey: serverHostKeyAlgorithmsFor(o.hostKeyAlgorithm) } }
+          : {}),
         hostVerifier: (blob: Buffer) => {
           seen = fingerprintOf(blob);
           return seen === o.pinnedFingerprint;
@@ -148,14 +163,18 @@ export class SshExecutor implements Executor {
 
   #connectError(err: Error, seen: string | null | undefined): Error {
     const o = this.#opts;
-    if (seen !== undefined && seen !== o.pinnedFingerprint) return new SshHostKeyMismatch({ host: `${o.host}:${o.port}`, expected: o.pinnedFingerprint, actual: seen });
-    if (o.hostKeyAlgorithm && /no matching host ?key/i.test(err.message)) return new SshHostKeyMismatch({ host: `${o.host}:${o.port}`, expected: o.pinnedFingerprint, actual: null });
+    if (seen !== undefined && seen !== o.pinnedFingerprint)
+      return new SshHostKeyMismatch({ host: `${o.host}:${o.port}`, expected: o.pinnedFingerprint, actual: seen });
+    if (o.hostKeyAlgorithm && /no matching host ?key/i.test(err.message))
+      return new SshHostKeyMismatch({ host: `${o.host}:${o.port}`, expected: o.pinnedFingerprint, actual: null });
     if (/authentication methods failed/i.test(err.message)) {
       const hint = `add the source host's public key to ${o.username}'s authorized_keys on the hypervisor, or fix the user name`;
       return new AppError('source_refused', `SSH login to ${this.where} was refused: ${hint}`, { cause: err });
     }
     // refused, reset, timed out, unreachable: the host may come back, so this may be retried
-    return new AppError('source_unreachable', `cannot connect to ${this.where} over SSH: ${err.message}`, { cause: err });
+    return new AppError('source_unreachable', `cannot connect to ${this.where} over SSH: ${err.message}`, {
+      cause: err,
+    });
   }
 
   #run(client: Client, argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
@@ -165,7 +184,11 @@ export class SshExecutor implements Executor {
     // a kill runs on a channel of its own, outside the slots: it must not wait
     const killGroup = (pid: number, sig: 'TERM' | 'KILL') =>
       client.exec(killGroupLine(pid, sig), (err, stream) => {
-        if (!err) stream.on('error', () => undefined).resume().end();
+        if (!err)
+          stream
+            .on('error', () => undefined)
+            .resume()
+            .end();
       });
     return new Promise((resolve, reject) => {
       client.exec(line, (err, stream) => {
@@ -178,16 +201,40 @@ export class SshExecutor implements Executor {
         client.once('close', onClientGone);
         void run.done.then((end) => {
           client.removeListener('close', onClientGone);
-          const res = { code: end.code ?? -1, stdout: end.stdout, stderr: end.stderr, durationMs: Date.now() - started };
+          const res = {
+            code: end.code ?? -1,
+            stdout: end.stdout,
+            stderr: end.stderr,
+            durationMs: Date.now() - started,
+          };
           if (end.code !== null && (opts.allowExitCodes ?? [0]).includes(end.code)) return resolve(res);
-          reject(this.#error(argv, { code: end.code, stdout: end.stdout, stderr: end.stderr, timedOut: end.timedOut, reason: end.reason }));
+          reject(
+            this.#error(argv, {
+              code: end.code,
+              stdout: end.stdout,
+              stderr: end.stderr,
+              timedOut: end.timedOut,
+              reason: end.reason,
+            }),
+          );
         });
       });
     });
   }
 
-  #error(argv: readonly string[], e: { code?: number | null; stdout?: string; stderr?: string; timedOut?: boolean; reason?: string }): ExecError {
-    return new ExecError({ argv, where: this.where, code: e.code ?? null, stdout: e.stdout ?? '', stderr: e.stderr ?? '', timedOut: e.timedOut, reason: e.reason });
+  #error(
+    argv: readonly string[],
+    e: { code?: number | null; stdout?: string; stderr?: string; timedOut?: boolean; reason?: string },
+  ): ExecError {
+    return new ExecError({
+      argv,
+      where: this.where,
+      code: e.code ?? null,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? '',
+      timedOut: e.timedOut,
+      reason: e.reason,
+    });
   }
 }
 
@@ -302,7 +349,8 @@ class RemoteRun {
     if (this.#head) this.#push(this.#err, this.#head, this.opts.onStderr);
     this.#head = null;
     const base = { stdout: this.#out.toString(), stderr: this.#err.toString() };
-    if (this.#stop === 'timeout') return this.#finish({ ...base, code: null, timedOut: true, reason: `timed out after ${this.opts.timeoutMs} ms` });
+    if (this.#stop === 'timeout')
+      return this.#finish({ ...base, code: null, timedOut: true, reason: `timed out after ${this.opts.timeoutMs} ms` });
     if (this.#stop === 'abort') return this.#finish({ ...base, code: null, timedOut: false, reason: 'was aborted' });
     if (this.#code !== null) return this.#finish({ ...base, code: this.#code, timedOut: false });
     const reason = this.#signal ? `was killed by SIG${this.#signal}` : 'lost its SSH connection before it finished';

@@ -6,7 +6,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { knownHostsLine, opensshArgv, probeHostKey, rsyncRemoteShell, SshExecutor, SshHostKeyMismatch } from '../src/index';
+import {
+  knownHostsLine,
+  opensshArgv,
+  probeHostKey,
+  rsyncRemoteShell,
+  SshExecutor,
+  SshHostKeyMismatch,
+} from '../src/index';
 import { startSshd, type SshdFixture } from './sshd-fixture';
 
 let sshd: SshdFixture;
@@ -24,7 +31,13 @@ afterAll(async () => {
 function sshArgv(): string[] {
   const knownHostsFile = path.join(work, 'known_hosts');
   writeFileSync(knownHostsFile, knownHostsLine(sshd.host, sshd.port, sshd.hostKeyAlgorithm, sshd.hostPublicKey) + '\n');
-  return opensshArgv({ port: sshd.port, knownHostsFile, identityFile: sshd.clientKeyPath, hostKeyAlgorithm: sshd.hostKeyAlgorithm, username: sshd.username });
+  return opensshArgv({
+    port: sshd.port,
+    knownHostsFile,
+    identityFile: sshd.clientKeyPath,
+    hostKeyAlgorithm: sshd.hostKeyAlgorithm,
+    username: sshd.username,
+  });
 }
 
 describe('pinning with OpenSSH and rsync', () => {
@@ -47,11 +60,17 @@ describe('pinning with OpenSSH and rsync', () => {
     expect(sshd.hostKeyFingerprint).not.toBe(pinned);
     const res = spawnSync(argv[0]!, [...argv.slice(1), sshd.host, 'echo', 'should-not-run']);
     expect(res.status).toBe(255);
-    expect(res.stderr.toString()).toMatch(/host key .*(changed|verification failed)|REMOTE HOST IDENTIFICATION HAS CHANGED/is);
+    expect(res.stderr.toString()).toMatch(
+      /host key .*(changed|verification failed)|REMOTE HOST IDENTIFICATION HAS CHANGED/is,
+    );
     expect((await probeHostKey({ host: sshd.host, port: sshd.port })).fingerprint).toBe(sshd.hostKeyFingerprint);
     const err = await SshExecutor.connect({
-      host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.clientPrivateKey,
-      pinnedFingerprint: pinned, hostKeyAlgorithm: 'ssh-ed25519',
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.username,
+      privateKey: sshd.clientPrivateKey,
+      pinnedFingerprint: pinned,
+      hostKeyAlgorithm: 'ssh-ed25519',
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SshHostKeyMismatch);
     expect(err).toMatchObject({ expected: pinned, actual: sshd.hostKeyFingerprint });
@@ -61,7 +80,11 @@ describe('pinning with OpenSSH and rsync', () => {
     const ecdsa = await startSshd({ hostKeyType: 'ecdsa' });
     try {
       const key = await probeHostKey({ host: ecdsa.host, port: ecdsa.port });
-      expect(key).toEqual({ fingerprint: ecdsa.hostKeyFingerprint, algorithm: ecdsa.hostKeyAlgorithm, publicKey: ecdsa.hostPublicKey });
+      expect(key).toEqual({
+        fingerprint: ecdsa.hostKeyFingerprint,
+        algorithm: ecdsa.hostKeyAlgorithm,
+        publicKey: ecdsa.hostPublicKey,
+      });
       expect(key.algorithm).toBe('ecdsa-sha2-nistp256');
     } finally {
       await ecdsa.stop();

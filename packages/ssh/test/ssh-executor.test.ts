@@ -38,7 +38,7 @@ const HOSTILE = [
   '`touch /tmp/vzferry-ssh-pwned`',
   '; touch /tmp/vzferry-ssh-pwned',
   '&& rm -rf / #',
-  "it's \"quoted\"",
+  'it\'s "quoted"',
   'two\nlines',
   '\\$HOME',
   '*',
@@ -50,12 +50,18 @@ const HOSTILE = [
 describe('probeHostKey', () => {
   it('reports the fingerprint exactly as ssh-keygen -lf prints it, without logging in', async () => {
     const key = await probeHostKey({ host: sshd.host, port: sshd.port });
-    expect(key).toEqual({ fingerprint: sshd.hostKeyFingerprint, algorithm: 'ssh-ed25519', publicKey: sshd.hostPublicKey });
+    expect(key).toEqual({
+      fingerprint: sshd.hostKeyFingerprint,
+      algorithm: 'ssh-ed25519',
+      publicKey: sshd.hostPublicKey,
+    });
     expect(key.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   });
 
   it('says clearly when nothing listens', async () => {
-    await expect(probeHostKey({ host: '127.0.0.1', port: 1, timeoutMs: 3000 })).rejects.toThrow(/cannot read the SSH host key of 127\.0\.0\.1:1/);
+    await expect(probeHostKey({ host: '127.0.0.1', port: 1, timeoutMs: 3000 })).rejects.toThrow(
+      /cannot read the SSH host key of 127\.0\.0\.1:1/,
+    );
   });
 });
 
@@ -81,7 +87,9 @@ describe('SshExecutor', () => {
 
   it('passes stdin, env and cwd', async () => {
     expect((await ssh.exec(['cat'], { stdin: 'from stdin ✓' })).stdout).toBe('from stdin ✓');
-    expect((await ssh.exec(['sh', '-c', 'printf %s "$GREETING"'], { env: { GREETING: "hi $(id) 'x'" } })).stdout).toBe("hi $(id) 'x'");
+    expect((await ssh.exec(['sh', '-c', 'printf %s "$GREETING"'], { env: { GREETING: "hi $(id) 'x'" } })).stdout).toBe(
+      "hi $(id) 'x'",
+    );
     expect((await ssh.exec(['pwd'], { cwd: scratch })).stdout).toBe(`${scratch}\n`);
   });
 
@@ -107,9 +115,11 @@ describe('SshExecutor', () => {
   });
 
   it('keeps the end of big output with a marker', async () => {
-    const res = await ssh.exec(['sh', '-c', 'head -c 3000000 /dev/zero | tr "\\000" a; echo END'], { maxCaptureBytes: 100_000 });
+    const res = await ssh.exec(['sh', '-c', 'head -c 3000000 /dev/zero | tr "\\000" a; echo END'], {
+      maxCaptureBytes: 100_000,
+    });
     expect(res.stdout).toMatch(/^\[\.\.\. 2900004 bytes of earlier output not kept \.\.\.\]\n/);
-    expect(res.stdout.endsWith("aaaaEND\n")).toBe(true);
+    expect(res.stdout.endsWith('aaaaEND\n')).toBe(true);
   });
 
   it('stops a command at its time-out and kills the remote process', async () => {
@@ -132,16 +142,28 @@ describe('SshExecutor', () => {
   });
 
   it('runs many commands at once on the one connection', async () => {
-    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => ssh.exec(['sh', '-c', `sleep 0.2; echo ${i}`])));
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => ssh.exec(['sh', '-c', `sleep 0.2; echo ${i}`])),
+    );
     expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 25 }, (_, i) => `${i}\n`));
   });
 
   it('opens a channel the server refused again once a session is free (sshd below MaxSessions but still reaping)', async () => {
     // MaxSessions 1: while one command runs, sshd refuses the next channel ("open failed")
     const tight = await startSshd({ config: ['MaxSessions 1'] });
-    const own = await SshExecutor.connect({ ...opts(), port: tight.port, pinnedFingerprint: tight.hostKeyFingerprint, hostKeyAlgorithm: tight.hostKeyAlgorithm, privateKey: tight.clientPrivateKey, maxChannels: 2 });
+    const own = await SshExecutor.connect({
+      ...opts(),
+      port: tight.port,
+      pinnedFingerprint: tight.hostKeyFingerprint,
+      hostKeyAlgorithm: tight.hostKeyAlgorithm,
+      privateKey: tight.clientPrivateKey,
+      maxChannels: 2,
+    });
     try {
-      const results = await Promise.all([own.exec(['sh', '-c', 'sleep 0.3; echo first']), own.exec(['echo', 'second'])]);
+      const results = await Promise.all([
+        own.exec(['sh', '-c', 'sleep 0.3; echo first']),
+        own.exec(['echo', 'second']),
+      ]);
       expect(results.map((r) => r.stdout)).toEqual(['first\n', 'second\n']);
       // a command that keeps the only session longer than the retries last fails with the server's refusal
       const long = own.exec(['sleep', '3']);
@@ -169,19 +191,29 @@ describe('SshExecutor', () => {
 
   it('refuses a host whose key is not the pinned one, and says what to do', async () => {
     const other = 'SHA256:' + 'A'.repeat(43);
-    const err = await SshExecutor.connect(opts({ pinnedFingerprint: other, hostKeyAlgorithm: undefined })).catch((e: unknown) => e);
+    const err = await SshExecutor.connect(opts({ pinnedFingerprint: other, hostKeyAlgorithm: undefined })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(SshHostKeyMismatch);
     expect(err).toMatchObject({ expected: other, actual: sshd.hostKeyFingerprint, host: `127.0.0.1:${sshd.port}` });
     expect((err as Error).message).toMatch(/has changed.*Nothing was run.*accept it on the hosts page/s);
   });
 
   it('explains a refused login', async () => {
-    const wrongKey = execFileSync('sh', ['-c', `ssh-keygen -q -t ed25519 -N '' -f ${scratch}/other && cat ${scratch}/other`]).toString();
-    await expect(SshExecutor.connect(opts({ privateKey: wrongKey }))).rejects.toThrow(/login .* was refused: add the source host's public key/);
+    const wrongKey = execFileSync('sh', [
+      '-c',
+      `ssh-keygen -q -t ed25519 -N '' -f ${scratch}/other && cat ${scratch}/other`,
+    ]).toString();
+    await expect(SshExecutor.connect(opts({ privateKey: wrongKey }))).rejects.toThrow(
+      /login .* was refused: add the source host's public key/,
+    );
   });
 });
 
 function remoteProcessCount(pattern: string): number {
-  const out = execFileSync('sh', ['-c', `ps -eo args | grep -F -x -c -- ${JSON.stringify(pattern)} || true`]).toString();
+  const out = execFileSync('sh', [
+    '-c',
+    `ps -eo args | grep -F -x -c -- ${JSON.stringify(pattern)} || true`,
+  ]).toString();
   return Number(out.trim());
 }

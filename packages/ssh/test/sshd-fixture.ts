@@ -48,13 +48,24 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdFixture> {
   writeFileSync(path.join(dir, 'authorized_keys'), readFileSync(`${clientKeyPath}.pub`));
   // sshd refuses to start without its privilege separation directory
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const sessionPath = [...(opts.pathPrefix ?? []), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':');
+  const sessionPath = [
+    ...(opts.pathPrefix ?? []),
+    '/usr/local/sbin',
+    '/usr/local/bin',
+    '/usr/sbin',
+    '/usr/bin',
+    '/sbin',
+    '/bin',
+  ].join(':');
   let port = 0;
   let child: ChildProcess | null = null;
   const start = async () => {
     for (let attempt = 0; ; attempt++) {
       port ||= await freePort();
-      writeFileSync(path.join(dir, 'sshd_config'), sshdConfig(dir, port, { ...opts.env, PATH: sessionPath }, opts.config ?? []));
+      writeFileSync(
+        path.join(dir, 'sshd_config'),
+        sshdConfig(dir, port, { ...opts.env, PATH: sessionPath }, opts.config ?? []),
+      );
       try {
         child = await launch(dir);
         return;
@@ -99,15 +110,29 @@ function readHostKey(f: SshdFixture): void {
   const [algorithm, blob] = readFileSync(`${f.hostKeyPath}.pub`, 'utf8').trim().split(' ');
   f.hostKeyAlgorithm = algorithm!;
   f.hostPublicKey = blob!;
-  f.hostKeyFingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', f.hostKeyPath]).toString().split(' ')[1]!;
+  f.hostKeyFingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', f.hostKeyPath])
+    .toString()
+    .split(' ')[1]!;
 }
 
 function keygen(file: string, type: string): void {
-  execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', 'vzferry-test', '-f', file]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    type,
+    ...(type === 'rsa' ? ['-b', '2048'] : []),
+    '-N',
+    '',
+    '-C',
+    'vzferry-test',
+    '-f',
+    file,
+  ]);
 }
 
 function sshdConfig(dir: string, port: number, env: Record<string, string>, extra: string[]): string {
-  for (const [k, v] of Object.entries(env)) if (/\s|"/.test(k + v)) throw new Error(`session environment ${k} must not contain spaces or quotes`);
+  for (const [k, v] of Object.entries(env))
+    if (/\s|"/.test(k + v)) throw new Error(`session environment ${k} must not contain spaces or quotes`);
   // sshd keeps the first value of a keyword: the caller's lines come first
   return [
     ...extra,
@@ -125,7 +150,9 @@ function sshdConfig(dir: string, port: number, env: Record<string, string>, extr
     'StrictModes no',
     'MaxStartups 50',
     'LogLevel ERROR',
-    `SetEnv ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    `SetEnv ${Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
     '',
   ].join('\n');
 }
@@ -144,7 +171,10 @@ function launch(dir: string): Promise<ChildProcess> {
   };
   return new Promise((resolve, reject) => {
     const poll = setInterval(() => {
-      const probe = net.connect(Number(/^Port (\d+)/m.exec(readFileSync(path.join(dir, 'sshd_config'), 'utf8'))![1]), '127.0.0.1');
+      const probe = net.connect(
+        Number(/^Port (\d+)/m.exec(readFileSync(path.join(dir, 'sshd_config'), 'utf8'))![1]),
+        '127.0.0.1',
+      );
       probe.once('connect', () => {
         probe.destroy();
         clearInterval(poll);
@@ -171,7 +201,19 @@ function quietShell(dir: string, argv: string[]): string[] {
   if (process.getuid?.() !== 0 || !existsSync(bashrc)) return argv;
   const empty = path.join(dir, 'empty-bashrc');
   writeFileSync(empty, '');
-  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "$2" && shift 2 && exec "$@"', 'sh', empty, bashrc, ...argv];
+  return [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    'mount --bind "$1" "$2" && shift 2 && exec "$@"',
+    'sh',
+    empty,
+    bashrc,
+    ...argv,
+  ];
 }
 
 async function stopChild(child: ChildProcess | null): Promise<void> {

@@ -20,13 +20,22 @@ const queryAsyncJobResult: CommandDef = {
 };
 
 export const COMMANDS = new Map<string, CommandDef>(
-  [...infrastructureCommands, ...templateCommands, ...vmCommands, ...nicIsoCommands, queryAsyncJobResult].map((def) => [def.name, def]),
+  [...infrastructureCommands, ...templateCommands, ...vmCommands, ...nicIsoCommands, queryAsyncJobResult].map((def) => [
+    def.name,
+    def,
+  ]),
 );
 
 /** The lab's own log line for a refused request: never the signature or keys. */
 export type ApiLog = (line: string) => void;
 
-export async function handleApi(sim: Simulator, req: IncomingMessage, res: ServerResponse, url: URL, log: ApiLog): Promise<void> {
+export async function handleApi(
+  sim: Simulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  log: ApiLog,
+): Promise<void> {
   const raw = await requestParams(req, url);
   const responseType = raw.get('response') ?? 'xml';
   const name = raw.get('command');
@@ -36,20 +45,40 @@ export async function handleApi(sim: Simulator, req: IncomingMessage, res: Serve
   const verdict = verifyRequest(raw, sim.state.users, (n) => COMMANDS.has(n), new Date());
   if (!verdict.ok || !def) {
     log(`401 ${name ?? '(no command)'}: ${verdict.ok ? 'unknown command' : verdict.reason}`);
-    return sendApi(res, 401, responseName, errorBody(401, 'unable to verify user credentials and/or request signature', null), responseType);
+    return sendApi(
+      res,
+      401,
+      responseName,
+      errorBody(401, 'unable to verify user credentials and/or request signature', null),
+      responseType,
+    );
   }
   try {
     checkControlCharacters(raw);
     const ctx = { sim, user: verdict.user, p: parseParams(def.name, def.params(sim), raw) };
     if (!isAsync(def)) return sendApi(res, 200, responseName, await def.run(ctx), responseType);
     const start = await def.start(ctx);
-    const job = sim.jobs.submit(verdict.user, { cmdClass: def.cmdClass, instanceType: start.instanceType, instanceId: start.instanceId, work: start.work });
+    const job = sim.jobs.submit(verdict.user, {
+      cmdClass: def.cmdClass,
+      instanceType: start.instanceType,
+      instanceId: start.instanceId,
+      work: start.work,
+    });
     // getBaseAsyncCreateResponse {id, jobid} / getBaseAsyncResponse {jobid}
     const body = start.objectId === undefined ? { jobid: job.id } : { id: start.objectId, jobid: job.id };
     return sendApi(res, 200, responseName, body, responseType);
   } catch (err) {
-    const apiErr = err instanceof ApiError ? err : new ApiError(530, err instanceof Error ? err.message : String(err), CS.ServerApiException);
+    const apiErr =
+      err instanceof ApiError
+        ? err
+        : new ApiError(530, err instanceof Error ? err.message : String(err), CS.ServerApiException);
     log(`${apiErr.errorcode} ${def.name}: ${apiErr.errortext}`);
-    return sendApi(res, apiErr.errorcode, responseName, errorBody(apiErr.errorcode, apiErr.errortext, apiErr.cserrorcode), responseType);
+    return sendApi(
+      res,
+      apiErr.errorcode,
+      responseName,
+      errorBody(apiErr.errorcode, apiErr.errortext, apiErr.cserrorcode),
+      responseType,
+    );
   }
 }

@@ -52,14 +52,18 @@ function unpackMaps(raw: ReadonlyMap<string, string>): Map<string, Map<string, R
 }
 
 function checkOne(command: string, spec: ParamSpec, value: string): void {
-  const badValue = () => paramError(`Unable to execute API command ${short(command)} due to invalid value ${value} for parameter ${spec.name}`);
+  const badValue = () =>
+    paramError(
+      `Unable to execute API command ${short(command)} due to invalid value ${value} for parameter ${spec.name}`,
+    );
   switch (spec.type) {
     case 'integer':
     case 'long':
       if (value.trim() !== '' && !/^-?\d+$/.test(value)) throw badValue();
       return;
     case 'uuid':
-      if (value !== '-1' && (!UUID.test(value) || (spec.exists && !spec.exists(value)))) throw invalidUuid(command, spec.name, value);
+      if (value !== '-1' && (!UUID.test(value) || (spec.exists && !spec.exists(value))))
+        throw invalidUuid(command, spec.name, value);
       return;
     case 'uuidlist':
       for (const token of value.split(',').filter((t) => t !== '')) {
@@ -71,12 +75,17 @@ function checkOne(command: string, spec: ParamSpec, value: string): void {
   }
 }
 
-export function parseParams(command: string, specs: readonly ParamSpec[], raw: ReadonlyMap<string, string>): ParsedParams {
+export function parseParams(
+  command: string,
+  specs: readonly ParamSpec[],
+  raw: ReadonlyMap<string, string>,
+): ParsedParams {
   const maps = unpackMaps(raw);
   for (const spec of specs) {
     const present = spec.type === 'map' ? maps.has(spec.name) : raw.has(spec.name);
     if (!present) {
-      if (spec.required) throw paramError(`Unable to execute API command ${short(command)} due to missing parameter ${spec.name}`);
+      if (spec.required)
+        throw paramError(`Unable to execute API command ${short(command)} due to missing parameter ${spec.name}`);
       continue;
     }
     if (spec.type !== 'map') checkOne(command, spec, raw.get(spec.name) ?? '');
@@ -89,7 +98,11 @@ export function parseParams(command: string, specs: readonly ParamSpec[], raw: R
       const v = raw.get(name);
       return v === undefined || v.trim() === '' ? undefined : Number.parseInt(v, 10);
     },
-    list: (name) => raw.get(name)?.split(',').filter((t) => t !== ''),
+    list: (name) =>
+      raw
+        .get(name)
+        ?.split(',')
+        .filter((t) => t !== ''),
     map: (name) => {
       const byIndex = maps.get(name);
       if (!byIndex) return undefined;

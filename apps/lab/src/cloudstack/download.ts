@@ -159,7 +159,8 @@ function pump(res: IncomingMessage, ws: WriteStream, st: PumpState, req: Downloa
 function sizeError(res: IncomingMessage, st: PumpState, maxBytes: number): string | null {
   const length = res.headers['content-length'];
   if (length === undefined) {
-    if ((res.headers['transfer-encoding'] ?? '').toLowerCase() !== 'chunked') return ' Failed to receive length of download ';
+    if ((res.headers['transfer-encoding'] ?? '').toLowerCase() !== 'chunked')
+      return ' Failed to receive length of download ';
     st.chunked = true;
     st.remoteSize = 0;
   } else {
@@ -173,7 +174,13 @@ function sizeError(res: IncomingMessage, st: PumpState, maxBytes: number): strin
 export async function download(req: DownloadRequest): Promise<DownloadOutcome> {
   const url = new URL(req.url);
   const st: PumpState = { bytes: 0, remoteSize: 0, chunked: false };
-  const fail = (error: string, aborted = false): DownloadOutcome => ({ ok: false, aborted, error, bytes: st.bytes, remoteSize: st.remoteSize });
+  const fail = (error: string, aborted = false): DownloadOutcome => ({
+    ok: false,
+    aborted,
+    error,
+    bytes: st.bytes,
+    remoteSize: st.remoteSize,
+  });
   if (req.fault?.mode === 'http500') return fail(' HTTP Server returned 500 (expected 200 OK) ');
   if (req.blockedHost) {
     await sleep(Math.min(req.readTimeoutMs, 2000));
@@ -195,7 +202,8 @@ export async function download(req: DownloadRequest): Promise<DownloadOutcome> {
     }
     if (offset === 0 && status !== 200) {
       res.destroy();
-      if (status === 301 || status === 302) return fail(`Failed to download ${req.url} due to redirection, response code: ${status}`);
+      if (status === 301 || status === 302)
+        return fail(`Failed to download ${req.url} due to redirection, response code: ${status}`);
       return fail(` HTTP Server returned ${status} (expected 200 OK) `);
     }
     if (offset === 0) {

@@ -36,7 +36,12 @@ export const faultRequestSchema = z
 export type FaultRequest = z.infer<typeof faultRequestSchema>;
 
 export interface FaultState {
-  failDownloads: { remaining: number; mode: (typeof faultModes)[number]; afterFraction: number; stallMs: number } | null;
+  failDownloads: {
+    remaining: number;
+    mode: (typeof faultModes)[number];
+    afterFraction: number;
+    stallMs: number;
+  } | null;
   slowDownloadsBytesPerSec: number | null;
   fullStorage: boolean;
   failDeploys: number;
@@ -58,9 +63,13 @@ export class Faults {
     if (request.clear) this.current = Faults.none();
     if (request.failDownloads) {
       const f = request.failDownloads;
-      this.current.failDownloads = f.count === 0 ? null : { remaining: f.count, mode: f.mode, afterFraction: f.afterFraction ?? 0.3, stallMs: f.stallMs ?? 1000 };
+      this.current.failDownloads =
+        f.count === 0
+          ? null
+          : { remaining: f.count, mode: f.mode, afterFraction: f.afterFraction ?? 0.3, stallMs: f.stallMs ?? 1000 };
     }
-    if (request.slowDownloads !== undefined) this.current.slowDownloadsBytesPerSec = request.slowDownloads?.bytesPerSec ?? null;
+    if (request.slowDownloads !== undefined)
+      this.current.slowDownloadsBytesPerSec = request.slowDownloads?.bytesPerSec ?? null;
     if (request.fullStorage !== undefined) this.current.fullStorage = request.fullStorage;
     if (request.failDeploys !== undefined) this.current.failDeploys = request.failDeploys;
     if (request.silentVms !== undefined) this.current.silentVms = request.silentVms;

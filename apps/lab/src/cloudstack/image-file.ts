@@ -36,7 +36,11 @@ export async function checkTemplateFormat(file: string, format: string, urlPath:
   const path = urlPath.toLowerCase();
   const ext = (e: string) => [e, `${e}.gz`, `${e}.bz2`, `${e}.zip`].some((x) => path.endsWith(x));
   if (format === 'QCOW2' && output.includes('QEMU QCOW') && ext('qcow2')) return '';
-  if ((output.includes('x86 boot') || output.includes('data') || output.includes('DOS/MBR')) && (ext('raw') || ext('img'))) return '';
+  if (
+    (output.includes('x86 boot') || output.includes('data') || output.includes('DOS/MBR')) &&
+    (ext('raw') || ext('img'))
+  )
+    return '';
   if (format === 'ISO' && ext('iso')) return '';
   return output;
 }
@@ -57,7 +61,14 @@ export function parseChecksum(text: string): { algorithm: string; value: string 
   return { algorithm: byLength[value.length] ?? 'MD5', value };
 }
 
-const NODE_ALGORITHMS: Record<string, string> = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const NODE_ALGORITHMS: Record<string, string> = {
+  MD5: 'md5',
+  'SHA-1': 'sha1',
+  'SHA-224': 'sha224',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
 
 /** null when the algorithm is unknown ("checksum algorithm not recognised: X"). */
 export async function fileDigest(file: string, algorithm: string): Promise<string | null> {

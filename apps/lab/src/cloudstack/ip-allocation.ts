@@ -22,12 +22,22 @@ export function usedIpv4(state: LabState, networkId: string): Set<string> {
 }
 
 /** DeployVMCmd/CreateCmd turn InsufficientAddressCapacityException into a 533 without a cause. */
-export const insufficientAddressCapacity = () => new ApiError(533, 'Insufficient address capacity', CS.ServerApiException);
+export const insufficientAddressCapacity = () =>
+  new ApiError(533, 'Insufficient address capacity', CS.ServerApiException);
 
 /** A free IPv4 of the network (the requested one, or the lowest free), or null when none. */
-export function takeIpv4(state: LabState, net: LabNetwork, requested: string | undefined, alsoTaken: Set<string> = new Set()): string | null {
+export function takeIpv4(
+  state: LabState,
+  net: LabNetwork,
+  requested: string | undefined,
+  alsoTaken: Set<string> = new Set(),
+): string | null {
   const used = usedIpv4(state, net.id);
-  const free = (ip: string) => !used.has(ip) && !alsoTaken.has(ip) && ip !== net.gateway && net.ipRanges.some((r) => ipv4InRange(ip, r.start, r.end));
+  const free = (ip: string) =>
+    !used.has(ip) &&
+    !alsoTaken.has(ip) &&
+    ip !== net.gateway &&
+    net.ipRanges.some((r) => ipv4InRange(ip, r.start, r.end));
   if (requested !== undefined) return free(requested) ? requested : null;
   for (const range of net.ipRanges) {
     for (let n = ipv4ToInt(range.start); n <= ipv4ToInt(range.end); n++) {

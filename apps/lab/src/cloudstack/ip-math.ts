@@ -21,7 +21,7 @@ export function ipv4InRange(ip: string, start: string, end: string): boolean {
 /** dotted netmask of a CIDR: 10.20.0.0/24 -> 255.255.255.0 */
 export function netmaskOf(cidr: string): string {
   const bits = Number(cidr.split('/')[1] ?? 32);
-  return intToIpv4(bits === 0 ? 0 : (2 ** 32 - 2 ** (32 - bits)));
+  return intToIpv4(bits === 0 ? 0 : 2 ** 32 - 2 ** (32 - bits));
 }
 
 /** 2001:db8:20::5 -> 8 groups of 16 bits, or null when not an IPv6 address */
@@ -38,7 +38,11 @@ export function ipv6Groups(ip: string): number[] | null {
 }
 
 export function formatIpv6(groups: number[]): string {
-  return groups.map((g) => g.toString(16)).join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+  return groups
+    .map((g) => g.toString(16))
+    .join(':')
+    .replace(/(^|:)0(:0)+(:|$)/, '::')
+    .replace(/:{3,}/, '::');
 }
 
 /** Whether an IPv6 address is inside a /64 (or shorter) prefix. */

@@ -63,7 +63,9 @@ export class JobRunner {
     const state = this.state();
     if (state.jobs.length < 1000) return;
     const cutoff = Date.now() - 24 * 3600_000;
-    state.jobs = state.jobs.filter((j) => j.status === 0 || j.completed === null || Date.parse(j.completed.replace(/\+0000$/, 'Z')) > cutoff);
+    state.jobs = state.jobs.filter(
+      (j) => j.status === 0 || j.completed === null || Date.parse(j.completed.replace(/\+0000$/, 'Z')) > cutoff,
+    );
   }
 
   find(id: string): LabJob | undefined {
@@ -74,7 +76,12 @@ export class JobRunner {
   failOrphans(): void {
     for (const job of this.state().jobs) {
       if (job.status !== 0) continue;
-      Object.assign(job, { status: 2, resultCode: 530, result: errorBody(530, 'job cancelled because of management server restart or shutdown', null), completed: formatDate(new Date()) });
+      Object.assign(job, {
+        status: 2,
+        resultCode: 530,
+        result: errorBody(530, 'job cancelled because of management server restart or shutdown', null),
+        completed: formatDate(new Date()),
+      });
     }
   }
 

@@ -23,7 +23,11 @@ function adminUrl(dir: string): string {
 }
 
 async function post(url: string, body: unknown): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${url}: ${res.status} ${text}`);
   console.log(text);
@@ -62,7 +66,9 @@ async function serve(v: Record<string, string | boolean | undefined>): Promise<v
     downloadRateBytesPerSec: v.rate === undefined ? undefined : Number(v.rate),
     log: (line) => console.log(line),
   });
-  console.log(`lab CloudStack at ${lab.endpoint} (zone ${lab.zoneId}); API keys in ${path.join(String(v.dir), 'cloudstack', 'credentials.json')}`);
+  console.log(
+    `lab CloudStack at ${lab.endpoint} (zone ${lab.zoneId}); API keys in ${path.join(String(v.dir), 'cloudstack', 'credentials.json')}`,
+  );
   const stop = () => void lab.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -73,10 +79,21 @@ async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: sub === 'serve' ? argv : argv.slice(1),
     options: {
-      dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, rate: { type: 'string' },
-      'fail-downloads': { type: 'string' }, mode: { type: 'string' }, after: { type: 'string' }, 'stall-ms': { type: 'string' },
-      slow: { type: 'string' }, 'full-storage': { type: 'string' }, 'fail-deploys': { type: 'string' }, 'silent-vms': { type: 'string' }, clear: { type: 'boolean' },
-      name: { type: 'string' }, value: { type: 'string' },
+      dir: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      rate: { type: 'string' },
+      'fail-downloads': { type: 'string' },
+      mode: { type: 'string' },
+      after: { type: 'string' },
+      'stall-ms': { type: 'string' },
+      slow: { type: 'string' },
+      'full-storage': { type: 'string' },
+      'fail-deploys': { type: 'string' },
+      'silent-vms': { type: 'string' },
+      clear: { type: 'boolean' },
+      name: { type: 'string' },
+      value: { type: 'string' },
     },
   });
   if (!values.dir) throw new Error('--dir <lab dir> is required');

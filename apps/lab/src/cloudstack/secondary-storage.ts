@@ -50,7 +50,8 @@ export class SecondaryStorage {
   usedBytes(store: LabImageStore): number {
     let used = store.baseUsedBytes;
     for (const t of this.host.templates()) {
-      for (const ref of t.storeRefs) if (ref.storeId === store.id) used += ref.state === 'Ready' ? ref.physicalSize : ref.downloadedBytes;
+      for (const ref of t.storeRefs)
+        if (ref.storeId === store.id) used += ref.state === 'Ready' ? ref.physicalSize : ref.downloadedBytes;
     }
     if (this.host.fullStorage()) used = Math.max(used, Math.ceil(store.totalBytes * 0.95));
     return used;
@@ -83,7 +84,11 @@ export class SecondaryStorage {
     for (const ref of template.storeRefs) {
       this.inFlight.get(refKey(template, ref))?.abort();
       const store = this.host.stores().find((s) => s.id === ref.storeId);
-      if (store) rmSync(path.join(this.storeDir(store), 'template', 'tmpl', '2', String(template.dbId)), { recursive: true, force: true });
+      if (store)
+        rmSync(path.join(this.storeDir(store), 'template', 'tmpl', '2', String(template.dbId)), {
+          recursive: true,
+          force: true,
+        });
       ref.state = 'Destroyed';
     }
     template.storeRefs = [];
@@ -111,7 +116,13 @@ export class SecondaryStorage {
     const dir = path.join(this.storeDir(store), 'template', 'tmpl', '2', String(template.dbId));
     mkdirSync(dir, { recursive: true });
     const tmp = path.join(dir, `dnld${randomUUID().slice(0, 8)}tmp_`);
-    Object.assign(ref, { downloadState: 'DOWNLOAD_IN_PROGRESS', downloadPercent: 0, state: 'Creating', errorString: null, downloadedBytes: 0 });
+    Object.assign(ref, {
+      downloadState: 'DOWNLOAD_IN_PROGRESS',
+      downloadPercent: 0,
+      state: 'Creating',
+      errorString: null,
+      downloadedBytes: 0,
+    });
     this.host.changed(true);
     try {
       const outcome = await download({
@@ -153,7 +164,10 @@ export class SecondaryStorage {
     if (unsupported !== '') {
       rmSync(tmp, { force: true });
       // VerifyFormat throws; runInContext records "Failed to install: " + the message
-      return this.fail(ref, `Failed to install: Template content is unsupported, or mismatch between selected format and template content. Found  : ${unsupported}`);
+      return this.fail(
+        ref,
+        `Failed to install: Template content is unsupported, or mismatch between selected format and template content. Found  : ${unsupported}`,
+      );
     }
     const checksumError = await this.checksumError(template, tmp);
     if (checksumError) {
@@ -197,13 +211,26 @@ export class SecondaryStorage {
     const [a, b] = [Number(m[1]), Number(m[2])];
     const isPrivate = a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
     if (!isPrivate) return false;
-    const sites = (this.host.setting('secstorage.allowed.internal.sites') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const sites = (this.host.setting('secstorage.allowed.internal.sites') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     return !sites.some((cidr) => inCidr(host, cidr));
   }
 }
 
 function newRef(storeId: string): LabStoreRef {
-  return { storeId, downloadState: 'NOT_DOWNLOADED', downloadPercent: 0, errorString: null, state: 'Allocated', installPath: null, size: 0, physicalSize: 0, downloadedBytes: 0 };
+  return {
+    storeId,
+    downloadState: 'NOT_DOWNLOADED',
+    downloadPercent: 0,
+    errorString: null,
+    state: 'Allocated',
+    installPath: null,
+    size: 0,
+    physicalSize: 0,
+    downloadedBytes: 0,
+  };
 }
 
 const refKey = (t: LabTemplate, r: LabStoreRef) => `${t.id}/${r.storeId}`;

@@ -51,7 +51,12 @@ export interface LabCloudStack {
 
 const settingSchema = z.object({ name: z.string().min(1), value: z.string() }).strict();
 
-async function handleAdmin(sim: Simulator, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+async function handleAdmin(
+  sim: Simulator,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+): Promise<void> {
   if (url.pathname === '/lab/faults' && req.method === 'GET') return sendJson(res, 200, { faults: sim.faults.state });
   if (url.pathname === '/lab/health') return sendJson(res, 200, { ok: true });
   if (req.method !== 'POST') return sendJson(res, 404, { error: `no ${req.method} ${url.pathname}` });
@@ -103,7 +108,12 @@ export async function startCloudStack(opts: StartCloudStackOptions): Promise<Lab
   const sim = new Simulator(options);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://lab');
-    const handler = url.pathname === '/client/api' ? handleApi(sim, req, res, url, log) : url.pathname.startsWith('/lab/') ? handleAdmin(sim, req, res, url) : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
+    const handler =
+      url.pathname === '/client/api'
+        ? handleApi(sim, req, res, url, log)
+        : url.pathname.startsWith('/lab/')
+          ? handleAdmin(sim, req, res, url)
+          : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
     handler.catch((err: unknown) => {
       log(`500 ${url.pathname}: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -124,7 +134,11 @@ export async function startCloudStack(opts: StartCloudStackOptions): Promise<Lab
     apiKey: user.apiKey,
     secretKey: user.secretKey,
     zoneId: sim.state.zone.id,
-    faults: { set: (r) => sim.faults.apply(r), clear: () => sim.faults.apply({ clear: true }), get: () => sim.faults.state },
+    faults: {
+      set: (r) => sim.faults.apply(r),
+      clear: () => sim.faults.apply({ clear: true }),
+      get: () => sim.faults.state,
+    },
     setSetting: (name, value) => void updateSetting(sim, name, value),
     simulator: sim,
     stop: async () => {
@@ -133,6 +147,12 @@ export async function startCloudStack(opts: StartCloudStackOptions): Promise<Lab
       await sim.close();
     },
   };
-  writeCredentials(options.dir, { endpoint: lab.endpoint, adminUrl: lab.adminUrl, apiKey: lab.apiKey, secretKey: lab.secretKey, zoneId: lab.zoneId });
+  writeCredentials(options.dir, {
+    endpoint: lab.endpoint,
+    adminUrl: lab.adminUrl,
+    apiKey: lab.apiKey,
+    secretKey: lab.secretKey,
+    zoneId: lab.zoneId,
+  });
   return lab;
 }

@@ -17,10 +17,16 @@ export function urlEncoderEncode(value: string): string {
 
 export type VerifyResult = { ok: true; user: LabUser } | { ok: false; reason: string };
 
-export function verifyRequest(params: ReadonlyMap<string, string>, users: readonly LabUser[], knownCommand: (name: string) => boolean, now: Date): VerifyResult {
+export function verifyRequest(
+  params: ReadonlyMap<string, string>,
+  users: readonly LabUser[],
+  knownCommand: (name: string) => boolean,
+  now: Date,
+): VerifyResult {
   const command = params.get('command');
   if (command === undefined) return { ok: false, reason: 'missing command' };
-  if (!knownCommand(command)) return { ok: false, reason: `the given command ${command} either does not exist, is not available for user` };
+  if (!knownCommand(command))
+    return { ok: false, reason: `the given command ${command} either does not exist, is not available for user` };
 
   let signature: string | undefined;
   let apiKey: string | undefined;
@@ -53,7 +59,9 @@ export function verifyRequest(params: ReadonlyMap<string, string>, users: readon
   if (!user) return { ok: false, reason: 'apiKey does not map to a valid user' };
   if (!user.enabled) return { ok: false, reason: 'disabled user' };
 
-  const computed = createHmac('sha1', Buffer.from(user.secretKey, 'utf8')).update(Buffer.from(pieces.join('&').toLowerCase(), 'utf8')).digest('base64');
+  const computed = createHmac('sha1', Buffer.from(user.secretKey, 'utf8'))
+    .update(Buffer.from(pieces.join('&').toLowerCase(), 'utf8'))
+    .digest('base64');
   const a = Buffer.from(signature);
   const b = Buffer.from(computed);
   if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, reason: 'signature mismatch' };

@@ -66,7 +66,13 @@ const imageStoreSchema = z.object({
   readonly: z.boolean(),
 });
 
-export const DOWNLOAD_STATES = ['NOT_DOWNLOADED', 'DOWNLOAD_IN_PROGRESS', 'DOWNLOADED', 'DOWNLOAD_ERROR', 'ABANDONED'] as const;
+export const DOWNLOAD_STATES = [
+  'NOT_DOWNLOADED',
+  'DOWNLOAD_IN_PROGRESS',
+  'DOWNLOADED',
+  'DOWNLOAD_ERROR',
+  'ABANDONED',
+] as const;
 
 const storeRefSchema = z.object({
   storeId: z.string(),
@@ -157,7 +163,14 @@ export const stateSchema = z.object({
   version: z.literal(1),
   nextDbId: z.number(),
   users: z.array(userSchema),
-  zone: z.object({ id: z.string(), name: z.string(), dns1: z.string(), dns2: z.string(), internaldns1: z.string(), guestcidraddress: z.string() }),
+  zone: z.object({
+    id: z.string(),
+    name: z.string(),
+    dns1: z.string(),
+    dns2: z.string(),
+    internaldns1: z.string(),
+    guestcidraddress: z.string(),
+  }),
   domain: z.object({ id: z.string(), name: z.string() }),
   networks: z.array(networkSchema),
   serviceOfferings: z.array(serviceOfferingSchema),
@@ -198,7 +211,9 @@ export function loadState(dir: string): LabState | null {
   }
   const parsed = stateSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new Error(`${stateFile(dir)} is not a lab CloudStack state (${parsed.error.issues[0]?.message}); delete it to start from the seed`);
+    throw new Error(
+      `${stateFile(dir)} is not a lab CloudStack state (${parsed.error.issues[0]?.message}); delete it to start from the seed`,
+    );
   }
   return parsed.data;
 }

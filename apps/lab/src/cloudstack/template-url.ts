@@ -31,10 +31,12 @@ export function validateTemplateUrl(format: string, url: string): URL {
     throw illegalArgument(`Invalid URL: ${url}`);
   }
   if (!['http:', 'https:'].includes(parsed.protocol)) {
-    if (parsed.protocol === 'file:') throw new ApiError(431, 'File:// type urls are currently unsupported', CS.InvalidParameterValueException);
+    if (parsed.protocol === 'file:')
+      throw new ApiError(431, 'File:// type urls are currently unsupported', CS.InvalidParameterValueException);
     throw illegalArgument(`Unsupported scheme for url: ${url}`);
   }
-  if (parsed.hostname.startsWith('[')) throw illegalArgument(`IPV6 addresses not supported (${parsed.hostname.slice(1, -1)})`);
+  if (parsed.hostname.startsWith('['))
+    throw illegalArgument(`IPV6 addresses not supported (${parsed.hostname.slice(1, -1)})`);
   const path = parsed.pathname.toLowerCase();
   const fmt = format.toLowerCase();
   const known = EXTENSIONS[fmt] ?? [];
@@ -66,6 +68,7 @@ export function checkRemoteReachable(url: URL): Promise<void> {
 export function imageFormat(format: string): string {
   const formats = ['QCOW2', 'RAW', 'VHD', 'VHDX', 'OVA', 'ISO', 'BAREMETAL', 'VMDK', 'VDI', 'TAR', 'ZIP', 'DIR'];
   const upper = format.toUpperCase();
-  if (!formats.includes(upper)) throw paramError(`Image format: ${format} is incorrect. Supported formats are ${formats.join(', ')}`);
+  if (!formats.includes(upper))
+    throw paramError(`Image format: ${format} is incorrect. Supported formats are ${formats.join(', ')}`);
   return upper;
 }

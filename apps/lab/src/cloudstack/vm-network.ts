@@ -21,7 +21,10 @@ export interface VmNetwork {
   stop(): Promise<void>;
 }
 
-export async function startVmNetwork(labDir: string, log: (line: string) => void = () => undefined): Promise<VmNetwork> {
+export async function startVmNetwork(
+  labDir: string,
+  log: (line: string) => void = () => undefined,
+): Promise<VmNetwork> {
   const h = createHash('sha256').update(labDir).digest();
   const ns = `vzlab-${h.subarray(0, 4).toString('hex')}`;
   const hostIf = `vzl${h.subarray(0, 3).toString('hex')}h`;

@@ -51,11 +51,29 @@ export function qemuVmPower(labDir: string, log: (line: string) => void = () => 
       const consoleLog = path.join(consoleDir, `${req.vmId}.log`);
       const nic = req.bus === 'ide' ? 'e1000' : 'virtio-net-pci';
       const args = [
-        '-accel', 'tcg', '-cpu', 'max', '-m', '512', '-smp', '1', '-display', 'none', '-no-reboot',
-        '-serial', `file:${consoleLog}`,
-        '-cdrom', req.iso, '-boot', 'd',
-        '-drive', `file=${req.rootVolume},if=${req.bus},format=qcow2`,
-        '-netdev', 'user,id=n0', '-device', `${nic},netdev=n0`,
+        '-accel',
+        'tcg',
+        '-cpu',
+        'max',
+        '-m',
+        '512',
+        '-smp',
+        '1',
+        '-display',
+        'none',
+        '-no-reboot',
+        '-serial',
+        `file:${consoleLog}`,
+        '-cdrom',
+        req.iso,
+        '-boot',
+        'd',
+        '-drive',
+        `file=${req.rootVolume},if=${req.bus},format=qcow2`,
+        '-netdev',
+        'user,id=n0',
+        '-device',
+        `${nic},netdev=n0`,
       ];
       const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';

@@ -34,21 +34,38 @@ function escapeXml(text: string): string {
 function toXml(name: string, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map((v) => toXml(name, v)).join('');
-  if (typeof value === 'object') return `<${name}>${Object.entries(value as Record<string, unknown>).map(([k, v]) => toXml(k, v)).join('')}</${name}>`;
+  if (typeof value === 'object')
+    return `<${name}>${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => toXml(k, v))
+      .join('')}</${name}>`;
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
-export function sendApi(res: ServerResponse, status: number, responseName: string, body: Record<string, unknown>, responseType: string): void {
+export function sendApi(
+  res: ServerResponse,
+  status: number,
+  responseName: string,
+  body: Record<string, unknown>,
+  responseType: string,
+): void {
   const json = responseType.toLowerCase() === 'json';
   const text = json
     ? JSON.stringify({ [responseName]: body })
-    : `<?xml version="1.0" encoding="UTF-8"?><${responseName} cloud-stack-version="4.18.0.0">${Object.entries(body).map(([k, v]) => toXml(k, v)).join('')}</${responseName}>`;
-  res.writeHead(status, { 'content-type': json ? 'application/json; charset=UTF-8' : 'text/xml; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+    : `<?xml version="1.0" encoding="UTF-8"?><${responseName} cloud-stack-version="4.18.0.0">${Object.entries(body)
+        .map(([k, v]) => toXml(k, v))
+        .join('')}</${responseName}>`;
+  res.writeHead(status, {
+    'content-type': json ? 'application/json; charset=UTF-8' : 'text/xml; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

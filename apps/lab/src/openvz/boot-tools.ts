@@ -53,7 +53,9 @@ echo "Installation finished. No error reported."
 `;
 
 /** With an image and a kernel version (dracut and mkinitrd on CentOS 5/6) builds that one; without, one per kernel. */
-const INITRAMFS = (tool: string) => `${HEADER(tool)}${KERNELS}[ -n "$(kernels)" ] || { echo "${tool}: no kernel in /lib/modules" >&2; exit 1; }
+const INITRAMFS = (
+  tool: string,
+) => `${HEADER(tool)}${KERNELS}[ -n "$(kernels)" ] || { echo "${tool}: no kernel in /lib/modules" >&2; exit 1; }
 image=""; kver=""; with=""
 for a in "$@"; do
   case "$a" in --with=*) with="$with \${a#--with=}" ;; -*) ;; *) if [ -z "$image" ]; then image="$a"; else kver="$a"; fi ;; esac

@@ -12,7 +12,12 @@ describe('the lab fleet', () => {
     expect(new Set(ips).size).toBe(ips.length);
     expect(new Set(plans.map((p) => p.ips[0]!.split('.').slice(0, 2).join('.'))).size).toBeGreaterThanOrEqual(4);
     expect(new Set(plans.flatMap((p) => (p.nic ? [p.nic.bridge] : [])))).toEqual(new Set(['br210', 'br220']));
-    expect(plans.find((p) => p.real)).toMatchObject({ ctid: 1012, host: 0, ips: ['10.0.2.15'], os: { template: 'debian-12.0-x86_64' } });
+    expect(plans.find((p) => p.real)).toMatchObject({
+      ctid: 1012,
+      host: 0,
+      ips: ['10.0.2.15'],
+      os: { template: 'debian-12.0-x86_64' },
+    });
     expect(new Set(plans.filter((p) => p.host === 0).map((p) => p.os.template)).size).toBe(9);
   });
 

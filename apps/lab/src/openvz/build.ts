@@ -40,7 +40,11 @@ export function readBuildInfo(dir: string): BuildInfo | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BuildInfo) : null;
 }
 
-export async function buildHypervisors(dir: string, fleet: FleetOptions, log: (l: string) => void = () => undefined): Promise<BuildInfo> {
+export async function buildHypervisors(
+  dir: string,
+  fleet: FleetOptions,
+  log: (l: string) => void = () => undefined,
+): Promise<BuildInfo> {
   const layout = labLayout(dir);
   mkdirSync(layout.dir, { recursive: true });
   const started = Date.now();
@@ -51,17 +55,25 @@ export async function buildHypervisors(dir: string, fleet: FleetOptions, log: (l
   for (let h = 0; h < fleet.hosts; h++) {
     const name = hostName(h);
     hostNames.push(name);
-    buildHost(layout.hostDir(name), name, plans.filter((p) => p.host === h), tarball);
+    buildHost(
+      layout.hostDir(name),
+      name,
+      plans.filter((p) => p.host === h),
+      tarball,
+    );
   }
   writeFileSync(layout.customersCsv, customersCsv(plans));
   const info: BuildInfo = { ...fleet, builtAt: new Date().toISOString(), hostNames };
   writeFileSync(path.join(layout.dir, BUILD_FILE), `${JSON.stringify(info, null, 2)}\n`);
-  log(`built ${fleet.hosts} hypervisors with ${plans.length} containers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `built ${fleet.hosts} hypervisors with ${plans.length} containers in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return info;
 }
 
 function buildHost(hostDir: string, name: string, plans: ContainerPlan[], tarball: string | null): void {
-  for (const d of ['vz/private', 'vz/root', 'vz/lab/running', 'etc-vz/conf', 'ssh']) mkdirSync(path.join(hostDir, d), { recursive: true });
+  for (const d of ['vz/private', 'vz/root', 'vz/lab/running', 'etc-vz/conf', 'ssh'])
+    mkdirSync(path.join(hostDir, d), { recursive: true });
   keygen(path.join(hostDir, 'ssh/ssh_host_ed25519_key'), `root@${name}`);
   writeFileSync(path.join(hostDir, 'etc-vz/vz.conf'), VZ_CONF);
   const busybox = path.join(hostDir, 'vz/lab/busybox');
@@ -93,7 +105,16 @@ function csvField(v: string): string {
 export function customersCsv(plans: ContainerPlan[]): string {
   const rows = plans.map((p) => {
     const c = p.customer;
-    return [p.csvByHostname ? '' : String(p.ctid), p.csvByHostname ? p.hostname : '', c.name, c.email, c.timezone, c.window ?? ''].map(csvField).join(',');
+    return [
+      p.csvByHostname ? '' : String(p.ctid),
+      p.csvByHostname ? p.hostname : '',
+      c.name,
+      c.email,
+      c.timezone,
+      c.window ?? '',
+    ]
+      .map(csvField)
+      .join(',');
   });
   return `ctid,hostname,customer,email,timezone,downtime_window\n${rows.join('\n')}\n`;
 }

@@ -3,18 +3,85 @@
 // package manager, a few data files including a hard-linked pair and a
 // sparse file, so rsync -aHAXS has real work), or the real Debian 12 tree.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { bootToolStandIns } from './boot-tools';
 import { networkFiles, releaseFiles } from './render';
 import type { ContainerPlan } from './plan';
 
 const APPLETS = [
-  'sh', 'ash', 'ls', 'cat', 'echo', 'mkdir', 'rm', 'rmdir', 'cp', 'mv', 'ln', 'sed', 'grep', 'uname', 'true', 'false', 'sleep', 'date', 'touch',
-  'head', 'tail', 'wc', 'id', 'test', 'env', 'chmod', 'chown', 'sync', 'df', 'du', 'ps', 'awk', 'tr', 'cut', 'sort', 'find', 'hostname', 'stat', 'md5sum', 'dirname', 'basename', 'printf',
+  'sh',
+  'ash',
+  'ls',
+  'cat',
+  'echo',
+  'mkdir',
+  'rm',
+  'rmdir',
+  'cp',
+  'mv',
+  'ln',
+  'sed',
+  'grep',
+  'uname',
+  'true',
+  'false',
+  'sleep',
+  'date',
+  'touch',
+  'head',
+  'tail',
+  'wc',
+  'id',
+  'test',
+  'env',
+  'chmod',
+  'chown',
+  'sync',
+  'df',
+  'du',
+  'ps',
+  'awk',
+  'tr',
+  'cut',
+  'sort',
+  'find',
+  'hostname',
+  'stat',
+  'md5sum',
+  'dirname',
+  'basename',
+  'printf',
 ];
 
-const DIRS = ['bin', 'sbin', 'boot', 'dev', 'proc', 'sys', 'tmp', 'root', 'home', 'lib', 'usr/bin', 'usr/sbin', 'var/log', 'var/lib/lab', 'var/www/html', 'etc/lab'];
+const DIRS = [
+  'bin',
+  'sbin',
+  'boot',
+  'dev',
+  'proc',
+  'sys',
+  'tmp',
+  'root',
+  'home',
+  'lib',
+  'usr/bin',
+  'usr/sbin',
+  'var/log',
+  'var/lib/lab',
+  'var/www/html',
+  'etc/lab',
+];
 
 /**
  * Writes a synthetic guest into `root` (which must not exist). `busybox` is
@@ -28,7 +95,8 @@ export function writeSyntheticGuest(root: string, ct: ContainerPlan, busybox: st
   const files: Record<string, string> = {
     ...releaseFiles(ct.os),
     ...networkFiles(ct),
-    'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nbin:x:1:1:bin:/bin:/sbin/nologin\nnobody:x:99:99:Nobody:/:/sbin/nologin\napache:x:48:48:Apache:/var/www:/sbin/nologin\n',
+    'etc/passwd':
+      'root:x:0:0:root:/root:/bin/sh\nbin:x:1:1:bin:/bin:/sbin/nologin\nnobody:x:99:99:Nobody:/:/sbin/nologin\napache:x:48:48:Apache:/var/www:/sbin/nologin\n',
     'etc/group': 'root:x:0:\nbin:x:1:\nnobody:x:99:\napache:x:48:\n',
     'etc/shadow': 'root:!!:17000:0:99999:7:::\n',
     // OpenVZ guests have no real block devices: only devpts-style lines
@@ -46,7 +114,8 @@ export function writeSyntheticGuest(root: string, ct: ContainerPlan, busybox: st
     files['usr/bin/yum'] = fakePackageManager('yum');
   } else {
     files['usr/bin/apt-get'] = fakePackageManager('apt-get');
-    files['usr/bin/dpkg'] = '#!/bin/sh\n# lab: the packages "installed" by the fake apt-get\ncat /var/lib/lab/packages 2>/dev/null\n';
+    files['usr/bin/dpkg'] =
+      '#!/bin/sh\n# lab: the packages "installed" by the fake apt-get\ncat /var/lib/lab/packages 2>/dev/null\n';
   }
   const tools = bootToolStandIns(ct.os.family);
   Object.assign(files, tools);
@@ -127,7 +196,13 @@ export function writeDebian12Guest(root: string, ct: ContainerPlan, unpack: (des
   unpack(root);
   // the lab machine's resolver: the container's own apt reaches its mirror (prepare_source)
   const resolv = readFileSync('/etc/resolv.conf', 'utf8');
-  for (const [rel, content] of Object.entries({ ...networkFiles(ct), 'etc/resolv.conf': resolv, 'etc/hostname': `${ct.hostname}\n`, 'var/lib/lab/counter': '0\n', 'var/log/lab-churn.log': '' })) {
+  for (const [rel, content] of Object.entries({
+    ...networkFiles(ct),
+    'etc/resolv.conf': resolv,
+    'etc/hostname': `${ct.hostname}\n`,
+    'var/lib/lab/counter': '0\n',
+    'var/log/lab-churn.log': '',
+  })) {
     const file = path.join(root, rel);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, content);
@@ -135,5 +210,7 @@ export function writeDebian12Guest(root: string, ct: ContainerPlan, unpack: (des
 }
 
 export function untar(tarball: string, dest: string): void {
-  execFileSync('tar', ['--numeric-owner', '--xattrs', '--acls', '-I', 'zstd', '-C', dest, '-xpf', tarball], { stdio: 'inherit' });
+  execFileSync('tar', ['--numeric-owner', '--xattrs', '--acls', '-I', 'zstd', '-C', dest, '-xpf', tarball], {
+    stdio: 'inherit',
+  });
 }

@@ -44,7 +44,13 @@ kill "$sshd" 2>/dev/null
 wait "$sshd"
 `;
 
-export async function startHypervisor(opts: { name: string; hostDir: string; binDir: string; port: number; authorizedKey: string }): Promise<Hypervisor> {
+export async function startHypervisor(opts: {
+  name: string;
+  hostDir: string;
+  binDir: string;
+  port: number;
+  authorizedKey: string;
+}): Promise<Hypervisor> {
   for (const mountpoint of ['/vz', '/etc/vz']) mkdirSync(mountpoint, { recursive: true });
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const ssh = path.join(opts.hostDir, 'ssh');
@@ -54,12 +60,31 @@ export async function startHypervisor(opts: { name: string; hostDir: string; bin
   const log = path.join(ssh, 'sshd.log');
   const child = spawn(
     'unshare',
-    ['--mount', '--propagation', 'private', 'sh', '-c', NAMESPACE_SCRIPT, 'sh', opts.hostDir, opts.binDir, String(process.pid), '/usr/sbin/sshd', '-D', '-E', log, '-f', path.join(ssh, 'sshd_config')],
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      NAMESPACE_SCRIPT,
+      'sh',
+      opts.hostDir,
+      opts.binDir,
+      String(process.pid),
+      '/usr/sbin/sshd',
+      '-D',
+      '-E',
+      log,
+      '-f',
+      path.join(ssh, 'sshd_config'),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOME: os.homedir() } },
   );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  await waitForPort(opts.port, child, () => `${stderr}${existsSync(log) ? readFileSync(log, 'utf8') : ''}`.trim().slice(-500));
+  await waitForPort(opts.port, child, () =>
+    `${stderr}${existsSync(log) ? readFileSync(log, 'utf8') : ''}`.trim().slice(-500),
+  );
   return { name: opts.name, port: opts.port, stop: () => stopChild(child) };
 }
 

@@ -22,7 +22,12 @@ export const SYNTHETIC_OSES: OsSpec[] = [
   { template: 'debian-9.0-x86_64', family: 'debian', distribution: 'debian', version: '9.13' },
 ];
 
-export const DEBIAN12: OsSpec = { template: 'debian-12.0-x86_64', family: 'debian', distribution: 'debian', version: '12' };
+export const DEBIAN12: OsSpec = {
+  template: 'debian-12.0-x86_64',
+  family: 'debian',
+  distribution: 'debian',
+  version: '12',
+};
 /** the real, bootable container: on the first hypervisor, with the address QEMU's user network gives a guest */
 export const DEBIAN12_CTID = 1012;
 export const DEBIAN12_IP = '10.0.2.15';
@@ -71,7 +76,20 @@ export interface FleetOptions {
 
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Europe/London', 'Australia/Sydney', 'UTC'];
 const WINDOWS = ['Sun 02:00-05:00', 'Sat 01:00-04:00', 'Sat,Sun 22:00-02:00', '03:00-05:00', 'Wed 00:30-03:30'];
-const COMPANIES = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne', 'Soylent', 'Wonka', 'Gringotts'];
+const COMPANIES = [
+  'Acme',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Hooli',
+  'Stark',
+  'Wayne',
+  'Tyrell',
+  'Cyberdyne',
+  'Soylent',
+  'Wonka',
+  'Gringotts',
+];
 const RAM_MB = [512, 1024, 1024, 2048, 2048, 4096, 8192];
 
 /** A small deterministic generator (mulberry32), so every build is the same fleet. */
@@ -98,8 +116,14 @@ export function planFleet(opts: FleetOptions): ContainerPlan[] {
   let owned = 0;
   let customer = newCustomer(0);
   function newCustomer(n: number): CustomerPlan {
-    const company = `${COMPANIES[n % COMPANIES.length]} ${n >= COMPANIES.length ? Math.floor(n / COMPANIES.length) + 1 : ''}`.trim();
-    return { name: `${company} Hosting`, email: `ops@${company.toLowerCase().replace(/\s+/g, '-')}.example`, timezone: pick(ZONES), window: rand() < 0.5 ? pick(WINDOWS) : null };
+    const company =
+      `${COMPANIES[n % COMPANIES.length]} ${n >= COMPANIES.length ? Math.floor(n / COMPANIES.length) + 1 : ''}`.trim();
+    return {
+      name: `${company} Hosting`,
+      email: `ops@${company.toLowerCase().replace(/\s+/g, '-')}.example`,
+      timezone: pick(ZONES),
+      window: rand() < 0.5 ? pick(WINDOWS) : null,
+    };
   }
   for (let n = 0; n < opts.containers; n++) {
     const host = n % opts.hosts;
@@ -130,7 +154,8 @@ export function planFleet(opts: FleetOptions): ContainerPlan[] {
       real,
     });
   }
-  if (opts.debian12 && !plans.some((p) => p.real)) throw new Error(`the Debian 12 container needs CTID ${DEBIAN12_CTID}: plan at least ${opts.hosts * 12} containers`);
+  if (opts.debian12 && !plans.some((p) => p.real))
+    throw new Error(`the Debian 12 container needs CTID ${DEBIAN12_CTID}: plan at least ${opts.hosts * 12} containers`);
   return plans;
 }
 
@@ -146,5 +171,11 @@ function ipsFor(n: number, host: number, subnet: number, rand: () => number): st
 function nicFor(ctid: number, vlan: number): NicPlan {
   const hex = (ctid & 0xffff).toString(16).padStart(4, '0');
   const mac = `00:18:51:${hex.slice(0, 2)}:${hex.slice(2)}:01`;
-  return { ifname: 'eth0', mac, hostIfname: `veth${ctid}.0`, hostMac: `00:18:51:${hex.slice(0, 2)}:${hex.slice(2)}:02`, bridge: `br${vlan}` };
+  return {
+    ifname: 'eth0',
+    mac,
+    hostIfname: `veth${ctid}.0`,
+    hostMac: `00:18:51:${hex.slice(0, 2)}:${hex.slice(2)}:02`,
+    bridge: `br${vlan}`,
+  };
 }

@@ -61,7 +61,9 @@ export function containerConfig(ct: ContainerPlan): string {
   ];
   if (ct.nic) {
     const n = ct.nic;
-    lines.push(`NETIF="ifname=${n.ifname},mac=${n.mac},host_ifname=${n.hostIfname},host_mac=${n.hostMac},bridge=${n.bridge}"`);
+    lines.push(
+      `NETIF="ifname=${n.ifname},mac=${n.mac},host_ifname=${n.hostIfname},host_mac=${n.hostMac},bridge=${n.bridge}"`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -99,8 +101,13 @@ export function releaseFiles(os: OsSpec): Record<string, string> {
   const [major] = os.version.split('.');
   switch (os.distribution) {
     case 'centos': {
-      const release = major === '7' ? `CentOS Linux release ${os.version} (Core)\n` : `CentOS release ${os.version} (Final)\n`;
-      const files: Record<string, string> = { 'etc/redhat-release': release, 'etc/centos-release': release, 'etc/system-release': release };
+      const release =
+        major === '7' ? `CentOS Linux release ${os.version} (Core)\n` : `CentOS release ${os.version} (Final)\n`;
+      const files: Record<string, string> = {
+        'etc/redhat-release': release,
+        'etc/centos-release': release,
+        'etc/system-release': release,
+      };
       if (major === '7') {
         files['etc/os-release'] =
           'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\nANSI_COLOR="0;31"\nCPE_NAME="cpe:/o:centos:centos:7"\nHOME_URL="https://www.centos.org/"\n';
@@ -109,13 +116,19 @@ export function releaseFiles(os: OsSpec): Record<string, string> {
       return files;
     }
     case 'ubuntu': {
-      const names: Record<string, [string, string]> = { '14.04': ['trusty', 'Trusty Tahr'], '16.04': ['xenial', 'Xenial Xerus'], '18.04': ['bionic', 'Bionic Beaver'] };
+      const names: Record<string, [string, string]> = {
+        '14.04': ['trusty', 'Trusty Tahr'],
+        '16.04': ['xenial', 'Xenial Xerus'],
+        '18.04': ['bionic', 'Bionic Beaver'],
+      };
       const [code, name] = names[os.version]!;
       const point = { '14.04': '14.04.6', '16.04': '16.04.7', '18.04': '18.04.6' }[os.version]!;
       return {
         'etc/lsb-release': `DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=${os.version}\nDISTRIB_CODENAME=${code}\nDISTRIB_DESCRIPTION="Ubuntu ${point} LTS"\n`,
         'etc/os-release': `NAME="Ubuntu"\nVERSION="${point} LTS (${name})"\nID=ubuntu\nID_LIKE=debian\nPRETTY_NAME="Ubuntu ${point} LTS"\nVERSION_ID="${os.version}"\nVERSION_CODENAME=${code}\nUBUNTU_CODENAME=${code}\n`,
-        'etc/debian_version': { '14.04': 'jessie/sid\n', '16.04': 'stretch/sid\n', '18.04': 'buster/sid\n' }[os.version]!,
+        'etc/debian_version': { '14.04': 'jessie/sid\n', '16.04': 'stretch/sid\n', '18.04': 'buster/sid\n' }[
+          os.version
+        ]!,
       };
     }
     case 'debian': {
@@ -142,11 +155,14 @@ function redhatNetwork(ct: ContainerPlan): Record<string, string> {
     'etc/sysconfig/network': `NETWORKING="yes"\nGATEWAYDEV="venet0"\n${six.length ? 'NETWORKING_IPV6="yes"\nIPV6_DEFAULTDEV="venet0"\n' : ''}HOSTNAME="${ct.hostname}"\n`,
     'etc/sysconfig/network-scripts/ifcfg-venet0':
       'DEVICE=venet0\nBOOTPROTO=static\nONBOOT=yes\nARPCHECK="no"\nIPADDR=127.0.0.1\nNETMASK=255.255.255.255\nBROADCAST=0.0.0.0\n' +
-      (six.length ? `ARPCHECK="no"\nIPV6INIT="yes"\nIPV6ADDR_SECONDARIES="${six.map((ip) => `${ip}/128`).join(' ')}"\n` : ''),
+      (six.length
+        ? `ARPCHECK="no"\nIPV6INIT="yes"\nIPV6ADDR_SECONDARIES="${six.map((ip) => `${ip}/128`).join(' ')}"\n`
+        : ''),
     'etc/sysconfig/network-scripts/route-venet0': '169.254.0.0/16 dev venet0\n',
   };
   v4(ct.ips).forEach((ip, i) => {
-    files[`etc/sysconfig/network-scripts/ifcfg-venet0:${i}`] = `DEVICE=venet0:${i}\nONBOOT=yes\nARPCHECK="no"\nIPADDR=${ip}\nNETMASK=255.255.255.255\n`;
+    files[`etc/sysconfig/network-scripts/ifcfg-venet0:${i}`] =
+      `DEVICE=venet0:${i}\nONBOOT=yes\nARPCHECK="no"\nIPADDR=${ip}\nNETMASK=255.255.255.255\n`;
   });
   return files;
 }

@@ -191,9 +191,24 @@ function cell(r: VzlistRecord, f: TextField, last: boolean): string {
 export function renderVzlistText(records: VzlistRecord[], fields: TextField[] = DEFAULT_FIELDS, header = true): string {
   const lines: string[] = [];
   if (header) {
-    lines.push(fields.map((f) => (TEXT_FIELDS[f].right ? TEXT_FIELDS[f].header.padStart(TEXT_FIELDS[f].width) : TEXT_FIELDS[f].header.padEnd(TEXT_FIELDS[f].width))).join(' ').trimEnd());
+    lines.push(
+      fields
+        .map((f) =>
+          TEXT_FIELDS[f].right
+            ? TEXT_FIELDS[f].header.padStart(TEXT_FIELDS[f].width)
+            : TEXT_FIELDS[f].header.padEnd(TEXT_FIELDS[f].width),
+        )
+        .join(' ')
+        .trimEnd(),
+    );
   }
-  for (const r of records) lines.push(fields.map((f, i) => cell(r, f, i === fields.length - 1)).join(' ').trimEnd());
+  for (const r of records)
+    lines.push(
+      fields
+        .map((f, i) => cell(r, f, i === fields.length - 1))
+        .join(' ')
+        .trimEnd(),
+    );
   return lines.map((l) => `${l}\n`).join('');
 }
 

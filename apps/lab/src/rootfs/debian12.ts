@@ -12,14 +12,25 @@ import { cacheDir } from './cache-dir';
 export const DEBIAN12_MIRROR = process.env.DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 // A real container has an init, sshd and its network tools.
-const INCLUDE = ['systemd-sysv', 'openssh-server', 'ifupdown', 'iproute2', 'netbase', 'procps', 'rsync', 'ca-certificates'];
+const INCLUDE = [
+  'systemd-sysv',
+  'openssh-server',
+  'ifupdown',
+  'iproute2',
+  'netbase',
+  'procps',
+  'rsync',
+  'ca-certificates',
+];
 
 export function debian12TarballPath(dir = cacheDir()): string {
   return path.join(dir, 'debian12-rootfs.tar.zst');
 }
 
 /** Returns the path of the cached tarball, building it on first use. */
-export async function ensureDebian12Tarball(opts: { cacheDir?: string; log?: (line: string) => void } = {}): Promise<string> {
+export async function ensureDebian12Tarball(
+  opts: { cacheDir?: string; log?: (line: string) => void } = {},
+): Promise<string> {
   const dir = opts.cacheDir ?? cacheDir();
   const tarball = debian12TarballPath(dir);
   if (existsSync(tarball)) return tarball;
@@ -29,7 +40,13 @@ export async function ensureDebian12Tarball(opts: { cacheDir?: string; log?: (li
   const root = path.join(work, 'root');
   try {
     log(`debootstrap: building a Debian 12 root file system (once; cached in ${dir})`);
-    await run('debootstrap', ['--variant=minbase', `--include=${INCLUDE.join(',')}`, 'bookworm', root, DEBIAN12_MIRROR]);
+    await run('debootstrap', [
+      '--variant=minbase',
+      `--include=${INCLUDE.join(',')}`,
+      'bookworm',
+      root,
+      DEBIAN12_MIRROR,
+    ]);
     await rm(path.join(root, 'var/cache/apt/archives'), { recursive: true, force: true });
     await mkdir(path.join(root, 'var/cache/apt/archives/partial'), { recursive: true });
     const partial = `${tarball}.partial`;

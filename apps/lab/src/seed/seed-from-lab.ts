@@ -8,8 +8,21 @@ import { readFileSync } from 'node:fs';
 import { AppError, parseCustomerCsv } from '@vzferry/core';
 import { createCloudStackClient } from '@vzferry/cloudstack';
 import {
-  acceptHostKey, applyCustomerRows, containerFacets, createInventoryImport, createSourceHost, findSourceHost, getInventoryImport, listTemplateServerUrls,
-  readCloudStackSettings, readMappings, saveCloudStackSettings, saveMappings, updateSourceHostLogin, type Db, type SecretBox,
+  acceptHostKey,
+  applyCustomerRows,
+  containerFacets,
+  createInventoryImport,
+  createSourceHost,
+  findSourceHost,
+  getInventoryImport,
+  listTemplateServerUrls,
+  readCloudStackSettings,
+  readMappings,
+  saveCloudStackSettings,
+  saveMappings,
+  updateSourceHostLogin,
+  type Db,
+  type SecretBox,
 } from '@vzferry/db';
 import { parseOsTemplate } from '@vzferry/guest';
 import type { Producer } from '@vzferry/queue';
@@ -25,12 +38,17 @@ export interface SeedDeps {
   log: (line: string) => void;
 }
 
-export async function seedFromLab(deps: SeedDeps, manifest: LabManifest, opts: { timeoutMs?: number } = {}): Promise<void> {
+export async function seedFromLab(
+  deps: SeedDeps,
+  manifest: LabManifest,
+  opts: { timeoutMs?: number } = {},
+): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 300_000;
   const hostIds = [];
   for (const hv of manifest.hypervisors) hostIds.push(await addHost(deps, hv, timeoutMs));
   const imports = await Promise.all(hostIds.map(async (id) => createInventoryImport(deps.db, id, SEED_ACTOR.name)));
-  for (const imp of imports) await deps.producer.enqueue('import_inventory', { sourceHostId: imp.sourceHostId, importId: imp.id });
+  for (const imp of imports)
+    await deps.producer.enqueue('import_inventory', { sourceHostId: imp.sourceHostId, importId: imp.id });
   for (const imp of imports) {
     const done = await until(
       () => getInventoryImport(deps.db, imp.id),
@@ -57,10 +75,18 @@ async function allowTemplateServers(deps: SeedDeps, manifest: LabManifest): Prom
   const cs = manifest.cloudstack;
   if (!cs) return;
   const urls = await listTemplateServerUrls(deps.db);
-  const hosts = [...new Set(urls.map((u) => new URL(u).hostname).filter((h) => /^\d+\.\d+\.\d+\.\d+$/.test(h) && !h.startsWith('127.')))];
+  const hosts = [
+    ...new Set(
+      urls.map((u) => new URL(u).hostname).filter((h) => /^\d+\.\d+\.\d+\.\d+$/.test(h) && !h.startsWith('127.')),
+    ),
+  ];
   if (hosts.length === 0) return;
   const value = hosts.map((h) => `${h}/32`).join(',');
-  const res = await fetch(`${cs.adminUrl}/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'secstorage.allowed.internal.sites', value }) });
+  const res = await fetch(`${cs.adminUrl}/settings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'secstorage.allowed.internal.sites', value }),
+  });
   if (!res.ok) throw new Error(`the lab CloudStack refused secstorage.allowed.internal.sites: ${await res.text()}`);
   deps.log(`CloudStack: template servers ${hosts.join(', ')} listed in secstorage.allowed.internal.sites`);
 }
@@ -71,19 +97,30 @@ async function connectMappings(deps: SeedDeps, manifest: LabManifest): Promise<v
   const existing = await readMappings(deps.db);
   if (!cs || existing.networks.length + existing.offerings.length + existing.osTypes.length > 0) return;
   const client = createCloudStackClient({ endpoint: cs.endpoint, apiKey: cs.apiKey, secretKey: cs.secretKey });
-  const [networks, offerings, osTypes] = await Promise.all([client.listNetworks({ zoneId: cs.zoneId }), client.listServiceOfferings(), client.listOsTypes()]);
+  const [networks, offerings, osTypes] = await Promise.all([
+    client.listNetworks({ zoneId: cs.zoneId }),
+    client.listServiceOfferings(),
+    client.listOsTypes(),
+  ]);
   const { osTemplates } = await containerFacets(deps.db);
   const oses = osTemplates.flatMap((t) => parseOsTemplate(t.value) ?? []);
   const mappings = labMappings({ networks, offerings, osTypes }, oses);
   await saveMappings(deps.db, mappings, SEED_ACTOR);
-  deps.log(`mappings: ${mappings.networks.length} networks, ${mappings.offerings.length} offerings, ${mappings.osTypes.length} OS types`);
+  deps.log(
+    `mappings: ${mappings.networks.length} networks, ${mappings.offerings.length} offerings, ${mappings.osTypes.length} OS types`,
+  );
 }
 
 /** The lab's CloudStack as the target, unless an engineer already set one. */
 async function connectCloudStack(deps: SeedDeps, manifest: LabManifest): Promise<void> {
   const cs = manifest.cloudstack;
   if (!cs || (await readCloudStackSettings(deps.db))) return;
-  await saveCloudStackSettings(deps.db, deps.secrets, { endpoint: cs.endpoint, apiKey: cs.apiKey, zoneId: cs.zoneId, secretKey: cs.secretKey }, SEED_ACTOR);
+  await saveCloudStackSettings(
+    deps.db,
+    deps.secrets,
+    { endpoint: cs.endpoint, apiKey: cs.apiKey, zoneId: cs.zoneId, secretKey: cs.secretKey },
+    SEED_ACTOR,
+  );
   deps.log(`CloudStack: the lab's simulator at ${cs.endpoint}`);
 }
 
@@ -92,8 +129,15 @@ async function addHost(deps: SeedDeps, hv: LabManifest['hypervisors'][number], t
   const privateKey = readFileSync(hv.privateKeyPath, 'utf8');
   const known = await findSourceHost(db, { name: hv.name });
   // a rebuilt lab has new ports and a new client key
-  if (known) await updateSourceHostLogin(db, deps.secrets, known.id, { address: hv.address, port: hv.port, privateKey });
-  else await createSourceHost(db, deps.secrets, { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey }, SEED_ACTOR);
+  if (known)
+    await updateSourceHostLogin(db, deps.secrets, known.id, { address: hv.address, port: hv.port, privateKey });
+  else
+    await createSourceHost(
+      db,
+      deps.secrets,
+      { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey },
+      SEED_ACTOR,
+    );
   const host = await findSourceHost(db, { name: hv.name });
   if (!host) throw new Error(`source host ${hv.name} disappeared while it was added`);
   if (host.hostKeyState === 'accepted' && host.hostKeyFingerprint === hv.hostKeyFingerprint) return host.id;
@@ -107,7 +151,10 @@ async function addHost(deps: SeedDeps, hv: LabManifest['hypervisors'][number], t
   );
   if (!seen) throw new Error(`source host ${hv.name} disappeared during its host key probe`);
   if (seen.pendingHostKeyFingerprint !== hv.hostKeyFingerprint) {
-    throw new AppError('host_key_not_pending', `${hv.name} presents ${seen.pendingHostKeyFingerprint ?? 'no key'} (${seen.lastError ?? ''}), the lab made ${hv.hostKeyFingerprint}; not accepting it`);
+    throw new AppError(
+      'host_key_not_pending',
+      `${hv.name} presents ${seen.pendingHostKeyFingerprint ?? 'no key'} (${seen.lastError ?? ''}), the lab made ${hv.hostKeyFingerprint}; not accepting it`,
+    );
   }
   await acceptHostKey(db, host.id, hv.hostKeyFingerprint, SEED_ACTOR);
   deps.log(`${hv.name}: accepted host key ${hv.hostKeyFingerprint}`);
@@ -116,10 +163,24 @@ async function addHost(deps: SeedDeps, hv: LabManifest['hypervisors'][number], t
 
 async function applyCustomers(deps: SeedDeps, csvPath: string): Promise<void> {
   const parsed = parseCustomerCsv(readFileSync(csvPath, 'utf8'));
-  if (parsed.errors.length > 0) throw new Error(`the lab's customer CSV has bad rows: ${parsed.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
+  if (parsed.errors.length > 0)
+    throw new Error(
+      `the lab's customer CSV has bad rows: ${parsed.errors
+        .slice(0, 3)
+        .map((e) => `line ${e.line}: ${e.reason}`)
+        .join('; ')}`,
+    );
   const res = await applyCustomerRows(deps.db, parsed.rows, SEED_ACTOR);
-  if (!res.ok) throw new Error(`the lab's customer CSV does not match the inventory: ${res.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
-  deps.log(`customers: ${res.containersAssigned} containers assigned to ${res.customersCreated + res.customersUpdated} customers`);
+  if (!res.ok)
+    throw new Error(
+      `the lab's customer CSV does not match the inventory: ${res.errors
+        .slice(0, 3)
+        .map((e) => `line ${e.line}: ${e.reason}`)
+        .join('; ')}`,
+    );
+  deps.log(
+    `customers: ${res.containersAssigned} containers assigned to ${res.customersCreated + res.customersUpdated} customers`,
+  );
 }
 
 async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
@@ -127,7 +188,8 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeout
   for (;;) {
     const v = await read();
     if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what} did not finish within ${timeoutMs / 1000} s; is the worker running?`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not finish within ${timeoutMs / 1000} s; is the worker running?`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

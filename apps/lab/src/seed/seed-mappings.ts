@@ -22,13 +22,37 @@ export function labMappings(
   return {
     networks: cs.networks
       .filter((n) => n.cidr)
-      .map((n) => ({ name: n.name, cidr: n.cidr!, gateway: n.gateway ?? null, sourceVlan: null, cloudstackNetworkId: n.id, cloudstackNetworkName: n.name })),
-    offerings: cs.offerings.map((o) => ({ maxRamMb: o.memory, maxCpus: o.cpunumber, serviceOfferingId: o.id, serviceOfferingName: o.name })),
+      .map((n) => ({
+        name: n.name,
+        cidr: n.cidr!,
+        gateway: n.gateway ?? null,
+        sourceVlan: null,
+        cloudstackNetworkId: n.id,
+        cloudstackNetworkName: n.name,
+      })),
+    offerings: cs.offerings.map((o) => ({
+      maxRamMb: o.memory,
+      maxCpus: o.cpunumber,
+      serviceOfferingId: o.id,
+      serviceOfferingName: o.name,
+    })),
     osTypes: unique(oses).flatMap((os) => {
       const t = osTypeFor(cs.osTypes, os);
-      const legacy = os.distribution === 'centos' && usesLegacyGrub({ distribution: 'centos', version: os.version }) ? cs.osTypes.find((o) => o.description === LEGACY_OS_TYPE) : undefined;
+      const legacy =
+        os.distribution === 'centos' && usesLegacyGrub({ distribution: 'centos', version: os.version })
+          ? cs.osTypes.find((o) => o.description === LEGACY_OS_TYPE)
+          : undefined;
       return t
-        ? [{ distribution: os.distribution, version: os.version, osTypeId: t.id, osTypeName: t.description, legacyOsTypeId: legacy?.id ?? null, legacyOsTypeName: legacy?.description ?? null }]
+        ? [
+            {
+              distribution: os.distribution,
+              version: os.version,
+              osTypeId: t.id,
+              osTypeName: t.description,
+              legacyOsTypeId: legacy?.id ?? null,
+              legacyOsTypeName: legacy?.description ?? null,
+            },
+          ]
         : [];
     }),
   };

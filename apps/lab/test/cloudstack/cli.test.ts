@@ -21,8 +21,13 @@ let server: ChildProcess | undefined;
 let src: Source;
 let creds: { endpoint: string; adminUrl: string; apiKey: string; secretKey: string; zoneId: string };
 
-async function call(command: string, params: Record<string, string> = {}): Promise<Record<string, Record<string, unknown>>> {
-  const res = await fetch(`${creds.endpoint}?${signed({ command, apikey: creds.apiKey, response: 'json', ...params }, creds.secretKey)}`);
+async function call(
+  command: string,
+  params: Record<string, string> = {},
+): Promise<Record<string, Record<string, unknown>>> {
+  const res = await fetch(
+    `${creds.endpoint}?${signed({ command, apikey: creds.apiKey, response: 'json', ...params }, creds.secretKey)}`,
+  );
   return (await res.json()) as Record<string, Record<string, unknown>>;
 }
 
@@ -33,7 +38,10 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-length': image.length });
     res.end(image);
   });
-  server = spawn(NODE_TSX[0], [...NODE_TSX[1], MAIN, '--dir', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(NODE_TSX[0], [...NODE_TSX[1], MAIN, '--dir', dir, '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const credFile = path.join(dir, 'cloudstack', 'credentials.json');
   await until(async () => (existsSync(credFile) ? true : undefined), 30_000);
   creds = JSON.parse(readFileSync(credFile, 'utf8')) as typeof creds;
@@ -49,36 +57,92 @@ const cli = (...args: string[]) => run(TSX, [MAIN, ...args]);
 
 describe('lab CloudStack command line', () => {
   it('sets and clears faults on a running server', async () => {
-    const { stdout } = await cli('fault', '--dir', dir, '--fail-downloads', '2', '--mode', 'timeout', '--fail-deploys', '1', '--full-storage', 'on', '--silent-vms', '2');
+    const { stdout } = await cli(
+      'fault',
+      '--dir',
+      dir,
+      '--fail-downloads',
+      '2',
+      '--mode',
+      'timeout',
+      '--fail-deploys',
+      '1',
+      '--full-storage',
+      'on',
+      '--silent-vms',
+      '2',
+    );
     expect(JSON.parse(stdout)).toEqual({
-      faults: { failDownloads: { remaining: 2, mode: 'timeout', afterFraction: 0.3, stallMs: 1000 }, slowDownloadsBytesPerSec: null, fullStorage: true, failDeploys: 1, silentVms: 2 },
+      faults: {
+        failDownloads: { remaining: 2, mode: 'timeout', afterFraction: 0.3, stallMs: 1000 },
+        slowDownloadsBytesPerSec: null,
+        fullStorage: true,
+        failDeploys: 1,
+        silentVms: 2,
+      },
     });
-    expect(((await (await fetch(`${creds.adminUrl}/faults`)).json()) as { faults: { failDeploys: number } }).faults.failDeploys).toBe(1);
+    expect(
+      ((await (await fetch(`${creds.adminUrl}/faults`)).json()) as { faults: { failDeploys: number } }).faults
+        .failDeploys,
+    ).toBe(1);
     await cli('fault', '--dir', dir, '--clear');
-    expect(((await (await fetch(`${creds.adminUrl}/faults`)).json()) as { faults: { fullStorage: boolean } }).faults.fullStorage).toBe(false);
+    expect(
+      ((await (await fetch(`${creds.adminUrl}/faults`)).json()) as { faults: { fullStorage: boolean } }).faults
+        .fullStorage,
+    ).toBe(false);
   });
 
   it('refuses a bad fault request and says why', async () => {
-    const failed = await cli('fault', '--dir', dir, '--fail-downloads', '2', '--mode', 'melt').catch((e: { code: number; stderr: string }) => e);
+    const failed = await cli('fault', '--dir', dir, '--fail-downloads', '2', '--mode', 'melt').catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toContain('melt');
-    const res = await fetch(`${creds.adminUrl}/faults`, { method: 'POST', body: '{"failDownloads":{"count":-1,"mode":"reset"}}' });
+    const res = await fetch(`${creds.adminUrl}/faults`, {
+      method: 'POST',
+      body: '{"failDownloads":{"count":-1,"mode":"reset"}}',
+    });
     expect(res.status).toBe(400);
   });
 
   it('changes a global setting', async () => {
     await cli('setting', '--dir', dir, '--name', 'max.template.iso.size', '--value', '7');
     const res = await call('listConfigurations', { name: 'max.template.iso.size' });
-    expect((res.listconfigurationsresponse as { configuration: { value: string }[] }).configuration[0]!.value).toBe('7');
+    expect((res.listconfigurationsresponse as { configuration: { value: string }[] }).configuration[0]!.value).toBe(
+      '7',
+    );
   });
 
   it('after kill -9 the state is back, the pending job failed and the VM settled', async () => {
     const os = ((await call('listOsTypes')).listostypesresponse as { ostype: { id: string }[] }).ostype[0]!.id;
-    const reg = await call('registerTemplate', { name: 'cli', displaytext: 'cli', url: `${src.base}/cli.qcow2`, format: 'QCOW2', hypervisor: 'KVM', zoneid: creds.zoneId, ostypeid: os });
+    const reg = await call('registerTemplate', {
+      name: 'cli',
+      displaytext: 'cli',
+      url: `${src.base}/cli.qcow2`,
+      format: 'QCOW2',
+      hypervisor: 'KVM',
+      zoneid: creds.zoneId,
+      ostypeid: os,
+    });
     const templateId = (reg.registertemplateresponse as { template: { id: string }[] }).template[0]!.id;
-    await until(async () => (((await call('listTemplates', { templatefilter: 'self', id: templateId })).listtemplatesresponse as { template: { isready: boolean }[] }).template[0]!.isready ? true : undefined));
-    const offering = ((await call('listServiceOfferings')).listserviceofferingsresponse as { serviceoffering: { id: string }[] }).serviceoffering[0]!.id;
-    const deploy = await call('deployVirtualMachine', { serviceofferingid: offering, templateid: templateId, zoneid: creds.zoneId, name: 'crash-vm' });
+    await until(async () =>
+      (
+        (await call('listTemplates', { templatefilter: 'self', id: templateId })).listtemplatesresponse as {
+          template: { isready: boolean }[];
+        }
+      ).template[0]!.isready
+        ? true
+        : undefined,
+    );
+    const offering = (
+      (await call('listServiceOfferings')).listserviceofferingsresponse as { serviceoffering: { id: string }[] }
+    ).serviceoffering[0]!.id;
+    const deploy = await call('deployVirtualMachine', {
+      serviceofferingid: offering,
+      templateid: templateId,
+      zoneid: creds.zoneId,
+      name: 'crash-vm',
+    });
     const { jobid } = deploy.deployvirtualmachineresponse as { jobid: string };
     server?.kill('SIGKILL');
     await new Promise((r) => server?.once('exit', r));
@@ -89,10 +153,17 @@ describe('lab CloudStack command line', () => {
       expect(lab.apiKey).toBe(creds.apiKey);
       creds = { ...creds, endpoint: lab.endpoint };
       const job = (await call('queryAsyncJobResult', { jobid })).queryasyncjobresultresponse;
-      expect(job).toMatchObject({ jobstatus: 2, jobresultcode: 530, jobresult: { errorcode: 530, errortext: 'job cancelled because of management server restart or shutdown' } });
-      const vms = (await call('listVirtualMachines', { name: 'crash-vm' })).listvirtualmachinesresponse as { virtualmachine: { state: string }[] };
+      expect(job).toMatchObject({
+        jobstatus: 2,
+        jobresultcode: 530,
+        jobresult: { errorcode: 530, errortext: 'job cancelled because of management server restart or shutdown' },
+      });
+      const vms = (await call('listVirtualMachines', { name: 'crash-vm' })).listvirtualmachinesresponse as {
+        virtualmachine: { state: string }[];
+      };
       expect(['Running', 'Stopped']).toContain(vms.virtualmachine[0]!.state);
-      const setting = (await call('listConfigurations', { name: 'max.template.iso.size' })).listconfigurationsresponse as { configuration: { value: string }[] };
+      const setting = (await call('listConfigurations', { name: 'max.template.iso.size' }))
+        .listconfigurationsresponse as { configuration: { value: string }[] };
       expect(setting.configuration[0]!.value).toBe('7');
     } finally {
       await lab.stop();

@@ -14,13 +14,20 @@ afterAll(async () => {
 const PUBLISHED = {
   apikey: 'plgWJfZK4gyS3mOMTVmjUVg-X-jlWlnfaUJ9GAbBbf9EdM-kAYMmAiLqzzq1ElZLYq_u38zCm0bewzGUdP66mg',
   secret: 'VDaACYb0LV9eNjTetIOElcVQkvJck_J_QljX_FcHRj87ZKiy0z0ty0ZsYBkoXkY9b7eq1EhwJaw7FF3akA3KBQ',
-  query: 'apikey=plgWJfZK4gyS3mOMTVmjUVg-X-jlWlnfaUJ9GAbBbf9EdM-kAYMmAiLqzzq1ElZLYq_u38zCm0bewzGUdP66mg&command=listUsers&response=json&signature=TTpdDq%2F7j%2FJ58XCRHomKoQXEQds%3D',
+  query:
+    'apikey=plgWJfZK4gyS3mOMTVmjUVg-X-jlWlnfaUJ9GAbBbf9EdM-kAYMmAiLqzzq1ElZLYq_u38zCm0bewzGUdP66mg&command=listUsers&response=json&signature=TTpdDq%2F7j%2FJ58XCRHomKoQXEQds%3D',
 };
 
 describe('lab CloudStack: signatures', () => {
   it('accepts the published example request of a user with the published keys', async () => {
     const users = h.lab.simulator.state.users;
-    users.push({ ...users[0]!, id: 'e1f4b8f0-0000-4000-8000-000000000001', username: 'doc', apiKey: PUBLISHED.apikey, secretKey: PUBLISHED.secret });
+    users.push({
+      ...users[0]!,
+      id: 'e1f4b8f0-0000-4000-8000-000000000001',
+      username: 'doc',
+      apiKey: PUBLISHED.apikey,
+      secretKey: PUBLISHED.secret,
+    });
     const res = await fetch(`${h.lab.endpoint}?${PUBLISHED.query}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { listusersresponse: { count: number; user: { username: string }[] } };
@@ -36,10 +43,15 @@ describe('lab CloudStack: signatures', () => {
   });
 
   it('answers a wrong signature, an unknown key, an expired request and an unknown command with the same 401', async () => {
-    const body = (name: string) => `{"${name}":{"uuidList":[],"errorcode":401,"errortext":"unable to verify user credentials and/or request signature"}}`;
-    const wrong = await fetch(`${h.lab.endpoint}?${signed({ command: 'listZones', apikey: h.lab.apiKey, response: 'json' }, 'not-the-secret')}`);
+    const body = (name: string) =>
+      `{"${name}":{"uuidList":[],"errorcode":401,"errortext":"unable to verify user credentials and/or request signature"}}`;
+    const wrong = await fetch(
+      `${h.lab.endpoint}?${signed({ command: 'listZones', apikey: h.lab.apiKey, response: 'json' }, 'not-the-secret')}`,
+    );
     expect([wrong.status, await wrong.text()]).toEqual([401, body('listzonesresponse')]);
-    const unknownKey = await fetch(`${h.lab.endpoint}?${signed({ command: 'listZones', apikey: 'nobody', response: 'json' }, h.lab.secretKey)}`);
+    const unknownKey = await fetch(
+      `${h.lab.endpoint}?${signed({ command: 'listZones', apikey: 'nobody', response: 'json' }, h.lab.secretKey)}`,
+    );
     expect(unknownKey.status).toBe(401);
     const expired = await h.call('listZones', { signatureversion: '3', expires: '2020-01-31T12:15:00+0000' });
     expect([expired.status, expired.text]).toEqual([401, body('listzonesresponse')]);
@@ -56,7 +68,9 @@ describe('lab CloudStack: signatures', () => {
   it('answers XML when response=json is missing, as the real default', async () => {
     const res = await h.call('listZones', {}, { response: null });
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><listzonesresponse cloud-stack-version="[\d.]+"><count>1<\/count><zone><id>/);
+    expect(res.text).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?><listzonesresponse cloud-stack-version="[\d.]+"><count>1<\/count><zone><id>/,
+    );
   });
 });
 
@@ -65,10 +79,17 @@ describe('lab CloudStack: errors and envelopes', () => {
     const missing = await h.call('deployVirtualMachine', {});
     expect(missing.status).toBe(431);
     expect(missing.json).toEqual({
-      deployvirtualmachineresponse: { uuidList: [], errorcode: 431, cserrorcode: 9999, errortext: 'Unable to execute API command deployvirtualmachine due to missing parameter serviceofferingid' },
+      deployvirtualmachineresponse: {
+        uuidList: [],
+        errorcode: 431,
+        cserrorcode: 9999,
+        errortext: 'Unable to execute API command deployvirtualmachine due to missing parameter serviceofferingid',
+      },
     });
     const badNumber = await h.call('listCapacity', { type: 'six' });
-    expect(badNumber.json.listcapacityresponse?.errortext).toBe('Unable to execute API command listcapacity due to invalid value six for parameter type');
+    expect(badNumber.json.listcapacityresponse?.errortext).toBe(
+      'Unable to execute API command listcapacity due to invalid value six for parameter type',
+    );
     const badId = await h.call('listTemplates', { templatefilter: 'self', id: 'nope' });
     expect(badId.json.listtemplatesresponse?.errortext).toBe(
       'Unable to execute API command listtemplates due to invalid value. Invalid parameter id value=nope due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class.',
@@ -78,14 +99,27 @@ describe('lab CloudStack: errors and envelopes', () => {
   it('refuses control characters in any value', async () => {
     const res = await h.call('listZones', { name: 'a\tb' });
     expect(res.status).toBe(431);
-    expect(res.json.listzonesresponse?.errortext).toBe('Received value containing illegal ASCII non-printable characters for parameter name');
+    expect(res.json.listzonesresponse?.errortext).toBe(
+      'Received value containing illegal ASCII non-printable characters for parameter name',
+    );
   });
 
   it('updateConfiguration changes a setting, and names unknown ones like the real server', async () => {
     const ok = await h.call('updateConfiguration', { name: 'max.template.iso.size', value: '75' });
-    expect(ok.json.updateconfigurationresponse?.configuration).toMatchObject({ name: 'max.template.iso.size', value: '75', category: 'Advanced' });
+    expect(ok.json.updateconfigurationresponse?.configuration).toMatchObject({
+      name: 'max.template.iso.size',
+      value: '75',
+      category: 'Advanced',
+    });
     const unknown = await h.call('updateConfiguration', { name: 'max.template.size', value: '1' });
-    expect(unknown.json).toEqual({ updateconfigurationresponse: { uuidList: [], errorcode: 431, cserrorcode: 4350, errortext: "Config parameter with name max.template.size doesn't exist" } });
+    expect(unknown.json).toEqual({
+      updateconfigurationresponse: {
+        uuidList: [],
+        errorcode: 431,
+        cserrorcode: 4350,
+        errortext: "Config parameter with name max.template.size doesn't exist",
+      },
+    });
   });
 });
 
@@ -93,9 +127,15 @@ describe('lab CloudStack: async jobs', () => {
   it('a deploy from an unknown template is refused before any job exists', async () => {
     const jobs = h.lab.simulator.state.jobs.length;
     const offering = h.lab.simulator.state.serviceOfferings[0]!.id;
-    const res = await h.call('deployVirtualMachine', { serviceofferingid: offering, templateid: '00000000-0000-4000-8000-000000000000', zoneid: h.lab.zoneId });
+    const res = await h.call('deployVirtualMachine', {
+      serviceofferingid: offering,
+      templateid: '00000000-0000-4000-8000-000000000000',
+      zoneid: h.lab.zoneId,
+    });
     expect(res.status).toBe(431);
-    expect(res.json.deployvirtualmachineresponse?.errortext).toMatch(/^Unable to execute API command deployvirtualmachine due to invalid value\. Invalid parameter templateid value=/);
+    expect(res.json.deployvirtualmachineresponse?.errortext).toMatch(
+      /^Unable to execute API command deployvirtualmachine due to invalid value\. Invalid parameter templateid value=/,
+    );
     expect(h.lab.simulator.state.jobs.length).toBe(jobs);
   });
 
@@ -104,26 +144,87 @@ describe('lab CloudStack: async jobs', () => {
     const vmState = h.lab.simulator.state;
     const templateId = '11111111-1111-4111-8111-111111111111';
     vmState.templates.push({
-      id: templateId, dbId: 999, kind: 'template', name: 'ready', displaytext: 'ready', url: 'http://127.0.0.1/x.qcow2', format: 'QCOW2', hypervisor: 'KVM',
-      ostypeid: vmState.osTypes[0]!.id, zoneid: h.lab.zoneId, ispublic: false, isfeatured: false, isextractable: false, passwordenabled: false, sshkeyenabled: false,
-      requireshvm: true, bootable: true, isdynamicallyscalable: false, directdownload: false, checksum: null, details: {}, created: '2025-01-31T12:00:00+0000',
-      removed: null, accountId: vmState.users[0]!.accountId,
-      storeRefs: [{ storeId: vmState.imageStores[0]!.id, downloadState: 'DOWNLOADED', downloadPercent: 100, errorString: null, state: 'Ready', installPath: 'x', size: 1, physicalSize: 1, downloadedBytes: 1 }],
+      id: templateId,
+      dbId: 999,
+      kind: 'template',
+      name: 'ready',
+      displaytext: 'ready',
+      url: 'http://127.0.0.1/x.qcow2',
+      format: 'QCOW2',
+      hypervisor: 'KVM',
+      ostypeid: vmState.osTypes[0]!.id,
+      zoneid: h.lab.zoneId,
+      ispublic: false,
+      isfeatured: false,
+      isextractable: false,
+      passwordenabled: false,
+      sshkeyenabled: false,
+      requireshvm: true,
+      bootable: true,
+      isdynamicallyscalable: false,
+      directdownload: false,
+      checksum: null,
+      details: {},
+      created: '2025-01-31T12:00:00+0000',
+      removed: null,
+      accountId: vmState.users[0]!.accountId,
+      storeRefs: [
+        {
+          storeId: vmState.imageStores[0]!.id,
+          downloadState: 'DOWNLOADED',
+          downloadPercent: 100,
+          errorString: null,
+          state: 'Ready',
+          installPath: 'x',
+          size: 1,
+          physicalSize: 1,
+          downloadedBytes: 1,
+        },
+      ],
     });
     const offering = vmState.serviceOfferings[0]!.id;
-    const submit = await h.call('deployVirtualMachine', { serviceofferingid: offering, templateid: templateId, zoneid: h.lab.zoneId, name: 'job-vm', networkids: net.network[0]!.id });
+    const submit = await h.call('deployVirtualMachine', {
+      serviceofferingid: offering,
+      templateid: templateId,
+      zoneid: h.lab.zoneId,
+      name: 'job-vm',
+      networkids: net.network[0]!.id,
+    });
     expect(submit.status).toBe(200);
     const answer = submit.json.deployvirtualmachineresponse as { id: string; jobid: string };
     expect(Object.keys(answer)).toEqual(['id', 'jobid']);
     const pending = (await h.call('queryAsyncJobResult', { jobid: answer.jobid })).json.queryasyncjobresultresponse;
-    expect(pending).toMatchObject({ jobid: answer.jobid, jobstatus: 0, jobprocstatus: 0, jobresultcode: 0, cmd: 'org.apache.cloudstack.api.command.admin.vm.DeployVMCmdByAdmin' });
+    expect(pending).toMatchObject({
+      jobid: answer.jobid,
+      jobstatus: 0,
+      jobprocstatus: 0,
+      jobresultcode: 0,
+      cmd: 'org.apache.cloudstack.api.command.admin.vm.DeployVMCmdByAdmin',
+    });
     expect(pending).not.toHaveProperty('jobresult');
     await new Promise((r) => setTimeout(r, 600));
-    const done = (await h.call('queryAsyncJobResult', { jobid: answer.jobid })).json.queryasyncjobresultresponse as Record<string, unknown>;
-    expect(done).toMatchObject({ jobstatus: 1, jobresultcode: 0, jobresulttype: 'object', jobinstancetype: 'VirtualMachine', jobinstanceid: answer.id });
-    expect(done.jobresult).toMatchObject({ virtualmachine: { id: answer.id, name: 'job-vm', state: 'Running', instancename: expect.stringMatching(/^i-2-\d+-VM$/) } });
+    const done = (await h.call('queryAsyncJobResult', { jobid: answer.jobid })).json
+      .queryasyncjobresultresponse as Record<string, unknown>;
+    expect(done).toMatchObject({
+      jobstatus: 1,
+      jobresultcode: 0,
+      jobresulttype: 'object',
+      jobinstancetype: 'VirtualMachine',
+      jobinstanceid: answer.id,
+    });
+    expect(done.jobresult).toMatchObject({
+      virtualmachine: {
+        id: answer.id,
+        name: 'job-vm',
+        state: 'Running',
+        instancename: expect.stringMatching(/^i-2-\d+-VM$/),
+      },
+    });
 
-    const stop = (await h.call('stopVirtualMachine', { id: answer.id })).json.stopvirtualmachineresponse as Record<string, unknown>;
+    const stop = (await h.call('stopVirtualMachine', { id: answer.id })).json.stopvirtualmachineresponse as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(stop)).toEqual(['jobid']);
   });
 });

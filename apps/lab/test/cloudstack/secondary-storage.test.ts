@@ -25,10 +25,26 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-type Tmpl = { id: string; status?: string; isready: boolean; downloaddetails: { downloadState: string; downloadPercent: string }[]; size?: number; physicalsize?: number };
+type Tmpl = {
+  id: string;
+  status?: string;
+  isready: boolean;
+  downloaddetails: { downloadState: string; downloadPercent: string }[];
+  size?: number;
+  physicalsize?: number;
+};
 
 async function register(name: string, path: string, extra: Record<string, string> = {}): Promise<string> {
-  const res = await h.call('registerTemplate', { name, displaytext: name, url: `${src.base}${path}`, format: 'QCOW2', hypervisor: 'KVM', zoneid: h.lab.zoneId, ostypeid: osTypeId, ...extra });
+  const res = await h.call('registerTemplate', {
+    name,
+    displaytext: name,
+    url: `${src.base}${path}`,
+    format: 'QCOW2',
+    hypervisor: 'KVM',
+    zoneid: h.lab.zoneId,
+    ostypeid: osTypeId,
+    ...extra,
+  });
   expect(res.status).toBe(200);
   return (res.json.registertemplateresponse as { template: { id: string }[] }).template[0]!.id;
 }
@@ -50,8 +66,15 @@ describe('lab secondary storage', () => {
   it('installs a qcow2: downloadPercent is a string, size is the virtual size, physicalsize the file', async () => {
     behaviour = (_p, _q, res) => serveImage(res);
     const t = await settled(await register('ok', '/ok.qcow2'));
-    expect(t).toMatchObject({ isready: true, status: 'Download Complete', size: 1024 * 1024, physicalsize: image.length });
-    expect(t.downloaddetails).toEqual([{ datastore: expect.stringMatching(/^nfs-sec[12]$/), downloadPercent: '100', downloadState: 'DOWNLOADED' }]);
+    expect(t).toMatchObject({
+      isready: true,
+      status: 'Download Complete',
+      size: 1024 * 1024,
+      physicalsize: image.length,
+    });
+    expect(t.downloaddetails).toEqual([
+      { datastore: expect.stringMatching(/^nfs-sec[12]$/), downloadPercent: '100', downloadState: 'DOWNLOADED' },
+    ]);
   });
 
   it('does not follow redirects', async () => {
@@ -74,7 +97,10 @@ describe('lab secondary storage', () => {
       res.writeHead(200, { 'transfer-encoding': 'chunked' });
       res.end(image);
     };
-    expect(await settled(await register('chunked', '/chunked.qcow2'))).toMatchObject({ isready: true, status: 'Download Complete' });
+    expect(await settled(await register('chunked', '/chunked.qcow2'))).toMatchObject({
+      isready: true,
+      status: 'Download Complete',
+    });
   });
 
   it('resumes with a Range request when the source closes early, and fails without Range support', async () => {
@@ -92,7 +118,10 @@ describe('lab secondary storage', () => {
       res.end(image.subarray(start));
     };
     const before = src.requests.length;
-    expect(await settled(await register('resumed', '/resume.qcow2'))).toMatchObject({ isready: true, physicalsize: image.length });
+    expect(await settled(await register('resumed', '/resume.qcow2'))).toMatchObject({
+      isready: true,
+      physicalsize: image.length,
+    });
     const gets = src.requests.slice(before).filter((r) => r.method === 'GET');
     // the resume asks from what reached the file before the connection ended
     expect(gets.map((r) => r.range)).toEqual([undefined, expect.stringMatching(/^bytes=\d+-$/)]);
@@ -104,18 +133,24 @@ describe('lab secondary storage', () => {
       res.writeHead(200, { 'content-length': image.length });
       res.write(image.subarray(0, 300_000), () => res.socket?.end());
     };
-    expect((await settled(await register('norange', '/norange.qcow2'))).status).toBe('HTTP Server does not support partial get');
+    expect((await settled(await register('norange', '/norange.qcow2'))).status).toBe(
+      'HTTP Server does not support partial get',
+    );
   });
 
   it('checks the content against the format', async () => {
     behaviour = (_p, _q, res) => serveImage(res, Buffer.alloc(4096, 7));
     const t = await settled(await register('notqcow', '/junk.qcow2'));
-    expect(t.status).toBe('Failed to install: Template content is unsupported, or mismatch between selected format and template content. Found  :  data');
+    expect(t.status).toBe(
+      'Failed to install: Template content is unsupported, or mismatch between selected format and template content. Found  :  data',
+    );
   });
 
-  it('a source answering 404 is recorded with the downloader\'s own spacing', async () => {
+  it("a source answering 404 is recorded with the downloader's own spacing", async () => {
     behaviour = (_p, _q, res) => void res.writeHead(404).end();
-    expect((await settled(await register('missing', '/missing.qcow2'))).status).toBe(' HTTP Server returned 404 (expected 200 OK) ');
+    expect((await settled(await register('missing', '/missing.qcow2'))).status).toBe(
+      ' HTTP Server returned 404 (expected 200 OK) ',
+    );
   });
 
   it('downloads at the configured rate, and slower under the slow fault', async () => {
@@ -136,15 +171,21 @@ describe('lab secondary storage', () => {
       const id = await register('nostore', '/full.qcow2');
       await new Promise((r) => setTimeout(r, 200));
       const res = await h.call('listTemplates', { templatefilter: 'self', id });
-      expect((res.json.listtemplatesresponse as { template: Tmpl[] }).template[0]).toMatchObject({ isready: false, status: 'Active', downloaddetails: [] });
-      const stores = (await h.call('listImageStores')).json.listimagestoresresponse as { imagestore: { disksizetotal: number; disksizeused: number }[] };
+      expect((res.json.listtemplatesresponse as { template: Tmpl[] }).template[0]).toMatchObject({
+        isready: false,
+        status: 'Active',
+        downloaddetails: [],
+      });
+      const stores = (await h.call('listImageStores')).json.listimagestoresresponse as {
+        imagestore: { disksizetotal: number; disksizeused: number }[];
+      };
       for (const s of stores.imagestore) expect(s.disksizeused / s.disksizetotal).toBeGreaterThanOrEqual(0.95);
     } finally {
       h.lab.faults.clear();
     }
   });
 
-  it('a store that fills up during a download fails it with the disk\'s error', async () => {
+  it("a store that fills up during a download fails it with the disk's error", async () => {
     behaviour = (_p, _q, res) => serveImage(res);
     const stores = h.lab.simulator.state.imageStores;
     const saved = stores.map((s) => [s.baseUsedBytes, s.totalBytes] as const);
@@ -175,7 +216,10 @@ describe('lab secondary storage', () => {
     const del = await h.call('deleteTemplate', { id });
     const jobid = (del.json.deletetemplateresponse as { jobid: string }).jobid;
     const job = await until(async () => {
-      const j = (await h.call('queryAsyncJobResult', { jobid })).json.queryasyncjobresultresponse as { jobstatus: number; jobresult?: unknown };
+      const j = (await h.call('queryAsyncJobResult', { jobid })).json.queryasyncjobresultresponse as {
+        jobstatus: number;
+        jobresult?: unknown;
+      };
       return j.jobstatus === 0 ? undefined : j;
     });
     expect(job).toMatchObject({ jobstatus: 1, jobresult: { success: true } });

@@ -33,14 +33,26 @@ export interface Lab {
   dir: string;
   lab: LabCloudStack;
   /** GET a signed command; JSON unless response is given */
-  call(command: string, params?: Record<string, string>, opts?: { response?: string | null }): Promise<{ status: number; text: string; json: Record<string, Record<string, unknown>> }>;
+  call(
+    command: string,
+    params?: Record<string, string>,
+    opts?: { response?: string | null },
+  ): Promise<{ status: number; text: string; json: Record<string, Record<string, unknown>> }>;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function scratchLab(label: string, opts: Partial<StartCloudStackOptions> = {}): Promise<Lab> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-labcs-${label}-`));
-  const start = () => startCloudStack({ dir, vmTransitionMs: 50, installMs: 50, downloadRateBytesPerSec: 0, readTimeoutMs: 3000, ...opts });
+  const start = () =>
+    startCloudStack({
+      dir,
+      vmTransitionMs: 50,
+      installMs: 50,
+      downloadRateBytesPerSec: 0,
+      readTimeoutMs: 3000,
+      ...opts,
+    });
   const h: Lab = {
     dir,
     lab: await start(),
@@ -89,7 +101,11 @@ export interface Source {
 export async function source(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Source> {
   const requests: Source['requests'] = [];
   const server = http.createServer((req, res) => {
-    requests.push({ method: req.method ?? '', path: req.url ?? '', ...(req.headers.range ? { range: req.headers.range } : {}) });
+    requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      ...(req.headers.range ? { range: req.headers.range } : {}),
+    });
     if (req.method === 'HEAD') return void res.writeHead(200).end();
     handler(req, res);
   });

@@ -45,7 +45,7 @@ describe('a lab hypervisor over SSH', () => {
     expect(seen.fingerprint).toBe(hv.hostKeyFingerprint);
   });
 
-  it('lists every planned container through the product\'s adapter, with IPs, quota, RAM, status, OS and NICs', async () => {
+  it("lists every planned container through the product's adapter, with IPs, quota, RAM, status, OS and NICs", async () => {
     const list = await new OpenVzAdapter(ssh).listContainers();
     expect(list.map((c) => c.ctid)).toEqual(plans.map((p) => p.ctid));
     for (const p of plans) {
@@ -64,21 +64,27 @@ describe('a lab hypervisor over SSH', () => {
     expect(plans.some((p) => p.nic)).toBe(true);
   });
 
-  it('prints vzlist JSON with the reference sample\'s keys in its order, and exits 1 with [] when empty', async () => {
+  it("prints vzlist JSON with the reference sample's keys in its order, and exits 1 with [] when empty", async () => {
     const res = await ssh.exec(['vzlist', '-a', '-j']);
     const ours = parseVzlistJson(res.stdout);
     const sample = parseVzlistJson(readSample('openvz/vzlist-a-j.jsonc'));
     expect(Object.keys(ours[0]!)).toEqual(Object.keys(sample[0]!));
     const running = await ssh.exec(['sh', '-c', 'vzlist -j; echo "exit=$?"']);
     expect(running.stdout).toMatch(/exit=0\n$/);
-    const none = await ssh.exec(['sh', '-c', 'mkdir -p /tmp/noconf && LAB_ETC_VZ=/tmp/noconf vzlist -a -j; echo "exit=$?"']);
+    const none = await ssh.exec([
+      'sh',
+      '-c',
+      'mkdir -p /tmp/noconf && LAB_ETC_VZ=/tmp/noconf vzlist -a -j; echo "exit=$?"',
+    ]);
     expect(none.stdout).toBe('[]\nexit=1\n');
   });
 
   it('prints the text columns at the widths of the reference sample', async () => {
     const res = await ssh.exec(['vzlist', '-a', '-H', '-o', 'ctid,hostname,ip,status']);
     const first = plans[0]!;
-    expect(res.stdout.split('\n')[0]).toBe(`${String(first.ctid).padStart(10)} ${first.hostname.padEnd(32).slice(0, 32)} ${first.ips[0]!.padEnd(15)} ${first.running ? 'running' : 'stopped'}`);
+    expect(res.stdout.split('\n')[0]).toBe(
+      `${String(first.ctid).padStart(10)} ${first.hostname.padEnd(32).slice(0, 32)} ${first.ips[0]!.padEnd(15)} ${first.running ? 'running' : 'stopped'}`,
+    );
   });
 
   it('answers vzctl with the real exit codes and messages', async () => {
@@ -99,10 +105,13 @@ describe('a lab hypervisor over SSH', () => {
     expect(await adapter.status(id)).toMatchObject({ running: true, mounted: true });
     expect((await ssh.exec(['vzctl', 'exec', String(id), 'false'], { allowExitCodes: [8] })).code).toBe(8);
     expect((await ssh.exec(['vzctl', 'exec2', String(id), 'exit 3'], { allowExitCodes: [3] })).code).toBe(3);
-    expect(await ssh.exec(['vzctl', 'start', '99999'], { allowExitCodes: [14] })).toMatchObject({ code: 14, stderr: 'Container config file does not exist\n' });
+    expect(await ssh.exec(['vzctl', 'start', '99999'], { allowExitCodes: [14] })).toMatchObject({
+      code: 14,
+      stderr: 'Container config file does not exist\n',
+    });
   });
 
-  it('runs vzctl exec inside the container\'s own tree', async () => {
+  it("runs vzctl exec inside the container's own tree", async () => {
     const centos = plans.find((p) => p.running && p.os.distribution === 'centos')!;
     const res = await ssh.exec(['vzctl', 'exec', String(centos.ctid), 'cat /etc/redhat-release']);
     expect(res.stdout).toMatch(new RegExp(`^CentOS (Linux )?release ${centos.os.version.replace(/\./g, '\\.')}`));

@@ -39,10 +39,18 @@ function guest(template: string, packages: string[]): { root: string; major: num
   execFileSync('chroot', [root, '/bin/sh', '/usr/bin/yum', '-y', 'install', ...packages]);
   const major = Number(ct.os.version.split('.')[0]);
   // what rewrite_config wrote: the menu's header, the job, dracut's virtio drivers
-  for (const d of ['boot/grub', 'root/vzferry-boot', 'etc/dracut.conf.d']) mkdirSync(path.join(root, d), { recursive: true });
+  for (const d of ['boot/grub', 'root/vzferry-boot', 'etc/dracut.conf.d'])
+    mkdirSync(path.join(root, d), { recursive: true });
   writeFileSync(path.join(root, 'boot/grub/grub.conf'), `# written by vzferry\ndefault=0\ntimeout=2\n`);
-  writeFileSync(path.join(root, 'etc/dracut.conf.d/vzferry-virtio.conf'), 'add_drivers+=" virtio_pci virtio_blk virtio_net virtio_scsi "\n');
-  writeFileSync(path.join(root, 'root/vzferry-boot/job.sh'), bootJobScript({ major, rootUuid: UUID, grubConf: '/boot/grub/grub.conf' }), { mode: 0o755 });
+  writeFileSync(
+    path.join(root, 'etc/dracut.conf.d/vzferry-virtio.conf'),
+    'add_drivers+=" virtio_pci virtio_blk virtio_net virtio_scsi "\n',
+  );
+  writeFileSync(
+    path.join(root, 'root/vzferry-boot/job.sh'),
+    bootJobScript({ major, rootUuid: UUID, grubConf: '/boot/grub/grub.conf' }),
+    { mode: 0o755 },
+  );
   execFileSync('mount', ['--bind', '/dev', path.join(root, 'dev')]);
   mounts.push(path.join(root, 'dev'));
   return { root, major };
@@ -64,8 +72,12 @@ describe("the boot ISO's job in a grub-legacy guest", () => {
     expect(first.status, first.output).toBe(0);
     expect(read(root, 'boot/initramfs-4.19.0-lab.img')).toMatch(/virtio_blk/);
     const menu = read(root, 'boot/grub/grub.conf');
-    expect(menu).toMatch(/^# written by vzferry\ndefault=0\ntimeout=2\ntitle CentOS \(4\.19\.0-lab\)\n\troot \(hd0,0\)\n/);
-    expect(menu).toContain(`\tkernel /boot/vmlinuz-4.19.0-lab ro root=UUID=${UUID} console=tty0 console=ttyS0,115200n8`);
+    expect(menu).toMatch(
+      /^# written by vzferry\ndefault=0\ntimeout=2\ntitle CentOS \(4\.19\.0-lab\)\n\troot \(hd0,0\)\n/,
+    );
+    expect(menu).toContain(
+      `\tkernel /boot/vmlinuz-4.19.0-lab ro root=UUID=${UUID} console=tty0 console=ttyS0,115200n8`,
+    );
     expect(menu).toContain('\tinitrd /boot/initramfs-4.19.0-lab.img\n');
     expect(read(root, 'boot/grub/lab-mbr')).toContain(`MBR of ${loop}`);
     // the VM boots with a virtio disk after the switch

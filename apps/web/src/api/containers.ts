@@ -65,11 +65,40 @@ export const containerDetailSchema = z.object({
   lastSeenAt: isoDate,
   sourceHost: z.object({ id: z.string(), name: z.string(), address: z.string(), port: z.number().int() }),
   customer: z.object({ id: z.string(), name: z.string(), email: z.string(), timezone: z.string() }).nullable(),
-  nics: z.array(z.object({ id: z.string(), name: z.string(), mac: z.string().nullable(), bridge: z.string().nullable(), vlan: z.number().int().nullable() })),
-  ips: z.array(
-    z.object({ id: z.string(), address: z.string(), family: z.number().int(), prefix: z.number().int().nullable(), nic: z.object({ name: z.string() }).nullable() }),
+  nics: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      mac: z.string().nullable(),
+      bridge: z.string().nullable(),
+      vlan: z.number().int().nullable(),
+    }),
   ),
-  notes: z.array(z.object({ id: z.string(), body: z.string(), createdAt: isoDate, author: z.object({ name: z.string() }).nullable() })),
-  runs: z.array(z.object({ id: z.string(), status: z.string(), currentStage: z.string().nullable(), createdAt: isoDate, finishedAt: isoDate.nullable() })),
+  ips: z.array(
+    z.object({
+      id: z.string(),
+      address: z.string(),
+      family: z.number().int(),
+      prefix: z.number().int().nullable(),
+      nic: z.object({ name: z.string() }).nullable(),
+    }),
+  ),
+  notes: z.array(
+    z.object({
+      id: z.string(),
+      body: z.string(),
+      createdAt: isoDate,
+      author: z.object({ name: z.string() }).nullable(),
+    }),
+  ),
+  runs: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      currentStage: z.string().nullable(),
+      createdAt: isoDate,
+      finishedAt: isoDate.nullable(),
+    }),
+  ),
 });
 export type ContainerDetail = z.output<typeof containerDetailSchema>;

@@ -3,7 +3,9 @@
 // every bad row with its line.
 import { z } from 'zod';
 
-export const customerQuerySchema = z.object({ q: z.string().trim().max(200, 'the search is longer than 200 characters').optional() });
+export const customerQuerySchema = z.object({
+  q: z.string().trim().max(200, 'the search is longer than 200 characters').optional(),
+});
 
 export const customerListSchema = z.array(
   z.object({ id: z.string(), name: z.string(), email: z.string(), timezone: z.string(), containers: z.number().int() }),

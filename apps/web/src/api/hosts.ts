@@ -49,11 +49,17 @@ export type SourceHostCreated = z.output<typeof sourceHostCreatedSchema>;
 
 /** Accepting pins exactly the fingerprint the engineer saw. */
 export const acceptHostKeySchema = z.object({
-  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint must look like SHA256:<43 base64 characters>'),
+  fingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint must look like SHA256:<43 base64 characters>'),
 });
 export type AcceptHostKey = z.input<typeof acceptHostKeySchema>;
 
-export const hostKeyAcceptedSchema = z.object({ id: z.string(), hostKeyState: z.string(), hostKeyFingerprint: z.string().nullable() });
+export const hostKeyAcceptedSchema = z.object({
+  id: z.string(),
+  hostKeyState: z.string(),
+  hostKeyFingerprint: z.string().nullable(),
+});
 export type HostKeyAccepted = z.output<typeof hostKeyAcceptedSchema>;
 
 export const importQueuedSchema = z.object({ importId: z.string() });

@@ -53,7 +53,14 @@ export const runViewSchema = z.object({
     }),
   ),
   events: z.array(
-    z.object({ id: z.string(), at: isoDate, level: z.string(), kind: z.string(), stream: z.string().nullable(), message: z.string() }),
+    z.object({
+      id: z.string(),
+      at: isoDate,
+      level: z.string(),
+      kind: z.string(),
+      stream: z.string().nullable(),
+      message: z.string(),
+    }),
   ),
 });
 export type RunView = z.output<typeof runViewSchema>;

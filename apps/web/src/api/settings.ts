@@ -12,7 +12,9 @@ export type PipelineSettings = z.output<typeof pipelineSettingsSchema>;
 export type MappingsInput = z.input<typeof mappingsSchema>;
 
 /** The saved connection; an empty secret keeps the stored one. */
-export const cloudStackSettingsInputSchema = cloudStackSettingsSchema.extend({ secretKey: z.string().trim().min(1).max(512).nullable().optional() });
+export const cloudStackSettingsInputSchema = cloudStackSettingsSchema.extend({
+  secretKey: z.string().trim().min(1).max(512).nullable().optional(),
+});
 export type CloudStackSettingsInput = z.input<typeof cloudStackSettingsInputSchema>;
 
 export const cloudStackSettingsViewSchema = cloudStackSettingsSchema.extend({ hasSecret: z.boolean() }).nullable();
@@ -31,7 +33,14 @@ export const mappingsViewSchema = z.object({
       cloudstackNetworkName: optionalName,
     }),
   ),
-  offerings: z.array(z.object({ maxRamMb: z.number().int(), maxCpus: z.number().int(), serviceOfferingId: z.string(), serviceOfferingName: optionalName })),
+  offerings: z.array(
+    z.object({
+      maxRamMb: z.number().int(),
+      maxCpus: z.number().int(),
+      serviceOfferingId: z.string(),
+      serviceOfferingName: optionalName,
+    }),
+  ),
   osTypes: z.array(
     z.object({
       distribution: z.string(),
@@ -45,7 +54,11 @@ export const mappingsViewSchema = z.object({
 });
 export type Mappings = z.output<typeof mappingsViewSchema>;
 
-export const settingsSchema = z.object({ cloudstack: cloudStackSettingsViewSchema, mappings: mappingsViewSchema, pipeline: pipelineSettingsSchema });
+export const settingsSchema = z.object({
+  cloudstack: cloudStackSettingsViewSchema,
+  mappings: mappingsViewSchema,
+  pipeline: pipelineSettingsSchema,
+});
 export type Settings = z.output<typeof settingsSchema>;
 
 /** "Test connection" with what the form holds; no secret means the stored one. */
@@ -64,9 +77,14 @@ const connectedSchema = z.object({
   /** the zone whose networks follow: the one asked for, else the first */
   zoneId: z.string().nullable(),
   networks: z.array(z.object({ id: z.string(), name: z.string(), cidr: z.string().nullable() })),
-  offerings: z.array(z.object({ id: z.string(), name: z.string(), cpunumber: z.number().nullable(), memory: z.number().nullable() })),
+  offerings: z.array(
+    z.object({ id: z.string(), name: z.string(), cpunumber: z.number().nullable(), memory: z.number().nullable() }),
+  ),
   osTypes: z.array(z.object({ id: z.string(), description: z.string() })),
 });
-export const connectionTestSchema = z.discriminatedUnion('ok', [connectedSchema, z.object({ ok: z.literal(false), elapsedMs: z.number(), error: z.string() })]);
+export const connectionTestSchema = z.discriminatedUnion('ok', [
+  connectedSchema,
+  z.object({ ok: z.literal(false), elapsedMs: z.number(), error: z.string() }),
+]);
 export type ConnectionTest = z.output<typeof connectionTestSchema>;
 export type Connected = z.output<typeof connectedSchema>;

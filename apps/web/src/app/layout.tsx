@@ -4,7 +4,10 @@ import { Nav } from '@/components/nav';
 import { Providers } from './providers';
 import './globals.css';
 
-export const metadata: Metadata = { title: { default: 'vzferry', template: '%s · vzferry' }, description: 'OpenVZ to CloudStack migration control panel' };
+export const metadata: Metadata = {
+  title: { default: 'vzferry', template: '%s · vzferry' },
+  description: 'OpenVZ to CloudStack migration control panel',
+};
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

@@ -13,10 +13,20 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
   );
 }
 
-export function Card({ title, children, className = '' }: { title?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  children,
+  className = '',
+}: {
+  title?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>
-      {title ? <h2 className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-700">{title}</h2> : null}
+      {title ? (
+        <h2 className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-700">{title}</h2>
+      ) : null}
       <div className="p-4">{children}</div>
     </section>
   );
@@ -127,13 +137,26 @@ const TONES = {
 export type Tone = keyof typeof TONES;
 
 export function Badge({ tone = 'gray', children }: { tone?: Tone; children: ReactNode }) {
-  return <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 export function ProgressBar({ percent, label }: { percent: number; label?: string }) {
   const p = Math.max(0, Math.min(100, percent));
   return (
-    <div role="progressbar" aria-valuenow={Math.round(p)} aria-valuemin={0} aria-valuemax={100} aria-label={label} className="h-2 w-full overflow-hidden rounded bg-slate-200">
+    <div
+      role="progressbar"
+      aria-valuenow={Math.round(p)}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-label={label}
+      className="h-2 w-full overflow-hidden rounded bg-slate-200"
+    >
       <div className="h-full bg-sky-600 transition-all" style={{ width: `${p}%` }} />
     </div>
   );
@@ -148,28 +171,53 @@ export function ErrorBox({ title = 'Error', children }: { title?: string; childr
   );
 }
 
-export function Button({ variant = 'primary', className = '', ...props }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' }) {
+export function Button({
+  variant = 'primary',
+  className = '',
+  ...props
+}: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' }) {
   const styles = {
     primary: 'bg-sky-700 text-white hover:bg-sky-800 disabled:bg-slate-300',
     secondary: 'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400',
     danger: 'bg-red-600 text-white hover:bg-red-700 disabled:bg-slate-300',
   }[variant];
-  return <button type="button" className={`rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ${styles} ${className}`} {...props} />;
+  return (
+    <button
+      type="button"
+      className={`rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ${styles} ${className}`}
+      {...props}
+    />
+  );
 }
 
 /** A form's save button and, once saved, "Saved." beside it (the status the tests and screen readers find). */
-export function SaveButton({ label, pending, saved, onClick }: { label: string; pending: boolean; saved: boolean; onClick?: () => void }) {
+export function SaveButton({
+  label,
+  pending,
+  saved,
+  onClick,
+}: {
+  label: string;
+  pending: boolean;
+  saved: boolean;
+  onClick?: () => void;
+}) {
   return (
     <>
       <Button type={onClick ? 'button' : 'submit'} disabled={pending} onClick={onClick}>
         {pending ? 'Saving…' : label}
       </Button>
-      {saved ? <span role="status" className="self-center text-sm text-emerald-700">Saved.</span> : null}
+      {saved ? (
+        <span role="status" className="self-center text-sm text-emerald-700">
+          Saved.
+        </span>
+      ) : null}
     </>
   );
 }
 
-export const inputClass = 'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-sky-600 focus:outline-none focus:ring-1 focus:ring-sky-600';
+export const inputClass =
+  'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-sky-600 focus:outline-none focus:ring-1 focus:ring-sky-600';
 
 export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: ReactNode }) {
   return (

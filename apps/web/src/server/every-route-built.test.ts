@@ -22,11 +22,15 @@ describe('the API routes', () => {
     expect(routeFiles.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(routeFiles)('%s exports only handlers made by route()', async (file) => {
-    const mod = (await import(path.join(API_DIR, file))) as Record<string, unknown>;
-    const methods = Object.keys(mod).filter((name) => HTTP_METHODS.includes(name));
-    expect(methods, 'a route module with no HTTP method').not.toEqual([]);
-    const notBuilt = methods.filter((name) => routeSpecOf(mod[name]) === undefined);
-    expect(notBuilt, `made without route(): ${notBuilt.join(', ')}`).toEqual([]);
-  }, 60_000);
+  it.each(routeFiles)(
+    '%s exports only handlers made by route()',
+    async (file) => {
+      const mod = (await import(path.join(API_DIR, file))) as Record<string, unknown>;
+      const methods = Object.keys(mod).filter((name) => HTTP_METHODS.includes(name));
+      expect(methods, 'a route module with no HTTP method').not.toEqual([]);
+      const notBuilt = methods.filter((name) => routeSpecOf(mod[name]) === undefined);
+      expect(notBuilt, `made without route(): ${notBuilt.join(', ')}`).toEqual([]);
+    },
+    60_000,
+  );
 });

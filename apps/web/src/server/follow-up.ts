@@ -4,5 +4,6 @@ import { delayOf, type FollowUpJob } from '@vzferry/db';
 import type { Producer } from '@vzferry/queue';
 
 export async function enqueueFollowUps(producer: Producer, jobs: FollowUpJob[]): Promise<void> {
-  for (const job of jobs) await producer.ensure(job.name, job.payload, { boxId: job.boxId, jobId: job.jobId, delayMs: delayOf(job) });
+  for (const job of jobs)
+    await producer.ensure(job.name, job.payload, { boxId: job.boxId, jobId: job.jobId, delayMs: delayOf(job) });
 }

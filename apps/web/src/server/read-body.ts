@@ -41,7 +41,10 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError('invalid_json', text.trim() === '' ? 'the request body is empty; JSON expected' : 'the request body is not JSON');
+    throw new AppError(
+      'invalid_json',
+      text.trim() === '' ? 'the request body is empty; JSON expected' : 'the request body is not JSON',
+    );
   }
 }
 

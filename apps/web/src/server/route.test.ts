@@ -13,12 +13,19 @@ function post(body: BodyInit | null, headers: Record<string, string> = {}): Requ
   return new Request('http://web.test/api/thing', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
 }
 
-async function answer(res: Response): Promise<{ status: number; body: { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown> }> {
+async function answer(res: Response): Promise<{
+  status: number;
+  body: { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown>;
+}> {
   return { status: res.status, body: (await res.json()) as never };
 }
 
 /** A body that streams `chunk` forever and counts what was pulled. */
-function endless(chunk: Uint8Array): { stream: ReadableStream<Uint8Array>; pulled: () => number; cancelled: () => boolean } {
+function endless(chunk: Uint8Array): {
+  stream: ReadableStream<Uint8Array>;
+  pulled: () => number;
+  cancelled: () => boolean;
+} {
   let pulled = 0;
   let cancelled = false;
   const stream = new ReadableStream<Uint8Array>({
@@ -47,16 +54,22 @@ describe('input', () => {
     async ({ params, query, body }) => ({ id: params.id, status: query.status ?? null, name: body.name }),
   );
   const id = '6f1c1a52-9d0e-4a65-9a53-2f3f6c0c1a11';
-  const call = (url: string, init: RequestInit, params: unknown = { id }) => created(new Request(`http://web.test${url}`, init), { params: Promise.resolve(params) });
+  const call = (url: string, init: RequestInit, params: unknown = { id }) =>
+    created(new Request(`http://web.test${url}`, init), { params: Promise.resolve(params) });
 
   it('hands the parsed params, query and body to the handler and answers its status', async () => {
-    const res = await answer(await call('/api/thing?status=running', { method: 'POST', body: JSON.stringify({ name: 'wave 1', size: 3 }) }));
+    const res = await answer(
+      await call('/api/thing?status=running', { method: 'POST', body: JSON.stringify({ name: 'wave 1', size: 3 }) }),
+    );
     expect(res).toEqual({ status: 201, body: { id, status: 'running', name: 'wave 1' } });
   });
 
   it('refuses a body that is not JSON with invalid_json', async () => {
     const res = await answer(await call('/api/thing', { method: 'POST', body: '{"name": ' }));
-    expect(res).toEqual({ status: 400, body: { error: { code: 'invalid_json', message: 'the request body is not JSON' } } });
+    expect(res).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_json', message: 'the request body is not JSON' } },
+    });
   });
 
   it('refuses an empty body where JSON is expected', async () => {
@@ -66,10 +79,18 @@ describe('input', () => {
   });
 
   it('names every refused field at once, from the path, the query and the body', async () => {
-    const res = await answer(await call('/api/thing?status=paused', { method: 'POST', body: JSON.stringify({ name: '', size: 1.5 }) }, { id: 'nope' }));
+    const res = await answer(
+      await call(
+        '/api/thing?status=paused',
+        { method: 'POST', body: JSON.stringify({ name: '', size: 1.5 }) },
+        { id: 'nope' },
+      ),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe('invalid_input');
-    expect(res.body.error?.message).toMatch(/^id: Invalid UUID; status: Invalid option: expected one of "running"\|"stopped"; name: a name is needed; size: Invalid input: expected int, received number$/);
+    expect(res.body.error?.message).toMatch(
+      /^id: Invalid UUID; status: Invalid option: expected one of "running"\|"stopped"; name: a name is needed; size: Invalid input: expected int, received number$/,
+    );
     expect(res.body.error?.details).toHaveLength(4);
   });
 
@@ -94,7 +115,10 @@ describe('the body cap', () => {
   it('refuses a declared Content-Length over the cap before reading', async () => {
     const { stream, pulled } = endless(new Uint8Array(16));
     const res = await answer(await small(post(stream, { 'content-length': '2048' }), noParams));
-    expect(res).toEqual({ status: 413, body: { error: { code: 'too_large', message: 'the request body is larger than 1 KiB' } } });
+    expect(res).toEqual({
+      status: 413,
+      body: { error: { code: 'too_large', message: 'the request body is larger than 1 KiB' } },
+    });
     expect(pulled()).toBeLessThanOrEqual(1);
   });
 
@@ -115,29 +139,59 @@ describe('the body cap', () => {
   });
 
   it('gives a text body to its schema as text, under its own cap', async () => {
-    const csv = route({ body: z.string().min(1, 'the file is empty'), bodyFormat: 'text', maxBodyBytes: 10, output: z.object({ lines: z.number() }) }, async ({ body }) => ({
-      lines: body.split('\n').length,
-    }));
+    const csv = route(
+      {
+        body: z.string().min(1, 'the file is empty'),
+        bodyFormat: 'text',
+        maxBodyBytes: 10,
+        output: z.object({ lines: z.number() }),
+      },
+      async ({ body }) => ({
+        lines: body.split('\n').length,
+      }),
+    );
     expect(await answer(await csv(post('a,b\n1,2'), noParams))).toEqual({ status: 200, body: { lines: 2 } });
     expect((await csv(post('a,b\n1,2\n3,4'), noParams)).status).toBe(413);
-    expect((await answer(await csv(post(''), noParams))).body.error).toEqual({ code: 'invalid_input', message: 'the file is empty', details: expect.any(Array) });
+    expect((await answer(await csv(post(''), noParams))).body.error).toEqual({
+      code: 'invalid_input',
+      message: 'the file is empty',
+      details: expect.any(Array),
+    });
   });
 });
 
 describe('errors', () => {
-  const throwing = (err: unknown) => route({ output: ok }, async () => {
-    throw err;
-  });
-  const get = (handler: ReturnType<typeof throwing>) => handler(new Request('http://web.test/api/thing'), noParams).then(answer);
+  const throwing = (err: unknown) =>
+    route({ output: ok }, async () => {
+      throw err;
+    });
+  const get = (handler: ReturnType<typeof throwing>) =>
+    handler(new Request('http://web.test/api/thing'), noParams).then(answer);
 
   // written out, not read from http-status.ts: a change of the table has to change this test too
-  const expected: Record<ErrorKind, number> = { invalid: 400, rejected: 422, not_found: 404, conflict: 409, too_large: 413, unavailable: 503, failed: 502, internal: 500 };
-  const codeOfKind = (kind: ErrorKind) => (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c].kind === kind && c !== 'command_timeout')!;
+  const expected: Record<ErrorKind, number> = {
+    invalid: 400,
+    rejected: 422,
+    not_found: 404,
+    conflict: 409,
+    too_large: 413,
+    unavailable: 503,
+    failed: 502,
+    internal: 500,
+  };
+  const codeOfKind = (kind: ErrorKind) =>
+    (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c].kind === kind && c !== 'command_timeout')!;
 
-  it.each(Object.entries(expected).filter(([kind]) => kind !== 'internal'))('answers an AppError of kind %s with %i, its code and message', async (kind, status) => {
-    const code = codeOfKind(kind as ErrorKind);
-    expect(await get(throwing(new AppError(code, `a ${kind} problem`)))).toEqual({ status, body: { error: { code, message: `a ${kind} problem` } } });
-  });
+  it.each(Object.entries(expected).filter(([kind]) => kind !== 'internal'))(
+    'answers an AppError of kind %s with %i, its code and message',
+    async (kind, status) => {
+      const code = codeOfKind(kind as ErrorKind);
+      expect(await get(throwing(new AppError(code, `a ${kind} problem`)))).toEqual({
+        status,
+        body: { error: { code, message: `a ${kind} problem` } },
+      });
+    },
+  );
 
   it('answers command_timeout with 504, its own status', async () => {
     expect((await get(throwing(new AppError('command_timeout')))).status).toBe(504);
@@ -146,22 +200,32 @@ describe('errors', () => {
   it('keeps the details an AppError carries', async () => {
     const problems = ['container 101 on hv1 is migrated already', 'container 102 on hv1 vanished'];
     const res = await get(throwing(new AppError('batch_invalid', problems.join('; '), { details: problems })));
-    expect(res).toEqual({ status: 409, body: { error: { code: 'batch_invalid', message: problems.join('; '), details: problems } } });
+    expect(res).toEqual({
+      status: 409,
+      body: { error: { code: 'batch_invalid', message: problems.join('; '), details: problems } },
+    });
   });
 
   it('answers a ZodError thrown inside the handler with 400 and every issue', async () => {
     const inner = z.object({ endpoint: z.url(), limit: z.bigint().min(1n) });
-    const res = await get(route({ output: ok }, async () => {
-      inner.parse({ endpoint: 'nope', limit: 0n });
-      return { ok: true as const };
-    }));
+    const res = await get(
+      route({ output: ok }, async () => {
+        inner.parse({ endpoint: 'nope', limit: 0n });
+        return { ok: true as const };
+      }),
+    );
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'invalid_input', message: 'endpoint: Invalid URL; limit: Too small: expected bigint to be >=1' });
+    expect(res.body.error).toMatchObject({
+      code: 'invalid_input',
+      message: 'endpoint: Invalid URL; limit: Too small: expected bigint to be >=1',
+    });
   });
 
   it('answers anything else with 500 and the catalogue sentence, and logs it', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const res = await get(throwing(new Error('duplicate key value violates unique constraint "SourceHost_name_key" password=hunter2')));
+    const res = await get(
+      throwing(new Error('duplicate key value violates unique constraint "SourceHost_name_key" password=hunter2')),
+    );
     expect(res).toEqual({ status: 500, body: { error: { code: 'internal', message: ERROR_CODES.internal.message } } });
     expect(JSON.stringify(res.body)).not.toMatch(/hunter2|SourceHost|at /);
     expect(log).toHaveBeenCalledOnce();
@@ -181,7 +245,8 @@ describe('errors', () => {
 });
 
 describe('output', () => {
-  const get = (handler: ReturnType<typeof route>) => handler(new Request('http://web.test/api/thing'), noParams).then(answer);
+  const get = (handler: ReturnType<typeof route>) =>
+    handler(new Request('http://web.test/api/thing'), noParams).then(answer);
 
   it('sends only what the output schema declares', async () => {
     const settings = route({ output: z.object({ endpoint: z.string(), hasSecret: z.boolean() }) }, async () => ({
@@ -195,27 +260,39 @@ describe('output', () => {
   });
 
   it('strips undeclared fields inside arrays and nested objects too', async () => {
-    const list = route({ output: z.array(z.object({ id: z.string(), host: z.object({ name: z.string() }) })) }, async () => [
-      { id: 'a', host: { name: 'hv1', privateKeyEnc: 'v1:abc' }, workDir: '/srv/x' },
-    ]);
+    const list = route(
+      { output: z.array(z.object({ id: z.string(), host: z.object({ name: z.string() }) })) },
+      async () => [{ id: 'a', host: { name: 'hv1', privateKeyEnc: 'v1:abc' }, workDir: '/srv/x' }],
+    );
     expect((await get(list)).body).toEqual([{ id: 'a', host: { name: 'hv1' } }]);
   });
 
   it('turns Dates and bigints into the text the schema declares', async () => {
     const at = new Date('2025-03-01T02:00:00.000Z');
-    const run = route({ output: z.object({ at: isoDate, endedAt: isoDate.nullable(), bytes: bigintText, id: bigintText }) }, async () => ({
-      at,
+    const run = route(
+      { output: z.object({ at: isoDate, endedAt: isoDate.nullable(), bytes: bigintText, id: bigintText }) },
+      async () => ({
+        at,
+        endedAt: null,
+        bytes: 12_345_678_901_234_567_890n,
+        id: 7n,
+      }),
+    );
+    expect((await get(run)).body).toEqual({
+      at: '2025-03-01T02:00:00.000Z',
       endedAt: null,
-      bytes: 12_345_678_901_234_567_890n,
-      id: 7n,
-    }));
-    expect((await get(run)).body).toEqual({ at: '2025-03-01T02:00:00.000Z', endedAt: null, bytes: '12345678901234567890', id: '7' });
+      bytes: '12345678901234567890',
+      id: '7',
+    });
   });
 
   it('answers 500, not 400, when the handler breaks its own output schema', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     // the handler's return type is checked at compile time; a value from outside the type system can still break it
-    const broken = route({ output: z.object({ count: z.number() }) }, async () => JSON.parse('{"count":"many"}') as { count: number });
+    const broken = route(
+      { output: z.object({ count: z.number() }) },
+      async () => JSON.parse('{"count":"many"}') as { count: number },
+    );
     expect((await get(broken)).status).toBe(500);
     expect(String(log.mock.calls[0]?.[1])).toMatch(/count: Invalid input: expected number, received string/);
   });

@@ -15,7 +15,12 @@ type Parsed<S> = S extends Schema ? z.output<S> : undefined;
 /** A body over this is refused (413) unless the route sets its own cap. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-export interface RouteOptions<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined, O extends Schema> {
+export interface RouteOptions<
+  P extends Schema | undefined,
+  Q extends Schema | undefined,
+  B extends Schema | undefined,
+  O extends Schema,
+> {
   /** the folder's [segments], e.g. z.object({ id: z.uuid() }) */
   params?: P;
   /** the query string, one string per name (the last one wins) */
@@ -53,10 +58,12 @@ export type RouteHandler = ((req: Request, ctx: RouteContext) => Promise<Respons
 // TypeScript widens a literal a handler returns (`ok: true` becomes boolean)
 // before it knows the output schema: an output declared with z.literal needs
 // `as const`, or a helper with a declared return type, in the handler.
-export function route<O extends Schema, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
-  options: RouteOptions<P, Q, B, O>,
-  handler: (input: RouteInput<P, Q, B>) => Promise<z.input<O>>,
-): RouteHandler {
+export function route<
+  O extends Schema,
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+>(options: RouteOptions<P, Q, B, O>, handler: (input: RouteInput<P, Q, B>) => Promise<z.input<O>>): RouteHandler {
   const run = async (req: Request, ctx: RouteContext): Promise<Response> => {
     try {
       // readInput returns each part parsed by the schema `options` declares for it, which is what RouteInput says
@@ -76,11 +83,17 @@ export function routeSpecOf(value: unknown): RouteSpec | undefined {
   return value[BUILT] as RouteSpec;
 }
 
-async function readInput(options: RouteSpec, req: Request, ctx: RouteContext): Promise<Record<keyof RouteInput<unknown, unknown, unknown>, unknown>> {
+async function readInput(
+  options: RouteSpec,
+  req: Request,
+  ctx: RouteContext,
+): Promise<Record<keyof RouteInput<unknown, unknown, unknown>, unknown>> {
   const raw = {
     params: options.params && (await ctx.params),
     query: options.query && Object.fromEntries(new URL(req.url).searchParams),
-    body: options.body && (await readBody(req, options.bodyFormat ?? 'json', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)),
+    body:
+      options.body &&
+      (await readBody(req, options.bodyFormat ?? 'json', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)),
   };
   const issues: z.core.$ZodIssue[] = [];
   const parse = async (schema: Schema | undefined, value: unknown): Promise<unknown> => {
@@ -89,7 +102,11 @@ async function readInput(options: RouteSpec, req: Request, ctx: RouteContext): P
     if (!parsed.success) issues.push(...parsed.error.issues);
     return parsed.data;
   };
-  const input = { params: await parse(options.params, raw.params), query: await parse(options.query, raw.query), body: await parse(options.body, raw.body) };
+  const input = {
+    params: await parse(options.params, raw.params),
+    query: await parse(options.query, raw.query),
+    body: await parse(options.body, raw.body),
+  };
   // every refused field at once, wherever it was: the path, the query or the body
   if (issues.length > 0) throw new z.ZodError(issues);
   return input;

@@ -63,7 +63,12 @@ export async function buildBootIso(opts: BuildBootIsoOptions): Promise<BootIso> 
     await mkdir(path.join(iso, 'boot'));
     const initramfsWork = path.join(work, 'initramfs');
     await mkdir(initramfsWork);
-    const modules = await buildInitramfs(x, { kernel, work: initramfsWork, out: path.join(iso, 'boot/initrd.gz'), epoch });
+    const modules = await buildInitramfs(x, {
+      kernel,
+      work: initramfsWork,
+      out: path.join(iso, 'boot/initrd.gz'),
+      epoch,
+    });
     log(`initramfs: busybox, ${modules.length} modules (${modules.join(' ')})`);
     await copyFile(kernel.vmlinuz, path.join(iso, 'boot/vmlinuz'));
     await copyIsolinux(iso);
@@ -71,8 +76,27 @@ export async function buildBootIso(opts: BuildBootIsoOptions): Promise<BootIso> 
 
     // SOURCE_DATE_EPOCH: xorriso then writes fixed volume dates and ids
     await x.exec(
-      ['xorriso', '-as', 'mkisofs', '-quiet', '-o', partial, '-V', BOOT_ISO_VOLUME_ID, '-r', '-J',
-        '-b', 'isolinux/isolinux.bin', '-c', 'isolinux/boot.cat', '-no-emul-boot', '-boot-load-size', '4', '-boot-info-table', iso],
+      [
+        'xorriso',
+        '-as',
+        'mkisofs',
+        '-quiet',
+        '-o',
+        partial,
+        '-V',
+        BOOT_ISO_VOLUME_ID,
+        '-r',
+        '-J',
+        '-b',
+        'isolinux/isolinux.bin',
+        '-c',
+        'isolinux/boot.cat',
+        '-no-emul-boot',
+        '-boot-load-size',
+        '4',
+        '-boot-info-table',
+        iso,
+      ],
       { env: { SOURCE_DATE_EPOCH: String(epoch) } },
     );
     const sha256 = await fileSha256(partial);
@@ -89,9 +113,14 @@ export async function buildBootIso(opts: BuildBootIsoOptions): Promise<BootIso> 
 }
 
 async function copyIsolinux(iso: string): Promise<void> {
-  for (const [from, name] of [[ISOLINUX_BIN, 'isolinux.bin'], [LDLINUX_C32, 'ldlinux.c32']] as const) {
+  for (const [from, name] of [
+    [ISOLINUX_BIN, 'isolinux.bin'],
+    [LDLINUX_C32, 'ldlinux.c32'],
+  ] as const) {
     await copyFile(from, path.join(iso, 'isolinux', name)).catch((e: NodeJS.ErrnoException) => {
-      throw new Error(`${from} is missing (${e.code}): install isolinux and syslinux-common (sh scripts/system-packages.sh)`);
+      throw new Error(
+        `${from} is missing (${e.code}): install isolinux and syslinux-common (sh scripts/system-packages.sh)`,
+      );
     });
   }
   await writeFile(path.join(iso, 'isolinux/isolinux.cfg'), ISOLINUX_CFG);
@@ -100,5 +129,7 @@ async function copyIsolinux(iso: string): Promise<void> {
 /** a tool that is not installed says which packages bring it */
 function missingToolHint(e: unknown): unknown {
   if (!(e instanceof ExecError) || e.code !== null || !/could not start/.test(e.message)) return e;
-  return new Error(`${e.argv[0]} is not installed: run \`sh scripts/system-packages.sh\` as root (the boot ISO needs xorriso, isolinux, syslinux-common, kmod, cpio, xz-utils, busybox-static)`);
+  return new Error(
+    `${e.argv[0]} is not installed: run \`sh scripts/system-packages.sh\` as root (the boot ISO needs xorriso, isolinux, syslinux-common, kmod, cpio, xz-utils, busybox-static)`,
+  );
 }

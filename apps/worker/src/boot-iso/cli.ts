@@ -6,13 +6,19 @@ import { buildBootIso } from './build';
 const USAGE = 'usage: npm run boot-iso -- --out <file.iso> [--kernel-deb <linux-image-*-amd64.deb>]';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, 'kernel-deb': { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, 'kernel-deb': { type: 'string' }, help: { type: 'boolean' } },
+  });
   if (values.help || !values.out) {
     console.error(USAGE);
     process.exit(values.help ? 0 : 2);
   }
   const started = Date.now();
-  const iso = await buildBootIso({ out: values.out, kernelDeb: values['kernel-deb'], log: (line) => console.error(`boot-iso: ${line}`) });
+  const iso = await buildBootIso({
+    out: values.out,
+    kernelDeb: values['kernel-deb'],
+    log: (line) => console.error(`boot-iso: ${line}`),
+  });
   console.error(`boot-iso: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`${iso.sha256}  ${iso.path}  (${iso.bytes} bytes, kernel ${iso.kernelVersion})`);
 }

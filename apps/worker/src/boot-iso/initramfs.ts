@@ -20,9 +20,25 @@ export interface KernelTree {
 }
 
 /** Writes the gzipped cpio to `out`; `work` is an empty scratch directory. Returns the module load order. */
-export async function buildInitramfs(x: Executor, opts: { kernel: KernelTree; work: string; out: string; epoch: number }): Promise<string[]> {
+export async function buildInitramfs(
+  x: Executor,
+  opts: { kernel: KernelTree; work: string; out: string; epoch: number },
+): Promise<string[]> {
   const root = path.join(opts.work, 'root');
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'root', 'mnt/guest', 'etc/vzferry-boot']) {
+  for (const d of [
+    'bin',
+    'sbin',
+    'usr/bin',
+    'usr/sbin',
+    'dev',
+    'proc',
+    'sys',
+    'tmp',
+    'run',
+    'root',
+    'mnt/guest',
+    'etc/vzferry-boot',
+  ]) {
     await mkdir(path.join(root, d), { recursive: true });
   }
   await addBusybox(x, root);
@@ -33,7 +49,10 @@ export async function buildInitramfs(x: Executor, opts: { kernel: KernelTree; wo
   await fixMtimes(root, opts.epoch);
   const cpio = path.join(opts.work, 'initrd.cpio');
   const files = (await listTree(root)).join('\n') + '\n';
-  await x.exec(['cpio', '--quiet', '-o', '-H', 'newc', '--reproducible', '-R', '0:0', '-O', cpio], { cwd: root, stdin: files });
+  await x.exec(['cpio', '--quiet', '-o', '-H', 'newc', '--reproducible', '-R', '0:0', '-O', cpio], {
+    cwd: root,
+    stdin: files,
+  });
   await x.exec(['gzip', '-n', '-9', cpio]);
   await copyFile(`${cpio}.gz`, opts.out);
   return load;
@@ -44,7 +63,9 @@ async function addBusybox(x: Executor, root: string): Promise<void> {
   const ldd = await x.exec(['ldd', BUSYBOX], { allowExitCodes: [0, 1] }).catch(() => null);
   const text = ldd ? ldd.stdout + ldd.stderr : '';
   if (!/not a dynamic executable|statically linked/.test(text)) {
-    throw new Error(`${BUSYBOX} is missing or not statically linked (${text.trim() || 'no ldd'}); install busybox-static (apt-get install busybox-static)`);
+    throw new Error(
+      `${BUSYBOX} is missing or not statically linked (${text.trim() || 'no ldd'}); install busybox-static (apt-get install busybox-static)`,
+    );
   }
   await installFile(BUSYBOX, path.join(root, 'bin/busybox'), 0o755);
   const { stdout } = await x.exec([BUSYBOX, '--list-full']);
@@ -65,7 +86,12 @@ async function addModules(x: Executor, kernel: KernelTree, root: string): Promis
     await x.exec(['depmod', '-b', path.resolve(src, '../../..'), kernel.version]);
   }
   const read = (f: string) => readFile(path.join(src, f), 'utf8').catch(() => '');
-  const index = parseModuleIndex({ dep: await read('modules.dep'), softdep: await read('modules.softdep'), alias: await read('modules.alias'), builtin: await read('modules.builtin') });
+  const index = parseModuleIndex({
+    dep: await read('modules.dep'),
+    softdep: await read('modules.softdep'),
+    alias: await read('modules.alias'),
+    builtin: await read('modules.builtin'),
+  });
   const plan = planModules(index, BOOT_MODULES);
   const dst = path.join(root, 'lib/modules', kernel.version);
   for (const file of plan.files) {
@@ -75,7 +101,8 @@ async function addModules(x: Executor, kernel: KernelTree, root: string): Promis
     await decompress(x, to);
   }
   // modprobe of a built-in driver is then a no-op, not an error
-  if (existsSync(path.join(src, 'modules.builtin'))) await copyFile(path.join(src, 'modules.builtin'), path.join(dst, 'modules.builtin'));
+  if (existsSync(path.join(src, 'modules.builtin')))
+    await copyFile(path.join(src, 'modules.builtin'), path.join(dst, 'modules.builtin'));
   // -b: index our tree, not the running kernel's
   await x.exec(['depmod', '-b', root, kernel.version]);
   return plan.load;

@@ -52,6 +52,8 @@ describe('boot ISO kernel modules', () => {
 
   it('needs nothing for a built-in driver and refuses one the kernel does not have', () => {
     expect(planModules(index, ['virtio']).load).toEqual([]);
-    expect(() => planModules(index, ['virtio_blk'])).toThrow(/virtio_blk is neither in modules.dep nor built into the kernel/);
+    expect(() => planModules(index, ['virtio_blk'])).toThrow(
+      /virtio_blk is neither in modules.dep nor built into the kernel/,
+    );
   });
 });

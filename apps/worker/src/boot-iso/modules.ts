@@ -9,7 +9,19 @@
 // modules.alias, as kmod's modprobe does) and listed before their module.
 
 /** the drivers /init loads, by module name (modprobe's spelling) */
-export const BOOT_MODULES = ['ata_piix', 'ata_generic', 'ahci', 'sd_mod', 'virtio_pci', 'virtio_blk', 'virtio_scsi', 'virtio_net', 'e1000', '8139cp', 'ext4'] as const;
+export const BOOT_MODULES = [
+  'ata_piix',
+  'ata_generic',
+  'ahci',
+  'sd_mod',
+  'virtio_pci',
+  'virtio_blk',
+  'virtio_scsi',
+  'virtio_net',
+  'e1000',
+  '8139cp',
+  'ext4',
+] as const;
 
 export interface ModuleIndex {
   /** module name -> its file (relative to lib/modules/<version>) and the files it depends on */
@@ -34,13 +46,24 @@ export function moduleName(file: string): string {
   return base.replace(/\.ko(\.(xz|zst|gz))?$/, '').replaceAll('-', '_');
 }
 
-export function parseModuleIndex(text: { dep: string; softdep?: string; alias?: string; builtin?: string }): ModuleIndex {
+export function parseModuleIndex(text: {
+  dep: string;
+  softdep?: string;
+  alias?: string;
+  builtin?: string;
+}): ModuleIndex {
   const modules = new Map<string, { file: string; deps: string[] }>();
   for (const line of lines(text.dep)) {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const file = line.slice(0, colon);
-    modules.set(moduleName(file), { file, deps: line.slice(colon + 1).split(/\s+/).filter(Boolean) });
+    modules.set(moduleName(file), {
+      file,
+      deps: line
+        .slice(colon + 1)
+        .split(/\s+/)
+        .filter(Boolean),
+    });
   }
   const softPre = new Map<string, string[]>();
   for (const line of lines(text.softdep ?? '')) {
@@ -79,7 +102,8 @@ export function planModules(index: ModuleIndex, wanted: readonly string[]): Modu
   };
   for (const raw of wanted) {
     const name = raw.replaceAll('-', '_');
-    if (!index.modules.has(name) && !index.builtin.has(name)) throw new Error(`kernel module ${raw} is neither in modules.dep nor built into the kernel`);
+    if (!index.modules.has(name) && !index.builtin.has(name))
+      throw new Error(`kernel module ${raw} is neither in modules.dep nor built into the kernel`);
     visit(name);
   }
   const files = load.map((name) => index.modules.get(name)!.file).sort();

@@ -6,7 +6,10 @@ import { existsSync, statSync } from 'node:fs';
 import { fileSha256, type BootIsoFile } from '@vzferry/pipeline';
 import type { TemplateServer } from '../template-server';
 
-export function bootIsoSource(server: Pick<TemplateServer, 'publishBootIso'>, file: string): () => Promise<BootIsoFile | null> {
+export function bootIsoSource(
+  server: Pick<TemplateServer, 'publishBootIso'>,
+  file: string,
+): () => Promise<BootIsoFile | null> {
   let cached: { key: string; iso: BootIsoFile } | null = null;
   return async () => {
     if (!existsSync(file)) return null;
@@ -17,7 +20,10 @@ export function bootIsoSource(server: Pick<TemplateServer, 'publishBootIso'>, fi
   };
 }
 
-export async function publishBootIso(server: Pick<TemplateServer, 'publishBootIso'>, file: string): Promise<BootIsoFile> {
+export async function publishBootIso(
+  server: Pick<TemplateServer, 'publishBootIso'>,
+  file: string,
+): Promise<BootIsoFile> {
   const name = `vzferry-boot-${(await fileSha256(file)).slice(0, 12)}.iso`;
   return { name, url: server.publishBootIso(file, name) };
 }

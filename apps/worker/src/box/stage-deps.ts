@@ -8,8 +8,17 @@ import path from 'node:path';
 import { createCloudStackClient } from '@vzferry/cloudstack';
 import { AppError, type Executor, type RunSnapshot } from '@vzferry/core';
 import {
-  clearBootCallback, issueBootToken, loadCloudStackCredentials, loadPipelineSettings, loadSourceHostLogin, readBootCallback, readMappings,
-  recordDowntimeStarted, templateUploadsRepo, type Db, type SecretBox,
+  clearBootCallback,
+  issueBootToken,
+  loadCloudStackCredentials,
+  loadPipelineSettings,
+  loadSourceHostLogin,
+  readBootCallback,
+  readMappings,
+  recordDowntimeStarted,
+  templateUploadsRepo,
+  type Db,
+  type SecretBox,
 } from '@vzferry/db';
 import { OpenVzAdapter } from '@vzferry/openvz';
 import type { BootIsoFile, CloudStackSession, SourceSession, StageDeps } from '@vzferry/pipeline';
@@ -58,13 +67,24 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
   /** OpenSSH for rsync -e: the same pinned key, from files only this box can read */
   const rsyncShell = async (run: RunSnapshot): Promise<string> => {
     const h = run.sourceHost;
-    if (!h.hostKeyAlgorithm || !h.hostPublicKey) throw new AppError('host_key_not_accepted', `the SSH host key of ${h.name} is not accepted`);
+    if (!h.hostKeyAlgorithm || !h.hostPublicKey)
+      throw new AppError('host_key_not_accepted', `the SSH host key of ${h.name} is not accepted`);
     const login = await loadSourceHostLogin(o.db, o.secrets, h.id);
     const identityFile = path.join(o.keyDir, `${h.id}.key`);
     const knownHostsFile = path.join(o.keyDir, `${h.id}.known_hosts`);
     writeFileSync(identityFile, login.privateKey, { mode: 0o600 });
-    writeFileSync(knownHostsFile, `${knownHostsLine(h.address, h.port, h.hostKeyAlgorithm, h.hostPublicKey)}\n`, { mode: 0o600 });
-    return rsyncRemoteShell(opensshArgv({ port: h.port, identityFile, knownHostsFile, username: h.username, hostKeyAlgorithm: h.hostKeyAlgorithm }));
+    writeFileSync(knownHostsFile, `${knownHostsLine(h.address, h.port, h.hostKeyAlgorithm, h.hostPublicKey)}\n`, {
+      mode: 0o600,
+    });
+    return rsyncRemoteShell(
+      opensshArgv({
+        port: h.port,
+        identityFile,
+        knownHostsFile,
+        username: h.username,
+        hostKeyAlgorithm: h.hostKeyAlgorithm,
+      }),
+    );
   };
 
   let cloudstack: Promise<CloudStackSession> | null = null;
@@ -73,8 +93,15 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
     source,
     cloudstack: () => {
       cloudstack ??= loadCloudStackCredentials(o.db, o.secrets).then((c) => {
-        if (!c) throw new AppError('cloudstack_not_configured', 'CloudStack is not set up: fill in Settings > CloudStack connection');
-        return { client: createCloudStackClient({ endpoint: c.endpoint, apiKey: c.apiKey, secretKey: c.secretKey }), zoneId: c.zoneId };
+        if (!c)
+          throw new AppError(
+            'cloudstack_not_configured',
+            'CloudStack is not set up: fill in Settings > CloudStack connection',
+          );
+        return {
+          client: createCloudStackClient({ endpoint: c.endpoint, apiKey: c.apiKey, secretKey: c.secretKey }),
+          zoneId: c.zoneId,
+        };
       });
       cloudstack.catch(() => (cloudstack = null));
       return cloudstack;
@@ -83,9 +110,20 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
     async mappings() {
       const m = await readMappings(o.db);
       return {
-        networks: m.networks.map((n) => ({ cidr: n.cidr, cloudstackNetworkId: n.cloudstackNetworkId, gateway: n.gateway ?? null, sourceVlan: n.sourceVlan ?? null, name: n.name })),
+        networks: m.networks.map((n) => ({
+          cidr: n.cidr,
+          cloudstackNetworkId: n.cloudstackNetworkId,
+          gateway: n.gateway ?? null,
+          sourceVlan: n.sourceVlan ?? null,
+          name: n.name,
+        })),
         offerings: m.offerings.map((x) => ({ ...x, serviceOfferingName: x.serviceOfferingName ?? null })),
-        osTypes: m.osTypes.map((x) => ({ distribution: x.distribution, version: x.version, osTypeId: x.osTypeId, legacyOsTypeId: x.legacyOsTypeId ?? null })),
+        osTypes: m.osTypes.map((x) => ({
+          distribution: x.distribution,
+          version: x.version,
+          osTypeId: x.osTypeId,
+          legacyOsTypeId: x.legacyOsTypeId ?? null,
+        })),
       };
     },
     async freeDiskBytes(dir) {

@@ -83,7 +83,12 @@ export async function startTemplateServer(opts: TemplateServerOptions = {}): Pro
   let bootIso: Entry | null = null;
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/boot-callback/')) return void receiveBootCallback(req, res, opts.bootCallback);
-    void serve(req, res, (url) => (bootIso && url.split('?')[0] === `/boot-iso/${bootIso.name}` ? bootIso : lookup(url, byToken)), log);
+    void serve(
+      req,
+      res,
+      (url) => (bootIso && url.split('?')[0] === `/boot-iso/${bootIso.name}` ? bootIso : lookup(url, byToken)),
+      log,
+    );
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -99,7 +104,12 @@ export async function startTemplateServer(opts: TemplateServerOptions = {}): Pro
       if (token !== undefined && !TOKEN.test(token)) throw new Error('a template URL token is 43 base64url characters');
       const old = byRun.get(runId);
       if (old) byToken.delete(old.token);
-      const entry: Entry = { runId, token: token ?? randomBytes(32).toString('base64url'), file, name: safeName(path.basename(file)) };
+      const entry: Entry = {
+        runId,
+        token: token ?? randomBytes(32).toString('base64url'),
+        file,
+        name: safeName(path.basename(file)),
+      };
       byToken.set(entry.token, entry);
       byRun.set(runId, entry);
       return { runId, token: entry.token, url: `${base}/templates/${entry.token}/${entry.name}` };
@@ -111,7 +121,8 @@ export async function startTemplateServer(opts: TemplateServerOptions = {}): Pro
       byToken.delete(entry.token);
     },
     publishBootIso(file, name) {
-      if (!/^[A-Za-z0-9._-]+\.iso$/.test(name)) throw new Error(`the boot ISO's name must be a plain file name ending in .iso: ${name}`);
+      if (!/^[A-Za-z0-9._-]+\.iso$/.test(name))
+        throw new Error(`the boot ISO's name must be a plain file name ending in .iso: ${name}`);
       bootIso = { runId: 'boot-iso', token: '', file, name };
       return `${base}/boot-iso/${name}`;
     },
@@ -129,10 +140,16 @@ function safeName(name: string): string {
   return clean.endsWith('.qcow2') ? clean : `${clean}.qcow2`;
 }
 
-async function serve(req: http.IncomingMessage, res: http.ServerResponse, find: (url: string) => Entry | null, log: (e: DownloadLog) => void): Promise<void> {
+async function serve(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  find: (url: string) => Entry | null,
+  log: (e: DownloadLog) => void,
+): Promise<void> {
   const started = Date.now();
   const entry = find(req.url ?? '');
-  if (!entry || (req.method !== 'GET' && req.method !== 'HEAD')) return notFound(res, req.method === 'GET' || req.method === 'HEAD' ? 404 : 405);
+  if (!entry || (req.method !== 'GET' && req.method !== 'HEAD'))
+    return notFound(res, req.method === 'GET' || req.method === 'HEAD' ? 404 : 405);
   let st: Stats;
   try {
     st = await stat(entry.file);
@@ -149,19 +166,41 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, find: 
     return;
   }
   // If-Range with another validator: the file changed, send all of it
-  const rangeHeader = req.headers.range && (!req.headers['if-range'] || req.headers['if-range'] === etag) ? req.headers.range : undefined;
+  const rangeHeader =
+    req.headers.range && (!req.headers['if-range'] || req.headers['if-range'] === etag) ? req.headers.range : undefined;
   const range = parseRange(rangeHeader, st.size);
   if (range === 'unsatisfiable') {
     res.writeHead(416, { 'Content-Range': `bytes */${st.size}` }).end();
-    log({ runId: entry.runId, remote: remote(req), method: req.method, range: rangeHeader ?? null, status: 416, bytes: 0, ms: Date.now() - started, completed: true });
+    log({
+      runId: entry.runId,
+      remote: remote(req),
+      method: req.method,
+      range: rangeHeader ?? null,
+      status: 416,
+      bytes: 0,
+      ms: Date.now() - started,
+      completed: true,
+    });
     return;
   }
   const [start, end] = range ?? [0, st.size - 1];
   const length = st.size === 0 ? 0 : end - start + 1;
   const status = range ? 206 : 200;
-  res.writeHead(status, { 'Content-Length': length, ...(range ? { 'Content-Range': `bytes ${start}-${end}/${st.size}` } : {}) });
+  res.writeHead(status, {
+    'Content-Length': length,
+    ...(range ? { 'Content-Range': `bytes ${start}-${end}/${st.size}` } : {}),
+  });
   const done = (completed: boolean, bytes: number) =>
-    log({ runId: entry.runId, remote: remote(req), method: req.method!, range: range ? rangeHeader! : null, status, bytes, ms: Date.now() - started, completed });
+    log({
+      runId: entry.runId,
+      remote: remote(req),
+      method: req.method!,
+      range: range ? rangeHeader! : null,
+      status,
+      bytes,
+      ms: Date.now() - started,
+      completed,
+    });
   if (req.method === 'HEAD' || length === 0) {
     res.end();
     done(true, 0);
@@ -233,14 +272,20 @@ const RUN_ID = /^\/boot-callback\/([0-9a-f-]{36})(?:\?(.*))?$/;
 const MAX_CALLBACK_BYTES = 64 * 1024;
 
 /** The boot ISO's call back: checked here for shape, the token by the handler (against the database). */
-async function receiveBootCallback(req: http.IncomingMessage, res: http.ServerResponse, handler: TemplateServerOptions['bootCallback']): Promise<void> {
+async function receiveBootCallback(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  handler: TemplateServerOptions['bootCallback'],
+): Promise<void> {
   const m = RUN_ID.exec(req.url ?? '');
   const status = Number(new URLSearchParams(m?.[2] ?? '').get('status') ?? 'x');
   const token = /^Bearer ([0-9a-f]{64})$/.exec(req.headers.authorization ?? '')?.[1];
   if (req.method !== 'POST') return notFound(res, 405);
   if (!handler || !m) return notFound(res, 404);
   if (!token || !Number.isInteger(status) || status < 0 || status > 255) {
-    res.writeHead(400, { 'Content-Type': 'text/plain' }).end('expected ?status=<0-255> and Authorization: Bearer <token>\n');
+    res
+      .writeHead(400, { 'Content-Type': 'text/plain' })
+      .end('expected ?status=<0-255> and Authorization: Bearer <token>\n');
     return;
   }
   let body = '';
@@ -258,7 +303,7 @@ async function receiveBootCallback(req: http.IncomingMessage, res: http.ServerRe
     return;
   }
   if (accepted) res.writeHead(204).end();
-  else res.writeHead(403, { 'Content-Type': 'text/plain' }).end('not this run\'s token\n');
+  else res.writeHead(403, { 'Content-Type': 'text/plain' }).end("not this run's token\n");
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {

@@ -32,10 +32,22 @@ export interface LabStack {
   stop(): Promise<void>;
 }
 
-export async function startLabStack(label: string, lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12'>, workerEnv: Record<string, string> = {}): Promise<LabStack> {
+export async function startLabStack(
+  label: string,
+  lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12'>,
+  workerEnv: Record<string, string> = {},
+): Promise<LabStack> {
   const t = await createTestDatabase(label);
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-${label}-`));
-  const running = await startLab({ dir: path.join(dir, 'lab'), ...lab, sshPort: 0, cloudstackPort: 0, churn: true, vmNetwork: true, cloudstackDownloadRate: 0 });
+  const running = await startLab({
+    dir: path.join(dir, 'lab'),
+    ...lab,
+    sshPort: 0,
+    cloudstackPort: 0,
+    churn: true,
+    vmNetwork: true,
+    cloudstackDownloadRate: 0,
+  });
   const secretKey = randomBytes(32).toString('base64');
   const prefix = `t-${label}-${randomUUID()}`;
   const env = {
@@ -58,7 +70,11 @@ export async function startLabStack(label: string, lab: Pick<StartLabOptions, 'h
   let child: ChildProcess | null = null;
 
   const startWorker = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const c = child;
     readline.createInterface({ input: c.stderr! }).on('line', (l) => workerLog.push(`[stderr] ${l}`));
     await new Promise<void>((resolve, reject) => {
@@ -66,7 +82,9 @@ export async function startLabStack(label: string, lab: Pick<StartLabOptions, 'h
         workerLog.push(l);
         if (l === 'ready') resolve();
       });
-      c.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${workerLog.slice(-20).join('\n')}`)));
+      c.once('exit', (code) =>
+        reject(new Error(`the worker exited with ${code}:\n${workerLog.slice(-20).join('\n')}`)),
+      );
     });
     return c;
   };
@@ -80,10 +98,18 @@ export async function startLabStack(label: string, lab: Pick<StartLabOptions, 'h
 
   await startWorker();
   const producer = createProducer({ redisUrl: REDIS_URL, prefix });
-  await seedFromLab({ db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log: () => undefined }, running.manifest);
+  await seedFromLab(
+    { db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log: () => undefined },
+    running.manifest,
+  );
 
   return {
-    t, lab: running, dir, prefix, workerLog, producer,
+    t,
+    lab: running,
+    dir,
+    prefix,
+    workerLog,
+    producer,
     worker: () => child,
     startWorker,
     stopWorker,
@@ -93,7 +119,8 @@ export async function startLabStack(label: string, lab: Pick<StartLabOptions, 'h
       // a failed run keeps its work disk mounted for diagnosis
       const work = path.join(dir, 'work');
       for (const runId of existsSync(work) ? readdirSync(work) : []) {
-        if (existsSync(workPaths(work, runId).image)) await release(new LocalExecutor(), workPaths(work, runId)).catch(() => undefined);
+        if (existsSync(workPaths(work, runId).image))
+          await release(new LocalExecutor(), workPaths(work, runId)).catch(() => undefined);
       }
       await running.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -103,11 +130,20 @@ export async function startLabStack(label: string, lab: Pick<StartLabOptions, 'h
 }
 
 /** Polls until every run of the batch has ended; logs each change of the runs' stages. */
-export async function waitForBatch(stack: LabStack, batchId: string, timeoutMs: number, until: (runs: Array<{ status: string }>) => boolean = (runs) => runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status))) {
+export async function waitForBatch(
+  stack: LabStack,
+  batchId: string,
+  timeoutMs: number,
+  until: (runs: Array<{ status: string }>) => boolean = (runs) =>
+    runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status)),
+) {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const runs = await stack.t.prisma.migrationRun.findMany({ where: { batchId }, include: { container: true, stageRuns: { orderBy: { queuedAt: 'desc' }, take: 1 } } });
+    const runs = await stack.t.prisma.migrationRun.findMany({
+      where: { batchId },
+      include: { container: true, stageRuns: { orderBy: { queuedAt: 'desc' }, take: 1 } },
+    });
     const line = runs.map((r) => `${r.container.sourceCtid}:${r.status}/${r.stageRuns[0]?.stage ?? '-'}`).join(' ');
     if (line !== last) {
       stack.workerLog.push(`[test] ${new Date().toISOString()} ${line}`);

@@ -21,9 +21,28 @@ export interface VmNetwork {
   guestIp?: string;
 }
 
-export async function bootVm(opts: { image: string; serialLog: string; networks: VmNetwork[]; memoryMb?: number }): Promise<BootedVm> {
+export async function bootVm(opts: {
+  image: string;
+  serialLog: string;
+  networks: VmNetwork[];
+  memoryMb?: number;
+}): Promise<BootedVm> {
   const sshPort = await freePort();
-  const args = ['-accel', 'tcg', '-cpu', 'max', '-m', String(opts.memoryMb ?? 1024), '-smp', '1', '-display', 'none', '-no-reboot', '-serial', `file:${opts.serialLog}`];
+  const args = [
+    '-accel',
+    'tcg',
+    '-cpu',
+    'max',
+    '-m',
+    String(opts.memoryMb ?? 1024),
+    '-smp',
+    '1',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-serial',
+    `file:${opts.serialLog}`,
+  ];
   args.push('-drive', `file=${opts.image},if=virtio,format=qcow2,snapshot=on`);
   opts.networks.forEach((n, i) => {
     const fwd = i === 0 && n.guestIp ? `,hostfwd=tcp:127.0.0.1:${sshPort}-${n.guestIp}:22` : '';
@@ -40,8 +59,12 @@ export async function bootVm(opts: { image: string; serialLog: string; networks:
     async waitFor(pattern, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(serial())) {
-        if (child.exitCode !== null) throw new Error(`QEMU exited (${child.exitCode}): ${stderr.trim()}\n${serial().slice(-2000)}`);
-        if (Date.now() > deadline) throw new Error(`no ${pattern} on the serial console within ${timeoutMs / 1000} s:\n${serial().slice(-3000)}`);
+        if (child.exitCode !== null)
+          throw new Error(`QEMU exited (${child.exitCode}): ${stderr.trim()}\n${serial().slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no ${pattern} on the serial console within ${timeoutMs / 1000} s:\n${serial().slice(-3000)}`,
+          );
         await new Promise((r) => setTimeout(r, 1000));
       }
     },

@@ -13,13 +13,19 @@ const run = promisify(execFile);
 const PARTITION_OFFSET = 1024 * 1024;
 
 /** guest path (relative, e.g. "etc/fstab") -> its text, or null when missing */
-export async function readFromVolume(volume: string, files: string[], scratch: string): Promise<Record<string, string | null>> {
+export async function readFromVolume(
+  volume: string,
+  files: string[],
+  scratch: string,
+): Promise<Record<string, string | null>> {
   const raw = path.join(scratch, `volume-${process.pid}-${Date.now()}.raw`);
   await run('qemu-img', ['convert', '-O', 'raw', volume, raw]);
   try {
     const out: Record<string, string | null> = {};
     for (const f of files) {
-      const { stdout, stderr } = await run('debugfs', ['-R', `cat /${f}`, `${raw}?offset=${PARTITION_OFFSET}`], { maxBuffer: 64 * 1024 * 1024 });
+      const { stdout, stderr } = await run('debugfs', ['-R', `cat /${f}`, `${raw}?offset=${PARTITION_OFFSET}`], {
+        maxBuffer: 64 * 1024 * 1024,
+      });
       out[f] = /File not found/.test(stderr) ? null : stdout;
     }
     return out;

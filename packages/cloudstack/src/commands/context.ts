@@ -24,7 +24,13 @@ export function parseAnswer<T extends z.ZodType>(command: string, schema: T, val
 /** default.page.size is 500; ask for pages of that size until `count` items are in. */
 const PAGE_SIZE = 500;
 
-export async function listAll<T extends z.ZodType>(ctx: CommandContext, command: string, params: CommandParams, key: string, item: T): Promise<z.output<T>[]> {
+export async function listAll<T extends z.ZodType>(
+  ctx: CommandContext,
+  command: string,
+  params: CommandParams,
+  key: string,
+  item: T,
+): Promise<z.output<T>[]> {
   const all: z.output<T>[] = [];
   for (let page = 1; ; page++) {
     const raw = await ctx.transport.call(command, { ...params, page, pagesize: PAGE_SIZE });
@@ -37,7 +43,12 @@ export async function listAll<T extends z.ZodType>(ctx: CommandContext, command:
 }
 
 /** A single object answer: `{"<command>response": {"<key>": {...}}}`. */
-export function objectIn<T extends z.ZodType>(command: string, key: string, schema: T, raw: Record<string, unknown>): z.output<T> {
+export function objectIn<T extends z.ZodType>(
+  command: string,
+  key: string,
+  schema: T,
+  raw: Record<string, unknown>,
+): z.output<T> {
   return parseAnswer(command, schema, raw[key]);
 }
 
@@ -45,7 +56,12 @@ export function objectIn<T extends z.ZodType>(command: string, key: string, sche
  * Sends an async command once (never repeated: a write), reports the job id,
  * waits for the job and returns its jobresult.
  */
-export async function runAsync(ctx: CommandContext, command: string, params: CommandParams, opts: JobWaitOptions = {}): Promise<{ jobId: string; objectId?: string; result: unknown }> {
+export async function runAsync(
+  ctx: CommandContext,
+  command: string,
+  params: CommandParams,
+  opts: JobWaitOptions = {},
+): Promise<{ jobId: string; objectId?: string; result: unknown }> {
   const raw = await ctx.transport.call(command, params);
   const submit = parseAnswer(command, asyncSubmitSchema, raw);
   const wait = { ...ctx.jobDefaults, ...opts };

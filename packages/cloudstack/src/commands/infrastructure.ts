@@ -1,6 +1,21 @@
 // Read-only commands about the cloud itself: zones, networks, offerings, OS
 // types, global settings, image stores and capacity.
-import { type Capacity, capacitySchema, type Configuration, configurationSchema, type ImageStore, imageStoreSchema, type Network, networkSchema, type OsType, osTypeSchema, type ServiceOffering, serviceOfferingSchema, type Zone, zoneSchema } from '../schemas/infrastructure';
+import {
+  type Capacity,
+  capacitySchema,
+  type Configuration,
+  configurationSchema,
+  type ImageStore,
+  imageStoreSchema,
+  type Network,
+  networkSchema,
+  type OsType,
+  osTypeSchema,
+  type ServiceOffering,
+  serviceOfferingSchema,
+  type Zone,
+  zoneSchema,
+} from '../schemas/infrastructure';
 import { type CommandContext, listAll } from './context';
 
 export interface ListZonesInput {
@@ -22,7 +37,13 @@ export interface ListNetworksInput {
 
 export function listNetworks(ctx: CommandContext, input: ListNetworksInput = {}): Promise<Network[]> {
   // listall=true: an admin sees networks of every account, not only its own
-  return listAll(ctx, 'listNetworks', { zoneid: input.zoneId, id: input.id, type: input.type, keyword: input.keyword, listall: true }, 'network', networkSchema);
+  return listAll(
+    ctx,
+    'listNetworks',
+    { zoneid: input.zoneId, id: input.id, type: input.type, keyword: input.keyword, listall: true },
+    'network',
+    networkSchema,
+  );
 }
 
 export interface ListServiceOfferingsInput {
@@ -31,8 +52,17 @@ export interface ListServiceOfferingsInput {
   zoneId?: string;
 }
 
-export function listServiceOfferings(ctx: CommandContext, input: ListServiceOfferingsInput = {}): Promise<ServiceOffering[]> {
-  return listAll(ctx, 'listServiceOfferings', { id: input.id, name: input.name, zoneid: input.zoneId }, 'serviceoffering', serviceOfferingSchema);
+export function listServiceOfferings(
+  ctx: CommandContext,
+  input: ListServiceOfferingsInput = {},
+): Promise<ServiceOffering[]> {
+  return listAll(
+    ctx,
+    'listServiceOfferings',
+    { id: input.id, name: input.name, zoneid: input.zoneId },
+    'serviceoffering',
+    serviceOfferingSchema,
+  );
 }
 
 export interface ListOsTypesInput {
@@ -42,7 +72,13 @@ export interface ListOsTypesInput {
 }
 
 export function listOsTypes(ctx: CommandContext, input: ListOsTypesInput = {}): Promise<OsType[]> {
-  return listAll(ctx, 'listOsTypes', { id: input.id, description: input.description, keyword: input.keyword }, 'ostype', osTypeSchema);
+  return listAll(
+    ctx,
+    'listOsTypes',
+    { id: input.id, description: input.description, keyword: input.keyword },
+    'ostype',
+    osTypeSchema,
+  );
 }
 
 export interface ListConfigurationsInput {
@@ -53,11 +89,21 @@ export interface ListConfigurationsInput {
 }
 
 export function listConfigurations(ctx: CommandContext, input: ListConfigurationsInput = {}): Promise<Configuration[]> {
-  return listAll(ctx, 'listConfigurations', { name: input.name, category: input.category, zoneid: input.zoneId }, 'configuration', configurationSchema);
+  return listAll(
+    ctx,
+    'listConfigurations',
+    { name: input.name, category: input.category, zoneid: input.zoneId },
+    'configuration',
+    configurationSchema,
+  );
 }
 
 /** One setting by its exact name (listConfigurations matches names as substrings). */
-export async function getConfiguration(ctx: CommandContext, name: string, zoneId?: string): Promise<Configuration | null> {
+export async function getConfiguration(
+  ctx: CommandContext,
+  name: string,
+  zoneId?: string,
+): Promise<Configuration | null> {
   const matches = await listConfigurations(ctx, { name, zoneId });
   return matches.find((c) => c.name === name) ?? null;
 }
@@ -69,7 +115,13 @@ export interface ListImageStoresInput {
 }
 
 export function listImageStores(ctx: CommandContext, input: ListImageStoresInput = {}): Promise<ImageStore[]> {
-  return listAll(ctx, 'listImageStores', { zoneid: input.zoneId, id: input.id, name: input.name }, 'imagestore', imageStoreSchema);
+  return listAll(
+    ctx,
+    'listImageStores',
+    { zoneid: input.zoneId, id: input.id, name: input.name },
+    'imagestore',
+    imageStoreSchema,
+  );
 }
 
 export interface ListCapacityInput {
@@ -81,5 +133,11 @@ export interface ListCapacityInput {
 }
 
 export function listCapacity(ctx: CommandContext, input: ListCapacityInput = {}): Promise<Capacity[]> {
-  return listAll(ctx, 'listCapacity', { zoneid: input.zoneId, type: input.type, fetchlatest: input.fetchLatest }, 'capacity', capacitySchema);
+  return listAll(
+    ctx,
+    'listCapacity',
+    { zoneid: input.zoneId, type: input.type, fetchlatest: input.fetchLatest },
+    'capacity',
+    capacitySchema,
+  );
 }

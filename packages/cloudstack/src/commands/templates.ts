@@ -71,7 +71,13 @@ export interface ListTemplatesInput {
 }
 
 export function listTemplates(ctx: CommandContext, input: ListTemplatesInput = {}): Promise<Template[]> {
-  const params = { templatefilter: input.templateFilter ?? 'self', id: input.id, name: input.name, zoneid: input.zoneId, keyword: input.keyword };
+  const params = {
+    templatefilter: input.templateFilter ?? 'self',
+    id: input.id,
+    name: input.name,
+    zoneid: input.zoneId,
+    keyword: input.keyword,
+  };
   return listAll(ctx, 'listTemplates', params, 'template', templateSchema);
 }
 
@@ -83,8 +89,17 @@ export interface DeleteTemplateInput {
   forced?: boolean;
 }
 
-export async function deleteTemplate(ctx: CommandContext, input: DeleteTemplateInput, opts?: JobWaitOptions): Promise<void> {
-  const { result } = await runAsync(ctx, 'deleteTemplate', { id: input.id, zoneid: input.zoneId, forced: input.forced }, opts);
+export async function deleteTemplate(
+  ctx: CommandContext,
+  input: DeleteTemplateInput,
+  opts?: JobWaitOptions,
+): Promise<void> {
+  const { result } = await runAsync(
+    ctx,
+    'deleteTemplate',
+    { id: input.id, zoneid: input.zoneId, forced: input.forced },
+    opts,
+  );
   parseAnswer('deleteTemplate', successSchema, result);
 }
 

@@ -2,7 +2,14 @@
 // updateVirtualMachine is synchronous.
 import type { JobWaitOptions } from '../async-jobs';
 import { type CommandParams, detailsParam } from '../params';
-import { type Nic, nicSchema, type NicSecondaryIp, nicSecondaryIpSchema, type VirtualMachine, virtualMachineSchema } from '../schemas/virtual-machine';
+import {
+  type Nic,
+  nicSchema,
+  type NicSecondaryIp,
+  nicSecondaryIpSchema,
+  type VirtualMachine,
+  virtualMachineSchema,
+} from '../schemas/virtual-machine';
 import { type CommandContext, jobObject, listAll, objectIn, runAsync } from './context';
 
 export interface IpToNetwork {
@@ -42,7 +49,12 @@ function deployParams(input: DeployVirtualMachineInput): CommandParams {
     name: input.name,
     displayname: input.displayName,
     networkids: input.networkIds,
-    iptonetworklist: input.ipToNetworkList?.map((entry) => ({ networkid: entry.networkId, ip: entry.ip, ipv6: entry.ipv6, mac: entry.mac })),
+    iptonetworklist: input.ipToNetworkList?.map((entry) => ({
+      networkid: entry.networkId,
+      ip: entry.ip,
+      ipv6: entry.ipv6,
+      mac: entry.mac,
+    })),
     ipaddress: input.ipAddress,
     startvm: input.startVm,
     rootdisksize: input.rootDiskSize,
@@ -52,25 +64,46 @@ function deployParams(input: DeployVirtualMachineInput): CommandParams {
   };
 }
 
-export async function deployVirtualMachine(ctx: CommandContext, input: DeployVirtualMachineInput, opts?: JobWaitOptions): Promise<VirtualMachine> {
+export async function deployVirtualMachine(
+  ctx: CommandContext,
+  input: DeployVirtualMachineInput,
+  opts?: JobWaitOptions,
+): Promise<VirtualMachine> {
   const { result } = await runAsync(ctx, 'deployVirtualMachine', deployParams(input), opts);
   return jobObject('deployVirtualMachine', 'virtualmachine', virtualMachineSchema, result);
 }
 
-async function vmJob(ctx: CommandContext, command: string, params: CommandParams, opts?: JobWaitOptions): Promise<VirtualMachine> {
+async function vmJob(
+  ctx: CommandContext,
+  command: string,
+  params: CommandParams,
+  opts?: JobWaitOptions,
+): Promise<VirtualMachine> {
   const { result } = await runAsync(ctx, command, params, opts);
   return jobObject(command, 'virtualmachine', virtualMachineSchema, result);
 }
 
-export function startVirtualMachine(ctx: CommandContext, input: { id: string }, opts?: JobWaitOptions): Promise<VirtualMachine> {
+export function startVirtualMachine(
+  ctx: CommandContext,
+  input: { id: string },
+  opts?: JobWaitOptions,
+): Promise<VirtualMachine> {
   return vmJob(ctx, 'startVirtualMachine', { id: input.id }, opts);
 }
 
-export function stopVirtualMachine(ctx: CommandContext, input: { id: string; forced?: boolean }, opts?: JobWaitOptions): Promise<VirtualMachine> {
+export function stopVirtualMachine(
+  ctx: CommandContext,
+  input: { id: string; forced?: boolean },
+  opts?: JobWaitOptions,
+): Promise<VirtualMachine> {
   return vmJob(ctx, 'stopVirtualMachine', { id: input.id, forced: input.forced }, opts);
 }
 
-export function rebootVirtualMachine(ctx: CommandContext, input: { id: string }, opts?: JobWaitOptions): Promise<VirtualMachine> {
+export function rebootVirtualMachine(
+  ctx: CommandContext,
+  input: { id: string },
+  opts?: JobWaitOptions,
+): Promise<VirtualMachine> {
   return vmJob(ctx, 'rebootVirtualMachine', { id: input.id }, opts);
 }
 
@@ -81,8 +114,15 @@ export interface UpdateVirtualMachineInput {
   displayName?: string;
 }
 
-export async function updateVirtualMachine(ctx: CommandContext, input: UpdateVirtualMachineInput): Promise<VirtualMachine> {
-  const raw = await ctx.transport.call('updateVirtualMachine', { id: input.id, ostypeid: input.osTypeId, displayname: input.displayName });
+export async function updateVirtualMachine(
+  ctx: CommandContext,
+  input: UpdateVirtualMachineInput,
+): Promise<VirtualMachine> {
+  const raw = await ctx.transport.call('updateVirtualMachine', {
+    id: input.id,
+    ostypeid: input.osTypeId,
+    displayname: input.displayName,
+  });
   return objectIn('updateVirtualMachine', 'virtualmachine', virtualMachineSchema, raw);
 }
 
@@ -94,12 +134,19 @@ export interface ListVirtualMachinesInput {
   state?: string;
 }
 
-export function listVirtualMachines(ctx: CommandContext, input: ListVirtualMachinesInput = {}): Promise<VirtualMachine[]> {
+export function listVirtualMachines(
+  ctx: CommandContext,
+  input: ListVirtualMachinesInput = {},
+): Promise<VirtualMachine[]> {
   const params = { id: input.id, name: input.name, zoneid: input.zoneId, state: input.state, listall: true };
   return listAll(ctx, 'listVirtualMachines', params, 'virtualmachine', virtualMachineSchema);
 }
 
-export function destroyVirtualMachine(ctx: CommandContext, input: { id: string; expunge?: boolean }, opts?: JobWaitOptions): Promise<VirtualMachine> {
+export function destroyVirtualMachine(
+  ctx: CommandContext,
+  input: { id: string; expunge?: boolean },
+  opts?: JobWaitOptions,
+): Promise<VirtualMachine> {
   return vmJob(ctx, 'destroyVirtualMachine', { id: input.id, expunge: input.expunge }, opts);
 }
 
@@ -113,20 +160,35 @@ export async function findVirtualMachineByName(ctx: CommandContext, name: string
   return exact[0] ?? null;
 }
 
-export async function addIpToNic(ctx: CommandContext, input: { nicId: string; ipAddress: string }, opts?: JobWaitOptions): Promise<NicSecondaryIp> {
+export async function addIpToNic(
+  ctx: CommandContext,
+  input: { nicId: string; ipAddress: string },
+  opts?: JobWaitOptions,
+): Promise<NicSecondaryIp> {
   const { result } = await runAsync(ctx, 'addIpToNic', { nicid: input.nicId, ipaddress: input.ipAddress }, opts);
   return jobObject('addIpToNic', 'nicsecondaryip', nicSecondaryIpSchema, result);
 }
 
-export function listNics(ctx: CommandContext, input: { virtualMachineId: string; networkId?: string; nicId?: string }): Promise<Nic[]> {
+export function listNics(
+  ctx: CommandContext,
+  input: { virtualMachineId: string; networkId?: string; nicId?: string },
+): Promise<Nic[]> {
   const params = { virtualmachineid: input.virtualMachineId, networkid: input.networkId, nicid: input.nicId };
   return listAll(ctx, 'listNics', params, 'nic', nicSchema);
 }
 
-export function attachIso(ctx: CommandContext, input: { id: string; virtualMachineId: string }, opts?: JobWaitOptions): Promise<VirtualMachine> {
+export function attachIso(
+  ctx: CommandContext,
+  input: { id: string; virtualMachineId: string },
+  opts?: JobWaitOptions,
+): Promise<VirtualMachine> {
   return vmJob(ctx, 'attachIso', { id: input.id, virtualmachineid: input.virtualMachineId }, opts);
 }
 
-export function detachIso(ctx: CommandContext, input: { virtualMachineId: string }, opts?: JobWaitOptions): Promise<VirtualMachine> {
+export function detachIso(
+  ctx: CommandContext,
+  input: { virtualMachineId: string },
+  opts?: JobWaitOptions,
+): Promise<VirtualMachine> {
   return vmJob(ctx, 'detachIso', { virtualmachineid: input.virtualMachineId }, opts);
 }

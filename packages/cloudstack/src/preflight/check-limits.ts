@@ -1,7 +1,15 @@
 // Whether CloudStack will take a container's template and volume: a pure
 // function of the limits read from the zone and the container's sizes. Each
 // finding says in plain words what blocks the move and what to change.
-import { type CloudStackLimits, type ContainerToMove, type Finding, GIB, IMAGE_STORE_FULL_RATIO, type ImageStoreLimit, LIMIT_SETTINGS } from './limits';
+import {
+  type CloudStackLimits,
+  type ContainerToMove,
+  type Finding,
+  GIB,
+  IMAGE_STORE_FULL_RATIO,
+  type ImageStoreLimit,
+  LIMIT_SETTINGS,
+} from './limits';
 import { formatGb, formatPercent, isIllegalDownloadHost, ipv4InCidr, isIpv4, isPrivateIpv4, slash24 } from './sizes';
 
 /** qcow2 of a synced file system: the used bytes plus ~1 % metadata. */
@@ -18,10 +26,15 @@ function checkTemplateSize(limits: CloudStackLimits, container: ContainerToMove)
   const code = 'template_size_limit';
   const name = LIMIT_SETTINGS.maxTemplateIsoSizeGb;
   const max = limits.settings.maxTemplateIsoSizeGb;
-  if (max === null) return { ok: false, code, message: `${name} could not be read; check the API key may call listConfigurations` };
+  if (max === null)
+    return { ok: false, code, message: `${name} could not be read; check the API key may call listConfigurations` };
   const bytes = estimatedTemplateBytes(container);
   if (bytes > max * GIB) {
-    return { ok: false, code, message: `${container.label}: ${templateWords(container)} exceeds ${name} = ${max} GB; raise it in Global Settings` };
+    return {
+      ok: false,
+      code,
+      message: `${container.label}: ${templateWords(container)} exceeds ${name} = ${max} GB; raise it in Global Settings`,
+    };
   }
   return { ok: true, code, message: `${container.label}: ${templateWords(container)} is within ${name} = ${max} GB` };
 }
@@ -30,22 +43,37 @@ function checkVolumeSize(limits: CloudStackLimits, container: ContainerToMove): 
   const code = 'volume_size_limit';
   const name = LIMIT_SETTINGS.maxVolumeSizeGb;
   const max = limits.settings.maxVolumeSizeGb;
-  if (max === null) return { ok: false, code, message: `${name} could not be read; check the API key may call listConfigurations` };
+  if (max === null)
+    return { ok: false, code, message: `${name} could not be read; check the API key may call listConfigurations` };
   if (container.diskSizeBytes > max * GIB) {
-    return { ok: false, code, message: `${container.label}: disk ${formatGb(container.diskSizeBytes)} exceeds ${name} = ${max} GB; raise it in Global Settings` };
+    return {
+      ok: false,
+      code,
+      message: `${container.label}: disk ${formatGb(container.diskSizeBytes)} exceeds ${name} = ${max} GB; raise it in Global Settings`,
+    };
   }
-  return { ok: true, code, message: `${container.label}: disk ${formatGb(container.diskSizeBytes)} is within ${name} = ${max} GB` };
+  return {
+    ok: true,
+    code,
+    message: `${container.label}: disk ${formatGb(container.diskSizeBytes)} is within ${name} = ${max} GB`,
+  };
 }
 
 function checkUploadSize(limits: CloudStackLimits, container: ContainerToMove): Finding {
   const code = 'upload_size_limit';
   const name = LIMIT_SETTINGS.maxVolumeUploadSizeGb;
   const max = limits.settings.maxVolumeUploadSizeGb;
-  if (container.transfer !== 'upload') return { ok: true, code, message: `${name} does not apply: the template is registered from a URL` };
-  if (max === null) return { ok: false, code, message: `${name} could not be read; check the API key may call listConfigurations` };
+  if (container.transfer !== 'upload')
+    return { ok: true, code, message: `${name} does not apply: the template is registered from a URL` };
+  if (max === null)
+    return { ok: false, code, message: `${name} could not be read; check the API key may call listConfigurations` };
   const bytes = estimatedTemplateBytes(container);
   if (bytes > max * GIB) {
-    return { ok: false, code, message: `${container.label}: upload of ${formatGb(bytes)} exceeds ${name} = ${max} GB; raise it in Global Settings` };
+    return {
+      ok: false,
+      code,
+      message: `${container.label}: upload of ${formatGb(bytes)} exceeds ${name} = ${max} GB; raise it in Global Settings`,
+    };
   }
   return { ok: true, code, message: `${container.label}: upload of ${formatGb(bytes)} is within ${name} = ${max} GB` };
 }
@@ -66,12 +94,27 @@ function eligibleStores(stores: ImageStoreLimit[]): ImageStoreLimit[] {
 function checkImageStoresAvailable(limits: CloudStackLimits): Finding {
   const code = 'image_store_available';
   if (limits.imageStores.length === 0) {
-    return { ok: false, code, message: `zone ${limits.zoneId} has no image store (secondary storage); add one under Infrastructure > Secondary Storage` };
+    return {
+      ok: false,
+      code,
+      message: `zone ${limits.zoneId} has no image store (secondary storage); add one under Infrastructure > Secondary Storage`,
+    };
   }
   const eligible = eligibleStores(limits.imageStores);
-  if (eligible.length > 0) return { ok: true, code, message: `${eligible.length} of ${limits.imageStores.length} image stores can take a new template` };
-  const why = limits.imageStores.map((s) => `${s.name} ${s.readonly ? 'is read-only' : `is ${formatPercent(storeRatio(s) ?? 0)} full`}`).join(', ');
-  return { ok: false, code, message: `no image store can take a template (${why}); CloudStack skips a store above 90 % used: free space or add a store` };
+  if (eligible.length > 0)
+    return {
+      ok: true,
+      code,
+      message: `${eligible.length} of ${limits.imageStores.length} image stores can take a new template`,
+    };
+  const why = limits.imageStores
+    .map((s) => `${s.name} ${s.readonly ? 'is read-only' : `is ${formatPercent(storeRatio(s) ?? 0)} full`}`)
+    .join(', ');
+  return {
+    ok: false,
+    code,
+    message: `no image store can take a template (${why}); CloudStack skips a store above 90 % used: free space or add a store`,
+  };
 }
 
 /** Bytes a store can still take before CloudStack counts it full. */
@@ -83,13 +126,19 @@ function headroomBytes(store: ImageStoreLimit): number | null {
 function checkImageStoreSpace(limits: CloudStackLimits, container: ContainerToMove): Finding[] {
   const bytes = estimatedTemplateBytes(container);
   // a public template goes to every store; a private one to a store picked at random (HypervisorTemplateAdapter)
-  const why = container.templatePublic ? 'every image store downloads its own copy of a public template' : 'CloudStack picks one of them at random';
+  const why = container.templatePublic
+    ? 'every image store downloads its own copy of a public template'
+    : 'CloudStack picks one of them at random';
   return eligibleStores(limits.imageStores).map((store) => {
     const code = 'image_store_space';
     const room = headroomBytes(store);
     if (room === null) return { ok: true, code, message: `image store ${store.name}: free space not reported yet` };
     if (room < bytes) {
-      return { ok: false, code, message: `${container.label}: ${templateWords(container)} does not fit in image store ${store.name} (${formatGb(Math.max(0, room))} left below the 90 % mark; ${why}); free space there` };
+      return {
+        ok: false,
+        code,
+        message: `${container.label}: ${templateWords(container)} does not fit in image store ${store.name} (${formatGb(Math.max(0, room))} left below the 90 % mark; ${why}); free space there`,
+      };
     }
     return { ok: true, code, message: `image store ${store.name} has ${formatGb(room)} below the 90 % mark` };
   });
@@ -98,15 +147,24 @@ function checkImageStoreSpace(limits: CloudStackLimits, container: ContainerToMo
 function checkSecondaryCapacity(limits: CloudStackLimits, container: ContainerToMove): Finding {
   const code = 'secondary_storage_capacity';
   const cap = limits.secondaryStorage;
-  if (cap === null || cap.totalBytes <= 0) return { ok: true, code, message: `zone ${limits.zoneId}: secondary storage capacity not reported yet` };
+  if (cap === null || cap.totalBytes <= 0)
+    return { ok: true, code, message: `zone ${limits.zoneId}: secondary storage capacity not reported yet` };
   const copies = container.templatePublic ? Math.max(1, eligibleStores(limits.imageStores).length) : 1;
   const needed = estimatedTemplateBytes(container) * copies;
   const ratio = cap.usedBytes / cap.totalBytes;
   const free = cap.totalBytes * IMAGE_STORE_FULL_RATIO - cap.usedBytes;
   if (ratio > IMAGE_STORE_FULL_RATIO || free < needed) {
-    return { ok: false, code, message: `secondary storage of zone ${limits.zoneId} is ${formatPercent(ratio)} used (${formatGb(Math.max(0, free))} left below 90 %), ${formatGb(needed)} needed; delete unused templates or add an image store` };
+    return {
+      ok: false,
+      code,
+      message: `secondary storage of zone ${limits.zoneId} is ${formatPercent(ratio)} used (${formatGb(Math.max(0, free))} left below 90 %), ${formatGb(needed)} needed; delete unused templates or add an image store`,
+    };
   }
-  return { ok: true, code, message: `secondary storage of zone ${limits.zoneId} is ${formatPercent(ratio)} used, ${formatGb(free)} left below 90 %` };
+  return {
+    ok: true,
+    code,
+    message: `secondary storage of zone ${limits.zoneId} is ${formatPercent(ratio)} used, ${formatGb(free)} left below 90 %`,
+  };
 }
 
 function checkTemplateServer(limits: CloudStackLimits, container: ContainerToMove): Finding | null {
@@ -114,20 +172,34 @@ function checkTemplateServer(limits: CloudStackLimits, container: ContainerToMov
   if (!host || !isIpv4(host)) return null;
   const code = 'template_server_reachable';
   if (isIllegalDownloadHost(host)) {
-    return { ok: false, code, message: `template server address ${host} is refused by CloudStack ("Illegal host specified in url"); serve templates on the converter box's interconnect address` };
+    return {
+      ok: false,
+      code,
+      message: `template server address ${host} is refused by CloudStack ("Illegal host specified in url"); serve templates on the converter box's interconnect address`,
+    };
   }
   if (!isPrivateIpv4(host)) return { ok: true, code, message: `template server ${host} is a public address` };
   const sites = limits.settings.allowedInternalSites;
-  if (sites.some((cidr) => ipv4InCidr(host, cidr))) return { ok: true, code, message: `template server ${host} is listed in ${LIMIT_SETTINGS.allowedInternalSites}` };
+  if (sites.some((cidr) => ipv4InCidr(host, cidr)))
+    return { ok: true, code, message: `template server ${host} is listed in ${LIMIT_SETTINGS.allowedInternalSites}` };
   const now = sites.length === 0 ? 'empty' : sites.join(',');
-  return { ok: false, code, message: `template server ${host} is on a private network not listed in ${LIMIT_SETTINGS.allowedInternalSites} (now: ${now}); add ${slash24(host)} there, or the secondary storage VM cannot download from it` };
+  return {
+    ok: false,
+    code,
+    message: `template server ${host} is on a private network not listed in ${LIMIT_SETTINGS.allowedInternalSites} (now: ${now}); add ${slash24(host)} there, or the secondary storage VM cannot download from it`,
+  };
 }
 
 /** Not blocking: the default SSVM (1 core, 512 MB) caps downloads near 200 Mbit/s (docs/architecture.md, "Field lessons"). */
 function checkSsvmOffering(limits: CloudStackLimits): Finding {
   const code = 'ssvm_offering';
   const name = LIMIT_SETTINGS.secstorageServiceOffering;
-  if (limits.settings.secstorageServiceOffering) return { ok: true, code, message: `the secondary storage VM uses service offering ${limits.settings.secstorageServiceOffering} (${name})` };
+  if (limits.settings.secstorageServiceOffering)
+    return {
+      ok: true,
+      code,
+      message: `the secondary storage VM uses service offering ${limits.settings.secstorageServiceOffering} (${name})`,
+    };
   return {
     ok: true,
     code,

@@ -41,7 +41,9 @@ export async function readCloudStackLimits(client: CloudStackClient, zoneId: str
     client.listImageStores({ zoneId }),
     client.listCapacity({ zoneId, type: CAPACITY_TYPE_SECONDARY_STORAGE }),
   ]);
-  const secondary = capacities.filter((c) => c.type === CAPACITY_TYPE_SECONDARY_STORAGE && (c.zoneid === undefined || c.zoneid === zoneId));
+  const secondary = capacities.filter(
+    (c) => c.type === CAPACITY_TYPE_SECONDARY_STORAGE && (c.zoneid === undefined || c.zoneid === zoneId),
+  );
   return {
     zoneId,
     settings,
@@ -55,6 +57,9 @@ export async function readCloudStackLimits(client: CloudStackClient, zoneId: str
     secondaryStorage:
       secondary.length === 0
         ? null
-        : { totalBytes: secondary.reduce((sum, c) => sum + c.capacitytotal, 0), usedBytes: secondary.reduce((sum, c) => sum + c.capacityused, 0) },
+        : {
+            totalBytes: secondary.reduce((sum, c) => sum + c.capacitytotal, 0),
+            usedBytes: secondary.reduce((sum, c) => sum + c.capacityused, 0),
+          },
   };
 }

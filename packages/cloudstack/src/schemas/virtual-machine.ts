@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { booleanish, idish, numberish } from './common';
 
-export const secondaryIpSchema = z.looseObject({ id: idish, ipaddress: z.string().optional(), ip6address: z.string().optional() });
+export const secondaryIpSchema = z.looseObject({
+  id: idish,
+  ipaddress: z.string().optional(),
+  ip6address: z.string().optional(),
+});
 
 export const nicSchema = z.looseObject({
   id: idish,
@@ -25,7 +29,18 @@ export const nicSchema = z.looseObject({
 export type Nic = z.infer<typeof nicSchema>;
 
 /** VirtualMachine.State values a VM passes through. */
-export const VM_STATES = ['Starting', 'Running', 'Stopping', 'Stopped', 'Destroyed', 'Expunging', 'Migrating', 'Error', 'Unknown', 'Shutdown'] as const;
+export const VM_STATES = [
+  'Starting',
+  'Running',
+  'Stopping',
+  'Stopped',
+  'Destroyed',
+  'Expunging',
+  'Migrating',
+  'Error',
+  'Unknown',
+  'Shutdown',
+] as const;
 
 export const virtualMachineSchema = z.looseObject({
   id: idish,
@@ -45,7 +60,10 @@ export const virtualMachineSchema = z.looseObject({
   cpunumber: numberish.optional(),
   memory: numberish.optional(),
   created: z.string().optional(),
-  nic: z.array(nicSchema).optional().transform((nics) => nics ?? []),
+  nic: z
+    .array(nicSchema)
+    .optional()
+    .transform((nics) => nics ?? []),
 });
 export type VirtualMachine = z.infer<typeof virtualMachineSchema>;
 

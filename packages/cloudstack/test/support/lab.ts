@@ -19,7 +19,12 @@ export const FAST = { vmTransitionMs: 50, installMs: 100, downloadRateBytesPerSe
 export async function startLab(label: string): Promise<LabHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-cs-${label}-`));
   const client = (lab: LabCloudStack) =>
-    createCloudStackClient({ endpoint: lab.endpoint, apiKey: lab.apiKey, secretKey: lab.secretKey, jobs: { initialIntervalMs: 50, maxIntervalMs: 200, deadlineMs: 30_000 } });
+    createCloudStackClient({
+      endpoint: lab.endpoint,
+      apiKey: lab.apiKey,
+      secretKey: lab.secretKey,
+      jobs: { initialIntervalMs: 50, maxIntervalMs: 200, deadlineMs: 30_000 },
+    });
   const harness: LabHarness = {
     dir,
     lab: await startCloudStack({ dir, ...FAST }),

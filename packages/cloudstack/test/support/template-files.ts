@@ -31,7 +31,10 @@ export interface FileServer {
 }
 
 /** Serves files by URL path; `bytesPerSec` slows every answer so progress can be watched. */
-export async function serveFiles(files: Record<string, string>, opts: { bytesPerSec?: number } = {}): Promise<FileServer> {
+export async function serveFiles(
+  files: Record<string, string>,
+  opts: { bytesPerSec?: number } = {},
+): Promise<FileServer> {
   const gets = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -85,7 +88,11 @@ export async function serveFiles(files: Record<string, string>, opts: { bytesPer
 }
 
 /** Polls until the check returns a value (not undefined) or the time is up. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

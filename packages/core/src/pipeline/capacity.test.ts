@@ -17,7 +17,10 @@ const run = (runId: string, diskGiB: number, batchId = 'b1', sourceHostId = 'h1'
 });
 const limits = (batch = 10, host = 10) => ({
   batchConcurrency: new Map([['b1', batch]]),
-  hostConcurrency: new Map([['h1', host], ['h2', host]]),
+  hostConcurrency: new Map([
+    ['h1', host],
+    ['h2', host],
+  ]),
 });
 
 describe('planStarts', () => {
@@ -32,7 +35,9 @@ describe('planStarts', () => {
   it('keeps a run waiting with a reason when no box has room for its disk', () => {
     const plan = planStarts([run('big', 500)], [], [box('c1', 100), box('c2', 300)], limits());
     expect(plan.starts).toEqual([]);
-    expect(plan.waiting[0]!.reason).toBe('no converter box has 500 GiB free for this container (most free: c2 with 300 GiB)');
+    expect(plan.waiting[0]!.reason).toBe(
+      'no converter box has 500 GiB free for this container (most free: c2 with 300 GiB)',
+    );
   });
 
   it('lets a small run pass a big one that does not fit (no head-of-line blocking)', () => {
@@ -42,7 +47,14 @@ describe('planStarts', () => {
 
   it('holds the batch, source host and box limits, counting runs already active', () => {
     const active = [
-      { runId: 'a1', batchId: 'b1', sourceHostId: 'h1', converterBoxId: 'c1', reservedDiskBytes: 10n * GiB, usedDiskBytes: 10n * GiB },
+      {
+        runId: 'a1',
+        batchId: 'b1',
+        sourceHostId: 'h1',
+        converterBoxId: 'c1',
+        reservedDiskBytes: 10n * GiB,
+        usedDiskBytes: 10n * GiB,
+      },
     ];
     const byBatch = planStarts([run('r1', 1), run('r2', 1)], active, [box('c1', 100)], limits(2, 10));
     expect(byBatch.starts.map((s) => s.runId)).toEqual(['r1']);
@@ -58,7 +70,14 @@ describe('planStarts', () => {
 
   it('counts the not-yet-written part of active reservations against free disk', () => {
     const active = [
-      { runId: 'a1', batchId: 'b9', sourceHostId: 'h9', converterBoxId: 'c1', reservedDiskBytes: 80n * GiB, usedDiskBytes: 20n * GiB },
+      {
+        runId: 'a1',
+        batchId: 'b9',
+        sourceHostId: 'h9',
+        converterBoxId: 'c1',
+        reservedDiskBytes: 80n * GiB,
+        usedDiskBytes: 20n * GiB,
+      },
     ];
     const plan = planStarts([run('r1', 50)], active, [box('c1', 100)], limits());
     expect(plan.waiting[0]!.reason).toMatch(/most free: c1 with 40 GiB/);

@@ -138,7 +138,8 @@ function pickBox(
 function pendingReservation(active: readonly ActiveRun[], boxId: string): bigint {
   let sum = 0n;
   for (const r of active) {
-    if (r.converterBoxId === boxId && r.reservedDiskBytes > r.usedDiskBytes) sum += r.reservedDiskBytes - r.usedDiskBytes;
+    if (r.converterBoxId === boxId && r.reservedDiskBytes > r.usedDiskBytes)
+      sum += r.reservedDiskBytes - r.usedDiskBytes;
   }
   return sum;
 }

@@ -7,37 +7,80 @@ const fatal = { kind: 'failed' as const, failure: { code: 'disk_full', message: 
 
 describe('decideNext', () => {
   it('advances through the stages in order and finishes after cleanup', () => {
-    expect(decideNext({ stage: 'preflight', attempt: 1, outcome: { kind: 'succeeded' }, now })).toEqual({ kind: 'advance', stage: 'prepare_source' });
-    expect(decideNext({ stage: 'verify', attempt: 1, outcome: { kind: 'succeeded' }, now })).toEqual({ kind: 'advance', stage: 'cleanup' });
-    expect(decideNext({ stage: 'cleanup', attempt: 1, outcome: { kind: 'succeeded' }, now })).toEqual({ kind: 'finish' });
+    expect(decideNext({ stage: 'preflight', attempt: 1, outcome: { kind: 'succeeded' }, now })).toEqual({
+      kind: 'advance',
+      stage: 'prepare_source',
+    });
+    expect(decideNext({ stage: 'verify', attempt: 1, outcome: { kind: 'succeeded' }, now })).toEqual({
+      kind: 'advance',
+      stage: 'cleanup',
+    });
+    expect(decideNext({ stage: 'cleanup', attempt: 1, outcome: { kind: 'succeeded' }, now })).toEqual({
+      kind: 'finish',
+    });
   });
 
   it('retries a transient failure with back-off until the stage has used its attempts', () => {
     expect(decideNext({ stage: 'initial_sync', attempt: 1, outcome: transient, now })).toEqual({
-      kind: 'retry', stage: 'initial_sync', attempt: 2, until: new Date('2026-11-25T10:00:05Z'),
+      kind: 'retry',
+      stage: 'initial_sync',
+      attempt: 2,
+      until: new Date('2026-11-25T10:00:05Z'),
     });
-    expect(decideNext({ stage: 'initial_sync', attempt: 2, outcome: transient, now })).toMatchObject({ kind: 'retry', attempt: 3, until: new Date('2026-11-25T10:00:10Z') });
-    expect(decideNext({ stage: 'initial_sync', attempt: 3, outcome: transient, now })).toEqual({ kind: 'fail', failedStage: 'initial_sync' });
+    expect(decideNext({ stage: 'initial_sync', attempt: 2, outcome: transient, now })).toMatchObject({
+      kind: 'retry',
+      attempt: 3,
+      until: new Date('2026-11-25T10:00:10Z'),
+    });
+    expect(decideNext({ stage: 'initial_sync', attempt: 3, outcome: transient, now })).toEqual({
+      kind: 'fail',
+      failedStage: 'initial_sync',
+    });
   });
 
   it('does not retry what a retry cannot fix', () => {
-    expect(decideNext({ stage: 'initial_sync', attempt: 1, outcome: fatal, now })).toEqual({ kind: 'fail', failedStage: 'initial_sync' });
+    expect(decideNext({ stage: 'initial_sync', attempt: 1, outcome: fatal, now })).toEqual({
+      kind: 'fail',
+      failedStage: 'initial_sync',
+    });
   });
 
   it('rolls back any failure during the downtime, and never repeats deploy_vm by itself', () => {
-    expect(decideNext({ stage: 'deploy_vm', attempt: 1, outcome: transient, now })).toEqual({ kind: 'rollback', failedStage: 'deploy_vm' });
-    expect(decideNext({ stage: 'stop_source', attempt: 1, outcome: fatal, now })).toEqual({ kind: 'rollback', failedStage: 'stop_source' });
-    expect(decideNext({ stage: 'final_sync', attempt: 2, outcome: transient, now })).toEqual({ kind: 'rollback', failedStage: 'final_sync' });
+    expect(decideNext({ stage: 'deploy_vm', attempt: 1, outcome: transient, now })).toEqual({
+      kind: 'rollback',
+      failedStage: 'deploy_vm',
+    });
+    expect(decideNext({ stage: 'stop_source', attempt: 1, outcome: fatal, now })).toEqual({
+      kind: 'rollback',
+      failedStage: 'stop_source',
+    });
+    expect(decideNext({ stage: 'final_sync', attempt: 2, outcome: transient, now })).toEqual({
+      kind: 'rollback',
+      failedStage: 'final_sync',
+    });
   });
 
   it('does not roll back after the VM took over (cleanup)', () => {
-    expect(decideNext({ stage: 'cleanup', attempt: 5, outcome: transient, now })).toEqual({ kind: 'fail', failedStage: 'cleanup' });
+    expect(decideNext({ stage: 'cleanup', attempt: 5, outcome: transient, now })).toEqual({
+      kind: 'fail',
+      failedStage: 'cleanup',
+    });
   });
 
   it('waits without using an attempt', () => {
     const until = new Date('2026-11-28T01:00:00Z');
-    expect(decideNext({ stage: 'await_cutover', attempt: 1, outcome: { kind: 'wait', until, message: 'window opens Sat 02:00' }, now })).toEqual({
-      kind: 'wait', stage: 'await_cutover', attempt: 1, until,
+    expect(
+      decideNext({
+        stage: 'await_cutover',
+        attempt: 1,
+        outcome: { kind: 'wait', until, message: 'window opens Sat 02:00' },
+        now,
+      }),
+    ).toEqual({
+      kind: 'wait',
+      stage: 'await_cutover',
+      attempt: 1,
+      until,
     });
   });
 });

@@ -49,7 +49,12 @@ export function decideNext(input: {
   }
   if (outcome.kind === 'wait') return { kind: 'wait', stage, attempt, until: outcome.until };
   if (outcome.failure.retryable && triesLeft(policy, attempt)) {
-    return { kind: 'retry', stage, attempt: attempt + 1, until: new Date(now.getTime() + retryDelayMs(policy, attempt)) };
+    return {
+      kind: 'retry',
+      stage,
+      attempt: attempt + 1,
+      until: new Date(now.getTime() + retryDelayMs(policy, attempt)),
+    };
   }
   return stageInfo(stage).rollsBack ? { kind: 'rollback', failedStage: stage } : { kind: 'fail', failedStage: stage };
 }

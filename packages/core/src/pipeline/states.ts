@@ -4,7 +4,16 @@
 // row only through them (runs/transitions.ts), so a move that is not here
 // cannot happen, not even in a race. docs/architecture.md draws them.
 
-export const RUN_STATUSES = ['pending', 'queued', 'running', 'waiting', 'rolling_back', 'failed', 'cancelled', 'succeeded'] as const;
+export const RUN_STATUSES = [
+  'pending',
+  'queued',
+  'running',
+  'waiting',
+  'rolling_back',
+  'failed',
+  'cancelled',
+  'succeeded',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const STAGE_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
@@ -95,8 +104,16 @@ export const BATCH_TRANSITIONS = {
 export type Machine = 'run' | 'stage' | 'batch';
 type StatusOf<M extends Machine> = { run: RunStatus; stage: StageStatus; batch: BatchStatus }[M];
 
-const TABLES: { [M in Machine]: Table<StatusOf<M>> } = { run: RUN_TRANSITIONS, stage: STAGE_TRANSITIONS, batch: BATCH_TRANSITIONS };
-const STATUSES: { [M in Machine]: readonly StatusOf<M>[] } = { run: RUN_STATUSES, stage: STAGE_STATUSES, batch: BATCH_STATUSES };
+const TABLES: { [M in Machine]: Table<StatusOf<M>> } = {
+  run: RUN_TRANSITIONS,
+  stage: STAGE_TRANSITIONS,
+  batch: BATCH_TRANSITIONS,
+};
+const STATUSES: { [M in Machine]: readonly StatusOf<M>[] } = {
+  run: RUN_STATUSES,
+  stage: STAGE_STATUSES,
+  batch: BATCH_STATUSES,
+};
 
 /** Whether the table allows a row of `machine` in `from` to move to `to`. */
 export function canMove<M extends Machine>(machine: M, from: StatusOf<M>, to: StatusOf<M>): boolean {
@@ -115,7 +132,11 @@ export function moveReason<M extends Machine>(machine: M, from: StatusOf<M>, to:
  * given. Naming a status in `only` that may not move to `to` is a bug in the
  * caller, so it throws.
  */
-export function movableFrom<M extends Machine>(machine: M, to: StatusOf<M>, only?: readonly StatusOf<M>[]): StatusOf<M>[] {
+export function movableFrom<M extends Machine>(
+  machine: M,
+  to: StatusOf<M>,
+  only?: readonly StatusOf<M>[],
+): StatusOf<M>[] {
   const all = STATUSES[machine].filter((from) => canMove(machine, from, to));
   if (!only) return all;
   const wrong = only.filter((from) => !all.includes(from));
@@ -129,7 +150,13 @@ export function isFinal<M extends Machine>(machine: M, status: StatusOf<M>): boo
 }
 
 /** A run's statuses while its container is still being migrated (it may not join another batch). */
-export const ACTIVE_RUN_STATUSES = ['pending', 'queued', 'running', 'waiting', 'rolling_back'] as const satisfies readonly RunStatus[];
+export const ACTIVE_RUN_STATUSES = [
+  'pending',
+  'queued',
+  'running',
+  'waiting',
+  'rolling_back',
+] as const satisfies readonly RunStatus[];
 
 /** What the containers list says about a container whose latest run is in this status. */
 export const CONTAINER_STATE_OF_RUN = {

@@ -39,6 +39,9 @@ export async function recordWorkDiskUsage(db: Db, runId: string, bytes: bigint) 
 
 /** Where the converter boxes serve their templates (CloudStack's secondary storage must be allowed to download from them). */
 export async function listTemplateServerUrls(db: Db): Promise<string[]> {
-  const boxes = await prismaOf(db).converterBox.findMany({ where: { templateServerUrl: { not: null } }, select: { templateServerUrl: true } });
+  const boxes = await prismaOf(db).converterBox.findMany({
+    where: { templateServerUrl: { not: null } },
+    select: { templateServerUrl: true },
+  });
   return boxes.flatMap((b) => (b.templateServerUrl ? [b.templateServerUrl] : []));
 }

@@ -9,7 +9,9 @@ try {
   if (await ensureDatabase(config.DATABASE_URL)) console.log(`created database ${redactUrl(config.DATABASE_URL)}`);
   const result = await migrate(config.DATABASE_URL, MIGRATIONS_DIR);
   for (const name of result.applied) console.log(`applied ${name}`);
-  console.log(`database is up to date (${result.applied.length} applied, ${result.alreadyApplied.length} already there)`);
+  console.log(
+    `database is up to date (${result.applied.length} applied, ${result.alreadyApplied.length} already there)`,
+  );
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);

@@ -13,7 +13,11 @@ export async function getContainerDetail(db: Db, id: string) {
       nics: { orderBy: { name: 'asc' } },
       ips: { orderBy: { position: 'asc' }, include: { nic: { select: { name: true } } } },
       notes: { orderBy: { createdAt: 'desc' }, take: 100, include: { author: { select: { name: true } } } },
-      runs: { orderBy: { createdAt: 'desc' }, take: 20, select: { id: true, status: true, currentStage: true, createdAt: true, finishedAt: true } },
+      runs: {
+        orderBy: { createdAt: 'desc' },
+        take: 20,
+        select: { id: true, status: true, currentStage: true, createdAt: true, finishedAt: true },
+      },
     },
   });
   if (!ct) throw new NotFoundError('container', id);

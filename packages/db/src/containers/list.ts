@@ -93,16 +93,31 @@ function containerWhere(query: ContainerQuery): Prisma.ContainerWhereInput {
  * parameters) matches, in CTID order, at most `limit` of them; `overLimit`
  * says the filter matches more.
  */
-export async function containerIdsMatching(db: Db, filter: Record<string, string>, limit: number): Promise<{ ids: string[]; overLimit: boolean }> {
+export async function containerIdsMatching(
+  db: Db,
+  filter: Record<string, string>,
+  limit: number,
+): Promise<{ ids: string[]; overLimit: boolean }> {
   const client = prismaOf(db);
   const where = containerWhere(parseInput(containerQuerySchema, { ...filter, page: 1, pageSize: 1 }));
-  const rows = await client.container.findMany({ where, select: { id: true }, take: limit + 1, orderBy: { sourceCtid: 'asc' } });
+  const rows = await client.container.findMany({
+    where,
+    select: { id: true },
+    take: limit + 1,
+    orderBy: { sourceCtid: 'asc' },
+  });
   return { ids: rows.slice(0, limit).map((r) => r.id), overLimit: rows.length > limit };
 }
 
 function searchWhere(q: string): Prisma.ContainerWhereInput {
   // a bare number is a CTID: "101" must not list ct1010..ct1019 as well
-  if (/^\d{1,10}$/.test(q)) return { OR: [{ sourceCtid: Number(q) <= 2147483647 ? Number(q) : -1 }, { ips: { some: { address: { startsWith: `${q}.` } } } }] };
+  if (/^\d{1,10}$/.test(q))
+    return {
+      OR: [
+        { sourceCtid: Number(q) <= 2147483647 ? Number(q) : -1 },
+        { ips: { some: { address: { startsWith: `${q}.` } } } },
+      ],
+    };
   const contains = { contains: q, mode: 'insensitive' as const };
   const or: Prisma.ContainerWhereInput[] = [
     { hostname: contains },
@@ -119,7 +134,12 @@ export async function containerFacets(db: Db) {
   const client = prismaOf(db);
   const [hosts, os, customers] = await Promise.all([
     client.sourceHost.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
-    client.container.groupBy({ by: ['ostemplate'], where: { vanishedAt: null }, _count: true, orderBy: { ostemplate: 'asc' } }),
+    client.container.groupBy({
+      by: ['ostemplate'],
+      where: { vanishedAt: null },
+      _count: true,
+      orderBy: { ostemplate: 'asc' },
+    }),
     client.customer.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
   ]);
   return {

@@ -17,7 +17,11 @@ export type CustomerImportResult =
   | { ok: true; customersCreated: number; customersUpdated: number; containersAssigned: number }
   | { ok: false; errors: RowError[] };
 
-export async function applyCustomerRows(db: Db, rows: CustomerRow[], actor: { userId?: string; name: string }): Promise<CustomerImportResult> {
+export async function applyCustomerRows(
+  db: Db,
+  rows: CustomerRow[],
+  actor: { userId?: string; name: string },
+): Promise<CustomerImportResult> {
   const client = prismaOf(db);
   const known = await loadContainers(db);
   const { matches, errors } = matchRows(rows, known);
@@ -26,7 +30,9 @@ export async function applyCustomerRows(db: Db, rows: CustomerRow[], actor: { us
   return client.$transaction(
     async (tx) => {
       const emails = [...new Set(rows.map((r) => r.email))];
-      const existing = new Set((await tx.customer.findMany({ where: { email: { in: emails } }, select: { email: true } })).map((c) => c.email));
+      const existing = new Set(
+        (await tx.customer.findMany({ where: { email: { in: emails } }, select: { email: true } })).map((c) => c.email),
+      );
       const idByEmail = new Map<string, string>();
       for (const row of rows) {
         if (idByEmail.has(row.email)) continue;
@@ -44,8 +50,20 @@ export async function applyCustomerRows(db: Db, rows: CustomerRow[], actor: { us
           data: { customerId: idByEmail.get(row.email)!, downtimeWindow: row.downtime_window ?? null },
         });
       }
-      const result = { customersCreated: emails.length - existing.size, customersUpdated: existing.size, containersAssigned: rows.length };
-      await tx.auditLog.create({ data: { userId: actor.userId, actor: actor.name, action: 'customers.import', targetType: 'customer', details: result } });
+      const result = {
+        customersCreated: emails.length - existing.size,
+        customersUpdated: existing.size,
+        containersAssigned: rows.length,
+      };
+      await tx.auditLog.create({
+        data: {
+          userId: actor.userId,
+          actor: actor.name,
+          action: 'customers.import',
+          targetType: 'customer',
+          details: result,
+        },
+      });
       return { ok: true as const, ...result };
     },
     { timeout: 120_000 },
@@ -62,7 +80,10 @@ async function loadContainers(db: Db): Promise<KnownContainer[]> {
 }
 
 /** Finds each row's container; a row that names none, several, or one already named is an error. */
-export function matchRows(rows: CustomerRow[], known: KnownContainer[]): { matches: KnownContainer[]; errors: RowError[] } {
+export function matchRows(
+  rows: CustomerRow[],
+  known: KnownContainer[],
+): { matches: KnownContainer[]; errors: RowError[] } {
   const byCtid = groupBy(known, (c) => String(c.sourceCtid));
   const byHostname = groupBy(known, (c) => c.hostname?.toLowerCase() ?? '');
   const matches: KnownContainer[] = [];
@@ -82,13 +103,21 @@ export function matchRows(rows: CustomerRow[], known: KnownContainer[]): { match
   return { matches, errors };
 }
 
-function candidates(row: CustomerRow, byCtid: Map<string, KnownContainer[]>, byHostname: Map<string, KnownContainer[]>): KnownContainer | string {
+function candidates(
+  row: CustomerRow,
+  byCtid: Map<string, KnownContainer[]>,
+  byHostname: Map<string, KnownContainer[]>,
+): KnownContainer | string {
   const what = row.ctid !== undefined ? `CTID ${row.ctid}` : `hostname ${row.hostname}`;
-  let list = row.ctid !== undefined ? (byCtid.get(String(row.ctid)) ?? []) : (byHostname.get(row.hostname!.toLowerCase()) ?? []);
-  if (row.ctid !== undefined && row.hostname !== undefined) list = list.filter((c) => c.hostname?.toLowerCase() === row.hostname!.toLowerCase());
+  let list =
+    row.ctid !== undefined ? (byCtid.get(String(row.ctid)) ?? []) : (byHostname.get(row.hostname!.toLowerCase()) ?? []);
+  if (row.ctid !== undefined && row.hostname !== undefined)
+    list = list.filter((c) => c.hostname?.toLowerCase() === row.hostname!.toLowerCase());
   if (row.host !== undefined) list = list.filter((c) => c.hostName === row.host);
-  if (list.length === 0) return `no container with ${what}${row.host ? ` on host ${row.host}` : ''}${row.ctid !== undefined && row.hostname ? ` and hostname ${row.hostname}` : ''} in the inventory`;
-  if (list.length > 1) return `${what} is on several hosts (${list.map((c) => c.hostName).join(', ')}); add a host column`;
+  if (list.length === 0)
+    return `no container with ${what}${row.host ? ` on host ${row.host}` : ''}${row.ctid !== undefined && row.hostname ? ` and hostname ${row.hostname}` : ''} in the inventory`;
+  if (list.length > 1)
+    return `${what} is on several hosts (${list.map((c) => c.hostName).join(', ')}); add a host column`;
   return list[0]!;
 }
 

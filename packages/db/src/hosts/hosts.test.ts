@@ -31,6 +31,8 @@ describe('sourceHostInputSchema', () => {
   });
 
   it('refuses what is not an unencrypted private key', () => {
-    expect(sourceHostInputSchema.safeParse({ ...ok, privateKey: 'ssh-ed25519 AAAA... me@laptop' }).error!.issues[0]!.message).toMatch(/private key/);
+    expect(
+      sourceHostInputSchema.safeParse({ ...ok, privateKey: 'ssh-ed25519 AAAA... me@laptop' }).error!.issues[0]!.message,
+    ).toMatch(/private key/);
   });
 });

@@ -7,29 +7,62 @@ import { type Db, prismaOf } from '../client';
 import type { SecretBox } from '../secret-box';
 
 // a DNS name, an IPv4 or an IPv6 address: nothing a shell could read as syntax
-const ADDRESS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/;
-const PRIVATE_KEY = /^-----BEGIN (?:OPENSSH|RSA|EC|DSA) PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END (?:OPENSSH|RSA|EC|DSA) PRIVATE KEY-----\s*$/;
+const ADDRESS =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/;
+const PRIVATE_KEY =
+  /^-----BEGIN (?:OPENSSH|RSA|EC|DSA) PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END (?:OPENSSH|RSA|EC|DSA) PRIVATE KEY-----\s*$/;
 
 export const sourceHostInputSchema = z.object({
-  name: z.string().trim().min(1, 'name is empty').max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: letters, digits, dot, dash and underscore only'),
-  address: z.string().trim().min(1, 'address is empty').max(253).regex(ADDRESS, 'address must be a host name or an IP address'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name is empty')
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: letters, digits, dot, dash and underscore only'),
+  address: z
+    .string()
+    .trim()
+    .min(1, 'address is empty')
+    .max(253)
+    .regex(ADDRESS, 'address must be a host name or an IP address'),
   port: z.coerce.number().int().min(1).max(65535).default(22),
-  username: z.string().trim().min(1).max(32).regex(/^[a-z_][a-z0-9_-]*$/, 'username: a Unix user name').default('root'),
+  username: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .regex(/^[a-z_][a-z0-9_-]*$/, 'username: a Unix user name')
+    .default('root'),
   privateKey: z.string().regex(PRIVATE_KEY, 'privateKey must be an unencrypted private key in PEM or OpenSSH format'),
   maxConcurrentMigrations: z.coerce.number().int().min(1).max(64).default(4),
 });
 
 export type SourceHostInput = z.input<typeof sourceHostInputSchema>;
 
-export async function createSourceHost(db: Db, secrets: SecretBox, input: unknown, actor: { userId?: string; name: string }) {
+export async function createSourceHost(
+  db: Db,
+  secrets: SecretBox,
+  input: unknown,
+  actor: { userId?: string; name: string },
+) {
   const client = prismaOf(db);
   const { privateKey, ...fields } = parseInput(sourceHostInputSchema, input);
   const taken = await client.sourceHost.findUnique({ where: { name: fields.name }, select: { id: true } });
   if (taken) throw new AppError('host_exists', `a source host named ${fields.name} already exists`);
   return client.$transaction(async (tx) => {
-    const host = await tx.sourceHost.create({ data: { ...fields, privateKeyEnc: secrets.seal(privateKey) }, select: { id: true, name: true } });
+    const host = await tx.sourceHost.create({
+      data: { ...fields, privateKeyEnc: secrets.seal(privateKey) },
+      select: { id: true, name: true },
+    });
     await tx.auditLog.create({
-      data: { userId: actor.userId, actor: actor.name, action: 'source_host.create', targetType: 'SourceHost', targetId: host.id, details: { ...fields } },
+      data: {
+        userId: actor.userId,
+        actor: actor.name,
+        action: 'source_host.create',
+        targetType: 'SourceHost',
+        targetId: host.id,
+        details: { ...fields },
+      },
     });
     return host;
   });
@@ -38,7 +71,10 @@ export async function createSourceHost(db: Db, secrets: SecretBox, input: unknow
 /** The host's name and key state; a host that does not exist is not_found. */
 export async function requireSourceHost(db: Db, id: string) {
   const client = prismaOf(db);
-  const host = await client.sourceHost.findUnique({ where: { id }, select: { id: true, name: true, hostKeyState: true } });
+  const host = await client.sourceHost.findUnique({
+    where: { id },
+    select: { id: true, name: true, hostKeyState: true },
+  });
   if (!host) throw new NotFoundError('source host', id);
   return host;
 }
@@ -65,7 +101,11 @@ export async function listSourceHosts(db: Db) {
       imports: { orderBy: { queuedAt: 'desc' }, take: 1 },
     },
   });
-  return hosts.map(({ _count, imports, ...h }) => ({ ...h, containers: _count.containers, lastImport: imports[0] ?? null }));
+  return hosts.map(({ _count, imports, ...h }) => ({
+    ...h,
+    containers: _count.containers,
+    lastImport: imports[0] ?? null,
+  }));
 }
 
 export type SourceHostListItem = Awaited<ReturnType<typeof listSourceHosts>>[number];
@@ -99,7 +139,12 @@ export async function loadSourceHostLogin(db: Db, secrets: SecretBox, id: string
 }
 
 /** A host seen again at another address or with a new client key (a rebuilt lab); its pinned key stays. */
-export async function updateSourceHostLogin(db: Db, secrets: SecretBox, id: string, login: { address: string; port: number; privateKey: string }) {
+export async function updateSourceHostLogin(
+  db: Db,
+  secrets: SecretBox,
+  id: string,
+  login: { address: string; port: number; privateKey: string },
+) {
   return prismaOf(db).sourceHost.update({
     where: { id },
     data: { address: login.address, port: login.port, privateKeyEnc: secrets.seal(login.privateKey) },

@@ -166,12 +166,21 @@ async function flagVanished(tx: Tx, hostId: string, list: InventoryContainer[], 
 }
 
 async function closeImport(tx: Tx, hostId: string, importId: string, c: InventoryCounts, now: Date): Promise<void> {
-  const message = `${c.seen} containers: ${c.created} new, ${c.updated} updated, ${c.vanished} vanished` + (c.reappeared ? `, ${c.reappeared} back again` : '');
+  const message =
+    `${c.seen} containers: ${c.created} new, ${c.updated} updated, ${c.vanished} vanished` +
+    (c.reappeared ? `, ${c.reappeared} back again` : '');
   await tx.inventoryImport.update({
     where: { id: importId },
     data: {
-      status: 'succeeded', progressPercent: 100, message, containersSeen: c.seen,
-      created: c.created, updated: c.updated, vanished: c.vanished, finishedAt: now, error: null,
+      status: 'succeeded',
+      progressPercent: 100,
+      message,
+      containersSeen: c.seen,
+      created: c.created,
+      updated: c.updated,
+      vanished: c.vanished,
+      finishedAt: now,
+      error: null,
     },
   });
   await tx.sourceHost.update({ where: { id: hostId }, data: { lastError: null } });

@@ -7,9 +7,14 @@ import { type Db, prismaOf } from '../client';
 import { requireSourceHost } from '../hosts';
 
 export const hostKeySchema = z.object({
-  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a host key fingerprint looks like SHA256:<43 base64 characters>'),
+  fingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a host key fingerprint looks like SHA256:<43 base64 characters>'),
   algorithm: z.string().regex(/^[a-z0-9@.-]{1,64}$/),
-  publicKey: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(16_384),
+  publicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/)
+    .max(16_384),
 });
 export type SeenHostKey = z.infer<typeof hostKeySchema>;
 
@@ -21,10 +26,20 @@ export type HostKeyVerdict =
   /** differs from the accepted key: refused, kept as pending for review */
   | 'changed';
 
-export async function recordHostKeySeen(db: Db, hostId: string, seen: SeenHostKey, now: Date = new Date()): Promise<HostKeyVerdict> {
+export async function recordHostKeySeen(
+  db: Db,
+  hostId: string,
+  seen: SeenHostKey,
+  now: Date = new Date(),
+): Promise<HostKeyVerdict> {
   const client = prismaOf(db);
   const key = parseInput(hostKeySchema, seen);
-  const pending = { pendingHostKeyFingerprint: key.fingerprint, pendingHostKeyAlgorithm: key.algorithm, pendingHostPublicKey: key.publicKey, hostKeySeenAt: now };
+  const pending = {
+    pendingHostKeyFingerprint: key.fingerprint,
+    pendingHostKeyAlgorithm: key.algorithm,
+    pendingHostPublicKey: key.publicKey,
+    hostKeySeenAt: now,
+  };
   return client.$transaction(async (tx) => {
     const host = await tx.sourceHost.findUnique({ where: { id: hostId } });
     if (!host) throw new NotFoundError('source host', hostId);
@@ -35,11 +50,19 @@ export async function recordHostKeySeen(db: Db, hostId: string, seen: SeenHostKe
     if (host.hostKeyFingerprint === key.fingerprint) {
       await tx.sourceHost.update({
         where: { id: hostId },
-        data: { hostKeySeenAt: now, pendingHostKeyFingerprint: null, pendingHostKeyAlgorithm: null, pendingHostPublicKey: null },
+        data: {
+          hostKeySeenAt: now,
+          pendingHostKeyFingerprint: null,
+          pendingHostKeyAlgorithm: null,
+          pendingHostPublicKey: null,
+        },
       });
       return 'accepted';
     }
-    await tx.sourceHost.update({ where: { id: hostId }, data: { ...pending, lastError: hostKeyChangedMessage(host.name, host.hostKeyFingerprint, key.fingerprint) } });
+    await tx.sourceHost.update({
+      where: { id: hostId },
+      data: { ...pending, lastError: hostKeyChangedMessage(host.name, host.hostKeyFingerprint, key.fingerprint) },
+    });
     return 'changed';
   });
 }
@@ -55,14 +78,24 @@ export function hostKeyChangedMessage(hostName: string, pinned: string, seen: st
  * Pins the pending key. Only the fingerprint the engineer saw is accepted:
  * if the host presented another key meanwhile, nothing changes.
  */
-export async function acceptHostKey(db: Db, hostId: string, fingerprint: string, actor: { userId?: string; name: string }) {
+export async function acceptHostKey(
+  db: Db,
+  hostId: string,
+  fingerprint: string,
+  actor: { userId?: string; name: string },
+) {
   const client = prismaOf(db);
   return client.$transaction(async (tx) => {
     const host = await tx.sourceHost.findUnique({ where: { id: hostId } });
     if (!host) throw new NotFoundError('source host', hostId);
     if (!host.pendingHostKeyFingerprint || host.pendingHostKeyFingerprint !== fingerprint) {
-      const now = host.pendingHostKeyFingerprint ? `the host now presents ${host.pendingHostKeyFingerprint}` : 'no key is waiting for acceptance';
-      throw new AppError('host_key_not_pending', `cannot accept ${fingerprint} for ${host.name}: ${now}. Probe the host again and compare the fingerprint.`);
+      const now = host.pendingHostKeyFingerprint
+        ? `the host now presents ${host.pendingHostKeyFingerprint}`
+        : 'no key is waiting for acceptance';
+      throw new AppError(
+        'host_key_not_pending',
+        `cannot accept ${fingerprint} for ${host.name}: ${now}. Probe the host again and compare the fingerprint.`,
+      );
     }
     const updated = await tx.sourceHost.updateMany({
       where: { id: hostId, pendingHostKeyFingerprint: fingerprint },
@@ -77,7 +110,11 @@ export async function acceptHostKey(db: Db, hostId: string, fingerprint: string,
         lastError: null,
       },
     });
-    if (updated.count !== 1) throw new AppError('host_key_not_pending', `the host key of ${host.name} changed while accepting it; probe again`);
+    if (updated.count !== 1)
+      throw new AppError(
+        'host_key_not_pending',
+        `the host key of ${host.name} changed while accepting it; probe again`,
+      );
     await tx.auditLog.create({
       data: {
         userId: actor.userId,
@@ -85,7 +122,12 @@ export async function acceptHostKey(db: Db, hostId: string, fingerprint: string,
         action: 'source_host.accept_host_key',
         targetType: 'SourceHost',
         targetId: hostId,
-        details: { host: host.name, fingerprint, algorithm: host.pendingHostKeyAlgorithm, previous: host.hostKeyFingerprint },
+        details: {
+          host: host.name,
+          fingerprint,
+          algorithm: host.pendingHostKeyAlgorithm,
+          previous: host.hostKeyFingerprint,
+        },
       },
     });
     return tx.sourceHost.findUniqueOrThrow({ where: { id: hostId } });
@@ -95,7 +137,8 @@ export async function acceptHostKey(db: Db, hostId: string, fingerprint: string,
 /** An import reads a host only over its pinned key: without one, nothing is queued. */
 export async function requireAcceptedHostKey(db: Db, hostId: string): Promise<void> {
   const host = await requireSourceHost(db, hostId);
-  if (host.hostKeyState !== 'accepted') throw new AppError('host_key_not_accepted', `accept the SSH host key of ${host.name} before importing`);
+  if (host.hostKeyState !== 'accepted')
+    throw new AppError('host_key_not_accepted', `accept the SSH host key of ${host.name} before importing`);
 }
 
 /** A probe or import could not reach the host: the hosts page shows why. */

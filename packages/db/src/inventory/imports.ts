@@ -21,7 +21,12 @@ export async function startInventoryImport(db: Db, importId: string, now: Date =
   return res.count === 1;
 }
 
-export async function reportInventoryProgress(db: Db, importId: string, percent: number, message: string): Promise<void> {
+export async function reportInventoryProgress(
+  db: Db,
+  importId: string,
+  percent: number,
+  message: string,
+): Promise<void> {
   const client = prismaOf(db);
   await client.inventoryImport.updateMany({
     where: { id: importId, status: 'running' },
@@ -30,18 +35,29 @@ export async function reportInventoryProgress(db: Db, importId: string, percent:
 }
 
 /** The import failed: the reason goes on the import row and on the host. */
-export async function failInventoryImport(db: Db, importId: string, error: string, now: Date = new Date()): Promise<void> {
+export async function failInventoryImport(
+  db: Db,
+  importId: string,
+  error: string,
+  now: Date = new Date(),
+): Promise<void> {
   const client = prismaOf(db);
   const row = await client.inventoryImport.findUnique({ where: { id: importId }, select: { sourceHostId: true } });
   if (!row) throw new NotFoundError('inventory import', importId);
   const text = error.slice(0, 4000);
   await client.$transaction([
-    client.inventoryImport.update({ where: { id: importId }, data: { status: 'failed', error: text, finishedAt: now, message: 'failed' } }),
+    client.inventoryImport.update({
+      where: { id: importId },
+      data: { status: 'failed', error: text, finishedAt: now, message: 'failed' },
+    }),
     client.sourceHost.update({ where: { id: row.sourceHostId }, data: { lastError: text } }),
   ]);
 }
 
 /** An import with its host's name, as a seed or a test follows it to its end. */
 export async function getInventoryImport(db: Db, importId: string) {
-  return prismaOf(db).inventoryImport.findUniqueOrThrow({ where: { id: importId }, include: { sourceHost: { select: { name: true } } } });
+  return prismaOf(db).inventoryImport.findUniqueOrThrow({
+    where: { id: importId },
+    include: { sourceHost: { select: { name: true } } },
+  });
 }

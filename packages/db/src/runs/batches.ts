@@ -24,7 +24,10 @@ export async function createBatch(db: Db, input: CreateBatchInput, actor: { user
   return client.$transaction(async (tx) => {
     const containers = await tx.container.findMany({
       where: { id: { in: ids } },
-      include: { sourceHost: { select: { name: true } }, runs: { where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, include: { batch: { select: { name: true } } } } },
+      include: {
+        sourceHost: { select: { name: true } },
+        runs: { where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, include: { batch: { select: { name: true } } } },
+      },
     });
     const problems = batchProblems(ids, containers);
     if (problems.length) throw new AppError('batch_invalid', problems.join('; '), { details: problems });
@@ -44,9 +47,19 @@ export async function createBatch(db: Db, input: CreateBatchInput, actor: { user
     });
     await tx.migrationRun.createMany({ data: ids.map((containerId) => ({ batchId: batch.id, containerId })) });
     // a new run starts pending (states.ts); its container shows what that means
-    await tx.container.updateMany({ where: { id: { in: ids } }, data: { migrationState: CONTAINER_STATE_OF_RUN.pending } });
+    await tx.container.updateMany({
+      where: { id: { in: ids } },
+      data: { migrationState: CONTAINER_STATE_OF_RUN.pending },
+    });
     await tx.auditLog.create({
-      data: { userId: actor.userId, actor: actor.name, action: 'batch.create', targetType: 'Batch', targetId: batch.id, details: { name: batch.name, containers: ids.length } },
+      data: {
+        userId: actor.userId,
+        actor: actor.name,
+        action: 'batch.create',
+        targetType: 'Batch',
+        targetId: batch.id,
+        details: { name: batch.name, containers: ids.length },
+      },
     });
     return batch;
   });
@@ -75,39 +88,73 @@ function batchProblems(ids: string[], containers: ContainerForBatch[]): string[]
   return problems;
 }
 
-export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now?: Date }, actor: { userId?: string; name: string }) {
+export async function startBatch(
+  db: Db,
+  batchId: string,
+  opts: { at?: Date; now?: Date },
+  actor: { userId?: string; name: string },
+) {
   const client = prismaOf(db);
   const now = opts.now ?? new Date();
   return client.$transaction(async (tx) => {
     const batch = await tx.batch.findUnique({ where: { id: batchId } });
     if (!batch) throw new NotFoundError('batch', batchId);
-    if (batch.status !== 'draft') throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}, only a draft batch can be started`);
+    if (batch.status !== 'draft')
+      throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}, only a draft batch can be started`);
     const startAt = opts.at ?? batch.startAt ?? now;
     const later = startAt.getTime() > now.getTime();
-    const moved = await moveBatch(tx, batchId, later ? 'scheduled' : 'running', { from: ['draft'], data: { startAt, startedAt: later ? null : now } });
+    const moved = await moveBatch(tx, batchId, later ? 'scheduled' : 'running', {
+      from: ['draft'],
+      data: { startAt, startedAt: later ? null : now },
+    });
     if (!moved) throw new AppError('batch_state', `batch ${batch.name} changed while starting it; look again`);
     await moveRuns(tx, { batchId }, 'queued', { from: ['pending'] });
     const updated = await tx.batch.findUniqueOrThrow({ where: { id: batchId } });
     await tx.auditLog.create({
-      data: { userId: actor.userId, actor: actor.name, action: 'batch.start', targetType: 'Batch', targetId: batchId, details: { startAt: startAt.toISOString() } },
+      data: {
+        userId: actor.userId,
+        actor: actor.name,
+        action: 'batch.start',
+        targetType: 'Batch',
+        targetId: batchId,
+        details: { startAt: startAt.toISOString() },
+      },
     });
     return updated;
   });
 }
 
 /** Paused: no run starts and no waiting run begins its downtime; running stages finish. */
-export async function setBatchPaused(db: Db, batchId: string, paused: boolean, actor: { userId?: string; name: string }) {
+export async function setBatchPaused(
+  db: Db,
+  batchId: string,
+  paused: boolean,
+  actor: { userId?: string; name: string },
+) {
   const client = prismaOf(db);
   return client.$transaction(async (tx) => {
     const batch = await tx.batch.findUnique({ where: { id: batchId } });
     if (!batch) throw new NotFoundError('batch', batchId);
     const moved = paused
       ? await moveBatch(tx, batchId, 'paused', { from: ['running', 'scheduled'], data: { pausedAt: new Date() } })
-      : await moveBatch(tx, batchId, 'running', { from: ['paused'], data: { pausedAt: null, startedAt: batch.startedAt ?? new Date() } });
-    if (!moved) throw new AppError('batch_state', `batch ${batch.name} is ${batch.status}; cannot ${paused ? 'pause' : 'resume'} it`);
+      : await moveBatch(tx, batchId, 'running', {
+          from: ['paused'],
+          data: { pausedAt: null, startedAt: batch.startedAt ?? new Date() },
+        });
+    if (!moved)
+      throw new AppError(
+        'batch_state',
+        `batch ${batch.name} is ${batch.status}; cannot ${paused ? 'pause' : 'resume'} it`,
+      );
     const updated = await tx.batch.findUniqueOrThrow({ where: { id: batchId } });
     await tx.auditLog.create({
-      data: { userId: actor.userId, actor: actor.name, action: paused ? 'batch.pause' : 'batch.resume', targetType: 'Batch', targetId: batchId },
+      data: {
+        userId: actor.userId,
+        actor: actor.name,
+        action: paused ? 'batch.pause' : 'batch.resume',
+        targetType: 'Batch',
+        targetId: batchId,
+      },
     });
     return updated;
   });
@@ -119,7 +166,9 @@ export async function completeFinishedBatches(db: Db, now: Date = new Date()): P
   const open = await client.batch.findMany({ where: { status: 'running' }, select: { id: true } });
   let completed = 0;
   for (const { id } of open) {
-    const active = await client.migrationRun.count({ where: { batchId: id, status: { in: [...ACTIVE_RUN_STATUSES] } } });
+    const active = await client.migrationRun.count({
+      where: { batchId: id, status: { in: [...ACTIVE_RUN_STATUSES] } },
+    });
     if (active > 0) continue;
     completed += await moveBatches(client, { id }, 'completed', { from: ['running'], data: { finishedAt: now } });
   }

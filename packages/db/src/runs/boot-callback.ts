@@ -36,16 +36,28 @@ export async function recordBootCallback(db: Db, call: BootCallbackInput, now = 
   const client = prismaOf(db);
   const run = await client.migrationRun.findUnique({ where: { id: call.runId }, select: { bootTokenSha256: true } });
   if (!run?.bootTokenSha256 || !sameHex(run.bootTokenSha256, tokenSha256(call.token))) return false;
-  const log = call.log.length > LOG_CHARS ? `[… ${call.log.length - LOG_CHARS} characters cut]\n${call.log.slice(-LOG_CHARS)}` : call.log;
+  const log =
+    call.log.length > LOG_CHARS
+      ? `[… ${call.log.length - LOG_CHARS} characters cut]\n${call.log.slice(-LOG_CHARS)}`
+      : call.log;
   await client.$transaction([
     // a job that succeeded spends the token (a replay cannot overwrite it); after a failed
     // one the ISO keeps the token in the guest, so a Retry of deploy_vm can boot it again
     client.migrationRun.update({
       where: { id: call.runId },
-      data: { bootCalledBackAt: now, bootExitStatus: call.status, bootLog: log, ...(call.status === 0 && { bootTokenSha256: null }) },
+      data: {
+        bootCalledBackAt: now,
+        bootExitStatus: call.status,
+        bootLog: log,
+        ...(call.status === 0 && { bootTokenSha256: null }),
+      },
     }),
     client.runEvent.create({
-      data: { runId: call.runId, level: call.status === 0 ? 'info' : 'error', message: `the boot ISO called back: its job exited with status ${call.status}` },
+      data: {
+        runId: call.runId,
+        level: call.status === 0 ? 'info' : 'error',
+        message: `the boot ISO called back: its job exited with status ${call.status}`,
+      },
     }),
   ]);
   return true;
@@ -59,7 +71,10 @@ export interface BootCallbackState {
 
 export async function readBootCallback(db: Db, runId: string): Promise<BootCallbackState | null> {
   const client = prismaOf(db);
-  const run = await client.migrationRun.findUniqueOrThrow({ where: { id: runId }, select: { bootCalledBackAt: true, bootExitStatus: true, bootLog: true } });
+  const run = await client.migrationRun.findUniqueOrThrow({
+    where: { id: runId },
+    select: { bootCalledBackAt: true, bootExitStatus: true, bootLog: true },
+  });
   if (!run.bootCalledBackAt || run.bootExitStatus === null) return null;
   return { calledBackAt: run.bootCalledBackAt, exitStatus: run.bootExitStatus, log: run.bootLog ?? '' };
 }
@@ -67,7 +82,10 @@ export async function readBootCallback(db: Db, runId: string): Promise<BootCallb
 /** A new boot of the ISO starts from scratch: the previous call back is forgotten. */
 export async function clearBootCallback(db: Db, runId: string): Promise<void> {
   const client = prismaOf(db);
-  await client.migrationRun.update({ where: { id: runId }, data: { bootCalledBackAt: null, bootExitStatus: null, bootLog: null } });
+  await client.migrationRun.update({
+    where: { id: runId },
+    data: { bootCalledBackAt: null, bootExitStatus: null, bootLog: null },
+  });
 }
 
 function sameHex(a: string, b: string): boolean {

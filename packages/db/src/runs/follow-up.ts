@@ -13,7 +13,11 @@ export type FollowUpJob = Job<JobNameOn<'box'>> & {
   notBefore: Date | null;
 };
 
-export function stageJob(stageRun: { id: string; notBefore: Date | null }, boxId: string, takeoverOf?: Date): FollowUpJob {
+export function stageJob(
+  stageRun: { id: string; notBefore: Date | null },
+  boxId: string,
+  takeoverOf?: Date,
+): FollowUpJob {
   // a new notBefore (the next wait) is a new job; the same one is the same job.
   // A takeover (the worker holding the attempt went silent) is a job of its
   // own: the dead worker's job still looks active to BullMQ until its lock

@@ -9,11 +9,18 @@ function lockKey(name: string): bigint {
   return createHash('sha256').update(`vzferry:${name}`).digest().readBigInt64BE(0);
 }
 
-export async function withLeaderLock<T>(db: Db, name: string, fn: () => Promise<T>, timeoutMs = 120_000): Promise<T | null> {
+export async function withLeaderLock<T>(
+  db: Db,
+  name: string,
+  fn: () => Promise<T>,
+  timeoutMs = 120_000,
+): Promise<T | null> {
   const client = prismaOf(db);
   return client.$transaction(
     async (tx) => {
-      const rows = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${lockKey(name)}) AS locked`;
+      const rows = await tx.$queryRaw<
+        Array<{ locked: boolean }>
+      >`SELECT pg_try_advisory_xact_lock(${lockKey(name)}) AS locked`;
       if (!rows[0]?.locked) return null;
       return fn();
     },

@@ -16,17 +16,35 @@ export async function jobsThatMustExist(db: Db, now: Date, leaseMs = STAGE_LEASE
         run: { status: { in: ['running', 'waiting'] }, cancelRequestedAt: null, converterBoxId: { not: null } },
         OR: [{ status: 'pending' }, { status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stale } }] }],
       },
-      select: { id: true, status: true, notBefore: true, heartbeatAt: true, startedAt: true, run: { select: { converterBoxId: true } } },
+      select: {
+        id: true,
+        status: true,
+        notBefore: true,
+        heartbeatAt: true,
+        startedAt: true,
+        run: { select: { converterBoxId: true } },
+      },
     }),
-    client.migrationRun.findMany({ where: { status: 'rolling_back', converterBoxId: { not: null } }, select: { id: true, converterBoxId: true } }),
     client.migrationRun.findMany({
-      where: { cancelRequestedAt: { not: null }, status: { in: ['running', 'waiting', 'rolling_back'] }, converterBoxId: { not: null } },
+      where: { status: 'rolling_back', converterBoxId: { not: null } },
+      select: { id: true, converterBoxId: true },
+    }),
+    client.migrationRun.findMany({
+      where: {
+        cancelRequestedAt: { not: null },
+        status: { in: ['running', 'waiting', 'rolling_back'] },
+        converterBoxId: { not: null },
+      },
       select: { id: true, converterBoxId: true },
     }),
   ]);
   return [
     ...stageRuns.map((sr) =>
-      stageJob(sr, sr.run.converterBoxId!, sr.status === 'running' ? (sr.heartbeatAt ?? sr.startedAt ?? now) : undefined),
+      stageJob(
+        sr,
+        sr.run.converterBoxId!,
+        sr.status === 'running' ? (sr.heartbeatAt ?? sr.startedAt ?? now) : undefined,
+      ),
     ),
     ...rollingBack.map((r) => rollbackJob(r.id, r.converterBoxId!)),
     ...cancelling.map((r) => cancelJob(r.id, r.converterBoxId!)),
@@ -66,10 +84,22 @@ export async function rescueRunsOfOfflineBoxes(db: Db, now: Date, offlineAfterMs
   return jobs;
 }
 
-type StrandedRun = { id: string; status: RunStatus; failedStage: Stage | null; currentStage: Stage | null; errorCode: string | null; error: string | null };
+type StrandedRun = {
+  id: string;
+  status: RunStatus;
+  failedStage: Stage | null;
+  currentStage: Stage | null;
+  errorCode: string | null;
+  error: string | null;
+};
 
 /** During the downtime the customer is down: a box that is alive starts the source again. */
-async function handRollbackTo(db: Db, run: StrandedRun, alive: { id: string; name: string }, now: Date): Promise<boolean> {
+async function handRollbackTo(
+  db: Db,
+  run: StrandedRun,
+  alive: { id: string; name: string },
+  now: Date,
+): Promise<boolean> {
   const client = prismaOf(db);
   return client.$transaction(async (tx) => {
     const moved = await moveRun(tx, run.id, 'rolling_back', {
@@ -83,7 +113,13 @@ async function handRollbackTo(db: Db, run: StrandedRun, alive: { id: string; nam
     });
     if (!moved) return false;
     await loseStageRuns(tx, run.id, now);
-    await tx.runEvent.create({ data: { runId: run.id, level: 'error', message: `converter box went silent during the downtime; rolling back from ${alive.name}` } });
+    await tx.runEvent.create({
+      data: {
+        runId: run.id,
+        level: 'error',
+        message: `converter box went silent during the downtime; rolling back from ${alive.name}`,
+      },
+    });
     return true;
   });
 }
@@ -98,10 +134,19 @@ async function requeue(db: Db, run: StrandedRun, now: Date): Promise<void> {
     });
     if (!moved) return;
     await loseStageRuns(tx, run.id, now);
-    await tx.runEvent.create({ data: { runId: run.id, level: 'warn', message: 'converter box went silent; the run goes back to the queue for another box' } });
+    await tx.runEvent.create({
+      data: {
+        runId: run.id,
+        level: 'warn',
+        message: 'converter box went silent; the run goes back to the queue for another box',
+      },
+    });
   });
 }
 
 async function loseStageRuns(tx: Tx, runId: string, now: Date): Promise<void> {
-  await moveStageRuns(tx, { runId }, 'failed', { from: ['pending', 'running'], data: { errorCode: 'box_lost', error: 'converter box lost', finishedAt: now } });
+  await moveStageRuns(tx, { runId }, 'failed', {
+    from: ['pending', 'running'],
+    data: { errorCode: 'box_lost', error: 'converter box lost', finishedAt: now },
+  });
 }

@@ -23,13 +23,25 @@ export async function retryRun(db: Db, runId: string, actor: Actor): Promise<Fol
     const reassign = stage === 'preflight' || !run.converterBoxId;
     const clear = { failedStage: null, errorCode: null, error: null, finishedAt: null };
     const moved = reassign
-      ? await moveRun(tx, runId, 'queued', { from: ['failed'], data: { ...clear, converterBoxId: null, currentStage: null } })
+      ? await moveRun(tx, runId, 'queued', {
+          from: ['failed'],
+          data: { ...clear, converterBoxId: null, currentStage: null },
+        })
       : await moveRun(tx, runId, 'running', { from: ['failed'], data: { ...clear, currentStage: stage } });
     if (!moved) throw new AppError('run_state', 'the run changed while retrying it; look again');
     await tx.auditLog.create({
-      data: { userId: actor.userId, actor: actor.name, action: 'run.retry', targetType: 'MigrationRun', targetId: runId, details: { failedStage: run.failedStage, from: stage } },
+      data: {
+        userId: actor.userId,
+        actor: actor.name,
+        action: 'run.retry',
+        targetType: 'MigrationRun',
+        targetId: runId,
+        details: { failedStage: run.failedStage, from: stage },
+      },
     });
-    await tx.runEvent.create({ data: { runId, message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})` } });
+    await tx.runEvent.create({
+      data: { runId, message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})` },
+    });
     if (reassign) return [];
     const attempt = await nextAttempt(tx, runId, stage);
     const sr = await tx.stageRun.create({ data: { runId, stage, attempt, converterBoxId: run.converterBoxId } });
@@ -50,7 +62,15 @@ export async function cancelRun(db: Db, runId: string, actor: Actor): Promise<Fo
     if (isFinal('run', run.status)) {
       throw new AppError('run_state', `the run is ${run.status}; there is nothing to cancel`);
     }
-    await tx.auditLog.create({ data: { userId: actor.userId, actor: actor.name, action: 'run.cancel', targetType: 'MigrationRun', targetId: runId } });
+    await tx.auditLog.create({
+      data: {
+        userId: actor.userId,
+        actor: actor.name,
+        action: 'run.cancel',
+        targetType: 'MigrationRun',
+        targetId: runId,
+      },
+    });
     await tx.runEvent.create({ data: { runId, level: 'warn', message: `cancel requested by ${actor.name}` } });
     const now = new Date();
     if (!run.converterBoxId || run.status === 'pending' || run.status === 'queued') {
@@ -73,9 +93,15 @@ export async function completeRollback(db: Db, runId: string, now: Date): Promis
     if (run.downtimeStartedAt && !run.downtimeEndedAt) {
       await tx.migrationRun.update({ where: { id: runId }, data: { downtimeEndedAt: now } });
     }
-    const failure: StageFailure = { code: run.errorCode ?? 'failed', message: run.error ?? `${run.failedStage} failed`, retryable: false };
+    const failure: StageFailure = {
+      code: run.errorCode ?? 'failed',
+      message: run.error ?? `${run.failedStage} failed`,
+      retryable: false,
+    };
     await failRun(tx, runId, run.failedStage ?? 'verify', failure, now);
-    await tx.runEvent.create({ data: { runId, message: 'rolled back: the source container runs again; the work disk is kept for diagnosis' } });
+    await tx.runEvent.create({
+      data: { runId, message: 'rolled back: the source container runs again; the work disk is kept for diagnosis' },
+    });
   });
 }
 

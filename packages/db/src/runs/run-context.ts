@@ -31,7 +31,13 @@ export function toRunSnapshot(row: RunContextRow): RunSnapshot {
   if (!box) throw new Error(`run ${row.id} has no converter box`);
   return {
     runId: row.id,
-    batch: { id: row.batch.id, name: row.batch.name, catchUpSyncs: row.batch.catchUpSyncs, bandwidthLimitKbps: row.batch.bandwidthLimitKbps, status: row.batch.status },
+    batch: {
+      id: row.batch.id,
+      name: row.batch.name,
+      catchUpSyncs: row.batch.catchUpSyncs,
+      bandwidthLimitKbps: row.batch.bandwidthLimitKbps,
+      status: row.batch.status,
+    },
     container: {
       id: c.id,
       sourceCtid: c.sourceCtid,

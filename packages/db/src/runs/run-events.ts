@@ -18,7 +18,12 @@ export async function appendRunEvents(db: Db, events: readonly RunEventInput[]):
   const client = prismaOf(db);
   if (events.length === 0) return;
   await client.runEvent.createMany({
-    data: events.map((e) => ({ ...e, stageRunId: e.stageRunId ?? null, stream: e.stream ?? null, data: e.data === undefined ? undefined : toJsonValue(e.data) })),
+    data: events.map((e) => ({
+      ...e,
+      stageRunId: e.stageRunId ?? null,
+      stream: e.stream ?? null,
+      data: e.data === undefined ? undefined : toJsonValue(e.data),
+    })),
   });
 }
 

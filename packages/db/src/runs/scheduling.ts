@@ -1,7 +1,14 @@
 // The scheduler's view of PostgreSQL: which runs wait for capacity, which
 // are active where, how much room each converter box has. The decision is
 // core's planStarts (pure); assignRun carries it out for one run.
-import { diskNeedBytes, type ActiveRun, type BoxCapacity, type CandidateRun, type CapacityLimits, type Stage } from '@vzferry/core';
+import {
+  diskNeedBytes,
+  type ActiveRun,
+  type BoxCapacity,
+  type CandidateRun,
+  type CapacityLimits,
+  type Stage,
+} from '@vzferry/core';
 import { type Db, prismaOf, type Tx } from '../client';
 import { stageJob, type FollowUpJob } from './follow-up';
 import { moveBatches, moveRun } from './transitions';
@@ -18,7 +25,10 @@ export interface SchedulerState {
 
 /** Scheduled batches whose start time came become running. */
 export async function startDueBatches(db: Db, now: Date): Promise<number> {
-  return moveBatches(prismaOf(db), { startAt: { lte: now } }, 'running', { from: ['scheduled'], data: { startedAt: now } });
+  return moveBatches(prismaOf(db), { startAt: { lte: now } }, 'running', {
+    from: ['scheduled'],
+    data: { startedAt: now },
+  });
 }
 
 export async function loadSchedulerState(db: Db, now: Date): Promise<SchedulerState> {
@@ -34,7 +44,10 @@ export async function loadSchedulerState(db: Db, now: Date): Promise<SchedulerSt
       include: { container: { select: { sourceHostId: true } } },
     }),
     client.converterBox.findMany(),
-    client.batch.findMany({ where: { status: { in: ['running', 'paused'] } }, select: { id: true, name: true, concurrency: true } }),
+    client.batch.findMany({
+      where: { status: { in: ['running', 'paused'] } },
+      select: { id: true, name: true, concurrency: true },
+    }),
     client.sourceHost.findMany({ select: { id: true, name: true, maxConcurrentMigrations: true } }),
   ]);
   return {
@@ -77,18 +90,33 @@ export function runDiskNeed(c: { diskQuotaKb: bigint | null; diskUsedKb: bigint 
  * Conditional on the run still being queued, so two schedulers cannot both
  * start it. Returns the job to enqueue, or null if someone else was first.
  */
-export async function assignRun(db: Db, runId: string, boxId: string, reservedDiskBytes: bigint, now: Date): Promise<FollowUpJob | null> {
+export async function assignRun(
+  db: Db,
+  runId: string,
+  boxId: string,
+  reservedDiskBytes: bigint,
+  now: Date,
+): Promise<FollowUpJob | null> {
   const client = prismaOf(db);
   return client.$transaction(async (tx) => {
     const claimed = await moveRun(tx, runId, 'running', {
       from: ['queued'],
       // the waiting reason (recordWaitingReasons) is over once the run starts
-      data: { converterBoxId: boxId, reservedDiskBytes, startedAt: now, currentStage: 'preflight', errorCode: null, error: null },
+      data: {
+        converterBoxId: boxId,
+        reservedDiskBytes,
+        startedAt: now,
+        currentStage: 'preflight',
+        errorCode: null,
+        error: null,
+      },
     });
     if (!claimed) return null;
     const attempt = await nextAttempt(tx, runId, 'preflight');
     const stageRun = await tx.stageRun.create({ data: { runId, stage: 'preflight', attempt, converterBoxId: boxId } });
-    await tx.runEvent.create({ data: { runId, stageRunId: stageRun.id, message: `assigned to converter box ${boxId}` } });
+    await tx.runEvent.create({
+      data: { runId, stageRunId: stageRun.id, message: `assigned to converter box ${boxId}` },
+    });
     return stageJob(stageRun, boxId);
   });
 }
@@ -97,7 +125,10 @@ export async function assignRun(db: Db, runId: string, boxId: string, reservedDi
 export async function recordWaitingReasons(db: Db, waiting: Array<{ runId: string; reason: string }>): Promise<void> {
   const client = prismaOf(db);
   for (const w of waiting) {
-    await client.migrationRun.updateMany({ where: { id: w.runId, status: 'queued' }, data: { errorCode: 'waiting_for_capacity', error: w.reason } });
+    await client.migrationRun.updateMany({
+      where: { id: w.runId, status: 'queued' },
+      data: { errorCode: 'waiting_for_capacity', error: w.reason },
+    });
   }
 }
 

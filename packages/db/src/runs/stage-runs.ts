@@ -39,18 +39,31 @@ export async function claimStageRun(
         where: {
           run: { status: { in: ['running', 'waiting'] }, cancelRequestedAt: null },
           // pending and due, or running on a worker whose lease ran out
-          OR: [{ status: 'pending', OR: [{ notBefore: null }, { notBefore: { lte: input.now } }] }, { status: 'running', heartbeatAt: { lt: stale } }],
+          OR: [
+            { status: 'pending', OR: [{ notBefore: null }, { notBefore: { lte: input.now } }] },
+            { status: 'running', heartbeatAt: { lt: stale } },
+          ],
         },
         data: { startedAt: before.startedAt ?? input.now, heartbeatAt: input.now, converterBoxId: input.boxId },
       });
       if (!claimed) return null;
       const run = await moveRun(tx, before.runId, 'running', {
         from: ['running', 'waiting'],
-        data: { currentStage: before.stage, leaseOwner: input.owner, leaseExpiresAt: new Date(input.now.getTime() + leaseMs) },
+        data: {
+          currentStage: before.stage,
+          leaseOwner: input.owner,
+          leaseExpiresAt: new Date(input.now.getTime() + leaseMs),
+        },
       });
       // the run moved on (a cancel, a rescue) between the two statements: undo the claim
       if (!run) throw new ClaimLost();
-      return { stageRunId: before.id, runId: before.runId, stage: before.stage, attempt: before.attempt, resumed: before.status === 'running' };
+      return {
+        stageRunId: before.id,
+        runId: before.runId,
+        stage: before.stage,
+        attempt: before.attempt,
+        resumed: before.status === 'running',
+      };
     });
   } catch (err) {
     if (err instanceof ClaimLost) return null;
@@ -69,7 +82,11 @@ class ClaimLost extends Error {}
 export async function releaseLeasesOfBox(db: Db, boxId: string, owner: string): Promise<number> {
   const client = prismaOf(db);
   const res = await client.stageRun.updateMany({
-    where: { status: 'running', converterBoxId: boxId, run: { OR: [{ leaseOwner: null }, { leaseOwner: { not: owner } }] } },
+    where: {
+      status: 'running',
+      converterBoxId: boxId,
+      run: { OR: [{ leaseOwner: null }, { leaseOwner: { not: owner } }] },
+    },
     data: { heartbeatAt: new Date(0) },
   });
   return res.count;
@@ -105,8 +122,14 @@ export async function heartbeatStageRun(
     },
   });
   if (res.count === 0) return { lost: true, cancelRequested: false };
-  const run = await client.stageRun.findUniqueOrThrow({ where: { id: input.stageRunId }, select: { run: { select: { id: true, cancelRequestedAt: true } } } });
-  await client.migrationRun.update({ where: { id: run.run.id }, data: { leaseExpiresAt: new Date(input.now.getTime() + leaseMs) } });
+  const run = await client.stageRun.findUniqueOrThrow({
+    where: { id: input.stageRunId },
+    select: { run: { select: { id: true, cancelRequestedAt: true } } },
+  });
+  await client.migrationRun.update({
+    where: { id: run.run.id },
+    data: { leaseExpiresAt: new Date(input.now.getTime() + leaseMs) },
+  });
   return { lost: false, cancelRequested: run.run.cancelRequestedAt !== null };
 }
 
@@ -135,7 +158,10 @@ export async function finishStageRun(
     if (sr.status !== 'running' || sr.run.leaseOwner !== input.owner) return []; // someone took over: their result counts
     const boxId = sr.run.converterBoxId!;
     if (next.kind === 'wait') {
-      await moveStageRun(tx, sr.id, 'pending', { from: ['running'], data: { notBefore: next.until, message: input.message ?? null, heartbeatAt: null } });
+      await moveStageRun(tx, sr.id, 'pending', {
+        from: ['running'],
+        data: { notBefore: next.until, message: input.message ?? null, heartbeatAt: null },
+      });
     } else {
       await moveStageRun(tx, sr.id, input.failure ? 'failed' : 'succeeded', {
         from: ['running'],
@@ -150,7 +176,10 @@ export async function finishStageRun(
       });
     }
     const patch = input.runPatch ? runPatchToUpdate(input.runPatch) : {};
-    await tx.migrationRun.update({ where: { id: sr.runId }, data: { ...patch, leaseOwner: null, leaseExpiresAt: null } });
+    await tx.migrationRun.update({
+      where: { id: sr.runId },
+      data: { ...patch, leaseOwner: null, leaseExpiresAt: null },
+    });
     return applyNextStep(tx, { runId: sr.runId, boxId, stageRunId: sr.id, next, failure: input.failure, now });
   });
 }
@@ -172,8 +201,16 @@ async function applyNextStep(
       return [stageJob({ id: a.stageRunId, notBefore: next.until }, boxId)];
     }
     case 'retry': {
-      const sr = await tx.stageRun.create({ data: { runId, stage: next.stage, attempt: next.attempt, converterBoxId: boxId, notBefore: next.until } });
-      await event(tx, runId, sr.id, 'warn', `${next.stage} failed (${a.failure?.message ?? 'error'}); attempt ${next.attempt} at ${next.until.toISOString()}`);
+      const sr = await tx.stageRun.create({
+        data: { runId, stage: next.stage, attempt: next.attempt, converterBoxId: boxId, notBefore: next.until },
+      });
+      await event(
+        tx,
+        runId,
+        sr.id,
+        'warn',
+        `${next.stage} failed (${a.failure?.message ?? 'error'}); attempt ${next.attempt} at ${next.until.toISOString()}`,
+      );
       return [stageJob(sr, boxId)];
     }
     case 'finish': {
@@ -185,7 +222,13 @@ async function applyNextStep(
         from: ['running'],
         data: { failedStage: next.failedStage, errorCode: a.failure?.code, error: a.failure?.message },
       });
-      await event(tx, runId, a.stageRunId, 'error', `${next.failedStage} failed during the downtime: rolling back (starting the source container again)`);
+      await event(
+        tx,
+        runId,
+        a.stageRunId,
+        'error',
+        `${next.failedStage} failed during the downtime: rolling back (starting the source container again)`,
+      );
       return [rollbackJob(runId, boxId)];
     }
     case 'fail': {
@@ -196,7 +239,13 @@ async function applyNextStep(
 }
 
 /** The run failed at `failedStage` (from running, or after its rollback). */
-export async function failRun(tx: Tx, runId: string, failedStage: Stage, failure: StageFailure | undefined, now: Date): Promise<void> {
+export async function failRun(
+  tx: Tx,
+  runId: string,
+  failedStage: Stage,
+  failure: StageFailure | undefined,
+  now: Date,
+): Promise<void> {
   await moveRun(tx, runId, 'failed', {
     data: {
       failedStage,
@@ -208,14 +257,26 @@ export async function failRun(tx: Tx, runId: string, failedStage: Stage, failure
   });
 }
 
-async function event(tx: Tx, runId: string, stageRunId: string | null, level: 'info' | 'warn' | 'error', message: string) {
+async function event(
+  tx: Tx,
+  runId: string,
+  stageRunId: string | null,
+  level: 'info' | 'warn' | 'error',
+  message: string,
+) {
   await tx.runEvent.create({ data: { runId, stageRunId, level, message } });
 }
 
-
 /** Is a stage attempt of this run still running with a fresh heartbeat? */
-export async function hasLiveStageAttempt(db: Db, runId: string, now: Date, leaseMs = STAGE_LEASE_MS): Promise<boolean> {
+export async function hasLiveStageAttempt(
+  db: Db,
+  runId: string,
+  now: Date,
+  leaseMs = STAGE_LEASE_MS,
+): Promise<boolean> {
   const client = prismaOf(db);
-  const n = await client.stageRun.count({ where: { runId, status: 'running', heartbeatAt: { gt: new Date(now.getTime() - leaseMs) } } });
+  const n = await client.stageRun.count({
+    where: { runId, status: 'running', heartbeatAt: { gt: new Date(now.getTime() - leaseMs) } },
+  });
   return n > 0;
 }

@@ -33,7 +33,12 @@ function setsStatus(expr: ts.Expression | undefined): boolean {
   if (!expr) return false;
   if (ts.isArrayLiteralExpression(expr)) return expr.elements.some((e) => setsStatus(e));
   if (ts.isObjectLiteralExpression(expr)) {
-    return expr.properties.some((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && ts.isIdentifier(p.name) && p.name.text === 'status');
+    return expr.properties.some(
+      (p) =>
+        (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) &&
+        ts.isIdentifier(p.name) &&
+        p.name.text === 'status',
+    );
   }
   return false;
 }
@@ -49,7 +54,8 @@ function statusWrites(text: string, fileName = 'x.ts'): number[] {
       const model = ts.isPropertyAccessExpression(target) ? target.name.text : null;
       const arg = node.arguments[0];
       if (model && GUARDED_MODELS.has(model) && WRITES.has(method) && arg && ts.isObjectLiteralExpression(arg)) {
-        if (DATA_KEYS.some((k) => setsStatus(property(arg, k)))) lines.push(sf.getLineAndCharacterOfPosition(node.getStart()).line + 1);
+        if (DATA_KEYS.some((k) => setsStatus(property(arg, k))))
+          lines.push(sf.getLineAndCharacterOfPosition(node.getStart()).line + 1);
       }
     }
     ts.forEachChild(node, visit);
@@ -64,8 +70,8 @@ describe('status writes', () => {
       "await tx.migrationRun.update({ where: { id }, data: { status: 'failed' } });",
       "await db.stageRun.updateMany({ where: { status: 'pending' }, data: { error: 'x' } });",
       "await tx.batch.upsert({ where: { id }, create: { name, status: 'running' }, update: {} });",
-      "await tx.migrationRun.createMany({ data: ids.map((id) => ({ id })) });",
-      "await tx.stageRun.createMany({ data: [{ runId, status }] });",
+      'await tx.migrationRun.createMany({ data: ids.map((id) => ({ id })) });',
+      'await tx.stageRun.createMany({ data: [{ runId, status }] });',
       "await tx.container.update({ where: { id }, data: { status: 'running' } });",
     ].join('\n');
     expect(statusWrites(text)).toEqual([1, 3, 5]);

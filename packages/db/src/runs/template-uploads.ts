@@ -5,12 +5,20 @@ import { type Db, prismaOf } from '../client';
 
 type UploadState = 'registering' | 'downloading' | 'ready' | 'failed' | 'deleted';
 
-const row = { id: true, attempt: true, cloudstackTemplateId: true, state: true, csStatus: true, checksum: true } as const;
+const row = {
+  id: true,
+  attempt: true,
+  cloudstackTemplateId: true,
+  state: true,
+  csStatus: true,
+  checksum: true,
+} as const;
 
 export function templateUploadsRepo(db: Db) {
   const client = prismaOf(db);
   return {
-    list: (runId: string) => client.templateUpload.findMany({ where: { runId }, orderBy: { attempt: 'asc' }, select: row }),
+    list: (runId: string) =>
+      client.templateUpload.findMany({ where: { runId }, orderBy: { attempt: 'asc' }, select: row }),
     create: (runId: string, r: { attempt: number; name: string; url: string; checksum: string; sizeBytes: bigint }) =>
       client.templateUpload.upsert({
         where: { runId_attempt: { runId, attempt: r.attempt } },
@@ -18,11 +26,24 @@ export function templateUploadsRepo(db: Db) {
         update: {},
         select: row,
       }),
-    async update(id: string, patch: Partial<{ cloudstackTemplateId: string; state: UploadState; csStatus: string; downloadPercent: number; error: string | null }>) {
+    async update(
+      id: string,
+      patch: Partial<{
+        cloudstackTemplateId: string;
+        state: UploadState;
+        csStatus: string;
+        downloadPercent: number;
+        error: string | null;
+      }>,
+    ) {
       const now = new Date();
       await client.templateUpload.update({
         where: { id },
-        data: { ...patch, ...(patch.state === 'ready' ? { readyAt: now } : {}), ...(patch.state === 'deleted' ? { deletedAt: now } : {}) },
+        data: {
+          ...patch,
+          ...(patch.state === 'ready' ? { readyAt: now } : {}),
+          ...(patch.state === 'deleted' ? { deletedAt: now } : {}),
+        },
       });
     },
     activeDownloads: () => client.templateUpload.count({ where: { state: { in: ['registering', 'downloading'] } } }),

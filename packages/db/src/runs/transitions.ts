@@ -23,7 +23,12 @@ type StageMove = MoveOptions<StageStatus, Prisma.StageRunWhereInput, Prisma.Stag
 type BatchMove = MoveOptions<BatchStatus, Prisma.BatchWhereInput, Prisma.BatchUncheckedUpdateManyInput>;
 
 /** Moves the runs matching `which` to `to`; returns how many moved. */
-export async function moveRuns(tx: Tx, which: Prisma.MigrationRunWhereInput, to: RunStatus, opts: Omit<RunMove, 'where'> = {}): Promise<number> {
+export async function moveRuns(
+  tx: Tx,
+  which: Prisma.MigrationRunWhereInput,
+  to: RunStatus,
+  opts: Omit<RunMove, 'where'> = {},
+): Promise<number> {
   const from = movableFrom('run', to, opts.from);
   const where = { AND: [which, { status: { in: from } }] };
   const moved = await tx.migrationRun.updateMany({ where, data: { ...opts.data, status: to } });
@@ -41,19 +46,40 @@ export async function moveRun(tx: Tx, runId: string, to: RunStatus, opts: RunMov
   return (await moveRuns(tx, { ...opts.where, id: runId }, to, opts)) === 1;
 }
 
-export async function moveStageRuns(tx: Tx, which: Prisma.StageRunWhereInput, to: StageStatus, opts: Omit<StageMove, 'where'> = {}): Promise<number> {
+export async function moveStageRuns(
+  tx: Tx,
+  which: Prisma.StageRunWhereInput,
+  to: StageStatus,
+  opts: Omit<StageMove, 'where'> = {},
+): Promise<number> {
   const from = movableFrom('stage', to, opts.from);
-  const moved = await tx.stageRun.updateMany({ where: { AND: [which, { status: { in: from } }] }, data: { ...opts.data, status: to } });
+  const moved = await tx.stageRun.updateMany({
+    where: { AND: [which, { status: { in: from } }] },
+    data: { ...opts.data, status: to },
+  });
   return moved.count;
 }
 
-export async function moveStageRun(tx: Tx, stageRunId: string, to: StageStatus, opts: StageMove = {}): Promise<boolean> {
+export async function moveStageRun(
+  tx: Tx,
+  stageRunId: string,
+  to: StageStatus,
+  opts: StageMove = {},
+): Promise<boolean> {
   return (await moveStageRuns(tx, { ...opts.where, id: stageRunId }, to, opts)) === 1;
 }
 
-export async function moveBatches(tx: Tx, which: Prisma.BatchWhereInput, to: BatchStatus, opts: Omit<BatchMove, 'where'> = {}): Promise<number> {
+export async function moveBatches(
+  tx: Tx,
+  which: Prisma.BatchWhereInput,
+  to: BatchStatus,
+  opts: Omit<BatchMove, 'where'> = {},
+): Promise<number> {
   const from = movableFrom('batch', to, opts.from);
-  const moved = await tx.batch.updateMany({ where: { AND: [which, { status: { in: from } }] }, data: { ...opts.data, status: to } });
+  const moved = await tx.batch.updateMany({
+    where: { AND: [which, { status: { in: from } }] },
+    data: { ...opts.data, status: to },
+  });
   return moved.count;
 }
 

@@ -13,7 +13,10 @@ export async function listBatches(db: Db) {
   ]);
   return batches.map((b) => ({
     ...b,
-    runs: Object.fromEntries(counts.filter((c) => c.batchId === b.id).map((c) => [c.status, c._count])) as Record<string, number>,
+    runs: Object.fromEntries(counts.filter((c) => c.batchId === b.id).map((c) => [c.status, c._count])) as Record<
+      string,
+      number
+    >,
   }));
 }
 
@@ -25,7 +28,16 @@ export async function getBatchView(db: Db, id: string) {
       runs: {
         orderBy: { createdAt: 'asc' },
         include: {
-          container: { select: { id: true, sourceCtid: true, hostname: true, sourceHost: { select: { name: true } }, customer: { select: { name: true } }, downtimeWindow: true } },
+          container: {
+            select: {
+              id: true,
+              sourceCtid: true,
+              hostname: true,
+              sourceHost: { select: { name: true } },
+              customer: { select: { name: true } },
+              downtimeWindow: true,
+            },
+          },
           converterBox: { select: { name: true } },
           stageRuns: { orderBy: [{ queuedAt: 'desc' }], take: 1 },
         },
@@ -59,14 +71,38 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     where: { id },
     include: {
       batch: { select: { id: true, name: true, status: true } },
-      container: { select: { id: true, sourceCtid: true, hostname: true, downtimeWindow: true, sourceHost: { select: { name: true } }, customer: { select: { name: true, timezone: true } } } },
+      container: {
+        select: {
+          id: true,
+          sourceCtid: true,
+          hostname: true,
+          downtimeWindow: true,
+          sourceHost: { select: { name: true } },
+          customer: { select: { name: true, timezone: true } },
+        },
+      },
       converterBox: { select: { name: true } },
       stageRuns: { orderBy: [{ queuedAt: 'asc' }] },
-      templateUploads: { orderBy: { attempt: 'asc' }, select: { attempt: true, state: true, csStatus: true, downloadPercent: true, error: true, createdAt: true, readyAt: true } },
+      templateUploads: {
+        orderBy: { attempt: 'asc' },
+        select: {
+          attempt: true,
+          state: true,
+          csStatus: true,
+          downloadPercent: true,
+          error: true,
+          createdAt: true,
+          readyAt: true,
+        },
+      },
     },
   });
   if (!run) throw new NotFoundError('run', id);
-  const events = await client.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'desc' }, take: opts.events ?? 300 });
+  const events = await client.runEvent.findMany({
+    where: { runId: id },
+    orderBy: { id: 'desc' },
+    take: opts.events ?? 300,
+  });
   // one row per stage: its latest attempt
   const stages = STAGES.map((stage) => {
     const attempts = run.stageRuns.filter((s) => s.stage === stage);
@@ -102,6 +138,13 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     cloudstackVmName: run.cloudstackVmName,
     stages,
     templateUploads: run.templateUploads,
-    events: events.reverse().map((e) => ({ id: e.id.toString(), at: e.at, level: e.level, kind: e.kind, stream: e.stream, message: e.message })),
+    events: events.reverse().map((e) => ({
+      id: e.id.toString(),
+      at: e.at,
+      level: e.level,
+      kind: e.kind,
+      stream: e.stream,
+      message: e.message,
+    })),
   };
 }

@@ -1,7 +1,12 @@
 // Settings rows: one JSON value per key; the CloudStack secret key is sealed
 // with the instance key in the `secret` column and only the worker opens it.
 import {
-  AppError, cloudStackSettingsSchema, parseInput, pipelineSettingsSchema, type CloudStackSettings, type PipelineSettings,
+  AppError,
+  cloudStackSettingsSchema,
+  parseInput,
+  pipelineSettingsSchema,
+  type CloudStackSettings,
+  type PipelineSettings,
 } from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 import type { SecretBox } from '../secret-box';
@@ -20,7 +25,10 @@ export async function readCloudStackSettings(db: Db): Promise<(CloudStackSetting
 }
 
 /** For the worker: with the secret opened. */
-export async function loadCloudStackCredentials(db: Db, box: SecretBox): Promise<(CloudStackSettings & { secretKey: string }) | null> {
+export async function loadCloudStackCredentials(
+  db: Db,
+  box: SecretBox,
+): Promise<(CloudStackSettings & { secretKey: string }) | null> {
   const client = prismaOf(db);
   const row = await client.setting.findUnique({ where: { key: CLOUDSTACK } });
   if (!row?.value || !row.secret) return null;
@@ -39,9 +47,20 @@ export async function saveCloudStackSettings(
   const secret = input.secretKey ? box.seal(input.secretKey) : existing?.secret;
   if (!secret) throw new AppError('secret_required', 'the secret key is required the first time');
   await client.$transaction([
-    client.setting.upsert({ where: { key: CLOUDSTACK }, create: { key: CLOUDSTACK, value, secret }, update: { value, secret } }),
+    client.setting.upsert({
+      where: { key: CLOUDSTACK },
+      create: { key: CLOUDSTACK, value, secret },
+      update: { value, secret },
+    }),
     client.auditLog.create({
-      data: { userId: actor.userId, actor: actor.name, action: 'settings.cloudstack', targetType: 'Setting', targetId: CLOUDSTACK, details: { ...value, secretChanged: Boolean(input.secretKey) } },
+      data: {
+        userId: actor.userId,
+        actor: actor.name,
+        action: 'settings.cloudstack',
+        targetType: 'Setting',
+        targetId: CLOUDSTACK,
+        details: { ...value, secretChanged: Boolean(input.secretKey) },
+      },
     }),
   ]);
 }
@@ -52,12 +71,25 @@ export async function loadPipelineSettings(db: Db): Promise<PipelineSettings> {
   return pipelineSettingsSchema.parse(row?.value ?? {});
 }
 
-export async function savePipelineSettings(db: Db, input: Partial<PipelineSettings>, actor: Actor): Promise<PipelineSettings> {
+export async function savePipelineSettings(
+  db: Db,
+  input: Partial<PipelineSettings>,
+  actor: Actor,
+): Promise<PipelineSettings> {
   const client = prismaOf(db);
   const value = parseInput(pipelineSettingsSchema, { ...(await loadPipelineSettings(db)), ...input });
   await client.$transaction([
     client.setting.upsert({ where: { key: PIPELINE }, create: { key: PIPELINE, value }, update: { value } }),
-    client.auditLog.create({ data: { userId: actor.userId, actor: actor.name, action: 'settings.pipeline', targetType: 'Setting', targetId: PIPELINE, details: value } }),
+    client.auditLog.create({
+      data: {
+        userId: actor.userId,
+        actor: actor.name,
+        action: 'settings.pipeline',
+        targetType: 'Setting',
+        targetId: PIPELINE,
+        details: value,
+      },
+    }),
   ]);
   return value;
 }

@@ -14,14 +14,21 @@ const optionalName = z.string().trim().max(255).nullable().optional();
 
 export const networkMappingSchema = z.object({
   name: z.string().trim().min(1, 'name is empty').max(100),
-  cidr: z.string().trim().refine((c) => safe(() => parseCidr(c)), 'cidr must be a network such as 198.51.100.0/24 or 2001:db8::/64'),
+  cidr: z
+    .string()
+    .trim()
+    .refine((c) => safe(() => parseCidr(c)), 'cidr must be a network such as 198.51.100.0/24 or 2001:db8::/64'),
   sourceVlan: z.number().int().min(1).max(4094).nullable().optional(),
   gateway: z.string().trim().max(45).nullable().optional(),
   cloudstackNetworkId: id,
   cloudstackNetworkName: optionalName,
 });
 export const offeringMappingSchema = z.object({
-  maxRamMb: z.number().int().min(64).max(4 * 1024 * 1024),
+  maxRamMb: z
+    .number()
+    .int()
+    .min(64)
+    .max(4 * 1024 * 1024),
   maxCpus: z.number().int().min(1).max(512),
   serviceOfferingId: id,
   serviceOfferingName: optionalName,
@@ -59,11 +66,16 @@ export async function readMappings(db: Db) {
     client.offeringMapping.findMany({ orderBy: [{ maxRamMb: 'asc' }, { maxCpus: 'asc' }] }),
     client.osTypeMapping.findMany({ orderBy: [{ distribution: 'asc' }, { version: 'asc' }] }),
   ]);
-  const pick = <T extends object, K extends keyof T>(o: T, keys: K[]) => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+  const pick = <T extends object, K extends keyof T>(o: T, keys: K[]) =>
+    Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
   return {
-    networks: networks.map((n) => pick(n, ['name', 'cidr', 'sourceVlan', 'gateway', 'cloudstackNetworkId', 'cloudstackNetworkName'])),
+    networks: networks.map((n) =>
+      pick(n, ['name', 'cidr', 'sourceVlan', 'gateway', 'cloudstackNetworkId', 'cloudstackNetworkName']),
+    ),
     offerings: offerings.map((o) => pick(o, ['maxRamMb', 'maxCpus', 'serviceOfferingId', 'serviceOfferingName'])),
-    osTypes: osTypes.map((o) => pick(o, ['distribution', 'version', 'osTypeId', 'osTypeName', 'legacyOsTypeId', 'legacyOsTypeName'])),
+    osTypes: osTypes.map((o) =>
+      pick(o, ['distribution', 'version', 'osTypeId', 'osTypeName', 'legacyOsTypeId', 'legacyOsTypeName']),
+    ),
   };
 }
 
@@ -71,9 +83,18 @@ export async function saveMappings(db: Db, input: unknown, actor: Actor) {
   const client = prismaOf(db);
   const m = parseInput(mappingsSchema, input);
   const problems = [
-    ...duplicates(m.networks.map((n) => parseCidr(n.cidr).text), 'network'),
-    ...duplicates(m.offerings.map((o) => `${o.maxRamMb} MiB / ${o.maxCpus} CPUs`), 'offering size'),
-    ...duplicates(m.osTypes.map((o) => `${o.distribution} ${o.version}`), 'OS'),
+    ...duplicates(
+      m.networks.map((n) => parseCidr(n.cidr).text),
+      'network',
+    ),
+    ...duplicates(
+      m.offerings.map((o) => `${o.maxRamMb} MiB / ${o.maxCpus} CPUs`),
+      'offering size',
+    ),
+    ...duplicates(
+      m.osTypes.map((o) => `${o.distribution} ${o.version}`),
+      'OS',
+    ),
   ];
   if (problems.length > 0) throw new AppError('invalid_input', problems.join('; '));
   await client.$transaction(async (tx) => {
@@ -84,7 +105,14 @@ export async function saveMappings(db: Db, input: unknown, actor: Actor) {
     await tx.offeringMapping.createMany({ data: m.offerings });
     await tx.osTypeMapping.createMany({ data: m.osTypes });
     await tx.auditLog.create({
-      data: { userId: actor.userId, actor: actor.name, action: 'settings.mappings', targetType: 'Setting', targetId: 'mappings', details: { networks: m.networks.length, offerings: m.offerings.length, osTypes: m.osTypes.length } },
+      data: {
+        userId: actor.userId,
+        actor: actor.name,
+        action: 'settings.mappings',
+        targetType: 'Setting',
+        targetId: 'mappings',
+        details: { networks: m.networks.length, offerings: m.offerings.length, osTypes: m.osTypes.length },
+      },
     });
   });
   return readMappings(db);

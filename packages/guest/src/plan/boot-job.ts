@@ -59,7 +59,10 @@ ${major >= 5 ? 'echo "(hd0) /dev/vda" > /boot/grub/device.map\n' : ''}echo "vzfe
 
 function initrdCommand(major: number): string {
   if (major >= 6) return 'dracut -f "/boot/initramfs-$kver.img" "$kver"';
-  if (major === 5) return `mkinitrd -f ${VIRTIO_DRIVERS.slice(0, 3).map((d) => `--with=${d}`).join(' ')} "/boot/initrd-$kver.img" "$kver"`;
+  if (major === 5)
+    return `mkinitrd -f ${VIRTIO_DRIVERS.slice(0, 3)
+      .map((d) => `--with=${d}`)
+      .join(' ')} "/boot/initrd-$kver.img" "$kver"`;
   // CentOS 4 stays on IDE and e1000: its kernels mostly lack virtio
   return 'mkinitrd -f "/boot/initrd-$kver.img" "$kver"';
 }

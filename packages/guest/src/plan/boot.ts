@@ -5,7 +5,15 @@
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
 import { BOOT_JOB_PATH, bootJobScript } from './boot-job';
-import { BOOT_JOB_DIR, HEADER, KERNEL_CMDLINE, VIRTIO_DRIVERS, type FileWrite, type LegacyBootIso, type PlanCommand } from './types';
+import {
+  BOOT_JOB_DIR,
+  HEADER,
+  KERNEL_CMDLINE,
+  VIRTIO_DRIVERS,
+  type FileWrite,
+  type LegacyBootIso,
+  type PlanCommand,
+} from './types';
 
 export interface BootChanges {
   write: FileWrite[];
@@ -20,16 +28,32 @@ export function bootChanges(os: DetectedOs, files: GuestFiles, rootUuid: string)
   const write = [file('/etc/default/grub', defaultGrub(files.read('/etc/default/grub')))];
   const commands: PlanCommand[] = [];
   if (os.initramfs === 'dracut') {
-    write.push(file('/etc/dracut.conf.d/vzferry-virtio.conf', `# ${HEADER}\nadd_drivers+=" ${VIRTIO_DRIVERS.join(' ')} "\nhostonly="no"\n`));
-    commands.push({ argv: ['dracut', '--force', '--regenerate-all'], why: 'an initramfs with the virtio drivers', initramfs: true });
+    write.push(
+      file(
+        '/etc/dracut.conf.d/vzferry-virtio.conf',
+        `# ${HEADER}\nadd_drivers+=" ${VIRTIO_DRIVERS.join(' ')} "\nhostonly="no"\n`,
+      ),
+    );
+    commands.push({
+      argv: ['dracut', '--force', '--regenerate-all'],
+      why: 'an initramfs with the virtio drivers',
+      initramfs: true,
+    });
     commands.push({ argv: ['grub2-install', '--target=i386-pc', '{disk}'], why: 'the boot loader on the disk' });
-    commands.push({ argv: ['grub2-mkconfig', '-o', '/boot/grub2/grub.cfg'], why: 'grub menu for the installed kernel' });
+    commands.push({
+      argv: ['grub2-mkconfig', '-o', '/boot/grub2/grub.cfg'],
+      why: 'grub menu for the installed kernel',
+    });
     commands.push(rootByUuid('/boot/grub2/grub.cfg', rootUuid));
   } else {
     write.push(file('/etc/initramfs-tools/modules', initramfsModules(files.read('/etc/initramfs-tools/modules'))));
     // -c for kernels without one yet (the install skipped it), -u where one exists (a re-run)
     commands.push({
-      argv: ['sh', '-c', 'for k in $(ls /lib/modules); do if [ -e "/boot/initrd.img-$k" ]; then update-initramfs -u -k "$k"; else update-initramfs -c -k "$k"; fi || exit 1; done'],
+      argv: [
+        'sh',
+        '-c',
+        'for k in $(ls /lib/modules); do if [ -e "/boot/initrd.img-$k" ]; then update-initramfs -u -k "$k"; else update-initramfs -c -k "$k"; fi || exit 1; done',
+      ],
       why: 'an initramfs with the virtio drivers, built once after every file is in place',
       initramfs: true,
     });
@@ -42,7 +66,10 @@ export function bootChanges(os: DetectedOs, files: GuestFiles, rootUuid: string)
 
 /** grub-mkconfig in a chroot without udev writes root=/dev/loopNpM; the VM needs the UUID (docs/platforms.md, "No udev in the chroot") */
 function rootByUuid(cfg: string, uuid: string): PlanCommand {
-  return { argv: ['sed', '-i', '-E', `s#root=/dev/[A-Za-z0-9/]+#root=UUID=${uuid}#g`, cfg], why: 'root by UUID, not by the converter box\'s loop device' };
+  return {
+    argv: ['sed', '-i', '-E', `s#root=/dev/[A-Za-z0-9/]+#root=UUID=${uuid}#g`, cfg],
+    why: "root by UUID, not by the converter box's loop device",
+  };
 }
 
 function defaultGrub(existing: string | null): string {
@@ -54,7 +81,9 @@ function defaultGrub(existing: string | null): string {
     GRUB_SERIAL_COMMAND: '"serial --speed=115200 --unit=0 --word=8 --parity=no --stop=1"',
     GRUB_DISABLE_OS_PROBER: 'true',
   };
-  const lines = (existing ?? 'GRUB_DEFAULT=0\nGRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`\n').split('\n').filter((l) => l.trim() !== '');
+  const lines = (existing ?? 'GRUB_DEFAULT=0\nGRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`\n')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const out = lines.map((l) => {
     const key = /^#?\s*([A-Z_]+)=/.exec(l)?.[1];
     if (key && key in set) {
@@ -68,7 +97,9 @@ function defaultGrub(existing: string | null): string {
 }
 
 function initramfsModules(existing: string | null): string {
-  const lines = (existing ?? '# List of modules that you want to include in your initramfs.\n').replace(/\n*$/, '').split('\n');
+  const lines = (existing ?? '# List of modules that you want to include in your initramfs.\n')
+    .replace(/\n*$/, '')
+    .split('\n');
   const missing = VIRTIO_DRIVERS.filter((d) => !lines.some((l) => l.trim() === d));
   return `${[...lines, ...(missing.length ? [`# virtio for KVM (vzferry)`, ...missing] : [])].join('\n')}\n`;
 }
@@ -89,7 +120,9 @@ function legacy(os: DetectedOs, files: GuestFiles, rootUuid: string): BootChange
   write.push(file('/boot/grub/grub.conf', grubConf));
   write.push(file('/boot/grub/device.map', '(hd0) /dev/vda\n'));
   if (major >= 6) {
-    write.push(file('/etc/dracut.conf.d/vzferry-virtio.conf', `# ${HEADER}\nadd_drivers+=" ${VIRTIO_DRIVERS.join(' ')} "\n`));
+    write.push(
+      file('/etc/dracut.conf.d/vzferry-virtio.conf', `# ${HEADER}\nadd_drivers+=" ${VIRTIO_DRIVERS.join(' ')} "\n`),
+    );
   } else {
     // mkinitrd reads the scsi_hostadapter aliases: virtio_blk goes into the initrd
     const modprobe = (files.read('/etc/modprobe.conf') ?? '').replace(/\n*$/, '\n').replace(/^\n$/, '');

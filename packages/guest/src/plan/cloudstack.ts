@@ -86,13 +86,32 @@ export function cloudstackChanges(os: DetectedOs, files: GuestFiles): CloudStack
     { path: '/usr/local/sbin/cloud-set-guest-sshkey', content: SSHKEY, mode: 0o755 },
   ];
   if (os.init === 'systemd') {
-    write.push({ path: '/etc/systemd/system/cloud-set-guest-password.service', content: unit('cloud-set-guest-password', 'password reset'), mode: 0o644 });
-    write.push({ path: '/etc/systemd/system/cloud-set-guest-sshkey.service', content: unit('cloud-set-guest-sshkey', 'SSH key reset'), mode: 0o644 });
-    return { write, commands: [{ argv: ['systemctl', 'enable', 'cloud-set-guest-password.service', 'cloud-set-guest-sshkey.service'], why: 'CloudStack password and SSH-key reset at boot' }] };
+    write.push({
+      path: '/etc/systemd/system/cloud-set-guest-password.service',
+      content: unit('cloud-set-guest-password', 'password reset'),
+      mode: 0o644,
+    });
+    write.push({
+      path: '/etc/systemd/system/cloud-set-guest-sshkey.service',
+      content: unit('cloud-set-guest-sshkey', 'SSH key reset'),
+      mode: 0o644,
+    });
+    return {
+      write,
+      commands: [
+        {
+          argv: ['systemctl', 'enable', 'cloud-set-guest-password.service', 'cloud-set-guest-sshkey.service'],
+          why: 'CloudStack password and SSH-key reset at boot',
+        },
+      ],
+    };
   }
   // sysvinit and upstart: rc.local runs last in every runlevel
   const rcLocal = os.family === 'redhat' ? '/etc/rc.d/rc.local' : '/etc/rc.local';
-  const lines = (files.read(rcLocal) ?? '#!/bin/sh\n').replace(/\n*$/, '').split('\n').filter((l) => !l.includes('cloud-set-guest-'));
+  const lines = (files.read(rcLocal) ?? '#!/bin/sh\n')
+    .replace(/\n*$/, '')
+    .split('\n')
+    .filter((l) => !l.includes('cloud-set-guest-'));
   const at = lines.findIndex((l) => /^\s*exit 0\s*$/.test(l));
   const add = ['/usr/local/sbin/cloud-set-guest-password &', '/usr/local/sbin/cloud-set-guest-sshkey &'];
   if (at >= 0) lines.splice(at, 0, ...add);

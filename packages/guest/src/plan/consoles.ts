@@ -16,7 +16,8 @@ const file = (path: string, content: string): FileWrite => ({ path, content, mod
 export function consoleChanges(os: DetectedOs, files: GuestFiles): ConsoleChanges {
   const out: ConsoleChanges = { write: [], remove: [], commands: [] };
   const securetty = files.read('/etc/securetty');
-  if (securetty !== null && !/^ttyS0$/m.test(securetty)) out.write.push(file('/etc/securetty', `${securetty.replace(/\n*$/, '\n')}ttyS0\n`));
+  if (securetty !== null && !/^ttyS0$/m.test(securetty))
+    out.write.push(file('/etc/securetty', `${securetty.replace(/\n*$/, '\n')}ttyS0\n`));
   if (os.init === 'sysvinit') out.write.push(file('/etc/inittab', inittab(os, files.read('/etc/inittab'))));
   if (os.init === 'upstart') {
     const getty = os.distribution === 'centos' ? '/sbin/agetty' : '/sbin/getty';
@@ -25,7 +26,9 @@ export function consoleChanges(os: DetectedOs, files: GuestFiles): ConsoleChange
     if (os.distribution === 'centos') {
       // CentOS 6 starts the gettys of ACTIVE_CONSOLES (/etc/init/start-ttys.conf)
       const init = files.read('/etc/sysconfig/init') ?? '';
-      const next = /^ACTIVE_CONSOLES=/m.test(init) ? init.replace(/^ACTIVE_CONSOLES=.*$/m, 'ACTIVE_CONSOLES=/dev/tty1') : `${init.replace(/\n*$/, '\n')}ACTIVE_CONSOLES=/dev/tty1\n`;
+      const next = /^ACTIVE_CONSOLES=/m.test(init)
+        ? init.replace(/^ACTIVE_CONSOLES=.*$/m, 'ACTIVE_CONSOLES=/dev/tty1')
+        : `${init.replace(/\n*$/, '\n')}ACTIVE_CONSOLES=/dev/tty1\n`;
       out.write.push(file('/etc/sysconfig/init', next.replace(/^\n/, '')));
       out.write.push(file('/etc/init/ttyS0.conf', job('ttyS0', '-L 115200 DEV vt100')));
     } else {
@@ -35,17 +38,30 @@ export function consoleChanges(os: DetectedOs, files: GuestFiles): ConsoleChange
   }
   if (os.init === 'systemd') {
     // OpenVZ templates mask the gettys; a mask is a link to /dev/null
-    for (const unit of ['getty@.service', 'serial-getty@.service', 'getty@tty1.service', 'serial-getty@ttyS0.service', 'getty.target']) {
+    for (const unit of [
+      'getty@.service',
+      'serial-getty@.service',
+      'getty@tty1.service',
+      'serial-getty@ttyS0.service',
+      'getty.target',
+    ]) {
       if (files.exists(`/etc/systemd/system/${unit}`)) out.remove.push(`/etc/systemd/system/${unit}`);
     }
-    out.commands.push({ argv: ['systemctl', 'enable', 'getty@tty1.service', 'serial-getty@ttyS0.service'], why: 'logins on tty1 and ttyS0' });
+    out.commands.push({
+      argv: ['systemctl', 'enable', 'getty@tty1.service', 'serial-getty@ttyS0.service'],
+      why: 'logins on tty1 and ttyS0',
+    });
   }
   return out;
 }
 
 function inittab(os: DetectedOs, existing: string | null): string {
-  const getty1 = os.distribution === 'centos' ? '1:2345:respawn:/sbin/mingetty tty1' : '1:2345:respawn:/sbin/getty 38400 tty1';
-  const serial = os.distribution === 'centos' ? 'S0:2345:respawn:/sbin/agetty -L 115200 ttyS0 vt100' : 'T0:2345:respawn:/sbin/getty -L ttyS0 115200 vt100';
+  const getty1 =
+    os.distribution === 'centos' ? '1:2345:respawn:/sbin/mingetty tty1' : '1:2345:respawn:/sbin/getty 38400 tty1';
+  const serial =
+    os.distribution === 'centos'
+      ? 'S0:2345:respawn:/sbin/agetty -L 115200 ttyS0 vt100'
+      : 'T0:2345:respawn:/sbin/getty -L ttyS0 115200 vt100';
   const runlevel = os.distribution === 'centos' ? 'id:3:initdefault:' : 'id:2:initdefault:';
   let lines = (existing ?? `${runlevel}\n`).replace(/\n*$/, '').split('\n');
   // OpenVZ comments the gettys out: bring tty1's back, leave tty2-6 off

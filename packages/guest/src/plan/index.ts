@@ -43,10 +43,19 @@ export function planConversion(input: PlanInput): ConversionPlan {
   const dup = write.find((w, i) => write.findIndex((x) => x.path === w.path) !== i);
   if (dup) throw new Error(`the plan writes ${dup.path} twice`);
   const remove = [...new Set([...net.remove, ...consoles.remove, ...left.remove])].sort();
-  const packages = [...new Set([...os.kernelPackages, ...os.bootloaderPackages, ...(os.initramfs === 'dracut' ? ['dracut'] : os.initramfs === 'initramfs-tools' ? ['initramfs-tools'] : []), ...net.packages])];
+  const packages = [
+    ...new Set([
+      ...os.kernelPackages,
+      ...os.bootloaderPackages,
+      ...(os.initramfs === 'dracut' ? ['dracut'] : os.initramfs === 'initramfs-tools' ? ['initramfs-tools'] : []),
+      ...net.packages,
+    ]),
+  ];
   // the initramfs and grub come last: they must see every file written before
   const commands: PlanCommand[] = [...left.commands, ...consoles.commands, ...cloud.commands, ...boot.commands];
-  const backup = [...new Set([...write.map((w) => w.path), ...remove, ...Object.keys(left.links)])].filter((p) => files.exists(p)).sort();
+  const backup = [...new Set([...write.map((w) => w.path), ...remove, ...Object.keys(left.links)])]
+    .filter((p) => files.exists(p))
+    .sort();
   return {
     os,
     backupDir: BACKUP_DIR,
@@ -62,7 +71,10 @@ export function planConversion(input: PlanInput): ConversionPlan {
 }
 
 /** OpenVZ's own bits a VM must not keep (docs/platforms.md, "OpenVZ leftovers"). */
-function leftovers(os: DetectedOs, files: GuestFiles): { remove: string[]; links: Record<string, string>; commands: PlanCommand[] } {
+function leftovers(
+  os: DetectedOs,
+  files: GuestFiles,
+): { remove: string[]; links: Record<string, string>; commands: PlanCommand[] } {
   const remove: string[] = [];
   if (files.exists('/etc/init.d/vzquota')) remove.push('/etc/init.d/vzquota');
   for (let rl = 0; rl <= 6; rl++) {

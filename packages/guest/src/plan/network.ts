@@ -6,7 +6,14 @@
 // in on (docs/platforms.md, "Several networks: policy routing").
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
-import { needsPolicyRouting, netmask, routingTable, subnetOf, type GuestNetwork, type GuestNic } from '../network-model';
+import {
+  needsPolicyRouting,
+  netmask,
+  routingTable,
+  subnetOf,
+  type GuestNetwork,
+  type GuestNic,
+} from '../network-model';
 import { HEADER, type FileWrite } from './types';
 
 export interface NetworkChanges {
@@ -18,7 +25,8 @@ export interface NetworkChanges {
 const file = (path: string, content: string): FileWrite => ({ path, content, mode: 0o644 });
 
 export function networkChanges(os: DetectedOs, files: GuestFiles, net: GuestNetwork): NetworkChanges {
-  const changes = os.network === 'ifcfg' ? ifcfg(os, files, net) : os.network === 'netplan' ? netplan(net) : interfaces(net);
+  const changes =
+    os.network === 'ifcfg' ? ifcfg(os, files, net) : os.network === 'netplan' ? netplan(net) : interfaces(net);
   const pbr = needsPolicyRouting(net);
   if (pbr) changes.write.push(file('/etc/iproute2/rt_tables', rtTables(files.read('/etc/iproute2/rt_tables'), net)));
   changes.write.push(file('/etc/resolv.conf', resolvConf(net)));
@@ -26,8 +34,14 @@ export function networkChanges(os: DetectedOs, files: GuestFiles, net: GuestNetw
 }
 
 function rtTables(existing: string | null, net: GuestNetwork): string {
-  const base = (existing ?? '#\n# reserved values\n#\n255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n').replace(/\n*$/, '\n');
-  const kept = base.split('\n').filter((l) => !/^\s*\d+\s+eth\d+\s*$/.test(l) && !l.includes('vzferry')).join('\n');
+  const base = (existing ?? '#\n# reserved values\n#\n255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n').replace(
+    /\n*$/,
+    '\n',
+  );
+  const kept = base
+    .split('\n')
+    .filter((l) => !/^\s*\d+\s+eth\d+\s*$/.test(l) && !l.includes('vzferry'))
+    .join('\n');
   return `${kept.replace(/\n*$/, '\n')}# policy routing, one table per interface (vzferry)\n${net.nics.map((n) => `${routingTable(n)}\t${n.device}`).join('\n')}\n`;
 }
 
@@ -44,7 +58,10 @@ function resolvConf(net: GuestNetwork): string {
 
 function ifcfg(os: DetectedOs, files: GuestFiles, net: GuestNetwork): NetworkChanges {
   const dir = '/etc/sysconfig/network-scripts';
-  const remove = files.list(dir).filter((f) => /^(ifcfg|route6?|rule6?)-venet0/.test(f) || /^(route|rule)-eth\d+$/.test(f)).map((f) => `${dir}/${f}`);
+  const remove = files
+    .list(dir)
+    .filter((f) => /^(ifcfg|route6?|rule6?)-venet0/.test(f) || /^(route|rule)-eth\d+$/.test(f))
+    .map((f) => `${dir}/${f}`);
   const write: FileWrite[] = [];
   const first = net.nics.find((n) => n.gateway);
   const major = Number(os.version);
@@ -52,7 +69,14 @@ function ifcfg(os: DetectedOs, files: GuestFiles, net: GuestNetwork): NetworkCha
   write.push(
     file(
       '/etc/sysconfig/network',
-      [`# ${HEADER}`, 'NETWORKING=yes', `HOSTNAME=${net.hostname}`, ...(first ? [`GATEWAY=${first.gateway}`, `GATEWAYDEV=${first.device}`] : []), ...(anyV6 ? ['NETWORKING_IPV6=yes'] : []), ''].join('\n'),
+      [
+        `# ${HEADER}`,
+        'NETWORKING=yes',
+        `HOSTNAME=${net.hostname}`,
+        ...(first ? [`GATEWAY=${first.gateway}`, `GATEWAYDEV=${first.device}`] : []),
+        ...(anyV6 ? ['NETWORKING_IPV6=yes'] : []),
+        '',
+      ].join('\n'),
     ),
   );
   if (major >= 7) write.push(file('/etc/hostname', `${net.hostname}\n`));
@@ -68,23 +92,61 @@ function ifcfg(os: DetectedOs, files: GuestFiles, net: GuestNetwork): NetworkCha
       'ONBOOT=yes',
       'BOOTPROTO=none',
       'NM_CONTROLLED=no',
-      ...(primary ? [`IPADDR=${primary.address}`, ...(major >= 6 ? [`PREFIX=${primary.prefix}`] : [`NETMASK=${netmask(primary.prefix)}`])] : []),
+      ...(primary
+        ? [
+            `IPADDR=${primary.address}`,
+            ...(major >= 6 ? [`PREFIX=${primary.prefix}`] : [`NETMASK=${netmask(primary.prefix)}`]),
+          ]
+        : []),
       ...(inline ? extra.flatMap((a, i) => [`IPADDR${i + 1}=${a.address}`, `PREFIX${i + 1}=${a.prefix}`]) : []),
-      ...(nic === first ? [`GATEWAY=${nic.gateway}`, ...(major >= 6 ? ['DEFROUTE=yes'] : [])] : major >= 6 ? ['DEFROUTE=no'] : []),
+      ...(nic === first
+        ? [`GATEWAY=${nic.gateway}`, ...(major >= 6 ? ['DEFROUTE=yes'] : [])]
+        : major >= 6
+          ? ['DEFROUTE=no']
+          : []),
       ...(nic.ipv6.length
-        ? ['IPV6INIT=yes', `IPV6ADDR=${nic.ipv6[0]!.address}/${nic.ipv6[0]!.prefix}`, ...(nic.ipv6.length > 1 ? [`IPV6ADDR_SECONDARIES="${nic.ipv6.slice(1).map((a) => `${a.address}/${a.prefix}`).join(' ')}"`] : [])]
+        ? [
+            'IPV6INIT=yes',
+            `IPV6ADDR=${nic.ipv6[0]!.address}/${nic.ipv6[0]!.prefix}`,
+            ...(nic.ipv6.length > 1
+              ? [
+                  `IPV6ADDR_SECONDARIES="${nic.ipv6
+                    .slice(1)
+                    .map((a) => `${a.address}/${a.prefix}`)
+                    .join(' ')}"`,
+                ]
+              : []),
+          ]
         : []),
       '',
     ];
     write.push(file(`${dir}/ifcfg-${nic.device}`, lines.join('\n')));
     if (!inline) {
       extra.forEach((a, i) => {
-        write.push(file(`${dir}/ifcfg-${nic.device}:${i}`, [`# ${HEADER}`, `DEVICE=${nic.device}:${i}`, 'ONBOOT=yes', 'BOOTPROTO=none', `IPADDR=${a.address}`, `NETMASK=${netmask(a.prefix)}`, ''].join('\n')));
+        write.push(
+          file(
+            `${dir}/ifcfg-${nic.device}:${i}`,
+            [
+              `# ${HEADER}`,
+              `DEVICE=${nic.device}:${i}`,
+              'ONBOOT=yes',
+              'BOOTPROTO=none',
+              `IPADDR=${a.address}`,
+              `NETMASK=${netmask(a.prefix)}`,
+              '',
+            ].join('\n'),
+          ),
+        );
       });
     }
     if (pbr && primary && nic.gateway) {
       const t = nic.device;
-      write.push(file(`${dir}/route-${nic.device}`, `${subnetOf(primary)} dev ${nic.device} table ${t}\ndefault via ${nic.gateway} dev ${nic.device} table ${t}\n`));
+      write.push(
+        file(
+          `${dir}/route-${nic.device}`,
+          `${subnetOf(primary)} dev ${nic.device} table ${t}\ndefault via ${nic.gateway} dev ${nic.device} table ${t}\n`,
+        ),
+      );
       write.push(file(`${dir}/rule-${nic.device}`, nic.ipv4.map((a) => `from ${a.address} table ${t}\n`).join('')));
     }
   }
@@ -101,9 +163,17 @@ function interfaces(net: GuestNetwork): NetworkChanges {
     blocks.push(`auto ${nic.device}`);
     if (primary) {
       // address + netmask: the CIDR form is unknown to the ifupdown of Debian 6 / Ubuntu 10.04
-      blocks.push(`iface ${nic.device} inet static`, `\taddress ${primary.address}`, `\tnetmask ${netmask(primary.prefix)}`);
+      blocks.push(
+        `iface ${nic.device} inet static`,
+        `\taddress ${primary.address}`,
+        `\tnetmask ${netmask(primary.prefix)}`,
+      );
       if (nic.gateway && nic === net.nics.find((n) => n.gateway)) blocks.push(`\tgateway ${nic.gateway}`);
-      for (const a of extra) blocks.push(`\tup ip addr add ${a.address}/${a.prefix} dev ${nic.device}`, `\tdown ip addr del ${a.address}/${a.prefix} dev ${nic.device}`);
+      for (const a of extra)
+        blocks.push(
+          `\tup ip addr add ${a.address}/${a.prefix} dev ${nic.device}`,
+          `\tdown ip addr del ${a.address}/${a.prefix} dev ${nic.device}`,
+        );
       if (pbr && nic.gateway) blocks.push(...pbrLines(nic));
     }
     nic.ipv6.forEach((a, i) => {
@@ -112,7 +182,11 @@ function interfaces(net: GuestNetwork): NetworkChanges {
     });
     blocks.push('');
   }
-  return { write: [file('/etc/network/interfaces', blocks.join('\n')), file('/etc/hostname', `${net.hostname}\n`)], remove: [], packages: [] };
+  return {
+    write: [file('/etc/network/interfaces', blocks.join('\n')), file('/etc/hostname', `${net.hostname}\n`)],
+    remove: [],
+    packages: [],
+  };
 }
 
 function pbrLines(nic: GuestNic): string[] {
@@ -162,7 +236,11 @@ function netplan(net: GuestNetwork): NetworkChanges {
   // ifupdown's venet0 file must not bring anything up any more
   const onlyLo = `# ${HEADER}\n# the network is configured by netplan: /etc/netplan/50-vzferry.yaml\nauto lo\niface lo inet loopback\n`;
   return {
-    write: [file('/etc/netplan/50-vzferry.yaml', lines.join('\n')), file('/etc/network/interfaces', onlyLo), file('/etc/hostname', `${net.hostname}\n`)],
+    write: [
+      file('/etc/netplan/50-vzferry.yaml', lines.join('\n')),
+      file('/etc/network/interfaces', onlyLo),
+      file('/etc/hostname', `${net.hostname}\n`),
+    ],
     remove: [],
     packages: ['netplan.io'],
   };

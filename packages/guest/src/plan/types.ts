@@ -23,8 +23,20 @@ export type PlanCommand = z.infer<typeof planCommandSchema>;
 
 /** What an initramfs is built from: a change here in the final sync means building it again. */
 export const INITRAMFS_INPUTS = [
-  '/lib/modules', '/usr/lib/modules', '/etc/initramfs-tools', '/usr/share/initramfs-tools', '/etc/dracut.conf', '/etc/dracut.conf.d', '/usr/lib/dracut',
-  '/etc/modprobe.d', '/lib/modprobe.d', '/usr/lib/modprobe.d', '/etc/modprobe.conf', '/etc/crypttab', '/var/lib/dpkg/status', '/var/lib/rpm',
+  '/lib/modules',
+  '/usr/lib/modules',
+  '/etc/initramfs-tools',
+  '/usr/share/initramfs-tools',
+  '/etc/dracut.conf',
+  '/etc/dracut.conf.d',
+  '/usr/lib/dracut',
+  '/etc/modprobe.d',
+  '/lib/modprobe.d',
+  '/usr/lib/modprobe.d',
+  '/etc/modprobe.conf',
+  '/etc/crypttab',
+  '/var/lib/dpkg/status',
+  '/var/lib/rpm',
 ];
 
 /** What building it writes (rsync patterns): the final sync leaves them alone once built. */

@@ -22,7 +22,10 @@ export function fixture(id: string): GuestFiles {
 const base = { hostname: 'ct101.example.net', nameservers: ['8.8.8.8', '8.8.4.4'], searchDomains: ['example.net'] };
 
 export const SCENARIOS: Record<string, GuestNetwork> = {
-  'one-nic-one-ip': { ...base, nics: [{ device: 'eth0', ipv4: [{ address: '198.51.100.10', prefix: 24 }], ipv6: [], gateway: '198.51.100.1' }] },
+  'one-nic-one-ip': {
+    ...base,
+    nics: [{ device: 'eth0', ipv4: [{ address: '198.51.100.10', prefix: 24 }], ipv6: [], gateway: '198.51.100.1' }],
+  },
   'one-nic-three-ips': {
     ...base,
     nics: [
@@ -41,8 +44,21 @@ export const SCENARIOS: Record<string, GuestNetwork> = {
   'two-nics': {
     ...base,
     nics: [
-      { device: 'eth0', ipv4: [{ address: '198.51.100.10', prefix: 24 }], ipv6: [{ address: '2001:db8::10', prefix: 64 }], gateway: '198.51.100.1' },
-      { device: 'eth1', ipv4: [{ address: '203.0.113.20', prefix: 24 }, { address: '203.0.113.21', prefix: 24 }], ipv6: [], gateway: '203.0.113.1' },
+      {
+        device: 'eth0',
+        ipv4: [{ address: '198.51.100.10', prefix: 24 }],
+        ipv6: [{ address: '2001:db8::10', prefix: 64 }],
+        gateway: '198.51.100.1',
+      },
+      {
+        device: 'eth1',
+        ipv4: [
+          { address: '203.0.113.20', prefix: 24 },
+          { address: '203.0.113.21', prefix: 24 },
+        ],
+        ipv6: [],
+        gateway: '203.0.113.1',
+      },
     ],
   },
 };

@@ -30,12 +30,13 @@ export function writeFakeVzTools(binDir: string, opts: FakeVzToolsOptions): void
     log,
     'here=$(dirname "$0")',
     'case "$*" in',
-    "  '-a -j') cat \"$here/vzlist.json\"; exit \"$(cat \"$here/vzlist.exit\")\" ;;",
-    "  *) echo \"fake vzlist: unsupported arguments: $*\" >&2; exit 2 ;;",
+    '  \'-a -j\') cat "$here/vzlist.json"; exit "$(cat "$here/vzlist.exit")" ;;',
+    '  *) echo "fake vzlist: unsupported arguments: $*" >&2; exit 2 ;;',
     'esac',
   ]);
   const cases = Object.entries(opts.vzctl ?? {}).map(
-    ([args, r]) => `  ${shellQuoteWord(args)}) printf '%s' ${shellQuoteWord(r.stdout)}; printf '%s' ${shellQuoteWord(r.stderr)} >&2; exit ${r.exit} ;;`,
+    ([args, r]) =>
+      `  ${shellQuoteWord(args)}) printf '%s' ${shellQuoteWord(r.stdout)}; printf '%s' ${shellQuoteWord(r.stderr)} >&2; exit ${r.exit} ;;`,
   );
   script(binDir, 'vzctl', [log, 'case "$*" in', ...cases, "  *) echo 'Invalid command line' >&2; exit 20 ;;", 'esac']);
 }
@@ -59,7 +60,7 @@ export function readFakeVzCalls(binDir: string): string[][] {
   const tokens = readFileSync(file, 'utf8').split('\0');
   tokens.pop();
   const calls: string[][] = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const n = Number(tokens[i]);
     calls.push(tokens.slice(i + 1, i + 2 + n));
     i += 2 + n;

@@ -35,13 +35,19 @@ export async function rewritePlanFiles(root: string, plan: ConversionPlan): Prom
 
 /** make_bootable: the boot packages that are missing, then the plan's commands, in a chroot. */
 export async function makeBootable(x: Executor, root: string, plan: ConversionPlan, opts: ApplyOptions): Promise<void> {
-  const session = await openChroot(x, root, { aptCacheDir: plan.os.packageManager === 'apt' ? opts.aptCacheDir : undefined });
+  const session = await openChroot(x, root, {
+    aptCacheDir: plan.os.packageManager === 'apt' ? opts.aptCacheDir : undefined,
+  });
   try {
     await installMissing(session, plan, opts);
     for (const c of plan.commands) {
       const argv = c.argv.map((a) => a.replaceAll('{disk}', opts.disk));
       opts.log(`$ ${argv.join(' ')}    # ${c.why}`);
-      await session.run(argv, { timeoutMs: opts.commandTimeoutMs ?? 600_000, onStdout: lines(opts.log), onStderr: lines(opts.log) });
+      await session.run(argv, {
+        timeoutMs: opts.commandTimeoutMs ?? 600_000,
+        onStdout: lines(opts.log),
+        onStderr: lines(opts.log),
+      });
     }
   } finally {
     await session.close();
@@ -52,7 +58,11 @@ export async function makeBootable(x: Executor, root: string, plan: ConversionPl
 }
 
 function lines(log: (l: string) => void): (chunk: string) => void {
-  return (chunk) => chunk.split('\n').filter((l) => l.trim() !== '').forEach((l) => log(l));
+  return (chunk) =>
+    chunk
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .forEach((l) => log(l));
 }
 
 /** Guest path -> host path, refusing anything that would leave the guest's root. */
@@ -63,7 +73,12 @@ export function inGuest(root: string, guestPath: string): string {
 }
 
 /** backup_config: every file the plan changes, copied under its backup dir once (a re-run keeps the first copy). */
-export async function backupPlanFiles(x: Executor, root: string, plan: ConversionPlan, log: (l: string) => void): Promise<void> {
+export async function backupPlanFiles(
+  x: Executor,
+  root: string,
+  plan: ConversionPlan,
+  log: (l: string) => void,
+): Promise<void> {
   const dir = inGuest(root, plan.backupDir);
   const list = path.join(dir, 'FILES');
   if (existsSync(list)) {
@@ -84,22 +99,42 @@ async function installMissing(session: ChrootSession, plan: ConversionPlan, opts
   for (const pkg of plan.packages) {
     const installed =
       plan.os.packageManager === 'apt'
-        ? (await session.run(['dpkg-query', '-W', '-f=${Status}', pkg], { allowExitCodes: [0, 1] })).stdout.includes('install ok installed')
+        ? (await session.run(['dpkg-query', '-W', '-f=${Status}', pkg], { allowExitCodes: [0, 1] })).stdout.includes(
+            'install ok installed',
+          )
         : (await session.run(['rpm', '-q', pkg], { allowExitCodes: [0, 1] })).code === 0;
     if (!installed) missing.push(pkg);
   }
   if (missing.length === 0) return;
   opts.log(`installing ${missing.join(' ')} (${plan.os.packageManager})`);
   // INITRD=No: the kernel's postinst skips its initramfs; the plan builds one, once, with every file in place
-  const run = (argv: string[]) => session.run(argv, { timeoutMs: opts.commandTimeoutMs ?? 900_000, onStdout: lines(opts.log), onStderr: lines(opts.log), env: { INITRD: 'No' } });
+  const run = (argv: string[]) =>
+    session.run(argv, {
+      timeoutMs: opts.commandTimeoutMs ?? 900_000,
+      onStdout: lines(opts.log),
+      onStderr: lines(opts.log),
+      env: { INITRD: 'No' },
+    });
   if (plan.os.packageManager === 'yum') {
     await run(['yum', '-y', 'install', ...missing]);
     return;
   }
   // grub-pc would ask where to install itself: we run grub-install on the disk ourselves
-  await session.run(['debconf-set-selections'], { stdin: 'grub-pc grub-pc/install_devices_empty boolean true\ngrub-pc grub-pc/install_devices multiselect\n' });
+  await session.run(['debconf-set-selections'], {
+    stdin: 'grub-pc grub-pc/install_devices_empty boolean true\ngrub-pc grub-pc/install_devices multiselect\n',
+  });
   await run(['apt-get', 'update']);
-  await run(['apt-get', 'install', '-y', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...missing]);
+  await run([
+    'apt-get',
+    'install',
+    '-y',
+    '--no-install-recommends',
+    '-o',
+    'Dpkg::Options::=--force-confdef',
+    '-o',
+    'Dpkg::Options::=--force-confold',
+    ...missing,
+  ]);
 }
 
 async function changeFiles(root: string, plan: ConversionPlan): Promise<void> {

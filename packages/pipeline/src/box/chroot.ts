@@ -23,7 +23,11 @@ const GUEST_ENV = {
   LANG: 'C',
 };
 
-export async function openChroot(x: Executor, root: string, opts: { aptCacheDir?: string } = {}): Promise<ChrootSession> {
+export async function openChroot(
+  x: Executor,
+  root: string,
+  opts: { aptCacheDir?: string } = {},
+): Promise<ChrootSession> {
   const undo: (() => Promise<unknown>)[] = [];
   const close = async () => {
     while (undo.length > 0) {
@@ -49,7 +53,17 @@ export async function openChroot(x: Executor, root: string, opts: { aptCacheDir?
       undo.push(() => x.exec(['umount', target]).catch(() => x.exec(['umount', '--lazy', target])));
     }
     await swapIn(root, 'etc/resolv.conf', () => copyFile('/etc/resolv.conf', path.join(root, 'etc/resolv.conf')), undo);
-    await swapIn(root, 'usr/sbin/policy-rc.d', () => writeFile(path.join(root, 'usr/sbin/policy-rc.d'), '#!/bin/sh\n# vzferry: no service starts while the guest is converted\nexit 101\n', { mode: 0o755 }), undo);
+    await swapIn(
+      root,
+      'usr/sbin/policy-rc.d',
+      () =>
+        writeFile(
+          path.join(root, 'usr/sbin/policy-rc.d'),
+          '#!/bin/sh\n# vzferry: no service starts while the guest is converted\nexit 101\n',
+          { mode: 0o755 },
+        ),
+      undo,
+    );
   } catch (err) {
     await close();
     throw err;
@@ -61,17 +75,33 @@ export async function openChroot(x: Executor, root: string, opts: { aptCacheDir?
         // "dracut in the guest's chroot exited with 1", not "chroot exited with 1"
         if (!(err instanceof ExecError)) throw err;
         const reason = err.code === null && !err.timedOut ? 'was stopped' : undefined;
-        throw new ExecError({ argv, where: `the guest's chroot on ${err.where}`, code: err.code, stdout: err.stdout, stderr: err.stderr, timedOut: err.timedOut, reason });
+        throw new ExecError({
+          argv,
+          where: `the guest's chroot on ${err.where}`,
+          code: err.code,
+          stdout: err.stdout,
+          stderr: err.stderr,
+          timedOut: err.timedOut,
+          reason,
+        });
       }),
     close,
   };
 }
 
 /** Puts our file at `rel` for the session, keeping the guest's own (file or symlink) to restore. */
-async function swapIn(root: string, rel: string, put: () => Promise<void>, undo: (() => Promise<unknown>)[]): Promise<void> {
+async function swapIn(
+  root: string,
+  rel: string,
+  put: () => Promise<void>,
+  undo: (() => Promise<unknown>)[],
+): Promise<void> {
   const file = path.join(root, rel);
   const saved = `${file}.vzferry-saved`;
-  const had = await lstat(file).then(() => true, () => false);
+  const had = await lstat(file).then(
+    () => true,
+    () => false,
+  );
   await mkdir(path.dirname(file), { recursive: true });
   if (had) await rename(file, saved);
   undo.push(async () => {

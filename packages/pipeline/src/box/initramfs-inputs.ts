@@ -21,7 +21,12 @@ export async function initramfsFingerprint(root: string, plan: Pick<ConversionPl
   return hash.digest('hex');
 }
 
-async function walk(root: string, guestPath: string, written: Set<string>, hash: ReturnType<typeof createHash>): Promise<void> {
+async function walk(
+  root: string,
+  guestPath: string,
+  written: Set<string>,
+  hash: ReturnType<typeof createHash>,
+): Promise<void> {
   const file = inGuest(root, guestPath);
   const st = await lstat(file).catch(() => null);
   if (!st) return;

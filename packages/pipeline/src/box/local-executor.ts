@@ -39,13 +39,39 @@ export class LocalExecutor implements Executor {
     const onAbort = () => ((aborted = true), kill());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     return new Promise((resolve, reject) => {
-      child.once('error', (e) => reject(new ExecError({ argv, where: this.where, code: null, stdout: '', stderr: e.message, reason: `could not start: ${e.message}` })));
+      child.once('error', (e) =>
+        reject(
+          new ExecError({
+            argv,
+            where: this.where,
+            code: null,
+            stdout: '',
+            stderr: e.message,
+            reason: `could not start: ${e.message}`,
+          }),
+        ),
+      );
       child.once('close', (code) => {
         if (timer) clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        const res = { code: code ?? -1, stdout: out.toString(), stderr: err.toString(), durationMs: Date.now() - started };
+        const res = {
+          code: code ?? -1,
+          stdout: out.toString(),
+          stderr: err.toString(),
+          durationMs: Date.now() - started,
+        };
         if (timedOut || aborted) {
-          return reject(new ExecError({ argv, where: this.where, code: null, stdout: res.stdout, stderr: res.stderr, timedOut, reason: timedOut ? `timed out after ${opts.timeoutMs} ms` : 'was aborted' }));
+          return reject(
+            new ExecError({
+              argv,
+              where: this.where,
+              code: null,
+              stdout: res.stdout,
+              stderr: res.stderr,
+              timedOut,
+              reason: timedOut ? `timed out after ${opts.timeoutMs} ms` : 'was aborted',
+            }),
+          );
         }
         if ((opts.allowExitCodes ?? [0]).includes(res.code)) return resolve(res);
         reject(new ExecError({ argv, where: this.where, code: res.code, stdout: res.stdout, stderr: res.stderr }));

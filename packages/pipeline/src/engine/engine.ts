@@ -1,7 +1,16 @@
 // The pipeline engine of one converter box: consumes the box's queue (stage
 // attempts, rollbacks, cancels) and runs the scheduler and reconciler ticks.
 import { errorMessage, RETRY_POLICIES, withRetries, type RunSnapshot, type Stage } from '@vzferry/core';
-import { completeCancel, completeRollback, delayOf, hasLiveStageAttempt, loadRunContext, toRunSnapshot, type Db, type FollowUpJob } from '@vzferry/db';
+import {
+  completeCancel,
+  completeRollback,
+  delayOf,
+  hasLiveStageAttempt,
+  loadRunContext,
+  toRunSnapshot,
+  type Db,
+  type FollowUpJob,
+} from '@vzferry/db';
 import { createConsumer, createProducer } from '@vzferry/queue';
 import { reconcilerTick } from './reconciler';
 import { RunLog } from './run-log';
@@ -50,8 +59,14 @@ export function startPipelineEngine<D>(opts: PipelineEngineOptions<D>): Pipeline
     for (const job of jobs) await ensure(job);
   };
   const runner = {
-    db: opts.db, owner: opts.owner, boxId: opts.box.id, stages: opts.stages, deps: opts.deps, enqueue,
-    heartbeatMs: opts.heartbeatMs, leaseMs: opts.leaseMs,
+    db: opts.db,
+    owner: opts.owner,
+    boxId: opts.box.id,
+    stages: opts.stages,
+    deps: opts.deps,
+    enqueue,
+    heartbeatMs: opts.heartbeatMs,
+    leaseMs: opts.leaseMs,
   };
   const consumer = createConsumer({
     redisUrl: opts.redisUrl,
@@ -82,7 +97,9 @@ export function startPipelineEngine<D>(opts: PipelineEngineOptions<D>): Pipeline
     return () => clearTimeout(timer);
   };
   const stopScheduler = loop('scheduler', opts.schedulerMs ?? 2_000, () => schedulerTick(opts.db, enqueue));
-  const stopReconciler = loop('reconciler', opts.reconcilerMs ?? 10_000, () => reconcilerTick(opts.db, ensure, new Date(), opts.leaseMs));
+  const stopReconciler = loop('reconciler', opts.reconcilerMs ?? 10_000, () =>
+    reconcilerTick(opts.db, ensure, new Date(), opts.leaseMs),
+  );
 
   return {
     enqueue,

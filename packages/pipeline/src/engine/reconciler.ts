@@ -2,7 +2,14 @@
 // After Redis lost its data, or a worker died mid-stage, this puts the jobs
 // back (idempotently: deterministic job ids, and ensure() leaves a job that
 // is waiting or running alone).
-import { BOX_OFFLINE_AFTER_MS, jobsThatMustExist, rescueRunsOfOfflineBoxes, withLeaderLock, type Db, type FollowUpJob } from '@vzferry/db';
+import {
+  BOX_OFFLINE_AFTER_MS,
+  jobsThatMustExist,
+  rescueRunsOfOfflineBoxes,
+  withLeaderLock,
+  type Db,
+  type FollowUpJob,
+} from '@vzferry/db';
 
 export async function reconcilerTick(
   db: Db,

@@ -32,7 +32,10 @@ export function pipelineHooks(deps: StageDeps): RunHooks {
       await cs.client.stopVirtualMachine({ id: vm.id, forced: true }, { deadlineMs: 120_000 });
       log.event('info', `VM ${vm.name} stopped: the container's IPs are the container's again`);
     } catch (err) {
-      log.event('error', `could not stop VM ${vmName(run)} (${errorMessage(err)}): stop it by hand, it holds the container's IPs`);
+      log.event(
+        'error',
+        `could not stop VM ${vmName(run)} (${errorMessage(err)}): stop it by hand, it holds the container's IPs`,
+      );
     }
   };
   return {

@@ -57,7 +57,15 @@ export class RunLog {
   }
 
   #outputLine(stream: 'stdout' | 'stderr', line: string): void {
-    const event: RunEventInput = { runId: this.runId, stageRunId: this.stageRunId, kind: 'output', stream, level: stream === 'stderr' ? 'warn' : 'info', message: line, at: new Date() };
+    const event: RunEventInput = {
+      runId: this.runId,
+      stageRunId: this.stageRunId,
+      kind: 'output',
+      stream,
+      level: stream === 'stderr' ? 'warn' : 'info',
+      message: line,
+      at: new Date(),
+    };
     this.#outputLines++;
     if (this.#outputLines <= HEAD_LINES) {
       this.#enqueue(event);

@@ -4,11 +4,21 @@
 // the leader lock lets one act at a time.
 import { planStarts } from '@vzferry/core';
 import {
-  assignRun, completeFinishedBatches, loadSchedulerState, recordWaitingReasons, startDueBatches, withLeaderLock,
-  type Db, type FollowUpJob,
+  assignRun,
+  completeFinishedBatches,
+  loadSchedulerState,
+  recordWaitingReasons,
+  startDueBatches,
+  withLeaderLock,
+  type Db,
+  type FollowUpJob,
 } from '@vzferry/db';
 
-export async function schedulerTick(db: Db, enqueue: (jobs: FollowUpJob[]) => Promise<void>, now: Date = new Date()): Promise<number | null> {
+export async function schedulerTick(
+  db: Db,
+  enqueue: (jobs: FollowUpJob[]) => Promise<void>,
+  now: Date = new Date(),
+): Promise<number | null> {
   return withLeaderLock(db, 'scheduler', async () => {
     await startDueBatches(db, now);
     const state = await loadSchedulerState(db, now);
@@ -26,4 +36,3 @@ export async function schedulerTick(db: Db, enqueue: (jobs: FollowUpJob[]) => Pr
     return started;
   });
 }
-

@@ -3,12 +3,25 @@
 // and enqueue what follows. A cancel or a lost lease aborts the stage.
 import { CloudStackError, CloudStackJobTimeoutError, CloudStackTransportError } from '@vzferry/cloudstack';
 import {
-  AppError, decideNext, errorMessage, ExecError, runStatePatchSchema, stageFailure,
-  type Stage, type StageFailure, type StageOutcome,
+  AppError,
+  decideNext,
+  errorMessage,
+  ExecError,
+  runStatePatchSchema,
+  stageFailure,
+  type Stage,
+  type StageFailure,
+  type StageOutcome,
 } from '@vzferry/core';
 import {
-  claimStageRun, finishStageRun, heartbeatStageRun, loadRunContext, toRunSnapshot,
-  type Db, type FollowUpJob, type StageProgress,
+  claimStageRun,
+  finishStageRun,
+  heartbeatStageRun,
+  loadRunContext,
+  toRunSnapshot,
+  type Db,
+  type FollowUpJob,
+  type StageProgress,
 } from '@vzferry/db';
 import { RunLog } from './run-log';
 import type { ProgressUpdate, StageContext, StageRegistry, StageReturn } from '../stage-contract';
@@ -28,7 +41,13 @@ export interface StageRunnerOptions<D> {
 
 export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId: string): Promise<void> {
   const now = opts.now ?? (() => new Date());
-  const claim = await claimStageRun(opts.db, { stageRunId, owner: opts.owner, boxId: opts.boxId, now: now(), leaseMs: opts.leaseMs });
+  const claim = await claimStageRun(opts.db, {
+    stageRunId,
+    owner: opts.owner,
+    boxId: opts.boxId,
+    now: now(),
+    leaseMs: opts.leaseMs,
+  });
   if (!claim) return; // done, cancelled, not due yet, or another worker has it
   const log = new RunLog(opts.db, claim.runId, stageRunId);
   const abort = new AbortController();
@@ -36,7 +55,13 @@ export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId
   let cancelRequested = false;
   let lost = false;
   const beat = setInterval(() => {
-    void heartbeatStageRun(opts.db, { stageRunId, owner: opts.owner, now: now(), progress: progress.take(), leaseMs: opts.leaseMs })
+    void heartbeatStageRun(opts.db, {
+      stageRunId,
+      owner: opts.owner,
+      now: now(),
+      progress: progress.take(),
+      leaseMs: opts.leaseMs,
+    })
       .then((hb) => {
         if (hb.lost && !lost) {
           lost = true;
@@ -52,7 +77,10 @@ export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId
 
   try {
     const run = toRunSnapshot(await loadRunContext(opts.db, claim.runId));
-    log.event('info', `${claim.stage} started (attempt ${claim.attempt}${claim.resumed ? ', resumed after a worker stopped' : ''}) on ${run.box.name}`);
+    log.event(
+      'info',
+      `${claim.stage} started (attempt ${claim.attempt}${claim.resumed ? ', resumed after a worker stopped' : ''}) on ${run.box.name}`,
+    );
     const ctx: StageContext = {
       run,
       stage: claim.stage,
@@ -123,7 +151,8 @@ export function toFailure(err: unknown): StageFailure {
   if (err instanceof CloudStackJobTimeoutError) return stageFailure('cloudstack_unavailable', err.message);
   if (err instanceof CloudStackError) return stageFailure('cloudstack_error', err.message);
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && NETWORK_ERRORS.includes(code)) return stageFailure('network_error', errorMessage(err));
+  if (typeof code === 'string' && NETWORK_ERRORS.includes(code))
+    return stageFailure('network_error', errorMessage(err));
   return stageFailure('internal', errorMessage(err));
 }
 

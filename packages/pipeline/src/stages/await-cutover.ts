@@ -14,7 +14,13 @@ export async function awaitCutover(ctx: StageContext, deps: StageDeps): Promise<
   const { run } = ctx;
   const now = ctx.now();
   if (run.batch.status === 'paused') {
-    return { outcome: { kind: 'wait', until: new Date(now.getTime() + PAUSED_RECHECK_MS), message: `batch ${run.batch.name} is paused` } };
+    return {
+      outcome: {
+        kind: 'wait',
+        until: new Date(now.getTime() + PAUSED_RECHECK_MS),
+        message: `batch ${run.batch.name} is paused`,
+      },
+    };
   }
   if (!run.container.downtimeWindow) return succeeded(undefined, { message: 'no downtime window agreed: cutover now' });
 
@@ -32,10 +38,19 @@ export async function awaitCutover(ctx: StageContext, deps: StageDeps): Promise<
   const patch = { plannedWindowStart: window.start, plannedWindowEnd: window.end };
 
   if (now < window.start) {
-    return { outcome: { kind: 'wait', until: window.start, message: `waiting for the downtime window ${run.container.downtimeWindow} (${tz})` }, patch };
+    return {
+      outcome: {
+        kind: 'wait',
+        until: window.start,
+        message: `waiting for the downtime window ${run.container.downtimeWindow} (${tz})`,
+      },
+      patch,
+    };
   }
   if (cutoverFits(window, now, needed)) {
-    return succeeded(patch, { message: `window open until ${window.end.toISOString()}; cutover estimated at ${minutes(estimate)} min` });
+    return succeeded(patch, {
+      message: `window open until ${window.end.toISOString()}; cutover estimated at ${minutes(estimate)} min`,
+    });
   }
   const next = nextWindow(spec, tz, new Date(window.end.getTime() + 1));
   return {

@@ -13,5 +13,11 @@ export async function backupConfig(ctx: StageContext, deps: StageDeps): Promise<
   await ensureMounted(deps.local, paths);
   const plan = await planFor(ctx, deps, paths.mount, (ctx.run.state.detectedOs as DetectedOs | null) ?? undefined);
   await backupPlanFiles(deps.local, paths.mount, plan, (l) => ctx.log('info', l));
-  return succeeded({ conversionPlan: plan }, { message: `${plan.backup.length} files backed up to ${plan.backupDir}; plan: ${plan.write.length} writes, ${plan.remove.length} removals, ${plan.commands.length} commands`, result: { backup: plan.backup } });
+  return succeeded(
+    { conversionPlan: plan },
+    {
+      message: `${plan.backup.length} files backed up to ${plan.backupDir}; plan: ${plan.write.length} writes, ${plan.remove.length} removals, ${plan.commands.length} commands`,
+      result: { backup: plan.backup },
+    },
+  );
 }

@@ -28,5 +28,7 @@ export async function cleanup(ctx: StageContext, deps: StageDeps): Promise<Stage
   const ctid = toCtid(run.container.sourceCtid);
   ctx.command(['vzctl', 'set', String(ctid), '--onboot', 'no', '--save'], run.sourceHost.name);
   await src.adapter.setOnboot(ctid, false, { signal: ctx.signal, timeoutMs: 60_000 });
-  return succeeded(undefined, { message: `deleted ${uploads.length} template(s) and the work disk; source container left stopped with onboot=no` });
+  return succeeded(undefined, {
+    message: `deleted ${uploads.length} template(s) and the work disk; source container left stopped with onboot=no`,
+  });
 }

@@ -9,12 +9,16 @@ import { release, workPaths } from '../work-disk';
 
 export async function convertImage(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
-  if (ctx.run.state.imageSha256 && existsSync(paths.qcow2)) return succeeded(undefined, { message: 'the image was already made' });
+  if (ctx.run.state.imageSha256 && existsSync(paths.qcow2))
+    return succeeded(undefined, { message: 'the image was already made' });
   // fstrim on unmount: qemu-img skips what the file system gave back
   if (existsSync(paths.image)) await release(deps.local, paths);
   ctx.command(['qemu-img', 'convert', '-O', 'qcow2', paths.image, paths.qcow2], 'local');
   await convertToQcow2(deps.local, paths.image, paths.qcow2);
   const sha256 = await fileSha256(paths.qcow2);
   const bytes = BigInt(statSync(paths.qcow2).size);
-  return succeeded({ imagePath: paths.qcow2, imageSha256: sha256, imageBytes: bytes }, { message: `qcow2 of ${bytes / 1024n / 1024n} MiB, sha256 ${sha256.slice(0, 16)}…` });
+  return succeeded(
+    { imagePath: paths.qcow2, imageSha256: sha256, imageBytes: bytes },
+    { message: `qcow2 of ${bytes / 1024n / 1024n} MiB, sha256 ${sha256.slice(0, 16)}…` },
+  );
 }

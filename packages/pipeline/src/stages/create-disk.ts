@@ -19,10 +19,17 @@ export function diskBytes(quotaKb: bigint): bigint {
 
 export async function createDisk(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const quota = ctx.run.container.diskQuotaKb;
-  if (!quota) throw new AppError('no_quota', `container ${ctx.run.container.sourceCtid} has no disk quota in the inventory; import it again`);
+  if (!quota)
+    throw new AppError(
+      'no_quota',
+      `container ${ctx.run.container.sourceCtid} has no disk quota in the inventory; import it again`,
+    );
   const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
   if (await isMounted(deps.local, paths.mount)) {
-    return succeeded({ workDir: paths.dir, diskImagePath: paths.image }, { message: 'the work disk was already made and mounted' });
+    return succeeded(
+      { workDir: paths.dir, diskImagePath: paths.image },
+      { message: 'the work disk was already made and mounted' },
+    );
   }
   await release(deps.local, paths);
   await rm(paths.image, { force: true });
@@ -34,5 +41,8 @@ export async function createDisk(ctx: StageContext, deps: StageDeps): Promise<St
   ctx.command(['mkfs.ext4', '-U', ctx.run.runId, disk.partition], 'local');
   await makeFilesystem(deps.local, disk, ctx.run.runId);
   await mountDisk(deps.local, disk, paths.mount);
-  return succeeded({ workDir: paths.dir, diskImagePath: paths.image }, { message: `${bytes / MiB} MiB raw disk (sparse) mounted at ${paths.mount}`, result: { bytes: bytes.toString() } });
+  return succeeded(
+    { workDir: paths.dir, diskImagePath: paths.image },
+    { message: `${bytes / MiB} MiB raw disk (sparse) mounted at ${paths.mount}`, result: { bytes: bytes.toString() } },
+  );
 }

@@ -27,15 +27,24 @@ export async function deployVm(ctx: StageContext, deps: StageDeps): Promise<Stag
   if (legacy) vm = await bootLegacyGuest(ctx, deps, cs, vm, jobWait);
   return succeeded(
     { cloudstackVmId: vm.id, cloudstackVmName: vm.name },
-    { message: `VM ${vm.name} deployed with ${nics.length} NIC(s)`, result: { vmId: vm.id, nics: vm.nic.map((n) => ({ network: n.networkid, ip: n.ipaddress, mac: n.macaddress })) } },
+    {
+      message: `VM ${vm.name} deployed with ${nics.length} NIC(s)`,
+      result: { vmId: vm.id, nics: vm.nic.map((n) => ({ network: n.networkid, ip: n.ipaddress, mac: n.macaddress })) },
+    },
   );
 }
 
 /** The template of the run's current image (register_template made it ready). */
 async function readyTemplate(ctx: StageContext, deps: StageDeps): Promise<string> {
   const checksum = imageChecksum(ctx.run);
-  const template = (await deps.templates.list(ctx.run.runId)).find((t) => t.state === 'ready' && t.cloudstackTemplateId && t.checksum === checksum);
-  if (!template) throw new AppError('template_missing', `${containerLabel(ctx.run)}: no registered template of the current image is ready`);
+  const template = (await deps.templates.list(ctx.run.runId)).find(
+    (t) => t.state === 'ready' && t.cloudstackTemplateId && t.checksum === checksum,
+  );
+  if (!template)
+    throw new AppError(
+      'template_missing',
+      `${containerLabel(ctx.run)}: no registered template of the current image is ready`,
+    );
   return template.cloudstackTemplateId!;
 }
 
@@ -45,9 +54,20 @@ async function readyTemplate(ctx: StageContext, deps: StageDeps): Promise<string
  * then ran on) or one that ended in Error is expunged, so the VM gets the
  * container as it is now. The VM's name is this run's own.
  */
-async function reusableVm(ctx: StageContext, cs: CloudStackSession, vm: VirtualMachine | null, templateId: string, jobWait: JobWait) {
+async function reusableVm(
+  ctx: StageContext,
+  cs: CloudStackSession,
+  vm: VirtualMachine | null,
+  templateId: string,
+  jobWait: JobWait,
+) {
   if (!vm) return null;
-  const why = vm.state === 'Error' ? 'ended in Error' : vm.templateid !== undefined && vm.templateid !== templateId ? 'was deployed from an earlier image of this run' : null;
+  const why =
+    vm.state === 'Error'
+      ? 'ended in Error'
+      : vm.templateid !== undefined && vm.templateid !== templateId
+        ? 'was deployed from an earlier image of this run'
+        : null;
   if (!why) {
     ctx.log('info', `VM ${vm.name} exists already (${vm.id}); not deploying again`);
     return vm;
@@ -70,8 +90,15 @@ async function deploy(
   const { run } = ctx;
   const offering = pickOffering(mappings, run.container.ramMb, run.container.cpus);
   const os = parseOsTemplate(run.container.ostemplate);
-  if (!offering || !os || !pickOsType(mappings, os)) throw new AppError('mapping_missing', `${containerLabel(run)}: the offering or OS type mapping went away since preflight`);
-  ctx.log('info', `deploying ${name}: ${nics.map((n) => `${n.device} ${n.primary.address} on ${n.network.name}`).join(', ')}`);
+  if (!offering || !os || !pickOsType(mappings, os))
+    throw new AppError(
+      'mapping_missing',
+      `${containerLabel(run)}: the offering or OS type mapping went away since preflight`,
+    );
+  ctx.log(
+    'info',
+    `deploying ${name}: ${nics.map((n) => `${n.device} ${n.primary.address} on ${n.network.name}`).join(', ')}`,
+  );
   return cs.client.deployVirtualMachine(
     {
       zoneId: cs.zoneId,
@@ -90,11 +117,19 @@ async function deploy(
   );
 }
 
-async function addExtraIps(ctx: StageContext, cs: CloudStackSession, vm: VirtualMachine, nics: PlannedNic[], jobWait: JobWait) {
+async function addExtraIps(
+  ctx: StageContext,
+  cs: CloudStackSession,
+  vm: VirtualMachine,
+  nics: PlannedNic[],
+  jobWait: JobWait,
+) {
   for (const nic of nics) {
     const vmNic = vm.nic.find((n) => n.networkid === nic.network.cloudstackNetworkId);
     if (!vmNic) throw new AppError('nic_missing', `VM ${vm.name} has no NIC on network ${nic.network.name}`);
-    const have = new Set([vmNic.ipaddress, vmNic.ip6address, ...(vmNic.secondaryip ?? []).map((s) => s.ipaddress)].filter(Boolean));
+    const have = new Set(
+      [vmNic.ipaddress, vmNic.ip6address, ...(vmNic.secondaryip ?? []).map((s) => s.ipaddress)].filter(Boolean),
+    );
     const wanted = [...nic.extra.map((e) => e.address), ...nic.ipv6.slice(1).map((e) => e.address)];
     for (const ip of wanted.filter((a) => !have.has(a))) {
       ctx.log('info', `adding ${ip} to ${nic.device} of ${vm.name}`);

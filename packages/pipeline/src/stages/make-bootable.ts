@@ -22,8 +22,15 @@ export async function makeBootable(ctx: StageContext, deps: StageDeps): Promise<
   const prebuilt = ctx.run.state.initramfsInputs;
   const keep = prebuilt !== null && (await initramfsFingerprint(paths.mount, plan)) === prebuilt;
   if (prebuilt && !keep) ctx.log('info', 'the initramfs inputs changed in the final sync: building it again');
-  await runMakeBootable(deps.local, paths.mount, keep ? { ...plan, commands: plan.commands.filter((c) => !c.initramfs) } : plan, applyOptions(ctx, disk.device));
-  const initramfs = keep ? 'initramfs with virtio built before the downtime (its inputs did not change)' : 'initramfs with virtio';
+  await runMakeBootable(
+    deps.local,
+    paths.mount,
+    keep ? { ...plan, commands: plan.commands.filter((c) => !c.initramfs) } : plan,
+    applyOptions(ctx, disk.device),
+  );
+  const initramfs = keep
+    ? 'initramfs with virtio built before the downtime (its inputs did not change)'
+    : 'initramfs with virtio';
   return succeeded(undefined, { message: `kernel, ${initramfs} and grub in place (${plan.kernelCmdline})` });
 }
 
@@ -32,16 +39,24 @@ export async function makeBootable(ctx: StageContext, deps: StageDeps): Promise<
  * on the VM (deploy_vm). It finds where to call back, with a one-time token,
  * in the guest; the run keeps only the token's hash (written by issueToken).
  */
-async function prepareBootIsoCallback(ctx: StageContext, deps: StageDeps, mount: string, plan: ConversionPlan): Promise<StageReturn> {
+async function prepareBootIsoCallback(
+  ctx: StageContext,
+  deps: StageDeps,
+  mount: string,
+  plan: ConversionPlan,
+): Promise<StageReturn> {
   const iso = plan.legacyBootIso!;
   const base = ctx.run.box.templateServerUrl;
-  if (!base) throw new AppError('no_template_server', `converter box ${ctx.run.box.name} has no template server URL for the boot ISO to call back to`);
+  if (!base)
+    throw new AppError(
+      'no_template_server',
+      `converter box ${ctx.run.box.name} has no template server URL for the boot ISO to call back to`,
+    );
   const token = await deps.bootCallbacks.issueToken(ctx.run.runId);
   const file = path.join(mount, iso.callbackFile);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `url=${base}/boot-callback/${ctx.run.runId}\ntoken=${token}\n`, { mode: 0o600 });
-  return succeeded(
-    undefined,
-    { message: `${plan.os.description} uses grub 0.97: the boot ISO runs ${iso.job} on the VM in deploy_vm and calls back to ${base}` },
-  );
+  return succeeded(undefined, {
+    message: `${plan.os.description} uses grub 0.97: the boot ISO runs ${iso.job} on the VM in deploy_vm and calls back to ${base}`,
+  });
 }

@@ -39,7 +39,10 @@ export async function preflight(ctx: StageContext, deps: StageDeps): Promise<Sta
 function checkOs(ctx: StageContext): Finding {
   const os = parseOsTemplate(ctx.run.container.ostemplate);
   if (os && isSupportedOs(os)) return ok('os_supported', `${os.distribution} ${os.version} is supported`);
-  return bad('os_supported', `${containerLabel(ctx.run)}: OS template "${ctx.run.container.ostemplate ?? 'none'}" is not a supported OS (${supportedList()})`);
+  return bad(
+    'os_supported',
+    `${containerLabel(ctx.run)}: OS template "${ctx.run.container.ostemplate ?? 'none'}" is not a supported OS (${supportedList()})`,
+  );
 }
 
 async function checkSource(ctx: StageContext, deps: StageDeps): Promise<Finding[]> {
@@ -52,25 +55,38 @@ async function checkSource(ctx: StageContext, deps: StageDeps): Promise<Finding[
     const code = err instanceof AppError ? err.code : 'source_unreachable';
     throw new AppError(code, `source host ${run.sourceHost.name}: ${errorMessage(err)}`, { cause: err });
   }
-  const state = await session.adapter.status(toCtid(run.container.sourceCtid), { signal: ctx.signal, timeoutMs: 30_000 });
+  const state = await session.adapter.status(toCtid(run.container.sourceCtid), {
+    signal: ctx.signal,
+    timeoutMs: 30_000,
+  });
   const reach = ok('source_reachable', `source host ${run.sourceHost.name} answers over SSH with its pinned key`);
-  if (!state.exists) return [reach, bad('container_exists', `${containerLabel(run)} does not exist any more (vzctl status: deleted)`)];
-  return [reach, ok('container_exists', `${containerLabel(run)} exists and is ${state.running ? 'running' : 'stopped'}`)];
+  if (!state.exists)
+    return [reach, bad('container_exists', `${containerLabel(run)} does not exist any more (vzctl status: deleted)`)];
+  return [
+    reach,
+    ok('container_exists', `${containerLabel(run)} exists and is ${state.running ? 'running' : 'stopped'}`),
+  ];
 }
 
 async function checkDisk(ctx: StageContext, deps: StageDeps): Promise<Finding> {
   const { container, box } = ctx.run;
   const need = diskNeedBytes((container.diskQuotaKb ?? 0n) * 1024n, (container.diskUsedKb ?? 0n) * 1024n);
   const free = await deps.freeDiskBytes(box.workDir);
-  if (free >= need) return ok('box_free_disk', `converter box ${box.name} has ${formatBytes(free)} free, needs ${formatBytes(need)}`);
-  return bad('box_free_disk', `${containerLabel(ctx.run)}: converter box ${box.name} has ${formatBytes(free)} free in ${box.workDir}, needs ${formatBytes(need)}`);
+  if (free >= need)
+    return ok('box_free_disk', `converter box ${box.name} has ${formatBytes(free)} free, needs ${formatBytes(need)}`);
+  return bad(
+    'box_free_disk',
+    `${containerLabel(ctx.run)}: converter box ${box.name} has ${formatBytes(free)} free in ${box.workDir}, needs ${formatBytes(need)}`,
+  );
 }
 
 async function checkCloudStack(ctx: StageContext, deps: StageDeps): Promise<Finding[]> {
   const { container } = ctx.run;
   const [cs, mappings] = await Promise.all([deps.cloudstack(), deps.mappings()]);
   const limits = await readCloudStackLimits(cs.client, cs.zoneId);
-  const templateServerHost = ctx.run.box.templateServerUrl ? new URL(ctx.run.box.templateServerUrl).hostname : undefined;
+  const templateServerHost = ctx.run.box.templateServerUrl
+    ? new URL(ctx.run.box.templateServerUrl).hostname
+    : undefined;
   const findings = checkCloudStackLimits(limits, {
     label: containerLabel(ctx.run),
     diskSizeBytes: Number((container.diskQuotaKb ?? 0n) * 1024n),
@@ -81,7 +97,12 @@ async function checkCloudStack(ctx: StageContext, deps: StageDeps): Promise<Find
   let nics;
   try {
     nics = planNics(container.ips, mappings.networks);
-    findings.push(ok('networks_mapped', `every IP maps to a CloudStack network (${nics.length} NIC${nics.length === 1 ? '' : 's'})`));
+    findings.push(
+      ok(
+        'networks_mapped',
+        `every IP maps to a CloudStack network (${nics.length} NIC${nics.length === 1 ? '' : 's'})`,
+      ),
+    );
   } catch (err) {
     findings.push(bad('networks_mapped', `${containerLabel(ctx.run)}: ${(err as Error).message}`));
     return findings;
@@ -94,8 +115,15 @@ function checkOffering(ctx: StageContext, m: TargetMappings): Finding {
   const ram = ctx.run.container.ramMb ?? 0;
   const cpus = ctx.run.container.cpus || 1;
   const fit = pickOffering(m, ram, cpus);
-  if (fit) return ok('offering_mapped', `service offering ${fit.serviceOfferingName ?? ''} (${fit.maxRamMb} MB, ${fit.maxCpus} CPU) holds ${ram} MB / ${cpus} CPU`);
-  return bad('offering_mapped', `${containerLabel(ctx.run)}: no service offering mapping holds ${ram} MB RAM and ${cpus} CPU; add one under Settings > Offerings`);
+  if (fit)
+    return ok(
+      'offering_mapped',
+      `service offering ${fit.serviceOfferingName ?? ''} (${fit.maxRamMb} MB, ${fit.maxCpus} CPU) holds ${ram} MB / ${cpus} CPU`,
+    );
+  return bad(
+    'offering_mapped',
+    `${containerLabel(ctx.run)}: no service offering mapping holds ${ram} MB RAM and ${cpus} CPU; add one under Settings > Offerings`,
+  );
 }
 
 function checkOsType(ctx: StageContext, m: TargetMappings): Finding {
@@ -104,7 +132,10 @@ function checkOsType(ctx: StageContext, m: TargetMappings): Finding {
   if (pickOsType(m, os)) {
     return ok('ostype_mapped', `${os.distribution} ${os.version} maps to a CloudStack OS type`);
   }
-  return bad('ostype_mapped', `${containerLabel(ctx.run)}: ${os.distribution} ${os.version} maps to no CloudStack OS type; add it under Settings > OS types`);
+  return bad(
+    'ostype_mapped',
+    `${containerLabel(ctx.run)}: ${os.distribution} ${os.version} maps to no CloudStack OS type; add it under Settings > OS types`,
+  );
 }
 
 async function checkRoute(ctx: StageContext, deps: StageDeps): Promise<Finding> {
@@ -112,12 +143,24 @@ async function checkRoute(ctx: StageContext, deps: StageDeps): Promise<Finding> 
   const route = await routeTo(deps.local, ctx.run.sourceHost.address);
   const where = `traffic to ${ctx.run.sourceHost.name} (${ctx.run.sourceHost.address}) leaves over ${route.dev}${route.via ? ` via ${route.via}` : ''}`;
   if (settings.expectedRouteInterface && route.dev !== settings.expectedRouteInterface) {
-    return bad('interconnect_route', `${where}, not over the interconnect ${settings.expectedRouteInterface}; fix the route on ${ctx.run.box.name}`);
+    return bad(
+      'interconnect_route',
+      `${where}, not over the interconnect ${settings.expectedRouteInterface}; fix the route on ${ctx.run.box.name}`,
+    );
   }
   if (settings.expectedNextHop && route.via !== settings.expectedNextHop) {
-    return bad('interconnect_route', `${where}, not via the interconnect next hop ${settings.expectedNextHop}; fix the route on ${ctx.run.box.name}`);
+    return bad(
+      'interconnect_route',
+      `${where}, not via the interconnect next hop ${settings.expectedNextHop}; fix the route on ${ctx.run.box.name}`,
+    );
   }
-  return ok('interconnect_route', where + (settings.expectedRouteInterface || settings.expectedNextHop ? ' (the interconnect)' : ' (no expected route configured)'));
+  return ok(
+    'interconnect_route',
+    where +
+      (settings.expectedRouteInterface || settings.expectedNextHop
+        ? ' (the interconnect)'
+        : ' (no expected route configured)'),
+  );
 }
 
 /** grub-legacy guests boot the boot ISO in deploy_vm: this box must serve one, or the settings name one. */
@@ -125,8 +168,10 @@ async function checkBootIso(ctx: StageContext, deps: StageDeps): Promise<Finding
   const os = parseOsTemplate(ctx.run.container.ostemplate);
   if (!os || !usesLegacyGrub(os)) return [];
   const { legacyBootIsoId } = await deps.settings();
-  if (legacyBootIsoId) return [ok('boot_iso', `grub-legacy guest: the boot ISO ${legacyBootIsoId} from the settings makes it bootable`)];
+  if (legacyBootIsoId)
+    return [ok('boot_iso', `grub-legacy guest: the boot ISO ${legacyBootIsoId} from the settings makes it bootable`)];
   const iso = await deps.bootIso();
-  if (iso) return [ok('boot_iso', `grub-legacy guest: converter box ${ctx.run.box.name} serves the boot ISO ${iso.name}`)];
+  if (iso)
+    return [ok('boot_iso', `grub-legacy guest: converter box ${ctx.run.box.name} serves the boot ISO ${iso.name}`)];
   return [bad('boot_iso', `${containerLabel(ctx.run)}: ${noBootIsoMessage(ctx.run.box.name)}`)];
 }

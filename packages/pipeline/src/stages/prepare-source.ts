@@ -15,7 +15,9 @@ export async function prepareSource(ctx: StageContext, deps: StageDeps): Promise
   const state = await src.adapter.status(ctid, { signal: ctx.signal, timeoutMs: 30_000 });
   if (!state.running) {
     // a stopped container stays stopped: make_bootable installs from the converter box instead
-    return succeeded(undefined, { message: 'the container is stopped; kernel and boot loader will be installed by make_bootable' });
+    return succeeded(undefined, {
+      message: 'the container is stopped; kernel and boot loader will be installed by make_bootable',
+    });
   }
   const argv = kernelInstallCommand(os);
   ctx.command(['vzctl', 'exec', String(ctid), ...argv], ctx.run.sourceHost.name);
@@ -25,5 +27,7 @@ export async function prepareSource(ctx: StageContext, deps: StageDeps): Promise
     onStdout: (c) => ctx.output('stdout', c),
     onStderr: (c) => ctx.output('stderr', c),
   });
-  return succeeded(undefined, { message: `installed ${argv.slice(argv.indexOf('install') + 1).join(', ')} inside the container` });
+  return succeeded(undefined, {
+    message: `installed ${argv.slice(argv.indexOf('install') + 1).join(', ')} inside the container`,
+  });
 }

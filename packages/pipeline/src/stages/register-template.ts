@@ -7,7 +7,14 @@
 import { AppError, retryDelayMs, sleep, templateRegistrationPolicy, type PipelineSettings } from '@vzferry/core';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
-import { type CloudStackSession, containerLabel, imageChecksum, type StageDeps, type TemplateUploadRow, vmName } from '../stage-deps';
+import {
+  type CloudStackSession,
+  containerLabel,
+  imageChecksum,
+  type StageDeps,
+  type TemplateUploadRow,
+  vmName,
+} from '../stage-deps';
 import { pickOsType } from '../target-choice';
 import { downloadFailed, downloadPercent } from '../template-status';
 
@@ -20,13 +27,16 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
   const uploads = await deps.templates.list(run.runId);
   const [cs, settings] = await Promise.all([deps.cloudstack(), deps.settings()]);
   // a Retry after a rollback made a new image (final_sync ran again): the old one's templates go
-  for (const old of uploads.filter((u) => u.checksum !== checksum && u.cloudstackTemplateId && LIVE.includes(u.state))) {
+  for (const old of uploads.filter(
+    (u) => u.checksum !== checksum && u.cloudstackTemplateId && LIVE.includes(u.state),
+  )) {
     ctx.log('info', `template ${old.cloudstackTemplateId} holds an earlier image of this run; deleting it`);
     await discard(ctx, deps, cs, old);
   }
   const mine = uploads.filter((u) => u.checksum === checksum);
   if (mine.some((u) => u.state === 'ready')) return succeeded(undefined, { message: 'the template is ready already' });
-  let current = mine.find((u) => (u.state === 'registering' || u.state === 'downloading') && u.cloudstackTemplateId) ?? null;
+  let current =
+    mine.find((u) => (u.state === 'registering' || u.state === 'downloading') && u.cloudstackTemplateId) ?? null;
   let attemptsUsed = Math.max(0, ...uploads.map((u) => u.attempt));
 
   // every attempt of the stage (an engineer's Retry is a new one) gets the configured registrations
@@ -37,10 +47,19 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
     if (!current) {
       if (attemptsUsed >= budget) {
         const last = (await deps.templates.list(run.runId)).at(-1);
-        throw new AppError('template_download_failed', `the template download failed ${usedByThisAttempt()} time(s); last: ${last?.csStatus ?? 'unknown error'}. Clear the cause, then Retry`);
+        throw new AppError(
+          'template_download_failed',
+          `the template download failed ${usedByThisAttempt()} time(s); last: ${last?.csStatus ?? 'unknown error'}. Clear the cause, then Retry`,
+        );
       }
       if ((await deps.templates.activeDownloads()) >= settings.maxConcurrentTemplateDownloads) {
-        return { outcome: { kind: 'wait', until: new Date(ctx.now().getTime() + SLOT_RECHECK_MS), message: `waiting for one of the ${settings.maxConcurrentTemplateDownloads} secondary storage download slots` } };
+        return {
+          outcome: {
+            kind: 'wait',
+            until: new Date(ctx.now().getTime() + SLOT_RECHECK_MS),
+            message: `waiting for one of the ${settings.maxConcurrentTemplateDownloads} secondary storage download slots`,
+          },
+        };
       }
       attemptsUsed++;
       current = await register(ctx, deps, cs, attemptsUsed);
@@ -60,13 +79,25 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
   }
 }
 
-async function register(ctx: StageContext, deps: StageDeps, cs: CloudStackSession, attempt: number): Promise<TemplateUploadRow> {
+async function register(
+  ctx: StageContext,
+  deps: StageDeps,
+  cs: CloudStackSession,
+  attempt: number,
+): Promise<TemplateUploadRow> {
   const { run } = ctx;
   const { imagePath, imageSha256, imageBytes } = run.state;
-  if (!imagePath || !imageSha256 || imageBytes === null) throw new AppError('image_missing', `${containerLabel(run)}: convert_image left no image`);
+  if (!imagePath || !imageSha256 || imageBytes === null)
+    throw new AppError('image_missing', `${containerLabel(run)}: convert_image left no image`);
   const name = `${vmName(run)}-t${attempt}`;
   const { url } = deps.templateServer.publish(imagePath, { runId: run.runId, name });
-  const row = await deps.templates.create(run.runId, { attempt, name, url, checksum: `{SHA-256}${imageSha256}`, sizeBytes: imageBytes });
+  const row = await deps.templates.create(run.runId, {
+    attempt,
+    name,
+    url,
+    checksum: `{SHA-256}${imageSha256}`,
+    sizeBytes: imageBytes,
+  });
   const template = await cs.client.registerTemplate({
     name,
     displayText: `${run.container.hostname ?? name} (migrated container ${run.container.sourceCtid})`,
@@ -79,7 +110,11 @@ async function register(ctx: StageContext, deps: StageDeps, cs: CloudStackSessio
     requiresHvm: true,
     isPublic: false,
   });
-  await deps.templates.update(row.id, { cloudstackTemplateId: template.id, state: 'downloading', csStatus: template.status ?? 'registered' });
+  await deps.templates.update(row.id, {
+    cloudstackTemplateId: template.id,
+    state: 'downloading',
+    csStatus: template.status ?? 'registered',
+  });
   ctx.log('info', `registered template ${name} (${template.id}) from ${new URL(url).origin}/…`);
   return { ...row, cloudstackTemplateId: template.id, state: 'downloading' };
 }
@@ -117,7 +152,13 @@ async function followDownload(
     }
     if (downloadFailed(t)) return fail(ctx, deps, upload, status || 'download error');
     await deps.templates.update(upload.id, { csStatus: status, ...(percent !== null && { downloadPercent: percent }) });
-    if (ctx.now().getTime() > deadline) return fail(ctx, deps, upload, `no progress to Ready within ${settings.templateDownloadTimeoutMinutes} min (last: ${status})`);
+    if (ctx.now().getTime() > deadline)
+      return fail(
+        ctx,
+        deps,
+        upload,
+        `no progress to Ready within ${settings.templateDownloadTimeoutMinutes} min (last: ${status})`,
+      );
     await sleep(settings.templatePollSeconds * 1000, ctx.signal);
   }
 }
@@ -129,11 +170,19 @@ async function fail(ctx: StageContext, deps: StageDeps, upload: TemplateUploadRo
 }
 
 /** There is no API to retry a download: delete the template (docs/platforms.md, "Templates"). */
-async function discard(ctx: StageContext, deps: StageDeps, cs: CloudStackSession, upload: TemplateUploadRow): Promise<void> {
+async function discard(
+  ctx: StageContext,
+  deps: StageDeps,
+  cs: CloudStackSession,
+  upload: TemplateUploadRow,
+): Promise<void> {
   try {
     await cs.client.deleteTemplate({ id: upload.cloudstackTemplateId!, forced: true }, { signal: ctx.signal });
     await deps.templates.update(upload.id, { state: 'deleted' });
   } catch (err) {
-    ctx.log('warn', `could not delete the failed template ${upload.cloudstackTemplateId}: ${(err as Error).message}; cleanup deletes it later`);
+    ctx.log(
+      'warn',
+      `could not delete the failed template ${upload.cloudstackTemplateId}: ${(err as Error).message}; cleanup deletes it later`,
+    );
   }
 }

@@ -12,5 +12,8 @@ export async function rewriteConfig(ctx: StageContext, deps: StageDeps): Promise
   await ensureMounted(deps.local, paths);
   const plan = storedPlan(ctx.run);
   await rewritePlanFiles(paths.mount, plan);
-  return succeeded(undefined, { message: `wrote ${plan.write.map((w) => w.path).join(', ')}`, result: { written: plan.write.map((w) => w.path), removed: plan.remove } });
+  return succeeded(undefined, {
+    message: `wrote ${plan.write.map((w) => w.path).join(', ')}`,
+    result: { written: plan.write.map((w) => w.path), removed: plan.remove },
+  });
 }

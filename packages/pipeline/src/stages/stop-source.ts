@@ -12,5 +12,8 @@ export async function stopSource(ctx: StageContext, deps: StageDeps): Promise<St
   const ctid = toCtid(ctx.run.container.sourceCtid);
   ctx.command(['vzctl', 'stop', String(ctid)], ctx.run.sourceHost.name);
   await src.adapter.stop(ctid, { signal: ctx.signal, timeoutMs: 10 * 60_000 }); // stopping a stopped one is a no-op
-  return succeeded({ downtimeStartedAt: startedAt }, { message: `container stopped; downtime started at ${startedAt.toISOString()}` });
+  return succeeded(
+    { downtimeStartedAt: startedAt },
+    { message: `container stopped; downtime started at ${startedAt.toISOString()}` },
+  );
 }

@@ -19,14 +19,21 @@ export async function verify(ctx: StageContext, deps: StageDeps): Promise<StageR
     const silent = state === 'Running' ? await unanswered(deps.local, addresses, ctx.signal) : addresses;
     if (state === 'Running' && silent.length === 0) break;
     ctx.progress({ message: state === 'Running' ? `waiting for ${silent.join(', ')} to answer` : `VM is ${state}` });
-    if (state === 'Error' || state === 'gone') throw new AppError('vm_failed', `VM ${run.state.cloudstackVmName} is ${state}`);
+    if (state === 'Error' || state === 'gone')
+      throw new AppError('vm_failed', `VM ${run.state.cloudstackVmName} is ${state}`);
     if (ctx.now().getTime() > deadline) {
-      throw new AppError('verify_timeout', `after ${settings.verifyTimeoutSeconds} s the VM is ${state} and ${silent.join(', ') || 'its IPs'} do not answer`);
+      throw new AppError(
+        'verify_timeout',
+        `after ${settings.verifyTimeoutSeconds} s the VM is ${state} and ${silent.join(', ') || 'its IPs'} do not answer`,
+      );
     }
     await sleep(POLL_MS, ctx.signal);
   }
   const endedAt = ctx.now();
-  return succeeded({ downtimeEndedAt: endedAt }, { message: `VM running, ${addresses.length} IP(s) answer; downtime ended at ${endedAt.toISOString()}` });
+  return succeeded(
+    { downtimeEndedAt: endedAt },
+    { message: `VM running, ${addresses.length} IP(s) answer; downtime ended at ${endedAt.toISOString()}` },
+  );
 }
 
 async function unanswered(local: Executor, addresses: string[], signal: AbortSignal): Promise<string[]> {
@@ -41,4 +48,3 @@ async function unanswered(local: Executor, addresses: string[], signal: AbortSig
   }
   return out;
 }
-

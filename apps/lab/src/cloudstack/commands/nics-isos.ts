@@ -45,7 +45,13 @@ export const nicIsoCommands: CommandDef[] = [
         instanceType: 'IpAddress',
         instanceId: secondary.id,
         work: async () => ({
-          nicsecondaryip: { id: secondary.id, ipaddress: ip, nicid: found.nic.id, networkid: found.nic.networkid, virtualmachineid: found.vm.id },
+          nicsecondaryip: {
+            id: secondary.id,
+            ipaddress: ip,
+            nicid: found.nic.id,
+            networkid: found.nic.networkid,
+            virtualmachineid: found.vm.id,
+          },
         }),
       };
     },
@@ -59,8 +65,14 @@ export const nicIsoCommands: CommandDef[] = [
     ],
     run: ({ sim, p }) => {
       const vm = findVm(sim, p.str('virtualmachineid'));
-      const nics = vm.nics.filter((n) => (p.str('nicid') ?? n.id) === n.id && (p.str('networkid') ?? n.networkid) === n.networkid);
-      return listAnswer('nic', paged(nics, p).map((n) => nicResponse(sim, vm, n, true)), nics.length);
+      const nics = vm.nics.filter(
+        (n) => (p.str('nicid') ?? n.id) === n.id && (p.str('networkid') ?? n.networkid) === n.networkid,
+      );
+      return listAnswer(
+        'nic',
+        paged(nics, p).map((n) => nicResponse(sim, vm, n, true)),
+        nics.length,
+      );
     },
   },
   {
@@ -78,8 +90,10 @@ export const nicIsoCommands: CommandDef[] = [
         instanceId: vm.id,
         // TemplateManagerImpl.attachIso
         work: async () => {
-          if (!iso || iso.removed || iso.kind !== 'iso') throw invalidParameterValue(`Unable to find an ISO with id ${iso?.dbId ?? p.str('id')}`);
-          if (vm.state !== 'Running' && vm.state !== 'Stopped') throw invalidParameterValue('Please specify a VM that is either Stopped or Running.');
+          if (!iso || iso.removed || iso.kind !== 'iso')
+            throw invalidParameterValue(`Unable to find an ISO with id ${iso?.dbId ?? p.str('id')}`);
+          if (vm.state !== 'Running' && vm.state !== 'Stopped')
+            throw invalidParameterValue('Please specify a VM that is either Stopped or Running.');
           if (!iso.storeRefs.some((r) => r.state === 'Ready')) throw internalError('Failed to attach iso');
           vm.isoid = iso.id;
           sim.changed();

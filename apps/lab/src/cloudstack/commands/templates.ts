@@ -14,7 +14,21 @@ const templateExists = (sim: Simulator) => (id: string) => sim.state.templates.s
 const osExists = (sim: Simulator) => (id: string) => sim.state.osTypes.some((o) => o.id === id);
 const zoneOrAll = (sim: Simulator) => (id: string) => id === sim.state.zone.id || id === '-1';
 
-const HYPERVISORS = ['XenServer', 'KVM', 'VMware', 'Hyperv', 'VirtualBox', 'Parralels', 'BareMetal', 'Simulator', 'Ovm', 'Ovm3', 'LXC', 'Custom', 'External'];
+const HYPERVISORS = [
+  'XenServer',
+  'KVM',
+  'VMware',
+  'Hyperv',
+  'VirtualBox',
+  'Parralels',
+  'BareMetal',
+  'Simulator',
+  'Ovm',
+  'Ovm3',
+  'LXC',
+  'Custom',
+  'External',
+];
 
 function commonParams(sim: Simulator) {
   return [
@@ -32,12 +46,15 @@ function commonParams(sim: Simulator) {
 async function register(ctx: CommandContext, kind: 'template' | 'iso'): Promise<LabTemplate> {
   const { sim, p, user } = ctx;
   const format = kind === 'iso' ? 'ISO' : imageFormat(p.str('format') ?? '');
-  const hypervisor = kind === 'iso' ? 'None' : p.str('hypervisor') ?? '';
+  const hypervisor = kind === 'iso' ? 'None' : (p.str('hypervisor') ?? '');
   if (kind === 'template' && !HYPERVISORS.some((h) => h.toLowerCase() === hypervisor.toLowerCase())) {
-    throw invalidParameterValue(`Hypervisor Type: ${hypervisor} is invalid. Supported Hypervisor types are: ${HYPERVISORS.join(', ')}`);
+    throw invalidParameterValue(
+      `Hypervisor Type: ${hypervisor} is invalid. Supported Hypervisor types are: ${HYPERVISORS.join(', ')}`,
+    );
   }
   const bootable = p.bool('bootable') ?? true;
-  if (!p.str('ostypeid') && (kind === 'template' || bootable)) throw invalidParameterValue('Please pass a valid GuestOS Id');
+  if (!p.str('ostypeid') && (kind === 'template' || bootable))
+    throw invalidParameterValue('Please pass a valid GuestOS Id');
   const url = validateTemplateUrl(format, p.str('url') ?? '');
   await checkRemoteReachable(url);
   const template: LabTemplate = {
@@ -48,7 +65,8 @@ async function register(ctx: CommandContext, kind: 'template' | 'iso'): Promise<
     displaytext: p.str('displaytext') ?? p.str('name') ?? '',
     url: url.toString(),
     format,
-    hypervisor: kind === 'iso' ? 'None' : HYPERVISORS.find((h) => h.toLowerCase() === hypervisor.toLowerCase()) ?? hypervisor,
+    hypervisor:
+      kind === 'iso' ? 'None' : (HYPERVISORS.find((h) => h.toLowerCase() === hypervisor.toLowerCase()) ?? hypervisor),
     ostypeid: p.str('ostypeid') ?? sim.state.osTypes.find((o) => o.description === 'Other (64-bit)')?.id ?? '',
     zoneid: sim.state.zone.id,
     // TemplateAdapterBase.prepare: isPublic null -> false
@@ -106,7 +124,11 @@ export const templateCommands: CommandDef[] = [
   },
   {
     name: 'registerIso',
-    params: (sim) => [...commonParams(sim), { name: 'displaytext', type: 'string' }, { name: 'bootable', type: 'boolean' }],
+    params: (sim) => [
+      ...commonParams(sim),
+      { name: 'displaytext', type: 'string' },
+      { name: 'bootable', type: 'boolean' },
+    ],
     run: async (ctx) => listAnswer('iso', [templateResponse(ctx.sim, await register(ctx, 'iso'))]),
   },
   {
@@ -120,7 +142,11 @@ export const templateCommands: CommandDef[] = [
     ],
     run: ({ sim, p }) => {
       const all = listOf(sim, p, 'template', p.str('templatefilter'));
-      return listAnswer('template', paged(all, p).map((t) => templateResponse(sim, t)), all.length);
+      return listAnswer(
+        'template',
+        paged(all, p).map((t) => templateResponse(sim, t)),
+        all.length,
+      );
     },
   },
   {
@@ -134,7 +160,11 @@ export const templateCommands: CommandDef[] = [
     ],
     run: ({ sim, p }) => {
       const all = listOf(sim, p, 'iso', p.str('isofilter'));
-      return listAnswer('iso', paged(all, p).map((t) => templateResponse(sim, t)), all.length);
+      return listAnswer(
+        'iso',
+        paged(all, p).map((t) => templateResponse(sim, t)),
+        all.length,
+      );
     },
   },
   {
@@ -152,12 +182,15 @@ export const templateCommands: CommandDef[] = [
         instanceType: 'Template',
         instanceId: template?.id ?? null,
         work: async () => {
-          if (!template || template.removed) throw invalidParameterValue(`unable to find template with id ${template?.dbId ?? p.str('id')}`);
+          if (!template || template.removed)
+            throw invalidParameterValue(`unable to find template with id ${template?.dbId ?? p.str('id')}`);
           const users = sim.state.vms.filter((vm) => vm.templateid === template.id && vm.state !== 'Destroyed');
           if (!forced && users.length > 0) {
             // TemplateManagerImpl.deleteTemplate
             const vms = users.map((vm) => `VM[User|i-2-${vm.dbId}-VM]`).join(',');
-            throw invalidParameterValue(`Unable to delete template with id: ${template.dbId} because VM instances: [${vms}] are using it.`);
+            throw invalidParameterValue(
+              `Unable to delete template with id: ${template.dbId} because VM instances: [${vms}] are using it.`,
+            );
           }
           sim.storage.remove(template);
           template.removed = formatDate(new Date());

@@ -34,16 +34,20 @@ interface NicRequest {
 function nicRequests(sim: Simulator, p: ParsedParams): NicRequest[] {
   const map = p.map('iptonetworklist');
   const networkIds = p.list('networkids');
-  if (map && (networkIds || p.str('ipaddress') || p.str('ip6address'))) throw invalidParameterValue("ipToNetworkMap can't be specified along with networkIds or ipAddress");
+  if (map && (networkIds || p.str('ipaddress') || p.str('ip6address')))
+    throw invalidParameterValue("ipToNetworkMap can't be specified along with networkIds or ipAddress");
   if (map) {
     return map.map((entry) => {
       const id = entry.networkid ?? '';
-      if (!sim.state.networks.some((n) => n.id === id)) throw invalidParameterValue(`Unable to translate and find entity with networkId: ${id}`);
+      if (!sim.state.networks.some((n) => n.id === id))
+        throw invalidParameterValue(`Unable to translate and find entity with networkId: ${id}`);
       return { networkId: id, ip: entry.ip, ipv6: entry.ipv6, mac: entry.mac };
     });
   }
   const ids = networkIds ?? [sim.state.networks[0]?.id ?? ''];
-  return ids.map((id, i) => (i === 0 ? { networkId: id, ip: p.str('ipaddress'), ipv6: p.str('ip6address') } : { networkId: id }));
+  return ids.map((id, i) =>
+    i === 0 ? { networkId: id, ip: p.str('ipaddress'), ipv6: p.str('ip6address') } : { networkId: id },
+  );
 }
 
 function allocateNics(sim: Simulator, requests: NicRequest[]): LabNic[] {
@@ -57,20 +61,34 @@ function allocateNics(sim: Simulator, requests: NicRequest[]): LabNic[] {
     taken.add(ip);
     const mac = req.mac ?? nextMac(net);
     const ip6 = ipv6For(net, req.ipv6, mac);
-    return { id: randomUUID(), networkid: net.id, ipaddress: ip, ...(ip6 ? { ip6address: ip6 } : {}), macaddress: mac, isdefault: i === 0, deviceid: i, secondaryips: [] };
+    return {
+      id: randomUUID(),
+      networkid: net.id,
+      ipaddress: ip,
+      ...(ip6 ? { ip6address: ip6 } : {}),
+      macaddress: mac,
+      isdefault: i === 0,
+      deviceid: i,
+      secondaryips: [],
+    };
   });
 }
 
 function checkHostname(sim: Simulator, name: string, nics: NicRequest[]): void {
   if (!HOSTNAME.test(name)) {
     throw invalidParameterValue(
-      'Invalid name. Vm name can contain ASCII letters \'a\' through \'z\', the digits \'0\' through \'9\', and the hyphen (\'-\'), must be between 1 and 63 characters long, and can\'t start or end with "-" and can\'t start with digit',
+      "Invalid name. Vm name can contain ASCII letters 'a' through 'z', the digits '0' through '9', and the hyphen ('-'), must be between 1 and 63 characters long, and can't start or end with \"-\" and can't start with digit",
     );
   }
   for (const req of nics) {
-    const clash = sim.state.vms.some((vm) => vm.state !== 'Destroyed' && vm.name === name && vm.nics.some((n) => n.networkid === req.networkId));
+    const clash = sim.state.vms.some(
+      (vm) => vm.state !== 'Destroyed' && vm.name === name && vm.nics.some((n) => n.networkid === req.networkId),
+    );
     const net = sim.state.networks.find((n) => n.id === req.networkId);
-    if (clash) throw invalidParameterValue(`The vm with hostName ${name} already exists in the network domain: cs1cloud.internal; network=${net?.name ?? '<unknown>'}`);
+    if (clash)
+      throw invalidParameterValue(
+        `The vm with hostName ${name} already exists in the network domain: cs1cloud.internal; network=${net?.name ?? '<unknown>'}`,
+      );
   }
 }
 
@@ -101,9 +119,19 @@ function deploy(ctx: CommandContext) {
   const requests = nicRequests(sim, p);
   checkHostname(sim, name, requests);
   const vm: LabVm = {
-    id, dbId: nextDbId(sim.state), name, displayname: p.str('displayname') ?? name, state: 'Stopped', zoneid: sim.state.zone.id,
-    templateid: template.id, serviceofferingid: p.str('serviceofferingid') ?? '', ostypeid: template.ostypeid, isoid: null,
-    created: formatDate(new Date()), accountId: user.accountId, nics: allocateNics(sim, requests),
+    id,
+    dbId: nextDbId(sim.state),
+    name,
+    displayname: p.str('displayname') ?? name,
+    state: 'Stopped',
+    zoneid: sim.state.zone.id,
+    templateid: template.id,
+    serviceofferingid: p.str('serviceofferingid') ?? '',
+    ostypeid: template.ostypeid,
+    isoid: null,
+    created: formatDate(new Date()),
+    accountId: user.accountId,
+    nics: allocateNics(sim, requests),
   };
   sim.state.vms.push(vm);
   sim.createRootVolume(vm.id, template);
@@ -120,14 +148,23 @@ function deploy(ctx: CommandContext) {
   };
 }
 
-function vmJob(name: string, cls: string, work: (sim: Simulator, vm: LabVm, p: ParsedParams) => Promise<void>, extra: { name: string; type: 'boolean' }[] = []): CommandDef {
+function vmJob(
+  name: string,
+  cls: string,
+  work: (sim: Simulator, vm: LabVm, p: ParsedParams) => Promise<void>,
+  extra: { name: string; type: 'boolean' }[] = [],
+): CommandDef {
   return {
     name,
     cmdClass: `${CMD}.${cls}`,
     params: (sim) => [{ name: 'id', type: 'uuid', required: true, exists: vmExists(sim) }, ...extra],
     start: ({ sim, p }) => {
       const vm = findVm(sim, p.str('id'));
-      return { instanceType: 'VirtualMachine', instanceId: vm.id, work: async () => (await work(sim, vm, p), { virtualmachine: vmResponse(sim, vm) }) };
+      return {
+        instanceType: 'VirtualMachine',
+        instanceId: vm.id,
+        work: async () => (await work(sim, vm, p), { virtualmachine: vmResponse(sim, vm) }),
+      };
     },
   };
 }
@@ -147,8 +184,18 @@ export const vmCommands: CommandDef[] = [
     name: 'deployVirtualMachine',
     cmdClass: `${CMD}.DeployVMCmdByAdmin`,
     params: (sim) => [
-      { name: 'serviceofferingid', type: 'uuid', required: true, exists: (id) => sim.state.serviceOfferings.some((o) => o.id === id) },
-      { name: 'templateid', type: 'uuid', required: true, exists: (id) => sim.state.templates.some((t) => t.id === id) },
+      {
+        name: 'serviceofferingid',
+        type: 'uuid',
+        required: true,
+        exists: (id) => sim.state.serviceOfferings.some((o) => o.id === id),
+      },
+      {
+        name: 'templateid',
+        type: 'uuid',
+        required: true,
+        exists: (id) => sim.state.templates.some((t) => t.id === id),
+      },
       { name: 'zoneid', type: 'uuid', required: true, exists: (id) => id === sim.state.zone.id },
       { name: 'networkids', type: 'uuidlist', exists: (id) => sim.state.networks.some((n) => n.id === id) },
       { name: 'iptonetworklist', type: 'map' },
@@ -209,8 +256,17 @@ export const vmCommands: CommandDef[] = [
     run: ({ sim, p }) => {
       const state = p.str('state');
       // QueryManagerImpl.searchForUserVMs: name LIKE %name%
-      const all = sim.state.vms.filter((vm) => (p.str('id') ?? vm.id) === vm.id && like(vm.name, p.str('name')) && (state === undefined || vm.state.toLowerCase() === state.toLowerCase()));
-      return listAnswer('virtualmachine', paged(all, p).map((vm) => vmResponse(sim, vm)), all.length);
+      const all = sim.state.vms.filter(
+        (vm) =>
+          (p.str('id') ?? vm.id) === vm.id &&
+          like(vm.name, p.str('name')) &&
+          (state === undefined || vm.state.toLowerCase() === state.toLowerCase()),
+      );
+      return listAnswer(
+        'virtualmachine',
+        paged(all, p).map((vm) => vmResponse(sim, vm)),
+        all.length,
+      );
     },
   },
 ];

@@ -103,7 +103,7 @@ export function vzlistRecord(cfg: ContainerConfig, now = Date.now()): VzlistReco
       ['physpages', 50_000 + seed, 130_000 + seed],
       ['oomguarpages', 50_000 + seed, 130_000 + seed],
       ['numtcpsock', 5 + (seed % 10), 15 + (seed % 10)],
-      ['numfile', 700 + seed % 300, 1200 + seed % 300],
+      ['numfile', 700 + (seed % 300), 1200 + (seed % 300)],
     ];
     for (const [n, held, maxheld] of live) ubc[n] = { ...ubc[n], held: BigInt(held), maxheld: BigInt(maxheld) };
   }
@@ -125,8 +125,12 @@ export function vzlistRecord(cfg: ContainerConfig, now = Date.now()): VzlistReco
     searchdomain: cfg.searchDomains,
     status: running ? 'running' : 'stopped',
     ubc,
-    diskspace: disk ? { usage: running ? BigInt(u.kb) : 0n, softlimit: big(disk.soft), hardlimit: big(disk.hard) } : null,
-    diskinodes: inodes ? { usage: running ? BigInt(u.inodes) : 0n, softlimit: big(inodes.soft), hardlimit: big(inodes.hard) } : null,
+    diskspace: disk
+      ? { usage: running ? BigInt(u.kb) : 0n, softlimit: big(disk.soft), hardlimit: big(disk.hard) }
+      : null,
+    diskinodes: inodes
+      ? { usage: running ? BigInt(u.inodes) : 0n, softlimit: big(inodes.soft), hardlimit: big(inodes.hard) }
+      : null,
     laverage: running ? [(seed % 7) / 100, (seed % 11) / 100, (seed % 5) / 100] : null,
     uptime: running ? Math.max(0, (now - startedAt(cfg.ctid)) / 1000) : 0,
     cpulimit: cfg.cpuLimit ?? 0,

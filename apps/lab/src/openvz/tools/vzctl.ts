@@ -32,7 +32,9 @@ function main(argv: string[]): number {
   const cfg = readConfig(ctid);
   if (action === 'status') {
     const root = cfg ? rootPath(cfg) : '';
-    out(`CTID ${ctid} ${cfg ? 'exist' : 'deleted'} ${cfg && mounted(root) ? 'mounted' : 'unmounted'} ${cfg && isRunning(ctid) ? 'running' : 'down'}\n`);
+    out(
+      `CTID ${ctid} ${cfg ? 'exist' : 'deleted'} ${cfg && mounted(root) ? 'mounted' : 'unmounted'} ${cfg && isRunning(ctid) ? 'running' : 'down'}\n`,
+    );
     return 0;
   }
   if (!cfg) {
@@ -57,7 +59,11 @@ function main(argv: string[]): number {
       if (cfg.ips.length > 0) out(`Adding IP address(es): ${cfg.ips.map((i) => i.address).join(' ')}\n`);
       out(`Setting CPU units: ${cfg.cpuUnits ?? 1000}\n`);
       setRunning(ctid, true);
-      out(rest.includes('--wait') ? 'Container start in progress, waiting ...\nContainer started successfully\n' : 'Container start in progress...\n');
+      out(
+        rest.includes('--wait')
+          ? 'Container start in progress, waiting ...\nContainer started successfully\n'
+          : 'Container start in progress...\n',
+      );
       return 0;
     }
     case 'stop': {
@@ -120,8 +126,13 @@ function exec(action: string, ctid: number, root: string, args: string[]): numbe
   }
   // as inside a real container: /proc, /sys and /dev are there (package scripts need them); the
   // mounts live in a mount namespace of this exec alone, so nothing outlives the command
-  const script = 'for d in proc sys dev; do [ -d "$1/$d" ] || continue; case $d in proc) mount -t proc proc "$1/proc" ;; sys) mount -t sysfs sysfs "$1/sys" ;; dev) mount --rbind /dev "$1/dev" ;; esac; done; exec chroot "$1" /bin/sh -c "$2"';
-  const res = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'vzctl-exec', root, args.join(' ')], { stdio: 'inherit' });
+  const script =
+    'for d in proc sys dev; do [ -d "$1/$d" ] || continue; case $d in proc) mount -t proc proc "$1/proc" ;; sys) mount -t sysfs sysfs "$1/sys" ;; dev) mount --rbind /dev "$1/dev" ;; esac; done; exec chroot "$1" /bin/sh -c "$2"';
+  const res = spawnSync(
+    'unshare',
+    ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'vzctl-exec', root, args.join(' ')],
+    { stdio: 'inherit' },
+  );
   const code = res.status ?? 128 + 9;
   if (action === 'exec2') return code;
   return code === 0 ? 0 : VZ_EXIT.COMMAND_EXECUTION_ERROR;

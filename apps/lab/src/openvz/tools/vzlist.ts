@@ -4,7 +4,14 @@
 // which vzctl does only when CTIDs were named (docs/platforms.md,
 // "vzlist"): the harder case for the adapter.
 import { errorMessage } from '@vzferry/core';
-import { DEFAULT_FIELDS, isTextField, renderFieldList, renderVzlistJson, renderVzlistText, type TextField } from '../vzlist-format';
+import {
+  DEFAULT_FIELDS,
+  isTextField,
+  renderFieldList,
+  renderVzlistJson,
+  renderVzlistText,
+  type TextField,
+} from '../vzlist-format';
 import { isRunning, listCtids, readConfig, vzlistRecord } from './host-state';
 
 function main(argv: string[]): number {

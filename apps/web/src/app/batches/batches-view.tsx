@@ -37,10 +37,17 @@ const COLUMNS: Column<BatchListItem>[] = [
 ];
 
 export function BatchesView() {
-  const batches = useQuery({ queryKey: ['batches'], queryFn: () => fetchJson<BatchListItem[]>('/api/batches'), refetchInterval: 5_000 });
+  const batches = useQuery({
+    queryKey: ['batches'],
+    queryFn: () => fetchJson<BatchListItem[]>('/api/batches'),
+    refetchInterval: 5_000,
+  });
   return (
     <div>
-      <PageHeader title="Batches" subtitle="Waves of containers migrated together. Create one from the Containers page (its current filter)." />
+      <PageHeader
+        title="Batches"
+        subtitle="Waves of containers migrated together. Create one from the Containers page (its current filter)."
+      />
       {batches.error ? <ErrorBox>{batches.error.message}</ErrorBox> : null}
       <Table columns={COLUMNS} rows={batches.data} rowKey={(b) => b.id} empty="No batches yet." />
     </div>

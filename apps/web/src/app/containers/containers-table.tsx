@@ -35,13 +35,35 @@ const COLUMNS: Column<ContainerRow>[] = [
     ),
   },
   { header: 'Host', className: 'whitespace-nowrap', cell: (ct) => ct.host.name },
-  { header: 'Customer', className: 'max-w-48 truncate', cell: (ct) => ct.customer?.name ?? <span className="text-slate-400">none</span> },
-  { header: 'IPs', className: 'max-w-56 truncate font-mono text-xs', title: (ct) => ct.ips.join(' '), cell: (ct) => ct.ips.join(', ') || '-' },
+  {
+    header: 'Customer',
+    className: 'max-w-48 truncate',
+    cell: (ct) => ct.customer?.name ?? <span className="text-slate-400">none</span>,
+  },
+  {
+    header: 'IPs',
+    className: 'max-w-56 truncate font-mono text-xs',
+    title: (ct) => ct.ips.join(' '),
+    cell: (ct) => ct.ips.join(', ') || '-',
+  },
   { header: 'OS', className: 'whitespace-nowrap', cell: (ct) => ct.ostemplate ?? '-' },
-  { header: 'Disk', headerClassName: 'text-right', className: 'whitespace-nowrap text-right tabular-nums', cell: (ct) => formatKb(ct.diskQuotaKb) },
-  { header: 'RAM', headerClassName: 'text-right', className: 'whitespace-nowrap text-right tabular-nums', cell: (ct) => formatMb(ct.ramMb) },
+  {
+    header: 'Disk',
+    headerClassName: 'text-right',
+    className: 'whitespace-nowrap text-right tabular-nums',
+    cell: (ct) => formatKb(ct.diskQuotaKb),
+  },
+  {
+    header: 'RAM',
+    headerClassName: 'text-right',
+    className: 'whitespace-nowrap text-right tabular-nums',
+    cell: (ct) => formatMb(ct.ramMb),
+  },
   { header: 'Status', cell: (ct) => <Badge tone={statusTone(ct.status)}>{ct.status}</Badge> },
-  { header: 'Migration', cell: (ct) => <Badge tone={statusTone(ct.migrationState)}>{ct.migrationState.replace('_', ' ')}</Badge> },
+  {
+    header: 'Migration',
+    cell: (ct) => <Badge tone={statusTone(ct.migrationState)}>{ct.migrationState.replace('_', ' ')}</Badge>,
+  },
 ];
 
 export function ContainersTable() {
@@ -77,7 +99,11 @@ export function ContainersTable() {
     placeholderData: keepPreviousData,
     refetchInterval: 10_000,
   });
-  const facets = useQuery({ queryKey: ['facets'], queryFn: () => fetchJson<ContainerFacets>('/api/containers/facets'), staleTime: 30_000 });
+  const facets = useQuery({
+    queryKey: ['facets'],
+    queryFn: () => fetchJson<ContainerFacets>('/api/containers/facets'),
+    staleTime: 30_000,
+  });
 
   const page = Number(params.get('page') ?? '1');
   const total = list.data?.total ?? 0;
@@ -88,8 +114,14 @@ export function ContainersTable() {
     <div>
       <PageHeader
         title="Containers"
-        subtitle={list.data ? `${total.toLocaleString('en')} ${filtered ? 'matching' : 'in the inventory'}` : 'Loading…'}
-        actions={total > 0 ? <NewBatch count={total} filter={Object.fromEntries([...params].filter(([k]) => k !== 'page'))} /> : null}
+        subtitle={
+          list.data ? `${total.toLocaleString('en')} ${filtered ? 'matching' : 'in the inventory'}` : 'Loading…'
+        }
+        actions={
+          total > 0 ? (
+            <NewBatch count={total} filter={Object.fromEntries([...params].filter(([k]) => k !== 'page'))} />
+          ) : null
+        }
       />
       <div className="mb-4 flex flex-wrap items-end gap-3">
         <input
@@ -100,14 +132,32 @@ export function ContainersTable() {
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
-        <Select label="Host" value={params.get('hostId')} onChange={(v) => setParams({ hostId: v })} options={facets.data?.hosts.map((h) => [h.id, h.name]) ?? []} />
-        <Select label="Status" value={params.get('status')} onChange={(v) => setParams({ status: v })} options={facets.data?.statuses.map((s) => [s, s]) ?? []} />
-        <Select label="OS" value={params.get('os')} onChange={(v) => setParams({ os: v })} options={facets.data?.osTemplates.map((o) => [o.value, `${o.value} (${o.count})`]) ?? []} />
+        <Select
+          label="Host"
+          value={params.get('hostId')}
+          onChange={(v) => setParams({ hostId: v })}
+          options={facets.data?.hosts.map((h) => [h.id, h.name]) ?? []}
+        />
+        <Select
+          label="Status"
+          value={params.get('status')}
+          onChange={(v) => setParams({ status: v })}
+          options={facets.data?.statuses.map((s) => [s, s]) ?? []}
+        />
+        <Select
+          label="OS"
+          value={params.get('os')}
+          onChange={(v) => setParams({ os: v })}
+          options={facets.data?.osTemplates.map((o) => [o.value, `${o.value} (${o.count})`]) ?? []}
+        />
         <Select
           label="Customer"
           value={params.get('customerId')}
           onChange={(v) => setParams({ customerId: v })}
-          options={[['none', '(no customer)'], ...(facets.data?.customers.map((c) => [c.id, c.name] as [string, string]) ?? [])]}
+          options={[
+            ['none', '(no customer)'],
+            ...(facets.data?.customers.map((c) => [c.id, c.name] as [string, string]) ?? []),
+          ]}
         />
         <Select
           label="Migration"
@@ -136,7 +186,11 @@ export function ContainersTable() {
         rowKey={(ct) => ct.id}
         rowClassName="hover:bg-sky-50/50"
         bodyClassName={list.isPlaceholderData ? 'opacity-60' : undefined}
-        empty={filtered ? 'No container matches these filters.' : 'No containers yet: add a source host and import its inventory.'}
+        empty={
+          filtered
+            ? 'No container matches these filters.'
+            : 'No containers yet: add a source host and import its inventory.'
+        }
       />
 
       <div className="mt-3 flex items-center justify-between text-sm text-slate-600">
@@ -162,7 +216,8 @@ function NewBatch({ count, filter }: { count: number; filter: Record<string, str
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const create = useMutation({
-    mutationFn: () => fetchJson<BatchCreated>('/api/batches', { method: 'POST', json: { name, filter } satisfies NewBatch }),
+    mutationFn: () =>
+      fetchJson<BatchCreated>('/api/batches', { method: 'POST', json: { name, filter } satisfies NewBatch }),
     onSuccess: (b) => router.push(`/batches/${b.id}`),
   });
   if (!open) return <Button onClick={() => setOpen(true)}>New batch from these {count.toLocaleString('en')}</Button>;
@@ -175,7 +230,14 @@ function NewBatch({ count, filter }: { count: number; filter: Record<string, str
       }}
     >
       <div className="flex gap-2">
-        <input aria-label="Batch name" className={inputClass} placeholder="Batch name, e.g. wave 1" required value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          aria-label="Batch name"
+          className={inputClass}
+          placeholder="Batch name, e.g. wave 1"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <Button type="submit" disabled={create.isPending}>
           Create batch of {count.toLocaleString('en')}
         </Button>
@@ -188,11 +250,26 @@ function NewBatch({ count, filter }: { count: number; filter: Record<string, str
   );
 }
 
-function Select({ label, value, onChange, options }: { label: string; value: string | null; onChange: (v: string | null) => void; options: [string, string][] }) {
+function Select({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string | null;
+  onChange: (v: string | null) => void;
+  options: [string, string][];
+}) {
   return (
     <label className="flex flex-col text-xs font-medium text-slate-600">
       {label}
-      <select aria-label={label} className={`${inputClass} mt-1 min-w-32`} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+      <select
+        aria-label={label}
+        className={`${inputClass} mt-1 min-w-32`}
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value || null)}
+      >
         <option value="">All</option>
         {options.map(([v, l]) => (
           <option key={v} value={v}>

@@ -4,7 +4,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import { customerRowErrorsSchema, type CustomerImport, type CustomerListItem, type CustomerRowError } from '@/api/customers';
+import {
+  customerRowErrorsSchema,
+  type CustomerImport,
+  type CustomerListItem,
+  type CustomerRowError,
+} from '@/api/customers';
 import { Button, Card, ErrorBox, inputClass, PageHeader, Table, type Column } from '@/components/ui';
 import { ApiError, fetchJson } from '@/lib/fetch-json';
 
@@ -22,7 +27,12 @@ const CUSTOMER_COLUMNS: Column<CustomerListItem>[] = [
   },
   { header: 'E-mail', cell: (c) => c.email },
   { header: 'Time zone', cell: (c) => c.timezone },
-  { header: 'Containers', headerClassName: 'text-right', className: 'text-right tabular-nums', cell: (c) => c.containers },
+  {
+    header: 'Containers',
+    headerClassName: 'text-right',
+    className: 'text-right tabular-nums',
+    cell: (c) => c.containers,
+  },
 ];
 
 const ERROR_COLUMNS: Column<CustomerRowError>[] = [
@@ -32,15 +42,31 @@ const ERROR_COLUMNS: Column<CustomerRowError>[] = [
 
 export function CustomersView() {
   const [q, setQ] = useState('');
-  const customers = useQuery({ queryKey: ['customers', q], queryFn: () => fetchJson<CustomerListItem[]>(`/api/customers?q=${encodeURIComponent(q)}`) });
+  const customers = useQuery({
+    queryKey: ['customers', q],
+    queryFn: () => fetchJson<CustomerListItem[]>(`/api/customers?q=${encodeURIComponent(q)}`),
+  });
   return (
     <div>
       <PageHeader title="Customers" subtitle="Who owns which container, and when they accept downtime" />
       <CsvUpload />
       <Card title="Customers">
-        <input type="search" aria-label="Search customers" placeholder="Name or e-mail" className={`${inputClass} mb-3 w-72`} value={q} onChange={(e) => setQ(e.target.value)} />
+        <input
+          type="search"
+          aria-label="Search customers"
+          placeholder="Name or e-mail"
+          className={`${inputClass} mb-3 w-72`}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
         {customers.error ? <ErrorBox>{customers.error.message}</ErrorBox> : null}
-        <Table look="plain" columns={CUSTOMER_COLUMNS} rows={customers.data} rowKey={(c) => c.id} empty="No customers yet." />
+        <Table
+          look="plain"
+          columns={CUSTOMER_COLUMNS}
+          rows={customers.data}
+          rowKey={(c) => c.id}
+          empty="No customers yet."
+        />
       </Card>
     </div>
   );
@@ -52,10 +78,19 @@ function CsvUpload() {
   const upload = useMutation({
     mutationFn: async (f: File): Promise<Outcome> => {
       try {
-        return { imported: await fetchJson<CustomerImport>('/api/customers/import', { method: 'POST', body: await f.text(), headers: { 'content-type': 'text/csv' } }) };
+        return {
+          imported: await fetchJson<CustomerImport>('/api/customers/import', {
+            method: 'POST',
+            body: await f.text(),
+            headers: { 'content-type': 'text/csv' },
+          }),
+        };
       } catch (err) {
         // a refused file names its bad rows: an answer to show, not a failure
-        const rows = err instanceof ApiError && err.code === 'customers_invalid' ? customerRowErrorsSchema.safeParse(err.details) : undefined;
+        const rows =
+          err instanceof ApiError && err.code === 'customers_invalid'
+            ? customerRowErrorsSchema.safeParse(err.details)
+            : undefined;
         if (rows?.success) return { refused: rows.data };
         throw err;
       }
@@ -66,8 +101,9 @@ function CsvUpload() {
   return (
     <Card title="Upload the customer CSV" className="mb-6">
       <p className="mb-3 text-sm text-slate-600">
-        Columns: <code>ctid</code> (or <code>hostname</code>), optional <code>host</code>, <code>customer</code>, <code>email</code>, <code>timezone</code> (IANA, e.g. Europe/Berlin),
-        optional <code>downtime_window</code> (e.g. <code>Sun 02:00-05:00</code>). A file with any bad row changes nothing.
+        Columns: <code>ctid</code> (or <code>hostname</code>), optional <code>host</code>, <code>customer</code>,{' '}
+        <code>email</code>, <code>timezone</code> (IANA, e.g. Europe/Berlin), optional <code>downtime_window</code>{' '}
+        (e.g. <code>Sun 02:00-05:00</code>). A file with any bad row changes nothing.
       </p>
       <form
         className="flex items-center gap-3"
@@ -76,21 +112,33 @@ function CsvUpload() {
           if (file) upload.mutate(file);
         }}
       >
-        <input type="file" accept=".csv,text/csv" aria-label="Customer CSV file" className="text-sm" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <input
+          type="file"
+          accept=".csv,text/csv"
+          aria-label="Customer CSV file"
+          className="text-sm"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        />
         <Button type="submit" disabled={!file || upload.isPending}>
           {upload.isPending ? 'Uploading…' : 'Upload'}
         </Button>
       </form>
-      {upload.error ? <div className="mt-3"><ErrorBox>{upload.error.message}</ErrorBox></div> : null}
+      {upload.error ? (
+        <div className="mt-3">
+          <ErrorBox>{upload.error.message}</ErrorBox>
+        </div>
+      ) : null}
       {answer && 'imported' in answer ? (
         <p role="status" className="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800">
-          Imported: {answer.imported.containersAssigned} containers assigned, {answer.imported.customersCreated} new customers, {answer.imported.customersUpdated} updated.
+          Imported: {answer.imported.containersAssigned} containers assigned, {answer.imported.customersCreated} new
+          customers, {answer.imported.customersUpdated} updated.
         </p>
       ) : null}
       {answer && 'refused' in answer ? (
         <div className="mt-3" role="alert">
           <p className="mb-2 text-sm font-semibold text-red-800">
-            {answer.refused.length} {answer.refused.length === 1 ? 'row has' : 'rows have'} errors. Nothing was imported; fix the file and upload it again.
+            {answer.refused.length} {answer.refused.length === 1 ? 'row has' : 'rows have'} errors. Nothing was
+            imported; fix the file and upload it again.
           </p>
           <Table
             look="plain"

@@ -20,16 +20,28 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: C
     },
   });
   const networks = choices?.networks.map((n) => ({ value: n.id, label: `${n.name}${n.cidr ? ` (${n.cidr})` : ''}` }));
-  const offerings = choices?.offerings.map((o) => ({ value: o.id, label: `${o.name}${o.memory ? ` (${o.memory} MB, ${o.cpunumber} CPU)` : ''}` }));
+  const offerings = choices?.offerings.map((o) => ({
+    value: o.id,
+    label: `${o.name}${o.memory ? ` (${o.memory} MB, ${o.cpunumber} CPU)` : ''}`,
+  }));
   const osTypes = choices?.osTypes.map((o) => ({ value: o.id, label: o.description }));
   return (
     <Card title="Mappings">
-      <p className="mb-4 text-sm text-slate-600">Test the connection above to pick CloudStack networks, offerings and OS types by name.</p>
+      <p className="mb-4 text-sm text-slate-600">
+        Test the connection above to pick CloudStack networks, offerings and OS types by name.
+      </p>
       <MappingTable
         title="Networks: source subnet / VLAN → CloudStack network"
         rows={m.networks}
         onChange={(networks) => setM({ ...m, networks })}
-        blank={{ name: '', cidr: '', sourceVlan: null, gateway: null, cloudstackNetworkId: '', cloudstackNetworkName: null }}
+        blank={{
+          name: '',
+          cidr: '',
+          sourceVlan: null,
+          gateway: null,
+          cloudstackNetworkId: '',
+          cloudstackNetworkName: null,
+        }}
         columns={[
           { key: 'name', label: 'Name' },
           { key: 'cidr', label: 'Subnet (CIDR)' },
@@ -53,7 +65,14 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: C
         title="OS types: detected OS → CloudStack OS type"
         rows={m.osTypes}
         onChange={(osTypes) => setM({ ...m, osTypes })}
-        blank={{ distribution: '', version: '', osTypeId: '', osTypeName: null, legacyOsTypeId: null, legacyOsTypeName: null }}
+        blank={{
+          distribution: '',
+          version: '',
+          osTypeId: '',
+          osTypeName: null,
+          legacyOsTypeId: null,
+          legacyOsTypeName: null,
+        }}
         columns={[
           { key: 'distribution', label: 'Distribution' },
           { key: 'version', label: 'Version' },
@@ -63,13 +82,30 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: C
       />
       {save.error ? <ErrorBox title="Mappings not saved; nothing changed">{save.error.message}</ErrorBox> : null}
       <div className="mt-3 flex items-center gap-3">
-        <SaveButton label="Save mappings" pending={save.isPending} saved={save.isSuccess} onClick={() => save.mutate()} />
+        <SaveButton
+          label="Save mappings"
+          pending={save.isPending}
+          saved={save.isSuccess}
+          onClick={() => save.mutate()}
+        />
       </div>
     </Card>
   );
 }
 
-function MappingTable<T extends Record<string, unknown>>({ title, rows, onChange, blank, columns }: { title: string; rows: T[]; onChange: (rows: T[]) => void; blank: T; columns: MappingColumn<T>[] }) {
+function MappingTable<T extends Record<string, unknown>>({
+  title,
+  rows,
+  onChange,
+  blank,
+  columns,
+}: {
+  title: string;
+  rows: T[];
+  onChange: (rows: T[]) => void;
+  blank: T;
+  columns: MappingColumn<T>[];
+}) {
   const update = (i: number, key: keyof T, raw: string, type?: 'number') => {
     const value = raw === '' ? null : type === 'number' ? Number(raw) : raw;
     onChange(rows.map((r, j) => (j === i ? { ...r, [key]: value } : r)));
@@ -81,7 +117,12 @@ function MappingTable<T extends Record<string, unknown>>({ title, rows, onChange
     cell: (row, i) => {
       const value = row[c.key] === null || row[c.key] === undefined ? '' : String(row[c.key]);
       return c.options?.length ? (
-        <select aria-label={c.label} className={`${inputClass} w-full`} value={value} onChange={(e) => update(i, c.key, e.target.value)}>
+        <select
+          aria-label={c.label}
+          className={`${inputClass} w-full`}
+          value={value}
+          onChange={(e) => update(i, c.key, e.target.value)}
+        >
           <option value="">—</option>
           {!c.options.some((o) => o.value === value) && value ? <option value={value}>{value}</option> : null}
           {c.options.map((o) => (
@@ -91,7 +132,13 @@ function MappingTable<T extends Record<string, unknown>>({ title, rows, onChange
           ))}
         </select>
       ) : (
-        <input aria-label={c.label} className={`${inputClass} w-full`} inputMode={c.type === 'number' ? 'numeric' : undefined} value={value} onChange={(e) => update(i, c.key, e.target.value, c.type)} />
+        <input
+          aria-label={c.label}
+          className={`${inputClass} w-full`}
+          inputMode={c.type === 'number' ? 'numeric' : undefined}
+          value={value}
+          onChange={(e) => update(i, c.key, e.target.value, c.type)}
+        />
       );
     },
   }));

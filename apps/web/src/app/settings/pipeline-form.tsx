@@ -19,13 +19,19 @@ interface FieldSpec {
 }
 
 const int = (key: Key, label: string, hint: string): FieldSpec => ({ key, label, hint, kind: 'int' });
-const optional = (kind: 'optional-int' | 'optional-text') => (key: Key, label: string, hint: string): FieldSpec => ({ key, label, hint, kind });
+const optional =
+  (kind: 'optional-int' | 'optional-text') =>
+  (key: Key, label: string, hint: string): FieldSpec => ({ key, label, hint, kind });
 
 const FIELDS: { title: string; fields: FieldSpec[] }[] = [
   {
     title: 'Template downloads',
     fields: [
-      int('templateRetryAttempts', 'Registrations per run', 'a failed download is deleted and registered again, up to this many times (1-10); then the run stops, retryable'),
+      int(
+        'templateRetryAttempts',
+        'Registrations per run',
+        'a failed download is deleted and registered again, up to this many times (1-10); then the run stops, retryable',
+      ),
       int('templateRetryBackoffSeconds', 'Back-off between registrations (s)', 'grows with each registration'),
       int('templatePollSeconds', 'Status poll (s)', "how often CloudStack's download status is read"),
       int('templateDownloadTimeoutMinutes', 'Download time-out (min)', 'a download not Ready by then counts as failed'),
@@ -35,24 +41,48 @@ const FIELDS: { title: string; fields: FieldSpec[] }[] = [
   {
     title: 'Copy and interconnect',
     fields: [
-      optional('optional-int')('rsyncBandwidthLimitKbps', 'rsync bandwidth limit (KiB/s)', 'empty: none; a batch or host limit can be lower'),
-      optional('optional-text')('expectedRouteInterface', 'Interconnect interface', 'preflight fails if traffic to a hypervisor leaves over another one; empty: not checked'),
+      optional('optional-int')(
+        'rsyncBandwidthLimitKbps',
+        'rsync bandwidth limit (KiB/s)',
+        'empty: none; a batch or host limit can be lower',
+      ),
+      optional('optional-text')(
+        'expectedRouteInterface',
+        'Interconnect interface',
+        'preflight fails if traffic to a hypervisor leaves over another one; empty: not checked',
+      ),
       optional('optional-text')('expectedNextHop', 'Interconnect next hop', 'empty: not checked'),
     ],
   },
   {
     title: 'Cutover',
     fields: [
-      int('cutoverMarginMinutes', 'Cutover margin (min)', 'a cutover starts only if its estimate plus this fits the downtime window'),
+      int(
+        'cutoverMarginMinutes',
+        'Cutover margin (min)',
+        'a cutover starts only if its estimate plus this fits the downtime window',
+      ),
       int('deployTimeoutSeconds', 'Deploy time-out (s)', 'per CloudStack job of deploy_vm (30-7200)'),
-      int('verifyTimeoutSeconds', 'Verify time-out (s)', "how long the VM's IPs may take to answer before the run rolls back"),
+      int(
+        'verifyTimeoutSeconds',
+        'Verify time-out (s)',
+        "how long the VM's IPs may take to answer before the run rolls back",
+      ),
     ],
   },
   {
     title: 'Grub-legacy guests (CentOS 4-6)',
     fields: [
-      optional('optional-text')('legacyBootIsoId', 'Boot ISO (CloudStack id)', 'empty: each converter box registers the boot ISO it serves (npm run boot-iso)'),
-      int('legacyCallbackTimeoutMinutes', 'Call-back deadline (min)', 'how long deploy_vm waits for the boot ISO to report'),
+      optional('optional-text')(
+        'legacyBootIsoId',
+        'Boot ISO (CloudStack id)',
+        'empty: each converter box registers the boot ISO it serves (npm run boot-iso)',
+      ),
+      int(
+        'legacyCallbackTimeoutMinutes',
+        'Call-back deadline (min)',
+        'how long deploy_vm waits for the boot ISO to report',
+      ),
     ],
   },
 ];
@@ -69,7 +99,9 @@ function toValue(spec: FieldSpec, text: string): string | number | null {
 
 export function PipelineForm({ saved }: { saved: PipelineSettings }) {
   const qc = useQueryClient();
-  const [form, setForm] = useState<Record<Key, string>>(() => Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, toText(v)])) as Record<Key, string>);
+  const [form, setForm] = useState<Record<Key, string>>(
+    () => Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, toText(v)])) as Record<Key, string>,
+  );
   const save = useMutation({
     mutationFn: () =>
       fetchJson<PipelineSettings>('/api/settings/pipeline', {
@@ -108,7 +140,11 @@ export function PipelineForm({ saved }: { saved: PipelineSettings }) {
           <SaveButton label="Save pipeline settings" pending={save.isPending} saved={save.isSuccess} />
         </div>
       </form>
-      {save.error ? <div className="mt-3"><ErrorBox title="Not saved">{save.error.message}</ErrorBox></div> : null}
+      {save.error ? (
+        <div className="mt-3">
+          <ErrorBox title="Not saved">{save.error.message}</ErrorBox>
+        </div>
+      ) : null}
     </Card>
   );
 }

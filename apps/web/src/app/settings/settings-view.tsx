@@ -5,7 +5,13 @@
 // "Test connection" shows what CloudStack answered and fills the choices.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { CloudStackSettingsInput, CloudStackSettingsView, ConnectionTest, ConnectionTestInput, Settings } from '@/api/settings';
+import type {
+  CloudStackSettingsInput,
+  CloudStackSettingsView,
+  ConnectionTest,
+  ConnectionTestInput,
+  Settings,
+} from '@/api/settings';
 import { Button, Card, ErrorBox, Field, inputClass, PageHeader, SaveButton } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { MappingsEditor } from './mappings-editor';
@@ -16,7 +22,10 @@ export function SettingsView() {
   const [test, setTest] = useState<ConnectionTest | null>(null);
   return (
     <div>
-      <PageHeader title="Settings" subtitle="Where the VMs go, how containers map to CloudStack, and the pipeline's limits" />
+      <PageHeader
+        title="Settings"
+        subtitle="Where the VMs go, how containers map to CloudStack, and the pipeline's limits"
+      />
       {settings.error ? <ErrorBox title="Could not load the settings">{settings.error.message}</ErrorBox> : null}
       {settings.data ? (
         <div className="grid gap-6">
@@ -29,14 +38,32 @@ export function SettingsView() {
   );
 }
 
-function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettingsView; test: ConnectionTest | null; onTested: (t: ConnectionTest) => void }) {
+function ConnectionForm({
+  saved,
+  test,
+  onTested,
+}: {
+  saved: CloudStackSettingsView;
+  test: ConnectionTest | null;
+  onTested: (t: ConnectionTest) => void;
+}) {
   const qc = useQueryClient();
-  const [form, setForm] = useState({ endpoint: saved?.endpoint ?? '', apiKey: saved?.apiKey ?? '', secretKey: '', zoneId: saved?.zoneId ?? '' });
+  const [form, setForm] = useState({
+    endpoint: saved?.endpoint ?? '',
+    apiKey: saved?.apiKey ?? '',
+    secretKey: '',
+    zoneId: saved?.zoneId ?? '',
+  });
   const runTest = useMutation({
     mutationFn: () =>
       fetchJson<ConnectionTest>('/api/settings/cloudstack/test', {
         method: 'POST',
-        json: { endpoint: form.endpoint, apiKey: form.apiKey, secretKey: form.secretKey || null, zoneId: form.zoneId || null } satisfies ConnectionTestInput,
+        json: {
+          endpoint: form.endpoint,
+          apiKey: form.apiKey,
+          secretKey: form.secretKey || null,
+          zoneId: form.zoneId || null,
+        } satisfies ConnectionTestInput,
       }),
     onSuccess: (t) => {
       onTested(t);
@@ -45,13 +72,18 @@ function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettingsVi
     },
   });
   const save = useMutation({
-    mutationFn: () => fetchJson<CloudStackSettingsView>('/api/settings/cloudstack', { method: 'PUT', json: { ...form, secretKey: form.secretKey || null } satisfies CloudStackSettingsInput }),
+    mutationFn: () =>
+      fetchJson<CloudStackSettingsView>('/api/settings/cloudstack', {
+        method: 'PUT',
+        json: { ...form, secretKey: form.secretKey || null } satisfies CloudStackSettingsInput,
+      }),
     onSuccess: async () => {
       setForm((f) => ({ ...f, secretKey: '' }));
       await qc.invalidateQueries({ queryKey: ['settings'] });
     },
   });
-  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    setForm({ ...form, [k]: e.target.value });
   return (
     <Card title="CloudStack connection">
       <form
@@ -67,8 +99,22 @@ function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettingsVi
         <Field label="API key">
           <input className={`${inputClass} font-mono text-xs`} required value={form.apiKey} onChange={set('apiKey')} />
         </Field>
-        <Field label="Secret key" hint={saved?.hasSecret ? 'A secret is stored (encrypted). Leave empty to keep it.' : 'Stored encrypted; never shown again.'}>
-          <input className={`${inputClass} font-mono text-xs`} type="password" autoComplete="off" value={form.secretKey} onChange={set('secretKey')} placeholder={saved?.hasSecret ? '•••••••• (stored)' : ''} />
+        <Field
+          label="Secret key"
+          hint={
+            saved?.hasSecret
+              ? 'A secret is stored (encrypted). Leave empty to keep it.'
+              : 'Stored encrypted; never shown again.'
+          }
+        >
+          <input
+            className={`${inputClass} font-mono text-xs`}
+            type="password"
+            autoComplete="off"
+            value={form.secretKey}
+            onChange={set('secretKey')}
+            placeholder={saved?.hasSecret ? '•••••••• (stored)' : ''}
+          />
         </Field>
         <Field label="Zone" hint="Test the connection to list the zones">
           {test?.ok && test.zones.length ? (
@@ -81,18 +127,35 @@ function ConnectionForm({ saved, test, onTested }: { saved: CloudStackSettingsVi
               ))}
             </select>
           ) : (
-            <input className={`${inputClass} font-mono text-xs`} required value={form.zoneId} onChange={set('zoneId')} />
+            <input
+              className={`${inputClass} font-mono text-xs`}
+              required
+              value={form.zoneId}
+              onChange={set('zoneId')}
+            />
           )}
         </Field>
         <div className="flex gap-2 md:col-span-2">
-          <Button variant="secondary" disabled={runTest.isPending || !form.endpoint || !form.apiKey} onClick={() => runTest.mutate()}>
+          <Button
+            variant="secondary"
+            disabled={runTest.isPending || !form.endpoint || !form.apiKey}
+            onClick={() => runTest.mutate()}
+          >
             {runTest.isPending ? 'Testing…' : 'Test connection'}
           </Button>
           <SaveButton label="Save connection" pending={save.isPending} saved={save.isSuccess} />
         </div>
       </form>
-      {runTest.error ? <div className="mt-3"><ErrorBox>{runTest.error.message}</ErrorBox></div> : null}
-      {save.error ? <div className="mt-3"><ErrorBox title="Not saved">{save.error.message}</ErrorBox></div> : null}
+      {runTest.error ? (
+        <div className="mt-3">
+          <ErrorBox>{runTest.error.message}</ErrorBox>
+        </div>
+      ) : null}
+      {save.error ? (
+        <div className="mt-3">
+          <ErrorBox title="Not saved">{save.error.message}</ErrorBox>
+        </div>
+      ) : null}
       {test ? <TestResult test={test} /> : null}
     </Card>
   );
@@ -107,10 +170,13 @@ function TestResult({ test }: { test: ConnectionTest }) {
     );
   }
   return (
-    <div className="mt-3 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900" data-testid="connection-test">
+    <div
+      className="mt-3 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900"
+      data-testid="connection-test"
+    >
       <p className="font-semibold">
-        Connected in {test.elapsedMs} ms: {test.zones.length} zones; in the chosen zone {test.networks.length} networks, {test.offerings.length} service offerings,{' '}
-        {test.osTypes.length} OS types.
+        Connected in {test.elapsedMs} ms: {test.zones.length} zones; in the chosen zone {test.networks.length} networks,{' '}
+        {test.offerings.length} service offerings, {test.osTypes.length} OS types.
       </p>
       <p className="mt-1 text-xs">Zones: {test.zones.map((z) => z.name).join(', ')}</p>
     </div>

@@ -20,6 +20,10 @@ export const POST = route({ body: newBatchSchema, output: batchCreatedSchema, st
 
 async function idsOfFilter(filter: Record<string, string>): Promise<string[]> {
   const { ids, overLimit } = await containerIdsMatching(server().db, filter, MAX_CONTAINERS);
-  if (overLimit) throw new AppError('batch_too_big', `the filter matches more than ${MAX_CONTAINERS.toLocaleString('en')} containers; narrow it`);
+  if (overLimit)
+    throw new AppError(
+      'batch_too_big',
+      `the filter matches more than ${MAX_CONTAINERS.toLocaleString('en')} containers; narrow it`,
+    );
   return ids;
 }

@@ -8,9 +8,12 @@ export const dynamic = 'force-dynamic';
 export const GET = route({ output: sourceHostListSchema }, async () => listSourceHosts(server().db));
 
 /** Adds a host and probes its SSH host key at once, so the fingerprint is there to accept. */
-export const POST = route({ body: sourceHostInputSchema, output: sourceHostCreatedSchema, status: 201 }, async ({ body }) => {
-  const { db, secrets, producer } = server();
-  const host = await createSourceHost(db, secrets, body, WEB_ACTOR);
-  await producer.enqueue('probe_host_key', { sourceHostId: host.id });
-  return host;
-});
+export const POST = route(
+  { body: sourceHostInputSchema, output: sourceHostCreatedSchema, status: 201 },
+  async ({ body }) => {
+    const { db, secrets, producer } = server();
+    const host = await createSourceHost(db, secrets, body, WEB_ACTOR);
+    await producer.enqueue('probe_host_key', { sourceHostId: host.id });
+    return host;
+  },
+);

@@ -8,6 +8,10 @@ export const dynamic = 'force-dynamic';
 /** Everything the Settings page shows; the CloudStack secret only as `hasSecret`. */
 export const GET = route({ output: settingsSchema }, async () => {
   const { db } = server();
-  const [cloudstack, mappings, pipeline] = await Promise.all([readCloudStackSettings(db), readMappings(db), loadPipelineSettings(db)]);
+  const [cloudstack, mappings, pipeline] = await Promise.all([
+    readCloudStackSettings(db),
+    readMappings(db),
+    loadPipelineSettings(db),
+  ]);
   return { cloudstack, mappings, pipeline };
 });

@@ -37,8 +37,16 @@ const COLUMNS: Column<BatchRun>[] = [
     cell: (r) => (
       <>
         <div className="text-xs">{r.failedStage ? `failed in ${r.failedStage}` : (r.currentStage ?? '-')}</div>
-        {r.status === 'running' && r.progressPercent !== null ? <ProgressBar percent={r.progressPercent} label={`${r.container.sourceCtid} ${r.currentStage}`} /> : null}
-        {r.error ? <div className="mt-1 truncate text-xs text-red-700" title={r.error}>{r.error}</div> : r.stageMessage ? <div className="mt-1 truncate text-xs text-slate-500">{r.stageMessage}</div> : null}
+        {r.status === 'running' && r.progressPercent !== null ? (
+          <ProgressBar percent={r.progressPercent} label={`${r.container.sourceCtid} ${r.currentStage}`} />
+        ) : null}
+        {r.error ? (
+          <div className="mt-1 truncate text-xs text-red-700" title={r.error}>
+            {r.error}
+          </div>
+        ) : r.stageMessage ? (
+          <div className="mt-1 truncate text-xs text-slate-500">{r.stageMessage}</div>
+        ) : null}
       </>
     ),
   },
@@ -48,10 +56,21 @@ const COLUMNS: Column<BatchRun>[] = [
 
 export function BatchView({ id }: { id: string }) {
   const qc = useQueryClient();
-  const batch = useQuery({ queryKey: ['batch', id], queryFn: () => fetchJson<Batch>(`/api/batches/${id}`), refetchInterval: 2_000 });
+  const batch = useQuery({
+    queryKey: ['batch', id],
+    queryFn: () => fetchJson<Batch>(`/api/batches/${id}`),
+    refetchInterval: 2_000,
+  });
   const refresh = () => qc.invalidateQueries({ queryKey: ['batch', id] });
-  const start = useMutation({ mutationFn: () => fetchJson<BatchStatus>(`/api/batches/${id}/start`, { method: 'POST' }), onSettled: refresh });
-  const pause = useMutation({ mutationFn: (paused: boolean) => fetchJson<BatchStatus>(`/api/batches/${id}/pause`, { method: 'POST', json: { paused } satisfies BatchPause }), onSettled: refresh });
+  const start = useMutation({
+    mutationFn: () => fetchJson<BatchStatus>(`/api/batches/${id}/start`, { method: 'POST' }),
+    onSettled: refresh,
+  });
+  const pause = useMutation({
+    mutationFn: (paused: boolean) =>
+      fetchJson<BatchStatus>(`/api/batches/${id}/pause`, { method: 'POST', json: { paused } satisfies BatchPause }),
+    onSettled: refresh,
+  });
   const b = batch.data;
   const error = batch.error ?? start.error ?? pause.error;
   return (
@@ -63,12 +82,29 @@ export function BatchView({ id }: { id: string }) {
       </p>
       <PageHeader
         title={b ? `Batch ${b.name}` : 'Batch'}
-        subtitle={b ? <span className="flex items-center gap-2"><Badge tone={statusTone(b.status)}>{b.status}</Badge> {b.runs.length} containers, {b.concurrency} at a time, started {formatDateTime(b.startedAt)}</span> : 'Loading…'}
+        subtitle={
+          b ? (
+            <span className="flex items-center gap-2">
+              <Badge tone={statusTone(b.status)}>{b.status}</Badge> {b.runs.length} containers, {b.concurrency} at a
+              time, started {formatDateTime(b.startedAt)}
+            </span>
+          ) : (
+            'Loading…'
+          )
+        }
         actions={
           b ? (
             <div className="flex gap-2">
-              {b.status === 'draft' ? <Button onClick={() => start.mutate()} disabled={start.isPending}>Start now</Button> : null}
-              {b.status === 'running' || b.status === 'scheduled' ? <Button variant="secondary" onClick={() => pause.mutate(true)}>Pause</Button> : null}
+              {b.status === 'draft' ? (
+                <Button onClick={() => start.mutate()} disabled={start.isPending}>
+                  Start now
+                </Button>
+              ) : null}
+              {b.status === 'running' || b.status === 'scheduled' ? (
+                <Button variant="secondary" onClick={() => pause.mutate(true)}>
+                  Pause
+                </Button>
+              ) : null}
               {b.status === 'paused' ? <Button onClick={() => pause.mutate(false)}>Resume</Button> : null}
             </div>
           ) : null

@@ -69,26 +69,51 @@ export default async function ContainerPage({ params }: { params: Promise<{ id: 
           {ct.customer ? (
             <Facts
               rows={[
-                ['Customer', <span key="c" data-testid="customer-name">{ct.customer.name}</span>],
-                ['E-mail', <a key="e" className="text-sky-700 hover:underline" href={`mailto:${ct.customer.email}`}>{ct.customer.email}</a>],
+                [
+                  'Customer',
+                  <span key="c" data-testid="customer-name">
+                    {ct.customer.name}
+                  </span>,
+                ],
+                [
+                  'E-mail',
+                  <a key="e" className="text-sky-700 hover:underline" href={`mailto:${ct.customer.email}`}>
+                    {ct.customer.email}
+                  </a>,
+                ],
                 ['Time zone', ct.customer.timezone],
-                ['Downtime window', ct.downtimeWindow ? `${ct.downtimeWindow} (${ct.customer.timezone})` : 'none agreed: any time'],
+                [
+                  'Downtime window',
+                  ct.downtimeWindow ? `${ct.downtimeWindow} (${ct.customer.timezone})` : 'none agreed: any time',
+                ],
               ]}
             />
           ) : (
-            <p className="text-sm text-slate-500">No customer assigned. Upload the customer CSV on the Customers page.</p>
+            <p className="text-sm text-slate-500">
+              No customer assigned. Upload the customer CSV on the Customers page.
+            </p>
           )}
         </Card>
         <Card title="Container">
           <Facts
             rows={[
-              ['OS template', <span key="os" data-testid="ostemplate">{ct.ostemplate ?? '-'}</span>],
+              [
+                'OS template',
+                <span key="os" data-testid="ostemplate">
+                  {ct.ostemplate ?? '-'}
+                </span>,
+              ],
               ['Disk', `${formatKb(ct.diskUsedKb)} used of ${formatKb(ct.diskQuotaKb)}`],
               ['Inodes', `${ct.inodesUsed ?? '-'} of ${ct.inodesLimit ?? 'unlimited'}`],
               ['RAM / swap', `${formatMb(ct.ramMb)} / ${formatMb(ct.swapMb)}`],
               ['CPUs', ct.cpus ?? '-'],
               ['Layout', ct.layout ?? '-'],
-              ['Private area', <code key="p" className="text-xs">{ct.privatePath ?? '-'}</code>],
+              [
+                'Private area',
+                <code key="p" className="text-xs">
+                  {ct.privatePath ?? '-'}
+                </code>,
+              ],
               ['Start on boot', ct.onboot === null ? '-' : ct.onboot ? 'yes' : 'no'],
               ['Nameservers', ct.nameservers.join(', ') || '-'],
               ['Last seen', formatDateTime(ct.lastSeenAt)],
@@ -117,7 +142,8 @@ export default async function ContainerPage({ params }: { params: Promise<{ id: 
             <ul className="text-sm">
               {ct.runs.map((r) => (
                 <li key={r.id} className="flex gap-2 border-t border-slate-100 py-1 first:border-0">
-                  <Badge tone={statusTone(r.status)}>{r.status}</Badge> {r.currentStage ?? ''} <span className="text-slate-500">{formatDateTime(r.createdAt)}</span>
+                  <Badge tone={statusTone(r.status)}>{r.status}</Badge> {r.currentStage ?? ''}{' '}
+                  <span className="text-slate-500">{formatDateTime(r.createdAt)}</span>
                 </li>
               ))}
             </ul>

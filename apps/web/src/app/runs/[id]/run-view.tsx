@@ -11,14 +11,25 @@ import { Badge, Button, Card, ErrorBox, PageHeader, ProgressBar, statusTone } fr
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
 
-const seconds = (a: string | null, b: string | null) => (a ? `${Math.round(((b ? new Date(b).getTime() : Date.now()) - new Date(a).getTime()) / 1000)} s` : '');
+const seconds = (a: string | null, b: string | null) =>
+  a ? `${Math.round(((b ? new Date(b).getTime() : Date.now()) - new Date(a).getTime()) / 1000)} s` : '';
 
 export function RunView({ id }: { id: string }) {
   const qc = useQueryClient();
-  const run = useQuery({ queryKey: ['run', id], queryFn: () => fetchJson<Run>(`/api/runs/${id}`), refetchInterval: 2_000 });
+  const run = useQuery({
+    queryKey: ['run', id],
+    queryFn: () => fetchJson<Run>(`/api/runs/${id}`),
+    refetchInterval: 2_000,
+  });
   const refresh = () => qc.invalidateQueries({ queryKey: ['run', id] });
-  const retry = useMutation({ mutationFn: () => fetchJson<Queued>(`/api/runs/${id}/retry`, { method: 'POST' }), onSettled: refresh });
-  const cancel = useMutation({ mutationFn: () => fetchJson<Queued>(`/api/runs/${id}/cancel`, { method: 'POST' }), onSettled: refresh });
+  const retry = useMutation({
+    mutationFn: () => fetchJson<Queued>(`/api/runs/${id}/retry`, { method: 'POST' }),
+    onSettled: refresh,
+  });
+  const cancel = useMutation({
+    mutationFn: () => fetchJson<Queued>(`/api/runs/${id}/cancel`, { method: 'POST' }),
+    onSettled: refresh,
+  });
   const r = run.data;
   const error = run.error ?? retry.error ?? cancel.error;
   const active = r && ['pending', 'queued', 'running', 'waiting'].includes(r.status);
@@ -33,12 +44,30 @@ export function RunView({ id }: { id: string }) {
       ) : null}
       <PageHeader
         title={r ? `CT ${r.container.sourceCtid} ${r.container.hostname ?? ''}` : 'Migration run'}
-        subtitle={r ? <span className="flex items-center gap-2"><Badge tone={statusTone(r.status)}>{r.status.replace('_', ' ')}</Badge> from {r.container.sourceHost.name}{r.box ? ` on box ${r.box}` : ''}{r.cloudstackVmName ? `, VM ${r.cloudstackVmName}` : ''}</span> : 'Loading…'}
+        subtitle={
+          r ? (
+            <span className="flex items-center gap-2">
+              <Badge tone={statusTone(r.status)}>{r.status.replace('_', ' ')}</Badge> from {r.container.sourceHost.name}
+              {r.box ? ` on box ${r.box}` : ''}
+              {r.cloudstackVmName ? `, VM ${r.cloudstackVmName}` : ''}
+            </span>
+          ) : (
+            'Loading…'
+          )
+        }
         actions={
           r ? (
             <div className="flex gap-2">
-              {r.status === 'failed' ? <Button onClick={() => retry.mutate()} disabled={retry.isPending}>Retry from {r.failedStage}</Button> : null}
-              {active ? <Button variant="danger" onClick={() => cancel.mutate()} disabled={cancel.isPending}>Cancel</Button> : null}
+              {r.status === 'failed' ? (
+                <Button onClick={() => retry.mutate()} disabled={retry.isPending}>
+                  Retry from {r.failedStage}
+                </Button>
+              ) : null}
+              {active ? (
+                <Button variant="danger" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+                  Cancel
+                </Button>
+              ) : null}
             </div>
           ) : null
         }
@@ -53,12 +82,24 @@ export function RunView({ id }: { id: string }) {
                 <li key={s.stage} className="grid grid-cols-[2rem_10rem_7rem_1fr_4rem] items-center gap-2 py-1.5">
                   <span className="text-slate-400 tabular-nums">{i + 1}</span>
                   <span className="font-mono text-xs">{s.stage}</span>
-                  <Badge tone={s.status === 'not_started' ? 'gray' : statusTone(s.status)}>{s.status.replace('_', ' ')}{s.attempts > 1 ? ` ×${s.attempts}` : ''}</Badge>
+                  <Badge tone={s.status === 'not_started' ? 'gray' : statusTone(s.status)}>
+                    {s.status.replace('_', ' ')}
+                    {s.attempts > 1 ? ` ×${s.attempts}` : ''}
+                  </Badge>
                   <span className="min-w-0">
-                    {s.status === 'running' && s.progressPercent !== null ? <ProgressBar percent={s.progressPercent} label={s.stage} /> : null}
-                    <span className={`block truncate text-xs ${s.error ? 'text-red-700' : 'text-slate-500'}`} title={s.error ?? s.message ?? ''}>{s.error ?? s.message ?? ''}</span>
+                    {s.status === 'running' && s.progressPercent !== null ? (
+                      <ProgressBar percent={s.progressPercent} label={s.stage} />
+                    ) : null}
+                    <span
+                      className={`block truncate text-xs ${s.error ? 'text-red-700' : 'text-slate-500'}`}
+                      title={s.error ?? s.message ?? ''}
+                    >
+                      {s.error ?? s.message ?? ''}
+                    </span>
                   </span>
-                  <span className="text-right text-xs tabular-nums text-slate-500">{seconds(s.startedAt, s.finishedAt)}</span>
+                  <span className="text-right text-xs tabular-nums text-slate-500">
+                    {seconds(s.startedAt, s.finishedAt)}
+                  </span>
                 </li>
               ))}
             </ol>
@@ -67,9 +108,17 @@ export function RunView({ id }: { id: string }) {
             <Card title="Downtime">
               <dl className="grid grid-cols-[7rem_1fr] gap-1 text-sm">
                 <dt className="text-slate-500">Window</dt>
-                <dd>{r.container.downtimeWindow ? `${r.container.downtimeWindow} (${r.container.customer?.timezone ?? 'UTC'})` : 'any time'}</dd>
+                <dd>
+                  {r.container.downtimeWindow
+                    ? `${r.container.downtimeWindow} (${r.container.customer?.timezone ?? 'UTC'})`
+                    : 'any time'}
+                </dd>
                 <dt className="text-slate-500">Planned</dt>
-                <dd>{r.plannedWindowStart ? `${formatDateTime(r.plannedWindowStart)} – ${formatDateTime(r.plannedWindowEnd)}` : '-'}</dd>
+                <dd>
+                  {r.plannedWindowStart
+                    ? `${formatDateTime(r.plannedWindowStart)} – ${formatDateTime(r.plannedWindowEnd)}`
+                    : '-'}
+                </dd>
                 <dt className="text-slate-500">Started</dt>
                 <dd>{formatDateTime(r.downtimeStartedAt)}</dd>
                 <dt className="text-slate-500">Ended</dt>
@@ -83,7 +132,9 @@ export function RunView({ id }: { id: string }) {
                 <ul className="text-sm">
                   {r.templateUploads.map((u) => (
                     <li key={u.attempt}>
-                      #{u.attempt} <Badge tone={statusTone(u.state === 'ready' ? 'succeeded' : u.state)}>{u.state}</Badge> {u.csStatus ?? ''} {u.error ? <span className="text-red-700">{u.error}</span> : null}
+                      #{u.attempt}{' '}
+                      <Badge tone={statusTone(u.state === 'ready' ? 'succeeded' : u.state)}>{u.state}</Badge>{' '}
+                      {u.csStatus ?? ''} {u.error ? <span className="text-red-700">{u.error}</span> : null}
                     </li>
                   ))}
                 </ul>
@@ -91,8 +142,16 @@ export function RunView({ id }: { id: string }) {
             ) : null}
           </div>
           <Card title="Log" className="lg:col-span-3">
-            <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-3 font-mono text-xs text-slate-100" data-testid="run-log">
-              {r.events.map((e) => `${e.at.slice(11, 19)} ${e.kind === 'output' ? (e.stream === 'stderr' ? '! ' : '  ') : e.kind === 'command' ? '$ ' : `${e.level.toUpperCase()} `}${e.message}`).join('\n') || 'Nothing logged yet.'}
+            <pre
+              className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-3 font-mono text-xs text-slate-100"
+              data-testid="run-log"
+            >
+              {r.events
+                .map(
+                  (e) =>
+                    `${e.at.slice(11, 19)} ${e.kind === 'output' ? (e.stream === 'stderr' ? '! ' : '  ') : e.kind === 'command' ? '$ ' : `${e.level.toUpperCase()} `}${e.message}`,
+                )
+                .join('\n') || 'Nothing logged yet.'}
             </pre>
           </Card>
         </div>

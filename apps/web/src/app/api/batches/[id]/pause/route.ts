@@ -7,6 +7,7 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** { paused: true } holds the batch (running stages finish, nothing new starts); false resumes it. */
-export const POST = route({ params: idParamsSchema, body: batchPauseSchema, output: batchStatusSchema }, async ({ params, body }) =>
-  setBatchPaused(server().db, params.id, body.paused, WEB_ACTOR),
+export const POST = route(
+  { params: idParamsSchema, body: batchPauseSchema, output: batchStatusSchema },
+  async ({ params, body }) => setBatchPaused(server().db, params.id, body.paused, WEB_ACTOR),
 );

@@ -7,6 +7,7 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** Pins exactly the fingerprint the engineer saw; the import may start afterwards. */
-export const POST = route({ params: idParamsSchema, body: acceptHostKeySchema, output: hostKeyAcceptedSchema }, async ({ params, body }) =>
-  acceptHostKey(server().db, params.id, body.fingerprint, WEB_ACTOR),
+export const POST = route(
+  { params: idParamsSchema, body: acceptHostKeySchema, output: hostKeyAcceptedSchema },
+  async ({ params, body }) => acceptHostKey(server().db, params.id, body.fingerprint, WEB_ACTOR),
 );

@@ -6,7 +6,12 @@
 import { AppError, errorMessage } from '@vzferry/core';
 import { createCloudStackClient, CloudStackError } from '@vzferry/cloudstack';
 import { loadCloudStackCredentials } from '@vzferry/db';
-import { connectionTestInputSchema, connectionTestSchema, type ConnectionTest, type ConnectionTestInput } from '@/api/settings';
+import {
+  connectionTestInputSchema,
+  connectionTestSchema,
+  type ConnectionTest,
+  type ConnectionTestInput,
+} from '@/api/settings';
 import { server } from '@/server/context';
 import { route } from '@/server/route';
 
@@ -20,19 +25,32 @@ export const POST = route({ body: connectionTestInputSchema, output: connectionT
 });
 
 async function testConnection(input: ConnectionTestInput & { secretKey: string }): Promise<ConnectionTest> {
-  const client = createCloudStackClient({ endpoint: input.endpoint, apiKey: input.apiKey, secretKey: input.secretKey, timeoutMs: 10_000, readAttempts: 1 });
+  const client = createCloudStackClient({
+    endpoint: input.endpoint,
+    apiKey: input.apiKey,
+    secretKey: input.secretKey,
+    timeoutMs: 10_000,
+    readAttempts: 1,
+  });
   const started = Date.now();
   try {
     const zones = await client.listZones({});
     const zoneId = input.zoneId && zones.some((z) => z.id === input.zoneId) ? input.zoneId : zones[0]?.id;
-    const [networks, offerings, osTypes] = zoneId ? await Promise.all([client.listNetworks({ zoneId }), client.listServiceOfferings({}), client.listOsTypes({})]) : [[], [], []];
+    const [networks, offerings, osTypes] = zoneId
+      ? await Promise.all([client.listNetworks({ zoneId }), client.listServiceOfferings({}), client.listOsTypes({})])
+      : [[], [], []];
     return {
       ok: true,
       elapsedMs: Date.now() - started,
       zones: zones.map((z) => ({ id: z.id, name: z.name })),
       zoneId: zoneId ?? null,
       networks: networks.map((n) => ({ id: n.id, name: n.name, cidr: n.cidr ?? null })),
-      offerings: offerings.map((o) => ({ id: o.id, name: o.name, cpunumber: o.cpunumber ?? null, memory: o.memory ?? null })),
+      offerings: offerings.map((o) => ({
+        id: o.id,
+        name: o.name,
+        cpunumber: o.cpunumber ?? null,
+        memory: o.memory ?? null,
+      })),
       osTypes: osTypes.map((o) => ({ id: o.id, description: o.description })),
     };
   } catch (err) {
