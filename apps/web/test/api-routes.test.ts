@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { CUSTOMER_CSV_MAX_BYTES, loadConfig, type InventoryContainer } from '@vzferry/core';
 import { applyInventory, createInventoryImport, recordHostKeySeen, SecretBox } from '@vzferry/db';
-import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
+import { createTestDatabase, sampleInventoryContainer, type TestDatabase } from '@vzferry/db/testing';
 import type { Producer } from '@vzferry/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as batch from '@/app/api/batches/[id]/route';
@@ -75,34 +75,7 @@ async function call(
   return { status: res.status, text, body: JSON.parse(text) as Answer['body'] };
 }
 
-function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
-  return {
-    ctid,
-    hostname: `ct${ctid}.example.net`,
-    name: null,
-    description: null,
-    status: 'running',
-    ostemplate: 'debian-12.0-x86_64',
-    layout: 'simfs',
-    privatePath: `/vz/private/${ctid}`,
-    rootPath: `/vz/root/${ctid}`,
-    diskQuotaKb: 10485760n,
-    diskUsedKb: 1000n,
-    inodesUsed: 10n,
-    inodesLimit: 1000n,
-    ramMb: 1024,
-    swapMb: 512,
-    cpus: 1,
-    cpuUnits: 1000,
-    cpuLimit: 0,
-    onboot: true,
-    nameservers: [],
-    searchDomains: [],
-    ips: [{ address: `198.51.100.${ctid % 250}`, family: 4, prefix: null }],
-    nics: [],
-    ...over,
-  };
-}
+const ct = (ctid: number, over: Partial<InventoryContainer> = {}) => sampleInventoryContainer(ctid, over);
 
 beforeAll(async () => {
   t = await createTestDatabase('webapi');

@@ -12,3 +12,4 @@ export * from './customers-csv';
 export * from './retry-policy';
 export * from './sleep';
 export * from './inventory';
+export * from './access';

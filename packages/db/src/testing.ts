@@ -2,6 +2,7 @@
 // the real runner, dropped afterwards. Tests never share state through the
 // database, so test files can run in parallel.
 import { randomBytes } from 'node:crypto';
+import type { InventoryContainer } from '@vzferry/core';
 import pg from 'pg';
 import { closeDb, createDb, prismaOf, type Db } from './client';
 import type { PrismaClient } from './generated/client';
@@ -59,4 +60,34 @@ async function adminQuery(sql: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A container as an import hands it to applyInventory, for tests and benchmarks: override what matters. */
+export function sampleInventoryContainer(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
+  return {
+    ctid,
+    hostname: `ct${ctid}.example.net`,
+    name: null,
+    description: null,
+    status: 'running',
+    ostemplate: 'debian-12.0-x86_64',
+    layout: 'simfs',
+    privatePath: `/vz/private/${ctid}`,
+    rootPath: `/vz/root/${ctid}`,
+    diskQuotaKb: 10485760n,
+    diskUsedKb: 1000n,
+    inodesUsed: 10n,
+    inodesLimit: 1000n,
+    ramMb: 1024,
+    swapMb: 512,
+    cpus: 1,
+    cpuUnits: 1000,
+    cpuLimit: 0,
+    onboot: true,
+    nameservers: [],
+    searchDomains: [],
+    ips: [{ address: `198.51.100.${ctid % 250}`, family: 4, prefix: null }],
+    nics: [],
+    ...over,
+  };
 }

@@ -12,40 +12,14 @@ import {
   getContainerDetail,
   listContainers,
 } from '../src/index';
-import { createTestDatabase, type TestDatabase } from '../src/testing';
+import { createTestDatabase, sampleInventoryContainer, type TestDatabase } from '../src/testing';
 
 let t: TestDatabase;
 let hv1: string;
 let hv2: string;
 
-function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
-  return {
-    ctid,
-    hostname: `ct${ctid}.example.net`,
-    name: null,
-    description: null,
-    status: 'running',
-    ostemplate: 'centos-6-x86_64',
-    layout: 'simfs',
-    privatePath: `/vz/private/${ctid}`,
-    rootPath: `/vz/root/${ctid}`,
-    diskQuotaKb: 10485760n,
-    diskUsedKb: 1000n,
-    inodesUsed: 10n,
-    inodesLimit: 1000n,
-    ramMb: 1024,
-    swapMb: 512,
-    cpus: 1,
-    cpuUnits: 1000,
-    cpuLimit: 0,
-    onboot: true,
-    nameservers: [],
-    searchDomains: [],
-    ips: [{ address: `198.51.100.${ctid % 250}`, family: 4, prefix: null }],
-    nics: [],
-    ...over,
-  };
-}
+const ct = (ctid: number, over: Partial<InventoryContainer> = {}) =>
+  sampleInventoryContainer(ctid, { ostemplate: 'centos-6-x86_64', ...over });
 
 async function importHost(name: string, list: InventoryContainer[]): Promise<string> {
   const host = await t.prisma.sourceHost.create({ data: { name, address: '127.0.0.1', privateKeyEnc: 'v1:x:y:z' } });

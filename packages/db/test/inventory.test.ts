@@ -10,7 +10,7 @@ import {
   recordHostKeySeen,
   startInventoryImport,
 } from '../src/index';
-import { createTestDatabase, type TestDatabase } from '../src/testing';
+import { createTestDatabase, sampleInventoryContainer, type TestDatabase } from '../src/testing';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -27,34 +27,18 @@ async function newHost() {
   });
 }
 
-function ct(ctid: number, over: Partial<InventoryContainer> = {}): InventoryContainer {
-  return {
-    ctid,
+const ct = (ctid: number, over: Partial<InventoryContainer> = {}) =>
+  sampleInventoryContainer(ctid, {
     hostname: `ct${ctid}.example.com`,
-    name: null,
-    description: null,
-    status: 'running',
     ostemplate: 'centos-6-x86_64',
-    layout: 'simfs',
-    privatePath: `/vz/private/${ctid}`,
-    rootPath: `/vz/root/${ctid}`,
-    diskQuotaKb: 10485760n,
     diskUsedKb: 1234567n,
     inodesUsed: 4000n,
     inodesLimit: 200000n,
-    ramMb: 1024,
-    swapMb: 512,
     cpus: 2,
-    cpuUnits: 1000,
-    cpuLimit: 0,
-    onboot: true,
     nameservers: ['8.8.8.8'],
-    searchDomains: [],
     ips: [{ address: `10.0.${Math.floor(ctid / 250)}.${ctid % 250}`, family: 4, prefix: 24 }],
-    nics: [],
     ...over,
-  };
-}
+  });
 
 async function runImport(hostId: string, list: unknown) {
   const imp = await createInventoryImport(t.db, hostId, 'test');

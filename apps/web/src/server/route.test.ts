@@ -45,6 +45,7 @@ afterEach(() => vi.restoreAllMocks());
 describe('input', () => {
   const created = route(
     {
+      access: 'public',
       params: z.object({ id: z.uuid() }),
       query: z.object({ status: z.enum(['running', 'stopped']).optional() }),
       body: z.object({ name: z.string().min(1, 'a name is needed'), size: z.number().int() }),
@@ -107,7 +108,7 @@ describe('input', () => {
 
 describe('the body cap', () => {
   const seen = vi.fn();
-  const small = route({ body: z.unknown(), maxBodyBytes: 1024, output: ok }, async ({ body }) => {
+  const small = route({ access: 'public', body: z.unknown(), maxBodyBytes: 1024, output: ok }, async ({ body }) => {
     seen(body);
     return { ok: true as const };
   });
@@ -141,6 +142,7 @@ describe('the body cap', () => {
   it('gives a text body to its schema as text, under its own cap', async () => {
     const csv = route(
       {
+        access: 'public',
         body: z.string().min(1, 'the file is empty'),
         bodyFormat: 'text',
         maxBodyBytes: 10,
@@ -162,7 +164,7 @@ describe('the body cap', () => {
 
 describe('errors', () => {
   const throwing = (err: unknown) =>
-    route({ output: ok }, async () => {
+    route({ access: 'public', output: ok }, async () => {
       throw err;
     });
   const get = (handler: ReturnType<typeof throwing>) =>
@@ -209,7 +211,7 @@ describe('errors', () => {
   it('answers a ZodError thrown inside the handler with 400 and every issue', async () => {
     const inner = z.object({ endpoint: z.url(), limit: z.bigint().min(1n) });
     const res = await get(
-      route({ output: ok }, async () => {
+      route({ access: 'public', output: ok }, async () => {
         inner.parse({ endpoint: 'nope', limit: 0n });
         return { ok: true as const };
       }),
@@ -249,19 +251,22 @@ describe('output', () => {
     handler(new Request('http://web.test/api/thing'), noParams).then(answer);
 
   it('sends only what the output schema declares', async () => {
-    const settings = route({ output: z.object({ endpoint: z.string(), hasSecret: z.boolean() }) }, async () => ({
-      endpoint: 'http://cs:8080/client/api',
-      hasSecret: true,
-      secretKey: 's3cret-key',
-      privateKeyEnc: 'v1:abc',
-    }));
+    const settings = route(
+      { access: 'public', output: z.object({ endpoint: z.string(), hasSecret: z.boolean() }) },
+      async () => ({
+        endpoint: 'http://cs:8080/client/api',
+        hasSecret: true,
+        secretKey: 's3cret-key',
+        privateKeyEnc: 'v1:abc',
+      }),
+    );
     const res = await get(settings);
     expect(res.body).toEqual({ endpoint: 'http://cs:8080/client/api', hasSecret: true });
   });
 
   it('strips undeclared fields inside arrays and nested objects too', async () => {
     const list = route(
-      { output: z.array(z.object({ id: z.string(), host: z.object({ name: z.string() }) })) },
+      { access: 'public', output: z.array(z.object({ id: z.string(), host: z.object({ name: z.string() }) })) },
       async () => [{ id: 'a', host: { name: 'hv1', privateKeyEnc: 'v1:abc' }, workDir: '/srv/x' }],
     );
     expect((await get(list)).body).toEqual([{ id: 'a', host: { name: 'hv1' } }]);
@@ -270,7 +275,10 @@ describe('output', () => {
   it('turns Dates and bigints into the text the schema declares', async () => {
     const at = new Date('2025-03-01T02:00:00.000Z');
     const run = route(
-      { output: z.object({ at: isoDate, endedAt: isoDate.nullable(), bytes: bigintText, id: bigintText }) },
+      {
+        access: 'public',
+        output: z.object({ at: isoDate, endedAt: isoDate.nullable(), bytes: bigintText, id: bigintText }),
+      },
       async () => ({
         at,
         endedAt: null,
@@ -290,7 +298,7 @@ describe('output', () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     // the handler's return type is checked at compile time; a value from outside the type system can still break it
     const broken = route(
-      { output: z.object({ count: z.number() }) },
+      { access: 'public', output: z.object({ count: z.number() }) },
       async () => JSON.parse('{"count":"many"}') as { count: number },
     );
     expect((await get(broken)).status).toBe(500);
@@ -301,7 +309,7 @@ describe('output', () => {
 describe('routeSpecOf', () => {
   it('knows the handlers route made, and only those', () => {
     const output = z.object({ ok: z.boolean() });
-    expect(routeSpecOf(route({ output }, async () => ({ ok: true })))?.output).toBe(output);
+    expect(routeSpecOf(route({ access: 'public', output }, async () => ({ ok: true })))?.output).toBe(output);
     expect(routeSpecOf(async () => Response.json({}))).toBeUndefined();
     expect(routeSpecOf(undefined)).toBeUndefined();
   });

@@ -4,7 +4,7 @@
 // the handler, and sends the answer through the output schema, so a field
 // the schema does not declare (a secret, an internal column) never leaves
 // the server. Failures become their status in error-response.ts.
-import { formatZodError } from '@vzferry/core';
+import { formatZodError, type Access } from '@vzferry/core';
 import { z } from 'zod';
 import { errorResponse } from './error-response';
 import { readBody, type BodyFormat } from './read-body';
@@ -21,6 +21,11 @@ export interface RouteOptions<
   B extends Schema | undefined,
   O extends Schema,
 > {
+  /**
+   * Who may call it (packages/core access.ts): the signed-in user's role must
+   * allow it; 'public' needs no sign-in (the health check).
+   */
+  access: Access | 'public';
   /** the folder's [segments], e.g. z.object({ id: z.uuid() }) */
   params?: P;
   /** the query string, one string per name (the last one wins) */
@@ -34,7 +39,6 @@ export interface RouteOptions<
   output: O;
   /** the status of a success: 201 created, 202 queued */
   status?: 200 | 201 | 202;
-  // Sign-in comes next: a required `role` joins these options, one line per route.
 }
 
 export interface RouteInput<P, Q, B> {

@@ -10,13 +10,16 @@ export const dynamic = 'force-dynamic';
 
 const MAX_CONTAINERS = 5000;
 
-export const GET = route({ output: batchListSchema }, async () => listBatches(server().db));
+export const GET = route({ access: 'read', output: batchListSchema }, async () => listBatches(server().db));
 
-export const POST = route({ body: newBatchSchema, output: batchCreatedSchema, status: 201 }, async ({ body }) => {
-  const { db } = server();
-  const containerIds = body.containerIds ?? (await idsOfFilter(body.filter ?? {}));
-  return createBatch(db, { name: body.name, concurrency: body.concurrency, containerIds }, WEB_ACTOR);
-});
+export const POST = route(
+  { access: 'operate', body: newBatchSchema, output: batchCreatedSchema, status: 201 },
+  async ({ body }) => {
+    const { db } = server();
+    const containerIds = body.containerIds ?? (await idsOfFilter(body.filter ?? {}));
+    return createBatch(db, { name: body.name, concurrency: body.concurrency, containerIds }, WEB_ACTOR);
+  },
+);
 
 async function idsOfFilter(filter: Record<string, string>): Promise<string[]> {
   const { ids, overLimit } = await containerIdsMatching(server().db, filter, MAX_CONTAINERS);

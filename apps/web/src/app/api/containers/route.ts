@@ -5,6 +5,7 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ query: containerQuerySchema, output: containerPageSchema }, async ({ query }) =>
-  listContainers(server().db, query),
+export const GET = route(
+  { access: 'read', query: containerQuerySchema, output: containerPageSchema },
+  async ({ query }) => listContainers(server().db, query),
 );

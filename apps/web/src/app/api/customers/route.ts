@@ -5,6 +5,7 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ query: customerQuerySchema, output: customerListSchema }, async ({ query }) =>
-  listCustomers(server().db, query),
+export const GET = route(
+  { access: 'read', query: customerQuerySchema, output: customerListSchema },
+  async ({ query }) => listCustomers(server().db, query),
 );

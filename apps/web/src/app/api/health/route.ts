@@ -5,7 +5,7 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ output: healthSchema }, async () => {
+export const GET = route({ access: 'public', output: healthSchema }, async () => {
   await pingDatabase(server().db);
   return { ok: true };
 });

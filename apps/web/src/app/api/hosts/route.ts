@@ -5,11 +5,11 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ output: sourceHostListSchema }, async () => listSourceHosts(server().db));
+export const GET = route({ access: 'read', output: sourceHostListSchema }, async () => listSourceHosts(server().db));
 
 /** Adds a host and probes its SSH host key at once, so the fingerprint is there to accept. */
 export const POST = route(
-  { body: sourceHostInputSchema, output: sourceHostCreatedSchema, status: 201 },
+  { access: 'administer', body: sourceHostInputSchema, output: sourceHostCreatedSchema, status: 201 },
   async ({ body }) => {
     const { db, secrets, producer } = server();
     const host = await createSourceHost(db, secrets, body, WEB_ACTOR);

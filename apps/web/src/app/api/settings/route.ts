@@ -6,7 +6,7 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** Everything the Settings page shows; the CloudStack secret only as `hasSecret`. */
-export const GET = route({ output: settingsSchema }, async () => {
+export const GET = route({ access: 'read', output: settingsSchema }, async () => {
   const { db } = server();
   const [cloudstack, mappings, pipeline] = await Promise.all([
     readCloudStackSettings(db),

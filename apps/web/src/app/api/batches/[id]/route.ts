@@ -6,6 +6,6 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ params: idParamsSchema, output: batchViewSchema }, async ({ params }) =>
+export const GET = route({ access: 'read', params: idParamsSchema, output: batchViewSchema }, async ({ params }) =>
   getBatchView(server().db, params.id),
 );

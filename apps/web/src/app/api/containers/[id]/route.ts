@@ -7,6 +7,10 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 export const GET = route(
-  { params: z.object({ id: z.uuid({ message: 'not a container id' }) }), output: containerDetailSchema },
+  {
+    access: 'read',
+    params: z.object({ id: z.uuid({ message: 'not a container id' }) }),
+    output: containerDetailSchema,
+  },
   async ({ params }) => getContainerDetail(server().db, params.id),
 );

@@ -5,4 +5,4 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ output: containerFacetsSchema }, async () => containerFacets(server().db));
+export const GET = route({ access: 'read', output: containerFacetsSchema }, async () => containerFacets(server().db));

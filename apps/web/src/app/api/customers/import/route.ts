@@ -10,7 +10,13 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 export const POST = route(
-  { body: z.string(), bodyFormat: 'text', maxBodyBytes: CUSTOMER_CSV_MAX_BYTES, output: customerImportSchema },
+  {
+    access: 'operate',
+    body: z.string(),
+    bodyFormat: 'text',
+    maxBodyBytes: CUSTOMER_CSV_MAX_BYTES,
+    output: customerImportSchema,
+  },
   async ({ body }) => {
     const parsed = parseCustomerCsv(body);
     if (parsed.errors.length > 0) throw refused(parsed.errors);

@@ -6,6 +6,6 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ params: idParamsSchema, output: runViewSchema }, async ({ params }) =>
+export const GET = route({ access: 'read', params: idParamsSchema, output: runViewSchema }, async ({ params }) =>
   getRunView(server().db, params.id),
 );

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 
 /** Saves the connection; an empty secret keeps the stored one. The answer never holds the secret. */
 export const PUT = route(
-  { body: cloudStackSettingsInputSchema, output: cloudStackSettingsViewSchema },
+  { access: 'administer', body: cloudStackSettingsInputSchema, output: cloudStackSettingsViewSchema },
   async ({ body }) => {
     const { db, secrets } = server();
     await saveCloudStackSettings(db, secrets, body, WEB_ACTOR);

@@ -6,6 +6,6 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** The three lists replace the saved ones together, or nothing changes. */
-export const PUT = route({ body: mappingsSchema, output: mappingsViewSchema }, async ({ body }) =>
+export const PUT = route({ access: 'administer', body: mappingsSchema, output: mappingsViewSchema }, async ({ body }) =>
   saveMappings(server().db, body, WEB_ACTOR),
 );

@@ -6,6 +6,7 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** Saves the named pipeline settings (the others stay); every field is checked, nothing is saved if one is wrong. */
-export const PUT = route({ body: pipelineSettingsPatchSchema, output: pipelineSettingsSchema }, async ({ body }) =>
-  savePipelineSettings(server().db, body, WEB_ACTOR),
+export const PUT = route(
+  { access: 'administer', body: pipelineSettingsPatchSchema, output: pipelineSettingsSchema },
+  async ({ body }) => savePipelineSettings(server().db, body, WEB_ACTOR),
 );

@@ -8,6 +8,6 @@ export const dynamic = 'force-dynamic';
 
 /** { paused: true } holds the batch (running stages finish, nothing new starts); false resumes it. */
 export const POST = route(
-  { params: idParamsSchema, body: batchPauseSchema, output: batchStatusSchema },
+  { access: 'operate', params: idParamsSchema, body: batchPauseSchema, output: batchStatusSchema },
   async ({ params, body }) => setBatchPaused(server().db, params.id, body.paused, WEB_ACTOR),
 );

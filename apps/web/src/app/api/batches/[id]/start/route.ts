@@ -7,6 +7,7 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** Starts a draft batch now; the schedulers of the converter boxes take its runs. */
-export const POST = route({ params: idParamsSchema, output: batchStatusSchema }, async ({ params }) =>
-  startBatch(server().db, params.id, {}, WEB_ACTOR),
+export const POST = route(
+  { access: 'operate', params: idParamsSchema, output: batchStatusSchema },
+  async ({ params }) => startBatch(server().db, params.id, {}, WEB_ACTOR),
 );

@@ -8,6 +8,6 @@ export const dynamic = 'force-dynamic';
 
 /** Pins exactly the fingerprint the engineer saw; the import may start afterwards. */
 export const POST = route(
-  { params: idParamsSchema, body: acceptHostKeySchema, output: hostKeyAcceptedSchema },
+  { access: 'administer', params: idParamsSchema, body: acceptHostKeySchema, output: hostKeyAcceptedSchema },
   async ({ params, body }) => acceptHostKey(server().db, params.id, body.fingerprint, WEB_ACTOR),
 );

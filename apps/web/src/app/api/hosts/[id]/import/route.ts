@@ -7,10 +7,13 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** Queues an inventory import; the hosts page follows its progress row. */
-export const POST = route({ params: idParamsSchema, output: importQueuedSchema, status: 202 }, async ({ params }) => {
-  const { db, producer } = server();
-  await requireAcceptedHostKey(db, params.id);
-  const imp = await createInventoryImport(db, params.id, WEB_ACTOR.name);
-  await producer.enqueue('import_inventory', { sourceHostId: params.id, importId: imp.id });
-  return { importId: imp.id };
-});
+export const POST = route(
+  { access: 'operate', params: idParamsSchema, output: importQueuedSchema, status: 202 },
+  async ({ params }) => {
+    const { db, producer } = server();
+    await requireAcceptedHostKey(db, params.id);
+    const imp = await createInventoryImport(db, params.id, WEB_ACTOR.name);
+    await producer.enqueue('import_inventory', { sourceHostId: params.id, importId: imp.id });
+    return { importId: imp.id };
+  },
+);

@@ -6,9 +6,12 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** Looks at the host's SSH key again (after a reinstall, or a refused changed key). */
-export const POST = route({ params: idParamsSchema, output: queuedSchema, status: 202 }, async ({ params }) => {
-  const { db, producer } = server();
-  await requireSourceHost(db, params.id);
-  await producer.enqueue('probe_host_key', { sourceHostId: params.id });
-  return { queued: true };
-});
+export const POST = route(
+  { access: 'administer', params: idParamsSchema, output: queuedSchema, status: 202 },
+  async ({ params }) => {
+    const { db, producer } = server();
+    await requireSourceHost(db, params.id);
+    await producer.enqueue('probe_host_key', { sourceHostId: params.id });
+    return { queued: true };
+  },
+);

@@ -7,8 +7,11 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** Cancels a run at any stage; its box starts the source container again if it was stopped. */
-export const POST = route({ params: idParamsSchema, output: queuedSchema, status: 202 }, async ({ params }) => {
-  const { db, producer } = server();
-  await enqueueFollowUps(producer, await cancelRun(db, params.id, WEB_ACTOR));
-  return { queued: true };
-});
+export const POST = route(
+  { access: 'operate', params: idParamsSchema, output: queuedSchema, status: 202 },
+  async ({ params }) => {
+    const { db, producer } = server();
+    await enqueueFollowUps(producer, await cancelRun(db, params.id, WEB_ACTOR));
+    return { queued: true };
+  },
+);

@@ -7,8 +7,11 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 /** A failed run goes on from its failed stage (a downtime failure from stop_source). */
-export const POST = route({ params: idParamsSchema, output: queuedSchema, status: 202 }, async ({ params }) => {
-  const { db, producer } = server();
-  await enqueueFollowUps(producer, await retryRun(db, params.id, WEB_ACTOR));
-  return { queued: true };
-});
+export const POST = route(
+  { access: 'operate', params: idParamsSchema, output: queuedSchema, status: 202 },
+  async ({ params }) => {
+    const { db, producer } = server();
+    await enqueueFollowUps(producer, await retryRun(db, params.id, WEB_ACTOR));
+    return { queued: true };
+  },
+);

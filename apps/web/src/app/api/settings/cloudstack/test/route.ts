@@ -17,12 +17,15 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = route({ body: connectionTestInputSchema, output: connectionTestSchema }, async ({ body }) => {
-  const { db, secrets } = server();
-  const secretKey = body.secretKey || (await loadCloudStackCredentials(db, secrets))?.secretKey;
-  if (!secretKey) throw new AppError('secret_required', 'enter the secret key (none is stored yet)');
-  return testConnection({ ...body, secretKey });
-});
+export const POST = route(
+  { access: 'administer', body: connectionTestInputSchema, output: connectionTestSchema },
+  async ({ body }) => {
+    const { db, secrets } = server();
+    const secretKey = body.secretKey || (await loadCloudStackCredentials(db, secrets))?.secretKey;
+    if (!secretKey) throw new AppError('secret_required', 'enter the secret key (none is stored yet)');
+    return testConnection({ ...body, secretKey });
+  },
+);
 
 async function testConnection(input: ConnectionTestInput & { secretKey: string }): Promise<ConnectionTest> {
   const client = createCloudStackClient({
