@@ -115,10 +115,10 @@ export default tseslint.config(
     rules: restricted([
       ...ownedBy(null),
       {
-        regex: '^(@vzferry/(?!core/settings$)|@/|node:)',
+        regex: '^(@vzferry/(?!core/(settings|access)$)|@/|node:)',
         allowTypeImports: true,
         message:
-          'apps/web/src/api is imported by the browser: zod, ./wire and @vzferry/core/settings only (types may come from anywhere)',
+          'apps/web/src/api is imported by the browser: zod, ./wire, @vzferry/core/settings and @vzferry/core/access only (types may come from anywhere)',
       },
     ]),
   },

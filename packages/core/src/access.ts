@@ -33,3 +33,13 @@ export function allows(role: Role, access: Access): boolean {
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
+
+/** Who did something, as the audit log records it: a signed-in user, or a process ("seed", "worker:conv-1"). */
+export interface Actor {
+  /** the user's id; null or absent for a process */
+  userId?: string | null;
+  name: string;
+  role?: Role | null;
+  /** where the request came from */
+  ip?: string | null;
+}

@@ -7,7 +7,10 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, type Prisma } from './generated/client';
 
-const clients = new WeakMap<Db, PrismaClient>();
+// On the handle under a registered symbol rather than in a module-level map:
+// a bundler (Next) may load this module twice, and a handle made by one copy
+// must open in the other.
+const CLIENT = Symbol.for('vzferry.db.client');
 
 export class Db {
   // a private member makes the type nominal: only createDb makes one
@@ -28,15 +31,19 @@ export function createDb(databaseUrl: string, opts: { max?: number } = {}): Db {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? 10 });
   const url = new URL(databaseUrl);
   const db = new Db(`${url.hostname}:${url.port || 5432}${url.pathname}`);
-  clients.set(db, new PrismaClient({ adapter }));
+  Object.defineProperty(db, CLIENT, { value: new PrismaClient({ adapter }), enumerable: false });
   return db;
 }
 
 /** The Prisma client behind a handle (packages/db only). */
 export function prismaOf(db: Db): PrismaClient {
-  const client = clients.get(db);
-  if (!client) throw new Error('not a database handle made by createDb');
+  const client: unknown = Reflect.get(db, CLIENT);
+  if (!isClient(client)) throw new Error('not a database handle made by createDb');
   return client;
+}
+
+function isClient(value: unknown): value is PrismaClient {
+  return typeof value === 'object' && value !== null && '$transaction' in value && '$disconnect' in value;
 }
 
 /** Closes the handle's connections (a process that ends, a test's database). */

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav';
+import { ViewerProvider } from '@/components/viewer';
+import { viewer } from '@/server/viewer';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -9,7 +11,8 @@ export const metadata: Metadata = {
   description: 'OpenVZ to CloudStack migration control panel',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const v = await viewer();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
@@ -22,7 +25,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Nav />
           </aside>
           <main className="min-w-0 flex-1 px-8 py-6">
-            <Providers>{children}</Providers>
+            <ViewerProvider viewer={{ name: v.name, email: v.email, role: v.role }}>
+              <Providers>{children}</Providers>
+            </ViewerProvider>
           </main>
         </div>
       </body>

@@ -27,6 +27,3 @@ export function server(): ServerContext {
   }
   return holder.__vzferry;
 }
-
-/** Who did it, for the audit log (until sign-in lands, the web app itself). */
-export const WEB_ACTOR = { name: 'web' } as const;

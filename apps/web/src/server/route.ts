@@ -8,6 +8,7 @@ import { formatZodError, type Access } from '@vzferry/core';
 import { z } from 'zod';
 import { errorResponse } from './error-response';
 import { readBody, type BodyFormat } from './read-body';
+import { actorOf, type Actor } from './viewer';
 
 type Schema = z.ZodType;
 type Parsed<S> = S extends Schema ? z.output<S> : undefined;
@@ -45,6 +46,8 @@ export interface RouteInput<P, Q, B> {
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;
+  /** who asks: the signed-in user and their address (what they change is recorded with it) */
+  actor: Actor;
 }
 
 /** Next passes the folder's [segments] as a promise. */
@@ -71,7 +74,8 @@ export function route<
   const run = async (req: Request, ctx: RouteContext): Promise<Response> => {
     try {
       // readInput returns each part parsed by the schema `options` declares for it, which is what RouteInput says
-      const input = (await readInput(options, req, ctx)) as RouteInput<P, Q, B>;
+      const parsed = await readInput(options, req, ctx);
+      const input = { ...parsed, actor: await actorOf(req) } as RouteInput<P, Q, B>;
       const answer = toWire(options.output, await handler(input));
       return Response.json(answer, { status: options.status ?? 200 });
     } catch (err) {
@@ -91,7 +95,7 @@ async function readInput(
   options: RouteSpec,
   req: Request,
   ctx: RouteContext,
-): Promise<Record<keyof RouteInput<unknown, unknown, unknown>, unknown>> {
+): Promise<Record<'params' | 'query' | 'body', unknown>> {
   const raw = {
     params: options.params && (await ctx.params),
     query: options.query && Object.fromEntries(new URL(req.url).searchParams),

@@ -3,7 +3,7 @@
 // file changes nothing and each bad row is reported with its line. Customers
 // are keyed by e-mail (created or renamed); each named container gets its
 // customer and preferred downtime window.
-import type { CustomerRow, RowError } from '@vzferry/core';
+import { type Actor, type CustomerRow, type RowError } from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 
 interface KnownContainer {
@@ -17,11 +17,7 @@ export type CustomerImportResult =
   | { ok: true; customersCreated: number; customersUpdated: number; containersAssigned: number }
   | { ok: false; errors: RowError[] };
 
-export async function applyCustomerRows(
-  db: Db,
-  rows: CustomerRow[],
-  actor: { userId?: string; name: string },
-): Promise<CustomerImportResult> {
+export async function applyCustomerRows(db: Db, rows: CustomerRow[], actor: Actor): Promise<CustomerImportResult> {
   const client = prismaOf(db);
   const known = await loadContainers(db);
   const { matches, errors } = matchRows(rows, known);

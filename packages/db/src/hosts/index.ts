@@ -1,7 +1,7 @@
 // Source hosts as the web app adds and lists them. The private key is sealed
 // with the instance key before it is stored and never leaves this module
 // again (listings select what the hosts page shows, nothing more).
-import { AppError, NotFoundError, parseInput } from '@vzferry/core';
+import { type Actor, AppError, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
 import type { SecretBox } from '../secret-box';
@@ -39,12 +39,7 @@ export const sourceHostInputSchema = z.object({
 
 export type SourceHostInput = z.input<typeof sourceHostInputSchema>;
 
-export async function createSourceHost(
-  db: Db,
-  secrets: SecretBox,
-  input: unknown,
-  actor: { userId?: string; name: string },
-) {
+export async function createSourceHost(db: Db, secrets: SecretBox, input: unknown, actor: Actor) {
   const client = prismaOf(db);
   const { privateKey, ...fields } = parseInput(sourceHostInputSchema, input);
   const taken = await client.sourceHost.findUnique({ where: { name: fields.name }, select: { id: true } });

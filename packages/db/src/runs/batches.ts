@@ -1,7 +1,14 @@
 // Batches (waves): a named set of containers with a start time and a
 // concurrency limit. Creating one creates a pending migration run per
 // container; starting it queues them for the scheduler.
-import { ACTIVE_RUN_STATUSES, AppError, CONTAINER_STATE_OF_RUN, NotFoundError, parseInput } from '@vzferry/core';
+import {
+  ACTIVE_RUN_STATUSES,
+  type Actor,
+  AppError,
+  CONTAINER_STATE_OF_RUN,
+  NotFoundError,
+  parseInput,
+} from '@vzferry/core';
 import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
 import { moveBatch, moveBatches, moveRuns } from './transitions';
@@ -17,7 +24,7 @@ export const createBatchInputSchema = z.object({
 });
 export type CreateBatchInput = z.input<typeof createBatchInputSchema>;
 
-export async function createBatch(db: Db, input: CreateBatchInput, actor: { userId?: string; name: string }) {
+export async function createBatch(db: Db, input: CreateBatchInput, actor: Actor) {
   const client = prismaOf(db);
   const data = parseInput(createBatchInputSchema, input);
   const ids = [...new Set(data.containerIds)];
@@ -88,12 +95,7 @@ function batchProblems(ids: string[], containers: ContainerForBatch[]): string[]
   return problems;
 }
 
-export async function startBatch(
-  db: Db,
-  batchId: string,
-  opts: { at?: Date; now?: Date },
-  actor: { userId?: string; name: string },
-) {
+export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now?: Date }, actor: Actor) {
   const client = prismaOf(db);
   const now = opts.now ?? new Date();
   return client.$transaction(async (tx) => {
@@ -125,12 +127,7 @@ export async function startBatch(
 }
 
 /** Paused: no run starts and no waiting run begins its downtime; running stages finish. */
-export async function setBatchPaused(
-  db: Db,
-  batchId: string,
-  paused: boolean,
-  actor: { userId?: string; name: string },
-) {
+export async function setBatchPaused(db: Db, batchId: string, paused: boolean, actor: Actor) {
   const client = prismaOf(db);
   return client.$transaction(async (tx) => {
     const batch = await tx.batch.findUnique({ where: { id: batchId } });

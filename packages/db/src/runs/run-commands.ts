@@ -1,14 +1,12 @@
 // What engineers do to a run (retry, cancel) and how the rollback and cancel
 // jobs end. Each returns the jobs to enqueue after commit; every status
 // change goes through transitions.ts.
-import { AppError, isFinal, NotFoundError, retryStartStage, type StageFailure } from '@vzferry/core';
+import { type Actor, AppError, isFinal, NotFoundError, retryStartStage, type StageFailure } from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
 import { failRun } from './stage-runs';
 import { moveRun, moveStageRuns } from './transitions';
-
-type Actor = { userId?: string; name: string };
 
 /** Retry a failed run: before the downtime at the failed stage, else from stop_source. */
 export async function retryRun(db: Db, runId: string, actor: Actor): Promise<FollowUpJob[]> {

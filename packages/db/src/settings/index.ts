@@ -1,20 +1,19 @@
 // Settings rows: one JSON value per key; the CloudStack secret key is sealed
 // with the instance key in the `secret` column and only the worker opens it.
 import {
+  type Actor,
   AppError,
+  type CloudStackSettings,
   cloudStackSettingsSchema,
   parseInput,
-  pipelineSettingsSchema,
-  type CloudStackSettings,
   type PipelineSettings,
+  pipelineSettingsSchema,
 } from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 import type { SecretBox } from '../secret-box';
 
 const CLOUDSTACK = 'cloudstack';
 const PIPELINE = 'pipeline';
-
-type Actor = { userId?: string; name: string };
 
 /** For pages and the API: never includes the secret, only whether one is stored. */
 export async function readCloudStackSettings(db: Db): Promise<(CloudStackSettings & { hasSecret: boolean }) | null> {

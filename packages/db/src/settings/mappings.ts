@@ -3,11 +3,9 @@
 // Each is saved as a whole list in one transaction (the page edits the
 // list), validated first: overlapping networks or duplicate keys change
 // nothing.
-import { AppError, parseCidr, parseInput } from '@vzferry/core';
+import { type Actor, AppError, parseCidr, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
-
-type Actor = { userId?: string; name: string };
 
 const id = z.string().trim().min(1).max(64);
 const optionalName = z.string().trim().max(255).nullable().optional();

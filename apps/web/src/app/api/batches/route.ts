@@ -3,7 +3,7 @@
 import { AppError } from '@vzferry/core';
 import { containerIdsMatching, createBatch, listBatches } from '@vzferry/db';
 import { batchCreatedSchema, batchListSchema, newBatchSchema } from '@/api/batches';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -14,10 +14,10 @@ export const GET = route({ access: 'read', output: batchListSchema }, async () =
 
 export const POST = route(
   { access: 'operate', body: newBatchSchema, output: batchCreatedSchema, status: 201 },
-  async ({ body }) => {
+  async ({ body, actor }) => {
     const { db } = server();
     const containerIds = body.containerIds ?? (await idsOfFilter(body.filter ?? {}));
-    return createBatch(db, { name: body.name, concurrency: body.concurrency, containerIds }, WEB_ACTOR);
+    return createBatch(db, { name: body.name, concurrency: body.concurrency, containerIds }, actor);
   },
 );
 

@@ -1,6 +1,6 @@
 import { createSourceHost, listSourceHosts, sourceHostInputSchema } from '@vzferry/db';
 import { sourceHostCreatedSchema, sourceHostListSchema } from '@/api/hosts';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -10,9 +10,9 @@ export const GET = route({ access: 'read', output: sourceHostListSchema }, async
 /** Adds a host and probes its SSH host key at once, so the fingerprint is there to accept. */
 export const POST = route(
   { access: 'administer', body: sourceHostInputSchema, output: sourceHostCreatedSchema, status: 201 },
-  async ({ body }) => {
+  async ({ body, actor }) => {
     const { db, secrets, producer } = server();
-    const host = await createSourceHost(db, secrets, body, WEB_ACTOR);
+    const host = await createSourceHost(db, secrets, body, actor);
     await producer.enqueue('probe_host_key', { sourceHostId: host.id });
     return host;
   },

@@ -4,7 +4,7 @@ import { AppError, CUSTOMER_CSV_MAX_BYTES, parseCustomerCsv, type RowError } fro
 import { applyCustomerRows } from '@vzferry/db';
 import { z } from 'zod';
 import { customerImportSchema } from '@/api/customers';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -17,10 +17,10 @@ export const POST = route(
     maxBodyBytes: CUSTOMER_CSV_MAX_BYTES,
     output: customerImportSchema,
   },
-  async ({ body }) => {
+  async ({ body, actor }) => {
     const parsed = parseCustomerCsv(body);
     if (parsed.errors.length > 0) throw refused(parsed.errors);
-    const result = await applyCustomerRows(server().db, parsed.rows, WEB_ACTOR);
+    const result = await applyCustomerRows(server().db, parsed.rows, actor);
     if (!result.ok) throw refused(result.errors);
     return result;
   },

@@ -1,6 +1,6 @@
 import { pipelineSettingsPatchSchema, pipelineSettingsSchema } from '@vzferry/core';
 import { savePipelineSettings } from '@vzferry/db';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 /** Saves the named pipeline settings (the others stay); every field is checked, nothing is saved if one is wrong. */
 export const PUT = route(
   { access: 'administer', body: pipelineSettingsPatchSchema, output: pipelineSettingsSchema },
-  async ({ body }) => savePipelineSettings(server().db, body, WEB_ACTOR),
+  async ({ body, actor }) => savePipelineSettings(server().db, body, actor),
 );

@@ -1,7 +1,7 @@
 import { setBatchPaused } from '@vzferry/db';
 import { batchPauseSchema, batchStatusSchema } from '@/api/batches';
 import { idParamsSchema } from '@/api/wire';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -9,5 +9,5 @@ export const dynamic = 'force-dynamic';
 /** { paused: true } holds the batch (running stages finish, nothing new starts); false resumes it. */
 export const POST = route(
   { access: 'operate', params: idParamsSchema, body: batchPauseSchema, output: batchStatusSchema },
-  async ({ params, body }) => setBatchPaused(server().db, params.id, body.paused, WEB_ACTOR),
+  async ({ params, body, actor }) => setBatchPaused(server().db, params.id, body.paused, actor),
 );

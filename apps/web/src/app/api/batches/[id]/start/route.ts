@@ -1,7 +1,7 @@
 import { startBatch } from '@vzferry/db';
 import { batchStatusSchema } from '@/api/batches';
 import { idParamsSchema } from '@/api/wire';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -9,5 +9,5 @@ export const dynamic = 'force-dynamic';
 /** Starts a draft batch now; the schedulers of the converter boxes take its runs. */
 export const POST = route(
   { access: 'operate', params: idParamsSchema, output: batchStatusSchema },
-  async ({ params }) => startBatch(server().db, params.id, {}, WEB_ACTOR),
+  async ({ params, actor }) => startBatch(server().db, params.id, {}, actor),
 );

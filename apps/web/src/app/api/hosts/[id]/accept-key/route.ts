@@ -1,7 +1,7 @@
 import { acceptHostKey } from '@vzferry/db';
 import { acceptHostKeySchema, hostKeyAcceptedSchema } from '@/api/hosts';
 import { idParamsSchema } from '@/api/wire';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -9,5 +9,5 @@ export const dynamic = 'force-dynamic';
 /** Pins exactly the fingerprint the engineer saw; the import may start afterwards. */
 export const POST = route(
   { access: 'administer', params: idParamsSchema, body: acceptHostKeySchema, output: hostKeyAcceptedSchema },
-  async ({ params, body }) => acceptHostKey(server().db, params.id, body.fingerprint, WEB_ACTOR),
+  async ({ params, body, actor }) => acceptHostKey(server().db, params.id, body.fingerprint, actor),
 );

@@ -1,7 +1,7 @@
 import { createInventoryImport, requireAcceptedHostKey } from '@vzferry/db';
 import { importQueuedSchema } from '@/api/hosts';
 import { idParamsSchema } from '@/api/wire';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -9,10 +9,10 @@ export const dynamic = 'force-dynamic';
 /** Queues an inventory import; the hosts page follows its progress row. */
 export const POST = route(
   { access: 'operate', params: idParamsSchema, output: importQueuedSchema, status: 202 },
-  async ({ params }) => {
+  async ({ params, actor }) => {
     const { db, producer } = server();
     await requireAcceptedHostKey(db, params.id);
-    const imp = await createInventoryImport(db, params.id, WEB_ACTOR.name);
+    const imp = await createInventoryImport(db, params.id, actor.name);
     await producer.enqueue('import_inventory', { sourceHostId: params.id, importId: imp.id });
     return { importId: imp.id };
   },

@@ -1,6 +1,6 @@
 import { cancelRun } from '@vzferry/db';
 import { idParamsSchema, queuedSchema } from '@/api/wire';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { enqueueFollowUps } from '@/server/follow-up';
 import { route } from '@/server/route';
 
@@ -9,9 +9,9 @@ export const dynamic = 'force-dynamic';
 /** Cancels a run at any stage; its box starts the source container again if it was stopped. */
 export const POST = route(
   { access: 'operate', params: idParamsSchema, output: queuedSchema, status: 202 },
-  async ({ params }) => {
+  async ({ params, actor }) => {
     const { db, producer } = server();
-    await enqueueFollowUps(producer, await cancelRun(db, params.id, WEB_ACTOR));
+    await enqueueFollowUps(producer, await cancelRun(db, params.id, actor));
     return { queued: true };
   },
 );

@@ -1,6 +1,6 @@
 import { retryRun } from '@vzferry/db';
 import { idParamsSchema, queuedSchema } from '@/api/wire';
-import { server, WEB_ACTOR } from '@/server/context';
+import { server } from '@/server/context';
 import { enqueueFollowUps } from '@/server/follow-up';
 import { route } from '@/server/route';
 
@@ -9,9 +9,9 @@ export const dynamic = 'force-dynamic';
 /** A failed run goes on from its failed stage (a downtime failure from stop_source). */
 export const POST = route(
   { access: 'operate', params: idParamsSchema, output: queuedSchema, status: 202 },
-  async ({ params }) => {
+  async ({ params, actor }) => {
     const { db, producer } = server();
-    await enqueueFollowUps(producer, await retryRun(db, params.id, WEB_ACTOR));
+    await enqueueFollowUps(producer, await retryRun(db, params.id, actor));
     return { queued: true };
   },
 );
