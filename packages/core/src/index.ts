@@ -13,3 +13,4 @@ export * from './retry-policy';
 export * from './sleep';
 export * from './inventory';
 export * from './access';
+export * from './csv-export';
