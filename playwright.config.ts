@@ -17,6 +17,8 @@ export default defineConfig({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage'],
     },
+    // signed in as the demo admin unless a spec picks another role (e2e/support/auth.ts)
+    storageState: 'test-results/auth/admin.json',
     trace: 'off',
     screenshot: 'only-on-failure',
   },

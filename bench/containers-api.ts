@@ -89,7 +89,7 @@ export async function run(): Promise<void> {
         (_, i) => `${1000 + i},Customer ${Math.floor(i / 3)},c${Math.floor(i / 3)}@example.com,Europe/Berlin`,
       ),
     ].join('\n');
-    const applied = await applyCustomerRows(t.db, parseCustomerCsv(csv).rows, { name: 'bench' });
+    const applied = await applyCustomerRows(t.db, parseCustomerCsv(csv).rows);
     if (!applied.ok) throw new Error('bench seed: customers did not apply');
     const hosts = await t.prisma.sourceHost.findMany();
 

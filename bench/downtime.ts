@@ -74,7 +74,7 @@ async function runStage(t: TestDatabase, deps: Deps, runId: string, stage: Stage
 /** A run of its own batch, started and given to the box, as the scheduler would. */
 async function newRun(t: TestDatabase, containerId: string, boxId: string, name: string): Promise<string> {
   const batch = await createBatch(t.db, { name, containerIds: [containerId] }, actor);
-  await startBatch(t.db, batch.id, {}, actor);
+  await startBatch(t.db, batch.id, {});
   const run = await t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
   if (!(await assignRun(t.db, run.id, boxId, 0n, new Date()))) throw new Error(`run ${run.id} could not be assigned`);
   return run.id;
@@ -145,18 +145,13 @@ export async function run(): Promise<void> {
   const runs: string[] = [];
   try {
     const hv = lab.manifest.hypervisors[0]!;
-    const host = await createSourceHost(
-      t.db,
-      secrets,
-      {
-        name: hv.name,
-        address: hv.address,
-        port: hv.port,
-        username: hv.username,
-        privateKey: readFileSync(hv.privateKeyPath, 'utf8'),
-      },
-      actor,
-    );
+    const host = await createSourceHost(t.db, secrets, {
+      name: hv.name,
+      address: hv.address,
+      port: hv.port,
+      username: hv.username,
+      privateKey: readFileSync(hv.privateKeyPath, 'utf8'),
+    });
     const pub = readFileSync(path.join(dir, 'lab/hosts', hv.name, 'ssh/ssh_host_ed25519_key.pub'), 'utf8').split(' ');
     // the key the lab made, accepted (the acceptance flow has its own tests)
     await t.prisma.sourceHost.update({
@@ -172,15 +167,11 @@ export async function run(): Promise<void> {
     grow(root);
     const imp = await createInventoryImport(t.db, host.id, actor.name);
     await importInventoryJob({ db: t.db, secrets, log: () => undefined }, { sourceHostId: host.id, importId: imp.id });
-    await saveMappings(
-      t.db,
-      {
-        networks: [{ name: 'qemu user net', cidr: '10.0.2.0/24', gateway: '10.0.2.2', cloudstackNetworkId: 'net-lab' }],
-        offerings: [],
-        osTypes: [],
-      },
-      actor,
-    );
+    await saveMappings(t.db, {
+      networks: [{ name: 'qemu user net', cidr: '10.0.2.0/24', gateway: '10.0.2.2', cloudstackNetworkId: 'net-lab' }],
+      offerings: [],
+      osTypes: [],
+    });
     const ct = await t.prisma.container.findFirstOrThrow({ where: { sourceCtid: CTID } });
     const box = await registerConverterBox(t.db, {
       name: 'bench-box',

@@ -14,6 +14,8 @@ export interface StackFacts {
   /** to prove it never reaches the browser */
   cloudstackSecret: string;
   hosts: { name: string; fingerprint: string }[];
+  /** the demo's users, one per role (apps/lab demo-users.ts) */
+  users: { role: 'admin' | 'engineer' | 'support' | 'manager'; email: string; name: string; password: string }[];
 }
 
 export function stackFacts(): StackFacts {

@@ -12,7 +12,7 @@ import { savePipelineSettings, SecretBox } from '@vzferry/db';
 import { startLab } from '@vzferry/lab';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { createProducer } from '@vzferry/queue';
-import { seedFromLab } from '@vzferry/lab/seed';
+import { DEMO_USERS, seedDemoUsers, seedFromLab } from '@vzferry/lab/seed';
 import type { StackFacts } from './stack-file';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -55,6 +55,9 @@ async function main(): Promise<void> {
     TEMPLATE_SERVER_ADDRESS: 'auto',
   };
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
+  const secrets = new SecretBox(Buffer.from(secretKey, 'base64'));
+  // the journeys sign in as the demo's users (one per role), made before the web app looks for users
+  await seedDemoUsers(t.db, { baseURL: `http://127.0.0.1:${PORT}`, secret: secrets.derive('session-cookie') }, log);
   start([process.execPath, '--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], env, ROOT);
   buildWeb();
   start(
@@ -75,17 +78,14 @@ async function main(): Promise<void> {
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     prefix: env.VZFERRY_QUEUE_PREFIX,
   });
-  await seedFromLab(
-    { db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log },
-    lab.manifest,
-  );
+  await seedFromLab({ db: t.db, producer, secrets, log }, lab.manifest);
   await producer.close();
   // retries within seconds, not the default minutes
-  await savePipelineSettings(
-    t.db,
-    { templateRetryAttempts: 2, templateRetryBackoffSeconds: 1, templatePollSeconds: 1 },
-    { name: 'e2e' },
-  );
+  await savePipelineSettings(t.db, {
+    templateRetryAttempts: 2,
+    templateRetryBackoffSeconds: 1,
+    templatePollSeconds: 1,
+  });
   await waitForHttp(`http://127.0.0.1:${PORT}/api/health`);
 
   const facts: StackFacts = {
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     containers: await t.prisma.container.count(),
     cloudstackSecret: lab.manifest.cloudstack!.secretKey,
     hosts: lab.manifest.hypervisors.map((h) => ({ name: h.name, fingerprint: h.hostKeyFingerprint })),
+    users: DEMO_USERS.map((u) => ({ ...u })),
   };
   mkdirSync(path.dirname(process.env.E2E_STACK_FILE!), { recursive: true });
   writeFileSync(process.env.E2E_STACK_FILE!, JSON.stringify(facts));

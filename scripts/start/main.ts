@@ -9,7 +9,7 @@ import { closeDb, createDb, ensureDatabase, loadSecretBox, migrate, MIGRATIONS_D
 import { readLabManifest } from '@vzferry/lab/manifest';
 import { createProducer } from '@vzferry/queue';
 import { buildBootIso } from '@vzferry/worker';
-import { seedFromLab } from '@vzferry/lab/seed';
+import { seedDemoUsers, seedFromLab } from '@vzferry/lab/seed';
 import { Supervisor } from './supervisor';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   if (await ensureDatabase(config.DATABASE_URL)) log('created the database');
   const migrated = await migrate(config.DATABASE_URL, MIGRATIONS_DIR);
   log(`database ready (${migrated.applied.length} migrations applied now)`);
+  await seedUsers();
   buildWebIfStale();
 
   const sup = new Supervisor();
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
       process.execPath,
       path.join(ROOT, 'node_modules/next/dist/bin/next'),
       'start',
+      '--hostname',
+      config.WEB_HOST,
       '--port',
       String(config.WEB_PORT),
     ],
@@ -71,11 +74,25 @@ async function main(): Promise<void> {
       },
       manifest,
     );
-    log(`vzferry is up: http://localhost:${config.WEB_PORT}  (Ctrl-C stops everything)`);
+    log(
+      `vzferry is up: http://localhost:${config.WEB_PORT}, sign in as engineer@demo.vzferry / demo-engineer-password (README)  (Ctrl-C stops everything)`,
+    );
   } catch (err) {
     log(`the demo seed failed: ${errorMessage(err)}; the panel still runs`);
   } finally {
     await producer.close();
+    await closeDb(db);
+  }
+}
+
+/** One demo user per role (README), before the web app starts: it then sees users and prints no setup link. */
+async function seedUsers(): Promise<void> {
+  const db = createDb(config.DATABASE_URL);
+  try {
+    const secrets = loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir: config.VZFERRY_DATA_DIR });
+    const baseURL = config.VZFERRY_BASE_URL ?? `http://localhost:${config.WEB_PORT}`;
+    await seedDemoUsers(db, { baseURL, secret: secrets.derive('session-cookie') }, log);
+  } finally {
     await closeDb(db);
   }
 }

@@ -43,9 +43,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes the web port the app listens on, and keeps Redis from evicting BullMQ keys', () => {
+  it("publishes the web port the app listens on to the host's loopback only, and keeps Redis from evicting BullMQ keys", () => {
     const webPort = configSchema.parse({}).WEB_PORT;
-    expect(compose.services.web.ports).toContain(`${webPort}:${webPort}`);
+    expect(compose.services.web.ports).toContain(`127.0.0.1:${webPort}:${webPort}`);
+    // in its container the app listens on the container's interfaces: the published port is the door
+    expect(compose.services.web.environment.WEB_HOST).toBe('0.0.0.0');
     expect(compose.services.redis.command.join(' ')).toMatch(/--maxmemory-policy noeviction/);
   });
 });

@@ -3,11 +3,11 @@
 // and the status of each refusal, including input that a packages/db
 // function refuses deep inside a route. Queue work goes to a recording
 // producer instead of Redis.
-import { randomBytes } from 'node:crypto';
-import { CUSTOMER_CSV_MAX_BYTES, loadConfig, type InventoryContainer } from '@vzferry/core';
-import { applyInventory, createInventoryImport, recordHostKeySeen, SecretBox } from '@vzferry/db';
-import { createTestDatabase, sampleInventoryContainer, type TestDatabase } from '@vzferry/db/testing';
-import type { Producer } from '@vzferry/queue';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CUSTOMER_CSV_MAX_BYTES, type InventoryContainer } from '@vzferry/core';
+import { applyInventory, createInventoryImport, listAudit, recordHostKeySeen } from '@vzferry/db';
+import { sampleInventoryContainer, type TestDatabase } from '@vzferry/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as batch from '@/app/api/batches/[id]/route';
 import * as batchPause from '@/app/api/batches/[id]/pause/route';
@@ -26,10 +26,12 @@ import * as hosts from '@/app/api/hosts/route';
 import * as runCancel from '@/app/api/runs/[id]/cancel/route';
 import * as run from '@/app/api/runs/[id]/route';
 import * as cloudstack from '@/app/api/settings/cloudstack/route';
+import * as testConnection from '@/app/api/settings/cloudstack/test/route';
 import * as mappings from '@/app/api/settings/mappings/route';
 import * as pipeline from '@/app/api/settings/pipeline/route';
 import * as settings from '@/app/api/settings/route';
 import type { RouteHandler } from '@/server/route';
+import { startRouteHarness, type CallOptions, type RouteHarness } from './support/route-harness';
 
 const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${'b3BlbnNzaC1rZXktdjEAAAAA'.repeat(4)}\n-----END OPENSSH PRIVATE KEY-----\n`;
 const HOST_KEY = {
@@ -39,54 +41,17 @@ const HOST_KEY = {
 };
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
+let h: RouteHarness;
 let t: TestDatabase;
-const enqueued: { name: string; payload: unknown }[] = [];
-
-const producer: Producer = {
-  async enqueue(name, payload) {
-    enqueued.push({ name, payload });
-    return `job-${enqueued.length}`;
-  },
-  async ensure(name, payload) {
-    enqueued.push({ name, payload });
-    return 'added';
-  },
-  async close() {},
-};
-
-interface Answer {
-  status: number;
-  text: string;
-  body: { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown>;
-}
-
-async function call(
-  handler: RouteHandler,
-  url: string,
-  opts: { method?: string; params?: Record<string, string>; json?: unknown; body?: string } = {},
-): Promise<Answer> {
-  const body = opts.json !== undefined ? JSON.stringify(opts.json) : opts.body;
-  const req = new Request(`http://web.test${url}`, {
-    method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
-    body,
-  });
-  const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-  const text = await res.text();
-  return { status: res.status, text, body: JSON.parse(text) as Answer['body'] };
-}
+let enqueued: RouteHarness['enqueued'];
+const call = (handler: RouteHandler, url: string, opts?: CallOptions) => h.call(handler, url, opts);
 
 const ct = (ctid: number, over: Partial<InventoryContainer> = {}) => sampleInventoryContainer(ctid, over);
 
 beforeAll(async () => {
-  t = await createTestDatabase('webapi');
-  // the routes take their clients from server/context.ts, which keeps them on globalThis: these are the test's
-  const holder = globalThis as typeof globalThis & { __vzferry?: unknown };
-  holder.__vzferry = {
-    config: loadConfig({ DATABASE_URL: t.url }),
-    db: t.db,
-    secrets: new SecretBox(randomBytes(32)),
-    producer,
-  };
+  h = await startRouteHarness('webapi');
+  t = h.t;
+  enqueued = h.enqueued;
 });
 afterAll(async () => {
   await t?.drop();
@@ -168,6 +133,7 @@ describe('source hosts', () => {
     expect(res).toEqual({
       status: 200,
       text: expect.any(String),
+      headers: expect.any(Headers),
       body: { id: hostId, hostKeyState: 'accepted', hostKeyFingerprint: HOST_KEY.fingerprint },
     });
 
@@ -313,7 +279,8 @@ describe('containers, batches and runs', () => {
 });
 
 describe('customers', () => {
-  const upload = (csv: string) => call(customerImport.POST, '/api/customers/import', { body: csv });
+  const upload = (csv: string) =>
+    call(customerImport.POST, '/api/customers/import', { body: csv, contentType: 'text/csv' });
 
   it('refuses a file with bad rows as a whole (422), every bad row in the details', async () => {
     const res = await upload(
@@ -362,12 +329,25 @@ describe('settings', () => {
   it('saves the CloudStack connection and answers without the secret, only that one is stored', async () => {
     const res = await call(cloudstack.PUT, '/x', {
       method: 'PUT',
-      json: { endpoint: 'http://cs.example:8080/client/api', apiKey: 'key', zoneId: 'zone-1', secretKey: SECRET },
+      json: {
+        endpoint: 'http://cs.example:8080/client/api',
+        allowPlainHttp: true,
+        apiKey: 'key',
+        zoneId: 'zone-1',
+        secretKey: SECRET,
+      },
     });
     expect(res).toEqual({
       status: 200,
       text: expect.any(String),
-      body: { endpoint: 'http://cs.example:8080/client/api', apiKey: 'key', zoneId: 'zone-1', hasSecret: true },
+      headers: expect.any(Headers),
+      body: {
+        endpoint: 'http://cs.example:8080/client/api',
+        allowPlainHttp: true,
+        apiKey: 'key',
+        zoneId: 'zone-1',
+        hasSecret: true,
+      },
     });
     const all = await call(settings.GET, '/api/settings');
     expect(all.status).toBe(200);
@@ -431,9 +411,112 @@ describe('settings', () => {
   });
 
   it('answers a body that is not JSON with invalid_json', async () => {
-    expect(await call(pipeline.PUT, '/x', { method: 'PUT', body: '{templateRetryAttempts: 2}' })).toMatchObject({
+    expect(
+      await call(pipeline.PUT, '/x', {
+        method: 'PUT',
+        body: '{templateRetryAttempts: 2}',
+        contentType: 'application/json',
+      }),
+    ).toMatchObject({
       status: 400,
       body: { error: { code: 'invalid_json' } },
     });
+  });
+});
+
+describe('the CloudStack connection is not a request forwarder', () => {
+  // a web server on loopback standing for "some other host of the converter network"
+  const seen: { url: string; apikey: string | null }[] = [];
+  let other: Server;
+  let otherUrl: string;
+  const SECRET = 'stored-secret-never-elsewhere';
+  const saved = 'http://cs.example:8080/client/api';
+
+  beforeAll(async () => {
+    other = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      seen.push({ url: url.pathname, apikey: url.searchParams.get('apikey') });
+      if (url.pathname === '/redirect/client/api') {
+        res.writeHead(302, { location: `${otherUrl}/elsewhere/client/api${url.search}` }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Internal wiki: the root password is hunter2</h1>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const res = await call(cloudstack.PUT, '/x', {
+      method: 'PUT',
+      json: { endpoint: saved, allowPlainHttp: true, apiKey: 'key', zoneId: 'zone-1', secretKey: SECRET },
+    });
+    expect(res.status).toBe(200);
+  });
+  afterAll(() => new Promise<void>((resolve) => other.close(() => resolve())));
+
+  const test = (json: Record<string, unknown>) => call(testConnection.POST, '/x', { json });
+
+  it('does not send the stored secret to another endpoint: the secret must be typed in', async () => {
+    const res = await test({ endpoint: `${otherUrl}/client/api`, allowPlainHttp: true, apiKey: 'key' });
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'secret_required' } } });
+    expect(seen).toEqual([]);
+  });
+
+  it('does not follow a redirect and does not show what another endpoint answered', async () => {
+    const redirected = await test({
+      endpoint: `${otherUrl}/redirect/client/api`,
+      allowPlainHttp: true,
+      apiKey: 'key',
+      secretKey: 'typed',
+    });
+    expect(redirected).toMatchObject({ status: 200, body: { ok: false, error: expect.stringMatching(/HTTP 302/) } });
+    expect(seen.map((s) => s.url)).toEqual(['/redirect/client/api']);
+
+    const page = await test({ endpoint: `${otherUrl}/client/api`, allowPlainHttp: true, apiKey: 'k', secretKey: 't' });
+    expect(page.body.ok).toBe(false);
+    expect(page.text).not.toMatch(/hunter2|wiki|<h1>/);
+  });
+
+  it('needs the opt-in for a plain-HTTP endpoint', async () => {
+    const res = await test({ endpoint: `${otherUrl}/client/api`, apiKey: 'key', secretKey: 'typed' });
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
+    const save = await call(cloudstack.PUT, '/x', {
+      method: 'PUT',
+      json: { endpoint: saved, apiKey: 'key', zoneId: 'zone-1' },
+    });
+    expect(save).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^endpoint: .*plain HTTP/) } },
+    });
+  });
+
+  it('asks for the secret again when the saved endpoint changes, and keeps the old one meanwhile', async () => {
+    const res = await call(cloudstack.PUT, '/x', {
+      method: 'PUT',
+      json: { endpoint: 'https://cs2.example/client/api', apiKey: 'key', zoneId: 'zone-1' },
+    });
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'secret_required' } } });
+    expect((await call(settings.GET, '/api/settings')).body).toMatchObject({ cloudstack: { endpoint: saved } });
+  });
+
+  it('shows the API key to an admin only', async () => {
+    const admin = await call(settings.GET, '/api/settings');
+    expect(admin.body).toMatchObject({ cloudstack: { apiKey: 'key' } });
+    for (const role of ['engineer', 'support', 'manager'] as const) {
+      const res = await call(settings.GET, '/api/settings', { as: role });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ cloudstack: { hasSecret: true } });
+      expect(res.text).not.toContain('"apiKey":"key"');
+    }
+  });
+
+  it('records the changed field names of a settings change in the audit log, never the secret', async () => {
+    await call(cloudstack.PUT, '/x', {
+      method: 'PUT',
+      json: { endpoint: saved, allowPlainHttp: true, apiKey: 'key2', zoneId: 'zone-1', secretKey: 'new-secret' },
+    });
+    const [row] = await listAudit(t.db, { action: 'settings.cloudstack', outcome: 'ok', limit: 1 });
+    expect(row).toMatchObject({ actor: 'The admin', role: 'admin', details: { changed: ['apiKey', 'secretKey'] } });
+    expect(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(
+      'new-secret',
+    );
   });
 });

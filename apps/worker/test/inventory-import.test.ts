@@ -91,7 +91,7 @@ async function probeAndAccept(hostId: string): Promise<void> {
     pendingHostKeyFingerprint: sshd.hostKeyFingerprint,
     pendingHostKeyAlgorithm: 'ssh-ed25519',
   });
-  await acceptHostKey(t.db, hostId, sshd.hostKeyFingerprint, { name: 'test' });
+  await acceptHostKey(t.db, hostId, sshd.hostKeyFingerprint);
 }
 
 async function runImport(hostId: string, timeoutMs?: number) {
@@ -228,7 +228,7 @@ describe('inventory import over SSH', () => {
     expect(await snapshot(host.id)).toEqual(before);
     // the probe job agrees, and accepting the new key lets imports run again
     await producer.enqueue('probe_host_key', { sourceHostId: host.id });
-    await acceptHostKey(t.db, host.id, sshd.hostKeyFingerprint, { name: 'test' });
+    await acceptHostKey(t.db, host.id, sshd.hostKeyFingerprint);
     expect((await runImport(host.id)).status).toBe('succeeded');
   });
 

@@ -81,18 +81,13 @@ describe('inventory import from the lab hypervisors', () => {
 
   it('probes the key, imports only after it is accepted, and stores every container with its IPs and VLAN NICs', async () => {
     const hv = lab.manifest.hypervisors[0]!;
-    ({ id: hostId } = await createSourceHost(
-      t.db,
-      secrets,
-      {
-        name: hv.name,
-        address: hv.address,
-        port: hv.port,
-        username: hv.username,
-        privateKey: readFileSync(hv.privateKeyPath, 'utf8'),
-      },
-      { name: 'test' },
-    ));
+    ({ id: hostId } = await createSourceHost(t.db, secrets, {
+      name: hv.name,
+      address: hv.address,
+      port: hv.port,
+      username: hv.username,
+      privateKey: readFileSync(hv.privateKeyPath, 'utf8'),
+    }));
     const early = await runImport(hostId);
     expect(early).toMatchObject({ status: 'failed' });
     expect(early.error).toMatch(/host key/i);
@@ -103,7 +98,7 @@ describe('inventory import from the lab hypervisors', () => {
       (h) => h.pendingHostKeyFingerprint !== null,
     );
     expect(probed.pendingHostKeyFingerprint).toBe(hv.hostKeyFingerprint);
-    await acceptHostKey(t.db, hostId, hv.hostKeyFingerprint, { name: 'test' });
+    await acceptHostKey(t.db, hostId, hv.hostKeyFingerprint);
 
     const first = await runImport(hostId);
     expect(first).toMatchObject({ status: 'succeeded', containersSeen: hv.containers, created: hv.containers });

@@ -37,11 +37,11 @@ let spare: Array<{ id: string; sourceCtid: number; hostName: string }> = [];
 beforeAll(async () => {
   stack = await startLabStack('faults', { hosts: 1, containers: 30, debian12: false });
   // fast retries: the back-off and polling are settings, their defaults are minutes
-  await savePipelineSettings(
-    stack.t.db,
-    { templateRetryAttempts: 3, templateRetryBackoffSeconds: 1, templatePollSeconds: 1 },
-    actor,
-  );
+  await savePipelineSettings(stack.t.db, {
+    templateRetryAttempts: 3,
+    templateRetryBackoffSeconds: 1,
+    templatePollSeconds: 1,
+  });
   const all = await stack.t.prisma.container.findMany({
     include: { ips: true, sourceHost: true },
     orderBy: { sourceCtid: 'asc' },
@@ -78,7 +78,7 @@ async function migrateOne(name: string) {
   const ct = spare.shift();
   if (!ct) throw new Error('the lab has no container left for this test');
   const batch = await createBatch(stack.t.db, { name, containerIds: [ct.id] }, actor);
-  await startBatch(stack.t.db, batch.id, {}, actor);
+  await startBatch(stack.t.db, batch.id, {});
   const run = await stack.t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
   return { batchId: batch.id, runId: run.id, ct };
 }
@@ -232,7 +232,7 @@ describe('pipeline failures on the lab', () => {
     'rolls back a VM whose IPs do not answer: the VM is stopped before the source runs again, so the IPs are not held twice',
     { timeout: 600_000 },
     async () => {
-      await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 10 }, actor);
+      await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 10 });
       stack.lab.cloudstack!.faults.set({ clear: true, silentVms: 1 });
       try {
         const { batchId, ct } = await migrateOne('silent VM');
@@ -249,7 +249,7 @@ describe('pipeline failures on the lab', () => {
         expect(stopped).toBeGreaterThan(-1);
         expect(started).toBeGreaterThan(stopped);
       } finally {
-        await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 300 }, actor);
+        await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 300 });
         stack.lab.cloudstack!.faults.clear();
       }
     },
@@ -261,7 +261,7 @@ describe('pipeline failures on the lab', () => {
     async () => {
       stack.lab.cloudstack!.faults.clear();
       // slow enough to be killed mid-copy: the synthetic guest's 64 MiB file at 4 MiB/s
-      await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 }, actor);
+      await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 });
       const { batchId, runId } = await migrateOne('killed in initial_sync');
       const sync = await whenStage(runId, 'initial_sync', 'running');
       await new Promise((r) => setTimeout(r, 3_000));
@@ -287,7 +287,7 @@ describe('pipeline failures on the lab', () => {
     'finishes a run whose worker was killed with SIGKILL during final_sync; the source is not left stopped meanwhile for good',
     { timeout: 600_000 },
     async () => {
-      await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 }, actor);
+      await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 });
       const { batchId, runId, ct } = await migrateOne('killed in final_sync');
       await whenStage(runId, 'initial_sync', 'succeeded');
       // the customer wrote 40 MiB since the first copy: the final sync has 10 s of work
@@ -313,7 +313,7 @@ describe('pipeline failures on the lab', () => {
   );
 
   it('rebuilds the queue from PostgreSQL after Redis lost its keys mid-run', { timeout: 600_000 }, async () => {
-    await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 }, actor);
+    await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 });
     const { batchId, runId } = await migrateOne('redis lost');
     await whenStage(runId, 'initial_sync', 'running');
     const redis = createRedis(REDIS_URL, 'producer');

@@ -230,7 +230,7 @@ describe('a batch on the lab, through all 16 stages', () => {
         { name: 'lab wave 1', containerIds: containers.map((c) => c.id), concurrency: 6 },
         actor,
       );
-      await startBatch(stack.t.db, batch.id, {}, actor);
+      await startBatch(stack.t.db, batch.id, {});
       const runs = await waitForBatch(stack, batch.id, 1_800_000);
 
       // every run: done, each of the 16 stages succeeded once in order, a downtime window recorded

@@ -42,7 +42,8 @@ export function isIdempotentRead(command: string): boolean {
 }
 
 export function createTransport(opts: TransportOptions): Transport {
-  const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
+  // CloudStack's API never redirects: following one would send the signed request (API key included) elsewhere
+  const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, { ...init, redirect: 'manual' }));
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const readPolicy: RetryPolicy = {
     ...RETRY_POLICIES.cloudstackRead,
@@ -99,6 +100,15 @@ export function createTransport(opts: TransportOptions): Transport {
         cause: err,
       });
       return { ok: false, error, retryable: true };
+    }
+    if (answer.status >= 300 && answer.status < 400) {
+      const detail = `HTTP ${answer.status}: the endpoint redirects, which CloudStack's API does not; not followed`;
+      const error = new CloudStackTransportError(command, detail, {
+        httpStatus: answer.status,
+        outcomeUnknown: false,
+        attempts: attempt,
+      });
+      return { ok: false, error, retryable: false };
     }
     // an error answer from CloudStack itself throws CloudStackError here: it is final
     const unwrapped = unwrap(command, answer.status, answer.body);

@@ -17,6 +17,13 @@ export const configSchema = z.object({
   /** the lab's state directory (simulated hypervisors and CloudStack) */
   LAB_DIR: z.string().min(1).default('.lab'),
   WEB_PORT: intFromEnv(3000),
+  /** the address the web app listens on: loopback unless a TLS proxy in front needs more (docs/operating.md) */
+  WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  /** where people reach the web app (its TLS proxy's URL); session cookies are Secure when it is https */
+  VZFERRY_BASE_URL: z.string().url().optional(),
+  /** the first admin, made at the first start when no user exists (else a one-time setup link is logged) */
+  VZFERRY_ADMIN_EMAIL: z.email().optional(),
+  VZFERRY_ADMIN_PASSWORD: z.string().min(12, 'VZFERRY_ADMIN_PASSWORD needs at least 12 characters').optional(),
   /** converter box identity and capacity (apps/worker) */
   WORKER_NAME: z.string().min(1).optional(),
   WORKER_WORK_DIR: z.string().min(1).default('.data/work'),

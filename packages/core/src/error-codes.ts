@@ -5,11 +5,25 @@
 // (packages/pipeline), and the UI shows the server's message.
 //
 // Kinds: invalid (the input is wrong), rejected (well-formed input refused by
-// a rule, e.g. a CSV row), not_found, conflict (the object's state does not
-// allow it now), too_large, unavailable (a service we depend on did not
-// answer), failed (work that did not succeed), internal (a bug).
+// a rule, e.g. a CSV row), unsupported (a body of a type the route does not
+// take), unauthenticated (no valid sign-in), forbidden (signed in, but the
+// role or the request's origin does not allow it), not_found, conflict (the
+// object's state does not allow it now), too_large, rate_limited (too many
+// tries, wait), unavailable (a service we depend on did not answer), failed
+// (work that did not succeed), internal (a bug).
 export type ErrorKind =
-  'invalid' | 'rejected' | 'not_found' | 'conflict' | 'too_large' | 'unavailable' | 'failed' | 'internal';
+  | 'invalid'
+  | 'rejected'
+  | 'unsupported'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'failed'
+  | 'internal';
 
 export interface ErrorSpec {
   kind: ErrorKind;
@@ -28,6 +42,21 @@ export const ERROR_CODES = {
   too_large: spec('too_large', 'The request is too large'),
   not_found: spec('not_found', 'It does not exist'),
   internal: spec('internal', 'Internal error; see the server log'),
+  unsupported_media_type: spec('unsupported', 'The request body is not of the type this request takes'),
+  cross_site_request: spec('forbidden', 'The request came from another site'),
+
+  // ------------------------------------------------------------ sign-in and users
+  unauthenticated: spec('unauthenticated', 'Sign in first'),
+  forbidden: spec('forbidden', 'Your role does not allow this'),
+  sign_in_failed: spec('unauthenticated', 'Wrong e-mail or password'),
+  account_locked: spec('rate_limited', 'Too many failed sign-ins: the account is locked for a while'),
+  too_many_sign_ins: spec('rate_limited', 'Too many failed sign-ins from this address: wait a few minutes'),
+  account_disabled: spec('forbidden', 'This account is disabled'),
+  password_rejected: spec('invalid', 'The password is not acceptable'),
+  user_exists: spec('conflict', 'A user with this e-mail exists already'),
+  setup_done: spec('conflict', 'vzferry is set up already: sign in'),
+  setup_link_invalid: spec('invalid', 'The setup link is wrong or has expired; restart the web app for a new one'),
+  last_admin: spec('conflict', 'The last admin cannot lose the role or be disabled'),
 
   // ------------------------------------------------------------ inventory and settings
   host_exists: spec('conflict', 'A source host with this name exists already'),

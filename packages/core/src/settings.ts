@@ -3,11 +3,31 @@
 // and never sent back (packages/db settings).
 import { z } from 'zod';
 
-export const cloudStackSettingsSchema = z.object({
-  endpoint: z.string().url('the API endpoint must be a URL, e.g. http://cloudstack:8080/client/api'),
+/** The connection's fields (schemas that add to them spread these and apply plainHttpRule). */
+export const cloudStackSettingsFields = {
+  endpoint: z.string().url('the API endpoint must be a URL, e.g. https://cloudstack.example.net/client/api'),
   apiKey: z.string().trim().min(1, 'the API key is required'),
   zoneId: z.string().trim().min(1, 'choose the zone the VMs go to'),
-});
+  /**
+   * Plain HTTP sends the signed requests, API key included, readable on the
+   * way: only with this explicit opt-in (a lab, a management network).
+   */
+  allowPlainHttp: z.boolean().default(false),
+};
+
+/** An http: endpoint only with allowPlainHttp. */
+export const plainHttpRule: [
+  (s: { endpoint: string; allowPlainHttp: boolean }) => boolean,
+  { path: string[]; message: string },
+] = [
+  (s) => s.allowPlainHttp || !s.endpoint.startsWith('http:'),
+  {
+    path: ['endpoint'],
+    message: 'the endpoint is plain HTTP: use https, or allow plain HTTP explicitly (the API key travels readable)',
+  },
+];
+
+export const cloudStackSettingsSchema = z.object(cloudStackSettingsFields).refine(...plainHttpRule);
 export type CloudStackSettings = z.infer<typeof cloudStackSettingsSchema>;
 
 export const pipelineSettingsSchema = z.object({

@@ -34,3 +34,5 @@ export * from './settings';
 export * from './containers';
 export * from './customers';
 export * from './hosts';
+export * from './auth';
+export * from './audit';

@@ -2,7 +2,7 @@
 // AES-256-GCM under the instance key. The stored form is
 // "v1:<iv b64>:<tag b64>:<ciphertext b64>"; a wrong key or a changed byte
 // fails loudly instead of returning garbage.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -19,6 +19,15 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+  }
+
+  /**
+   * A key of its own for one purpose (e.g. signing session cookies), derived
+   * with HKDF from the instance key, so one secret covers them all and none
+   * of them reveals another.
+   */
+  derive(purpose: string): string {
+    return Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `vzferry:${purpose}`, 32)).toString('hex');
   }
 
   open(sealed: string): string {

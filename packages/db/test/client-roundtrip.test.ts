@@ -16,13 +16,41 @@ describe('the generated client on a migrated database', () => {
   it('writes and reads every model with every field set', async () => {
     const db = tdb.prisma;
     const user = await db.user.create({
-      data: { email: 'eng@example.com', name: 'Eng', role: 'engineer', passwordHash: 'x', disabledAt: null },
+      data: {
+        email: 'eng@example.com',
+        name: 'Eng',
+        role: 'engineer',
+        emailVerified: true,
+        image: null,
+        banned: false,
+        banReason: null,
+        banExpires: null,
+        failedSignIns: 2,
+        lockedUntil: new Date(),
+      },
     });
-    await db.session.create({ data: { tokenHash: 'h', userId: user.id, expiresAt: new Date(Date.now() + 1000) } });
+    await db.session.create({
+      data: {
+        token: 't',
+        userId: user.id,
+        expiresAt: new Date(Date.now() + 1000),
+        ipAddress: '192.0.2.1',
+        userAgent: 'test',
+        impersonatedBy: null,
+      },
+    });
+    await db.account.create({
+      data: { accountId: user.id, providerId: 'credential', userId: user.id, password: 'salt:hash', scope: null },
+    });
+    await db.verification.create({ data: { identifier: 'setup', value: 'h', expiresAt: new Date() } });
+    await db.signInAttempt.create({ data: { email: 'eng@example.com', ip: '192.0.2.1', succeeded: false } });
     await db.auditLog.create({
       data: {
         userId: user.id,
         actor: 'eng@example.com',
+        role: 'engineer',
+        ip: '192.0.2.1',
+        outcome: 'ok',
         action: 'host.create',
         targetType: 'SourceHost',
         targetId: 'x',
@@ -253,6 +281,9 @@ describe('the generated client on a migrated database', () => {
     expect(back.runs[0]!.bootLog).toBe('grub-install: ok');
     expect(await db.user.count()).toBe(1);
     expect(await db.session.count()).toBe(1);
+    expect(await db.account.count()).toBe(1);
+    expect(await db.verification.count()).toBe(1);
+    expect(await db.signInAttempt.count()).toBe(1);
     expect(await db.auditLog.count()).toBe(1);
     expect(await db.setting.count()).toBe(1);
     expect(await db.inventoryImport.count()).toBe(1);

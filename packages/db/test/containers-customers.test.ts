@@ -109,7 +109,7 @@ describe('applyCustomerRows', () => {
       ].join('\n'),
     );
     expect(parsed.errors).toEqual([]);
-    const res = await applyCustomerRows(t.db, parsed.rows, { name: 'test' });
+    const res = await applyCustomerRows(t.db, parsed.rows);
     expect(res).toEqual({
       ok: false,
       errors: [
@@ -127,7 +127,7 @@ describe('applyCustomerRows', () => {
       '101,hv2,,Acme,ops@acme.example,Europe/Berlin,Sun 02:00-05:00',
       ',,ct102.example.net,Bob Ltd,bob@example.com,America/New_York,',
     ];
-    const first = await applyCustomerRows(t.db, parseCustomerCsv(rows.join('\n')).rows, { name: 'test' });
+    const first = await applyCustomerRows(t.db, parseCustomerCsv(rows.join('\n')).rows);
     expect(first).toEqual({ ok: true, customersCreated: 2, customersUpdated: 0, containersAssigned: 2 });
     const other = await t.prisma.container.findFirstOrThrow({
       where: { sourceHostId: hv2, sourceCtid: 101 },
@@ -139,7 +139,7 @@ describe('applyCustomerRows', () => {
     });
 
     rows[1] = '101,hv2,,Acme Corp,ops@acme.example,Europe/Berlin,';
-    const second = await applyCustomerRows(t.db, parseCustomerCsv(rows.join('\n')).rows, { name: 'test' });
+    const second = await applyCustomerRows(t.db, parseCustomerCsv(rows.join('\n')).rows);
     expect(second).toMatchObject({ ok: true, customersCreated: 0, customersUpdated: 2 });
     expect(await t.prisma.customer.count()).toBe(2);
     const again = await getContainerDetail(t.db, other.id);

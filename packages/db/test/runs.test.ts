@@ -68,7 +68,7 @@ async function seed(label: string, count = 3) {
 async function startedRun(label: string) {
   const { containers, box } = await seed(label, 1);
   const batch = await createBatch(tdb.db, { name: `b-${label}`, containerIds: [containers[0]!.id] }, actor);
-  await startBatch(tdb.db, batch.id, {}, actor);
+  await startBatch(tdb.db, batch.id, {});
   const run = await tdb.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
   const job = await assignRun(tdb.db, run.id, box.id, 20n * GiB, new Date());
   return { run, box, batch, container: containers[0]!, job: job! };
@@ -113,7 +113,7 @@ describe('batches', () => {
     const { containers } = await seed('later', 1);
     const batch = await createBatch(tdb.db, { name: 'later', containerIds: [containers[0]!.id] }, actor);
     const now = new Date();
-    const started = await startBatch(tdb.db, batch.id, { at: new Date(now.getTime() + 3_600_000), now }, actor);
+    const started = await startBatch(tdb.db, batch.id, { at: new Date(now.getTime() + 3_600_000), now });
     expect(started.status).toBe('scheduled');
     expect(await startDueBatches(tdb.db, now)).toBe(0);
     expect(await startDueBatches(tdb.db, new Date(now.getTime() + 3_600_001))).toBe(1);
@@ -128,7 +128,7 @@ describe('scheduling', () => {
       { name: 'sched', containerIds: containers.map((c) => c.id), concurrency: 2 },
       actor,
     );
-    await startBatch(tdb.db, batch.id, {}, actor);
+    await startBatch(tdb.db, batch.id, {});
     const state = await loadSchedulerState(tdb.db, new Date());
     const mine = { ...state, candidates: state.candidates.filter((c) => c.batchId === batch.id) };
     const plan = planStarts(
@@ -159,8 +159,8 @@ describe('scheduling', () => {
   it('does not start runs of a paused batch', async () => {
     const { containers } = await seed('paused', 1);
     const batch = await createBatch(tdb.db, { name: 'paused', containerIds: [containers[0]!.id] }, actor);
-    await startBatch(tdb.db, batch.id, {}, actor);
-    await setBatchPaused(tdb.db, batch.id, true, actor);
+    await startBatch(tdb.db, batch.id, {});
+    await setBatchPaused(tdb.db, batch.id, true);
     const state = await loadSchedulerState(tdb.db, new Date());
     expect(state.candidates.find((c) => c.batchId === batch.id)).toBeUndefined();
   });

@@ -93,7 +93,7 @@ async function seed(label: string, scripts: Record<string, ContainerScript>) {
 async function runBatch(label: string, scripts: Record<string, ContainerScript>, concurrency = 4) {
   const ids = await seed(label, scripts);
   const batch = await createBatch(tdb.db, { name: label, containerIds: ids, concurrency }, actor);
-  await startBatch(tdb.db, batch.id, {}, actor);
+  await startBatch(tdb.db, batch.id, {});
   return batch;
 }
 

@@ -208,7 +208,11 @@ function quietShell(dir: string, argv: string[]): string[] {
     'private',
     'sh',
     '-c',
-    'mount --bind "$1" "$2" && shift 2 && exec "$@"',
+    // the namespace copies this machine's mounts, among them the work disks a
+    // converter box of a parallel test has mounted right now: holding them
+    // would keep their file systems alive after the box unmounts them
+    `awk '$1 ~ "^/dev/loop" { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done; ` +
+      'mount --bind "$1" "$2" && shift 2 && exec "$@"',
     'sh',
     empty,
     bashrc,

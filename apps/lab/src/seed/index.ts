@@ -4,3 +4,4 @@
 // CloudStack connection and mappings from the lab's CloudStack.
 export { seedFromLab, type SeedDeps } from './seed-from-lab';
 export { labMappings, osTypeFor } from './seed-mappings';
+export { DEMO_USERS, seedDemoUsers } from './demo-users';

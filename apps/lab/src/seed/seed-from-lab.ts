@@ -105,7 +105,7 @@ async function connectMappings(deps: SeedDeps, manifest: LabManifest): Promise<v
   const { osTemplates } = await containerFacets(deps.db);
   const oses = osTemplates.flatMap((t) => parseOsTemplate(t.value) ?? []);
   const mappings = labMappings({ networks, offerings, osTypes }, oses);
-  await saveMappings(deps.db, mappings, SEED_ACTOR);
+  await saveMappings(deps.db, mappings);
   deps.log(
     `mappings: ${mappings.networks.length} networks, ${mappings.offerings.length} offerings, ${mappings.osTypes.length} OS types`,
   );
@@ -115,12 +115,14 @@ async function connectMappings(deps: SeedDeps, manifest: LabManifest): Promise<v
 async function connectCloudStack(deps: SeedDeps, manifest: LabManifest): Promise<void> {
   const cs = manifest.cloudstack;
   if (!cs || (await readCloudStackSettings(deps.db))) return;
-  await saveCloudStackSettings(
-    deps.db,
-    deps.secrets,
-    { endpoint: cs.endpoint, apiKey: cs.apiKey, zoneId: cs.zoneId, secretKey: cs.secretKey },
-    SEED_ACTOR,
-  );
+  await saveCloudStackSettings(deps.db, deps.secrets, {
+    endpoint: cs.endpoint,
+    // the lab's simulator speaks plain HTTP on loopback: the opt-in a real install should not need
+    allowPlainHttp: cs.endpoint.startsWith('http:'),
+    apiKey: cs.apiKey,
+    zoneId: cs.zoneId,
+    secretKey: cs.secretKey,
+  });
   deps.log(`CloudStack: the lab's simulator at ${cs.endpoint}`);
 }
 
@@ -132,12 +134,13 @@ async function addHost(deps: SeedDeps, hv: LabManifest['hypervisors'][number], t
   if (known)
     await updateSourceHostLogin(db, deps.secrets, known.id, { address: hv.address, port: hv.port, privateKey });
   else
-    await createSourceHost(
-      db,
-      deps.secrets,
-      { name: hv.name, address: hv.address, port: hv.port, username: hv.username, privateKey },
-      SEED_ACTOR,
-    );
+    await createSourceHost(db, deps.secrets, {
+      name: hv.name,
+      address: hv.address,
+      port: hv.port,
+      username: hv.username,
+      privateKey,
+    });
   const host = await findSourceHost(db, { name: hv.name });
   if (!host) throw new Error(`source host ${hv.name} disappeared while it was added`);
   if (host.hostKeyState === 'accepted' && host.hostKeyFingerprint === hv.hostKeyFingerprint) return host.id;
@@ -156,7 +159,7 @@ async function addHost(deps: SeedDeps, hv: LabManifest['hypervisors'][number], t
       `${hv.name} presents ${seen.pendingHostKeyFingerprint ?? 'no key'} (${seen.lastError ?? ''}), the lab made ${hv.hostKeyFingerprint}; not accepting it`,
     );
   }
-  await acceptHostKey(db, host.id, hv.hostKeyFingerprint, SEED_ACTOR);
+  await acceptHostKey(db, host.id, hv.hostKeyFingerprint);
   deps.log(`${hv.name}: accepted host key ${hv.hostKeyFingerprint}`);
   return host.id;
 }
@@ -170,7 +173,7 @@ async function applyCustomers(deps: SeedDeps, csvPath: string): Promise<void> {
         .map((e) => `line ${e.line}: ${e.reason}`)
         .join('; ')}`,
     );
-  const res = await applyCustomerRows(deps.db, parsed.rows, SEED_ACTOR);
+  const res = await applyCustomerRows(deps.db, parsed.rows);
   if (!res.ok)
     throw new Error(
       `the lab's customer CSV does not match the inventory: ${res.errors

@@ -2,7 +2,7 @@
 // `hasSecret` comes out), the mappings, the pipeline settings, and what
 // "Test connection" answers. A refusal by CloudStack is an answer
 // (ok: false with CloudStack's words), not an HTTP error.
-import { cloudStackSettingsSchema, pipelineSettingsSchema } from '@vzferry/core/settings';
+import { cloudStackSettingsFields, pipelineSettingsSchema, plainHttpRule } from '@vzferry/core/settings';
 import type { mappingsSchema } from '@vzferry/db';
 import { z } from 'zod';
 
@@ -12,12 +12,14 @@ export type PipelineSettings = z.output<typeof pipelineSettingsSchema>;
 export type MappingsInput = z.input<typeof mappingsSchema>;
 
 /** The saved connection; an empty secret keeps the stored one. */
-export const cloudStackSettingsInputSchema = cloudStackSettingsSchema.extend({
-  secretKey: z.string().trim().min(1).max(512).nullable().optional(),
-});
+export const cloudStackSettingsInputSchema = z
+  .object({ ...cloudStackSettingsFields, secretKey: z.string().trim().min(1).max(512).nullable().optional() })
+  .refine(...plainHttpRule);
 export type CloudStackSettingsInput = z.input<typeof cloudStackSettingsInputSchema>;
 
-export const cloudStackSettingsViewSchema = cloudStackSettingsSchema.extend({ hasSecret: z.boolean() }).nullable();
+export const cloudStackSettingsViewSchema = z
+  .object({ ...cloudStackSettingsFields, hasSecret: z.boolean() })
+  .nullable();
 export type CloudStackSettingsView = z.output<typeof cloudStackSettingsViewSchema>;
 
 const optionalName = z.string().nullable();
@@ -62,12 +64,15 @@ export const settingsSchema = z.object({
 export type Settings = z.output<typeof settingsSchema>;
 
 /** "Test connection" with what the form holds; no secret means the stored one. */
-export const connectionTestInputSchema = z.object({
-  endpoint: z.url('the API endpoint must be a URL'),
-  apiKey: z.string().trim().min(1, 'the API key is required'),
-  secretKey: z.string().trim().max(512).nullable().optional(),
-  zoneId: z.string().trim().max(64).nullable().optional(),
-});
+export const connectionTestInputSchema = z
+  .object({
+    endpoint: cloudStackSettingsFields.endpoint,
+    apiKey: cloudStackSettingsFields.apiKey,
+    allowPlainHttp: cloudStackSettingsFields.allowPlainHttp,
+    secretKey: z.string().trim().max(512).nullable().optional(),
+    zoneId: z.string().trim().max(64).nullable().optional(),
+  })
+  .refine(...plainHttpRule);
 export type ConnectionTestInput = z.input<typeof connectionTestInputSchema>;
 
 const connectedSchema = z.object({

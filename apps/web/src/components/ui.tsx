@@ -229,6 +229,39 @@ export function Field({ label, children, hint }: { label: string; children: Reac
   );
 }
 
+/** A labelled text input: a name, an e-mail, a password (new-password: at least `minLength` characters). */
+export function TextField({
+  label,
+  hint,
+  value,
+  onChange,
+  type = 'text',
+  autoComplete,
+  minLength,
+}: {
+  label: string;
+  hint?: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'email' | 'password';
+  autoComplete?: 'username' | 'current-password' | 'new-password';
+  minLength?: number;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      <input
+        className={inputClass}
+        type={type}
+        autoComplete={autoComplete}
+        required
+        minLength={minLength}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
+
 export function statusTone(status: string): Tone {
   switch (status) {
     case 'running':
@@ -249,4 +282,13 @@ export function statusTone(status: string): Tone {
     default:
       return 'blue';
   }
+}
+
+/** What a page shows a role that may not use it (the server refuses its data too). */
+export function NotAllowed({ what }: { what: string }) {
+  return (
+    <div role="alert" className="rounded-md border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+      Your role does not allow {what}. Ask an admin if you need it.
+    </div>
+  );
 }

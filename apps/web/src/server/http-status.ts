@@ -7,6 +7,10 @@ import { ERROR_CODES, type ErrorCode, type ErrorKind } from '@vzferry/core';
 export const STATUS_BY_KIND = {
   invalid: 400,
   rejected: 422,
+  unsupported: 415,
+  unauthenticated: 401,
+  forbidden: 403,
+  rate_limited: 429,
   not_found: 404,
   conflict: 409,
   too_large: 413,

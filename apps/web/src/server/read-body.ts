@@ -10,6 +10,11 @@ export async function readBody(req: Request, format: BodyFormat, maxBytes: numbe
   return format === 'json' ? parseJson(text) : text;
 }
 
+/** Reads a body a route does not take, only to hold it to the cap (a request must not be able to send gigabytes anywhere). */
+export async function skipBody(req: Request, maxBytes: number): Promise<void> {
+  await readText(req, maxBytes);
+}
+
 async function readText(req: Request, maxBytes: number): Promise<string> {
   if (Number(req.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge(maxBytes);
   if (!req.body) return '';

@@ -1,36 +1,49 @@
-// Who is asking: the signed-in user of the request, for route handlers (as
-// the actor of what they change) and for pages (what to show). Until sign-in
-// lands this is the web app itself, acting as an admin.
+// Who is asking: the signed-in user of the request, for route handlers (the
+// actor of what they change, checked against the route's access) and for
+// pages (what to show). Null when nobody is signed in.
+import { currentUser } from '@vzferry/db';
+import { headers } from 'next/headers';
 import type { Actor as AuditActor, Role } from '@vzferry/core';
+import { authOptions } from './auth';
+import { server } from './context';
 
 export interface Viewer {
-  /** null for the web app itself (no user signed in) */
-  userId: string | null;
+  userId: string;
   name: string;
-  email: string | null;
+  email: string;
   role: Role;
 }
 
 /** The viewer and where the request came from: what the audit log records. */
 export interface Actor extends Viewer, AuditActor {
-  userId: string | null;
+  userId: string;
   role: Role;
   ip: string | null;
 }
 
-const WEB_APP: Viewer = { userId: null, name: 'web', email: null, role: 'admin' };
-
-/** The viewer of the current request (pages, server components). */
-export async function viewer(): Promise<Viewer> {
-  return WEB_APP;
+/** The signed-in user of the current page request (server components), or null. */
+export async function viewer(): Promise<Viewer | null> {
+  return viewerOf(await headers());
 }
 
-/** The actor of an API request. */
-export async function actorOf(req: Request): Promise<Actor> {
-  return { ...WEB_APP, ip: clientIp(req) };
+export async function viewerOf(h: Headers): Promise<Viewer | null> {
+  // no session cookie, no session: the database is not asked
+  if (!h.get('cookie')?.includes('session_token=')) return null;
+  const user = await currentUser(server().db, authOptions(), h);
+  return user && { userId: user.id, name: user.name, email: user.email, role: user.role };
 }
 
-/** The client's address as the TLS proxy in front reports it, else unknown. */
-function clientIp(req: Request): string | null {
+/** The signed-in user of an API request with their address, or null. */
+export async function actorOf(req: Request): Promise<Actor | null> {
+  const v = await viewerOf(req.headers);
+  return v && { ...v, ip: clientIp(req) };
+}
+
+/**
+ * The client's address. Behind the TLS proxy (docs/operating.md) it is the
+ * proxy's X-Forwarded-For; the web app listens on loopback by default, so
+ * nobody else can set that header.
+ */
+export function clientIp(req: Request): string | null {
   return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || null;
 }

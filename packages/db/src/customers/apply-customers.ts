@@ -3,7 +3,7 @@
 // file changes nothing and each bad row is reported with its line. Customers
 // are keyed by e-mail (created or renamed); each named container gets its
 // customer and preferred downtime window.
-import { type Actor, type CustomerRow, type RowError } from '@vzferry/core';
+import { type CustomerRow, type RowError } from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 
 interface KnownContainer {
@@ -17,7 +17,7 @@ export type CustomerImportResult =
   | { ok: true; customersCreated: number; customersUpdated: number; containersAssigned: number }
   | { ok: false; errors: RowError[] };
 
-export async function applyCustomerRows(db: Db, rows: CustomerRow[], actor: Actor): Promise<CustomerImportResult> {
+export async function applyCustomerRows(db: Db, rows: CustomerRow[]): Promise<CustomerImportResult> {
   const client = prismaOf(db);
   const known = await loadContainers(db);
   const { matches, errors } = matchRows(rows, known);
@@ -51,15 +51,6 @@ export async function applyCustomerRows(db: Db, rows: CustomerRow[], actor: Acto
         customersUpdated: existing.size,
         containersAssigned: rows.length,
       };
-      await tx.auditLog.create({
-        data: {
-          userId: actor.userId,
-          actor: actor.name,
-          action: 'customers.import',
-          targetType: 'customer',
-          details: result,
-        },
-      });
       return { ok: true as const, ...result };
     },
     { timeout: 120_000 },

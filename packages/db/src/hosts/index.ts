@@ -1,7 +1,7 @@
 // Source hosts as the web app adds and lists them. The private key is sealed
 // with the instance key before it is stored and never leaves this module
 // again (listings select what the hosts page shows, nothing more).
-import { type Actor, AppError, NotFoundError, parseInput } from '@vzferry/core';
+import { AppError, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
 import type { SecretBox } from '../secret-box';
@@ -39,7 +39,7 @@ export const sourceHostInputSchema = z.object({
 
 export type SourceHostInput = z.input<typeof sourceHostInputSchema>;
 
-export async function createSourceHost(db: Db, secrets: SecretBox, input: unknown, actor: Actor) {
+export async function createSourceHost(db: Db, secrets: SecretBox, input: unknown) {
   const client = prismaOf(db);
   const { privateKey, ...fields } = parseInput(sourceHostInputSchema, input);
   const taken = await client.sourceHost.findUnique({ where: { name: fields.name }, select: { id: true } });
@@ -48,16 +48,6 @@ export async function createSourceHost(db: Db, secrets: SecretBox, input: unknow
     const host = await tx.sourceHost.create({
       data: { ...fields, privateKeyEnc: secrets.seal(privateKey) },
       select: { id: true, name: true },
-    });
-    await tx.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: 'source_host.create',
-        targetType: 'SourceHost',
-        targetId: host.id,
-        details: { ...fields },
-      },
     });
     return host;
   });

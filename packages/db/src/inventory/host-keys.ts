@@ -1,7 +1,7 @@
 // The SSH host key of a source host: seen on first contact (pending), pinned
 // when an engineer accepts it, and a changed key is refused until someone
 // accepts the new one. The accepted key never changes by itself.
-import { type Actor, AppError, NotFoundError, parseInput } from '@vzferry/core';
+import { AppError, NotFoundError, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
 import { requireSourceHost } from '../hosts';
@@ -78,7 +78,7 @@ export function hostKeyChangedMessage(hostName: string, pinned: string, seen: st
  * Pins the pending key. Only the fingerprint the engineer saw is accepted:
  * if the host presented another key meanwhile, nothing changes.
  */
-export async function acceptHostKey(db: Db, hostId: string, fingerprint: string, actor: Actor) {
+export async function acceptHostKey(db: Db, hostId: string, fingerprint: string) {
   const client = prismaOf(db);
   return client.$transaction(async (tx) => {
     const host = await tx.sourceHost.findUnique({ where: { id: hostId } });
@@ -110,21 +110,6 @@ export async function acceptHostKey(db: Db, hostId: string, fingerprint: string,
         'host_key_not_pending',
         `the host key of ${host.name} changed while accepting it; probe again`,
       );
-    await tx.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: 'source_host.accept_host_key',
-        targetType: 'SourceHost',
-        targetId: hostId,
-        details: {
-          host: host.name,
-          fingerprint,
-          algorithm: host.pendingHostKeyAlgorithm,
-          previous: host.hostKeyFingerprint,
-        },
-      },
-    });
     return tx.sourceHost.findUniqueOrThrow({ where: { id: hostId } });
   });
 }

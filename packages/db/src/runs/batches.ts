@@ -58,16 +58,6 @@ export async function createBatch(db: Db, input: CreateBatchInput, actor: Actor)
       where: { id: { in: ids } },
       data: { migrationState: CONTAINER_STATE_OF_RUN.pending },
     });
-    await tx.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: 'batch.create',
-        targetType: 'Batch',
-        targetId: batch.id,
-        details: { name: batch.name, containers: ids.length },
-      },
-    });
     return batch;
   });
 }
@@ -95,7 +85,7 @@ function batchProblems(ids: string[], containers: ContainerForBatch[]): string[]
   return problems;
 }
 
-export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now?: Date }, actor: Actor) {
+export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now?: Date }) {
   const client = prismaOf(db);
   const now = opts.now ?? new Date();
   return client.$transaction(async (tx) => {
@@ -112,22 +102,12 @@ export async function startBatch(db: Db, batchId: string, opts: { at?: Date; now
     if (!moved) throw new AppError('batch_state', `batch ${batch.name} changed while starting it; look again`);
     await moveRuns(tx, { batchId }, 'queued', { from: ['pending'] });
     const updated = await tx.batch.findUniqueOrThrow({ where: { id: batchId } });
-    await tx.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: 'batch.start',
-        targetType: 'Batch',
-        targetId: batchId,
-        details: { startAt: startAt.toISOString() },
-      },
-    });
     return updated;
   });
 }
 
 /** Paused: no run starts and no waiting run begins its downtime; running stages finish. */
-export async function setBatchPaused(db: Db, batchId: string, paused: boolean, actor: Actor) {
+export async function setBatchPaused(db: Db, batchId: string, paused: boolean) {
   const client = prismaOf(db);
   return client.$transaction(async (tx) => {
     const batch = await tx.batch.findUnique({ where: { id: batchId } });
@@ -144,15 +124,6 @@ export async function setBatchPaused(db: Db, batchId: string, paused: boolean, a
         `batch ${batch.name} is ${batch.status}; cannot ${paused ? 'pause' : 'resume'} it`,
       );
     const updated = await tx.batch.findUniqueOrThrow({ where: { id: batchId } });
-    await tx.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: paused ? 'batch.pause' : 'batch.resume',
-        targetType: 'Batch',
-        targetId: batchId,
-      },
-    });
     return updated;
   });
 }

@@ -27,16 +27,6 @@ export async function retryRun(db: Db, runId: string, actor: Actor): Promise<Fol
         })
       : await moveRun(tx, runId, 'running', { from: ['failed'], data: { ...clear, currentStage: stage } });
     if (!moved) throw new AppError('run_state', 'the run changed while retrying it; look again');
-    await tx.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: 'run.retry',
-        targetType: 'MigrationRun',
-        targetId: runId,
-        details: { failedStage: run.failedStage, from: stage },
-      },
-    });
     await tx.runEvent.create({
       data: { runId, message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})` },
     });
@@ -60,15 +50,6 @@ export async function cancelRun(db: Db, runId: string, actor: Actor): Promise<Fo
     if (isFinal('run', run.status)) {
       throw new AppError('run_state', `the run is ${run.status}; there is nothing to cancel`);
     }
-    await tx.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: 'run.cancel',
-        targetType: 'MigrationRun',
-        targetId: runId,
-      },
-    });
     await tx.runEvent.create({ data: { runId, level: 'warn', message: `cancel requested by ${actor.name}` } });
     const now = new Date();
     if (!run.converterBoxId || run.status === 'pending' || run.status === 'queued') {

@@ -1,7 +1,7 @@
 // Settings rows: one JSON value per key; the CloudStack secret key is sealed
 // with the instance key in the `secret` column and only the worker opens it.
+import type { z } from 'zod';
 import {
-  type Actor,
   AppError,
   type CloudStackSettings,
   cloudStackSettingsSchema,
@@ -34,34 +34,38 @@ export async function loadCloudStackCredentials(
   return { ...cloudStackSettingsSchema.parse(row.value), secretKey: box.open(row.secret) };
 }
 
+/**
+ * Saves the connection; an empty secret keeps the stored one, except when
+ * the endpoint changes: the stored secret is never sent to another
+ * endpoint than the one it was entered for. Returns the names of the fields
+ * that changed (for the audit log; the secret only as "secretKey").
+ */
 export async function saveCloudStackSettings(
   db: Db,
   box: SecretBox,
-  input: CloudStackSettings & { secretKey?: string | null },
-  actor: Actor,
-): Promise<void> {
+  input: z.input<typeof cloudStackSettingsSchema> & { secretKey?: string | null },
+): Promise<string[]> {
   const client = prismaOf(db);
   const value = parseInput(cloudStackSettingsSchema, input);
   const existing = await client.setting.findUnique({ where: { key: CLOUDSTACK } });
+  const before = existing?.value ? cloudStackSettingsSchema.safeParse(existing.value).data : undefined;
+  if (!input.secretKey && before && before.endpoint !== value.endpoint) {
+    throw new AppError('secret_required', 'the endpoint changed: enter the secret key for the new endpoint');
+  }
   const secret = input.secretKey ? box.seal(input.secretKey) : existing?.secret;
   if (!secret) throw new AppError('secret_required', 'the secret key is required the first time');
-  await client.$transaction([
-    client.setting.upsert({
-      where: { key: CLOUDSTACK },
-      create: { key: CLOUDSTACK, value, secret },
-      update: { value, secret },
-    }),
-    client.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: 'settings.cloudstack',
-        targetType: 'Setting',
-        targetId: CLOUDSTACK,
-        details: { ...value, secretChanged: Boolean(input.secretKey) },
-      },
-    }),
-  ]);
+  await client.setting.upsert({
+    where: { key: CLOUDSTACK },
+    create: { key: CLOUDSTACK, value, secret },
+    update: { value, secret },
+  });
+  return [...changedFields(before ?? {}, value), ...(input.secretKey ? ['secretKey'] : [])];
+}
+
+/** The names of the fields whose values differ. */
+export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
 }
 
 export async function loadPipelineSettings(db: Db): Promise<PipelineSettings> {
@@ -70,26 +74,15 @@ export async function loadPipelineSettings(db: Db): Promise<PipelineSettings> {
   return pipelineSettingsSchema.parse(row?.value ?? {});
 }
 
+/** Saves the named pipeline settings (the others stay); returns the settings and the names of those that changed. */
 export async function savePipelineSettings(
   db: Db,
   input: Partial<PipelineSettings>,
-  actor: Actor,
-): Promise<PipelineSettings> {
+): Promise<{ settings: PipelineSettings; changed: string[] }> {
   const client = prismaOf(db);
-  const value = parseInput(pipelineSettingsSchema, { ...(await loadPipelineSettings(db)), ...input });
-  await client.$transaction([
-    client.setting.upsert({ where: { key: PIPELINE }, create: { key: PIPELINE, value }, update: { value } }),
-    client.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: 'settings.pipeline',
-        targetType: 'Setting',
-        targetId: PIPELINE,
-        details: value,
-      },
-    }),
-  ]);
-  return value;
+  const before = await loadPipelineSettings(db);
+  const value = parseInput(pipelineSettingsSchema, { ...before, ...input });
+  await client.setting.upsert({ where: { key: PIPELINE }, create: { key: PIPELINE, value }, update: { value } });
+  return { settings: value, changed: changedFields(before, value) };
 }
 export * from './mappings';

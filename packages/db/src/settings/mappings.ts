@@ -3,7 +3,7 @@
 // Each is saved as a whole list in one transaction (the page edits the
 // list), validated first: overlapping networks or duplicate keys change
 // nothing.
-import { type Actor, AppError, parseCidr, parseInput } from '@vzferry/core';
+import { AppError, parseCidr, parseInput } from '@vzferry/core';
 import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
 
@@ -77,7 +77,7 @@ export async function readMappings(db: Db) {
   };
 }
 
-export async function saveMappings(db: Db, input: unknown, actor: Actor) {
+export async function saveMappings(db: Db, input: unknown) {
   const client = prismaOf(db);
   const m = parseInput(mappingsSchema, input);
   const problems = [
@@ -102,16 +102,6 @@ export async function saveMappings(db: Db, input: unknown, actor: Actor) {
     await tx.networkMapping.createMany({ data: m.networks.map((n) => ({ ...n, cidr: parseCidr(n.cidr).text })) });
     await tx.offeringMapping.createMany({ data: m.offerings });
     await tx.osTypeMapping.createMany({ data: m.osTypes });
-    await tx.auditLog.create({
-      data: {
-        userId: actor.userId,
-        actor: actor.name,
-        action: 'settings.mappings',
-        targetType: 'Setting',
-        targetId: 'mappings',
-        details: { networks: m.networks.length, offerings: m.offerings.length, osTypes: m.osTypes.length },
-      },
-    });
   });
   return readMappings(db);
 }

@@ -10,6 +10,7 @@ import type { ContainerFacets, ContainerPage, ContainerRow } from '@/api/contain
 import { Badge, Button, ErrorBox, inputClass, PageHeader, statusTone, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatKb, formatMb } from '@/lib/format';
+import { useCan } from '@/components/viewer';
 
 const FILTERS = ['hostId', 'status', 'os', 'customerId', 'migrationState'] as const;
 const PAGE_SIZE = 50;
@@ -67,6 +68,7 @@ const COLUMNS: Column<ContainerRow>[] = [
 ];
 
 export function ContainersTable() {
+  const canOperate = useCan('operate');
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -118,7 +120,7 @@ export function ContainersTable() {
           list.data ? `${total.toLocaleString('en')} ${filtered ? 'matching' : 'in the inventory'}` : 'Loading…'
         }
         actions={
-          total > 0 ? (
+          total > 0 && canOperate ? (
             <NewBatch count={total} filter={Object.fromEntries([...params].filter(([k]) => k !== 'page'))} />
           ) : null
         }

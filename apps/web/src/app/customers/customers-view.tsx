@@ -12,6 +12,7 @@ import {
 } from '@/api/customers';
 import { Button, Card, ErrorBox, inputClass, PageHeader, Table, type Column } from '@/components/ui';
 import { ApiError, fetchJson } from '@/lib/fetch-json';
+import { useCan } from '@/components/viewer';
 
 /** What the page shows after an upload: what was imported, or the rows that refused the file. */
 type Outcome = { imported: CustomerImport } | { refused: CustomerRowError[] };
@@ -42,6 +43,7 @@ const ERROR_COLUMNS: Column<CustomerRowError>[] = [
 
 export function CustomersView() {
   const [q, setQ] = useState('');
+  const canOperate = useCan('operate');
   const customers = useQuery({
     queryKey: ['customers', q],
     queryFn: () => fetchJson<CustomerListItem[]>(`/api/customers?q=${encodeURIComponent(q)}`),
@@ -49,7 +51,7 @@ export function CustomersView() {
   return (
     <div>
       <PageHeader title="Customers" subtitle="Who owns which container, and when they accept downtime" />
-      <CsvUpload />
+      {canOperate ? <CsvUpload /> : null}
       <Card title="Customers">
         <input
           type="search"

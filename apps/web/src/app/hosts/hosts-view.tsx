@@ -15,6 +15,7 @@ import type { Queued } from '@/api/wire';
 import { Badge, Button, Card, ErrorBox, Field, inputClass, PageHeader, ProgressBar, statusTone } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime, relativeTime } from '@/lib/format';
+import { useCan } from '@/components/viewer';
 
 const busy = (h: Host) =>
   h.lastImport?.status === 'queued' ||
@@ -27,13 +28,16 @@ export function HostsView() {
     queryFn: () => fetchJson<Host[]>('/api/hosts'),
     refetchInterval: (q) => (q.state.data?.some(busy) ? 1_000 : 5_000),
   });
+  const canAdminister = useCan('administer');
   const [adding, setAdding] = useState(false);
   return (
     <div>
       <PageHeader
         title="Source hosts"
         subtitle="OpenVZ hypervisors the containers are imported from"
-        actions={<Button onClick={() => setAdding((a) => !a)}>{adding ? 'Close' : 'Add host'}</Button>}
+        actions={
+          canAdminister ? <Button onClick={() => setAdding((a) => !a)}>{adding ? 'Close' : 'Add host'}</Button> : null
+        }
       />
       {adding ? <AddHostForm onDone={() => setAdding(false)} /> : null}
       {hosts.error ? <ErrorBox title="Could not load hosts">{hosts.error.message}</ErrorBox> : null}
@@ -52,6 +56,8 @@ export function HostsView() {
 function HostCard({ host }: { host: Host }) {
   const qc = useQueryClient();
   const refresh = () => qc.invalidateQueries({ queryKey: ['hosts'] });
+  const canAdminister = useCan('administer');
+  const canOperate = useCan('operate');
   const accept = useMutation({
     mutationFn: (fingerprint: string) =>
       fetchJson<HostKeyAccepted>(`/api/hosts/${host.id}/accept-key`, {
@@ -109,13 +115,15 @@ function HostCard({ host }: { host: Host }) {
             <p className="mt-1 text-xs text-slate-600">
               On the host: <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>
             </p>
-            <Button
-              className="mt-2"
-              disabled={accept.isPending}
-              onClick={() => accept.mutate(host.pendingHostKeyFingerprint!)}
-            >
-              Accept this key
-            </Button>
+            {canAdminister ? (
+              <Button
+                className="mt-2"
+                disabled={accept.isPending}
+                onClick={() => accept.mutate(host.pendingHostKeyFingerprint!)}
+              >
+                Accept this key
+              </Button>
+            ) : null}
           </div>
         ) : null}
         {host.lastError ? <ErrorBox title="Last error">{host.lastError}</ErrorBox> : null}
@@ -152,15 +160,19 @@ function HostCard({ host }: { host: Host }) {
         ) : null}
 
         <div className="flex gap-2">
-          <Button
-            disabled={host.hostKeyState !== 'accepted' || running || importNow.isPending}
-            onClick={() => importNow.mutate()}
-          >
-            {running ? 'Importing…' : imp ? 'Import again' : 'Import containers'}
-          </Button>
-          <Button variant="secondary" disabled={probe.isPending} onClick={() => probe.mutate()}>
-            Check host key
-          </Button>
+          {canOperate ? (
+            <Button
+              disabled={host.hostKeyState !== 'accepted' || running || importNow.isPending}
+              onClick={() => importNow.mutate()}
+            >
+              {running ? 'Importing…' : imp ? 'Import again' : 'Import containers'}
+            </Button>
+          ) : null}
+          {canAdminister ? (
+            <Button variant="secondary" disabled={probe.isPending} onClick={() => probe.mutate()}>
+              Check host key
+            </Button>
+          ) : null}
         </div>
       </div>
     </Card>

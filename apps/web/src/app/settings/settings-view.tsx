@@ -53,7 +53,9 @@ function ConnectionForm({
     apiKey: saved?.apiKey ?? '',
     secretKey: '',
     zoneId: saved?.zoneId ?? '',
+    allowPlainHttp: saved?.allowPlainHttp ?? false,
   });
+  const plainHttp = form.endpoint.startsWith('http:');
   const runTest = useMutation({
     mutationFn: () =>
       fetchJson<ConnectionTest>('/api/settings/cloudstack/test', {
@@ -61,6 +63,7 @@ function ConnectionForm({
         json: {
           endpoint: form.endpoint,
           apiKey: form.apiKey,
+          allowPlainHttp: form.allowPlainHttp,
           secretKey: form.secretKey || null,
           zoneId: form.zoneId || null,
         } satisfies ConnectionTestInput,
@@ -96,6 +99,19 @@ function ConnectionForm({
         <Field label="API endpoint" hint="e.g. https://cloud.example.com/client/api">
           <input className={inputClass} required value={form.endpoint} onChange={set('endpoint')} />
         </Field>
+        {plainHttp ? (
+          <label className="flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 p-2 text-sm text-amber-900 md:col-span-2">
+            <input
+              type="checkbox"
+              checked={form.allowPlainHttp}
+              onChange={(e) => setForm({ ...form, allowPlainHttp: e.target.checked })}
+            />
+            <span>
+              Allow plain HTTP. Every request, with the API key, travels readable to anyone on the way: only for a lab
+              or an isolated management network. Use https otherwise.
+            </span>
+          </label>
+        ) : null}
         <Field label="API key">
           <input className={`${inputClass} font-mono text-xs`} required value={form.apiKey} onChange={set('apiKey')} />
         </Field>
@@ -103,7 +119,7 @@ function ConnectionForm({
           label="Secret key"
           hint={
             saved?.hasSecret
-              ? 'A secret is stored (encrypted). Leave empty to keep it.'
+              ? 'A secret is stored (encrypted). Leave empty to keep it; a new endpoint needs its secret typed in.'
               : 'Stored encrypted; never shown again.'
           }
         >

@@ -13,11 +13,19 @@ const MAX_CONTAINERS = 5000;
 export const GET = route({ access: 'read', output: batchListSchema }, async () => listBatches(server().db));
 
 export const POST = route(
-  { access: 'operate', body: newBatchSchema, output: batchCreatedSchema, status: 201 },
-  async ({ body, actor }) => {
+  {
+    access: 'operate',
+    audit: { action: 'batch.create', target: 'Batch' },
+    body: newBatchSchema,
+    output: batchCreatedSchema,
+    status: 201,
+  },
+  async ({ body, actor, audit }) => {
     const { db } = server();
     const containerIds = body.containerIds ?? (await idsOfFilter(body.filter ?? {}));
-    return createBatch(db, { name: body.name, concurrency: body.concurrency, containerIds }, actor);
+    const batch = await createBatch(db, { name: body.name, concurrency: body.concurrency, containerIds }, actor);
+    audit({ targetId: batch.id, details: { name: body.name, containers: containerIds.length } });
+    return batch;
   },
 );
 

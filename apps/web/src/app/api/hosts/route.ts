@@ -9,10 +9,17 @@ export const GET = route({ access: 'read', output: sourceHostListSchema }, async
 
 /** Adds a host and probes its SSH host key at once, so the fingerprint is there to accept. */
 export const POST = route(
-  { access: 'administer', body: sourceHostInputSchema, output: sourceHostCreatedSchema, status: 201 },
-  async ({ body, actor }) => {
+  {
+    access: 'administer',
+    audit: { action: 'host.create', target: 'SourceHost' },
+    body: sourceHostInputSchema,
+    output: sourceHostCreatedSchema,
+    status: 201,
+  },
+  async ({ body, audit }) => {
     const { db, secrets, producer } = server();
-    const host = await createSourceHost(db, secrets, body, actor);
+    const host = await createSourceHost(db, secrets, body);
+    audit({ targetId: host.id, details: { name: host.name } });
     await producer.enqueue('probe_host_key', { sourceHostId: host.id });
     return host;
   },

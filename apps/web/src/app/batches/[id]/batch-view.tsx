@@ -7,6 +7,7 @@ import type { BatchPause, BatchRun, BatchStatus, BatchView as Batch } from '@/ap
 import { Badge, Button, ErrorBox, PageHeader, ProgressBar, statusTone, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
+import { useCan } from '@/components/viewer';
 
 export function downtime(start: string | null, end: string | null): string {
   if (!start) return '-';
@@ -62,6 +63,7 @@ export function BatchView({ id }: { id: string }) {
     refetchInterval: 2_000,
   });
   const refresh = () => qc.invalidateQueries({ queryKey: ['batch', id] });
+  const canOperate = useCan('operate');
   const start = useMutation({
     mutationFn: () => fetchJson<BatchStatus>(`/api/batches/${id}/start`, { method: 'POST' }),
     onSettled: refresh,
@@ -93,7 +95,7 @@ export function BatchView({ id }: { id: string }) {
           )
         }
         actions={
-          b ? (
+          b && canOperate ? (
             <div className="flex gap-2">
               {b.status === 'draft' ? (
                 <Button onClick={() => start.mutate()} disabled={start.isPending}>

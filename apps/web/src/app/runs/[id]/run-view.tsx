@@ -10,6 +10,7 @@ import { downtime } from '@/app/batches/[id]/batch-view';
 import { Badge, Button, Card, ErrorBox, PageHeader, ProgressBar, statusTone } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
+import { useCan } from '@/components/viewer';
 
 const seconds = (a: string | null, b: string | null) =>
   a ? `${Math.round(((b ? new Date(b).getTime() : Date.now()) - new Date(a).getTime()) / 1000)} s` : '';
@@ -22,6 +23,7 @@ export function RunView({ id }: { id: string }) {
     refetchInterval: 2_000,
   });
   const refresh = () => qc.invalidateQueries({ queryKey: ['run', id] });
+  const canOperate = useCan('operate');
   const retry = useMutation({
     mutationFn: () => fetchJson<Queued>(`/api/runs/${id}/retry`, { method: 'POST' }),
     onSettled: refresh,
@@ -56,7 +58,7 @@ export function RunView({ id }: { id: string }) {
           )
         }
         actions={
-          r ? (
+          r && canOperate ? (
             <div className="flex gap-2">
               {r.status === 'failed' ? (
                 <Button onClick={() => retry.mutate()} disabled={retry.isPending}>

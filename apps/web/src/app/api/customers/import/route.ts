@@ -12,16 +12,24 @@ export const dynamic = 'force-dynamic';
 export const POST = route(
   {
     access: 'operate',
+    audit: { action: 'customers.import', target: 'Customer' },
     body: z.string(),
     bodyFormat: 'text',
     maxBodyBytes: CUSTOMER_CSV_MAX_BYTES,
     output: customerImportSchema,
   },
-  async ({ body, actor }) => {
+  async ({ body, audit }) => {
     const parsed = parseCustomerCsv(body);
     if (parsed.errors.length > 0) throw refused(parsed.errors);
-    const result = await applyCustomerRows(server().db, parsed.rows, actor);
+    const result = await applyCustomerRows(server().db, parsed.rows);
     if (!result.ok) throw refused(result.errors);
+    audit({
+      details: {
+        customersCreated: result.customersCreated,
+        customersUpdated: result.customersUpdated,
+        containersAssigned: result.containersAssigned,
+      },
+    });
     return result;
   },
 );

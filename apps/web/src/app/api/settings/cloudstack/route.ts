@@ -5,12 +5,21 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-/** Saves the connection; an empty secret keeps the stored one. The answer never holds the secret. */
+/**
+ * Saves the connection; an empty secret keeps the stored one unless the
+ * endpoint changes. The answer never holds the secret; the audit row names
+ * the fields that changed.
+ */
 export const PUT = route(
-  { access: 'administer', body: cloudStackSettingsInputSchema, output: cloudStackSettingsViewSchema },
-  async ({ body, actor }) => {
+  {
+    access: 'administer',
+    audit: { action: 'settings.cloudstack', target: 'Setting' },
+    body: cloudStackSettingsInputSchema,
+    output: cloudStackSettingsViewSchema,
+  },
+  async ({ body, audit }) => {
     const { db, secrets } = server();
-    await saveCloudStackSettings(db, secrets, body, actor);
+    audit({ targetId: 'cloudstack', details: { changed: await saveCloudStackSettings(db, secrets, body) } });
     return readCloudStackSettings(db);
   },
 );

@@ -7,6 +7,18 @@ export const dynamic = 'force-dynamic';
 
 /** The three lists replace the saved ones together, or nothing changes. */
 export const PUT = route(
-  { access: 'administer', body: mappingsSchema, output: mappingsViewSchema },
-  async ({ body, actor }) => saveMappings(server().db, body, actor),
+  {
+    access: 'administer',
+    audit: { action: 'settings.mappings', target: 'Setting' },
+    body: mappingsSchema,
+    output: mappingsViewSchema,
+  },
+  async ({ body, audit }) => {
+    const saved = await saveMappings(server().db, body);
+    audit({
+      targetId: 'mappings',
+      details: { networks: saved.networks.length, offerings: saved.offerings.length, osTypes: saved.osTypes.length },
+    });
+    return saved;
+  },
 );

@@ -7,6 +7,15 @@ export const dynamic = 'force-dynamic';
 
 /** Saves the named pipeline settings (the others stay); every field is checked, nothing is saved if one is wrong. */
 export const PUT = route(
-  { access: 'administer', body: pipelineSettingsPatchSchema, output: pipelineSettingsSchema },
-  async ({ body, actor }) => savePipelineSettings(server().db, body, actor),
+  {
+    access: 'administer',
+    audit: { action: 'settings.pipeline', target: 'Setting' },
+    body: pipelineSettingsPatchSchema,
+    output: pipelineSettingsSchema,
+  },
+  async ({ body, audit }) => {
+    const { settings, changed } = await savePipelineSettings(server().db, body);
+    audit({ targetId: 'pipeline', details: { changed } });
+    return settings;
+  },
 );

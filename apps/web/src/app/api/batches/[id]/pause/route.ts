@@ -8,6 +8,15 @@ export const dynamic = 'force-dynamic';
 
 /** { paused: true } holds the batch (running stages finish, nothing new starts); false resumes it. */
 export const POST = route(
-  { access: 'operate', params: idParamsSchema, body: batchPauseSchema, output: batchStatusSchema },
-  async ({ params, body, actor }) => setBatchPaused(server().db, params.id, body.paused, actor),
+  {
+    access: 'operate',
+    audit: { action: 'batch.pause', target: 'Batch' },
+    params: idParamsSchema,
+    body: batchPauseSchema,
+    output: batchStatusSchema,
+  },
+  async ({ params, body, audit }) => {
+    audit({ details: { paused: body.paused } });
+    return setBatchPaused(server().db, params.id, body.paused);
+  },
 );

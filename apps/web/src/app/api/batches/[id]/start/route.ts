@@ -8,6 +8,11 @@ export const dynamic = 'force-dynamic';
 
 /** Starts a draft batch now; the schedulers of the converter boxes take its runs. */
 export const POST = route(
-  { access: 'operate', params: idParamsSchema, output: batchStatusSchema },
-  async ({ params, actor }) => startBatch(server().db, params.id, {}, actor),
+  {
+    access: 'operate',
+    audit: { action: 'batch.start', target: 'Batch' },
+    params: idParamsSchema,
+    output: batchStatusSchema,
+  },
+  async ({ params }) => startBatch(server().db, params.id, {}),
 );

@@ -8,6 +8,15 @@ export const dynamic = 'force-dynamic';
 
 /** Pins exactly the fingerprint the engineer saw; the import may start afterwards. */
 export const POST = route(
-  { access: 'administer', params: idParamsSchema, body: acceptHostKeySchema, output: hostKeyAcceptedSchema },
-  async ({ params, body, actor }) => acceptHostKey(server().db, params.id, body.fingerprint, actor),
+  {
+    access: 'administer',
+    audit: { action: 'host.accept_key', target: 'SourceHost' },
+    params: idParamsSchema,
+    body: acceptHostKeySchema,
+    output: hostKeyAcceptedSchema,
+  },
+  async ({ params, body, audit }) => {
+    audit({ details: { fingerprint: body.fingerprint } });
+    return acceptHostKey(server().db, params.id, body.fingerprint);
+  },
 );

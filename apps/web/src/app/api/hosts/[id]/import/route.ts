@@ -8,7 +8,13 @@ export const dynamic = 'force-dynamic';
 
 /** Queues an inventory import; the hosts page follows its progress row. */
 export const POST = route(
-  { access: 'operate', params: idParamsSchema, output: importQueuedSchema, status: 202 },
+  {
+    access: 'operate',
+    audit: { action: 'host.import', target: 'SourceHost' },
+    params: idParamsSchema,
+    output: importQueuedSchema,
+    status: 202,
+  },
   async ({ params, actor }) => {
     const { db, producer } = server();
     await requireAcceptedHostKey(db, params.id);

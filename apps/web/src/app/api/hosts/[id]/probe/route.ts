@@ -7,7 +7,13 @@ export const dynamic = 'force-dynamic';
 
 /** Looks at the host's SSH key again (after a reinstall, or a refused changed key). */
 export const POST = route(
-  { access: 'administer', params: idParamsSchema, output: queuedSchema, status: 202 },
+  {
+    access: 'administer',
+    audit: { action: 'host.probe', target: 'SourceHost' },
+    params: idParamsSchema,
+    output: queuedSchema,
+    status: 202,
+  },
   async ({ params }) => {
     const { db, producer } = server();
     await requireSourceHost(db, params.id);

@@ -8,7 +8,13 @@ export const dynamic = 'force-dynamic';
 
 /** Cancels a run at any stage; its box starts the source container again if it was stopped. */
 export const POST = route(
-  { access: 'operate', params: idParamsSchema, output: queuedSchema, status: 202 },
+  {
+    access: 'operate',
+    audit: { action: 'run.cancel', target: 'MigrationRun' },
+    params: idParamsSchema,
+    output: queuedSchema,
+    status: 202,
+  },
   async ({ params, actor }) => {
     const { db, producer } = server();
     await enqueueFollowUps(producer, await cancelRun(db, params.id, actor));

@@ -1,10 +1,21 @@
 // "Test connection": signs real requests with the given (or the stored)
 // credentials and reports what CloudStack answered: the zones, and for the
 // chosen zone its networks, service offerings and OS types, which the
-// mapping tables offer as choices. A failure is an answer too (ok: false,
-// CloudStack's own error text), not an HTTP error.
+// mapping tables offer as choices. A failure is an answer too (ok: false),
+// not an HTTP error.
+//
+// It is not a request forwarder: the stored secret goes only to the saved
+// endpoint (another endpoint needs its secret typed in), redirects are not
+// followed (transport.ts), and what an endpoint that is not CloudStack
+// answered is not shown, only its HTTP status: otherwise this form would
+// read pages of the converter network for whoever fills it in.
 import { AppError, errorMessage } from '@vzferry/core';
-import { createCloudStackClient, CloudStackError } from '@vzferry/cloudstack';
+import {
+  CloudStackError,
+  CloudStackResponseError,
+  CloudStackTransportError,
+  createCloudStackClient,
+} from '@vzferry/cloudstack';
 import { loadCloudStackCredentials } from '@vzferry/db';
 import {
   connectionTestInputSchema,
@@ -18,14 +29,26 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 export const POST = route(
-  { access: 'administer', body: connectionTestInputSchema, output: connectionTestSchema },
-  async ({ body }) => {
-    const { db, secrets } = server();
-    const secretKey = body.secretKey || (await loadCloudStackCredentials(db, secrets))?.secretKey;
-    if (!secretKey) throw new AppError('secret_required', 'enter the secret key (none is stored yet)');
-    return testConnection({ ...body, secretKey });
+  {
+    access: 'administer',
+    audit: { action: 'settings.cloudstack_test', target: 'Setting' },
+    body: connectionTestInputSchema,
+    output: connectionTestSchema,
   },
+  async ({ body }) => testConnection({ ...body, secretKey: await secretFor(body) }),
 );
+
+/** The typed secret, or the stored one when the endpoint is the one it was stored for. */
+async function secretFor(input: ConnectionTestInput): Promise<string> {
+  if (input.secretKey) return input.secretKey;
+  const { db, secrets } = server();
+  const stored = await loadCloudStackCredentials(db, secrets);
+  if (!stored) throw new AppError('secret_required', 'enter the secret key (none is stored yet)');
+  if (stored.endpoint !== input.endpoint) {
+    throw new AppError('secret_required', 'enter the secret key: the stored one is only sent to the saved endpoint');
+  }
+  return stored.secretKey;
+}
 
 async function testConnection(input: ConnectionTestInput & { secretKey: string }): Promise<ConnectionTest> {
   const client = createCloudStackClient({
@@ -57,7 +80,18 @@ async function testConnection(input: ConnectionTestInput & { secretKey: string }
       osTypes: osTypes.map((o) => ({ id: o.id, description: o.description })),
     };
   } catch (err) {
-    const detail = err instanceof CloudStackError ? err.message : errorMessage(err);
-    return { ok: false, elapsedMs: Date.now() - started, error: detail };
+    return { ok: false, elapsedMs: Date.now() - started, error: failureText(err) };
   }
+}
+
+/** CloudStack's own refusal (its API error envelope), or only how the endpoint failed. */
+function failureText(err: unknown): string {
+  if (err instanceof CloudStackTransportError) {
+    return err.httpStatus === null
+      ? err.message
+      : `HTTP ${err.httpStatus}: that endpoint did not answer as CloudStack's API does`;
+  }
+  if (err instanceof CloudStackResponseError) return "the endpoint answered, but not with what CloudStack's API sends";
+  if (err instanceof CloudStackError) return err.message;
+  return errorMessage(err);
 }

@@ -1,17 +1,33 @@
 // The route builder on its own: what it refuses before a handler runs, what a
-// thrown error answers, and what of an answer reaches the wire.
+// thrown error answers, what of an answer reaches the wire, and the audit row
+// of every state-changing request (a real database: the rows are read back).
 import { AppError, ERROR_CODES, type ErrorCode, type ErrorKind } from '@vzferry/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { listAudit } from '@vzferry/db';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { bigintText, isoDate } from '@/api/wire';
-import { route, routeSpecOf } from './route';
+import { route, routeSpecOf } from '@/server/route';
+import { startRouteHarness, type RouteHarness } from './support/route-harness';
 
 const noParams = { params: Promise.resolve({}) };
 const ok = z.object({ ok: z.literal(true) });
 
 function post(body: BodyInit | null, headers: Record<string, string> = {}): Request {
-  return new Request('http://web.test/api/thing', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+  return new Request('http://web.test/api/thing', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    duplex: 'half',
+  } as RequestInit);
 }
+
+let h: RouteHarness;
+beforeAll(async () => {
+  h = await startRouteHarness('route');
+});
+afterAll(async () => {
+  await h?.t.drop();
+});
 
 async function answer(res: Response): Promise<{
   status: number;
@@ -56,7 +72,9 @@ describe('input', () => {
   );
   const id = '6f1c1a52-9d0e-4a65-9a53-2f3f6c0c1a11';
   const call = (url: string, init: RequestInit, params: unknown = { id }) =>
-    created(new Request(`http://web.test${url}`, init), { params: Promise.resolve(params) });
+    created(new Request(`http://web.test${url}`, { headers: { 'content-type': 'application/json' }, ...init }), {
+      params: Promise.resolve(params),
+    });
 
   it('hands the parsed params, query and body to the handler and answers its status', async () => {
     const res = await answer(
@@ -152,9 +170,10 @@ describe('the body cap', () => {
         lines: body.split('\n').length,
       }),
     );
-    expect(await answer(await csv(post('a,b\n1,2'), noParams))).toEqual({ status: 200, body: { lines: 2 } });
-    expect((await csv(post('a,b\n1,2\n3,4'), noParams)).status).toBe(413);
-    expect((await answer(await csv(post(''), noParams))).body.error).toEqual({
+    const text = (body: string) => post(body, { 'content-type': 'text/csv; charset=utf-8' });
+    expect(await answer(await csv(text('a,b\n1,2'), noParams))).toEqual({ status: 200, body: { lines: 2 } });
+    expect((await csv(text('a,b\n1,2\n3,4'), noParams)).status).toBe(413);
+    expect((await answer(await csv(text(''), noParams))).body.error).toEqual({
       code: 'invalid_input',
       message: 'the file is empty',
       details: expect.any(Array),
@@ -174,6 +193,10 @@ describe('errors', () => {
   const expected: Record<ErrorKind, number> = {
     invalid: 400,
     rejected: 422,
+    unsupported: 415,
+    unauthenticated: 401,
+    forbidden: 403,
+    rate_limited: 429,
     not_found: 404,
     conflict: 409,
     too_large: 413,
@@ -312,5 +335,93 @@ describe('routeSpecOf', () => {
     expect(routeSpecOf(route({ access: 'public', output }, async () => ({ ok: true })))?.output).toBe(output);
     expect(routeSpecOf(async () => Response.json({}))).toBeUndefined();
     expect(routeSpecOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('who may ask', () => {
+  const started = vi.fn();
+  const start = route(
+    {
+      access: 'operate',
+      audit: { action: 'thing.start', target: 'Thing' },
+      params: z.object({ id: z.string() }),
+      body: z.object({ why: z.string() }),
+      output: ok,
+    },
+    async ({ actor, audit }) => {
+      started(actor.role);
+      audit({ details: { why: 'a test' } });
+      return { ok: true as const };
+    },
+  );
+  const send = (as: 'admin' | 'engineer' | 'support' | 'manager' | null, extra: Record<string, string> = {}) =>
+    h.call(start, '/api/things/t-1/start', { as, params: { id: 't-1' }, json: { why: 'now' }, headers: extra });
+
+  it('answers 401 to nobody signed in, before reading the body', async () => {
+    expect(await send(null)).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
+  });
+
+  it('answers 403 to a role without the access, and runs the handler for one with it', async () => {
+    started.mockClear();
+    expect(await send('support')).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+    expect(await send('manager')).toMatchObject({ status: 403 });
+    expect(started).not.toHaveBeenCalled();
+    expect((await send('engineer')).status).toBe(200);
+    expect(started).toHaveBeenCalledWith('engineer');
+  });
+
+  it('refuses a state-changing request another site makes, whatever the session', async () => {
+    started.mockClear();
+    expect(await send('admin', { 'sec-fetch-site': 'cross-site' })).toMatchObject({
+      status: 403,
+      body: { error: { code: 'cross_site_request' } },
+    });
+    expect(await send('admin', { 'sec-fetch-site': 'same-site' })).toMatchObject({ status: 403 });
+    expect(await send('admin', { origin: 'https://evil.example' })).toMatchObject({ status: 403 });
+    expect(started).not.toHaveBeenCalled();
+    // our own pages: same-origin, or the Origin the browser sees behind the TLS proxy
+    expect((await send('admin', { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await send('admin', { origin: 'http://web.test' })).status).toBe(200);
+    expect(
+      (
+        await send('admin', {
+          origin: 'https://vzferry.example',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': 'vzferry.example',
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', ''])(
+    'refuses a body of type %j with 415 (what a form on another site can send)',
+    async (type) => {
+      const res = await h.call(start, '/api/things/t-1/start', {
+        params: { id: 't-1' },
+        body: '{"why":"now"}',
+        ...(type ? { contentType: type } : {}),
+      });
+      expect(res).toMatchObject({ status: 415, body: { error: { code: 'unsupported_media_type' } } });
+    },
+  );
+
+  it('writes one audit row per state-changing request: who, role, address, action, target, outcome', async () => {
+    await send('engineer', { 'x-forwarded-for': '203.0.113.7' });
+    await send('support', { 'x-forwarded-for': '203.0.113.8' });
+    await send(null, { 'x-forwarded-for': '203.0.113.9' });
+    const rows = await listAudit(h.t.db, { action: 'thing.start', limit: 3 });
+    expect(rows.map((r) => [r.actor, r.email, r.role, r.ip, r.targetType, r.targetId, r.outcome])).toEqual([
+      ['anonymous', null, null, '203.0.113.9', 'Thing', null, 'unauthenticated'],
+      ['The support', 'support@vzferry.test', 'support', '203.0.113.8', 'Thing', null, 'forbidden'],
+      ['The engineer', 'engineer@vzferry.test', 'engineer', '203.0.113.7', 'Thing', 't-1', 'ok'],
+    ]);
+    expect(rows[2]!.details).toEqual({ why: 'a test' });
+  });
+
+  it('writes no audit row for a read', async () => {
+    const read = route({ access: 'read', output: ok }, async () => ({ ok: true as const }));
+    const before = (await listAudit(h.t.db, { limit: 500 })).length;
+    expect((await h.call(read, '/api/read', { as: 'support' })).status).toBe(200);
+    expect((await listAudit(h.t.db, { limit: 500 })).length).toBe(before);
   });
 });

@@ -1,0 +1,113 @@
+// Walks every route file under app/api and sends each state-changing handler
+// (POST, PUT, PATCH, DELETE) the requests it must refuse before it does
+// anything: nobody signed in (401), a role without the route's access (403),
+// a request from another site (403), a body another site can send without
+// asking (text/plain: 415) and a body over the route's cap (413). Each
+// refusal has its audit row, and no other table changes. A new route file is
+// walked without a change here.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { allows, ROLES, type Role } from '@vzferry/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_BODY_BYTES, NO_BODY_MAX_BYTES, routeSpecOf, type RouteHandler } from '@/server/route';
+import { startRouteHarness, type RouteHarness } from './support/route-harness';
+
+const API_DIR = path.resolve(import.meta.dirname, '../src/app/api');
+const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const SOME_ID = '00000000-0000-4000-8000-0000000000aa';
+
+interface Target {
+  name: string;
+  method: string;
+  handler: RouteHandler;
+  url: string;
+  params: Record<string, string>;
+}
+
+/** Every state-changing handler, with a URL and params made from its folder names. */
+async function stateChangingRoutes(): Promise<Target[]> {
+  const files = readdirSync(API_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /(^|\/)route\.ts$/.test(f))
+    .sort();
+  const targets: Target[] = [];
+  for (const file of files) {
+    const mod = (await import(path.join(API_DIR, file))) as Record<string, unknown>;
+    const dir = path.dirname(file);
+    const params = Object.fromEntries([...dir.matchAll(/\[(\w+)\]/g)].map((m) => [m[1]!, SOME_ID]));
+    const url = `/api/${dir.replace(/\[(\w+)\]/g, SOME_ID)}`;
+    for (const method of STATE_CHANGING) {
+      if (routeSpecOf(mod[method])) {
+        targets.push({ name: `${method} /api/${dir}`, method, handler: mod[method] as RouteHandler, url, params });
+      }
+    }
+  }
+  return targets;
+}
+
+let h: RouteHarness;
+const targets = await stateChangingRoutes();
+
+/** Row counts of every table but the ones a refused request may write (its audit row, nothing else). */
+async function tableCounts(): Promise<Record<string, number>> {
+  const tables = await h.t.prisma.$queryRaw<{ name: string }[]>`
+    SELECT table_name AS name FROM information_schema.tables
+    WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+      AND table_name NOT IN ('AuditLog', '_prisma_migrations')`;
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) {
+    const [row] = await h.t.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${name}"`);
+    counts[name] = Number(row!.n);
+  }
+  return counts;
+}
+
+const auditRows = async () => h.t.prisma.auditLog.count();
+
+beforeAll(async () => {
+  h = await startRouteHarness('routewalk');
+});
+afterAll(async () => {
+  await h?.t.drop();
+});
+
+it('finds the state-changing routes', () => {
+  expect(targets.length).toBeGreaterThanOrEqual(20);
+});
+
+describe.each(targets)('$name', ({ method, handler, url, params }) => {
+  const spec = routeSpecOf(handler)!;
+  const access = spec.access;
+  const outsiders: Role[] = access === 'public' ? [] : ROLES.filter((r) => !allows(r, access));
+  const cap = spec.body ? (spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : (spec.maxBodyBytes ?? NO_BODY_MAX_BYTES);
+  const json = spec.bodyFormat === 'text' ? (spec.textTypes?.[0] ?? 'text/csv') : 'application/json';
+  const send = (opts: Parameters<RouteHarness['call']>[2]) => h.call(handler, url, { method, params, ...opts });
+
+  it('refuses each request it must, writes its audit row and changes nothing else', async () => {
+    const before = await tableCounts();
+    const auditBefore = await auditRows();
+    const answers: { what: string; status: number; code: string | undefined }[] = [];
+    const record = async (what: string, opts: Parameters<RouteHarness['call']>[2]) => {
+      const res = await send(opts);
+      answers.push({ what, status: res.status, code: res.body.error?.code });
+    };
+
+    if (spec.access !== 'public') await record('no session', { as: null, body: '{}', contentType: json });
+    for (const role of outsiders) await record(`role ${role}`, { as: role, body: '{}', contentType: json });
+    await record('cross-site', { body: '{}', contentType: json, headers: { 'sec-fetch-site': 'cross-site' } });
+    await record('another origin', { body: '{}', contentType: json, headers: { origin: 'https://evil.example' } });
+    await record('text/plain', { body: '{}', contentType: 'text/plain' });
+    await record('oversized', { body: 'x'.repeat(cap + 1), contentType: json });
+
+    const expected = [
+      ...(spec.access !== 'public' ? [{ what: 'no session', status: 401, code: 'unauthenticated' }] : []),
+      ...outsiders.map((role) => ({ what: `role ${role}`, status: 403, code: 'forbidden' })),
+      { what: 'cross-site', status: 403, code: 'cross_site_request' },
+      { what: 'another origin', status: 403, code: 'cross_site_request' },
+      { what: 'text/plain', status: 415, code: 'unsupported_media_type' },
+      { what: 'oversized', status: 413, code: 'too_large' },
+    ];
+    expect(answers).toEqual(expected);
+    expect(await auditRows()).toBe(auditBefore + expected.length);
+    expect(await tableCounts()).toEqual(before);
+  });
+});
