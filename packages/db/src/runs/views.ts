@@ -20,13 +20,17 @@ export async function listBatches(db: Db) {
   }));
 }
 
+const isWaitingReason = (r: { status: string; errorCode: string | null }) =>
+  r.status === 'queued' && r.errorCode === 'waiting_for_capacity';
+
 export async function getBatchView(db: Db, id: string) {
   const client = prismaOf(db);
   const batch = await client.batch.findUnique({
     where: { id },
     include: {
       runs: {
-        orderBy: { createdAt: 'asc' },
+        // what never changes while the batch runs: rows stay where they are as their runs move
+        orderBy: [{ container: { sourceCtid: 'asc' } }, { container: { sourceHost: { name: 'asc' } } }, { id: 'asc' }],
         include: {
           container: {
             select: {
@@ -52,7 +56,9 @@ export async function getBatchView(db: Db, id: string) {
       status: r.status,
       currentStage: r.currentStage,
       failedStage: r.failedStage,
-      error: r.error,
+      // why a queued run has not started is not an error (recordWaitingReasons)
+      error: isWaitingReason(r) ? null : r.error,
+      waitingReason: isWaitingReason(r) ? r.error : null,
       container: r.container,
       box: r.converterBox?.name ?? null,
       plannedWindowStart: r.plannedWindowStart,
