@@ -1,6 +1,6 @@
 // What the landing pages count: how fast the syncs copy, where the whole
 // migration stands. Pure: packages/db hands in rows, the web shows the answer.
-import { CONTAINER_STATE_OF_RUN } from './states';
+import type { CONTAINER_STATE_OF_RUN } from './states';
 
 /** A sync stage attempt (initial_sync, final_sync) as its heartbeats left it. */
 export interface SyncProgress {
