@@ -102,6 +102,19 @@ describe('the operations overview', () => {
         finishedAt: minutesAgo(5),
       },
     });
+    // a second final sync, too quick to report progress: its statistics say what it copied
+    await db.stageRun.create({
+      data: {
+        runId: run(102).id,
+        stage: 'final_sync',
+        attempt: 2,
+        status: 'succeeded',
+        converterBoxId: conv1.id,
+        result: { files: 10, deleted: 0, bytesSent: String(30n * MiB), bytesTotal: String(900n * MiB) },
+        startedAt: minutesAgo(3),
+        finishedAt: minutesAgo(3),
+      },
+    });
     // an old sync, long before the window, does not count
     await db.stageRun.create({
       data: {
@@ -194,9 +207,9 @@ describe('the operations overview', () => {
   it('measures throughput as bytes synced per minute in the last 15 minutes and runs finished in the last hour', async () => {
     const o = await getOperationsOverview(t.db, NOW);
     const conv1 = o.boxes.find((b) => b.name === 'conv1')!;
-    // 400 MiB over 10 running minutes and 150 MiB finished 5 minutes ago, all inside the window
+    // 400 MiB over 10 running minutes, 150 MiB finished 5 minutes ago and 30 MiB in an instant, all inside the window
     expect(o.throughputWindowMinutes).toBe(15);
-    expect(conv1.syncBytesPerMinute).toBe(Math.round(Number(550n * MiB) / 15));
+    expect(conv1.syncBytesPerMinute).toBe(Math.round(Number(580n * MiB) / 15));
     expect(conv1.runsFinishedLastHour).toBe(1);
     const conv2 = o.boxes.find((b) => b.name === 'conv2')!;
     expect([conv2.syncBytesPerMinute, conv2.runsFinishedLastHour]).toEqual([0, 0]);

@@ -146,6 +146,34 @@ export function Badge({ tone = 'gray', children }: { tone?: Tone; children: Reac
   );
 }
 
+/** One headline number with what it counts, e.g. on a landing page. */
+export function Stat({
+  label,
+  value,
+  hint,
+  tone = 'gray',
+}: {
+  label: string;
+  value: ReactNode;
+  hint?: ReactNode;
+  tone?: Tone;
+}) {
+  const accent = {
+    gray: 'text-slate-900',
+    green: 'text-emerald-700',
+    amber: 'text-amber-700',
+    red: 'text-red-700',
+    blue: 'text-sky-700',
+  }[tone];
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</p>
+      <p className={`mt-1 text-3xl font-semibold tabular-nums ${accent}`}>{value}</p>
+      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+    </div>
+  );
+}
+
 export function ProgressBar({ percent, label }: { percent: number; label?: string }) {
   const p = Math.max(0, Math.min(100, percent));
   return (

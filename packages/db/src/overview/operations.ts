@@ -2,6 +2,7 @@
 // each source hypervisor, how fast the boxes copy, which runs failed and wait
 // for an engineer, and the next downtime windows. Read-only, polled.
 import { migrationProgress, syncBytesPerMinute, type MigrationState } from '@vzferry/core';
+import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
 import { BOX_OFFLINE_AFTER_MS } from '../runs/scheduling';
 
@@ -43,7 +44,14 @@ export async function getOperationsOverview(db: Db, now: Date = new Date()) {
         startedAt: { not: null, lte: now },
         OR: [{ finishedAt: null }, { finishedAt: { gte: windowStart } }],
       },
-      select: { converterBoxId: true, startedAt: true, finishedAt: true, heartbeatAt: true, bytesDone: true },
+      select: {
+        converterBoxId: true,
+        startedAt: true,
+        finishedAt: true,
+        heartbeatAt: true,
+        bytesDone: true,
+        result: true,
+      },
     }),
     client.migrationRun.groupBy({
       by: ['converterBoxId'],
@@ -87,7 +95,7 @@ export async function getOperationsOverview(db: Db, now: Date = new Date()) {
       maxConcurrentRuns: b.maxConcurrentRuns,
       syncBytesPerMinute: Math.round(
         syncBytesPerMinute(
-          syncs.filter((s) => s.converterBoxId === b.id),
+          syncs.filter((s) => s.converterBoxId === b.id).map((s) => ({ ...s, bytesDone: bytesCopied(s) })),
           windowStart,
           now,
         ),
@@ -105,6 +113,7 @@ export async function getOperationsOverview(db: Db, now: Date = new Date()) {
       box: r.converterBoxId ? { id: r.converterBoxId, name: boxName.get(r.converterBoxId) ?? '?' } : null,
       startedAt: r.startedAt,
       downtimeStartedAt: r.downtimeStartedAt,
+      downtimeEndedAt: r.downtimeEndedAt,
     })),
     queuedRuns: queued,
     failed: {
@@ -125,6 +134,15 @@ export async function getOperationsOverview(db: Db, now: Date = new Date()) {
       container: r.container,
     })),
   };
+}
+
+// a finished sync's own count (rsync's statistics, rsync-pass.ts); a quick one never wrote progress
+const syncResultSchema = z.object({ bytesSent: z.string().regex(/^\d+$/) });
+
+/** What a sync copied: its final statistics once it finished, else its last progress. */
+function bytesCopied(s: { bytesDone: bigint | null; result: unknown }): bigint | null {
+  const result = syncResultSchema.safeParse(s.result);
+  return result.success ? BigInt(result.data.bytesSent) : s.bytesDone;
 }
 
 export type OperationsOverview = Awaited<ReturnType<typeof getOperationsOverview>>;
