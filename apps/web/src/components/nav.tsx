@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const ITEMS = [
+  { href: '/', label: 'Overview' },
   { href: '/containers', label: 'Containers' },
   { href: '/batches', label: 'Batches' },
   { href: '/hosts', label: 'Source hosts' },
