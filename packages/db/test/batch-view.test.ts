@@ -1,7 +1,7 @@
 // The batch page's rows: a stable order while their runs change, and why a
 // queued run waits told apart from an error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatch, getBatchView, recordWaitingReasons, startBatch } from '../src';
+import { createBatch, findBatchHeading, findRunHeading, getBatchView, recordWaitingReasons, startBatch } from '../src';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
 const actor = { name: 'eng@example.com' };
@@ -59,5 +59,15 @@ describe('the batch view', () => {
       ['no converter box is online', null],
       [null, 'rsync failed'],
     ]);
+  });
+
+  it("finds a run's and a batch's heading, and nothing for an id that names none", async () => {
+    const batch = await batchOf('heading', [42]);
+    const [run] = (await getBatchView(t.db, batch.id)).runs;
+    expect(await findBatchHeading(t.db, batch.id)).toEqual({ id: batch.id, name: 'heading' });
+    expect(await findRunHeading(t.db, run!.id)).toEqual({ id: run!.id, container: { sourceCtid: 42, hostname: null } });
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect(await findBatchHeading(t.db, unknown)).toBeNull();
+    expect(await findRunHeading(t.db, unknown)).toBeNull();
   });
 });

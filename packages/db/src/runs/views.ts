@@ -154,3 +154,16 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     })),
   };
 }
+
+/** What a run's page is titled by, or null for a run that does not exist. */
+export async function findRunHeading(db: Db, id: string) {
+  return prismaOf(db).migrationRun.findUnique({
+    where: { id },
+    select: { id: true, container: { select: { sourceCtid: true, hostname: true } } },
+  });
+}
+
+/** What a batch's page is titled by, or null for a batch that does not exist. */
+export async function findBatchHeading(db: Db, id: string) {
+  return prismaOf(db).batch.findUnique({ where: { id }, select: { id: true, name: true } });
+}
