@@ -109,6 +109,7 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     orderBy: { id: 'desc' },
     take: opts.events ?? 300,
   });
+  const stageOf = new Map(run.stageRuns.map((s) => [s.id, s.stage]));
   // one row per stage: its latest attempt
   const stages = STAGES.map((stage) => {
     const attempts = run.stageRuns.filter((s) => s.stage === stage);
@@ -146,6 +147,8 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     templateUploads: run.templateUploads,
     events: events.reverse().map((e) => ({
       id: e.id.toString(),
+      // the stage whose attempt wrote it (null: the run's own events, e.g. a cancel)
+      stage: (e.stageRunId && stageOf.get(e.stageRunId)) ?? null,
       at: e.at,
       level: e.level,
       kind: e.kind,
