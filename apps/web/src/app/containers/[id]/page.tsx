@@ -142,8 +142,10 @@ export default async function ContainerPage({ params }: { params: Promise<{ id: 
             <ul className="text-sm">
               {ct.runs.map((r) => (
                 <li key={r.id} className="flex gap-2 border-t border-slate-100 py-1 first:border-0">
-                  <Badge tone={statusTone(r.status)}>{r.status}</Badge> {r.currentStage ?? ''}{' '}
-                  <span className="text-slate-500">{formatDateTime(r.createdAt)}</span>
+                  <Badge tone={statusTone(r.status)}>{r.status}</Badge>
+                  <Link className="text-sky-700 hover:underline" href={`/runs/${r.id}`}>
+                    {r.currentStage ?? 'run'} of {formatDateTime(r.createdAt)}
+                  </Link>
                 </li>
               ))}
             </ul>
