@@ -60,7 +60,8 @@ const TABLE_LOOKS = {
     head: 'text-left text-xs uppercase text-slate-500',
     body: '',
     row: 'border-t border-slate-100',
-    cell: 'py-1',
+    // columns keep apart on a narrow screen, where the table takes only the room it needs
+    cell: 'py-1 pr-3',
     empty: 'py-6 text-center text-slate-500',
   },
 } as const;
@@ -123,7 +124,8 @@ export function Table<T>({
       </tbody>
     </table>
   );
-  if (look === 'plain') return table;
+  // a plain table scrolls inside its card rather than pushing the page wider (a phone)
+  if (look === 'plain') return <div className="overflow-x-auto">{table}</div>;
   return <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">{table}</div>;
 }
 
