@@ -92,7 +92,7 @@ test('the containers table shows the migration state at 1440 px without a horizo
   await expect(table.locator('tbody tr').first()).toBeVisible();
   const sizes = await table.evaluate((el) => {
     const box = el.parentElement!;
-    const doc = document.documentElement;
+    const doc = el.ownerDocument.documentElement;
     return { box: [box.scrollWidth, box.clientWidth], doc: [doc.scrollWidth, doc.clientWidth] };
   });
   expect(sizes.box[0], 'the table scrolls sideways in its box').toBeLessThanOrEqual(sizes.box[1]!);
@@ -111,10 +111,7 @@ test('on a phone the sidebar is a Menu button that opens the navigation', async 
   const menu = page.getByRole('button', { name: 'Menu' });
   await expect(menu).toBeVisible();
   await expect(nav).toBeHidden();
-  const docWidth = await page.evaluate(() => [
-    document.documentElement.scrollWidth,
-    document.documentElement.clientWidth,
-  ]);
+  const docWidth = await page.locator('html').evaluate((html) => [html.scrollWidth, html.clientWidth]);
   expect(docWidth[0]).toBeLessThanOrEqual(docWidth[1]!);
 
   await menu.click();
