@@ -32,7 +32,7 @@ test('a run stopped by failing downloads finishes after Retry', async ({ page })
   // no reload: the page follows the run by itself
   await expect(page.getByText('Failed in register_template')).toBeVisible({ timeout: 180_000 });
   await expect(
-    page.getByText(/the template download failed 2 time\(s\); last: .*Clear the cause, then Retry/).first(),
+    page.getByText(/the template download failed 2 time\(s\); last: .*Clear the cause, then Retry/i).first(),
   ).toBeVisible();
 
   await faults({ clear: true });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { shellQuote, shellQuoteWord } from './shell-quote';
+import { commandLineForLog, shellQuote, shellQuoteWord } from './shell-quote';
 
 const HOSTILE = [
   'ct101; rm -rf /',
@@ -34,5 +34,17 @@ describe('shellQuote', () => {
   it('refuses NUL bytes and empty commands', () => {
     expect(() => shellQuoteWord('a\0b')).toThrow(/NUL/);
     expect(() => shellQuote([])).toThrow(/empty/);
+  });
+});
+
+describe('commandLineForLog', () => {
+  it('shows a script given to sh -c as one quoted word, not words joined by spaces or commas', () => {
+    expect(commandLineForLog(['vzctl', 'exec', '101', 'sh', '-c', "echo 'a b' | debconf-set-selections"])).toBe(
+      `vzctl exec 101 sh -c 'echo '\\''a b'\\'' | debconf-set-selections'`,
+    );
+  });
+
+  it('shows a NUL byte escaped instead of throwing', () => {
+    expect(commandLineForLog(['printf', 'a\0b'])).toBe('printf "a\\u0000b"');
   });
 });

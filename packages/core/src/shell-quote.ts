@@ -15,3 +15,8 @@ export function shellQuote(argv: readonly string[]): string {
   if (argv.length === 0) throw new Error('empty command');
   return argv.map(shellQuoteWord).join(' ');
 }
+
+/** A command as the run log shows it: a line a person can read and paste; a NUL byte (which no command can take) is shown escaped rather than refused. */
+export function commandLineForLog(argv: readonly string[]): string {
+  return argv.map((w) => (w.includes('\0') ? JSON.stringify(w) : shellQuoteWord(w))).join(' ');
+}

@@ -36,3 +36,4 @@ export * from './customers';
 export * from './hosts';
 export * from './auth';
 export * from './audit';
+export * from './overview';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isSupportedOs, kernelInstallCommand, parseOsTemplate, usesLegacyGrub } from './os-template';
+import {
+  isSupportedOs,
+  kernelInstallCommand,
+  kernelInstallSummary,
+  parseOsTemplate,
+  usesLegacyGrub,
+} from './os-template';
 
 describe('OS templates', () => {
   it('reads the distribution and version of OpenVZ template names', () => {
@@ -34,6 +40,18 @@ describe('OS templates', () => {
     // grub-pc must not try to install itself in a container without a disk
     expect(debian[2]).toMatch(
       /^echo 'grub-pc grub-pc\/install_devices_empty boolean true' \| debconf-set-selections && .*apt-get .* update && .* install linux-image-amd64 grub-pc$/,
+    );
+  });
+
+  it('says what it installed in words, not as the command line', () => {
+    expect(kernelInstallSummary({ distribution: 'centos', version: '7' })).toBe(
+      'installed kernel, grub2 and grub2-tools with yum inside the container',
+    );
+    expect(kernelInstallSummary({ distribution: 'ubuntu', version: '16.04' })).toBe(
+      'installed linux-image-virtual and grub-pc with apt-get inside the container',
+    );
+    expect(kernelInstallSummary({ distribution: 'debian', version: '12' })).toBe(
+      'installed linux-image-amd64 and grub-pc with apt-get inside the container',
     );
   });
 });

@@ -29,6 +29,17 @@ export function usesLegacyGrub(os: TemplateOs): boolean {
   return os.distribution === 'centos' && ['4', '5', '6'].includes(os.version);
 }
 
+/** The packages prepare_source installs: a kernel and a boot loader, and the tool that installs them. */
+export function kernelPackages(os: TemplateOs): { tool: 'yum' | 'apt-get'; packages: string[] } {
+  if (os.distribution === 'centos') {
+    return { tool: 'yum', packages: os.version === '7' ? ['kernel', 'grub2', 'grub2-tools'] : ['kernel', 'grub'] };
+  }
+  return {
+    tool: 'apt-get',
+    packages: [os.distribution === 'ubuntu' ? 'linux-image-virtual' : 'linux-image-amd64', 'grub-pc'],
+  };
+}
+
 /**
  * The command prepare_source runs inside the container (its own package
  * manager, repositories and DNS): a kernel and a boot loader. Already
@@ -38,17 +49,20 @@ export function usesLegacyGrub(os: TemplateOs): boolean {
  * initramfs that make_bootable builds again with the virtio drivers.
  */
 export function kernelInstallCommand(os: TemplateOs): string[] {
-  if (os.distribution === 'centos') {
-    return os.version === '7'
-      ? ['yum', '-y', 'install', 'kernel', 'grub2', 'grub2-tools']
-      : ['yum', '-y', 'install', 'kernel', 'grub'];
-  }
-  const kernel = os.distribution === 'ubuntu' ? 'linux-image-virtual' : 'linux-image-amd64';
+  const { tool, packages } = kernelPackages(os);
+  if (tool === 'yum') return ['yum', '-y', 'install', ...packages];
   const apt =
     'DEBIAN_FRONTEND=noninteractive INITRD=No apt-get -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
   return [
     'sh',
     '-c',
-    `echo 'grub-pc grub-pc/install_devices_empty boolean true' | debconf-set-selections && ${apt} update && ${apt} install ${kernel} grub-pc`,
+    `echo 'grub-pc grub-pc/install_devices_empty boolean true' | debconf-set-selections && ${apt} update && ${apt} install ${packages.join(' ')}`,
   ];
+}
+
+/** What prepare_source did, in words: "installed kernel, grub2 and grub2-tools with yum inside the container". */
+export function kernelInstallSummary(os: TemplateOs): string {
+  const { tool, packages } = kernelPackages(os);
+  const list = packages.length > 1 ? `${packages.slice(0, -1).join(', ')} and ${packages.at(-1)}` : packages.join('');
+  return `installed ${list} with ${tool} inside the container`;
 }

@@ -7,7 +7,7 @@
 // before the downtime is left alone (protect filters).
 import { AppError, ExecError } from '@vzferry/core';
 import { INITRAMFS_OUTPUTS } from '@vzferry/guest';
-import { judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv } from './rsync';
+import { describeSync, judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv } from './rsync';
 import { succeeded, type StageContext, type StageReturn } from './stage-contract';
 import type { StageDeps } from './stage-deps';
 import { ensureMounted, workPaths } from './work-disk';
@@ -75,7 +75,7 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
   const stats = parseRsyncStats(out);
   ctx.output('stdout', out.split(/\r/).pop() ?? '');
   return succeeded(undefined, {
-    message: `${final ? 'final' : 'initial'} sync: ${stats ? `${stats.files} files, ${stats.transferredFileSize} of ${stats.totalFileSize} bytes sent${final ? `, ${stats.deletedFiles} deleted` : ''}` : 'done'}${code === 24 ? ' (some files vanished while copying)' : ''}`,
+    message: describeSync(final ? 'final' : 'initial', stats, code === 24),
     result: stats
       ? {
           files: stats.files,

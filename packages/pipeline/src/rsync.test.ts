@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv } from './rsync';
+import { describeSync, judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv } from './rsync';
 
 const source = {
   remoteShell: "ssh -p 2201 -o 'UserKnownHostsFile=/tmp/k h'",
@@ -106,5 +106,26 @@ describe('rsync output', () => {
     expect(judgeRsyncExit(24).ok).toBe(true);
     expect(judgeRsyncExit(255)).toMatchObject({ ok: false, retryable: true });
     expect(judgeRsyncExit(11)).toMatchObject({ ok: false, retryable: false });
+  });
+});
+
+describe('describeSync', () => {
+  const stats = {
+    files: 105,
+    regularFilesTransferred: 36,
+    deletedFiles: 17,
+    totalFileSize: 69_099_513n,
+    transferredFileSize: 664n,
+  };
+
+  it('says what a pass copied in bytes a person reads', () => {
+    expect(describeSync('initial', { ...stats, transferredFileSize: 69_099_193n }, false)).toBe(
+      'initial sync copied 65.9 MiB of 65.9 MiB (105 files)',
+    );
+    expect(describeSync('final', stats, false)).toBe('final sync copied 664 B of 65.9 MiB (105 files, 17 deleted)');
+  });
+
+  it('says when files vanished, and that it is done without statistics', () => {
+    expect(describeSync('initial', null, true)).toBe('initial sync done; some files vanished while copying');
   });
 });

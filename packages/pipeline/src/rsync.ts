@@ -1,5 +1,6 @@
 // rsync as the sync stages use it: argv building and parsers for rsync's own
 // progress (--info=progress2) and statistics (--info=stats2) output.
+import { formatBytes } from '@vzferry/core';
 
 export interface RsyncSource {
   /** rsync's -e value: OpenSSH with the pinned known_hosts and key (packages/ssh rsyncRemoteShell) */
@@ -118,6 +119,14 @@ export function parseRsyncStats(output: string): RsyncStats | null {
     totalFileSize: BigInt(total),
     transferredFileSize: BigInt(num(STAT_LINES.transferredFileSize) ?? 0),
   };
+}
+
+/** A sync's result in words: "initial sync copied 65.9 MiB of 65.9 MiB (105 files)". */
+export function describeSync(pass: 'initial' | 'final', stats: RsyncStats | null, vanished: boolean): string {
+  const what = stats
+    ? `${pass} sync copied ${formatBytes(stats.transferredFileSize)} of ${formatBytes(stats.totalFileSize)} (${stats.files} files${pass === 'final' ? `, ${stats.deletedFiles} deleted` : ''})`
+    : `${pass} sync done`;
+  return vanished ? `${what}; some files vanished while copying` : what;
 }
 
 /**

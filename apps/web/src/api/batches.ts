@@ -57,6 +57,8 @@ export const batchViewSchema = z.object({
       currentStage: z.string().nullable(),
       failedStage: z.string().nullable(),
       error: z.string().nullable(),
+      /** why a queued run has not started yet (a limit, no box with room) */
+      waitingReason: z.string().nullable(),
       container: z.object({
         id: z.string(),
         sourceCtid: z.number().int(),

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { isoDate } from './wire';
 
+/** How many of the newest log lines the run page gets. */
+export const RUN_LOG_LINES = 300;
+
 export const runViewSchema = z.object({
   id: z.string(),
   status: z.string(),
@@ -55,6 +58,7 @@ export const runViewSchema = z.object({
   events: z.array(
     z.object({
       id: z.string(),
+      stage: z.string().nullable(),
       at: isoDate,
       level: z.string(),
       kind: z.string(),

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { Nav } from '@/components/nav';
+import { Sidebar } from '@/components/sidebar';
 import { ViewerProvider } from '@/components/viewer';
 import { isPublicPage } from '@/lib/public-pages';
 import { viewer } from '@/server/viewer';
@@ -21,15 +21,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body className="min-h-screen font-sans">
         <ViewerProvider viewer={{ name: v.name, email: v.email, role: v.role }}>
-          <div className="flex min-h-screen">
-            <aside className="w-56 shrink-0 bg-slate-900 px-3 py-5 text-white">
-              <div className="mb-6 px-3">
-                <p className="text-lg font-semibold">vzferry</p>
-                <p className="text-xs text-slate-400">OpenVZ → CloudStack</p>
-              </div>
-              <Nav />
-            </aside>
-            <main className="min-w-0 flex-1 px-8 py-6">
+          <div className="flex min-h-screen flex-col md:flex-row">
+            <Sidebar />
+            <main className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">
               <Providers>{children}</Providers>
             </main>
           </div>

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { useCan, useViewer } from './viewer';
 
 const ITEMS: { href: string; label: string; access: Access }[] = [
+  { href: '/', label: 'Overview', access: 'read' },
   { href: '/containers', label: 'Containers', access: 'read' },
   { href: '/batches', label: 'Batches', access: 'read' },
   { href: '/hosts', label: 'Source hosts', access: 'read' },

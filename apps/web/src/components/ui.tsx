@@ -60,7 +60,8 @@ const TABLE_LOOKS = {
     head: 'text-left text-xs uppercase text-slate-500',
     body: '',
     row: 'border-t border-slate-100',
-    cell: 'py-1',
+    // columns keep apart on a narrow screen, where the table takes only the room it needs
+    cell: 'py-1 pr-3',
     empty: 'py-6 text-center text-slate-500',
   },
 } as const;
@@ -123,7 +124,8 @@ export function Table<T>({
       </tbody>
     </table>
   );
-  if (look === 'plain') return table;
+  // a plain table scrolls inside its card rather than pushing the page wider (a phone)
+  if (look === 'plain') return <div className="overflow-x-auto">{table}</div>;
   return <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">{table}</div>;
 }
 
@@ -143,6 +145,34 @@ export function Badge({ tone = 'gray', children }: { tone?: Tone; children: Reac
     >
       {children}
     </span>
+  );
+}
+
+/** One headline number with what it counts, e.g. on a landing page. */
+export function Stat({
+  label,
+  value,
+  hint,
+  tone = 'gray',
+}: {
+  label: string;
+  value: ReactNode;
+  hint?: ReactNode;
+  tone?: Tone;
+}) {
+  const accent = {
+    gray: 'text-slate-900',
+    green: 'text-emerald-700',
+    amber: 'text-amber-700',
+    red: 'text-red-700',
+    blue: 'text-sky-700',
+  }[tone];
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</p>
+      <p className={`mt-1 text-3xl font-semibold tabular-nums ${accent}`}>{value}</p>
+      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+    </div>
   );
 }
 

@@ -25,3 +25,26 @@ export function relativeTime(d: string | Date | null | undefined, now = Date.now
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86400)} days ago`;
 }
+
+/** Bytes as people read them (1024-based, like the rest of the app); bigints arrive as text. */
+export function formatBytes(bytes: string | number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '-';
+  let value = Number(bytes);
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 || unit === 0 ? value.toFixed(0) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
+}
+
+/** How long until a time: "in 40 min", "in 5 h", "now" once it came. */
+export function timeUntil(d: string | Date | null | undefined, now = Date.now()): string {
+  if (!d) return '-';
+  const s = Math.round((new Date(d).getTime() - now) / 1000);
+  if (s <= 0) return 'now';
+  if (s < 3600) return `in ${Math.max(1, Math.round(s / 60))} min`;
+  if (s < 2 * 86400) return `in ${Math.round(s / 3600)} h`;
+  return `in ${Math.round(s / 86400)} days`;
+}

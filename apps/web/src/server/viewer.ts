@@ -3,6 +3,7 @@
 // pages (what to show). Null when nobody is signed in.
 import { currentUser } from '@vzferry/db';
 import { headers } from 'next/headers';
+import { cache } from 'react';
 import type { Actor as AuditActor, Role } from '@vzferry/core';
 import { authOptions } from './auth';
 import { server } from './context';
@@ -21,10 +22,8 @@ export interface Actor extends Viewer, AuditActor {
   ip: string | null;
 }
 
-/** The signed-in user of the current page request (server components), or null. */
-export async function viewer(): Promise<Viewer | null> {
-  return viewerOf(await headers());
-}
+/** The signed-in user of the current page request (server components), or null; asked once per request. */
+export const viewer = cache(async (): Promise<Viewer | null> => viewerOf(await headers()));
 
 export async function viewerOf(h: Headers): Promise<Viewer | null> {
   // no session cookie, no session: the database is not asked

@@ -114,8 +114,9 @@ export async function assignRun(
     if (!claimed) return null;
     const attempt = await nextAttempt(tx, runId, 'preflight');
     const stageRun = await tx.stageRun.create({ data: { runId, stage: 'preflight', attempt, converterBoxId: boxId } });
+    const box = await tx.converterBox.findUnique({ where: { id: boxId }, select: { name: true } });
     await tx.runEvent.create({
-      data: { runId, stageRunId: stageRun.id, message: `assigned to converter box ${boxId}` },
+      data: { runId, stageRunId: stageRun.id, message: `assigned to converter box ${box?.name ?? boxId}` },
     });
     return stageJob(stageRun, boxId);
   });

@@ -20,13 +20,17 @@ export async function listBatches(db: Db) {
   }));
 }
 
+const isWaitingReason = (r: { status: string; errorCode: string | null }) =>
+  r.status === 'queued' && r.errorCode === 'waiting_for_capacity';
+
 export async function getBatchView(db: Db, id: string) {
   const client = prismaOf(db);
   const batch = await client.batch.findUnique({
     where: { id },
     include: {
       runs: {
-        orderBy: { createdAt: 'asc' },
+        // what never changes while the batch runs: rows stay where they are as their runs move
+        orderBy: [{ container: { sourceCtid: 'asc' } }, { container: { sourceHost: { name: 'asc' } } }, { id: 'asc' }],
         include: {
           container: {
             select: {
@@ -52,7 +56,9 @@ export async function getBatchView(db: Db, id: string) {
       status: r.status,
       currentStage: r.currentStage,
       failedStage: r.failedStage,
-      error: r.error,
+      // why a queued run has not started is not an error (recordWaitingReasons)
+      error: isWaitingReason(r) ? null : r.error,
+      waitingReason: isWaitingReason(r) ? r.error : null,
       container: r.container,
       box: r.converterBox?.name ?? null,
       plannedWindowStart: r.plannedWindowStart,
@@ -103,6 +109,7 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     orderBy: { id: 'desc' },
     take: opts.events ?? 300,
   });
+  const stageOf = new Map(run.stageRuns.map((s) => [s.id, s.stage]));
   // one row per stage: its latest attempt
   const stages = STAGES.map((stage) => {
     const attempts = run.stageRuns.filter((s) => s.stage === stage);
@@ -140,6 +147,8 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     templateUploads: run.templateUploads,
     events: events.reverse().map((e) => ({
       id: e.id.toString(),
+      // the stage whose attempt wrote it (null: the run's own events, e.g. a cancel)
+      stage: (e.stageRunId && stageOf.get(e.stageRunId)) ?? null,
       at: e.at,
       level: e.level,
       kind: e.kind,
@@ -147,4 +156,17 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
       message: e.message,
     })),
   };
+}
+
+/** What a run's page is titled by, or null for a run that does not exist. */
+export async function findRunHeading(db: Db, id: string) {
+  return prismaOf(db).migrationRun.findUnique({
+    where: { id },
+    select: { id: true, container: { select: { sourceCtid: true, hostname: true } } },
+  });
+}
+
+/** What a batch's page is titled by, or null for a batch that does not exist. */
+export async function findBatchHeading(db: Db, id: string) {
+  return prismaOf(db).batch.findUnique({ where: { id }, select: { id: true, name: true } });
 }

@@ -3,6 +3,7 @@
 // first HEAD_LINES lines live and its last TAIL_LINES lines in full; what is
 // in between is replaced by one marker line, so a 2-million-line rsync log
 // cannot flood the database while the end, which explains a failure, is kept.
+import { commandLineForLog } from '@vzferry/core';
 import { appendRunEvents, type Db, type RunEventInput } from '@vzferry/db';
 
 const HEAD_LINES = 400;
@@ -31,7 +32,7 @@ export class RunLog {
 
   command(argv: readonly string[], where: string): void {
     this.#endCommandOutput();
-    this.#push({ kind: 'command', message: argv.join(' '), data: { where } });
+    this.#push({ kind: 'command', message: commandLineForLog(argv), data: { where } });
   }
 
   output(stream: 'stdout' | 'stderr', chunk: string): void {

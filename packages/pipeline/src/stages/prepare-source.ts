@@ -2,7 +2,7 @@
 // container with its own package manager, where its repositories and DNS
 // work. The only change our code makes to a source container.
 import { toCtid } from '@vzferry/openvz';
-import { kernelInstallCommand, parseOsTemplate } from '@vzferry/guest';
+import { kernelInstallCommand, kernelInstallSummary, parseOsTemplate } from '@vzferry/guest';
 import { AppError } from '@vzferry/core';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
 import { containerLabel, type StageDeps } from '../stage-deps';
@@ -27,7 +27,5 @@ export async function prepareSource(ctx: StageContext, deps: StageDeps): Promise
     onStdout: (c) => ctx.output('stdout', c),
     onStderr: (c) => ctx.output('stderr', c),
   });
-  return succeeded(undefined, {
-    message: `installed ${argv.slice(argv.indexOf('install') + 1).join(', ')} inside the container`,
-  });
+  return succeeded(undefined, { message: kernelInstallSummary(os) });
 }

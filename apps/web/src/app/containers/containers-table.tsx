@@ -7,10 +7,12 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import type { BatchCreated, NewBatch } from '@/api/batches';
 import type { ContainerFacets, ContainerPage, ContainerRow } from '@/api/containers';
+import type { InventoryState } from '@/api/overview';
 import { Badge, Button, ErrorBox, inputClass, PageHeader, statusTone, Table, type Column } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatKb, formatMb } from '@/lib/format';
 import { useCan } from '@/components/viewer';
+import { emptyInventory } from '@/lib/inventory-empty-state';
 
 const FILTERS = ['hostId', 'status', 'os', 'customerId', 'migrationState'] as const;
 const PAGE_SIZE = 50;
@@ -27,7 +29,7 @@ const COLUMNS: Column<ContainerRow>[] = [
   },
   {
     header: 'Hostname',
-    className: 'max-w-56 truncate',
+    className: 'max-w-48 truncate',
     title: (ct) => ct.hostname ?? '',
     cell: (ct) => (
       <>
@@ -38,16 +40,31 @@ const COLUMNS: Column<ContainerRow>[] = [
   { header: 'Host', className: 'whitespace-nowrap', cell: (ct) => ct.host.name },
   {
     header: 'Customer',
-    className: 'max-w-48 truncate',
+    className: 'max-w-40 truncate',
+    title: (ct) => ct.customer?.name ?? '',
     cell: (ct) => ct.customer?.name ?? <span className="text-slate-400">none</span>,
   },
   {
+    // the first address and how many more: the migration state stays in view at 1440 px (every address is in the tooltip)
     header: 'IPs',
-    className: 'max-w-56 truncate font-mono text-xs',
+    className: 'whitespace-nowrap font-mono text-xs',
     title: (ct) => ct.ips.join(' '),
-    cell: (ct) => ct.ips.join(', ') || '-',
+    cell: (ct) =>
+      ct.ips.length === 0 ? (
+        '-'
+      ) : (
+        <>
+          {ct.ips[0]}
+          {ct.ips.length > 1 ? <span className="font-sans text-slate-500"> +{ct.ips.length - 1}</span> : null}
+        </>
+      ),
   },
-  { header: 'OS', className: 'whitespace-nowrap', cell: (ct) => ct.ostemplate ?? '-' },
+  {
+    header: 'OS',
+    className: 'max-w-40 truncate',
+    title: (ct) => ct.ostemplate ?? '',
+    cell: (ct) => ct.ostemplate ?? '-',
+  },
   {
     header: 'Disk',
     headerClassName: 'text-right',
@@ -99,7 +116,8 @@ export function ContainersTable() {
     queryKey: ['containers', query.toString()],
     queryFn: () => fetchJson<ContainerPage>(`/api/containers?${query.toString()}`),
     placeholderData: keepPreviousData,
-    refetchInterval: 10_000,
+    // an empty inventory is usually one being imported (the demo's seed): look again soon
+    refetchInterval: (q) => (q.state.data?.total === 0 ? 2_000 : 10_000),
   });
   const facets = useQuery({
     queryKey: ['facets'],
@@ -111,6 +129,12 @@ export function ContainersTable() {
   const total = list.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const filtered = FILTERS.some((f) => params.get(f)) || q !== '';
+  const inventory = useQuery({
+    queryKey: ['inventory-state'],
+    queryFn: () => fetchJson<InventoryState>('/api/overview/inventory'),
+    enabled: !filtered && list.data?.total === 0,
+    refetchInterval: (query) => (query.state.data && emptyInventory(query.state.data).busy ? 2_000 : false),
+  });
 
   return (
     <div>
@@ -191,7 +215,9 @@ export function ContainersTable() {
         empty={
           filtered
             ? 'No container matches these filters.'
-            : 'No containers yet: add a source host and import its inventory.'
+            : inventory.data
+              ? emptyInventory(inventory.data).message
+              : 'No containers yet.'
         }
       />
 

@@ -16,6 +16,7 @@ import { Badge, Button, Card, ErrorBox, Field, inputClass, PageHeader, ProgressB
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime, relativeTime } from '@/lib/format';
 import { useCan } from '@/components/viewer';
+import { asSentence } from '@/lib/sentence';
 
 const busy = (h: Host) =>
   h.lastImport?.status === 'queued' ||
@@ -126,7 +127,7 @@ function HostCard({ host }: { host: Host }) {
             ) : null}
           </div>
         ) : null}
-        {host.lastError ? <ErrorBox title="Last error">{host.lastError}</ErrorBox> : null}
+        {host.lastError ? <ErrorBox title="Last error">{asSentence(host.lastError)}</ErrorBox> : null}
         {actionError ? <ErrorBox>{actionError.message}</ErrorBox> : null}
 
         {imp ? (
@@ -144,17 +145,18 @@ function HostCard({ host }: { host: Host }) {
               <>
                 <ProgressBar percent={imp.progressPercent} label={`import of ${host.name}`} />
                 <span className="text-xs text-slate-500">
-                  {Math.round(imp.progressPercent)}% · {imp.message ?? 'waiting for a worker'}
+                  {Math.round(imp.progressPercent)} %: {asSentence(imp.message ?? 'waiting for a worker')}
                 </span>
               </>
             ) : null}
             {imp.status === 'succeeded' ? (
               <span className="text-xs text-slate-600">
-                {imp.containersSeen} seen · {imp.created} new · {imp.updated} updated · {imp.vanished} vanished
+                Found {imp.containersSeen} {imp.containersSeen === 1 ? 'container' : 'containers'}: {imp.created} new,{' '}
+                {imp.updated} updated, {imp.vanished} vanished from the host.
               </span>
             ) : null}
             {imp.status === 'failed' && imp.error ? (
-              <ErrorBox title="Import failed; nothing was changed">{imp.error}</ErrorBox>
+              <ErrorBox title="Import failed; nothing was changed">{asSentence(imp.error)}</ErrorBox>
             ) : null}
           </div>
         ) : null}

@@ -8,6 +8,7 @@ import { Badge, Button, ErrorBox, PageHeader, ProgressBar, statusTone, Table, ty
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
 import { useCan } from '@/components/viewer';
+import { asSentence } from '@/lib/sentence';
 
 export function downtime(start: string | null, end: string | null): string {
   if (!start) return '-';
@@ -42,11 +43,17 @@ const COLUMNS: Column<BatchRun>[] = [
           <ProgressBar percent={r.progressPercent} label={`${r.container.sourceCtid} ${r.currentStage}`} />
         ) : null}
         {r.error ? (
-          <div className="mt-1 truncate text-xs text-red-700" title={r.error}>
-            {r.error}
+          <div className="mt-1 truncate text-xs text-red-700" title={asSentence(r.error)}>
+            {asSentence(r.error)}
+          </div>
+        ) : r.waitingReason ? (
+          <div className="mt-1 text-xs text-amber-800" data-testid="waiting-reason">
+            {asSentence(r.waitingReason)}
           </div>
         ) : r.stageMessage ? (
-          <div className="mt-1 truncate text-xs text-slate-500">{r.stageMessage}</div>
+          <div className="mt-1 truncate text-xs text-slate-500" title={asSentence(r.stageMessage)}>
+            {asSentence(r.stageMessage)}
+          </div>
         ) : null}
       </>
     ),

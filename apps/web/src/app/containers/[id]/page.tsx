@@ -9,7 +9,7 @@ import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Badge, Card, PageHeader, statusTone, Table, type Column } from '@/components/ui';
 import { formatDateTime, formatKb, formatMb } from '@/lib/format';
-import { server } from '@/server/context';
+import { readingDb } from '@/server/page-access';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function load(id: string): Promise<ContainerDetail> {
   if (!UUID.test(id)) notFound();
   try {
-    return await getContainerDetail(server().db, id);
+    return await getContainerDetail(await readingDb(), id);
   } catch (err) {
     if (err instanceof NotFoundError) notFound();
     throw err;
@@ -142,8 +142,10 @@ export default async function ContainerPage({ params }: { params: Promise<{ id: 
             <ul className="text-sm">
               {ct.runs.map((r) => (
                 <li key={r.id} className="flex gap-2 border-t border-slate-100 py-1 first:border-0">
-                  <Badge tone={statusTone(r.status)}>{r.status}</Badge> {r.currentStage ?? ''}{' '}
-                  <span className="text-slate-500">{formatDateTime(r.createdAt)}</span>
+                  <Badge tone={statusTone(r.status)}>{r.status}</Badge>
+                  <Link className="text-sky-700 hover:underline" href={`/runs/${r.id}`}>
+                    {r.currentStage ?? 'run'} of {formatDateTime(r.createdAt)}
+                  </Link>
                 </li>
               ))}
             </ul>

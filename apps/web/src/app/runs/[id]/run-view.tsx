@@ -4,13 +4,15 @@
 // uploads, the log tail with command output, Retry and Cancel.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import type { RunView as Run } from '@/api/runs';
+import { RUN_LOG_LINES, type RunView as Run } from '@/api/runs';
 import type { Queued } from '@/api/wire';
 import { downtime } from '@/app/batches/[id]/batch-view';
 import { Badge, Button, Card, ErrorBox, PageHeader, ProgressBar, statusTone } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
 import { useCan } from '@/components/viewer';
+import { asSentence } from '@/lib/sentence';
+import { RunLogView } from './run-log-view';
 
 const seconds = (a: string | null, b: string | null) =>
   a ? `${Math.round(((b ? new Date(b).getTime() : Date.now()) - new Date(a).getTime()) / 1000)} s` : '';
@@ -75,7 +77,7 @@ export function RunView({ id }: { id: string }) {
         }
       />
       {error ? <ErrorBox>{error.message}</ErrorBox> : null}
-      {r?.error ? <ErrorBox title={`Failed in ${r.failedStage ?? 'a stage'}`}>{r.error}</ErrorBox> : null}
+      {r?.error ? <ErrorBox title={`Failed in ${r.failedStage ?? 'a stage'}`}>{asSentence(r.error)}</ErrorBox> : null}
       {r ? (
         <div className="mt-4 grid gap-4 lg:grid-cols-3">
           <Card title="Stages" className="lg:col-span-2">
@@ -94,9 +96,9 @@ export function RunView({ id }: { id: string }) {
                     ) : null}
                     <span
                       className={`block truncate text-xs ${s.error ? 'text-red-700' : 'text-slate-500'}`}
-                      title={s.error ?? s.message ?? ''}
+                      title={asSentence(s.error ?? s.message)}
                     >
-                      {s.error ?? s.message ?? ''}
+                      {asSentence(s.error ?? s.message)}
                     </span>
                   </span>
                   <span className="text-right text-xs tabular-nums text-slate-500">
@@ -144,17 +146,7 @@ export function RunView({ id }: { id: string }) {
             ) : null}
           </div>
           <Card title="Log" className="lg:col-span-3">
-            <pre
-              className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-3 font-mono text-xs text-slate-100"
-              data-testid="run-log"
-            >
-              {r.events
-                .map(
-                  (e) =>
-                    `${e.at.slice(11, 19)} ${e.kind === 'output' ? (e.stream === 'stderr' ? '! ' : '  ') : e.kind === 'command' ? '$ ' : `${e.level.toUpperCase()} `}${e.message}`,
-                )
-                .join('\n') || 'Nothing logged yet.'}
-            </pre>
+            <RunLogView events={r.events} limit={RUN_LOG_LINES} />
           </Card>
         </div>
       ) : null}

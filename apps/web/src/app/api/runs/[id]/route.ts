@@ -1,5 +1,5 @@
 import { getRunView } from '@vzferry/db';
-import { runViewSchema } from '@/api/runs';
+import { RUN_LOG_LINES, runViewSchema } from '@/api/runs';
 import { idParamsSchema } from '@/api/wire';
 import { server } from '@/server/context';
 import { route } from '@/server/route';
@@ -7,5 +7,5 @@ import { route } from '@/server/route';
 export const dynamic = 'force-dynamic';
 
 export const GET = route({ access: 'read', params: idParamsSchema, output: runViewSchema }, async ({ params }) =>
-  getRunView(server().db, params.id),
+  getRunView(server().db, params.id, { events: RUN_LOG_LINES }),
 );
