@@ -205,6 +205,21 @@ describe('describeContainerState', () => {
     });
   });
 
+  it('takes a Retry after a rollback as offline again, though the rollback left its older end behind', () => {
+    const s = state({
+      run: run({
+        status: 'running',
+        currentStage: 'final_sync',
+        downtimeStartedAt: new Date('2026-11-30T11:58:00Z'),
+        downtimeEndedAt: new Date('2026-11-30T10:31:00Z'),
+      }),
+    });
+    expect(s).toEqual({
+      kind: 'in_progress',
+      text: 'In progress: final_sync; offline for the switch-over since 12:58',
+    });
+  });
+
   it('says a failure before the downtime never took the container offline', () => {
     const s = state({
       run: run({ status: 'failed', failedStage: 'preflight', finishedAt: new Date('2026-11-30T10:00:00Z') }),

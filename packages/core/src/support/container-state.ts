@@ -92,7 +92,8 @@ function awaitsSwitchOver(run: RunFacts): boolean {
  * starts, else the start of a batch scheduled for later.
  */
 export function plannedSwitchOver(input: StateInput): SwitchOverPlan | null {
-  const { run, container, now } = input;
+  const { container, now } = input;
+  const run = input.run && withCurrentDowntime(input.run);
   if (!run || !awaitsSwitchOver(run)) return null;
   if (run.plannedWindowStart && run.plannedWindowEnd && run.plannedWindowEnd > now)
     return { start: run.plannedWindowStart, end: run.plannedWindowEnd };
@@ -126,14 +127,27 @@ export function formatPlan(plan: SwitchOverPlan, timeZone: string): string {
   return `${formatPlanTime(plan, zone)} ${zone}`;
 }
 
-export function downtimeMs(run: Pick<RunFacts, 'downtimeStartedAt' | 'downtimeEndedAt'>): number | null {
+type Downtime = Pick<RunFacts, 'downtimeStartedAt' | 'downtimeEndedAt'>;
+
+/**
+ * The run with the end of its current downtime only: a Retry after a
+ * rollback stops the container again and writes a new start, but the end
+ * the rollback wrote stays behind, older than the start.
+ */
+export function withCurrentDowntime<R extends Downtime>(run: R): R {
+  const { downtimeStartedAt: start, downtimeEndedAt: end } = run;
+  return start && end && end < start ? { ...run, downtimeEndedAt: null } : run;
+}
+
+export function downtimeMs(run: Downtime): number | null {
   if (!run.downtimeStartedAt || !run.downtimeEndedAt) return null;
   return run.downtimeEndedAt.getTime() - run.downtimeStartedAt.getTime();
 }
 
 /** The container's state in one sentence. */
 export function describeContainerState(input: StateInput): ContainerState {
-  const { run, container } = input;
+  const { container } = input;
+  const run = input.run && withCurrentDowntime(input.run);
   const zone = knownZone(input.timeZone);
   if (!run || run.status === 'cancelled') {
     if (container.vanishedAt)
@@ -161,7 +175,7 @@ export function describeContainerState(input: StateInput): ContainerState {
     case 'pending':
       return { kind: 'planned', text: `Planned in batch ${run.batch.name}; no date set yet` };
     default:
-      return activeState({ ...input, timeZone: zone }, run);
+      return activeState({ ...input, run, timeZone: zone }, run);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type ContainerFacts,
   type RunFacts,
   type SwitchOverPlan,
+  withCurrentDowntime,
 } from './container-state';
 import { formatClockOrDateTime, formatDateTimeIn, formatDay, formatDuration, knownZone } from './zoned-time';
 
@@ -52,12 +53,13 @@ const MAX_IPS = 3;
 
 export function customerEmails(input: EmailInput): CustomerEmails {
   const zone = knownZone(input.timeZone);
-  const scheduled = input.containers.flatMap((c) => {
+  const containers = input.containers.map((c) => ({ ...c, run: c.run && withCurrentDowntime(c.run) }));
+  const scheduled = containers.flatMap((c) => {
     const plan = plannedSwitchOver({ container: c.container, run: c.run, timeZone: zone, now: input.now });
     return plan ? [{ c, plan }] : [];
   });
-  const done = input.containers.filter((c) => c.run?.status === 'succeeded');
-  const failed = input.containers.filter((c) => c.run?.status === 'failed');
+  const done = containers.filter((c) => c.run?.status === 'succeeded');
+  const failed = containers.filter((c) => c.run?.status === 'failed');
   const mail = (subject: string, lines: string[], cs: EmailContainer[]): EmailText => ({
     subject,
     body: letter(input, lines),

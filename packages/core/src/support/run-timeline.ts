@@ -2,7 +2,7 @@
 // how far it got, how long the container was offline and, for a failure,
 // why in words. Times in the customer's zone.
 import { STAGES, type Stage } from '../stages';
-import { downtimeMs, failureInWords, type RunFacts } from './container-state';
+import { downtimeMs, failureInWords, type RunFacts, withCurrentDowntime } from './container-state';
 import { formatClockOrDateTime, formatDateTimeIn, formatDuration, knownZone } from './zoned-time';
 
 export interface RunTimelineEntry {
@@ -19,7 +19,8 @@ export interface RunTimelineEntry {
   failure: { summary: string; detail: string | null } | null;
 }
 
-export function runTimelineEntry(run: RunFacts, timeZone: string, now: Date): RunTimelineEntry {
+export function runTimelineEntry(facts: RunFacts, timeZone: string, now: Date): RunTimelineEntry {
+  const run = withCurrentDowntime(facts);
   const zone = knownZone(timeZone);
   const stage = stageReached(run);
   return {
