@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav';
+import { SearchBox } from '@/components/search-box';
 import { ViewerProvider } from '@/components/viewer';
 import { viewer } from '@/server/viewer';
 import { Providers } from './providers';
@@ -22,6 +23,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <p className="text-lg font-semibold">vzferry</p>
               <p className="text-xs text-slate-400">OpenVZ → CloudStack</p>
             </div>
+            <SearchBox />
             <Nav />
           </aside>
           <main className="min-w-0 flex-1 px-8 py-6">
