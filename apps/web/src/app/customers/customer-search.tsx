@@ -58,8 +58,8 @@ const CUSTOMER_HIT_COLUMNS: Column<CustomerHit>[] = [
   { header: 'E-mail', cell: (c) => c.email },
   {
     header: 'Containers',
-    headerClassName: 'text-right',
-    className: 'text-right tabular-nums',
+    headerClassName: 'pr-6 text-right',
+    className: 'pr-6 text-right tabular-nums',
     cell: (c) => c.containers,
   },
   {
