@@ -12,6 +12,7 @@ import * as containerNotes from '@/app/api/containers/[id]/notes/route';
 import * as container from '@/app/api/containers/[id]/route';
 import * as customerNotes from '@/app/api/customers/[id]/notes/route';
 import * as customer from '@/app/api/customers/[id]/route';
+import * as customers from '@/app/api/customers/route';
 import * as search from '@/app/api/search/route';
 import type { RouteHandler } from '@/server/route';
 
@@ -162,6 +163,15 @@ describe('search', () => {
     expect(long).toMatchObject({
       status: 400,
       body: { error: { code: 'invalid_input', message: 'q: the search is longer than 200 characters; shorten it' } },
+    });
+  });
+});
+
+describe('the customer list', () => {
+  it('refuses a NUL byte in its filter with a 400, not a database error', async () => {
+    expect(await call(customers.GET, '/api/customers?q=a%00b')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', message: 'q: the search contains a NUL byte; remove it' } },
     });
   });
 });
