@@ -37,3 +37,4 @@ export * from './hosts';
 export * from './auth';
 export * from './audit';
 export * from './overview';
+export * from './support';

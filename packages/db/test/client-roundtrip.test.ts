@@ -138,7 +138,9 @@ describe('the generated client on a migrated database', () => {
         position: 0,
       },
     });
-    await db.note.create({ data: { containerId: container.id, authorId: user.id, body: 'customer asked for Sunday' } });
+    await db.note.create({
+      data: { containerId: container.id, authorId: user.id, authorName: user.name, body: 'customer asked for Sunday' },
+    });
     await db.networkMapping.create({
       data: {
         name: 'public-20',

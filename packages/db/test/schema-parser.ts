@@ -68,10 +68,12 @@ function parseModel(model: string, body: string, out: ParsedSchema): void {
 function addBlockAttribute(model: string, line: string, out: ParsedSchema): void {
   const am = /^@@(unique|index|id)\(\[([^\]]+)\]/.exec(line);
   if (!am) return;
+  // a column may carry an operator class: name(ops: raw("gin_trgm_ops"))
   const cols = am[2]!
     .split(',')
-    .map((c) => c.trim())
+    .map((c) => c.trim().replace(/\(.*$/, ''))
     .join('_');
   const suffix = am[1] === 'unique' ? 'key' : am[1] === 'index' ? 'idx' : 'pkey';
-  out.indexNames.push(am[1] === 'id' ? `${model}_pkey` : `${model}_${cols}_${suffix}`);
+  const mapped = /\bmap: "([^"]+)"/.exec(line)?.[1];
+  out.indexNames.push(am[1] === 'id' ? `${model}_pkey` : (mapped ?? `${model}_${cols}_${suffix}`));
 }

@@ -2,6 +2,7 @@
 // container's facts, as the browser gets them. Disk sizes are KiB in text:
 // PostgreSQL bigints, which JSON cannot hold.
 import { z } from 'zod';
+import { containerStateSchema, noteSchema, timelineEntrySchema } from './support';
 import { isoDate } from './wire';
 
 const ref = z.object({ id: z.string(), name: z.string() });
@@ -83,22 +84,27 @@ export const containerDetailSchema = z.object({
       nic: z.object({ name: z.string() }).nullable(),
     }),
   ),
-  notes: z.array(
-    z.object({
-      id: z.string(),
-      body: z.string(),
-      createdAt: isoDate,
-      author: z.object({ name: z.string() }).nullable(),
-    }),
-  ),
+  notes: z.array(noteSchema),
   runs: z.array(
     z.object({
       id: z.string(),
       status: z.string(),
       currentStage: z.string().nullable(),
+      failedStage: z.string().nullable(),
       createdAt: isoDate,
       finishedAt: isoDate.nullable(),
+      downtimeStartedAt: isoDate.nullable(),
+      downtimeEndedAt: isoDate.nullable(),
+      cloudstackVmId: z.string().nullable(),
+      cloudstackVmName: z.string().nullable(),
+      vmNetworks: z.array(z.string()),
+      batch: z.object({ id: z.string(), name: z.string() }),
     }),
   ),
+  /** where it is, in words, in its customer's zone (UTC without a customer) */
+  state: containerStateSchema,
+  /** the source container as the pipeline left it, newer than the inventory's status when a run came after the import */
+  source: z.object({ status: z.string(), onboot: z.boolean().nullable(), text: z.string() }),
+  timeline: z.array(timelineEntrySchema),
 });
 export type ContainerDetail = z.output<typeof containerDetailSchema>;

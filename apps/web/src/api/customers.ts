@@ -4,7 +4,13 @@
 import { z } from 'zod';
 
 export const customerQuerySchema = z.object({
-  q: z.string().trim().max(200, 'the search is longer than 200 characters').optional(),
+  q: z
+    .string()
+    // PostgreSQL text cannot hold a NUL byte: refused here, it is a 400 instead of a database error
+    .refine((s) => !s.includes('\u0000'), 'the search contains a NUL byte; remove it')
+    .trim()
+    .max(200, 'the search is longer than 200 characters')
+    .optional(),
 });
 
 export const customerListSchema = z.array(

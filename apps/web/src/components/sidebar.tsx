@@ -5,6 +5,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { Nav } from './nav';
+import { SearchBox } from './search-box';
 
 export function Sidebar() {
   const [open, setOpen] = useState(false);
@@ -39,6 +40,7 @@ export function Sidebar() {
           if (e.target instanceof Element && e.target.closest('a')) setOpen(false);
         }}
       >
+        <SearchBox />
         <Nav />
       </div>
     </aside>

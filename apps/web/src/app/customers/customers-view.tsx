@@ -1,40 +1,17 @@
 'use client';
 // Customer CSV upload (all or nothing: any bad row is listed and nothing
-// changes) and the customer list.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
+// changes), and support's search: the customer list, or what the search box
+// finds (its text is the URL's q, which the search box of every page sets).
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import {
-  customerRowErrorsSchema,
-  type CustomerImport,
-  type CustomerListItem,
-  type CustomerRowError,
-} from '@/api/customers';
-import { Button, Card, ErrorBox, inputClass, PageHeader, Table, type Column } from '@/components/ui';
-import { ApiError, fetchJson } from '@/lib/fetch-json';
+import { customerRowErrorsSchema, type CustomerImport, type CustomerRowError } from '@/api/customers';
+import { Button, Card, ErrorBox, PageHeader, Table, type Column } from '@/components/ui';
 import { useCan } from '@/components/viewer';
+import { ApiError, fetchJson } from '@/lib/fetch-json';
+import { CustomerSearch } from './customer-search';
 
 /** What the page shows after an upload: what was imported, or the rows that refused the file. */
 type Outcome = { imported: CustomerImport } | { refused: CustomerRowError[] };
-
-const CUSTOMER_COLUMNS: Column<CustomerListItem>[] = [
-  {
-    header: 'Name',
-    cell: (c) => (
-      <Link className="text-sky-700 hover:underline" href={`/containers?customerId=${c.id}`}>
-        {c.name}
-      </Link>
-    ),
-  },
-  { header: 'E-mail', cell: (c) => c.email },
-  { header: 'Time zone', cell: (c) => c.timezone },
-  {
-    header: 'Containers',
-    headerClassName: 'text-right',
-    className: 'text-right tabular-nums',
-    cell: (c) => c.containers,
-  },
-];
 
 const ERROR_COLUMNS: Column<CustomerRowError>[] = [
   { header: 'Line', headerClassName: 'w-20', className: 'tabular-nums', cell: (e) => e.line },
@@ -42,34 +19,12 @@ const ERROR_COLUMNS: Column<CustomerRowError>[] = [
 ];
 
 export function CustomersView() {
-  const [q, setQ] = useState('');
-  const canOperate = useCan('operate');
-  const customers = useQuery({
-    queryKey: ['customers', q],
-    queryFn: () => fetchJson<CustomerListItem[]>(`/api/customers?q=${encodeURIComponent(q)}`),
-  });
+  const canImport = useCan('operate');
   return (
     <div>
       <PageHeader title="Customers" subtitle="Who owns which container, and when they accept downtime" />
-      {canOperate ? <CsvUpload /> : null}
-      <Card title="Customers">
-        <input
-          type="search"
-          aria-label="Search customers"
-          placeholder="Name or e-mail"
-          className={`${inputClass} mb-3 w-72`}
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-        />
-        {customers.error ? <ErrorBox>{customers.error.message}</ErrorBox> : null}
-        <Table
-          look="plain"
-          columns={CUSTOMER_COLUMNS}
-          rows={customers.data}
-          rowKey={(c) => c.id}
-          empty="No customers yet."
-        />
-      </Card>
+      {canImport ? <CsvUpload /> : null}
+      <CustomerSearch />
     </div>
   );
 }

@@ -1,8 +1,13 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 import { CustomersView } from './customers-view';
 
 export const metadata: Metadata = { title: 'Customers' };
 
 export default function CustomersPage() {
-  return <CustomersView />;
+  return (
+    <Suspense>
+      <CustomersView />
+    </Suspense>
+  );
 }

@@ -1,24 +1,31 @@
-// One container: what support looks up (customer, window, IPs, OS, where it
-// is) and what the engineer needs (limits, NICs, runs). Read on the server
-// straight from PostgreSQL.
-import { NotFoundError } from '@vzferry/core';
-import { getContainerDetail, type ContainerDetail } from '@vzferry/db';
+// One container: where it is, in words (its state, and its source container
+// as the pipeline left it, not only what the last import saw), whose it is,
+// its runs and notes, and what the engineer needs (limits, NICs). Read on
+// the server straight from PostgreSQL.
+import { formatDateTimeIn, NotFoundError } from '@vzferry/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { RunTimeline, StateLine } from '@/components/migration-story';
+import { NoteForm } from '@/components/note-form';
+import { NotesList } from '@/components/notes-list';
 import { Badge, Card, PageHeader, statusTone, Table, type Column } from '@/components/ui';
 import { formatDateTime, formatKb, formatMb } from '@/lib/format';
 import { readingDb } from '@/server/page-access';
+import { containerSupportView, type ContainerSupportView } from '@/server/support-views';
 
 export const dynamic = 'force-dynamic';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+type ContainerDetail = ContainerSupportView;
+
 async function load(id: string): Promise<ContainerDetail> {
   if (!UUID.test(id)) notFound();
   try {
-    return await getContainerDetail(await readingDb(), id);
+    await readingDb(); // signed in, and the role may read
+    return await containerSupportView(id);
   } catch (err) {
     if (err instanceof NotFoundError) notFound();
     throw err;
@@ -45,8 +52,11 @@ const IP_COLUMNS: Column<ContainerDetail['ips'][number]>[] = [
   { header: 'Interface', cell: (ip) => ip.nic?.name ?? 'venet0' },
 ];
 
+const onbootWords = (onboot: boolean | null) => (onboot === null ? '-' : onboot ? 'yes' : 'no');
+
 export default async function ContainerPage({ params }: { params: Promise<{ id: string }> }) {
   const ct = await load((await params).id);
+  const zone = ct.customer?.timezone ?? 'UTC';
   return (
     <div>
       <p className="mb-2 text-sm">
@@ -58,12 +68,21 @@ export default async function ContainerPage({ params }: { params: Promise<{ id: 
         title={`CT ${ct.sourceCtid} · ${ct.hostname ?? 'no hostname'}`}
         subtitle={
           <span className="flex flex-wrap items-center gap-2">
-            on {ct.sourceHost.name} <Badge tone={statusTone(ct.status)}>{ct.status}</Badge>
+            on {ct.sourceHost.name} <Badge tone={statusTone(ct.source.status)}>{ct.source.status}</Badge>
             <Badge tone={statusTone(ct.migrationState)}>{ct.migrationState.replace('_', ' ')}</Badge>
             {ct.vanishedAt ? <Badge tone="red">vanished from the host {formatDateTime(ct.vanishedAt)}</Badge> : null}
           </span>
         }
       />
+      <Card title={`Where it is (times in ${zone})`} className="mb-4">
+        <div className="flex flex-col gap-2 text-sm">
+          <StateLine state={ct.state} />
+          <p>
+            <span className="text-slate-500">Source container: </span>
+            <span data-testid="source-state">{ct.source.text}</span>
+          </p>
+        </div>
+      </Card>
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Customer">
           {ct.customer ? (
@@ -71,9 +90,14 @@ export default async function ContainerPage({ params }: { params: Promise<{ id: 
               rows={[
                 [
                   'Customer',
-                  <span key="c" data-testid="customer-name">
+                  <Link
+                    key="c"
+                    className="text-sky-700 hover:underline"
+                    href={`/customers/${ct.customer.id}`}
+                    data-testid="customer-name"
+                  >
                     {ct.customer.name}
-                  </span>,
+                  </Link>,
                 ],
                 [
                   'E-mail',
@@ -114,9 +138,12 @@ export default async function ContainerPage({ params }: { params: Promise<{ id: 
                   {ct.privatePath ?? '-'}
                 </code>,
               ],
-              ['Start on boot', ct.onboot === null ? '-' : ct.onboot ? 'yes' : 'no'],
+              ['Start on boot', onbootWords(ct.source.onboot)],
               ['Nameservers', ct.nameservers.join(', ') || '-'],
-              ['Last seen', formatDateTime(ct.lastSeenAt)],
+              [
+                'Last import',
+                `${formatDateTimeIn(ct.lastSeenAt, zone)}: ${ct.status}, start on boot ${onbootWords(ct.onboot)}`,
+              ],
             ]}
           />
         </Card>
@@ -135,21 +162,19 @@ export default async function ContainerPage({ params }: { params: Promise<{ id: 
             </div>
           ) : null}
         </Card>
-        <Card title="Migration runs">
-          {ct.runs.length === 0 ? (
-            <p className="text-sm text-slate-500">Not in any batch yet.</p>
-          ) : (
-            <ul className="text-sm">
-              {ct.runs.map((r) => (
-                <li key={r.id} className="flex gap-2 border-t border-slate-100 py-1 first:border-0">
-                  <Badge tone={statusTone(r.status)}>{r.status}</Badge>
-                  <Link className="text-sky-700 hover:underline" href={`/runs/${r.id}`}>
-                    {r.currentStage ?? 'run'} of {formatDateTime(r.createdAt)}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          )}
+        <Card title="Notes">
+          <NoteForm postUrl={`/api/containers/${ct.id}/notes`} about={`CT ${ct.sourceCtid}`} />
+          <NotesList
+            notes={ct.notes.map((n) => ({
+              id: n.id,
+              body: n.body,
+              authorName: n.authorName,
+              when: formatDateTimeIn(n.createdAt, zone),
+            }))}
+          />
+        </Card>
+        <Card title="Migration runs" className="lg:col-span-2">
+          <RunTimeline entries={ct.timeline} />
         </Card>
       </div>
     </div>

@@ -1,8 +1,7 @@
-import { getContainerDetail } from '@vzferry/db';
 import { z } from 'zod';
 import { containerDetailSchema } from '@/api/containers';
-import { server } from '@/server/context';
 import { route } from '@/server/route';
+import { containerSupportView } from '@/server/support-views';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,5 +11,5 @@ export const GET = route(
     params: z.object({ id: z.uuid({ message: 'not a container id' }) }),
     output: containerDetailSchema,
   },
-  async ({ params }) => getContainerDetail(server().db, params.id),
+  async ({ params }) => containerSupportView(params.id),
 );

@@ -1,0 +1,25 @@
+// A note about a customer, by whoever asks (support, an engineer).
+import { addNote } from '@vzferry/db';
+import { z } from 'zod';
+import { newNoteSchema, noteSchema } from '@/api/support';
+import { server } from '@/server/context';
+import { route } from '@/server/route';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = route(
+  {
+    access: 'notes',
+    audit: { action: 'note.add', target: 'Customer' },
+    params: z.object({ id: z.uuid({ message: 'not a customer id' }) }),
+    body: newNoteSchema,
+    maxBodyBytes: 64 * 1024,
+    output: noteSchema,
+    status: 201,
+  },
+  async ({ params, body, actor, audit }) => {
+    const note = await addNote(server().db, { customerId: params.id }, body.body, actor);
+    audit({ details: { noteId: note.id } });
+    return note;
+  },
+);

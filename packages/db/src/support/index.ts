@@ -1,0 +1,4 @@
+export * from './search';
+export * from './notes';
+export * from './customer-view';
+export * from './run-facts';
