@@ -7,6 +7,7 @@ const ITEMS = [
   { href: '/batches', label: 'Batches' },
   { href: '/hosts', label: 'Source hosts' },
   { href: '/customers', label: 'Customers' },
+  { href: '/report', label: 'Report' },
   { href: '/settings', label: 'Settings' },
 ];
 
