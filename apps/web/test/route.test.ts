@@ -6,7 +6,7 @@ import { listAudit } from '@vzferry/db';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { bigintText, isoDate } from '@/api/wire';
-import { route, routeSpecOf } from '@/server/route';
+import { csvFileSchema, route, routeSpecOf } from '@/server/route';
 import { startRouteHarness, type RouteHarness } from './support/route-harness';
 
 const noParams = { params: Promise.resolve({}) };
@@ -423,5 +423,46 @@ describe('who may ask', () => {
     const before = (await listAudit(h.t.db, { limit: 500 })).length;
     expect((await h.call(read, '/api/read', { as: 'support' })).status).toBe(200);
     expect((await listAudit(h.t.db, { limit: 500 })).length).toBe(before);
+  });
+});
+
+describe("respond: 'csv'", () => {
+  const download = route(
+    {
+      access: 'report',
+      query: z.object({ name: z.string().min(1, 'a name is needed') }),
+      output: csvFileSchema,
+      respond: 'csv',
+    },
+    async ({ query }) => {
+      if (query.name === 'missing') throw new AppError('not_found', 'there is no such table');
+      return { filename: `${query.name}.csv`, csv: 'a,b\r\n1,2\r\n' };
+    },
+  );
+  const get = (qs: string, as: 'manager' | 'support' = 'manager') => h.call(download, `/api/x?${qs}`, { as });
+
+  it('answers the text as a file to download with its name, not kept by caches', async () => {
+    const res = await get('name=hosts');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="hosts.csv"');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.text).toBe('a,b\r\n1,2\r\n');
+  });
+
+  it('never puts a file name that could break out of its header into it (500, our bug)', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const res = await get(`name=${encodeURIComponent('a"; evil=1\r\nx')}`);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-disposition')).toBeNull();
+    expect(log).toHaveBeenCalled();
+  });
+
+  it('leaves refusals and errors as JSON with their status', async () => {
+    expect(await get('name=')).toMatchObject({ status: 400, body: { error: { message: 'name: a name is needed' } } });
+    const missing = await get('name=missing');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/json');
+    expect(await get('name=hosts', 'support')).toMatchObject({ status: 403 });
   });
 });

@@ -15,3 +15,4 @@ export * from './inventory';
 export * from './access';
 export * from './csv-export';
 export * from './support';
+export * from './report';

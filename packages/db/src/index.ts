@@ -38,3 +38,4 @@ export * from './auth';
 export * from './audit';
 export * from './overview';
 export * from './support';
+export * from './report';

@@ -13,6 +13,7 @@ const ITEMS: { href: string; label: string; access: Access }[] = [
   { href: '/batches', label: 'Batches', access: 'read' },
   { href: '/hosts', label: 'Source hosts', access: 'read' },
   { href: '/customers', label: 'Customers', access: 'read' },
+  { href: '/report', label: 'Report', access: 'report' },
   { href: '/settings', label: 'Settings', access: 'administer' },
   { href: '/users', label: 'Users', access: 'administer' },
   { href: '/audit', label: 'Audit log', access: 'audit' },

@@ -48,3 +48,12 @@ export function timeUntil(d: string | Date | null | undefined, now = Date.now())
   if (s < 2 * 86400) return `in ${Math.round(s / 3600)} h`;
   return `in ${Math.round(s / 86400)} days`;
 }
+
+/** A duration for people: "45 s", "4 min 10 s", "2 h 05 min". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '-';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}

@@ -297,7 +297,11 @@ function codeOf(err: unknown): ErrorCode {
 function csvResponse(answer: unknown): Response {
   const { filename, csv } = csvFileSchema.parse(answer);
   return new Response(csv, {
-    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` },
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'no-store',
+    },
   });
 }
 

@@ -1,0 +1,155 @@
+// A manager's journey: the report shows how far the migration is, its chart
+// and the downtime percentiles, downloads a table as CSV and prints without
+// the navigation. A report needs a finished run: if none has finished in
+// this stack yet, one quick container (not the ones the other journeys
+// use) is migrated through the API first, for real, on the lab.
+import { readFileSync } from 'node:fs';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { stackFacts } from './support/stack-file';
+
+interface ReportTotals {
+  totals: { total: number; done: number };
+  downtime: { count: number };
+}
+interface ContainerRow {
+  id: string;
+  sourceCtid: number;
+  ostemplate: string | null;
+  diskQuotaKb: string | null;
+}
+interface ContainerDetail {
+  downtimeWindow: string | null;
+  ips: { family: number }[];
+}
+
+// grub2 guests the lab migrates without the boot ISO
+const QUICK_OS = /^(ubuntu-(16|18)\.04|debian-(9|12)\.0|centos-7)-/;
+const MAX_QUOTA_KB = 50 * 1024 * 1024;
+
+async function json<T>(request: APIRequestContext, url: string, init?: { post?: unknown }): Promise<T> {
+  const res = init ? await request.post(url, { data: init.post }) : await request.get(url);
+  expect(res.ok(), `${url} answered ${res.status()}: ${await res.text()}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+/** A running container that nobody else migrates, with no downtime window to wait for. */
+async function quickContainer(request: APIRequestContext): Promise<ContainerRow> {
+  const { sample, migratable } = stackFacts();
+  const page = await json<{ rows: ContainerRow[] }>(
+    request,
+    '/api/containers?migrationState=not_started&status=running&pageSize=500',
+  );
+  for (const ct of page.rows) {
+    if ([sample.ctid, migratable.ctid].includes(ct.sourceCtid) || !QUICK_OS.test(ct.ostemplate ?? '')) continue;
+    if (Number(ct.diskQuotaKb ?? Infinity) > MAX_QUOTA_KB) continue;
+    const detail = await json<ContainerDetail>(request, `/api/containers/${ct.id}`);
+    if (detail.downtimeWindow === null && detail.ips.length > 0 && detail.ips.every((ip) => ip.family === 4)) return ct;
+  }
+  throw new Error('the lab has no running grub2 container without a downtime window left to migrate');
+}
+
+test.beforeAll(async ({ request }) => {
+  test.setTimeout(300_000);
+  const before = await json<ReportTotals>(request, '/api/report');
+  if (before.totals.done > 0 && before.downtime.count > 0) return;
+  const ct = await quickContainer(request);
+  const batch = await json<{ id: string }>(request, '/api/batches', {
+    post: { name: `e2e report ${ct.sourceCtid}`, containerIds: [ct.id] },
+  });
+  await json(request, `/api/batches/${batch.id}/start`, { post: {} });
+  await expect
+    .poll(
+      async () => {
+        const detail = await json<{ runs: { status: string }[] }>(request, `/api/containers/${ct.id}`);
+        return detail.runs[0]?.status;
+      },
+      { timeout: 280_000, intervals: [3_000] },
+    )
+    .toBe('succeeded');
+});
+
+/** RFC 4180: fields in quotes may hold commas, quotes ("") and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') field += text[++i];
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+test('the report shows the progress chart and the downtime, and downloads its tables as CSV', async ({ page }) => {
+  const { containers } = stackFacts();
+  await page.goto('/report');
+  await expect(page.getByRole('heading', { name: 'Migration report' })).toBeVisible();
+  await expect(page.getByTestId('progress-chart').locator('svg.recharts-surface').first()).toBeVisible();
+  await expect(page.getByTestId('throughput-chart').locator('svg.recharts-surface').first()).toBeVisible();
+  await expect(page.getByText(`% of ${containers}`).first()).toBeVisible();
+  expect(Number(await page.getByTestId('total-Done').textContent())).toBeGreaterThanOrEqual(1);
+  for (const p of ['p50', 'p95', 'max'])
+    await expect(page.getByTestId(`downtime-${p}`)).toHaveText(/^\d+ (s|min \d+ s|h \d\d min)$/);
+
+  const downtimeCard = page.locator('section').filter({ has: page.getByRole('heading', { name: /^Downtime/ }) });
+  const shown = Number(await downtimeCard.locator('dt:text-is("Downtimes") + dd').textContent());
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    downtimeCard.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^vzferry-report-downtime-\d{4}-\d\d-\d\d\.csv$/);
+  const [header, ...rows] = parseCsv(readFileSync((await download.path())!, 'utf8'));
+  expect(header).toEqual([
+    'ctid',
+    'hostname',
+    'source host',
+    'customer',
+    'run status',
+    'downtime started',
+    'downtime ended',
+    'seconds',
+    'source stops',
+    'run id',
+  ]);
+  // every downtime the page counts, each a real span of time
+  expect(rows).toHaveLength(shown);
+  for (const r of rows) {
+    expect(Number(r[7])).toBeGreaterThan(0);
+    expect(Date.parse(r[6]!) - Date.parse(r[5]!)).toBe(Math.round(Number(r[7]) * 1000));
+  }
+  expect(rows.some((r) => r[4] === 'succeeded')).toBe(true);
+
+  const hosts = page.locator('section').filter({ has: page.getByRole('heading', { name: /^Per source host/ }) });
+  const [hostsFile] = await Promise.all([
+    page.waitForEvent('download'),
+    hosts.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  const [hostHeader, ...hostRows] = parseCsv(readFileSync((await hostsFile.path())!, 'utf8'));
+  expect(hostHeader).toEqual(['source host', 'containers', 'done', 'in progress', 'failed', 'not started', 'left']);
+  expect(hostRows.reduce((n, r) => n + Number(r[1]), 0)).toBe(containers);
+});
+
+test('prints without the navigation and the download links', async ({ page }) => {
+  await page.goto('/report');
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
+  await expect(page.getByRole('link', { name: 'Download CSV' }).first()).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Print' })).toBeHidden();
+  await expect(page.getByTestId('progress-chart')).toBeVisible();
+});
