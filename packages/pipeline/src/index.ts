@@ -25,4 +25,3 @@ export { fileSha256 } from './box/file-sha256';
 export { LocalExecutor } from './box/local-executor';
 export * from './rsync';
 export * from './nic-plan';
-export * from './estimate';

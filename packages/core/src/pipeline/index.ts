@@ -2,3 +2,4 @@ export * from './capacity';
 export * from './states';
 export * from './outcome';
 export * from './run-snapshot';
+export * from './estimate';
