@@ -34,3 +34,4 @@ export * from './settings';
 export * from './containers';
 export * from './customers';
 export * from './hosts';
+export * from './failures';

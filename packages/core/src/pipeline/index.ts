@@ -2,4 +2,5 @@ export * from './capacity';
 export * from './states';
 export * from './outcome';
 export * from './run-snapshot';
+export * from './failures';
 export * from './estimate';
