@@ -26,6 +26,8 @@ export type {
   StageRun,
   RunEvent,
   TemplateUpload,
+  PreflightDryRun,
+  PreflightDryRunResult,
 } from './generated/client';
 export * from './runs';
 export * from './boxes';
@@ -35,3 +37,4 @@ export * from './containers';
 export * from './customers';
 export * from './hosts';
 export * from './failures';
+export * from './planner';
