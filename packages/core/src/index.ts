@@ -14,3 +14,4 @@ export * from './sleep';
 export * from './inventory';
 export * from './access';
 export * from './csv-export';
+export * from './container-refs';
