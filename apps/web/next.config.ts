@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { NextConfig } from 'next';
 
 const config: NextConfig = {
-  transpilePackages: ['@vzferry/core', '@vzferry/db', '@vzferry/queue', '@vzferry/cloudstack'],
+  transpilePackages: ['@vzferry/core', '@vzferry/db', '@vzferry/queue', '@vzferry/cloudstack', '@vzferry/guest'],
   serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg', 'bullmq', 'ioredis'],
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },
   poweredByHeader: false,

@@ -58,9 +58,9 @@ export function RunView({ id }: { id: string }) {
         actions={
           r ? (
             <div className="flex gap-2">
-              {r.status === 'failed' ? (
+              {r.retry ? (
                 <Button onClick={() => retry.mutate()} disabled={retry.isPending}>
-                  Retry from {r.failedStage}
+                  {r.retry.label}
                 </Button>
               ) : null}
               {active ? (
