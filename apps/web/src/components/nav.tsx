@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 const ITEMS = [
   { href: '/containers', label: 'Containers' },
   { href: '/batches', label: 'Batches' },
+  { href: '/failures', label: 'Failures' },
   { href: '/hosts', label: 'Source hosts' },
   { href: '/customers', label: 'Customers' },
   { href: '/settings', label: 'Settings' },
