@@ -1,15 +1,15 @@
-// An engineer makes a batch from a filtered container list, starts it, and
-// follows one container's run (its 16 stages, live).
+// An engineer makes a batch of every container a filter matches, starts it,
+// and follows one container's run (its 16 stages, live).
 import { expect, test } from '@playwright/test';
 import { stackFacts } from './support/stack-file';
 
-test('a batch from the current filter, started, with a run page of 16 stages', async ({ page }) => {
+test('a batch of every container the filter matches, started, with a run page of 16 stages', async ({ page }) => {
   const { sample } = stackFacts();
   await page.goto(`/containers?q=${encodeURIComponent(sample.hostname)}`);
   await expect(page.getByText('1 matching')).toBeVisible();
-  await page.getByRole('button', { name: 'New batch from these 1' }).click();
+  await page.getByRole('button', { name: 'Pick all 1 the filter matches' }).click();
   await page.getByLabel('Batch name').fill('e2e wave');
-  await page.getByRole('button', { name: 'Create batch of 1' }).click();
+  await page.getByRole('button', { name: 'Plan the batch of 1' }).click();
 
   await expect(page.getByRole('heading', { name: 'Batch e2e wave' })).toBeVisible();
   const row = page.getByRole('row').filter({ hasText: `CT ${sample.ctid}` });

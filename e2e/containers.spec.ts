@@ -28,6 +28,7 @@ test('filters by host and status come from the server and combine with paging', 
   await expect(page).toHaveURL(/hostId=/);
   await expect(page.getByText(/\d+ matching/)).toBeVisible();
   // the previous page stays on screen until the filtered one arrives: wait for it
-  const hostCells = page.locator('tbody tr td:nth-child(3)');
+  // the fourth column: an engineer's table starts with the checkboxes that pick containers for a batch
+  const hostCells = page.locator('tbody tr td:nth-child(4)');
   await expect.poll(async () => [...new Set(await hostCells.allTextContents())]).toEqual([sample.hostName]);
 });

@@ -19,10 +19,12 @@ test('a run stopped by failing downloads finishes after Retry', async ({ page })
   await faults({ clear: true, failDownloads: { count: 100, mode: 'http500' } });
   await page.goto(`/containers?q=${encodeURIComponent(migratable.hostname)}`);
   await expect(page.getByText('1 matching')).toBeVisible();
-  await page.getByRole('button', { name: 'New batch from these 1' }).click();
+  await page.getByRole('button', { name: 'Pick all 1 the filter matches' }).click();
   await page.getByLabel('Batch name').fill('e2e retry');
-  await page.getByRole('button', { name: 'Create batch of 1' }).click();
+  await page.getByRole('button', { name: 'Plan the batch of 1' }).click();
   await page.getByRole('button', { name: 'Start now' }).click();
+  // started: the plan of the draft gives way to the runs
+  await expect(page.getByText(/^running$/).first()).toBeVisible();
   await page
     .getByRole('row')
     .filter({ hasText: `CT ${migratable.ctid}` })
@@ -36,7 +38,8 @@ test('a run stopped by failing downloads finishes after Retry', async ({ page })
   ).toBeVisible();
 
   await faults({ clear: true });
-  await page.getByRole('button', { name: 'Retry from register_template' }).click();
+  // a failure during the downtime: the source ran again since, so Retry stops it again
+  await page.getByRole('button', { name: 'Retry from stop_source (a new downtime)' }).click();
   const runId = new URL(page.url()).pathname.split('/').at(-1)!;
   await expect
     .poll(async () => ((await (await page.request.get(`/api/runs/${runId}`)).json()) as { status: string }).status, {

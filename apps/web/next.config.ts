@@ -31,7 +31,7 @@ const SECURITY_HEADERS = [
 ];
 
 const config: NextConfig = {
-  transpilePackages: ['@vzferry/core', '@vzferry/db', '@vzferry/queue', '@vzferry/cloudstack'],
+  transpilePackages: ['@vzferry/core', '@vzferry/db', '@vzferry/queue', '@vzferry/cloudstack', '@vzferry/guest'],
   serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg', 'bullmq', 'ioredis'],
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },
   poweredByHeader: false,

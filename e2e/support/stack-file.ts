@@ -9,6 +9,10 @@ export interface StackFacts {
   containers: number;
   /** a container the lab migrates through all 16 stages in seconds */
   migratable: { ctid: number; hostname: string };
+  /** another one, for the batch planner's journey */
+  plannable: { ctid: number; hostname: string };
+  /** a grub-legacy guest (CentOS 5/6): preflight fails it, since the stack's box has no boot ISO */
+  legacy: { ctid: number; hostname: string };
   /** the lab CloudStack's admin endpoints (fault injection) */
   labAdminUrl: string;
   /** to prove it never reaches the browser */

@@ -88,10 +88,12 @@ async function main(): Promise<void> {
   });
   await waitForHttp(`http://127.0.0.1:${PORT}/api/health`);
 
+  const sample = await pickSample(t.prisma);
   const facts: StackFacts = {
     baseURL: `http://127.0.0.1:${PORT}`,
-    sample: await pickSample(t.prisma),
-    migratable: await pickMigratable(t.prisma),
+    sample,
+    ...(await pickMigratable(t.prisma)),
+    legacy: await pickLegacy(t.prisma, sample.ctid),
     labAdminUrl: lab.manifest.cloudstack!.adminUrl,
     containers: await t.prisma.container.count(),
     cloudstackSecret: lab.manifest.cloudstack!.secretKey,
@@ -123,14 +125,14 @@ async function pickSample(db: TestDatabase['prisma']): Promise<StackFacts['sampl
   };
 }
 
-/** A container the lab migrates in seconds: running, a grub2 guest, IPv4 only, no downtime window. */
-async function pickMigratable(db: TestDatabase['prisma']): Promise<StackFacts['migratable']> {
+/** Two containers the lab migrates in seconds: running, a grub2 guest, IPv4 only, no downtime window. */
+async function pickMigratable(db: TestDatabase['prisma']): Promise<Pick<StackFacts, 'migratable' | 'plannable'>> {
   const cts = await db.container.findMany({
     where: { status: 'running' },
     include: { ips: true },
     orderBy: { sourceCtid: 'desc' },
   });
-  const ct = cts.find((c) => {
+  const [ct, another] = cts.filter((c) => {
     const os = parseOsTemplate(c.ostemplate);
     return (
       os &&
@@ -141,8 +143,29 @@ async function pickMigratable(db: TestDatabase['prisma']): Promise<StackFacts['m
       c.ips.every((ip) => ip.family === 4)
     );
   });
-  if (!ct) throw new Error('the seeded lab has no container the pipeline can migrate quickly');
-  await db.container.update({ where: { id: ct.id }, data: { downtimeWindow: null } });
+  if (!ct || !another) throw new Error('the seeded lab has not two containers the pipeline can migrate quickly');
+  await db.container.updateMany({ where: { id: { in: [ct.id, another.id] } }, data: { downtimeWindow: null } });
+  return {
+    migratable: { ctid: ct.sourceCtid, hostname: ct.hostname! },
+    plannable: { ctid: another.sourceCtid, hostname: another.hostname! },
+  };
+}
+
+/** A grub-legacy guest with a hostname and IPv4 addresses only: preflight fails on the boot ISO alone. */
+async function pickLegacy(db: TestDatabase['prisma'], notCtid: number): Promise<StackFacts['legacy']> {
+  const cts = await db.container.findMany({ include: { ips: true }, orderBy: { sourceCtid: 'asc' } });
+  const ct = cts.find((c) => {
+    const os = parseOsTemplate(c.ostemplate);
+    return (
+      c.sourceCtid !== notCtid &&
+      os &&
+      usesLegacyGrub(os) &&
+      c.hostname &&
+      c.ips.length > 0 &&
+      c.ips.every((ip) => ip.family === 4)
+    );
+  });
+  if (!ct) throw new Error('the seeded lab has no grub-legacy container');
   return { ctid: ct.sourceCtid, hostname: ct.hostname! };
 }
 

@@ -21,7 +21,7 @@ import {
 import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
-import { LocalExecutor, pipelineHooks, STAGE_FUNCTIONS, startPipelineEngine } from '@vzferry/pipeline';
+import { dryRunChecks, LocalExecutor, pipelineHooks, STAGE_FUNCTIONS, startPipelineEngine } from '@vzferry/pipeline';
 import { startTemplateServer } from './template-server';
 
 const config = loadConfig(process.env);
@@ -113,6 +113,7 @@ const engine = startPipelineEngine({
   stages: STAGE_FUNCTIONS,
   deps,
   hooks: pipelineHooks(deps),
+  dryRunChecks,
   concurrency: box.maxConcurrentRuns,
   log,
 });

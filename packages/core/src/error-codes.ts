@@ -73,6 +73,8 @@ export const ERROR_CODES = {
   batch_too_big: spec('invalid', 'The batch holds too many containers'),
   batch_state: spec('conflict', 'The batch is not in a state that allows this'),
   run_state: spec('conflict', 'The run is not in a state that allows this'),
+  /** the dry run of preflight needs a converter box to run its checks on */
+  no_box_online: spec('unavailable', 'No converter box is online: start a worker, then try again', true),
   /** not an error: why a queued run has not started (shown on the batch page) */
   waiting_for_capacity: spec('conflict', 'Waiting for capacity'),
   /** a converter box went silent while it held the run */

@@ -16,3 +16,4 @@ export * from './access';
 export * from './csv-export';
 export * from './support';
 export * from './report';
+export * from './container-refs';

@@ -26,6 +26,8 @@ export type {
   StageRun,
   RunEvent,
   TemplateUpload,
+  PreflightDryRun,
+  PreflightDryRunResult,
 } from './generated/client';
 export * from './runs';
 export * from './boxes';
@@ -39,3 +41,5 @@ export * from './audit';
 export * from './overview';
 export * from './support';
 export * from './report';
+export * from './failures';
+export * from './planner';

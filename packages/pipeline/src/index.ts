@@ -5,6 +5,8 @@
 export * from './stage-contract';
 export * from './stage-deps';
 export { STAGE_FUNCTIONS } from './stages';
+export { dryRunChecks, preflightChecks, type PreflightInput } from './stages/preflight';
+export type { DryRunChecks } from './engine/dry-run';
 export { startPipelineEngine, type PipelineEngine, type PipelineEngineOptions, type RunHooks } from './engine/engine';
 export { pipelineHooks } from './engine/run-hooks';
 export { RunLog } from './engine/run-log';
@@ -25,4 +27,3 @@ export { fileSha256 } from './box/file-sha256';
 export { LocalExecutor } from './box/local-executor';
 export * from './rsync';
 export * from './nic-plan';
-export * from './estimate';

@@ -22,6 +22,12 @@ export const JOBS = {
   rollback_run: { queue: 'box', schema: z.object({ runId: uuid }) },
   /** an engineer cancelled the run: restart the source if stopped, clean up */
   cancel_run: { queue: 'box', schema: z.object({ runId: uuid }) },
+  /**
+   * preflight's checks for the runs of a batch that have not started, on the
+   * box the PreflightDryRun row names (its SSH, disk, route and CloudStack);
+   * records findings, moves no status
+   */
+  dry_run_preflight: { queue: 'box', schema: z.object({ dryRunId: uuid }) },
 } as const;
 
 export type JobName = keyof typeof JOBS;

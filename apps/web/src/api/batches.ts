@@ -7,6 +7,13 @@ import { isoDate } from './wire';
 export const newBatchSchema = z.object({
   name: z.string().trim().min(1, 'a batch needs a name').max(100),
   concurrency: z.number().int().min(1).max(500).default(10),
+  /** at most this many of its runs at a time on one source host */
+  perHostConcurrency: z.number().int().min(1).max(500).optional(),
+  /** when it starts once started (ISO 8601 with its offset); none: when an engineer starts it */
+  startAt: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .optional(),
   containerIds: z.array(z.uuid()).max(5000).optional(),
   filter: z.record(z.string(), z.string()).optional(),
 });

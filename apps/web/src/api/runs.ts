@@ -1,6 +1,7 @@
 // One container's migration run as its page shows it: the stages (latest
 // attempt of each), the downtime, template uploads and the log tail.
 import { z } from 'zod';
+import { retryPlanSchema } from './failures';
 import { isoDate } from './wire';
 
 /** How many of the newest log lines the run page gets. */
@@ -12,6 +13,8 @@ export const runViewSchema = z.object({
   currentStage: z.string().nullable(),
   failedStage: z.string().nullable(),
   error: z.string().nullable(),
+  /** what Retry does (from which stage, whether a new downtime), while the run is failed */
+  retry: retryPlanSchema.nullable(),
   batch: z.object({ id: z.string(), name: z.string(), status: z.string() }),
   container: z.object({
     id: z.string(),

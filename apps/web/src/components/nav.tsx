@@ -11,6 +11,7 @@ const ITEMS: { href: string; label: string; access: Access }[] = [
   { href: '/', label: 'Overview', access: 'read' },
   { href: '/containers', label: 'Containers', access: 'read' },
   { href: '/batches', label: 'Batches', access: 'read' },
+  { href: '/failures', label: 'Failures', access: 'read' },
   { href: '/hosts', label: 'Source hosts', access: 'read' },
   { href: '/customers', label: 'Customers', access: 'read' },
   { href: '/report', label: 'Report', access: 'report' },

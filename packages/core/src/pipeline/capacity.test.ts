@@ -68,6 +68,49 @@ describe('planStarts', () => {
     expect(byBox.waiting[0]!.reason).toMatch(/maximum number of migrations/);
   });
 
+  it("holds a batch's per-hypervisor limit on each source host, counting its runs already active there", () => {
+    const active = [
+      {
+        runId: 'a1',
+        batchId: 'b1',
+        sourceHostId: 'h1',
+        converterBoxId: 'c1',
+        reservedDiskBytes: GiB,
+        usedDiskBytes: GiB,
+      },
+    ];
+    const perHost = { ...limits(), batchHostConcurrency: new Map([['b1', 2]]) };
+    const plan = planStarts(
+      [run('r1', 1), run('r2', 1), run('r3', 1, 'b1', 'h2'), run('r4', 1, 'b1', 'h2'), run('r5', 1, 'b1', 'h2')],
+      active,
+      [box('c1', 100, 10)],
+      perHost,
+    );
+    // h1 had one of the batch's runs: one more; h2 none: two
+    expect(plan.starts.map((s) => s.runId)).toEqual(['r1', 'r3', 'r4']);
+    expect(plan.waiting).toEqual([
+      { runId: 'r2', reason: 'batch b1 is at its limit of 2 concurrent runs on source host h1' },
+      { runId: 'r5', reason: 'batch b1 is at its limit of 2 concurrent runs on source host h2' },
+    ]);
+  });
+
+  it("applies a batch's per-hypervisor limit to that batch only", () => {
+    const plan = planStarts(
+      [run('r1', 1), run('r2', 1), run('o1', 1, 'b2'), run('o2', 1, 'b2')],
+      [],
+      [box('c1', 100, 10)],
+      {
+        batchConcurrency: new Map([
+          ['b1', 10],
+          ['b2', 10],
+        ]),
+        hostConcurrency: new Map([['h1', 10]]),
+        batchHostConcurrency: new Map([['b1', 1]]),
+      },
+    );
+    expect(plan.starts.map((s) => s.runId)).toEqual(['r1', 'o1', 'o2']);
+  });
+
   it('counts the not-yet-written part of active reservations against free disk', () => {
     const active = [
       {

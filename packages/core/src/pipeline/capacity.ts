@@ -1,7 +1,8 @@
 // Which waiting runs may start now, and on which converter box. Pure: the
 // worker's scheduler feeds it rows from PostgreSQL and acts on the answer.
 // Limits that hold at all times (docs/architecture.md, "Batches and capacity"): per
-// batch, per source hypervisor, per converter box (runs and disk space).
+// batch, per source hypervisor, per batch on each source hypervisor, per
+// converter box (runs and disk space).
 
 export interface CandidateRun {
   runId: string;
@@ -33,6 +34,8 @@ export interface BoxCapacity {
 export interface CapacityLimits {
   batchConcurrency: ReadonlyMap<string, number>;
   hostConcurrency: ReadonlyMap<string, number>;
+  /** a batch's own limit on each source host (its per-hypervisor limit), on top of the host's */
+  batchHostConcurrency?: ReadonlyMap<string, number>;
   batchNames?: ReadonlyMap<string, string>;
   hostNames?: ReadonlyMap<string, string>;
 }
@@ -74,12 +77,13 @@ export function planStarts(
 ): CapacityPlan {
   const perBatch = countBy(active, (r) => r.batchId);
   const perHost = countBy(active, (r) => r.sourceHostId);
+  const perBatchHost = countBy(active, batchHostKey);
   const perBox = countBy(active, (r) => r.converterBoxId);
   const available = new Map(boxes.map((b) => [b.id, b.freeDiskBytes - pendingReservation(active, b.id)]));
   const plan: CapacityPlan = { starts: [], waiting: [] };
 
   for (const run of candidates) {
-    const blocked = limitReached(run, perBatch, perHost, limits);
+    const blocked = limitReached(run, { perBatch, perHost, perBatchHost }, limits);
     if (blocked) {
       plan.waiting.push({ runId: run.runId, reason: blocked });
       continue;
@@ -92,25 +96,37 @@ export function planStarts(
     plan.starts.push({ runId: run.runId, converterBoxId: box.id });
     increment(perBatch, run.batchId);
     increment(perHost, run.sourceHostId);
+    increment(perBatchHost, batchHostKey(run));
     increment(perBox, box.id);
     available.set(box.id, available.get(box.id)! - run.diskBytes);
   }
   return plan;
 }
 
-function limitReached(
-  run: CandidateRun,
-  perBatch: Map<string, number>,
-  perHost: Map<string, number>,
-  limits: CapacityLimits,
-): string | null {
+function batchHostKey(run: { batchId: string; sourceHostId: string }): string {
+  return `${run.batchId} ${run.sourceHostId}`;
+}
+
+interface ActiveCounts {
+  perBatch: Map<string, number>;
+  perHost: Map<string, number>;
+  perBatchHost: Map<string, number>;
+}
+
+function limitReached(run: CandidateRun, counts: ActiveCounts, limits: CapacityLimits): string | null {
+  const batch = limits.batchNames?.get(run.batchId) ?? run.batchId;
+  const host = limits.hostNames?.get(run.sourceHostId) ?? run.sourceHostId;
   const batchLimit = limits.batchConcurrency.get(run.batchId) ?? Infinity;
-  if ((perBatch.get(run.batchId) ?? 0) >= batchLimit) {
-    return `batch ${limits.batchNames?.get(run.batchId) ?? run.batchId} is at its limit of ${batchLimit} concurrent runs`;
+  if ((counts.perBatch.get(run.batchId) ?? 0) >= batchLimit) {
+    return `batch ${batch} is at its limit of ${batchLimit} concurrent runs`;
   }
   const hostLimit = limits.hostConcurrency.get(run.sourceHostId) ?? Infinity;
-  if ((perHost.get(run.sourceHostId) ?? 0) >= hostLimit) {
-    return `source host ${limits.hostNames?.get(run.sourceHostId) ?? run.sourceHostId} is at its limit of ${hostLimit} concurrent migrations`;
+  if ((counts.perHost.get(run.sourceHostId) ?? 0) >= hostLimit) {
+    return `source host ${host} is at its limit of ${hostLimit} concurrent migrations`;
+  }
+  const batchHostLimit = limits.batchHostConcurrency?.get(run.batchId) ?? Infinity;
+  if ((counts.perBatchHost.get(batchHostKey(run)) ?? 0) >= batchHostLimit) {
+    return `batch ${batch} is at its limit of ${batchHostLimit} concurrent runs on source host ${host}`;
   }
   return null;
 }

@@ -3,3 +3,5 @@ export * from './states';
 export * from './outcome';
 export * from './run-snapshot';
 export * from './overview';
+export * from './failures';
+export * from './estimate';

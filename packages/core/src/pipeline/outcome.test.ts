@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideNext, retryStartStage } from './outcome';
+import { decideNext, retryPlan, retryStartStage } from './outcome';
 
 const now = new Date('2026-11-25T10:00:00Z');
 const transient = { kind: 'failed' as const, failure: { code: 'ssh_timeout', message: 'timed out', retryable: true } };
@@ -93,5 +93,25 @@ describe('retryStartStage', () => {
   it('retries a downtime stage from stop_source, because the source ran again after the rollback', () => {
     expect(retryStartStage('register_template')).toBe('stop_source');
     expect(retryStartStage('verify')).toBe('stop_source');
+  });
+});
+
+describe('retryPlan', () => {
+  it('says a retry before the downtime goes on at the failed stage, without a new downtime', () => {
+    expect(retryPlan('initial_sync')).toEqual({
+      from: 'initial_sync',
+      newDowntime: false,
+      label: 'Retry from initial_sync',
+    });
+    expect(retryPlan('cleanup').newDowntime).toBe(false);
+  });
+
+  it('says a retry of a downtime failure starts at stop_source and stops the customer again', () => {
+    expect(retryPlan('register_template')).toEqual({
+      from: 'stop_source',
+      newDowntime: true,
+      label: 'Retry from stop_source (a new downtime)',
+    });
+    expect(retryPlan('stop_source').label).toBe('Retry from stop_source (a new downtime)');
   });
 });

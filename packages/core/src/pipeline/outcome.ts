@@ -69,3 +69,18 @@ export function decideNext(input: {
 export function retryStartStage(failedStage: Stage): Stage {
   return stageInfo(failedStage).rollsBack ? 'stop_source' : failedStage;
 }
+
+/** What an engineer's Retry of a run failed at `failedStage` does, in the words its button uses. */
+export interface RetryPlan {
+  from: Stage;
+  /** the retry stops the source container again: the customer is down once more */
+  newDowntime: boolean;
+  /** the button's text, e.g. "Retry from stop_source (a new downtime)" */
+  label: string;
+}
+
+export function retryPlan(failedStage: Stage): RetryPlan {
+  const from = retryStartStage(failedStage);
+  const newDowntime = stageInfo(from).inDowntime;
+  return { from, newDowntime, label: `Retry from ${from}${newDowntime ? ' (a new downtime)' : ''}` };
+}

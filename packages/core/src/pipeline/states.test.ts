@@ -55,6 +55,7 @@ const ALLOWED: Record<Machine, string[]> = {
     'running>paused',
     'running>completed',
     'paused>running',
+    'completed>running',
   ],
 };
 
@@ -82,7 +83,7 @@ describe.each(['run', 'stage', 'batch'] as const)('the %s state machine', (machi
 describe('movableFrom', () => {
   it('lists every status that may move to the target', () => {
     expect(movableFrom('run', 'failed').sort()).toEqual(['rolling_back', 'running']);
-    expect(movableFrom('batch', 'running').sort()).toEqual(['draft', 'paused', 'scheduled']);
+    expect(movableFrom('batch', 'running').sort()).toEqual(['completed', 'draft', 'paused', 'scheduled']);
   });
 
   it('narrows to the statuses the caller names, and refuses one that may not move there', () => {
@@ -95,6 +96,7 @@ describe('final statuses', () => {
   it('are the ones a row never leaves', () => {
     expect(RUN_STATUSES.filter((s) => isFinal('run', s))).toEqual(['cancelled', 'succeeded']);
     expect(STAGE_STATUSES.filter((s) => isFinal('stage', s))).toEqual(['succeeded', 'failed', 'skipped', 'cancelled']);
-    expect(BATCH_STATUSES.filter((s) => isFinal('batch', s))).toEqual(['completed', 'cancelled']);
+    // a completed batch opens again when one of its failed runs is retried
+    expect(BATCH_STATUSES.filter((s) => isFinal('batch', s))).toEqual(['cancelled']);
   });
 });

@@ -97,7 +97,11 @@ export const BATCH_TRANSITIONS = {
   paused: {
     running: 'an engineer resumes it',
   },
-  completed: {},
+  completed: {
+    // the scheduler takes queued runs of running batches only: a retried run
+    // of a completed batch would wait for ever
+    running: 'an engineer retries one of its failed runs',
+  },
   cancelled: {},
 } as const satisfies Table<BatchStatus>;
 

@@ -18,6 +18,8 @@ export const createBatchInputSchema = z.object({
   description: z.string().trim().max(2000).optional(),
   containerIds: z.array(z.string().uuid()).min(1, 'a batch needs at least one container').max(5000),
   concurrency: z.number().int().min(1).max(500).default(10),
+  /** at most this many of its runs at a time on one source host; none: the host's own limit only */
+  perHostConcurrency: z.number().int().min(1).max(500).optional(),
   catchUpSyncs: z.number().int().min(0).max(10).default(1),
   bandwidthLimitKbps: z.number().int().positive().optional(),
   startAt: z.coerce.date().optional(),
@@ -46,6 +48,7 @@ export async function createBatch(db: Db, input: CreateBatchInput, actor: Actor)
         name: data.name,
         description: data.description,
         concurrency: data.concurrency,
+        perHostConcurrency: data.perHostConcurrency,
         catchUpSyncs: data.catchUpSyncs,
         bandwidthLimitKbps: data.bandwidthLimitKbps,
         startAt: data.startAt,

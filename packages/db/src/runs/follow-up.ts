@@ -44,3 +44,7 @@ export function cancelJob(runId: string, boxId: string): FollowUpJob {
 export function delayOf(job: FollowUpJob, now: Date = new Date()): number {
   return job.notBefore ? Math.max(0, job.notBefore.getTime() - now.getTime()) : 0;
 }
+
+export function dryRunJob(dryRunId: string, boxId: string): FollowUpJob {
+  return { name: 'dry_run_preflight', payload: { dryRunId }, boxId, jobId: `dry-run-${dryRunId}`, notBefore: null };
+}

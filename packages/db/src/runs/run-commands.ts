@@ -1,21 +1,39 @@
 // What engineers do to a run (retry, cancel) and how the rollback and cancel
 // jobs end. Each returns the jobs to enqueue after commit; every status
 // change goes through transitions.ts.
-import { type Actor, AppError, isFinal, NotFoundError, retryStartStage, type StageFailure } from '@vzferry/core';
+import {
+  type Actor,
+  AppError,
+  failureKey,
+  isFinal,
+  NotFoundError,
+  retryStartStage,
+  type Stage,
+  type StageFailure,
+} from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
 import { failRun } from './stage-runs';
-import { moveRun, moveStageRuns } from './transitions';
+import { moveBatch, moveRun, moveStageRuns } from './transitions';
+
+export interface RetryOptions {
+  /** retry only while the run is failed for this cause (a failure group's stage and code) */
+  failedAs?: { stage: Stage; errorCode: string };
+}
 
 /** Retry a failed run: before the downtime at the failed stage, else from stop_source. */
-export async function retryRun(db: Db, runId: string, actor: Actor): Promise<FollowUpJob[]> {
+export async function retryRun(db: Db, runId: string, actor: Actor, opts: RetryOptions = {}): Promise<FollowUpJob[]> {
   const client = prismaOf(db);
   return client.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUnique({ where: { id: runId } });
     if (!run) throw new NotFoundError('run', runId);
     if (run.status !== 'failed' || !run.failedStage) {
       throw new AppError('run_state', `only a failed run can be retried; this one is ${run.status}`);
+    }
+    const cause = failureKey(run.failedStage, run.errorCode);
+    if (opts.failedAs && cause !== failureKey(opts.failedAs.stage, opts.failedAs.errorCode)) {
+      throw new AppError('run_state', `it failed for another cause meanwhile (${cause.replace(':', ', ')})`);
     }
     const stage = retryStartStage(run.failedStage);
     const reassign = stage === 'preflight' || !run.converterBoxId;
@@ -27,8 +45,14 @@ export async function retryRun(db: Db, runId: string, actor: Actor): Promise<Fol
         })
       : await moveRun(tx, runId, 'running', { from: ['failed'], data: { ...clear, currentStage: stage } });
     if (!moved) throw new AppError('run_state', 'the run changed while retrying it; look again');
+    // the scheduler takes runs of running batches only, and a completed batch
+    // would not notice its run ending again
+    const reopened = await moveBatch(tx, run.batchId, 'running', { from: ['completed'], data: { finishedAt: null } });
     await tx.runEvent.create({
-      data: { runId, message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})` },
+      data: {
+        runId,
+        message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})${reopened ? '; its completed batch runs again' : ''}`,
+      },
     });
     if (reassign) return [];
     const attempt = await nextAttempt(tx, runId, stage);

@@ -23,11 +23,15 @@ export async function loadRunContext(db: Db, runId: string) {
 
 export type RunContextRow = Awaited<ReturnType<typeof loadRunContext>>;
 
-/** The run as a stage sees it (packages/pipeline's RunSnapshot: no Prisma types). */
-export function toRunSnapshot(row: RunContextRow): RunSnapshot {
+/**
+ * The run as a stage sees it (packages/pipeline's RunSnapshot: no Prisma
+ * types), on its converter box, or on `onBox` (a dry run of preflight, before
+ * the run has a box).
+ */
+export function toRunSnapshot(row: RunContextRow, onBox?: RunContextRow['converterBox']): RunSnapshot {
   const c = row.container;
   const h = c.sourceHost;
-  const box = row.converterBox;
+  const box = onBox ?? row.converterBox;
   if (!box) throw new Error(`run ${row.id} has no converter box`);
   return {
     runId: row.id,

@@ -46,7 +46,7 @@ export async function loadSchedulerState(db: Db, now: Date): Promise<SchedulerSt
     client.converterBox.findMany(),
     client.batch.findMany({
       where: { status: { in: ['running', 'paused'] } },
-      select: { id: true, name: true, concurrency: true },
+      select: { id: true, name: true, concurrency: true, perHostConcurrency: true },
     }),
     client.sourceHost.findMany({ select: { id: true, name: true, maxConcurrentMigrations: true } }),
   ]);
@@ -74,6 +74,9 @@ export async function loadSchedulerState(db: Db, now: Date): Promise<SchedulerSt
     })),
     limits: {
       batchConcurrency: new Map(batches.map((b) => [b.id, b.concurrency])),
+      batchHostConcurrency: new Map(
+        batches.flatMap((b) => (b.perHostConcurrency === null ? [] : [[b.id, b.perHostConcurrency] as const])),
+      ),
       batchNames: new Map(batches.map((b) => [b.id, b.name])),
       hostConcurrency: new Map(hosts.map((h) => [h.id, h.maxConcurrentMigrations])),
       hostNames: new Map(hosts.map((h) => [h.id, h.name])),

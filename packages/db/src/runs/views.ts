@@ -1,6 +1,6 @@
 // What the batch and run pages show: read-only views shaped for JSON
 // (bigints as strings), polled by the browser while work moves.
-import { NotFoundError, STAGES } from '@vzferry/core';
+import { NotFoundError, retryPlan, STAGES } from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 
 const big = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
@@ -135,6 +135,8 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     currentStage: run.currentStage,
     failedStage: run.failedStage,
     error: run.error,
+    /** what its Retry does, while it is failed */
+    retry: run.status === 'failed' && run.failedStage ? retryPlan(run.failedStage) : null,
     batch: run.batch,
     container: run.container,
     box: run.converterBox?.name ?? null,

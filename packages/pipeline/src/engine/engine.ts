@@ -12,6 +12,7 @@ import {
   type FollowUpJob,
 } from '@vzferry/db';
 import { createConsumer, createProducer } from '@vzferry/queue';
+import { runDryRunPreflight, type DryRunChecks } from './dry-run';
 import { reconcilerTick } from './reconciler';
 import { RunLog } from './run-log';
 import { schedulerTick } from './scheduler';
@@ -35,6 +36,8 @@ export interface PipelineEngineOptions<D> {
   stages: StageRegistry<D>;
   deps: D;
   hooks: RunHooks;
+  /** preflight's checks for the dry run of a batch (without them the box reports that it cannot run one) */
+  dryRunChecks?: DryRunChecks<D>;
   concurrency: number;
   schedulerMs?: number;
   reconcilerMs?: number;
@@ -73,12 +76,14 @@ export function startPipelineEngine<D>(opts: PipelineEngineOptions<D>): Pipeline
     prefix: opts.queuePrefix,
     queue: 'box',
     boxId: opts.box.id,
-    // stage attempts plus room for a rollback or cancel that must not wait
-    concurrency: opts.concurrency + 2,
+    // stage attempts plus room for a rollback, a cancel or a dry run that must not wait
+    concurrency: opts.concurrency + 3,
     handlers: {
       run_stage: (p) => runStageAttempt(runner, p.stageRunId),
       rollback_run: (p) => rollbackRun(opts, p.runId),
       cancel_run: (p) => cancelRunJob(opts, p.runId),
+      dry_run_preflight: (p) =>
+        runDryRunPreflight({ db: opts.db, box: opts.box, deps: opts.deps, checks: opts.dryRunChecks }, p.dryRunId),
     },
   });
 

@@ -4,6 +4,7 @@
 // is waiting or running alone).
 import {
   BOX_OFFLINE_AFTER_MS,
+  dryRunJobsThatMustExist,
   jobsThatMustExist,
   rescueRunsOfOfflineBoxes,
   withLeaderLock,
@@ -20,7 +21,12 @@ export async function reconcilerTick(
   return withLeaderLock(db, 'reconciler', async () => {
     let added = 0;
     const rescued = await rescueRunsOfOfflineBoxes(db, now, BOX_OFFLINE_AFTER_MS);
-    for (const job of [...rescued, ...(await jobsThatMustExist(db, now, leaseMs))]) {
+    const jobs = [
+      ...rescued,
+      ...(await jobsThatMustExist(db, now, leaseMs)),
+      ...(await dryRunJobsThatMustExist(db, now)),
+    ];
+    for (const job of jobs) {
       if ((await ensure(job)) === 'added') added++;
     }
     return added;

@@ -2,8 +2,7 @@
 // one), and start the cutover only if its estimate fits before the window
 // closes. Waiting does not hold a worker: the stage returns "wait" and the
 // engine comes back at the given time.
-import { cutoverFits, nextWindow, parseDowntimeWindow } from '@vzferry/core';
-import { estimateCutoverMs } from '../estimate';
+import { cutoverFits, estimateCutoverMs, nextWindow, parseDowntimeWindow } from '@vzferry/core';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
 import type { StageDeps } from '../stage-deps';

@@ -3,7 +3,8 @@
 // free disk on this converter box, CloudStack's limits, the network and
 // offering mappings, that every IP is free in its target network, and that
 // traffic to the source goes over the interconnect, and for grub-legacy
-// guests that there is a boot ISO.
+// guests that there is a boot ISO. The checks only read; the dry run of
+// preflight (engine/dry-run.ts) runs these same checks before a batch starts.
 import { AppError, diskNeedBytes, errorMessage, formatBytes } from '@vzferry/core';
 import { checkCloudStackLimits, readCloudStackLimits, type Finding } from '@vzferry/cloudstack';
 import { toCtid } from '@vzferry/openvz';
@@ -19,14 +20,7 @@ const ok = (code: string, message: string): Finding => ({ ok: true, code, messag
 const bad = (code: string, message: string): Finding => ({ ok: false, code, message });
 
 export async function preflight(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
-  const findings = [
-    checkOs(ctx),
-    ...(await checkSource(ctx, deps)),
-    await checkDisk(ctx, deps),
-    ...(await checkCloudStack(ctx, deps)),
-    await checkRoute(ctx, deps),
-    ...(await checkBootIso(ctx, deps)),
-  ];
+  const findings = await preflightChecks(ctx, deps, 'stage');
   const problems = findings.filter((f) => !f.ok);
   for (const f of findings) ctx.log(f.ok ? 'info' : 'error', `${f.ok ? 'ok' : 'FAILED'} ${f.code}: ${f.message}`);
   const patch = { preflightOk: problems.length === 0, preflightReport: findings };
@@ -36,7 +30,51 @@ export async function preflight(ctx: StageContext, deps: StageDeps): Promise<Sta
   return succeeded(patch, { message: `${findings.length} checks passed` });
 }
 
-function checkOs(ctx: StageContext): Finding {
+/** What the checks read: the run (on the box that checks) and a signal that stops them. */
+export type PreflightInput = Pick<StageContext, 'run' | 'signal'>;
+
+type Check = (input: PreflightInput, deps: StageDeps) => Finding | Finding[] | Promise<Finding | Finding[]>;
+
+/** Every check, in order, each with the code of its finding when it cannot run at all. */
+const CHECKS: ReadonlyArray<readonly [code: string, check: Check]> = [
+  ['os_supported', checkOs],
+  ['source_reachable', checkSource],
+  ['box_free_disk', checkDisk],
+  ['cloudstack', checkCloudStack],
+  ['interconnect_route', checkRoute],
+  ['boot_iso', checkBootIso],
+];
+
+/**
+ * Preflight's findings for one run. In the stage, a check that cannot run
+ * (the source host does not answer, CloudStack is down) throws, and the
+ * engine retries when its code says it may help. In a dry run it is a failed
+ * finding and the other checks still run, so the engineer sees every problem
+ * at once.
+ */
+export async function preflightChecks(
+  input: PreflightInput,
+  deps: StageDeps,
+  mode: 'stage' | 'dry_run',
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const [code, check] of CHECKS) {
+    try {
+      findings.push(...[await check(input, deps)].flat());
+    } catch (err) {
+      if (mode === 'stage') throw err;
+      findings.push(bad(code, `${containerLabel(input.run)}: ${errorMessage(err)}`));
+    }
+  }
+  return findings;
+}
+
+/** The checks of the dry run of preflight (engine/dry-run.ts): every problem at once. */
+export function dryRunChecks(input: PreflightInput, deps: StageDeps): Promise<Finding[]> {
+  return preflightChecks(input, deps, 'dry_run');
+}
+
+function checkOs(ctx: PreflightInput): Finding {
   const os = parseOsTemplate(ctx.run.container.ostemplate);
   if (os && isSupportedOs(os)) return ok('os_supported', `${os.distribution} ${os.version} is supported`);
   return bad(
@@ -45,7 +83,7 @@ function checkOs(ctx: StageContext): Finding {
   );
 }
 
-async function checkSource(ctx: StageContext, deps: StageDeps): Promise<Finding[]> {
+async function checkSource(ctx: PreflightInput, deps: StageDeps): Promise<Finding[]> {
   const { run } = ctx;
   let session;
   try {
@@ -68,7 +106,7 @@ async function checkSource(ctx: StageContext, deps: StageDeps): Promise<Finding[
   ];
 }
 
-async function checkDisk(ctx: StageContext, deps: StageDeps): Promise<Finding> {
+async function checkDisk(ctx: PreflightInput, deps: StageDeps): Promise<Finding> {
   const { container, box } = ctx.run;
   const need = diskNeedBytes((container.diskQuotaKb ?? 0n) * 1024n, (container.diskUsedKb ?? 0n) * 1024n);
   const free = await deps.freeDiskBytes(box.workDir);
@@ -80,7 +118,7 @@ async function checkDisk(ctx: StageContext, deps: StageDeps): Promise<Finding> {
   );
 }
 
-async function checkCloudStack(ctx: StageContext, deps: StageDeps): Promise<Finding[]> {
+async function checkCloudStack(ctx: PreflightInput, deps: StageDeps): Promise<Finding[]> {
   const { container } = ctx.run;
   const [cs, mappings] = await Promise.all([deps.cloudstack(), deps.mappings()]);
   const limits = await readCloudStackLimits(cs.client, cs.zoneId);
@@ -111,7 +149,7 @@ async function checkCloudStack(ctx: StageContext, deps: StageDeps): Promise<Find
   return findings;
 }
 
-function checkOffering(ctx: StageContext, m: TargetMappings): Finding {
+function checkOffering(ctx: PreflightInput, m: TargetMappings): Finding {
   const ram = ctx.run.container.ramMb ?? 0;
   const cpus = ctx.run.container.cpus || 1;
   const fit = pickOffering(m, ram, cpus);
@@ -126,7 +164,7 @@ function checkOffering(ctx: StageContext, m: TargetMappings): Finding {
   );
 }
 
-function checkOsType(ctx: StageContext, m: TargetMappings): Finding {
+function checkOsType(ctx: PreflightInput, m: TargetMappings): Finding {
   const os = parseOsTemplate(ctx.run.container.ostemplate);
   if (!os) return bad('ostype_mapped', `${containerLabel(ctx.run)}: no OS to map`);
   if (pickOsType(m, os)) {
@@ -138,7 +176,7 @@ function checkOsType(ctx: StageContext, m: TargetMappings): Finding {
   );
 }
 
-async function checkRoute(ctx: StageContext, deps: StageDeps): Promise<Finding> {
+async function checkRoute(ctx: PreflightInput, deps: StageDeps): Promise<Finding> {
   const settings = await deps.settings();
   const route = await routeTo(deps.local, ctx.run.sourceHost.address);
   const where = `traffic to ${ctx.run.sourceHost.name} (${ctx.run.sourceHost.address}) leaves over ${route.dev}${route.via ? ` via ${route.via}` : ''}`;
@@ -164,7 +202,7 @@ async function checkRoute(ctx: StageContext, deps: StageDeps): Promise<Finding> 
 }
 
 /** grub-legacy guests boot the boot ISO in deploy_vm: this box must serve one, or the settings name one. */
-async function checkBootIso(ctx: StageContext, deps: StageDeps): Promise<Finding[]> {
+async function checkBootIso(ctx: PreflightInput, deps: StageDeps): Promise<Finding[]> {
   const os = parseOsTemplate(ctx.run.container.ostemplate);
   if (!os || !usesLegacyGrub(os)) return [];
   const { legacyBootIsoId } = await deps.settings();

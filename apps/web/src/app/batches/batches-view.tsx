@@ -46,7 +46,7 @@ export function BatchesView() {
     <div>
       <PageHeader
         title="Batches"
-        subtitle="Waves of containers migrated together. Create one from the Containers page (its current filter)."
+        subtitle="Waves of containers migrated together. Plan one on the Containers page: pick containers, then check the plan here before it starts."
       />
       {batches.error ? <ErrorBox>{batches.error.message}</ErrorBox> : null}
       <Table columns={COLUMNS} rows={batches.data} rowKey={(b) => b.id} empty="No batches yet." />

@@ -1,18 +1,20 @@
 'use client';
 // Filters live in the URL (shareable, back button works); the server does the
 // filtering and paging, so 3,000+ containers cost one page of rows each time.
-import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+// Engineers pick containers for a batch here (batch-planner.tsx); the picks
+// stay while they change the filter or the page.
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import type { BatchCreated, NewBatch } from '@/api/batches';
 import type { ContainerFacets, ContainerPage, ContainerRow } from '@/api/containers';
 import type { InventoryState } from '@/api/overview';
 import { Badge, Button, ErrorBox, inputClass, PageHeader, statusTone, Table, type Column } from '@/components/ui';
+import { useCan } from '@/components/viewer';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatKb, formatMb } from '@/lib/format';
-import { useCan } from '@/components/viewer';
 import { emptyInventory } from '@/lib/inventory-empty-state';
+import { BatchPlanner } from './batch-planner';
 
 const FILTERS = ['hostId', 'status', 'os', 'customerId', 'migrationState'] as const;
 const PAGE_SIZE = 50;
@@ -84,12 +86,54 @@ const COLUMNS: Column<ContainerRow>[] = [
   },
 ];
 
+/** The checkbox column: one per row, and one in the header for the rows of this page. */
+function pickColumn(
+  rows: readonly ContainerRow[],
+  picked: ReadonlySet<string>,
+  onPick: (next: ReadonlySet<string>) => void,
+): Column<ContainerRow> {
+  const allOnPage = rows.length > 0 && rows.every((r) => picked.has(r.id));
+  const toggle = (ids: string[], on: boolean) => {
+    const next = new Set(picked);
+    for (const id of ids) {
+      if (on) next.add(id);
+      else next.delete(id);
+    }
+    onPick(next);
+  };
+  return {
+    header: (
+      <input
+        type="checkbox"
+        aria-label="Pick every container on this page"
+        checked={allOnPage}
+        onChange={(e) =>
+          toggle(
+            rows.map((r) => r.id),
+            e.target.checked,
+          )
+        }
+      />
+    ),
+    headerClassName: 'w-8',
+    cell: (ct) => (
+      <input
+        type="checkbox"
+        aria-label={`Pick CT ${ct.sourceCtid}`}
+        checked={picked.has(ct.id)}
+        onChange={(e) => toggle([ct.id], e.target.checked)}
+      />
+    ),
+  };
+}
+
 export function ContainersTable() {
-  const canOperate = useCan('operate');
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
   const [search, setSearch] = useState(params.get('q') ?? '');
+  const canPlan = useCan('operate');
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
 
   const setParams = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
@@ -142,11 +186,6 @@ export function ContainersTable() {
         title="Containers"
         subtitle={
           list.data ? `${total.toLocaleString('en')} ${filtered ? 'matching' : 'in the inventory'}` : 'Loading…'
-        }
-        actions={
-          total > 0 && canOperate ? (
-            <NewBatch count={total} filter={Object.fromEntries([...params].filter(([k]) => k !== 'page'))} />
-          ) : null
         }
       />
       <div className="mb-4 flex flex-wrap items-end gap-3">
@@ -204,10 +243,19 @@ export function ContainersTable() {
         ) : null}
       </div>
 
+      {canPlan ? (
+        <BatchPlanner
+          picked={picked}
+          onPick={setPicked}
+          filterQuery={new URLSearchParams([...params].filter(([k]) => k !== 'page')).toString()}
+          matching={total}
+        />
+      ) : null}
+
       {list.error ? <ErrorBox title="Could not load containers">{list.error.message}</ErrorBox> : null}
 
       <Table
-        columns={COLUMNS}
+        columns={canPlan ? [pickColumn(list.data?.rows ?? [], picked, setPicked), ...COLUMNS] : COLUMNS}
         rows={list.data?.rows}
         rowKey={(ct) => ct.id}
         rowClassName="hover:bg-sky-50/50"
@@ -235,46 +283,6 @@ export function ContainersTable() {
         </div>
       </div>
     </div>
-  );
-}
-
-/** A batch of every container the current filter matches. */
-function NewBatch({ count, filter }: { count: number; filter: Record<string, string> }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const [name, setName] = useState('');
-  const create = useMutation({
-    mutationFn: () =>
-      fetchJson<BatchCreated>('/api/batches', { method: 'POST', json: { name, filter } satisfies NewBatch }),
-    onSuccess: (b) => router.push(`/batches/${b.id}`),
-  });
-  if (!open) return <Button onClick={() => setOpen(true)}>New batch from these {count.toLocaleString('en')}</Button>;
-  return (
-    <form
-      className="flex flex-col items-end gap-2"
-      onSubmit={(e) => {
-        e.preventDefault();
-        create.mutate();
-      }}
-    >
-      <div className="flex gap-2">
-        <input
-          aria-label="Batch name"
-          className={inputClass}
-          placeholder="Batch name, e.g. wave 1"
-          required
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <Button type="submit" disabled={create.isPending}>
-          Create batch of {count.toLocaleString('en')}
-        </Button>
-        <Button variant="secondary" onClick={() => setOpen(false)}>
-          Cancel
-        </Button>
-      </div>
-      {create.error ? <ErrorBox title="No batch was created">{create.error.message}</ErrorBox> : null}
-    </form>
   );
 }
 

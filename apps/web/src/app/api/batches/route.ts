@@ -1,5 +1,7 @@
-// Batches: list them, and create one from the containers page's current
-// filter (every matching container, up to 5,000) or from a list of ids.
+// Batches: list them, and create one (a draft: the planner) from the
+// containers page's current filter (every matching container, up to 5,000)
+// or from the containers an engineer picked, with its start time, its
+// concurrency and its limit per source host.
 import { AppError } from '@vzferry/core';
 import { containerIdsMatching, createBatch, listBatches } from '@vzferry/db';
 import { batchCreatedSchema, batchListSchema, newBatchSchema } from '@/api/batches';
@@ -23,8 +25,18 @@ export const POST = route(
   async ({ body, actor, audit }) => {
     const { db } = server();
     const containerIds = body.containerIds ?? (await idsOfFilter(body.filter ?? {}));
-    const batch = await createBatch(db, { name: body.name, concurrency: body.concurrency, containerIds }, actor);
-    audit({ targetId: batch.id, details: { name: body.name, containers: containerIds.length } });
+    const { name, concurrency, perHostConcurrency, startAt } = body;
+    const batch = await createBatch(db, { name, concurrency, perHostConcurrency, startAt, containerIds }, actor);
+    audit({
+      targetId: batch.id,
+      details: {
+        name,
+        containers: containerIds.length,
+        startAt: batch.startAt?.toISOString() ?? null,
+        concurrency: batch.concurrency,
+        perHostConcurrency: batch.perHostConcurrency,
+      },
+    });
     return batch;
   },
 );

@@ -9,6 +9,7 @@ import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
 import { useCan } from '@/components/viewer';
 import { asSentence } from '@/lib/sentence';
+import { BatchPlan } from './batch-plan';
 
 export function downtime(start: string | null, end: string | null): string {
   if (!start) return '-';
@@ -106,7 +107,10 @@ export function BatchView({ id }: { id: string }) {
             <div className="flex gap-2">
               {b.status === 'draft' ? (
                 <Button onClick={() => start.mutate()} disabled={start.isPending}>
-                  Start now
+                  {/* a start time that has passed starts it now; the answer's time stands for now */}
+                  {b.startAt && new Date(b.startAt).getTime() > batch.dataUpdatedAt
+                    ? `Start at ${formatDateTime(b.startAt)}`
+                    : 'Start now'}
                 </Button>
               ) : null}
               {b.status === 'running' || b.status === 'scheduled' ? (
@@ -120,6 +124,7 @@ export function BatchView({ id }: { id: string }) {
         }
       />
       {error ? <ErrorBox>{error.message}</ErrorBox> : null}
+      {b && (b.status === 'draft' || b.status === 'scheduled') ? <BatchPlan id={id} /> : null}
       <Table columns={COLUMNS} rows={b?.runs} rowKey={(r) => r.id} />
     </div>
   );

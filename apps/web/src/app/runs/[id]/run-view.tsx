@@ -62,9 +62,9 @@ export function RunView({ id }: { id: string }) {
         actions={
           r && canOperate ? (
             <div className="flex gap-2">
-              {r.status === 'failed' ? (
+              {r.retry ? (
                 <Button onClick={() => retry.mutate()} disabled={retry.isPending}>
-                  Retry from {r.failedStage}
+                  {r.retry.label}
                 </Button>
               ) : null}
               {active ? (

@@ -2,7 +2,8 @@
 // fits in what is left of a downtime window. A deliberately simple model from
 // the measurements of bench/ and docs/platforms.md ("Converting on this machine"), made
 // pessimistic by rounding every rate down; the window margin (Settings)
-// covers the rest.
+// covers the rest. In core (pure) because await_cutover decides with it and
+// the batch planner shows it to the engineer before the batch starts.
 
 export interface CutoverInputs {
   usedBytes: bigint;

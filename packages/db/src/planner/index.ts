@@ -1,0 +1,3 @@
+export * from './batch-plan';
+export * from './dry-runs';
+export * from './resolve-refs';
