@@ -4,7 +4,7 @@
 // cleanly on SIGINT/SIGTERM so a running job is not cut off mid-write (a
 // SIGKILL is fine too: the reconciler hands its runs on).
 import { statfs } from 'node:fs/promises';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
@@ -21,7 +21,14 @@ import {
 import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
-import { dryRunChecks, LocalExecutor, pipelineHooks, STAGE_FUNCTIONS, startPipelineEngine } from '@vzferry/pipeline';
+import {
+  dryRunChecks,
+  LocalExecutor,
+  pipelineHooks,
+  STAGE_FUNCTIONS,
+  startPipelineEngine,
+  workDirectory,
+} from '@vzferry/pipeline';
 import { startTemplateServer } from './template-server';
 
 const config = loadConfig(process.env);
@@ -38,7 +45,8 @@ const inventory = startInventoryWorker({
 log(`consuming the inventory queue (prefix ${config.VZFERRY_QUEUE_PREFIX})`);
 
 const workDir = path.resolve(config.WORKER_WORK_DIR);
-mkdirSync(workDir, { recursive: true });
+// customers' disks and images: root's only
+await workDirectory(workDir);
 const disk = async () => {
   const s = await statfs(workDir);
   return { free: BigInt(s.bavail) * BigInt(s.bsize), total: BigInt(s.blocks) * BigInt(s.bsize) };
