@@ -3,6 +3,7 @@
 // systemd getty units, and ttyS0 in securetty.
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
+import { hasWord, withOneTrailingNewline, withoutTrailingNewlines } from '../guest-text';
 import { HEADER, type FileWrite, type PlanCommand } from './types';
 
 export interface ConsoleChanges {
@@ -17,7 +18,7 @@ export function consoleChanges(os: DetectedOs, files: GuestFiles): ConsoleChange
   const out: ConsoleChanges = { write: [], remove: [], commands: [] };
   const securetty = files.read('/etc/securetty');
   if (securetty !== null && !/^ttyS0$/m.test(securetty))
-    out.write.push(file('/etc/securetty', `${securetty.replace(/\n*$/, '\n')}ttyS0\n`));
+    out.write.push(file('/etc/securetty', `${withOneTrailingNewline(securetty)}ttyS0\n`));
   if (os.init === 'sysvinit') out.write.push(file('/etc/inittab', inittab(os, files.read('/etc/inittab'))));
   if (os.init === 'upstart') {
     const getty = os.distribution === 'centos' ? '/sbin/agetty' : '/sbin/getty';
@@ -28,7 +29,7 @@ export function consoleChanges(os: DetectedOs, files: GuestFiles): ConsoleChange
       const init = files.read('/etc/sysconfig/init') ?? '';
       const next = /^ACTIVE_CONSOLES=/m.test(init)
         ? init.replace(/^ACTIVE_CONSOLES=.*$/m, 'ACTIVE_CONSOLES=/dev/tty1')
-        : `${init.replace(/\n*$/, '\n')}ACTIVE_CONSOLES=/dev/tty1\n`;
+        : `${withOneTrailingNewline(init)}ACTIVE_CONSOLES=/dev/tty1\n`;
       out.write.push(file('/etc/sysconfig/init', next.replace(/^\n/, '')));
       out.write.push(file('/etc/init/ttyS0.conf', job('ttyS0', '-L 115200 DEV vt100')));
     } else {
@@ -63,10 +64,32 @@ function inittab(os: DetectedOs, existing: string | null): string {
       ? 'S0:2345:respawn:/sbin/agetty -L 115200 ttyS0 vt100'
       : 'T0:2345:respawn:/sbin/getty -L ttyS0 115200 vt100';
   const runlevel = os.distribution === 'centos' ? 'id:3:initdefault:' : 'id:2:initdefault:';
-  let lines = (existing ?? `${runlevel}\n`).replace(/\n*$/, '').split('\n');
+  let lines = withoutTrailingNewlines(existing ?? `${runlevel}\n`).split('\n');
   // OpenVZ comments the gettys out: bring tty1's back, leave tty2-6 off
-  lines = lines.map((l) => (/^#\s*1:\d+:respawn:.*getty.*tty1\b/.test(l) ? l.replace(/^#\s*/, '') : l));
-  if (!lines.some((l) => /^[^#].*getty.*\btty1\b/.test(l))) lines.push(getty1);
-  if (!lines.some((l) => /^[^#].*getty.*\bttyS0\b/.test(l))) lines.push(`# serial console (vzferry)`, serial);
+  lines = lines.map((l) => uncommentedTty1Getty(l) ?? l);
+  if (!lines.some((l) => activeGettyOn(l, 'tty1'))) lines.push(getty1);
+  if (!lines.some((l) => activeGettyOn(l, 'ttyS0'))) lines.push(`# serial console (vzferry)`, serial);
   return `${lines.join('\n')}\n`;
+}
+
+// The inittab tests scan instead of matching /.*getty.*tty1\b/: that regex
+// takes time quadratic in a long line (guest-text.ts).
+
+/** `getty` at or after `from`, then `tty` as a word (regex `getty.*tty\b`, or `getty.*\btty\b` with wordStart). */
+function runsGetty(text: string, from: number, tty: string, wordStart: boolean): boolean {
+  const g = text.indexOf('getty', from);
+  return g >= 0 && hasWord(text, tty, g + 'getty'.length, wordStart);
+}
+
+/** OpenVZ's "#1:2345:respawn:/sbin/mingetty tty1" without its "#", or null for any other line. */
+function uncommentedTty1Getty(line: string): string | null {
+  const head = /^#\s*(1:\d+:respawn:)/.exec(line);
+  if (!head) return null;
+  const entry = line.slice(head[0].length - head[1]!.length);
+  return runsGetty(entry, head[1]!.length, 'tty1', false) ? entry : null;
+}
+
+/** A line that is not a comment and runs a getty on `tty`. */
+function activeGettyOn(line: string, tty: string): boolean {
+  return line !== '' && line[0] !== '#' && runsGetty(line, 1, tty, true);
 }
