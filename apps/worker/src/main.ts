@@ -29,6 +29,8 @@ import {
   startPipelineEngine,
   workDirectory,
 } from '@vzferry/pipeline';
+import { removeStaleKeyDirs } from '@vzferry/ssh';
+import { removeLegacyKeyDir } from './box/stage-deps';
 import { startTemplateServer } from './template-server';
 
 const config = loadConfig(process.env);
@@ -47,6 +49,10 @@ log(`consuming the inventory queue (prefix ${config.VZFERRY_QUEUE_PREFIX})`);
 const workDir = path.resolve(config.WORKER_WORK_DIR);
 // customers' disks and images: root's only
 await workDirectory(workDir);
+// decrypted SSH keys live on a tmpfs for one command each: those of a killed worker go, and so do the
+// key files earlier versions kept in VZFERRY_DATA_DIR/keys
+for (const dir of [...(await removeStaleKeyDirs()), ...(await removeLegacyKeyDir(dataDir))])
+  log(`removed the SSH key files left in ${dir}`);
 const disk = async () => {
   const s = await statfs(workDir);
   return { free: BigInt(s.bavail) * BigInt(s.bsize), total: BigInt(s.blocks) * BigInt(s.bsize) };
@@ -109,7 +115,6 @@ const deps = createStageDeps({
   secrets,
   local: new LocalExecutor(),
   templateServer,
-  keyDir: path.join(dataDir, 'keys', box.name),
   bootIso,
 });
 const engine = startPipelineEngine({
