@@ -1,6 +1,6 @@
-// A source host's decrypted SSH key on the converter box, on the lab: the
-// dry run of preflight and a real rsync pass (create_disk and final_sync,
-// through the box's real StageDeps) leave no key file behind, neither in
+// A source host's decrypted SSH key on the converter box, on the lab: real
+// rsync passes (create_disk, initial_sync and final_sync, through the box's
+// real StageDeps) leave no key file behind, neither in
 // VZFERRY_DATA_DIR/keys (where earlier versions kept them for good) nor on
 // the tmpfs; rsync's ssh reads no config and asks no agent.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -51,6 +51,7 @@ describe("a source host's key on the box", () => {
     expect(await assignRun(stack.t.db, run.id, box.id, 0n, new Date())).not.toBeNull();
 
     const commands: string[][] = [];
+    const warnings: string[] = [];
     const runStage = async (stage: Stage) => {
       const ctx = {
         run: toRunSnapshot(await loadRunContext(stack.t.db, run.id)),
@@ -58,7 +59,7 @@ describe("a source host's key on the box", () => {
         attempt: 1,
         resumed: false,
         signal: new AbortController().signal,
-        log: () => undefined,
+        log: (level: string, message: string) => (level === 'warn' ? warnings.push(message) : undefined),
         command: (argv: readonly string[]) => commands.push([...argv]),
         output: () => undefined,
         progress: () => undefined,
@@ -71,6 +72,7 @@ describe("a source host's key on the box", () => {
     };
     try {
       await runStage('create_disk');
+      await runStage('initial_sync');
       await runStage('final_sync');
     } finally {
       await deps.close();
@@ -79,6 +81,9 @@ describe("a source host's key on the box", () => {
     // the container's files are on the work disk
     const mount = workPaths(box.workDir, run.id).mount;
     expect(readFileSync(path.join(mount, 'etc/hosts'), 'utf8')).toContain(` ${ct.hostname} `);
+    // initial_sync asked the hypervisor's rsync its version: the lab runs this machine's (3.5.0, no race)
+    expect(warnings.filter((w) => w.includes('CVE-2024-12747'))).toEqual([]);
+    expect(commands.filter((c) => c[0] === 'rsync')).toHaveLength(2);
     const rsync = commands.find((c) => c[0] === 'rsync')!;
     const ssh = rsync[rsync.indexOf('-e') + 1]!;
     expect(ssh).toMatch(/^ssh -F \/dev\/null /);
