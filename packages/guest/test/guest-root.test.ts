@@ -6,7 +6,6 @@
 // The expected results are what openat2(2) RESOLVE_IN_ROOT and
 // path_resolution(7) say the kernel does with the same tree chrooted at the
 // guest root; they are written out by hand below.
-import { createHash } from 'node:crypto';
 import {
   lstatSync,
   mkdirSync,
@@ -24,6 +23,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { guestRoot, GuestPathError, MAX_GUEST_LINKS } from '../src/guest-root';
 import { treeFiles } from '../src/guest-files';
+import { snapshotTree } from './support/tree-snapshot';
 
 let tmp: string;
 let root: string;
@@ -43,23 +43,6 @@ function make(base: string, entries: Record<string, Entry>): void {
     else if ('link' in e) symlinkSync(e.link, p);
     else mkdirSync(p, { recursive: true });
   }
-}
-
-/** Every name, link target and content under a directory: what "unchanged" compares. */
-function snapshot(dir: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      const st = lstatSync(p);
-      h.update(`${path.relative(dir, p)} ${st.mode}\n`);
-      if (st.isSymbolicLink()) h.update(readlinkSync(p));
-      else if (st.isDirectory()) walk(p);
-      else h.update(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return h.digest('hex');
 }
 
 beforeEach(() => {
@@ -179,12 +162,12 @@ describe('guestRoot: resolving', () => {
 });
 
 describe('guestRoot: changing files', () => {
-  let before: string;
+  let before: Record<string, string>;
   beforeEach(() => {
-    before = snapshot(canary);
+    before = snapshotTree(canary);
   });
   afterEach(() => {
-    expect(snapshot(canary)).toBe(before);
+    expect(snapshotTree(canary)).toEqual(before);
   });
 
   it('writes through a linked directory inside the guest, and replaces a final link instead of following it', () => {

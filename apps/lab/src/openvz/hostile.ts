@@ -117,9 +117,9 @@ function escapeScript(canary: string): string {
 case "$1" in prereqs) exit 0 ;; esac
 out=${HOSTILE_REPORT_DIR}
 mkdir -p "$out"
-name="$(basename "$0")"
+name="$(basename "\${HOOK:-$0}")"
 {
-  echo "== hook $0 $* (pid $$, uid $(id -u))"
+  echo "== hook \${HOOK:-$0} $* (pid $$, uid $(id -u))"
   echo "== environment"
   env | sort
   echo "== /proc/<pid>/root"
@@ -127,7 +127,7 @@ name="$(basename "$0")"
     [ -d "$d/root/" ] || continue
     if [ -e "$d/root${canary}/README" ]; then
       echo "ESCAPE through $d/root: the host's ${canary}/README is there"
-      mkdir -p "$d/root${canary}/proc-escape" && echo "written by $0 through $d/root" > "$d/root${canary}/proc-escape/$name-\${d#/proc/}"
+      mkdir -p "$d/root${canary}/proc-escape" && echo "written by $name through $d/root" > "$d/root${canary}/proc-escape/$name-\${d#/proc/}"
     else
       echo "$d/root: only the guest"
     fi
@@ -148,7 +148,7 @@ function writeHooks(root: string, canary: string): void {
     chmodSync(file, 0o755);
   };
   put(ESCAPE.slice(1), escapeScript(canary));
-  const hook = `#!/bin/sh\nexec ${ESCAPE} "$@"\n`;
+  const hook = `#!/bin/sh\nHOOK="$0" exec ${ESCAPE} "$@"\n`;
   const hooks = {
     'etc/kernel/postinst.d/zz-vzferry-hostile': 'usr/bin/apt-get',
     'etc/initramfs-tools/hooks/vzferry-hostile': 'usr/sbin/update-initramfs',

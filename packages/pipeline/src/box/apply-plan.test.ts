@@ -5,12 +5,10 @@
 // change, the backup must hold the guest's own files (never the canary's),
 // and the writes must land inside the guest where the kernel would put them
 // with the guest's root as "/".
-import { createHash } from 'node:crypto';
 import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   readlinkSync,
   rmSync,
@@ -21,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversionPlan } from '@vzferry/guest';
+import { snapshotTree } from '@vzferry/guest/testing';
 import { backupPlanFiles, rewritePlanFiles } from './apply-plan';
 import { LocalExecutor } from './local-executor';
 
@@ -28,26 +27,6 @@ let tmp: string;
 let root: string;
 let canary: string;
 let canaryBefore: Record<string, string>;
-
-/** path -> mode, mtime and link target or content hash, for everything under dir (a failure names what changed) */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      const st = lstatSync(p);
-      const what = st.isSymbolicLink()
-        ? `-> ${readlinkSync(p)}`
-        : st.isDirectory()
-          ? 'dir'
-          : createHash('sha256').update(readFileSync(p)).digest('hex').slice(0, 16);
-      out[path.relative(dir, p)] = `${st.mode.toString(8)} ${st.mtimeMs} ${what}`;
-      if (st.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function put(rel: string, content: string | { link: string }): void {
   const p = path.join(root, rel);
@@ -99,7 +78,7 @@ beforeEach(() => {
   put('etc/rc.local', { link: `${canary}/rc.local` }); // a final link
   put('etc/init.d', { link: canary });
   put('etc/mtab', { link: `${canary}/mtab` });
-  canaryBefore = snapshot(canary);
+  canaryBefore = snapshotTree(canary);
 });
 
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
@@ -107,7 +86,7 @@ afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 describe('backup_config and rewrite_config on a guest with links out of it', () => {
   it('backs up the guest files inside the guest, never over or from the host', async () => {
     await backupPlanFiles(new LocalExecutor(), root, plan(), () => undefined);
-    expect(snapshot(canary)).toEqual(canaryBefore);
+    expect(snapshotTree(canary)).toEqual(canaryBefore);
     expect(lstatSync(inRoot('root/vzferry-backup')).isDirectory()).toBe(true);
     const backup = (p: string) => inRoot(path.join('root/vzferry-backup', p));
     // the copy of what the guest sees at /etc/network/interfaces: its own file, re-rooted
@@ -124,7 +103,7 @@ describe('backup_config and rewrite_config on a guest with links out of it', () 
   it('writes, removes and links inside the guest, replacing final links instead of following them', async () => {
     await backupPlanFiles(new LocalExecutor(), root, plan(), () => undefined);
     await rewritePlanFiles(root, plan());
-    expect(snapshot(canary)).toEqual(canaryBefore);
+    expect(snapshotTree(canary)).toEqual(canaryBefore);
     expect(readFileSync(inRoot(`${canary}/interfaces`), 'utf8')).toBe('auto eth0\n');
     expect(readFileSync(inRoot(`${canary}/etc/default/grub`), 'utf8')).toBe('GRUB_CMDLINE_LINUX="console=ttyS0"\n');
     expect(lstatSync(inRoot('etc/rc.local')).isFile()).toBe(true);
