@@ -26,8 +26,8 @@ export interface StartLabOptions {
   /** the hostile container (apps/lab/src/openvz/hostile.ts); default true */
   hostile?: boolean;
   /**
-   * the directory its links lead to: a test makes it (makeHostileCanary) and
-   * checks it; by default the lab makes <dir>/hostile-canary
+   * the directory its links lead to (default <dir>/hostile-canary): a test
+   * makes its own (makeHostileCanary) and checks it; the lab makes what is missing
    */
   hostileCanary?: string;
   /** delete the lab's state and build it again */
@@ -73,7 +73,8 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
     for (const entry of safeList(layout.dir)) rmSync(path.join(layout.dir, entry), { recursive: true, force: true });
     await buildHypervisors(layout.dir, fleet, log, canary);
   }
-  if (fleet.hostile && !opts.hostileCanary) makeHostileCanary(canary);
+  // the test's own canary is made by the test before it looks at it; this adds nothing to one that exists
+  if (fleet.hostile) makeHostileCanary(canary);
   const info = readBuildInfo(layout.dir)!;
   const binDir = path.join(layout.dir, 'bin');
   bundleTools(binDir);

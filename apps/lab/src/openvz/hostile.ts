@@ -63,7 +63,7 @@ export function makeHostileCanary(canary: string): void {
   for (const [rel, content] of Object.entries(CANARY_FILES)) {
     const file = path.join(canary, rel);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content, { flag: 'a' }); // 'a': an existing canary stays byte for byte
+    if (!existsSync(file)) writeFileSync(file, content, { flag: 'wx' }); // an existing canary stays byte for byte
   }
 }
 
