@@ -34,7 +34,7 @@ async function walk(
     for (const name of (await readdir(file)).sort()) await walk(g, path.posix.join(guestPath, name), written, hash);
   } else if (st.isSymbolicLink()) {
     hash.update(await readlink(file));
-  } else if (written.has(guestPath)) {
+  } else if (written.has(guestPath) && st.isFile()) {
     hash.update(await readFile(file));
   } else {
     hash.update(`${st.size}\0${st.mtimeMs}`);
