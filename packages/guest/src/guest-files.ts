@@ -1,12 +1,8 @@
 // A guest's file system as the pure code sees it: read a file, list a
 // directory. Tests back it with a fixture tree, the worker with the mounted
-// disk; the planning code never touches the disk itself. A file over
-// MAX_GUEST_FILE_BYTES is an error, not a truncated read: a plan made from
-// part of a configuration file would rewrite it without the rest.
-import { existsSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
+// disk; the planning code never touches the disk itself.
 import path from 'node:path';
-import { AppError, formatBytes } from '@vzferry/core';
-import { MAX_GUEST_FILE_BYTES } from './guest-text';
+import { guestRoot } from './guest-root';
 
 export interface GuestFiles {
   /** the file's text, or null when it does not exist (or is not a regular file) */
@@ -16,39 +12,13 @@ export interface GuestFiles {
   list(dir: string): string[];
 }
 
-/** Files from a directory tree standing for the guest's root. */
+/**
+ * Files from a directory tree standing for the guest's root, every path
+ * resolved inside it (guest-root.ts): a guest's links never lead out.
+ */
 export function treeFiles(root: string): GuestFiles {
-  const at = (p: string) => path.join(root, path.posix.normalize(`/${p}`));
-  return {
-    read(file) {
-      const p = at(file);
-      const stat = lstatSync(p, { throwIfNoEntry: false });
-      if (!stat?.isFile()) return null;
-      if (stat.size > MAX_GUEST_FILE_BYTES) throw tooLarge(file, stat.size);
-      try {
-        return readFileSync(p, 'utf8');
-      } catch {
-        return null;
-      }
-    },
-    exists: (file) => {
-      try {
-        lstatSync(at(file));
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    list: (dir) => (existsSync(at(dir)) ? readdirSync(at(dir)).sort() : []),
-  };
-}
-
-function tooLarge(file: string, bytes: number): AppError {
-  return new AppError(
-    'guest_file_too_large',
-    `${file} in the guest is ${formatBytes(BigInt(bytes))}, more than the ${formatBytes(BigInt(MAX_GUEST_FILE_BYTES))} ` +
-      'vzferry reads of one file of a guest; shorten it in the container, then Retry',
-  );
+  const g = guestRoot(root);
+  return { read: (file) => g.read(file), exists: (file) => g.exists(file), list: (dir) => g.list(dir) };
 }
 
 /** Files from a map (path -> content), for small tests. */

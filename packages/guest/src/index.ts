@@ -3,4 +3,5 @@ export * from './guest-files';
 export * from './network-model';
 export * from './plan/index';
 export * from './os-template';
+export * from './guest-root';
 export * from './guest-text';

@@ -1,24 +1,11 @@
-// What a hostile guest's files cost the host: a file over
-// MAX_GUEST_FILE_BYTES is refused with a clear error, and what is read is
-// parsed in time linear in its length. The old inittab regexes
-// (/^[^#].*getty.*\btty1\b/) took time quadratic in a line without a match:
-// 53 s for 600 KB of "getty " on this machine, about 10 minutes for 2 MB.
-// Here the 2 MB line must come back within the test's time-out (5 s); the
-// scans take milliseconds, and a regression hangs the test.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '@vzferry/core';
-import {
-  detectOs,
-  hasWord,
-  mapFiles,
-  MAX_GUEST_FILE_BYTES,
-  treeFiles,
-  withoutTrailingNewlines,
-  type DetectedOs,
-} from '../src/index';
+// What a hostile guest's files cost the host to parse: linear time. /\n*$/
+// took time quadratic in a run of newlines that does not end the text (0.9 s
+// for 40,000 on this machine, hours for the few MiB the resolver lets through);
+// a 2 MiB run must come back within the test's time-out (5 s), the scans take
+// well under a second. And the inittab scans (consoles.ts) decide every line
+// as the regexes they replaced did (hostile-inittab.test.ts: the 2 MiB line).
+import { describe, expect, it } from 'vitest';
+import { detectOs, mapFiles, withoutTrailingNewlines, type DetectedOs } from '../src/index';
 import { consoleChanges } from '../src/plan/consoles';
 
 const MB2 = 2 * 1024 * 1024;
@@ -29,15 +16,7 @@ function inittabOf(os: DetectedOs, inittab: string): string {
     .content;
 }
 
-describe('the inittab rewrite on hostile input', () => {
-  it('keeps a 2 MB single line and adds the gettys, in linear time', () => {
-    const line = `1:2345:respawn:${'getty '.repeat(Math.ceil(MB2 / 6))}`;
-    const out = inittabOf(centos5, line);
-    expect(out).toBe(
-      `${line}\n1:2345:respawn:/sbin/mingetty tty1\n# serial console (vzferry)\nS0:2345:respawn:/sbin/agetty -L 115200 ttyS0 vt100\n`,
-    );
-  });
-
+describe('the console files of a hostile guest', () => {
   it('trims 2 MB of trailing newlines in linear time (/\\n*$/ was quadratic)', () => {
     const text = `${'\n'.repeat(MB2)}id:3:initdefault:\n${'\n'.repeat(MB2)}`;
     expect(inittabOf(centos5, text).startsWith(`${'\n'.repeat(MB2)}id:3:initdefault:\n1:2345`)).toBe(true);
@@ -85,45 +64,9 @@ describe('the inittab rewrite on hostile input', () => {
   });
 });
 
-describe('guest-text scans', () => {
-  it('finds a word at word boundaries only', () => {
-    expect(hasWord('getty tty1', 'tty1', 0, true)).toBe(true);
-    expect(hasWord('getty tty10 tty1', 'tty1', 0, true)).toBe(true);
-    expect(hasWord('getty tty10', 'tty1', 0, true)).toBe(false);
-    expect(hasWord('xtty1', 'tty1', 0, true)).toBe(false);
-    expect(hasWord('xtty1', 'tty1', 0, false)).toBe(true);
-    expect(hasWord('tty1 getty', 'tty1', 5, true)).toBe(false);
-  });
-
+describe('withoutTrailingNewlines', () => {
   it('drops only the trailing newlines', () => {
     expect(withoutTrailingNewlines('\na\n\nb\n\n\n')).toBe('\na\n\nb');
     expect(withoutTrailingNewlines('\n\n')).toBe('');
-  });
-});
-
-describe('reading a guest file over the cap', () => {
-  let dir = '';
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('refuses it with a clear error, and reads one of exactly the cap', () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-guest-'));
-    mkdirSync(path.join(dir, 'etc'));
-    writeFileSync(path.join(dir, 'etc/inittab'), `1:2345:respawn:${'x'.repeat(MB2)}`);
-    writeFileSync(path.join(dir, 'etc/securetty'), 'x'.repeat(MAX_GUEST_FILE_BYTES));
-    const files = treeFiles(dir);
-    const err = (() => {
-      try {
-        files.read('/etc/inittab');
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({
-      code: 'guest_file_too_large',
-      message:
-        '/etc/inittab in the guest is 2 MiB, more than the 1 MiB vzferry reads of one file of a guest; shorten it in the container, then Retry',
-    });
-    expect(files.read('/etc/securetty')).toHaveLength(MAX_GUEST_FILE_BYTES);
   });
 });

@@ -23,7 +23,7 @@ export {
   workDirectory,
   type AttachedDisk,
 } from './box/disk';
-export { applyPlan, inGuest, type ApplyOptions } from './box/apply-plan';
+export { applyPlan, type ApplyOptions } from './box/apply-plan';
 export { fileSha256 } from './box/file-sha256';
 export { LocalExecutor } from './box/local-executor';
 export * from './rsync';

@@ -3,7 +3,7 @@
 // systemd getty units, and ttyS0 in securetty.
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
-import { hasWord, withOneTrailingNewline, withoutTrailingNewlines } from '../guest-text';
+import { withOneTrailingNewline, withoutTrailingNewlines } from '../guest-text';
 import { HEADER, type FileWrite, type PlanCommand } from './types';
 
 export interface ConsoleChanges {
@@ -64,32 +64,25 @@ function inittab(os: DetectedOs, existing: string | null): string {
       ? 'S0:2345:respawn:/sbin/agetty -L 115200 ttyS0 vt100'
       : 'T0:2345:respawn:/sbin/getty -L ttyS0 115200 vt100';
   const runlevel = os.distribution === 'centos' ? 'id:3:initdefault:' : 'id:2:initdefault:';
+  // linear time whatever the guest put there (a 2 MiB line of "getty getty ..." stalled the worker's
+  // event loop for minutes with /^[^#].*getty.*\btty1\b/): no regex here backtracks over a line
   let lines = withoutTrailingNewlines(existing ?? `${runlevel}\n`).split('\n');
   // OpenVZ comments the gettys out: bring tty1's back, leave tty2-6 off
-  lines = lines.map((l) => uncommentedTty1Getty(l) ?? l);
-  if (!lines.some((l) => activeGettyOn(l, 'tty1'))) lines.push(getty1);
-  if (!lines.some((l) => activeGettyOn(l, 'ttyS0'))) lines.push(`# serial console (vzferry)`, serial);
+  lines = lines.map((l) => {
+    const off = /^#\s*1:\d+:respawn:/.exec(l);
+    return off && gettyThen(l, off[0].length, 'tty1\\b') ? l.replace(/^#\s*/, '') : l;
+  });
+  const active = (tty: string) => lines.some((l) => l !== '' && l[0] !== '#' && gettyThen(l, 1, `\\b${tty}\\b`));
+  if (!active('tty1')) lines.push(getty1);
+  if (!active('ttyS0')) lines.push(`# serial console (vzferry)`, serial);
   return `${lines.join('\n')}\n`;
 }
 
-// The inittab tests scan instead of matching /.*getty.*tty1\b/: that regex
-// takes time quadratic in a long line (guest-text.ts).
-
-/** `getty` at or after `from`, then `tty` as a word (regex `getty.*tty\b`, or `getty.*\btty\b` with wordStart). */
-function runsGetty(text: string, from: number, tty: string, wordStart: boolean): boolean {
-  const g = text.indexOf('getty', from);
-  return g >= 0 && hasWord(text, tty, g + 'getty'.length, wordStart);
-}
-
-/** OpenVZ's "#1:2345:respawn:/sbin/mingetty tty1" without its "#", or null for any other line. */
-function uncommentedTty1Getty(line: string): string | null {
-  const head = /^#\s*(1:\d+:respawn:)/.exec(line);
-  if (!head) return null;
-  const entry = line.slice(head[0].length - head[1]!.length);
-  return runsGetty(entry, head[1]!.length, 'tty1', false) ? entry : null;
-}
-
-/** A line that is not a comment and runs a getty on `tty`. */
-function activeGettyOn(line: string, tty: string): boolean {
-  return line !== '' && line[0] !== '#' && runsGetty(line, 1, tty, true);
+/** /getty.*<word>/ from `from` on, in linear time: the word is looked for after the first "getty" only. */
+function gettyThen(line: string, from: number, word: string): boolean {
+  const at = line.indexOf('getty', from);
+  if (at < 0) return false;
+  const after = new RegExp(word, 'g');
+  after.lastIndex = at + 'getty'.length;
+  return after.test(line);
 }

@@ -62,3 +62,5 @@ export const SCENARIOS: Record<string, GuestNetwork> = {
     ],
   },
 };
+
+export { snapshotTree } from './tree-snapshot';
