@@ -139,7 +139,6 @@ export async function run(): Promise<void> {
     local: x,
     templateServer: server,
     bootIso: async () => null,
-    keyDir: path.join(dir, 'keys'),
   });
   const workDir = path.join(dir, 'work');
   const runs: string[] = [];

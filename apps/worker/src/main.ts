@@ -4,7 +4,7 @@
 // cleanly on SIGINT/SIGTERM so a running job is not cut off mid-write (a
 // SIGKILL is fine too: the reconciler hands its runs on).
 import { statfs } from 'node:fs/promises';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errorMessage, loadConfig } from '@vzferry/core';
@@ -21,7 +21,16 @@ import {
 import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
-import { dryRunChecks, LocalExecutor, pipelineHooks, STAGE_FUNCTIONS, startPipelineEngine } from '@vzferry/pipeline';
+import {
+  dryRunChecks,
+  LocalExecutor,
+  pipelineHooks,
+  STAGE_FUNCTIONS,
+  startPipelineEngine,
+  workDirectory,
+} from '@vzferry/pipeline';
+import { removeStaleKeyDirs } from '@vzferry/ssh';
+import { removeLegacyKeyDir } from './box/stage-deps';
 import { startTemplateServer } from './template-server';
 
 const config = loadConfig(process.env);
@@ -38,7 +47,12 @@ const inventory = startInventoryWorker({
 log(`consuming the inventory queue (prefix ${config.VZFERRY_QUEUE_PREFIX})`);
 
 const workDir = path.resolve(config.WORKER_WORK_DIR);
-mkdirSync(workDir, { recursive: true });
+// customers' disks and images: root's only
+await workDirectory(workDir);
+// decrypted SSH keys live on a tmpfs for one command each: those of a killed worker go, and so do the
+// key files earlier versions kept in VZFERRY_DATA_DIR/keys
+for (const dir of [...(await removeStaleKeyDirs()), ...(await removeLegacyKeyDir(dataDir))])
+  log(`removed the SSH key files left in ${dir}`);
 const disk = async () => {
   const s = await statfs(workDir);
   return { free: BigInt(s.bavail) * BigInt(s.bsize), total: BigInt(s.blocks) * BigInt(s.bsize) };
@@ -101,7 +115,6 @@ const deps = createStageDeps({
   secrets,
   local: new LocalExecutor(),
   templateServer,
-  keyDir: path.join(dataDir, 'keys', box.name),
   bootIso,
 });
 const engine = startPipelineEngine({

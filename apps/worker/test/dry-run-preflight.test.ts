@@ -2,8 +2,10 @@
 // of two containers, one that preflight passes and one it fails (a CentOS 5
 // guest and no boot ISO on the box); the job records every check of both
 // (SSH with the pinned key, the box's disk and route, CloudStack's limits,
-// mappings and free IPs) and leaves every run, the batch and the containers
-// as they were.
+// mappings and free IPs, the source host's rsync) and leaves every run, the
+// batch and the containers as they were, and no decrypted SSH key on the box.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatch, delayOf, getBatchPlan, requestDryRunPreflight, type FollowUpJob } from '@vzferry/db';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
@@ -89,8 +91,15 @@ describe('the dry run of preflight', () => {
         'ostype_mapped',
         'ips_free',
         'interconnect_route',
+        'source_rsync',
       ])
         expect(codes).toContain(code);
+      // the lab's hypervisor runs this machine's rsync (Debian 12's 3.5.0+ds1-0+deb12u1: no symlink race)
+      expect(pass.findings).toContainEqual({
+        ok: true,
+        code: 'source_rsync',
+        message: expect.stringMatching(/^rsync \d+\.\d+\.\d+\S* on hv1 \(protocol \d+\)$/),
+      });
 
       const fail = of(failing.id);
       expect(fail.ok).toBe(false);
@@ -105,6 +114,10 @@ describe('the dry run of preflight', () => {
       expect(fail.findings).toContainEqual(expect.objectContaining({ ok: true, code: 'source_reachable' }));
 
       expect(await untouched(batch.id)).toEqual(before);
+      // the checks logged in with the host's key (ssh2, in memory): no key file stays, where earlier versions kept them either
+      expect(existsSync(path.join(stack.dir, 'data/keys'))).toBe(false);
+      const worker = stack.worker()!.pid!;
+      expect(readdirSync('/dev/shm').filter((n) => n.startsWith(`vzferry-ssh-${worker}-`))).toEqual([]);
       expect(before.runs.map((r) => r.status)).toEqual(['pending', 'pending']);
       expect(before.batch.status).toBe('draft');
     },

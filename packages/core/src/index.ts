@@ -4,6 +4,7 @@ export * from './error-codes';
 export * from './shell-quote';
 export * from './config';
 export * from './exec';
+export * from './child-env';
 export * from './downtime-window';
 export * from './pipeline';
 export * from './cidr';

@@ -4,3 +4,4 @@ export * from './network-model';
 export * from './plan/index';
 export * from './os-template';
 export * from './guest-root';
+export * from './guest-text';

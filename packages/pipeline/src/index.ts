@@ -20,6 +20,7 @@ export {
   makeFilesystem,
   mountDisk,
   unmountDisk,
+  workDirectory,
   type AttachedDisk,
 } from './box/disk';
 export { applyPlan, type ApplyOptions } from './box/apply-plan';

@@ -24,19 +24,19 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
     ctx.run.sourceHost.bandwidthLimitKbps,
     settings.rsyncBandwidthLimitKbps,
   ].filter((v): v is number => v !== null && v > 0);
-  const argv = rsyncArgv({
-    source: {
-      remoteShell: src.rsyncRemoteShell,
-      user: ctx.run.sourceHost.username,
-      host: ctx.run.sourceHost.address,
-      path: from,
-    },
-    dest: paths.mount,
-    delete: final,
-    bandwidthLimitKbps: limits.length ? Math.min(...limits) : null,
-    protect: ctx.run.state.initramfsInputs ? INITRAMFS_OUTPUTS : [],
-  });
-  ctx.command(argv, 'local');
+  const argv = (remoteShell: string) =>
+    rsyncArgv({
+      source: {
+        remoteShell,
+        user: ctx.run.sourceHost.username,
+        host: ctx.run.sourceHost.address,
+        path: from,
+      },
+      dest: paths.mount,
+      delete: final,
+      bandwidthLimitKbps: limits.length ? Math.min(...limits) : null,
+      protect: ctx.run.state.initramfsInputs ? INITRAMFS_OUTPUTS : [],
+    });
   const total = c.diskUsedKb ? c.diskUsedKb * 1024n : null;
   let out = '';
   const onStdout = (chunk: string) => {
@@ -54,15 +54,18 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
   };
   let code: number;
   try {
-    code = (
-      await deps.local.exec(argv, {
+    // the host's decrypted key is a file for this one rsync only
+    code = await src.withRsyncShell(async (remoteShell) => {
+      ctx.command(argv(remoteShell), 'local');
+      const res = await deps.local.exec(argv(remoteShell), {
         signal: ctx.signal,
         onStdout,
         onStderr: (s) => ctx.output('stderr', s),
         allowExitCodes: [0, 24],
         maxCaptureBytes: 256 * 1024,
-      })
-    ).code;
+      });
+      return res.code;
+    });
   } catch (err) {
     if (!(err instanceof ExecError) || err.code === null) throw err;
     const verdict = judgeRsyncExit(err.code);

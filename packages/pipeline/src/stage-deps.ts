@@ -9,8 +9,13 @@ import type { MappedNetwork } from './nic-plan';
 
 export interface SourceSession {
   adapter: SourceAdapter;
-  /** rsync's -e value: OpenSSH with the pinned host key and the host's key */
-  rsyncRemoteShell: string;
+  /** commands on the hypervisor itself, outside any container (rsync --version) */
+  host: Executor;
+  /**
+   * Runs `command` with rsync's -e value: OpenSSH with the pinned host key
+   * and the host's key, which exists as a file only until `command` settles.
+   */
+  withRsyncShell<T>(command: (remoteShell: string) => Promise<T>): Promise<T>;
 }
 
 export interface CloudStackSession {

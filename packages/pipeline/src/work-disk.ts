@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, sleep, type Executor } from '@vzferry/core';
-import { attachDisk, detachDisk, mountDisk, mountHolders, type AttachedDisk } from './box/disk';
+import { attachDisk, detachDisk, hardenMount, mountDisk, mountHolders, type AttachedDisk } from './box/disk';
 
 export interface WorkPaths {
   dir: string;
@@ -40,7 +40,8 @@ export async function ensureMounted(x: Executor, paths: WorkPaths): Promise<Atta
   const [device] = await loopsOf(x, paths.image);
   const disk = device ? { image: paths.image, device, partition: `${device}p1` } : await attachDisk(x, paths.image);
   if (device) await x.exec(['partx', '--add', device], { allowExitCodes: [0, 1] });
-  if (!(await isMounted(x, paths.mount))) await mountDisk(x, disk, paths.mount);
+  if (await isMounted(x, paths.mount)) await hardenMount(x, paths.mount);
+  else await mountDisk(x, disk, paths.mount);
   return disk;
 }
 

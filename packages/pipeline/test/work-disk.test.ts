@@ -2,16 +2,32 @@
 // image is made from the disk file. A copy of the mount in another mount
 // namespace (unshare, a service with a private /tmp) keeps the file system
 // alive after umount, and without care its last writes stay out of the file.
+// And what the box owes to a hostile guest: the disk mounted nosuid,nodev,
+// the run's directory and images for root only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '@vzferry/core';
+import { AppError, type RunSnapshot } from '@vzferry/core';
 import { attachDisk, createDiskImage, makeFilesystem, mountDisk } from '../src/box/disk';
 import { LocalExecutor } from '../src/box/local-executor';
-import { release, workPaths, type WorkPaths } from '../src/work-disk';
+import type { StageContext } from '../src/stage-contract';
+import type { StageDeps } from '../src/stage-deps';
+import { convertImage } from '../src/stages/convert-image';
+import { createDisk } from '../src/stages/create-disk';
+import { ensureMounted, release, workPaths, type WorkPaths } from '../src/work-disk';
 
 const x = new LocalExecutor();
 let dir: string;
@@ -79,5 +95,79 @@ describe('release of a work disk', () => {
     expect((err as AppError).message).toMatch(/sleep \(pid \d+\) holds a copy of its mount/);
     // synced before the umount: the file already holds the write
     expect(fromFile(paths, 'last.txt')).toBe('written while another namespace holds the mount\n');
+  });
+});
+
+/** The options the kernel mounted it with (findmnt reads /proc/self/mountinfo). */
+function mountOptions(at: string): string[] {
+  return execFileSync('findmnt', ['--noheadings', '--output', 'OPTIONS', '--mountpoint', at], { encoding: 'utf8' })
+    .trim()
+    .split(',');
+}
+
+/** A guest's setuid binary: id(1) owned by nobody with the setuid bit, so `id -u` run by root says whose uid it runs as. */
+function plantSetuidId(root: string): string {
+  const bin = path.join(root, 'usr/bin/id');
+  mkdirSync(path.dirname(bin), { recursive: true });
+  copyFileSync('/usr/bin/id', bin);
+  chownSync(bin, 65534, 65534);
+  chmodSync(bin, 0o4755);
+  return bin;
+}
+
+describe("a work disk holding a guest's setuid binary and device node", () => {
+  it('is mounted nosuid,nodev: the binary runs as the caller, the node does not open', async () => {
+    const paths = await mountedDisk();
+    expect(mountOptions(paths.mount)).toEqual(expect.arrayContaining(['nosuid', 'nodev']));
+    const bin = plantSetuidId(paths.mount);
+    expect(statSync(bin).mode & 0o4000).toBe(0o4000);
+    expect(execFileSync(bin, ['-u'], { encoding: 'utf8' }).trim()).toBe(String(process.getuid!()));
+    // the character device 1:3 (what /dev/null is): harmless if the kernel opened it
+    const node = path.join(paths.mount, 'dev/guest-null');
+    mkdirSync(path.dirname(node), { recursive: true });
+    execFileSync('mknod', [node, 'c', '1', '3']);
+    expect(() => openSync(node, 'w')).toThrow(expect.objectContaining({ code: 'EACCES' }));
+  });
+
+  it('gets nosuid,nodev when it was mounted without them before (a disk of an earlier version)', async () => {
+    const paths = await mountedDisk();
+    execFileSync('mount', ['-o', 'remount,suid,dev', paths.mount]);
+    expect(mountOptions(paths.mount)).not.toContain('nosuid');
+    await ensureMounted(x, paths);
+    expect(mountOptions(paths.mount)).toEqual(expect.arrayContaining(['nosuid', 'nodev']));
+  });
+});
+
+describe('the files of a run on the box', () => {
+  /** The two stages that make files in the run's directory, with what they read of the run. */
+  const ctx = (workDir: string, state: Partial<RunSnapshot['state']> = {}) =>
+    ({
+      run: {
+        runId: '3f1c2a4e-7b8d-4e0f-9a6b-5c4d3e2f1a0b',
+        container: { sourceCtid: 101, diskQuotaKb: 32n * 1024n },
+        box: { workDir },
+        state,
+      },
+      command: () => undefined,
+    }) as unknown as StageContext;
+  const deps = { local: x } as StageDeps;
+
+  it("are root's only: the run's directory 0700, the raw disk and the qcow2 image 0600", async () => {
+    const old = process.umask(0o022);
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-workdisk-'));
+    try {
+      const run = ctx(dir).run;
+      const paths = workPaths(dir, run.runId);
+      // a directory an earlier version left open
+      mkdirSync(paths.dir, { mode: 0o755 });
+      await createDisk(ctx(dir), deps);
+      expect(statSync(paths.dir).mode & 0o777).toBe(0o700);
+      expect(statSync(paths.image).mode & 0o777).toBe(0o600);
+      await convertImage(ctx(dir), deps);
+      expect(statSync(paths.qcow2).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(old);
+      await release(x, workPaths(dir, ctx(dir).run.runId)).catch(() => undefined);
+    }
   });
 });

@@ -3,3 +3,4 @@ export * from './probe-host-key';
 export * from './ssh-executor';
 export * from './known-hosts';
 export { remoteCommandLine } from './command-line';
+export * from './openssh-login';

@@ -33,16 +33,18 @@ describe('host keys and known_hosts', () => {
     expect(() => knownHostsLine('h', 0, 'ssh-ed25519', b64)).toThrow(/port/);
   });
 
-  it('builds an ssh argv that trusts only the pinned key and never prompts', () => {
+  it('builds an ssh argv that trusts only the pinned key, reads no config, asks no agent and never prompts', () => {
     const argv = opensshArgv({
       port: 2201,
       knownHostsFile: '/w/kh',
       identityFile: '/w/id',
       hostKeyAlgorithm: 'ssh-rsa',
     });
-    expect(argv.slice(0, 5)).toEqual(['ssh', '-p', '2201', '-i', '/w/id']);
+    expect(argv.slice(0, 7)).toEqual(['ssh', '-F', '/dev/null', '-p', '2201', '-i', '/w/id']);
     for (const o of [
       'IdentitiesOnly=yes',
+      'IdentityAgent=none',
+      'ForwardAgent=no',
       'BatchMode=yes',
       'StrictHostKeyChecking=yes',
       'UserKnownHostsFile=/w/kh',

@@ -31,18 +31,24 @@ export interface OpenSshOptions {
 
 /**
  * argv of OpenSSH's ssh that trusts only the pinned key and never prompts.
+ * No config file (-F /dev/null: nothing of ~/.ssh/config or /etc/ssh/ssh_config
+ * applies), no agent and no key but the login's, no forwarding of the agent.
  * For rsync, pass rsyncRemoteShell(argv) as its -e option.
  */
 export function opensshArgv(opts: OpenSshOptions): string[] {
   const o = (kv: string) => ['-o', kv];
   return [
     'ssh',
+    '-F',
+    '/dev/null',
     '-p',
     String(opts.port),
     '-i',
     opts.identityFile,
     ...(opts.username ? ['-l', opts.username] : []),
     ...o('IdentitiesOnly=yes'),
+    ...o('IdentityAgent=none'),
+    ...o('ForwardAgent=no'),
     ...o('BatchMode=yes'),
     ...o('StrictHostKeyChecking=yes'),
     ...o(`UserKnownHostsFile=${opts.knownHostsFile}`),

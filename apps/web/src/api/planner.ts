@@ -27,7 +27,7 @@ export type ResolvedRefs = z.output<typeof resolvedRefsSchema>;
 export const containerIdsSchema = z.object({ ids: z.array(z.string()), overLimit: z.boolean() });
 export type ContainerIds = z.output<typeof containerIdsSchema>;
 
-const finding = z.object({ ok: z.boolean(), code: z.string(), message: z.string() });
+const finding = z.object({ ok: z.boolean(), warning: z.boolean().optional(), code: z.string(), message: z.string() });
 export type Finding = z.output<typeof finding>;
 
 export const batchPlanSchema = z.object({

@@ -1,9 +1,10 @@
 // The real StageDeps of a converter box: SSH sessions to source hosts
-// (ssh2 for commands, OpenSSH with the pinned key for rsync), the CloudStack
+// (ssh2 for commands, OpenSSH with the pinned key for rsync, its decrypted
+// key a tmpfs file for one command only: withOpenSsh), the CloudStack
 // client from the stored settings, the settings and mappings, the template
 // uploads in PostgreSQL and this box's template server.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { createCloudStackClient } from '@vzferry/cloudstack';
 import { AppError, type Executor, type RunSnapshot } from '@vzferry/core';
@@ -22,7 +23,7 @@ import {
 } from '@vzferry/db';
 import { OpenVzAdapter } from '@vzferry/openvz';
 import type { BootIsoFile, CloudStackSession, SourceSession, StageDeps } from '@vzferry/pipeline';
-import { knownHostsLine, opensshArgv, rsyncRemoteShell, SshExecutor } from '@vzferry/ssh';
+import { rsyncRemoteShell, SshExecutor, withOpenSsh } from '@vzferry/ssh';
 import type { TemplateServer } from '../template-server';
 
 export interface BoxDepsOptions {
@@ -30,15 +31,20 @@ export interface BoxDepsOptions {
   secrets: SecretBox;
   local: Executor;
   templateServer: TemplateServer;
-  /** where the decrypted source host keys live for rsync (mode 700) */
-  keyDir: string;
   /** this box's boot ISO for grub-legacy guests, published on its template server */
   bootIso: () => Promise<BootIsoFile | null>;
 }
 
+/** Earlier versions kept decrypted keys in <data dir>/keys for good: removed, and said where. */
+export async function removeLegacyKeyDir(dataDir: string): Promise<string[]> {
+  const dir = path.join(dataDir, 'keys');
+  if (!existsSync(dir)) return [];
+  await rm(dir, { recursive: true, force: true });
+  return [dir];
+}
+
 export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promise<void> } {
   const sessions = new Map<string, Promise<SshExecutor>>();
-  mkdirSync(o.keyDir, { recursive: true, mode: 0o700 });
 
   const connect = async (hostId: string): Promise<SshExecutor> => {
     const login = await loadSourceHostLogin(o.db, o.secrets, hostId);
@@ -61,29 +67,29 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
       session.catch(() => sessions.delete(h.id));
     }
     const ssh = await session;
-    return { adapter: new OpenVzAdapter(ssh), rsyncRemoteShell: await rsyncShell(run) };
+    return {
+      adapter: new OpenVzAdapter(ssh),
+      host: ssh,
+      withRsyncShell: (command) => withRsyncShell(run, command),
+    };
   };
 
-  /** OpenSSH for rsync -e: the same pinned key, from files only this box can read */
-  const rsyncShell = async (run: RunSnapshot): Promise<string> => {
+  /** OpenSSH for rsync -e: the same pinned key; the decrypted key is a file only while `command` runs */
+  const withRsyncShell = async <T>(run: RunSnapshot, command: (remoteShell: string) => Promise<T>): Promise<T> => {
     const h = run.sourceHost;
     if (!h.hostKeyAlgorithm || !h.hostPublicKey)
       throw new AppError('host_key_not_accepted', `the SSH host key of ${h.name} is not accepted`);
     const login = await loadSourceHostLogin(o.db, o.secrets, h.id);
-    const identityFile = path.join(o.keyDir, `${h.id}.key`);
-    const knownHostsFile = path.join(o.keyDir, `${h.id}.known_hosts`);
-    writeFileSync(identityFile, login.privateKey, { mode: 0o600 });
-    writeFileSync(knownHostsFile, `${knownHostsLine(h.address, h.port, h.hostKeyAlgorithm, h.hostPublicKey)}\n`, {
-      mode: 0o600,
-    });
-    return rsyncRemoteShell(
-      opensshArgv({
+    return withOpenSsh(
+      {
+        host: h.address,
         port: h.port,
-        identityFile,
-        knownHostsFile,
         username: h.username,
+        privateKey: login.privateKey,
         hostKeyAlgorithm: h.hostKeyAlgorithm,
-      }),
+        hostPublicKey: h.hostPublicKey,
+      },
+      (argv) => command(rsyncRemoteShell(argv)),
     );
   };
 

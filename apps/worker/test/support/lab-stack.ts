@@ -24,6 +24,8 @@ export interface LabStack {
   lab: RunningLab;
   dir: string;
   prefix: string;
+  /** the key the worker seals secrets with, for code of the test that reads them */
+  secrets: SecretBox;
   workerLog: string[];
   worker(): ChildProcess | null;
   startWorker(): Promise<ChildProcess>;
@@ -98,16 +100,15 @@ export async function startLabStack(
 
   await startWorker();
   const producer = createProducer({ redisUrl: REDIS_URL, prefix });
-  await seedFromLab(
-    { db: t.db, producer, secrets: new SecretBox(Buffer.from(secretKey, 'base64')), log: () => undefined },
-    running.manifest,
-  );
+  const secrets = new SecretBox(Buffer.from(secretKey, 'base64'));
+  await seedFromLab({ db: t.db, producer, secrets, log: () => undefined }, running.manifest);
 
   return {
     t,
     lab: running,
     dir,
     prefix,
+    secrets,
     workerLog,
     producer,
     worker: () => child,

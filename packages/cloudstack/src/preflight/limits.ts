@@ -72,6 +72,8 @@ export interface ContainerToMove {
 
 export interface Finding {
   ok: boolean;
+  /** passed, but with a risk an engineer should know of (an old rsync on the source host) */
+  warning?: boolean;
   /** stable id of the check, for the UI and tests */
   code: string;
   /** plain words an engineer can act on */

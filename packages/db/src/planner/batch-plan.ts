@@ -8,7 +8,9 @@ import { type Db, prismaOf } from '../client';
 import { BOX_OFFLINE_AFTER_MS } from '../runs/scheduling';
 import type { PreflightFinding } from './dry-runs';
 
-const findingsSchema = z.array(z.object({ ok: z.boolean(), code: z.string(), message: z.string() }));
+const findingsSchema = z.array(
+  z.object({ ok: z.boolean(), warning: z.boolean().optional(), code: z.string(), message: z.string() }),
+);
 
 export async function getBatchPlan(db: Db, batchId: string, now: Date = new Date()) {
   const client = prismaOf(db);

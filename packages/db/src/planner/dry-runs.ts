@@ -17,6 +17,8 @@ export const DRY_RUN_STALE_MS = 10 * 60_000;
 
 export interface PreflightFinding {
   ok: boolean;
+  /** passed, with a risk to know of */
+  warning?: boolean;
   code: string;
   message: string;
 }

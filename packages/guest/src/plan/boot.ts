@@ -4,6 +4,7 @@
 // and mkinitrd inside the VM; a modern converter box cannot).
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
+import { withoutTrailingNewlines } from '../guest-text';
 import { BOOT_JOB_PATH, bootJobScript } from './boot-job';
 import {
   BOOT_JOB_DIR,
@@ -97,9 +98,9 @@ function defaultGrub(existing: string | null): string {
 }
 
 function initramfsModules(existing: string | null): string {
-  const lines = (existing ?? '# List of modules that you want to include in your initramfs.\n')
-    .replace(/\n*$/, '')
-    .split('\n');
+  const lines = withoutTrailingNewlines(
+    existing ?? '# List of modules that you want to include in your initramfs.\n',
+  ).split('\n');
   const missing = VIRTIO_DRIVERS.filter((d) => !lines.some((l) => l.trim() === d));
   return `${[...lines, ...(missing.length ? [`# virtio for KVM (vzferry)`, ...missing] : [])].join('\n')}\n`;
 }
@@ -125,7 +126,8 @@ function legacy(os: DetectedOs, files: GuestFiles, rootUuid: string): BootChange
     );
   } else {
     // mkinitrd reads the scsi_hostadapter aliases: virtio_blk goes into the initrd
-    const modprobe = (files.read('/etc/modprobe.conf') ?? '').replace(/\n*$/, '\n').replace(/^\n$/, '');
+    const own = withoutTrailingNewlines(files.read('/etc/modprobe.conf') ?? '');
+    const modprobe = own === '' ? '' : `${own}\n`;
     const aliases = modprobe.includes('virtio_blk') ? '' : 'alias scsi_hostadapter virtio_blk\nalias eth0 virtio_net\n';
     write.push(file('/etc/modprobe.conf', `${modprobe}${aliases}`));
   }

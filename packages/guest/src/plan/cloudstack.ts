@@ -8,6 +8,7 @@
 // the HTTP, so no curl or wget is needed in any guest.
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
+import { withoutTrailingNewlines } from '../guest-text';
 import { HEADER, type FileWrite, type PlanCommand } from './types';
 
 export interface CloudStackChanges {
@@ -108,8 +109,7 @@ export function cloudstackChanges(os: DetectedOs, files: GuestFiles): CloudStack
   }
   // sysvinit and upstart: rc.local runs last in every runlevel
   const rcLocal = os.family === 'redhat' ? '/etc/rc.d/rc.local' : '/etc/rc.local';
-  const lines = (files.read(rcLocal) ?? '#!/bin/sh\n')
-    .replace(/\n*$/, '')
+  const lines = withoutTrailingNewlines(files.read(rcLocal) ?? '#!/bin/sh\n')
     .split('\n')
     .filter((l) => !l.includes('cloud-set-guest-'));
   const at = lines.findIndex((l) => /^\s*exit 0\s*$/.test(l));

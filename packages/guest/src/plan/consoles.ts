@@ -3,6 +3,7 @@
 // systemd getty units, and ttyS0 in securetty.
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
+import { withOneTrailingNewline, withoutTrailingNewlines } from '../guest-text';
 import { HEADER, type FileWrite, type PlanCommand } from './types';
 
 export interface ConsoleChanges {
@@ -17,7 +18,7 @@ export function consoleChanges(os: DetectedOs, files: GuestFiles): ConsoleChange
   const out: ConsoleChanges = { write: [], remove: [], commands: [] };
   const securetty = files.read('/etc/securetty');
   if (securetty !== null && !/^ttyS0$/m.test(securetty))
-    out.write.push(file('/etc/securetty', `${securetty.replace(/\n*$/, '\n')}ttyS0\n`));
+    out.write.push(file('/etc/securetty', `${withOneTrailingNewline(securetty)}ttyS0\n`));
   if (os.init === 'sysvinit') out.write.push(file('/etc/inittab', inittab(os, files.read('/etc/inittab'))));
   if (os.init === 'upstart') {
     const getty = os.distribution === 'centos' ? '/sbin/agetty' : '/sbin/getty';
@@ -28,7 +29,7 @@ export function consoleChanges(os: DetectedOs, files: GuestFiles): ConsoleChange
       const init = files.read('/etc/sysconfig/init') ?? '';
       const next = /^ACTIVE_CONSOLES=/m.test(init)
         ? init.replace(/^ACTIVE_CONSOLES=.*$/m, 'ACTIVE_CONSOLES=/dev/tty1')
-        : `${init.replace(/\n*$/, '\n')}ACTIVE_CONSOLES=/dev/tty1\n`;
+        : `${withOneTrailingNewline(init)}ACTIVE_CONSOLES=/dev/tty1\n`;
       out.write.push(file('/etc/sysconfig/init', next.replace(/^\n/, '')));
       out.write.push(file('/etc/init/ttyS0.conf', job('ttyS0', '-L 115200 DEV vt100')));
     } else {
@@ -84,10 +85,4 @@ function gettyThen(line: string, from: number, word: string): boolean {
   const after = new RegExp(word, 'g');
   after.lastIndex = at + 'getty'.length;
   return after.test(line);
-}
-
-function withoutTrailingNewlines(text: string): string {
-  let end = text.length;
-  while (end > 0 && text[end - 1] === '\n') end--;
-  return text.slice(0, end);
 }

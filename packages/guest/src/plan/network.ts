@@ -6,6 +6,7 @@
 // in on (docs/platforms.md, "Several networks: policy routing").
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
+import { withOneTrailingNewline } from '../guest-text';
 import {
   needsPolicyRouting,
   netmask,
@@ -34,15 +35,14 @@ export function networkChanges(os: DetectedOs, files: GuestFiles, net: GuestNetw
 }
 
 function rtTables(existing: string | null, net: GuestNetwork): string {
-  const base = (existing ?? '#\n# reserved values\n#\n255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n').replace(
-    /\n*$/,
-    '\n',
+  const base = withOneTrailingNewline(
+    existing ?? '#\n# reserved values\n#\n255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n',
   );
   const kept = base
     .split('\n')
     .filter((l) => !/^\s*\d+\s+eth\d+\s*$/.test(l) && !l.includes('vzferry'))
     .join('\n');
-  return `${kept.replace(/\n*$/, '\n')}# policy routing, one table per interface (vzferry)\n${net.nics.map((n) => `${routingTable(n)}\t${n.device}`).join('\n')}\n`;
+  return `${withOneTrailingNewline(kept)}# policy routing, one table per interface (vzferry)\n${net.nics.map((n) => `${routingTable(n)}\t${n.device}`).join('\n')}\n`;
 }
 
 function resolvConf(net: GuestNetwork): string {

@@ -2,8 +2,10 @@
 // bootable partition and ext4 with a chosen UUID, reached through a loop
 // device. The kernel here has no MSDOS partition parser, so partitions are
 // added with partx (docs/platforms.md, "Loop devices: partx"); detach undoes
-// it all.
-import { mkdir, open, readdir, readFile, readlink } from 'node:fs/promises';
+// it all. The guest's files are hostile: the disk is mounted nosuid,nodev
+// (a setuid binary or a device node of the guest gives nothing on the box),
+// and the image files are readable by root only (WORK_FILE_MODE).
+import { chmod, mkdir, open, readdir, readFile, readlink } from 'node:fs/promises';
 import type { Executor } from '@vzferry/core';
 
 export interface AttachedDisk {
@@ -14,9 +16,23 @@ export interface AttachedDisk {
   partition: string;
 }
 
+/** Directories of the box's work (a run's, the work dir itself): other users may not even look in. */
+export const WORK_DIR_MODE = 0o700;
+/** Disk images and other work files: a customer's whole file system. */
+export const WORK_FILE_MODE = 0o600;
+/** How a work disk is mounted: a setuid binary or device node of the guest is only data. */
+export const WORK_MOUNT_OPTIONS = 'nosuid,nodev';
+
+/** A directory of the box's work, made or narrowed to WORK_DIR_MODE (mkdir's mode is only for new ones, less the umask). */
+export async function workDirectory(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: WORK_DIR_MODE });
+  await chmod(dir, WORK_DIR_MODE);
+}
+
 /** A sparse raw file of `bytes` with one bootable Linux partition from 1 MiB. */
 export async function createDiskImage(x: Executor, image: string, bytes: number): Promise<void> {
-  const fh = await open(image, 'w');
+  const fh = await open(image, 'w', WORK_FILE_MODE);
+  await fh.chmod(WORK_FILE_MODE);
   await fh.truncate(bytes);
   await fh.close();
   await x.exec(['sfdisk', '--quiet', image], { stdin: 'label: dos\nstart=2048, type=83, bootable\n' });
@@ -42,8 +58,13 @@ export async function makeFilesystem(x: Executor, disk: AttachedDisk, uuid: stri
 }
 
 export async function mountDisk(x: Executor, disk: AttachedDisk, at: string): Promise<void> {
-  await mkdir(at, { recursive: true });
-  await x.exec(['mount', disk.partition, at]);
+  await mkdir(at, { recursive: true, mode: WORK_DIR_MODE });
+  await x.exec(['mount', '-o', WORK_MOUNT_OPTIONS, disk.partition, at]);
+}
+
+/** A disk mounted by an earlier version, without WORK_MOUNT_OPTIONS, gets them (remount keeps the rest). */
+export async function hardenMount(x: Executor, at: string): Promise<void> {
+  await x.exec(['mount', '-o', `remount,${WORK_MOUNT_OPTIONS}`, at]);
 }
 
 /** fstrim first: qemu-img skips the blocks the file system gave back */
@@ -54,6 +75,8 @@ export async function unmountDisk(x: Executor, at: string): Promise<void> {
 
 export async function convertToQcow2(x: Executor, raw: string, qcow2: string): Promise<void> {
   await x.exec(['qemu-img', 'convert', '-f', 'raw', '-O', 'qcow2', raw, qcow2]);
+  // qemu-img creates it with the umask's mode
+  await chmod(qcow2, WORK_FILE_MODE);
 }
 
 /**

@@ -1,8 +1,9 @@
 // Local commands on the converter box: argv straight to the program (no
-// shell), streamed output, a time-out or an abort that kills the whole
-// process group, the last output kept for the error.
+// shell), an explicit environment (childEnv: never the worker's secrets),
+// streamed output, a time-out or an abort that kills the whole process
+// group, the last output kept for the error.
 import { spawn } from 'node:child_process';
-import { ExecError, OutputTail, type ExecOptions, type ExecResult, type Executor } from '@vzferry/core';
+import { childEnv, ExecError, OutputTail, type ExecOptions, type ExecResult, type Executor } from '@vzferry/core';
 
 export class LocalExecutor implements Executor {
   readonly where = 'local';
@@ -13,7 +14,7 @@ export class LocalExecutor implements Executor {
     const err = new OutputTail(opts.maxCaptureBytes);
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      env: childEnv(process.env, opts.env),
       stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: true, // own process group: a time-out kills its children too
     });

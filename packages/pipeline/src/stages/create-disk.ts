@@ -2,10 +2,10 @@
 // one partition, ext4 (UUID = run id), mounted. A disk that is already
 // mounted is done; a half-made one (file without a file system, or a stale
 // attach) is thrown away and made again.
-import { rm, mkdir } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { AppError } from '@vzferry/core';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
-import { attachDisk, createDiskImage, makeFilesystem, mountDisk } from '../box/disk';
+import { attachDisk, createDiskImage, makeFilesystem, mountDisk, workDirectory } from '../box/disk';
 import type { StageDeps } from '../stage-deps';
 import { isMounted, release, workPaths } from '../work-disk';
 
@@ -33,7 +33,7 @@ export async function createDisk(ctx: StageContext, deps: StageDeps): Promise<St
   }
   await release(deps.local, paths);
   await rm(paths.image, { force: true });
-  await mkdir(paths.dir, { recursive: true });
+  await workDirectory(paths.dir);
   const bytes = diskBytes(quota);
   ctx.command(['sfdisk', paths.image], 'local');
   await createDiskImage(deps.local, paths.image, Number(bytes));

@@ -15,6 +15,7 @@ import { containerLabel, type StageDeps, type TargetMappings, vmName } from '../
 import { noBootIsoMessage } from '../legacy-boot';
 import { pickOffering, pickOsType } from '../target-choice';
 import { ipsInUse, routeTo } from '../preflight-probes';
+import { formatRsyncVersion, sourceRsyncVersion, symlinkRaceWarning } from '../rsync-version';
 
 const ok = (code: string, message: string): Finding => ({ ok: true, code, message });
 const bad = (code: string, message: string): Finding => ({ ok: false, code, message });
@@ -22,7 +23,11 @@ const bad = (code: string, message: string): Finding => ({ ok: false, code, mess
 export async function preflight(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const findings = await preflightChecks(ctx, deps, 'stage');
   const problems = findings.filter((f) => !f.ok);
-  for (const f of findings) ctx.log(f.ok ? 'info' : 'error', `${f.ok ? 'ok' : 'FAILED'} ${f.code}: ${f.message}`);
+  for (const f of findings)
+    ctx.log(
+      f.ok ? (f.warning ? 'warn' : 'info') : 'error',
+      `${f.ok ? (f.warning ? 'WARNING' : 'ok') : 'FAILED'} ${f.code}: ${f.message}`,
+    );
   const patch = { preflightOk: problems.length === 0, preflightReport: findings };
   if (problems.length) {
     return failed('preflight_failed', problems.map((f) => f.message).join('; '), patch);
@@ -39,6 +44,7 @@ type Check = (input: PreflightInput, deps: StageDeps) => Finding | Finding[] | P
 const CHECKS: ReadonlyArray<readonly [code: string, check: Check]> = [
   ['os_supported', checkOs],
   ['source_reachable', checkSource],
+  ['source_rsync', checkSourceRsync],
   ['box_free_disk', checkDisk],
   ['cloudstack', checkCloudStack],
   ['interconnect_route', checkRoute],
@@ -104,6 +110,17 @@ async function checkSource(ctx: PreflightInput, deps: StageDeps): Promise<Findin
     reach,
     ok('container_exists', `${containerLabel(run)} exists and is ${state.running ? 'running' : 'stopped'}`),
   ];
+}
+
+/** The hypervisor's rsync sends the container's files: one with the sender's symlink race is a warning (rsync-version.ts). */
+async function checkSourceRsync(ctx: PreflightInput, deps: StageDeps): Promise<Finding> {
+  const version = await sourceRsyncVersion((await deps.source(ctx.run)).host, ctx.signal);
+  const warning = symlinkRaceWarning(version, ctx.run.sourceHost.name);
+  if (warning) return { ok: true, warning: true, code: 'source_rsync', message: warning };
+  return ok(
+    'source_rsync',
+    `rsync ${formatRsyncVersion(version)} on ${ctx.run.sourceHost.name} (protocol ${version.protocol})`,
+  );
 }
 
 async function checkDisk(ctx: PreflightInput, deps: StageDeps): Promise<Finding> {

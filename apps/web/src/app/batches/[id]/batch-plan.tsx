@@ -71,6 +71,7 @@ function Findings({ run }: { run: PlannedRun }) {
   const d = run.dryRun;
   if (!d) return <span className="text-slate-400">not checked</span>;
   const failed = d.findings.filter((f) => !f.ok);
+  const warned = d.findings.filter((f) => f.ok && f.warning);
   return (
     <div data-testid={`dry-run-${run.container.sourceCtid}`}>
       <Badge tone={d.ok ? 'green' : 'red'}>
@@ -85,12 +86,22 @@ function Findings({ run }: { run: PlannedRun }) {
           ))}
         </ul>
       ) : null}
+      {warned.length ? (
+        <ul className="mt-1 list-disc pl-4 text-xs text-amber-800">
+          {warned.map((f, i) => (
+            <li key={i}>
+              warning <span className="font-mono">{f.code}</span>: {f.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <details className="mt-1 text-xs text-slate-600">
         <summary className="cursor-pointer">every check</summary>
         <ul className="mt-1">
           {d.findings.map((f: Finding, i) => (
             <li key={i}>
-              {f.ok ? 'ok' : 'FAILED'} <span className="font-mono">{f.code}</span>: {f.message}
+              {f.ok ? (f.warning ? 'WARNING' : 'ok') : 'FAILED'} <span className="font-mono">{f.code}</span>:{' '}
+              {f.message}
             </li>
           ))}
         </ul>
