@@ -62,6 +62,7 @@ export function planConversion(input: PlanInput): ConversionPlan {
     backup,
     write: write.sort((a, b) => a.path.localeCompare(b.path)),
     remove,
+    carried: net.carried,
     links: left.links,
     packages,
     commands,
