@@ -385,28 +385,29 @@ describe('settings', () => {
     });
   });
 
+  // network mappings are checked against CloudStack when saved: mappings-route.test.ts, with the lab's
   it('saves the mappings and answers every field, null where empty', async () => {
     const res = await call(mappings.PUT, '/x', {
       method: 'PUT',
       json: {
-        networks: [{ name: 'n', cidr: '10.0.0.0/24', cloudstackNetworkId: 'net-1' }],
+        networks: [],
         offerings: [],
-        osTypes: [],
+        osTypes: [{ distribution: 'debian', version: '12', osTypeId: 'os-1' }],
       },
     });
     expect(res.body).toEqual({
-      networks: [
+      networks: [],
+      offerings: [],
+      osTypes: [
         {
-          name: 'n',
-          cidr: '10.0.0.0/24',
-          sourceVlan: null,
-          gateway: null,
-          cloudstackNetworkId: 'net-1',
-          cloudstackNetworkName: null,
+          distribution: 'debian',
+          version: '12',
+          osTypeId: 'os-1',
+          osTypeName: null,
+          legacyOsTypeId: null,
+          legacyOsTypeName: null,
         },
       ],
-      offerings: [],
-      osTypes: [],
     });
   });
 
