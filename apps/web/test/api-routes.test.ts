@@ -271,6 +271,24 @@ describe('containers, batches and runs', () => {
     expect(res.status).toBe(200);
     expect(res.body.stages).toHaveLength(16);
     expect(res.text).not.toMatch(/bootTokenSha256|conversionPlan|leaseOwner/);
+    expect(res.body.configDiff).toEqual([]);
+    // what rewrite_config changed in the guest (its attempt's result) is on the run's view, for the run page
+    const diff = [
+      {
+        from: '/etc/sysconfig/network-scripts/route-venet0',
+        to: '/etc/sysconfig/network-scripts/route-eth0',
+        lines: ['@@ line 3', '- 10.99.0.0/16 dev venet0', '+ 10.99.0.0/16 via 198.51.100.1 dev eth0'],
+      },
+    ];
+    await t.prisma.stageRun.create({
+      data: {
+        runId,
+        stage: 'rewrite_config',
+        status: 'succeeded',
+        result: { written: [], removed: [], configDiff: diff },
+      },
+    });
+    expect((await call(run.GET, '/x', { params: { id: runId } })).body.configDiff).toEqual(diff);
     expect(await call(runCancel.POST, '/x', { method: 'POST', params: { id: runId } })).toMatchObject({
       status: 202,
       body: { queued: true },

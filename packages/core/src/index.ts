@@ -17,3 +17,4 @@ export * from './csv-export';
 export * from './support';
 export * from './report';
 export * from './container-refs';
+export * from './config-diff';

@@ -5,19 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planConversion, treeFiles, type GuestFiles, type GuestNetwork } from '../src/index';
-import { fixture, ROOT_UUID } from './support/fixtures';
-
-const DIR = path.resolve(import.meta.dirname, 'carry-over');
-
-/** the OS fixture with the case's own files over it */
-function overlay(base: GuestFiles, top: GuestFiles): GuestFiles {
-  return {
-    read: (f) => top.read(f) ?? base.read(f),
-    exists: (f) => top.exists(f) || base.exists(f),
-    list: (d) => [...new Set([...base.list(d), ...top.list(d)])].sort(),
-  };
-}
+import { planConversion, type GuestNetwork } from '../src/index';
+import { carryOverCase, CARRY_OVER_DIR as DIR, ROOT_UUID } from './support/fixtures';
 
 function filesUnder(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })
@@ -66,7 +55,7 @@ const CASES: Array<{ id: string; os: string; network: GuestNetwork; removed: str
 describe('the customer network settings carried into the VM (hand-written goldens)', () => {
   for (const c of CASES) {
     it(c.id, () => {
-      const files = overlay(fixture(c.os), treeFiles(path.join(DIR, c.id, 'guest')));
+      const files = carryOverCase(c.id, c.os);
       const plan = planConversion({ files, network: c.network, rootUuid: ROOT_UUID });
       const expectedRoot = path.join(DIR, c.id, 'expected');
       for (const file of filesUnder(expectedRoot)) {

@@ -1,7 +1,10 @@
 // Stage 10: the plan's files are written into the guest (network per NIC and
 // IP, fstab, hostname, resolv.conf, consoles, CloudStack scripts) and the
-// OpenVZ leftovers removed.
-import { rewritePlanFiles } from '../box/apply-plan';
+// OpenVZ leftovers removed. What changed in the guest's own configuration
+// (backup against rewritten, vzctl's venet0 lines left out) goes to the log
+// and the attempt's result, for the run page.
+import { configDiff, treeFiles } from '@vzferry/guest';
+import { inGuest, rewritePlanFiles } from '../box/apply-plan';
 import { storedPlan } from '../conversion-plan';
 import { succeeded, type StageContext, type StageReturn } from '../stage-contract';
 import type { StageDeps } from '../stage-deps';
@@ -12,8 +15,13 @@ export async function rewriteConfig(ctx: StageContext, deps: StageDeps): Promise
   await ensureMounted(deps.local, paths);
   const plan = storedPlan(ctx.run);
   await rewritePlanFiles(paths.mount, plan);
+  const diff = configDiff(plan, treeFiles(inGuest(paths.mount, plan.backupDir)));
+  for (const d of diff) {
+    ctx.log('info', `changed ${d.from}${d.to === null ? ' (removed)' : d.to !== d.from ? ` -> ${d.to}` : ''}:`);
+    for (const line of d.lines) ctx.log('info', `  ${line}`);
+  }
   return succeeded(undefined, {
     message: `wrote ${plan.write.map((w) => w.path).join(', ')}`,
-    result: { written: plan.write.map((w) => w.path), removed: plan.remove },
+    result: { written: plan.write.map((w) => w.path), removed: plan.remove, configDiff: diff },
   });
 }
