@@ -6,7 +6,7 @@ import type { ConfigDiff } from '@vzferry/core';
 import type { GuestFiles } from '../guest-files';
 import { readInterfaces } from './interfaces-file';
 import type { ConversionPlan } from './types';
-import { isVzctlNetworkKey, isVzctlRoute } from './venet';
+import { isVzctlNetworkKey, isVzctlRoute, keyValue } from './venet';
 
 /** Above this many line pairs the middle of a file is shown as replaced whole (linear time on hostile files). */
 const MAX_PAIRS = 250_000;
@@ -77,8 +77,8 @@ export function venetLines(file: string, content: string): Set<number> {
   if (file === '/etc/network/interfaces') return readInterfaces(content).venetLines;
   if (file === '/etc/sysconfig/network')
     return where((l) => {
-      const kv = /^\s*([A-Za-z_]\w*)=["']?([^"']*)["']?\s*$/.exec(l);
-      return kv !== null && isVzctlNetworkKey(kv[1]!, kv[2]!);
+      const kv = keyValue(l);
+      return kv !== null && isVzctlNetworkKey(kv.key, kv.value);
     });
   if (/\/network-scripts\/ifcfg-venet0(:\d+)?$/.test(file)) return where(() => true);
   if (/\/network-scripts\/route6?-venet0$/.test(file)) return where(isVzctlRoute);

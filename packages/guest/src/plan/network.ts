@@ -22,7 +22,7 @@ import {
 } from '../network-model';
 import { readInterfaces, writeInterfaces } from './interfaces-file';
 import { HEADER, type FileWrite } from './types';
-import { isVzctlNetworkKey, isVzctlRoute, onNic, VENET, type NicRoute } from './venet';
+import { isVzctlNetworkKey, isVzctlRoute, keyValue, onNic, VENET, type NicRoute } from './venet';
 
 export interface NetworkChanges {
   write: FileWrite[];
@@ -206,19 +206,15 @@ function sysconfigNetwork(existing: string | null, net: GuestNetwork): string {
   const seen = new Set<string>();
   for (const line of lines) {
     if (line.startsWith(`# ${HEADER}`)) continue;
-    const kv = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    const key = kv?.[1];
-    const value = kv ? unquote(kv[2]!) : '';
-    if (key && owned.has(key)) {
-      seen.add(key);
-      out.push(value === owned.get(key) ? line : `${key}=${owned.get(key)}`);
-    } else if (!key || !isVzctlNetworkKey(key, value)) out.push(line);
+    const kv = keyValue(line);
+    if (kv && owned.has(kv.key)) {
+      seen.add(kv.key);
+      out.push(kv.value === owned.get(kv.key) ? line : `${kv.key}=${owned.get(kv.key)}`);
+    } else if (!kv || !isVzctlNetworkKey(kv.key, kv.value)) out.push(line);
   }
   for (const [key, value] of owned) if (!seen.has(key)) out.push(`${key}=${value}`);
   return `${out.join('\n')}\n`;
 }
-
-const unquote = (v: string) => v.trim().replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
 
 /**
  * route-venet0 and route6-venet0 are the customer's static routes (vzctl

@@ -63,6 +63,16 @@ export function isVzctlRoute(line: string): boolean {
   );
 }
 
+/** KEY=value of a sysconfig file, the value unquoted; null for other lines (string ops: linear on any line) */
+export function keyValue(line: string): { key: string; value: string } | null {
+  const at = line.indexOf('=');
+  const key = at > 0 ? line.slice(0, at).trim() : '';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return null;
+  const raw = line.slice(at + 1).trim();
+  const quoted = raw.length >= 2 && (raw[0] === '"' || raw[0] === "'") && raw.at(-1) === raw[0];
+  return { key, value: quoted ? raw.slice(1, -1) : raw };
+}
+
 /** /etc/sysconfig/network keys redhat-add_ip.sh sets for venet0 (and the old fake GATEWAY). */
 export function isVzctlNetworkKey(key: string, value: string): boolean {
   return (
