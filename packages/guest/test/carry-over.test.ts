@@ -35,9 +35,13 @@ const dualStack = {
   nics: [{ ...ipv4Only.nics[0]!, ipv6: [{ address: '2001:db8::10', prefix: 64 }], ipv6Gateway: '2001:db8::1' }],
 } satisfies GuestNetwork;
 
-const CASES: Array<{ id: string; os: string; network: GuestNetwork; removed: string[] }> = [
+// guest: the case whose guest/ files are used (by default the case's own)
+const CASES: Array<{ id: string; os: string; network: GuestNetwork; removed: string[]; guest?: string }> = [
   { id: 'debian-12-tail', os: 'debian-12', network: ipv4Only, removed: [] },
   { id: 'debian-12-dual-stack', os: 'debian-12', network: dualStack, removed: [] },
+  // netplan: the customer's other stanzas stay in ifupdown's file, the IPv6 gateway is netplan's gateway6
+  { id: 'ubuntu-18.04-tail', guest: 'debian-12-tail', os: 'ubuntu-18.04', network: ipv4Only, removed: [] },
+  { id: 'ubuntu-18.04-dual-stack', guest: 'debian-12-dual-stack', os: 'ubuntu-18.04', network: dualStack, removed: [] },
   {
     id: 'centos-6-routes',
     os: 'centos-6',
@@ -55,7 +59,7 @@ const CASES: Array<{ id: string; os: string; network: GuestNetwork; removed: str
 describe('the customer network settings carried into the VM (hand-written goldens)', () => {
   for (const c of CASES) {
     it(c.id, () => {
-      const files = carryOverCase(c.id, c.os);
+      const files = carryOverCase(c.guest ?? c.id, c.os);
       const plan = planConversion({ files, network: c.network, rootUuid: ROOT_UUID });
       const expectedRoot = path.join(DIR, c.id, 'expected');
       for (const file of filesUnder(expectedRoot)) {

@@ -19,15 +19,22 @@ export interface InterfacesFile {
 
 const ENDS_STANZA = /^(auto|allow-\S+|source|source-directory|no-auto-down|no-scripts|rename)(\s|$)/;
 
-export function readInterfaces(content: string): InterfacesFile {
+/**
+ * `replaced`: the devices the VM's own stanzas define (eth0, ...): a stanza
+ * the customer had for one of them (a container on veth) is dropped too, but
+ * as the customer's, so the run's diff lists it.
+ */
+export function readInterfaces(content: string, replaced: readonly string[] = []): InterfacesFile {
   const lines = content.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const out: InterfacesFile = { kept: [], moved: { inet: [], inet6: [] }, hasLo: false, venetLines: new Set() };
   const headerLength = VZCTL_INTERFACES_HEADER.every((h, i) => lines[i] === h) ? VZCTL_INTERFACES_HEADER.length : 0;
-  let stanza: { venet: boolean; family: 'inet' | 'inet6' } | null = null;
+  let stanza: { owner: 'venet' | 'replaced' | 'customer'; family: 'inet' | 'inet6' } | null = null;
   let marked = false;
-  const drop = (i: number) => {
-    out.venetLines.add(i);
+  const ownerOf = (name: string) =>
+    isVenetDevice(name) ? 'venet' : replaced.includes(name) ? 'replaced' : ('customer' as const);
+  const drop = (i: number, venet = true) => {
+    if (venet) out.venetLines.add(i);
     if (!marked) {
       out.kept.push(null);
       marked = true;
@@ -42,9 +49,9 @@ export function readInterfaces(content: string): InterfacesFile {
         if (line.includes('venet0')) drop(i);
       } else out.kept.push(line);
     } else if (words[0] === 'iface' || words[0] === 'mapping') {
-      const venet = isVenetDevice(words[1] ?? '');
-      stanza = { venet, family: words[2] === 'inet6' ? 'inet6' : 'inet' };
-      if (venet) drop(i);
+      const owner = ownerOf(words[1] ?? '');
+      stanza = { owner, family: words[2] === 'inet6' ? 'inet6' : 'inet' };
+      if (owner !== 'customer') drop(i, owner === 'venet');
       else {
         if (words[1] === 'lo') out.hasLo = true;
         out.kept.push(line);
@@ -52,16 +59,16 @@ export function readInterfaces(content: string): InterfacesFile {
     } else if (ENDS_STANZA.test(line.trim())) {
       stanza = null;
       const names = words.slice(1);
-      const rest = names.filter((n) => !isVenetDevice(n));
+      const rest = names.filter((n) => ownerOf(n) === 'customer');
       if (words[0]!.startsWith('auto') || words[0]!.startsWith('allow-')) {
         if (rest.length === names.length) out.kept.push(line);
-        else if (rest.length === 0) drop(i);
+        else if (rest.length === 0) drop(i, names.every(isVenetDevice));
         else out.kept.push(`${words[0]} ${rest.join(' ')}`);
       } else out.kept.push(line);
-    } else if (stanza?.venet) {
+    } else if (stanza?.owner === 'venet') {
       if (isVzctlVenetOption(line) || /^(address|netmask)\s/.test(line.trim())) out.venetLines.add(i);
       else out.moved[stanza.family].push(line);
-    } else out.kept.push(line);
+    } else if (stanza?.owner !== 'replaced') out.kept.push(line);
   });
   return out;
 }

@@ -36,7 +36,11 @@ const file = (path: string, content: string): FileWrite => ({ path, content, mod
 
 export function networkChanges(os: DetectedOs, files: GuestFiles, net: GuestNetwork): NetworkChanges {
   const changes =
-    os.network === 'ifcfg' ? ifcfg(os, files, net) : os.network === 'netplan' ? netplan(net) : interfaces(files, net);
+    os.network === 'ifcfg'
+      ? ifcfg(os, files, net)
+      : os.network === 'netplan'
+        ? netplan(files, net)
+        : interfaces(files, net);
   const pbr = needsPolicyRouting(net);
   if (pbr) changes.write.push(file('/etc/iproute2/rt_tables', rtTables(files.read('/etc/iproute2/rt_tables'), net)));
   changes.write.push(file('/etc/resolv.conf', resolvConf(net)));
@@ -249,7 +253,10 @@ function carryRoutes(files: GuestFiles, net: GuestNetwork, write: FileWrite[]): 
 
 function interfaces(files: GuestFiles, net: GuestNetwork): NetworkChanges {
   const pbr = needsPolicyRouting(net);
-  const original = readInterfaces(files.read('/etc/network/interfaces') ?? '');
+  const original = readInterfaces(
+    files.read('/etc/network/interfaces') ?? '',
+    net.nics.map((n) => n.device),
+  );
   const home = routeNic(net);
   const moved = (family: 'inet' | 'inet6') => original.moved[family].map((l) => onNic(l, home));
   const first = defaultNic(net);
@@ -309,7 +316,7 @@ function pbrLines(nic: GuestNic): string[] {
 
 // ---------- Ubuntu 18.04: netplan
 
-function netplan(net: GuestNetwork): NetworkChanges {
+function netplan(files: GuestFiles, net: GuestNetwork): NetworkChanges {
   const pbr = needsPolicyRouting(net);
   const first = defaultNic(net);
   const first6 = defaultNic6(net);
@@ -341,12 +348,20 @@ function netplan(net: GuestNetwork): NetworkChanges {
     }
   }
   lines.push('');
-  // ifupdown's venet0 file must not bring anything up any more
-  const onlyLo = `# ${HEADER}\n# the network is configured by netplan: /etc/netplan/50-vzferry.yaml\nauto lo\niface lo inet loopback\n`;
+  // ifupdown's file keeps the customer's other stanzas but brings up neither venet0 nor the VM's NICs;
+  // hooks of venet0's stanzas have no netplan equivalent: dropped, so the run's diff lists them
+  const interfacesFile = writeInterfaces(
+    `# ${HEADER}\n# the network is configured by netplan: /etc/netplan/50-vzferry.yaml`,
+    readInterfaces(
+      files.read('/etc/network/interfaces') ?? '',
+      net.nics.map((n) => n.device),
+    ),
+    [],
+  );
   return {
     write: [
       file('/etc/netplan/50-vzferry.yaml', lines.join('\n')),
-      file('/etc/network/interfaces', onlyLo),
+      file('/etc/network/interfaces', interfacesFile),
       hostnameFile(net),
     ],
     remove: [],

@@ -3,6 +3,7 @@ import { mapFiles } from '../guest-files';
 import type { GuestNetwork } from '../network-model';
 import { networkChanges } from './network';
 import { detectOs } from '../detect';
+import { configDiff } from './config-diff';
 import { keyValue, onNic } from './venet';
 
 const nic = { device: 'eth0', gateway: '198.51.100.1', ipv6Gateway: '2001:db8::1' };
@@ -70,6 +71,23 @@ describe('the rest of the network carry-over', () => {
       '127.0.0.1 localhost\n# web1.example.org\n203.0.113.5 web1.example.org web1\n',
     );
     expect(write('127.0.0.1 localhost\n203.0.113.5 web1.example.org web1\n')).toBeUndefined();
+  });
+
+  it("replaces the customer's own stanza of a device the VM defines (veth), and the diff lists it", () => {
+    const files = mapFiles({
+      ...debian,
+      '/etc/network/interfaces':
+        'auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n\thostname web1\n',
+    });
+    const v4only = { ...net, nics: [{ ...net.nics[0]!, ipv6: [] }] };
+    const changes = networkChanges(detectOs(files), files, v4only);
+    const written = changes.write.find((w) => w.path === '/etc/network/interfaces')!.content;
+    expect(written.match(/iface eth0/g)).toEqual(['iface eth0']);
+    expect(written).not.toMatch(/dhcp|hostname web1/);
+    const diff = configDiff({ ...changes, remove: [] }, files);
+    expect(diff.find((d) => d.from === '/etc/network/interfaces')!.lines).toEqual(
+      expect.arrayContaining(['- iface eth0 inet dhcp', '- \thostname web1']),
+    );
   });
 
   it('keeps a customer IPV6_DEFAULTDEV that is not venet0 and replaces the old fake GATEWAY', () => {
