@@ -12,7 +12,10 @@ test('a batch of every container the filter matches, started, with a run page of
   await page.getByRole('button', { name: 'Plan the batch of 1' }).click();
 
   await expect(page.getByRole('heading', { name: 'Batch e2e wave' })).toBeVisible();
-  const row = page.getByRole('row').filter({ hasText: `CT ${sample.ctid}` });
+  const row = page
+    .getByTestId('batch-runs')
+    .getByRole('row')
+    .filter({ hasText: `CT ${sample.ctid}` });
   await expect(row).toContainText('pending');
   await page.getByRole('button', { name: 'Start now' }).click();
   await expect(page.getByText(/^running$/).first()).toBeVisible();

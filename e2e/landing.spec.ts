@@ -73,7 +73,7 @@ test("the engineer's landing shows the converter box and a failed run, which lin
   await shot(page, 'landing-engineer');
 
   await link.click();
-  await expect(page.getByText('Failed in preflight')).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Failed in preflight' })).toBeVisible();
   // the log follows its tail: scrolled to the newest line
   const log = page.getByTestId('run-log');
   await expect(log).toContainText('preflight failed');

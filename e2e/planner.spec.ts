@@ -1,4 +1,5 @@
-// The engineer's journey through the batch planner and the failures view: pick
+// The engineer's journey through the batch planner and the failures view,
+// signed in through the form (each step leaves its audit row): pick
 // two containers (a checkbox in the table, a pasted list with an unknown line),
 // plan the batch, see the dry-run preflight pass one container and fail the
 // other (a grub-legacy guest, no boot ISO on the box), start it while the
@@ -6,6 +7,8 @@
 // template download failure first, and Retry all (after the storage is
 // healthy again) takes the run to the end.
 import { expect, test } from '@playwright/test';
+import { demoUser, SIGNED_OUT, signInThroughForm } from './support/auth';
+import { expectAudited, journeyScreenshot } from './support/journey';
 import { stackFacts } from './support/stack-file';
 
 async function faults(body: object): Promise<void> {
@@ -17,15 +20,24 @@ async function faults(body: object): Promise<void> {
   expect(res.ok).toBe(true);
 }
 
-test('plan a batch, dry-run its preflight, start it, and Retry all of its template download failures', async ({
+test.use({ storageState: SIGNED_OUT });
+
+test('an engineer signs in, plans a batch, dry-runs its preflight, starts it, and retries all of its template download failures', async ({
   page,
-}) => {
+}, testInfo) => {
   test.setTimeout(420_000);
   const { plannable, legacy } = stackFacts();
+  const since = new Date();
   await faults({ clear: true });
 
+  // the link a colleague sent: the sign-in form first, then the page it named
+  const link = `/containers?q=${encodeURIComponent(plannable.hostname)}`;
+  await page.goto(link);
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await signInThroughForm(page, 'engineer');
+  await expect(page).toHaveURL(link);
+
   // pick one container in the table…
-  await page.goto(`/containers?q=${encodeURIComponent(plannable.hostname)}`);
   await expect(page.getByText('1 matching')).toBeVisible();
   await page.getByRole('checkbox', { name: `Pick CT ${plannable.ctid}` }).check();
   await expect(page.getByRole('status').filter({ hasText: /containers? picked$/ })).toHaveText('1 container picked');
@@ -77,7 +89,7 @@ test('plan a batch, dry-run its preflight, start it, and Retry all of its templa
   await expect(
     downloads.getByRole('button', { name: `Retry from stop_source (a new downtime): CT ${plannable.ctid}` }),
   ).toBeVisible();
-  await page.screenshot({ path: 'test-results/planner-failures.png', fullPage: true });
+  await journeyScreenshot(page, testInfo, 'engineer-failures');
 
   // the storage is healthy again: Retry all (a new downtime, so it asks first)
   await faults({ clear: true });
@@ -98,4 +110,12 @@ test('plan a batch, dry-run its preflight, start it, and Retry all of its templa
     })
     .toBe('succeeded');
   await expect(page.getByText(/, VM vz\d+-/)).toBeVisible();
+
+  await expectAudited(demoUser('engineer').email, since, [
+    { action: 'auth.sign_in' },
+    { action: 'batch.create' },
+    { action: 'batch.dry_run' },
+    { action: 'batch.start' },
+    { action: 'run.retry_all' },
+  ]);
 });

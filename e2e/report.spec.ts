@@ -1,10 +1,20 @@
-// A manager's journey: the report shows how far the migration is, its chart
-// and the downtime percentiles, downloads a table as CSV and prints without
-// the navigation. A report needs a finished run: if none has finished in
+// A manager's journey: signed in through the form, the landing page says how
+// far the migration is and opens the report, whose chart and downtime
+// percentiles (p50, p95, max of the finished runs) are on the page and whose
+// tables download as CSV; it prints without the navigation. A report needs a finished run: if none has finished in
 // this stack yet, one quick container (not the ones the other journeys
 // use) is migrated through the API first, for real, on the lab.
 import { readFileSync } from 'node:fs';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import {
+  expect,
+  request as newRequest,
+  test,
+  type APIRequestContext,
+  type Page,
+  type TestInfo,
+} from '@playwright/test';
+import { authState, demoUser, SIGNED_OUT, signInThroughForm } from './support/auth';
+import { expectAudited, journeyScreenshot } from './support/journey';
 import { stackFacts } from './support/stack-file';
 
 interface ReportTotals {
@@ -48,8 +58,18 @@ async function quickContainer(request: APIRequestContext): Promise<ContainerRow>
   throw new Error('the lab has no running grub2 container without a downtime window left to migrate');
 }
 
-test.beforeAll(async ({ request }) => {
+// as the admin, whatever the tests below sign in as
+test.beforeAll(async () => {
   test.setTimeout(300_000);
+  const request = await newRequest.newContext({ baseURL: stackFacts().baseURL, storageState: authState('admin') });
+  try {
+    await ensureFinishedRun(request);
+  } finally {
+    await request.dispose();
+  }
+});
+
+async function ensureFinishedRun(request: APIRequestContext): Promise<void> {
   const before = await json<ReportTotals>(request, '/api/report');
   if (before.totals.done > 0 && before.downtime.count > 0) return;
   const ct = await quickContainer(request);
@@ -66,7 +86,7 @@ test.beforeAll(async ({ request }) => {
       { timeout: 280_000, intervals: [3_000] },
     )
     .toBe('succeeded');
-});
+}
 
 /** RFC 4180: fields in quotes may hold commas, quotes ("") and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -95,9 +115,27 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-test('the report shows the progress chart and the downtime, and downloads its tables as CSV', async ({ page }) => {
+test.describe('signed in as a manager', () => {
+  test.use({ storageState: SIGNED_OUT });
+
+  test('a manager signs in, opens the report with its chart and percentiles, and downloads its tables as CSV', async ({
+    page,
+  }, testInfo) => {
+    await managerJourney(page, testInfo);
+  });
+});
+
+async function managerJourney(page: Page, testInfo: TestInfo): Promise<void> {
   const { containers } = stackFacts();
-  await page.goto('/report');
+  const since = new Date();
+  const manager = demoUser('manager');
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/sign-in/);
+  await signInThroughForm(page, 'manager');
+  await expect(page.getByRole('heading', { name: 'Migration progress' })).toBeVisible();
+  // a manager changes nothing: no planner, no batch controls in the menu's pages
+  await expect(page.getByRole('link', { name: 'Settings' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Open the report' }).click();
   await expect(page.getByRole('heading', { name: 'Migration report' })).toBeVisible();
   await expect(page.getByTestId('progress-chart').locator('svg.recharts-surface').first()).toBeVisible();
   await expect(page.getByTestId('throughput-chart').locator('svg.recharts-surface').first()).toBeVisible();
@@ -142,7 +180,16 @@ test('the report shows the progress chart and the downtime, and downloads its ta
   const [hostHeader, ...hostRows] = parseCsv(readFileSync((await hostsFile.path())!, 'utf8'));
   expect(hostHeader).toEqual(['source host', 'containers', 'done', 'in progress', 'failed', 'not started', 'left']);
   expect(hostRows.reduce((n, r) => n + Number(r[1]), 0)).toBe(containers);
-});
+  await journeyScreenshot(page, testInfo, 'manager-report');
+
+  // the server refuses a manager's change as it refuses any other outsider's
+  const refused = await page.request.post('/api/batches', { data: { name: 'by a manager', containerIds: [] } });
+  expect(refused.status()).toBe(403);
+  await expectAudited(manager.email, since, [
+    { action: 'auth.sign_in' },
+    { action: 'batch.create', outcome: 'forbidden' },
+  ]);
+}
 
 test('prints without the navigation and the download links', async ({ page }) => {
   await page.goto('/report');

@@ -1,19 +1,16 @@
 // Support's journeys: find a customer by IP, by e-mail and with a typo from
 // the search box of any page, read where a container is in words (before
-// and after it is planned, and once the pipeline migrated it), and write a
-// note that is still there after a reload.
-import { expect, test, type Page } from '@playwright/test';
+// and after it is planned, and once the pipeline migrated it). The last one
+// is the support acceptance journey: signed in through the form as support,
+// find the migrated container's customer by IP and by e-mail, read its state
+// and downtime in words, write a note; the run and batch pages offer support
+// no control, and the server refuses the request the hidden button would send.
+import { expect, test } from '@playwright/test';
+import { authState, demoUser, SIGNED_OUT, signInThroughForm } from './support/auth';
+import { draftBatch, expectAudited, journeyScreenshot } from './support/journey';
 import { stackFacts } from './support/stack-file';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-
-/** The customer page of the sample container's customer, found by the sample's IP. */
-async function openSampleCustomer(page: Page): Promise<void> {
-  const { sample } = stackFacts();
-  await page.goto(`/customers?q=${encodeURIComponent(sample.ip)}`);
-  await page.getByTestId('customer-hits').getByRole('link', { name: sample.customer, exact: true }).click();
-  await expect(page.getByRole('heading', { name: sample.customer, exact: true })).toBeVisible();
-}
 
 test('find a customer by IP, by e-mail and with a typo', async ({ page }) => {
   const { sample } = stackFacts();
@@ -81,21 +78,6 @@ test("a container's state in words before and after it is planned", async ({ pag
   await expect(page.getByTestId('email-done')).toBeVisible();
 });
 
-test('a note about a customer is saved with its author and stays after a reload', async ({ page }) => {
-  await openSampleCustomer(page);
-  const text = `Customer asked for a call before the move (${Date.now()}).`;
-  await page.getByRole('textbox', { name: /^New note about / }).fill(text);
-  await page.getByRole('button', { name: 'Add note' }).click();
-  const notes = page.getByTestId('notes');
-  await expect(notes.getByText(text)).toBeVisible();
-  await page.reload();
-  const note = notes.getByRole('listitem').filter({ hasText: text });
-  await expect(note).toBeVisible();
-  await expect(note).toContainText('web,');
-  // nothing on support's page changes a migration
-  await expect(page.getByRole('button', { name: /Retry|Cancel|Start|Pause/ })).toHaveCount(0);
-});
-
 test('a migrated container says where it is now and that its source is stopped', async ({ page }) => {
   test.setTimeout(300_000);
   const { migratable } = stackFacts();
@@ -137,4 +119,102 @@ test('an unknown container or customer is a clear not-found page', async ({ page
   const customer = await page.goto(`/customers/${UNKNOWN_ID}`);
   expect(customer?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Customer not found' })).toBeVisible();
+});
+
+test.describe('signed in as support', () => {
+  test.use({ storageState: SIGNED_OUT });
+
+  test('support finds a customer by IP and e-mail, reads the downtime in words, writes a note, and cannot change a migration', async ({
+    page,
+    browser,
+  }, testInfo) => {
+    test.setTimeout(300_000);
+    const since = new Date();
+    const support = demoUser('support');
+    const { migratable } = stackFacts();
+
+    // nobody is signed in: the panel sends support to the sign-in form, and back
+    await page.goto('/customers');
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fcustomers$/);
+    await signInThroughForm(page, 'support');
+    await expect(page).toHaveURL(/\/customers$/);
+
+    // the migrated container of the earlier journey, and its customer's IP
+    const found = (await (await page.request.get(`/api/search?q=${migratable.ctid}`)).json()) as {
+      containers: { id: string; sourceCtid: number; migrationState: string }[];
+    };
+    const ct = found.containers.find((c) => c.sourceCtid === migratable.ctid)!;
+    expect(ct.migrationState).toBe('migrated');
+    const detail = (await (await page.request.get(`/api/containers/${ct.id}`)).json()) as {
+      ips: { address: string }[];
+      customer: { name: string; email: string };
+      runs: { id: string; batch: { id: string } }[];
+    };
+    const ip = detail.ips[0]!.address;
+
+    // by IP, from the search box every page has
+    const box = page.getByRole('searchbox', { name: 'Find a customer or container' });
+    await box.fill(ip);
+    await box.press('Enter');
+    const byIp = page.getByTestId('customer-hits').getByRole('row').filter({ hasText: detail.customer.name });
+    await expect(byIp).toContainText('exact IP');
+
+    // by e-mail, on the customers page
+    const search = page.getByRole('searchbox', { name: 'Search customers' });
+    await search.fill(detail.customer.email);
+    const byEmail = page.getByTestId('customer-hits').getByRole('row').filter({ hasText: detail.customer.name });
+    await expect(byEmail).toContainText('exact e-mail');
+    await byEmail.getByRole('link', { name: detail.customer.name, exact: true }).click();
+    await expect(page.getByRole('heading', { name: detail.customer.name, exact: true })).toBeVisible();
+
+    // the state and the downtime, in words
+    const section = page.getByRole('region', { name: `CT ${migratable.ctid}`, exact: true });
+    await expect(section.getByTestId('container-state')).toHaveText(
+      /^Migrated on \d{1,2} \w{3} \d{4} at \d\d:\d\d, (\d+ s|\d+ min \d+ s|\d+ h \d\d min) of downtime; now VM vz\S+/,
+    );
+
+    // a note, signed with support's name, still there after a reload
+    const text = `Customer asked for a call before the move (${Date.now()}).`;
+    await page.getByRole('textbox', { name: /^New note about / }).fill(text);
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect(page.getByTestId('notes').getByText(text)).toBeVisible();
+    await page.reload();
+    const note = page.getByTestId('notes').getByRole('listitem').filter({ hasText: text });
+    await expect(note).toContainText(support.name);
+    await expect(page.getByRole('button', { name: /Retry|Cancel|Start|Pause/ })).toHaveCount(0);
+    await journeyScreenshot(page, testInfo, 'support-customer');
+
+    // a draft batch and its pending run: an engineer sees Start and Cancel there, support sees neither
+    const draft = await draftBatch('support');
+    const engineer = await browser.newContext({ storageState: authState('engineer') });
+    const engineerPage = await engineer.newPage();
+    await engineerPage.goto(`/batches/${draft.batchId}`);
+    await expect(engineerPage.getByRole('button', { name: 'Start now' })).toBeVisible();
+    await engineerPage.goto(`/runs/${draft.runId}`);
+    await expect(engineerPage.getByRole('button', { name: 'Cancel' })).toBeVisible();
+    await engineer.close();
+
+    for (const url of [`/batches/${draft.batchId}`, `/runs/${draft.runId}`, `/runs/${detail.runs[0]!.id}`]) {
+      await page.goto(url);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await expect(page.getByText('Loading…')).toHaveCount(0);
+      await expect(page.getByRole('button', { name: /Retry|Cancel|Start|Pause|Dry run|dry-run/ })).toHaveCount(0);
+    }
+
+    // the request the hidden button would send is refused by the server, and changes nothing
+    const cancel = await page.request.post(`/api/runs/${draft.runId}/cancel`);
+    expect(cancel.status()).toBe(403);
+    expect(((await cancel.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    const start = await page.request.post(`/api/batches/${draft.batchId}/start`);
+    expect(start.status()).toBe(403);
+    const run = (await (await page.request.get(`/api/runs/${draft.runId}`)).json()) as { status: string };
+    expect(run.status).toBe('pending');
+
+    await expectAudited(support.email, since, [
+      { action: 'auth.sign_in' },
+      { action: 'note.add' },
+      { action: 'run.cancel', outcome: 'forbidden', targetId: draft.runId },
+      { action: 'batch.start', outcome: 'forbidden', targetId: draft.batchId },
+    ]);
+  });
 });

@@ -51,6 +51,7 @@ function casesOf(f: MigrationFixture, hostId: string, customerId: string): Recor
       { label: 'an e-mail', url: '?q=c77%40example.com' },
     ],
     'batches/[id]': [{ label: 'running, 100 runs', url: '', params: { id: f.batchId } }],
+    'batches/[id]/plan': [{ label: 'running, 100 runs', url: '', params: { id: f.batchId } }],
     'runs/[id]': [
       { label: 'with its log', url: '', params: { id: f.runId } },
       { label: '5,000 log lines', url: '', params: { id: f.noisyRunId } },

@@ -1,4 +1,4 @@
-// The e2e stack: a fresh database, a small lab (2 hypervisors, 40 containers),
+// The e2e stack: a fresh database, a small lab (2 hypervisors, 40 containers and the hostile one),
 // the real worker and the built web app on port 3100, seeded through the
 // worker like the demo. Writes E2E_STACK_FILE when ready; SIGTERM tears all
 // of it down (processes, lab, database).

@@ -4,9 +4,12 @@
 //   --hosts N             simulated hypervisors (default 3)
 //   --containers N        containers over all hypervisors (default 200)
 //   --no-debian12         leave out the real Debian 12 container
+//   --no-hostile          leave out the hostile container (CTID 999 on hv1, apps/lab/src/openvz/hostile.ts)
+//   --hostile-canary D    the directory its links lead to (default <dir>/hostile-canary, made by the lab)
 //   --ssh-port P          first hypervisor's SSH port (default 2201)
 //   --cloudstack-port P   the CloudStack simulator's port (default 8080)
 //   --no-vm-network       the deployed VMs' IPs do not answer pings (default: they do, when run as root)
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@vzferry/core';
 import { startLab } from './index';
@@ -18,6 +21,8 @@ const { values } = parseArgs({
     hosts: { type: 'string', default: '3' },
     containers: { type: 'string', default: '200' },
     'no-debian12': { type: 'boolean', default: false },
+    'no-hostile': { type: 'boolean', default: false },
+    'hostile-canary': { type: 'string' },
     'ssh-port': { type: 'string', default: '2201' },
     'cloudstack-port': { type: 'string', default: '8080' },
     'no-vm-network': { type: 'boolean', default: false },
@@ -37,6 +42,8 @@ try {
     hosts: int('hosts', values.hosts, 1),
     containers: int('containers', values.containers, 1),
     debian12: !values['no-debian12'],
+    hostile: !values['no-hostile'],
+    hostileCanary: values['hostile-canary'] && path.resolve(values['hostile-canary']),
     sshPort: int('ssh-port', values['ssh-port'], 0),
     cloudstackPort: int('cloudstack-port', values['cloudstack-port'], 0),
     // a network namespace and host routes: root only; without it the pipeline's verify stage waits in vain

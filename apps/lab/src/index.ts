@@ -11,8 +11,11 @@ import { bundleTools } from './openvz/bundle-tools';
 import { startChurn } from './openvz/churn';
 import { freePort } from '@vzferry/ssh/free-port';
 import { startHypervisor, type Hypervisor } from './openvz/hypervisor';
+import { makeHostileCanary } from './openvz/hostile';
 
 export { readLabManifest, type LabManifest } from './manifest';
+export { CANARY_FILES, HOSTILE_REPORT_DIR, hostileLinks, makeHostileCanary } from './openvz/hostile';
+export { HOSTILE_CTID, HOSTILE_IP } from './openvz/plan';
 
 export interface StartLabOptions {
   dir: string;
@@ -20,6 +23,13 @@ export interface StartLabOptions {
   containers?: number;
   /** the real Debian 12 container (slow to build the first time) */
   debian12?: boolean;
+  /** the hostile container (apps/lab/src/openvz/hostile.ts); default true */
+  hostile?: boolean;
+  /**
+   * the directory its links lead to (default <dir>/hostile-canary): a test
+   * makes its own (makeHostileCanary) and checks it; the lab makes what is missing
+   */
+  hostileCanary?: string;
   /** delete the lab's state and build it again */
   reset?: boolean;
   /** first hypervisor's SSH port, the next ones follow; 0 = free ports */
@@ -42,16 +52,29 @@ export interface RunningLab {
 
 export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
   const log = opts.log ?? (() => undefined);
-  const fleet = { hosts: opts.hosts ?? 3, containers: opts.containers ?? 200, debian12: opts.debian12 ?? true };
+  const fleet = {
+    hosts: opts.hosts ?? 3,
+    containers: opts.containers ?? 200,
+    debian12: opts.debian12 ?? true,
+    hostile: opts.hostile ?? true,
+  };
   const layout = labLayout(opts.dir);
+  const canary = opts.hostileCanary ?? path.join(layout.dir, 'hostile-canary');
   const built = readBuildInfo(layout.dir);
   const same =
-    built && built.hosts === fleet.hosts && built.containers === fleet.containers && built.debian12 === fleet.debian12;
+    built &&
+    built.hosts === fleet.hosts &&
+    built.containers === fleet.containers &&
+    built.debian12 === fleet.debian12 &&
+    (built.hostile ?? false) === fleet.hostile &&
+    (!fleet.hostile || built.hostileCanary === canary);
   if (opts.reset || !same) {
     if (built) log(opts.reset ? 'reset: deleting the lab' : 'the lab was built with other options: rebuilding');
     for (const entry of safeList(layout.dir)) rmSync(path.join(layout.dir, entry), { recursive: true, force: true });
-    await buildHypervisors(layout.dir, fleet, log);
+    await buildHypervisors(layout.dir, fleet, log, canary);
   }
+  // the test's own canary is made by the test before it looks at it; this adds nothing to one that exists
+  if (fleet.hostile) makeHostileCanary(canary);
   const info = readBuildInfo(layout.dir)!;
   const binDir = path.join(layout.dir, 'bin');
   bundleTools(binDir);

@@ -61,7 +61,7 @@ async function tableCounts(): Promise<Record<string, number>> {
   return counts;
 }
 
-const auditRows = async () => h.t.prisma.auditLog.count();
+const lastAuditId = async () => (await h.t.prisma.auditLog.findFirst({ orderBy: { id: 'desc' } }))?.id ?? 0n;
 
 beforeAll(async () => {
   h = await startRouteHarness('routewalk');
@@ -84,7 +84,7 @@ describe.each(targets)('$name', ({ method, handler, url, params }) => {
 
   it('refuses each request it must, writes its audit row and changes nothing else', async () => {
     const before = await tableCounts();
-    const auditBefore = await auditRows();
+    const auditBefore = await lastAuditId();
     const answers: { what: string; status: number; code: string | undefined }[] = [];
     const record = async (what: string, opts: Parameters<RouteHarness['call']>[2]) => {
       const res = await send(opts);
@@ -107,7 +107,10 @@ describe.each(targets)('$name', ({ method, handler, url, params }) => {
       { what: 'oversized', status: 413, code: 'too_large' },
     ];
     expect(answers).toEqual(expected);
-    expect(await auditRows()).toBe(auditBefore + expected.length);
+    const rows = await h.t.prisma.auditLog.findMany({ where: { id: { gt: auditBefore } }, orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.outcome)).toEqual(expected.map((e) => e.code));
+    // each refused row names the object the request tried to touch
+    for (const r of rows) expect(r.targetId).toBe(params.id ?? null);
     expect(await tableCounts()).toEqual(before);
   });
 });

@@ -411,8 +411,9 @@ describe('who may ask', () => {
     await send(null, { 'x-forwarded-for': '203.0.113.9' });
     const rows = await listAudit(h.t.db, { action: 'thing.start', limit: 3 });
     expect(rows.map((r) => [r.actor, r.email, r.role, r.ip, r.targetType, r.targetId, r.outcome])).toEqual([
-      ['anonymous', null, null, '203.0.113.9', 'Thing', null, 'unauthenticated'],
-      ['The support', 'support@vzferry.test', 'support', '203.0.113.8', 'Thing', null, 'forbidden'],
+      // a refused request's row names the object it tried to touch
+      ['anonymous', null, null, '203.0.113.9', 'Thing', 't-1', 'unauthenticated'],
+      ['The support', 'support@vzferry.test', 'support', '203.0.113.8', 'Thing', 't-1', 'forbidden'],
       ['The engineer', 'engineer@vzferry.test', 'engineer', '203.0.113.7', 'Thing', 't-1', 'ok'],
     ]);
     expect(rows[2]!.details).toEqual({ why: 'a test' });

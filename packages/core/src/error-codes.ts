@@ -99,6 +99,10 @@ export const ERROR_CODES = {
   preflight_failed: spec('failed', 'Preflight checks failed'),
   os_unknown: spec('failed', 'The container has no known OS template'),
   os_unsupported: spec('failed', 'The guest OS is not supported'),
+  guest_path: spec(
+    'failed',
+    'A path in the guest cannot be used safely (a link loop, a file too large, not a directory)',
+  ),
   no_quota: spec('failed', 'The container has no disk quota in the inventory; import it again'),
   network_unmapped: spec('failed', 'An IP of the container maps to no CloudStack network'),
   mapping_missing: spec('failed', 'A service offering or OS type mapping is missing'),

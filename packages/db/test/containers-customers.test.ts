@@ -94,6 +94,14 @@ describe('listContainers', () => {
     expect(containerQuerySchema.safeParse({ hostId: "x' OR 1=1" }).success).toBe(false);
     expect(containerQuerySchema.safeParse({ pageSize: 100000 }).success).toBe(false);
   });
+
+  it('refuses a NUL byte in the search or the OS filter with a reason (PostgreSQL text cannot hold one)', async () => {
+    for (const input of [{ q: 'ct\u0000101' }, { os: 'debian\u0000' }]) {
+      const parsed = containerQuerySchema.safeParse(input);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/NUL byte/);
+    }
+  });
 });
 
 describe('applyCustomerRows', () => {

@@ -1,8 +1,8 @@
 // A guest's file system as the pure code sees it: read a file, list a
 // directory. Tests back it with a fixture tree, the worker with the mounted
 // disk; the planning code never touches the disk itself.
-import { existsSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
 import path from 'node:path';
+import { guestRoot } from './guest-root';
 
 export interface GuestFiles {
   /** the file's text, or null when it does not exist (or is not a regular file) */
@@ -12,28 +12,13 @@ export interface GuestFiles {
   list(dir: string): string[];
 }
 
-/** Files from a directory tree standing for the guest's root. */
+/**
+ * Files from a directory tree standing for the guest's root, every path
+ * resolved inside it (guest-root.ts): a guest's links never lead out.
+ */
 export function treeFiles(root: string): GuestFiles {
-  const at = (p: string) => path.join(root, path.posix.normalize(`/${p}`));
-  return {
-    read(file) {
-      const p = at(file);
-      try {
-        return lstatSync(p).isFile() ? readFileSync(p, 'utf8') : null;
-      } catch {
-        return null;
-      }
-    },
-    exists: (file) => {
-      try {
-        lstatSync(at(file));
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    list: (dir) => (existsSync(at(dir)) ? readdirSync(at(dir)).sort() : []),
-  };
+  const g = guestRoot(root);
+  return { read: (file) => g.read(file), exists: (file) => g.exists(file), list: (dir) => g.list(dir) };
 }
 
 /** Files from a map (path -> content), for small tests. */

@@ -22,7 +22,7 @@ export {
   unmountDisk,
   type AttachedDisk,
 } from './box/disk';
-export { applyPlan, inGuest, type ApplyOptions } from './box/apply-plan';
+export { applyPlan, type ApplyOptions } from './box/apply-plan';
 export { fileSha256 } from './box/file-sha256';
 export { LocalExecutor } from './box/local-executor';
 export * from './rsync';

@@ -44,8 +44,14 @@ export async function ensureMounted(x: Executor, paths: WorkPaths): Promise<Atta
   return disk;
 }
 
-/** How long a detached loop device may take to go (udev may still have it open for a moment). */
-const DETACH_WAIT_MS = 5_000;
+/**
+ * How long a detached loop device may take to go: udev may still have it
+ * open for a moment, and the kernel frees it in the background, which on a
+ * box busy with other runs' copies took more than 5 s (a false alarm that
+ * failed a run); a real holder keeps it for good, so waiting longer costs
+ * nothing but the time of the error.
+ */
+const DETACH_WAIT_MS = 20_000;
 
 /**
  * Unmounted and detached: nothing of the run holds a loop device any more,

@@ -6,8 +6,9 @@ import { planFleet } from './plan';
 describe('the lab fleet', () => {
   const plans = planFleet({ hosts: 3, containers: 3000, debian12: true });
 
-  it('has unique CTIDs and IPs, several subnets, VLAN NICs and the Debian 12 container', () => {
-    expect(new Set(plans.map((p) => p.ctid)).size).toBe(3000);
+  it('has unique CTIDs and IPs, several subnets, VLAN NICs, the Debian 12 container and the hostile one', () => {
+    // 3000 planned and the hostile container
+    expect(new Set(plans.map((p) => p.ctid)).size).toBe(3001);
     const ips = plans.flatMap((p) => p.ips);
     expect(new Set(ips).size).toBe(ips.length);
     expect(new Set(plans.map((p) => p.ips[0]!.split('.').slice(0, 2).join('.'))).size).toBeGreaterThanOrEqual(4);
@@ -18,13 +19,17 @@ describe('the lab fleet', () => {
       ips: ['10.0.2.15'],
       os: { template: 'debian-12.0-x86_64' },
     });
-    expect(new Set(plans.filter((p) => p.host === 0).map((p) => p.os.template)).size).toBe(9);
+    expect(plans.filter((p) => p.hostile)).toMatchObject([
+      { ctid: 999, host: 0, running: false, os: { template: 'debian-7.0-x86_64' } },
+    ]);
+    // 8 synthetic OSes, Debian 12 and the hostile Debian 7
+    expect(new Set(plans.filter((p) => p.host === 0).map((p) => p.os.template)).size).toBe(10);
   });
 
   it('writes a customer CSV that the product accepts without a bad row', () => {
     const { rows, errors } = parseCustomerCsv(customersCsv(plans));
     expect(errors).toEqual([]);
-    expect(rows).toHaveLength(3000);
+    expect(rows).toHaveLength(3001);
     expect(rows.some((r) => r.downtime_window?.includes(','))).toBe(true);
     expect(rows.some((r) => r.ctid === undefined && r.hostname)).toBe(true);
   });

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import path from 'node:path';
 import { ensureDebian12Tarball } from '../rootfs';
 import { measureTree, untar, writeDebian12Guest, writeSyntheticGuest } from './guest-tree';
+import { makeGuestHostile } from './hostile';
 import { hostName, planFleet, type ContainerPlan, type FleetOptions } from './plan';
 import { containerConfig, VZ_CONF } from './render';
 
@@ -33,6 +34,8 @@ const BUILD_FILE = 'build.json';
 export interface BuildInfo extends FleetOptions {
   builtAt: string;
   hostNames: string[];
+  /** where the hostile container's links lead (hostile.ts) */
+  hostileCanary: string;
 }
 
 export function readBuildInfo(dir: string): BuildInfo | null {
@@ -44,6 +47,7 @@ export async function buildHypervisors(
   dir: string,
   fleet: FleetOptions,
   log: (l: string) => void = () => undefined,
+  hostileCanary = path.join(path.resolve(dir), 'hostile-canary'),
 ): Promise<BuildInfo> {
   const layout = labLayout(dir);
   mkdirSync(layout.dir, { recursive: true });
@@ -60,10 +64,17 @@ export async function buildHypervisors(
       name,
       plans.filter((p) => p.host === h),
       tarball,
+      hostileCanary,
     );
   }
   writeFileSync(layout.customersCsv, customersCsv(plans));
-  const info: BuildInfo = { ...fleet, builtAt: new Date().toISOString(), hostNames };
+  const info: BuildInfo = {
+    ...fleet,
+    hostile: fleet.hostile ?? true,
+    builtAt: new Date().toISOString(),
+    hostNames,
+    hostileCanary,
+  };
   writeFileSync(path.join(layout.dir, BUILD_FILE), `${JSON.stringify(info, null, 2)}\n`);
   log(
     `built ${fleet.hosts} hypervisors with ${plans.length} containers in ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -71,7 +82,13 @@ export async function buildHypervisors(
   return info;
 }
 
-function buildHost(hostDir: string, name: string, plans: ContainerPlan[], tarball: string | null): void {
+function buildHost(
+  hostDir: string,
+  name: string,
+  plans: ContainerPlan[],
+  tarball: string | null,
+  hostileCanary: string,
+): void {
   for (const d of ['vz/private', 'vz/root', 'vz/lab/running', 'etc-vz/conf', 'ssh'])
     mkdirSync(path.join(hostDir, d), { recursive: true });
   keygen(path.join(hostDir, 'ssh/ssh_host_ed25519_key'), `root@${name}`);
@@ -83,6 +100,7 @@ function buildHost(hostDir: string, name: string, plans: ContainerPlan[], tarbal
     const priv = path.join(hostDir, 'vz/private', String(ct.ctid));
     if (ct.real) writeDebian12Guest(priv, ct, (dest) => untar(tarball!, dest));
     else writeSyntheticGuest(priv, ct, busybox);
+    if (ct.hostile) makeGuestHostile(priv, busybox, hostileCanary);
     mkdirSync(path.join(hostDir, 'vz/root', String(ct.ctid)));
     writeFileSync(path.join(hostDir, 'etc-vz/conf', `${ct.ctid}.conf`), containerConfig(ct));
     if (ct.running) writeFileSync(path.join(hostDir, 'vz/lab/running', String(ct.ctid)), '');

@@ -32,6 +32,33 @@ export const DEBIAN12: OsSpec = {
 export const DEBIAN12_CTID = 1012;
 export const DEBIAN12_IP = '10.0.2.15';
 
+/** below the first hypervisor's generated CTIDs (1001 and up), so it never collides with them */
+export const HOSTILE_CTID = 999;
+/** in the lab fleet's 10.10.0.0/16, above the addresses planFleet gives out */
+export const HOSTILE_IP = '10.10.249.66';
+/** the hostile container of apps/lab/src/openvz/hostile.ts; its tree is made there */
+export function hostilePlan(): ContainerPlan {
+  return {
+    ctid: HOSTILE_CTID,
+    host: 0,
+    hostname: `ct${HOSTILE_CTID}.hostile-example.net`,
+    os: { template: 'debian-7.0-x86_64', family: 'debian', distribution: 'debian', version: '7.11' },
+    // stopped: the lab's own `vzctl exec` (the simulated hypervisor) never runs its code on this machine
+    running: false,
+    onboot: true,
+    ips: [HOSTILE_IP],
+    diskGb: 5,
+    ramMb: 1024,
+    swapMb: 512,
+    cpus: 1,
+    nic: null,
+    customer: { name: 'Mallory Hosting', email: 'root@mallory.example', timezone: 'UTC', window: null },
+    csvByHostname: false,
+    real: false,
+    hostile: true,
+  };
+}
+
 export interface NicPlan {
   ifname: string;
   mac: string;
@@ -65,6 +92,8 @@ export interface ContainerPlan {
   /** the customer CSV names this one by hostname instead of CTID */
   csvByHostname: boolean;
   real: boolean;
+  /** the hostile container (hostile.ts) */
+  hostile: boolean;
 }
 
 export interface FleetOptions {
@@ -72,6 +101,8 @@ export interface FleetOptions {
   containers: number;
   /** include the real Debian 12 container (CTID 1012 on the first host) */
   debian12: boolean;
+  /** include the hostile container (CTID 999 on the first host, hostile.ts); default true */
+  hostile?: boolean;
 }
 
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Europe/London', 'Australia/Sydney', 'UTC'];
@@ -152,8 +183,10 @@ export function planFleet(opts: FleetOptions): ContainerPlan[] {
       customer,
       csvByHostname: n % 10 === 3,
       real,
+      hostile: false,
     });
   }
+  if (opts.hostile ?? true) plans.unshift(hostilePlan());
   if (opts.debian12 && !plans.some((p) => p.real))
     throw new Error(`the Debian 12 container needs CTID ${DEBIAN12_CTID}: plan at least ${opts.hosts * 12} containers`);
   return plans;

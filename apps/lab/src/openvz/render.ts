@@ -132,7 +132,7 @@ export function releaseFiles(os: OsSpec): Record<string, string> {
       };
     }
     case 'debian': {
-      const code = { '8': 'jessie', '9': 'stretch', '12': 'bookworm' }[major!]!;
+      const code = { '7': 'wheezy', '8': 'jessie', '9': 'stretch', '12': 'bookworm' }[major!]!;
       return {
         'etc/debian_version': `${os.version}\n`,
         'etc/os-release': `PRETTY_NAME="Debian GNU/Linux ${major} (${code})"\nNAME="Debian GNU/Linux"\nVERSION_ID="${major}"\nVERSION="${major} (${code})"\nVERSION_CODENAME=${code}\nID=debian\nHOME_URL="https://www.debian.org/"\n`,

@@ -122,6 +122,8 @@ export function route<
   const run = async (req: Request, ctx: RouteContext): Promise<Response> => {
     const request = new RequestState(req, options.audit);
     try {
+      // a refused request's audit row names the object it tried to touch (the checked id replaces it below)
+      request.targetId = attemptedId(options.params && (await ctx.params));
       refuseCrossSite(req);
       const actor = await authorize(req, options.access, request);
       refuseBodyType(req, options);
@@ -286,6 +288,11 @@ async function readInput(
 function idOf(params: unknown): string | null {
   if (typeof params !== 'object' || params === null || !('id' in params)) return null;
   return typeof params.id === 'string' ? params.id : null;
+}
+
+/** The [id] a request's URL names, before it is checked: capped, since anyone may send it. */
+function attemptedId(params: unknown): string | null {
+  return idOf(params)?.slice(0, 100) ?? null;
 }
 
 function codeOf(err: unknown): ErrorCode {

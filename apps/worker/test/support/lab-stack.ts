@@ -34,7 +34,7 @@ export interface LabStack {
 
 export async function startLabStack(
   label: string,
-  lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12'>,
+  lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12' | 'hostileCanary'>,
   workerEnv: Record<string, string> = {},
 ): Promise<LabStack> {
   const t = await createTestDatabase(label);

@@ -12,7 +12,15 @@ import type { Prisma } from '../generated/client';
 const CONTAINER_STATUSES = ['running', 'stopped', 'mounted', 'suspended', 'unknown'] as const;
 const MIGRATION_STATES = ['not_started', 'queued', 'migrating', 'migrated', 'failed', 'cancelled'] as const;
 
-const optionalText = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().max(200).optional());
+const optionalText = z.preprocess(
+  (v) => (v === '' || v === null ? undefined : v),
+  z
+    .string()
+    .max(200)
+    // PostgreSQL text cannot hold a NUL byte: a 400 with the reason, not a database error
+    .refine((s) => !s.includes('\u0000'), 'the search contains a NUL byte; remove it')
+    .optional(),
+);
 
 export const containerQuerySchema = z.object({
   q: optionalText,

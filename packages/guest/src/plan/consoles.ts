@@ -63,10 +63,31 @@ function inittab(os: DetectedOs, existing: string | null): string {
       ? 'S0:2345:respawn:/sbin/agetty -L 115200 ttyS0 vt100'
       : 'T0:2345:respawn:/sbin/getty -L ttyS0 115200 vt100';
   const runlevel = os.distribution === 'centos' ? 'id:3:initdefault:' : 'id:2:initdefault:';
-  let lines = (existing ?? `${runlevel}\n`).replace(/\n*$/, '').split('\n');
+  // linear time whatever the guest put there (a 2 MiB line of "getty getty ..." stalled the worker's
+  // event loop for minutes with /^[^#].*getty.*\btty1\b/): no regex here backtracks over a line
+  let lines = withoutTrailingNewlines(existing ?? `${runlevel}\n`).split('\n');
   // OpenVZ comments the gettys out: bring tty1's back, leave tty2-6 off
-  lines = lines.map((l) => (/^#\s*1:\d+:respawn:.*getty.*tty1\b/.test(l) ? l.replace(/^#\s*/, '') : l));
-  if (!lines.some((l) => /^[^#].*getty.*\btty1\b/.test(l))) lines.push(getty1);
-  if (!lines.some((l) => /^[^#].*getty.*\bttyS0\b/.test(l))) lines.push(`# serial console (vzferry)`, serial);
+  lines = lines.map((l) => {
+    const off = /^#\s*1:\d+:respawn:/.exec(l);
+    return off && gettyThen(l, off[0].length, 'tty1\\b') ? l.replace(/^#\s*/, '') : l;
+  });
+  const active = (tty: string) => lines.some((l) => l !== '' && l[0] !== '#' && gettyThen(l, 1, `\\b${tty}\\b`));
+  if (!active('tty1')) lines.push(getty1);
+  if (!active('ttyS0')) lines.push(`# serial console (vzferry)`, serial);
   return `${lines.join('\n')}\n`;
+}
+
+/** /getty.*<word>/ from `from` on, in linear time: the word is looked for after the first "getty" only. */
+function gettyThen(line: string, from: number, word: string): boolean {
+  const at = line.indexOf('getty', from);
+  if (at < 0) return false;
+  const after = new RegExp(word, 'g');
+  after.lastIndex = at + 'getty'.length;
+  return after.test(line);
+}
+
+function withoutTrailingNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '\n') end--;
+  return text.slice(0, end);
 }

@@ -75,3 +75,5 @@ export function carryOverCase(id: string, os: string): GuestFiles {
     list: (d) => [...new Set([...base.list(d), ...top.list(d)])].sort(),
   };
 }
+
+export { snapshotTree } from './tree-snapshot';

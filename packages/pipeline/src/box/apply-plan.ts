@@ -4,11 +4,9 @@
 // chroot with their output streamed to the run log. Safe to run again: the
 // first run's backup is kept (it holds the container's originals), writes
 // replace, packages already there are not installed twice.
-import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Executor } from '@vzferry/core';
-import type { ConversionPlan } from '@vzferry/guest';
+import { guestRoot, type ConversionPlan } from '@vzferry/guest';
 import { openChroot, type ChrootSession } from './chroot';
 
 export interface ApplyOptions {
@@ -54,7 +52,7 @@ export async function makeBootable(x: Executor, root: string, plan: ConversionPl
   }
   // the session put the guest's own resolv.conf back; the plan's goes last
   const resolv = plan.write.find((w) => w.path === '/etc/resolv.conf');
-  if (resolv) await writeGuestFile(root, resolv.path, resolv.content, resolv.mode);
+  if (resolv) guestRoot(root).write(resolv.path, resolv.content, resolv.mode);
 }
 
 function lines(log: (l: string) => void): (chunk: string) => void {
@@ -65,32 +63,38 @@ function lines(log: (l: string) => void): (chunk: string) => void {
       .forEach((l) => log(l));
 }
 
-/** Guest path -> host path, refusing anything that would leave the guest's root. */
-export function inGuest(root: string, guestPath: string): string {
-  const p = path.join(root, path.posix.normalize(`/${guestPath}`));
-  if (!p.startsWith(`${path.resolve(root)}/`)) throw new Error(`${guestPath} is outside the guest`);
-  return p;
-}
-
-/** backup_config: every file the plan changes, copied under its backup dir once (a re-run keeps the first copy). */
+/**
+ * backup_config: every file the plan changes, copied under its backup dir
+ * once (a re-run keeps the first copy). Both sides are resolved inside the
+ * guest (guest-root.ts): a guest's links can neither pull a host file into
+ * the backup nor send the copy out of the guest. The backup dir is ours: a
+ * link the guest left at its name is replaced by the directory.
+ */
 export async function backupPlanFiles(
   x: Executor,
   root: string,
   plan: ConversionPlan,
   log: (l: string) => void,
 ): Promise<void> {
-  const dir = inGuest(root, plan.backupDir);
-  const list = path.join(dir, 'FILES');
-  if (existsSync(list)) {
+  const g = guestRoot(root);
+  const list = path.posix.join(plan.backupDir, 'FILES');
+  if (g.read(list) !== null) {
     log(`backup: kept from the first run in ${plan.backupDir}`);
     return;
   }
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  for (const p of plan.backup) {
-    // cp -a --parents keeps modes, owners, symlinks as symlinks, and the path under the backup dir
-    await x.exec(['cp', '-a', '--parents', `.${p}`, dir], { cwd: root });
+  const at = g.resolve(plan.backupDir, { final: false });
+  if (at.stat?.isSymbolicLink()) {
+    log(`backup: ${plan.backupDir} in the guest was a link; replaced by a directory`);
+    g.remove(plan.backupDir);
   }
-  await writeFile(list, plan.backup.map((p) => `${p}\n`).join(''));
+  g.mkdir(plan.backupDir, 0o700);
+  for (const p of plan.backup) {
+    const from = g.resolve(p, { final: false });
+    if (!from.stat) continue;
+    // cp -a keeps modes, owners and links as links; --remove-destination replaces what the guest may have put there
+    await x.exec(['cp', '-a', '--remove-destination', '-T', from.host, g.entry(path.posix.join(plan.backupDir, p))]);
+  }
+  g.write(list, plan.backup.map((p) => `${p}\n`).join(''), 0o600);
   log(`backup: ${plan.backup.length} files in ${plan.backupDir}`);
 }
 
@@ -138,27 +142,14 @@ async function installMissing(session: ChrootSession, plan: ConversionPlan, opts
 }
 
 async function changeFiles(root: string, plan: ConversionPlan): Promise<void> {
-  for (const p of plan.remove) await rm(inGuest(root, p), { force: true, recursive: false });
-  for (const w of plan.write) await writeGuestFile(root, w.path, w.content, w.mode);
-  for (const [p, target] of Object.entries(plan.links)) {
-    const file = inGuest(root, p);
-    await rm(file, { force: true });
-    await symlink(target, file);
-  }
-}
-
-/** Writes a regular file, replacing a symlink rather than writing through it (it may point outside the guest). */
-async function writeGuestFile(root: string, guestPath: string, content: string, mode: number): Promise<void> {
-  const file = inGuest(root, guestPath);
-  await mkdir(path.dirname(file), { recursive: true });
-  const st = await lstat(file).catch(() => null);
-  if (st?.isSymbolicLink()) await rm(file);
-  await writeFile(file, content);
-  await chmod(file, mode);
+  const g = guestRoot(root);
+  for (const p of plan.remove) g.remove(p);
+  for (const w of plan.write) g.write(w.path, w.content, w.mode);
+  for (const [p, target] of Object.entries(plan.links)) g.link(p, target);
 }
 
 /** The list of backed-up files of a guest (what the UI shows as the diff's base). */
 export async function readBackupList(root: string, plan: Pick<ConversionPlan, 'backupDir'>): Promise<string[]> {
-  const text = await readFile(path.join(inGuest(root, plan.backupDir), 'FILES'), 'utf8').catch(() => '');
+  const text = guestRoot(root).read(path.posix.join(plan.backupDir, 'FILES')) ?? '';
   return text.split('\n').filter(Boolean);
 }

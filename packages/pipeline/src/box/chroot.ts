@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExecError, type ExecOptions, type ExecResult, type Executor } from '@vzferry/core';
+import { guestRoot } from '@vzferry/guest';
 
 export interface ChrootSession {
   root: string;
@@ -46,22 +47,20 @@ export async function openChroot(
       ...(opts.aptCacheDir ? [[['--bind', opts.aptCacheDir], 'var/cache/apt/archives'] as [string[], string]] : []),
     ];
     if (opts.aptCacheDir) await mkdir(path.join(opts.aptCacheDir, 'partial'), { recursive: true });
+    // the guest's /proc or /dev may be links: each target is resolved inside the guest (a real directory there)
+    const g = guestRoot(root);
     for (const [args, rel] of mounts) {
-      const target = path.join(root, rel);
-      await mkdir(target, { recursive: true });
+      const target = g.mountPoint(rel);
       await x.exec(['mount', ...args, target]);
       undo.push(() => x.exec(['umount', target]).catch(() => x.exec(['umount', '--lazy', target])));
     }
-    await swapIn(root, 'etc/resolv.conf', () => copyFile('/etc/resolv.conf', path.join(root, 'etc/resolv.conf')), undo);
+    await swapIn(g.entry('etc/resolv.conf'), (file) => copyFile('/etc/resolv.conf', file), undo);
     await swapIn(
-      root,
-      'usr/sbin/policy-rc.d',
-      () =>
-        writeFile(
-          path.join(root, 'usr/sbin/policy-rc.d'),
-          '#!/bin/sh\n# vzferry: no service starts while the guest is converted\nexit 101\n',
-          { mode: 0o755 },
-        ),
+      g.entry('usr/sbin/policy-rc.d'),
+      (file) =>
+        writeFile(file, '#!/bin/sh\n# vzferry: no service starts while the guest is converted\nexit 101\n', {
+          mode: 0o755,
+        }),
       undo,
     );
   } catch (err) {
@@ -89,24 +88,24 @@ export async function openChroot(
   };
 }
 
-/** Puts our file at `rel` for the session, keeping the guest's own (file or symlink) to restore. */
+/**
+ * Puts our file at `file` (a host path whose directory was resolved inside
+ * the guest) for the session, keeping the guest's own (file or symlink) to restore.
+ */
 async function swapIn(
-  root: string,
-  rel: string,
-  put: () => Promise<void>,
+  file: string,
+  put: (file: string) => Promise<void>,
   undo: (() => Promise<unknown>)[],
 ): Promise<void> {
-  const file = path.join(root, rel);
   const saved = `${file}.vzferry-saved`;
   const had = await lstat(file).then(
     () => true,
     () => false,
   );
-  await mkdir(path.dirname(file), { recursive: true });
   if (had) await rename(file, saved);
   undo.push(async () => {
     await rm(file, { force: true });
     if (had && existsSync(saved)) await rename(saved, file);
   });
-  await put();
+  await put(file);
 }

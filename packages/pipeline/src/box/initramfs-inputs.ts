@@ -5,37 +5,36 @@
 // stand for content, except for the files the plan writes: rewrite_config
 // writes them again (new mtime, same bytes), so their bytes count.
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { INITRAMFS_INPUTS, type ConversionPlan } from '@vzferry/guest';
-import { inGuest } from './apply-plan';
+import { guestRoot, INITRAMFS_INPUTS, type ConversionPlan, type GuestRoot } from '@vzferry/guest';
 
 export async function initramfsFingerprint(root: string, plan: Pick<ConversionPlan, 'write'>): Promise<string> {
   const written = new Set(plan.write.map((w) => path.posix.normalize(w.path)));
   const hash = createHash('sha256');
+  const g = guestRoot(root);
   for (const input of INITRAMFS_INPUTS) {
     // merged /usr: /lib is a link to usr/lib, whose own entry counts it
-    if (await behindLink(root, input)) continue;
-    await walk(root, input, written, hash);
+    if (behindLink(g, input)) continue;
+    await walk(g, input, written, hash);
   }
   return hash.digest('hex');
 }
 
 async function walk(
-  root: string,
+  g: GuestRoot,
   guestPath: string,
   written: Set<string>,
   hash: ReturnType<typeof createHash>,
 ): Promise<void> {
-  const file = inGuest(root, guestPath);
-  const st = await lstat(file).catch(() => null);
+  const { host: file, stat: st } = g.resolve(guestPath, { final: false });
   if (!st) return;
   hash.update(`${guestPath}\0${st.mode}\0`);
   if (st.isDirectory()) {
-    for (const name of (await readdir(file)).sort()) await walk(root, path.posix.join(guestPath, name), written, hash);
+    for (const name of (await readdir(file)).sort()) await walk(g, path.posix.join(guestPath, name), written, hash);
   } else if (st.isSymbolicLink()) {
     hash.update(await readlink(file));
-  } else if (written.has(guestPath)) {
+  } else if (written.has(guestPath) && st.isFile()) {
     hash.update(await readFile(file));
   } else {
     hash.update(`${st.size}\0${st.mtimeMs}`);
@@ -43,12 +42,12 @@ async function walk(
   hash.update('\n');
 }
 
-/** Whether a directory on the way to guestPath is a symlink (its target is not this path's to follow). */
-async function behindLink(root: string, guestPath: string): Promise<boolean> {
+/** Whether a directory on the way to guestPath is a symlink (its target is not this path's to follow) or no directory. */
+function behindLink(g: GuestRoot, guestPath: string): boolean {
   const parts = guestPath.split('/').filter(Boolean);
   for (let i = 1; i < parts.length; i++) {
-    const st = await lstat(inGuest(root, `/${parts.slice(0, i).join('/')}`)).catch(() => null);
-    if (st?.isSymbolicLink()) return true;
+    const { stat } = g.resolve(`/${parts.slice(0, i).join('/')}`, { final: false });
+    if (stat?.isSymbolicLink() || (stat && !stat.isDirectory())) return true;
   }
   return false;
 }

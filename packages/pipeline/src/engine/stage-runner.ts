@@ -2,6 +2,7 @@
 // context, judge the outcome with the engine's rules, persist the decision
 // and enqueue what follows. A cancel or a lost lease aborts the stage.
 import { CloudStackError, CloudStackJobTimeoutError, CloudStackTransportError } from '@vzferry/cloudstack';
+import { GuestPathError } from '@vzferry/guest';
 import {
   AppError,
   decideNext,
@@ -147,6 +148,8 @@ async function runGuarded<D>(fn: StageRegistry<D>[Stage], ctx: StageContext, dep
 export function toFailure(err: unknown): StageFailure {
   if (err instanceof AppError) return stageFailure(err.code, err.message);
   if (err instanceof ExecError) return stageFailure(err.timedOut ? 'command_timeout' : 'command_failed', err.message);
+  // the guest's own tree refused (guest-root.ts): retrying reads the same tree
+  if (err instanceof GuestPathError) return stageFailure('guest_path', err.message);
   if (err instanceof CloudStackTransportError) return stageFailure('cloudstack_unavailable', err.message);
   if (err instanceof CloudStackJobTimeoutError) return stageFailure('cloudstack_unavailable', err.message);
   if (err instanceof CloudStackError) return stageFailure('cloudstack_error', err.message);

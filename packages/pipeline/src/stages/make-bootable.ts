@@ -2,10 +2,9 @@
 // drivers (unless the one built before the downtime still stands) and grub,
 // in a chroot on the work disk. A grub-legacy guest instead gets the boot
 // ISO's job and a one-time call-back token; deploy_vm boots the ISO.
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@vzferry/core';
-import type { ConversionPlan } from '@vzferry/guest';
+import { guestRoot, type ConversionPlan } from '@vzferry/guest';
 import { makeBootable as runMakeBootable } from '../box/apply-plan';
 import { initramfsFingerprint } from '../box/initramfs-inputs';
 import { applyOptions, storedPlan } from '../conversion-plan';
@@ -53,9 +52,10 @@ async function prepareBootIsoCallback(
       `converter box ${ctx.run.box.name} has no template server URL for the boot ISO to call back to`,
     );
   const token = await deps.bootCallbacks.issueToken(ctx.run.runId);
-  const file = path.join(mount, iso.callbackFile);
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await writeFile(file, `url=${base}/boot-callback/${ctx.run.runId}\ntoken=${token}\n`, { mode: 0o600 });
+  // the guest may have made the path a link (out of the guest, to leak the token): resolved inside it
+  const g = guestRoot(mount);
+  g.mkdir(path.posix.dirname(iso.callbackFile), 0o700);
+  g.write(iso.callbackFile, `url=${base}/boot-callback/${ctx.run.runId}\ntoken=${token}\n`, 0o600);
   return succeeded(undefined, {
     message: `${plan.os.description} uses grub 0.97: the boot ISO runs ${iso.job} on the VM in deploy_vm and calls back to ${base}`,
   });

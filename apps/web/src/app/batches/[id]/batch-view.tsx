@@ -125,7 +125,7 @@ export function BatchView({ id }: { id: string }) {
       />
       {error ? <ErrorBox>{error.message}</ErrorBox> : null}
       {b && (b.status === 'draft' || b.status === 'scheduled') ? <BatchPlan id={id} /> : null}
-      <Table columns={COLUMNS} rows={b?.runs} rowKey={(r) => r.id} />
+      <Table columns={COLUMNS} rows={b?.runs} rowKey={(r) => r.id} testId="batch-runs" />
     </div>
   );
 }
