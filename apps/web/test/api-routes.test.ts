@@ -271,6 +271,24 @@ describe('containers, batches and runs', () => {
     expect(res.status).toBe(200);
     expect(res.body.stages).toHaveLength(16);
     expect(res.text).not.toMatch(/bootTokenSha256|conversionPlan|leaseOwner/);
+    expect(res.body.configDiff).toEqual([]);
+    // what rewrite_config changed in the guest (its attempt's result) is on the run's view, for the run page
+    const diff = [
+      {
+        from: '/etc/sysconfig/network-scripts/route-venet0',
+        to: '/etc/sysconfig/network-scripts/route-eth0',
+        lines: ['@@ line 3', '- 10.99.0.0/16 dev venet0', '+ 10.99.0.0/16 via 198.51.100.1 dev eth0'],
+      },
+    ];
+    await t.prisma.stageRun.create({
+      data: {
+        runId,
+        stage: 'rewrite_config',
+        status: 'succeeded',
+        result: { written: [], removed: [], configDiff: diff },
+      },
+    });
+    expect((await call(run.GET, '/x', { params: { id: runId } })).body.configDiff).toEqual(diff);
     expect(await call(runCancel.POST, '/x', { method: 'POST', params: { id: runId } })).toMatchObject({
       status: 202,
       body: { queued: true },
@@ -385,28 +403,29 @@ describe('settings', () => {
     });
   });
 
+  // network mappings are checked against CloudStack when saved: mappings-route.test.ts, with the lab's
   it('saves the mappings and answers every field, null where empty', async () => {
     const res = await call(mappings.PUT, '/x', {
       method: 'PUT',
       json: {
-        networks: [{ name: 'n', cidr: '10.0.0.0/24', cloudstackNetworkId: 'net-1' }],
+        networks: [],
         offerings: [],
-        osTypes: [],
+        osTypes: [{ distribution: 'debian', version: '12', osTypeId: 'os-1' }],
       },
     });
     expect(res.body).toEqual({
-      networks: [
+      networks: [],
+      offerings: [],
+      osTypes: [
         {
-          name: 'n',
-          cidr: '10.0.0.0/24',
-          sourceVlan: null,
-          gateway: null,
-          cloudstackNetworkId: 'net-1',
-          cloudstackNetworkName: null,
+          distribution: 'debian',
+          version: '12',
+          osTypeId: 'os-1',
+          osTypeName: null,
+          legacyOsTypeId: null,
+          legacyOsTypeName: null,
         },
       ],
-      offerings: [],
-      osTypes: [],
     });
   });
 

@@ -87,6 +87,7 @@ describe('the dry run of preflight', () => {
         'container_exists',
         'box_free_disk',
         'networks_mapped',
+        'networks_match',
         'offering_mapped',
         'ostype_mapped',
         'ips_free',

@@ -64,6 +64,17 @@ beforeAll(async () => {
   await makeFilesystem(x, disk, UUID);
   await mountDisk(x, disk, mnt);
   await x.exec(['rsync', '-aHAXS', '--numeric-ids', `${container}/`, `${mnt}/`]);
+  // the container's network as vzctl's debian-add_ip.sh leaves it, with the customer's interfaces.tail
+  // (a static route through venet0 and a post-up hook): both must work on eth0 (issue 12)
+  const tail = '\tup ip route add 10.99.0.0/16 dev venet0\n\tpost-up echo carried > /run/vzferry-tail-hook\n';
+  writeFileSync(path.join(mnt, 'etc/network/interfaces.tail'), tail);
+  writeFileSync(
+    path.join(mnt, 'etc/network/interfaces'),
+    '# Auto generated lo interface\nauto lo\niface lo inet loopback\n\n# Auto generated venet0 interface\n' +
+      'auto venet0\niface venet0 inet manual\n\tup ifconfig venet0 up\n\tup ifconfig venet0 127.0.0.2\n' +
+      '\tup route add default dev venet0\n\tdown route del default dev venet0\n\tdown ifconfig venet0 down\n\n' +
+      `${tail}auto venet0:0\niface venet0:0 inet static\n\taddress 10.0.2.15\n\tnetmask 255.255.255.255\n\n`,
+  );
   // for the test only: a way in over SSH
   mkdirSync(path.join(mnt, 'root/.ssh'), { recursive: true, mode: 0o700 });
   writeFileSync(path.join(mnt, 'root/.ssh/authorized_keys'), readFileSync(`${key}.pub`), { mode: 0o600 });
@@ -147,10 +158,15 @@ describe('a converted Debian 12 container boots on KVM hardware (QEMU, virtio)',
       await vm.waitFor(/login:/, 300_000);
       const addr = await sshWhenUp(
         vm.sshPort,
-        'ip -4 -o addr show eth0; cat /proc/cmdline; ls /root/vzferry-backup/etc',
+        'ip -4 -o addr show eth0; cat /proc/cmdline; ls /root/vzferry-backup/etc; ip route show 10.99.0.0/16; cat /run/vzferry-tail-hook; hostname; hostname -f',
         120_000,
       );
       expect(addr).toMatch(/eth0\s+inet 10\.0\.2\.15\/24/);
+      // the customer's route and hook came along onto eth0, the route through the network's gateway
+      expect(addr).toMatch(/^10\.99\.0\.0\/16 via 10\.0\.2\.2 dev eth0/m);
+      expect(addr).toMatch(/^carried$/m);
+      // the short name in /etc/hostname, the FQDN from /etc/hosts
+      expect(addr).toMatch(/^ct1012\nct1012\.lab-example\.net$/m);
       expect(addr).toContain('net.ifnames=0');
       expect(addr).toContain(`root=UUID=${UUID}`);
       expect(addr).toMatch(/network/);

@@ -18,3 +18,4 @@ export * from './csv-export';
 export * from './support';
 export * from './report';
 export * from './container-refs';
+export * from './config-diff';

@@ -14,6 +14,8 @@ export interface GuestNic {
   ipv6: GuestAddress[];
   /** the IPv4 gateway of this NIC's network */
   gateway: string | null;
+  /** the IPv6 gateway of this NIC's network (CloudStack's ip6gateway), for its IPv6 default route */
+  ipv6Gateway?: string | null;
 }
 
 export interface GuestNetwork {
@@ -21,6 +23,21 @@ export interface GuestNetwork {
   nics: GuestNic[];
   nameservers: string[];
   searchDomains: string[];
+}
+
+/** /etc/hostname holds the short name (hostname(5); vzctl's debian-set_hostname.sh writes ${HOSTNM%%.*}) */
+export function shortHostname(hostname: string): string {
+  return hostname.split('.')[0]!;
+}
+
+/** the NIC of the IPv4 default route: the first whose network has a gateway */
+export function defaultNic(net: GuestNetwork): GuestNic | undefined {
+  return net.nics.find((n) => n.gateway);
+}
+
+/** the NIC of the IPv6 default route: the first with IPv6 addresses and an IPv6 gateway */
+export function defaultNic6(net: GuestNetwork): GuestNic | undefined {
+  return net.nics.find((n) => n.ipv6.length > 0 && n.ipv6Gateway);
 }
 
 export function netmask(prefix: number): string {

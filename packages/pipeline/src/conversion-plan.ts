@@ -43,7 +43,8 @@ export async function guestNetwork(run: RunSnapshot, deps: StageDeps): Promise<G
         ...n.ipv6,
         ...n.extra.filter((e) => e.family === 6),
       ],
-      gateway: n.network.gateway,
+      gateway: n.gateway,
+      ipv6Gateway: n.ipv6Gateway,
     })),
   };
 }

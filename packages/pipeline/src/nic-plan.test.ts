@@ -11,7 +11,7 @@ const net = (cidr: string, id: string, gateway: string | null = null): MappedNet
 const networks = [
   net('10.20.0.0/24', 'n20', '10.20.0.1'),
   net('10.30.0.0/24', 'n30', '10.30.0.1'),
-  net('2001:db8:20::/64', 'n20'),
+  net('2001:db8:20::/64', 'n20', '2001:db8:20::1'),
 ];
 const v4 = (address: string, prefix: number | null = null) => ({ address, family: 4, prefix });
 
@@ -35,6 +35,16 @@ describe('planNics', () => {
     const plan = planNics([{ address: '2001:db8:20::5', family: 6, prefix: null }, v4('10.20.0.5')], networks);
     expect(plan).toHaveLength(1);
     expect(plan[0]!.ipv6).toEqual([{ address: '2001:db8:20::5', prefix: 64 }]);
+  });
+
+  it("carries both gateways of a dual-stack network: the IPv4 mapping's and the IPv6 mapping's (ip6gateway)", () => {
+    const plan = planNics([{ address: '2001:db8:20::5', family: 6, prefix: null }, v4('10.20.0.5')], networks);
+    expect(plan[0]).toMatchObject({ gateway: '10.20.0.1', ipv6Gateway: '2001:db8:20::1' });
+  });
+
+  it('gives an IPv6-only NIC no IPv4 gateway', () => {
+    const plan = planNics([{ address: '2001:db8:20::5', family: 6, prefix: null }], networks);
+    expect(plan[0]).toMatchObject({ gateway: null, ipv6Gateway: '2001:db8:20::1' });
   });
 
   it('names every address no mapping holds', () => {

@@ -23,6 +23,10 @@ export interface PlannedNic {
   /** the others of this network: addIpToNic, and aliases/secondary addresses in the guest */
   extra: Array<{ address: string; prefix: number; family: 4 | 6 }>;
   ipv6: Array<{ address: string; prefix: number }>;
+  /** the IPv4 gateway of the NIC's network, null without IPv4 on it */
+  gateway: string | null;
+  /** the IPv6 gateway (CloudStack's ip6gateway): the gateway of the IPv6 subnet's mapping */
+  ipv6Gateway: string | null;
 }
 
 export class NicPlanError extends Error {
@@ -45,11 +49,16 @@ export function planNics(
   const ordered = [...ips].sort((a, b) => (a.family === b.family ? 0 : a.family === 4 ? -1 : 1));
   const byNetwork = new Map<
     string,
-    { network: MappedNetwork; v4: (typeof ips)[number][]; v6: (typeof ips)[number][] }
+    { network: MappedNetwork; v6Network?: MappedNetwork; v4: (typeof ips)[number][]; v6: (typeof ips)[number][] }
   >();
   for (const ip of ordered) {
     const network = findNetwork(networks, ip.address)!;
-    const entry = byNetwork.get(network.cidr) ?? { network, v4: [], v6: [] };
+    const entry = byNetwork.get(network.cidr) ?? {
+      network,
+      ...(ip.family === 6 ? { v6Network: network } : {}),
+      v4: [],
+      v6: [],
+    };
     (ip.family === 6 ? entry.v6 : entry.v4).push(ip);
     byNetwork.set(network.cidr, entry);
   }
@@ -69,6 +78,8 @@ export function planNics(
         family: ip.family === 6 ? (6 as const) : (4 as const),
       })),
       ipv6: g.v4.length ? g.v6.map((ip) => ({ address: ip.address, prefix: prefixOf(ip) })) : [],
+      gateway: g.v4.length ? g.network.gateway : null,
+      ipv6Gateway: g.v6Network?.gateway ?? null,
     };
   });
 }
@@ -77,13 +88,16 @@ export function planNics(
  * An IPv6 subnet mapped to the same CloudStack network as an IPv4 subnet
  * (dual-stack network) rides on that NIC rather than getting one of its own.
  */
-function mergeV6IntoV4Nics<T extends { network: MappedNetwork; v4: unknown[]; v6: unknown[] }>(groups: T[]): T[] {
+function mergeV6IntoV4Nics<
+  T extends { network: MappedNetwork; v6Network?: MappedNetwork; v4: unknown[]; v6: unknown[] },
+>(groups: T[]): T[] {
   const out: T[] = [];
   for (const g of groups) {
     const twin = out.find((o) => o.network.cloudstackNetworkId === g.network.cloudstackNetworkId);
     if (twin) {
       twin.v4.push(...g.v4);
       twin.v6.push(...g.v6);
+      twin.v6Network ??= g.v6Network;
     } else out.push({ ...g, v4: [...g.v4], v6: [...g.v6] });
   }
   return out;

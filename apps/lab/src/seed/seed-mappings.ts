@@ -20,16 +20,26 @@ export function labMappings(
   oses: Array<{ distribution: string; version: string }>,
 ): Mappings {
   return {
-    networks: cs.networks
-      .filter((n) => n.cidr)
-      .map((n) => ({
-        name: n.name,
-        cidr: n.cidr!,
-        gateway: n.gateway ?? null,
-        sourceVlan: null,
-        cloudstackNetworkId: n.id,
-        cloudstackNetworkName: n.name,
-      })),
+    // a dual-stack network is mapped twice: its IPv4 subnet with gateway, its IPv6 subnet with ip6gateway
+    networks: cs.networks.flatMap((n) =>
+      [
+        [n.cidr, n.gateway, n.name],
+        [n.ip6cidr, n.ip6gateway, `${n.name} (IPv6)`],
+      ].flatMap(([cidr, gateway, name]) =>
+        cidr
+          ? [
+              {
+                name: name!,
+                cidr,
+                gateway: gateway ?? null,
+                sourceVlan: null,
+                cloudstackNetworkId: n.id,
+                cloudstackNetworkName: n.name,
+              },
+            ]
+          : [],
+      ),
+    ),
     offerings: cs.offerings.map((o) => ({
       maxRamMb: o.memory,
       maxCpus: o.cpunumber,

@@ -47,6 +47,17 @@ export const runViewSchema = z.object({
       finishedAt: isoDate.nullable(),
     }),
   ),
+  /** what rewrite_config changed in the guest's own configuration, backup against rewritten */
+  configDiff: z.array(
+    z.object({
+      /** the original, as kept in the guest's backup folder */
+      from: z.string(),
+      /** the rewritten file; null when it was removed */
+      to: z.string().nullable(),
+      /** "@@ line N", "- " lines of the original, "+ " lines that replaced them */
+      lines: z.array(z.string()),
+    }),
+  ),
   templateUploads: z.array(
     z.object({
       attempt: z.number().int(),
@@ -72,3 +83,4 @@ export const runViewSchema = z.object({
 });
 export type RunView = z.output<typeof runViewSchema>;
 export type StageRow = RunView['stages'][number];
+export type ConfigDiffRow = RunView['configDiff'][number];

@@ -2,3 +2,9 @@ export { checkCloudStackLimits, estimatedTemplateBytes, limitsAllow } from './ch
 export { readCloudStackLimits } from './read-limits';
 export * from './limits';
 export { formatGb } from './sizes';
+export {
+  checkNetworkMapping,
+  checkNetworkMappings,
+  type MappingProblem,
+  type NetworkMappingInput,
+} from './check-network';

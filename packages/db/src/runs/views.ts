@@ -1,9 +1,16 @@
 // What the batch and run pages show: read-only views shaped for JSON
 // (bigints as strings), polled by the browser while work moves.
-import { NotFoundError, retryPlan, STAGES } from '@vzferry/core';
+import { configDiffSchema, NotFoundError, retryPlan, STAGES, type ConfigDiff } from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 
 const big = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
+
+/** The config diff of the run's latest rewrite_config that succeeded; [] before it, or if its result is not one. */
+function configDiffOf(stageRuns: ReadonlyArray<{ stage: string; status: string; result: unknown }>): ConfigDiff[] {
+  const done = stageRuns.filter((s) => s.stage === 'rewrite_config' && s.status === 'succeeded').at(-1);
+  const parsed = configDiffSchema.array().safeParse((done?.result as { configDiff?: unknown } | null)?.configDiff);
+  return parsed.success ? parsed.data : [];
+}
 
 export async function listBatches(db: Db) {
   const client = prismaOf(db);
@@ -146,6 +153,8 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     downtimeEndedAt: run.downtimeEndedAt,
     cloudstackVmName: run.cloudstackVmName,
     stages,
+    /** what rewrite_config changed in the guest's own configuration (backup against rewritten) */
+    configDiff: configDiffOf(run.stageRuns),
     templateUploads: run.templateUploads,
     events: events.reverse().map((e) => ({
       id: e.id.toString(),

@@ -13,6 +13,7 @@ import { BACKUP_DIR, HEADER, KERNEL_CMDLINE, type ConversionPlan, type FileWrite
 
 export * from './types';
 export * from './boot-job';
+export { configDiff, MAX_DIFF_LINES } from './config-diff';
 
 export interface PlanInput {
   files: GuestFiles;
@@ -62,6 +63,7 @@ export function planConversion(input: PlanInput): ConversionPlan {
     backup,
     write: write.sort((a, b) => a.path.localeCompare(b.path)),
     remove,
+    carried: net.carried,
     links: left.links,
     packages,
     commands,

@@ -66,6 +66,8 @@ export const conversionPlanSchema = z.object({
   backup: z.array(z.string()),
   write: z.array(fileWriteSchema),
   remove: z.array(z.string()),
+  /** removed files whose customer lines the plan moved into a written file (route-venet0 -> route-eth0) */
+  carried: z.record(z.string(), z.string()).default({}),
   /** symlinks to create: path -> target */
   links: z.record(z.string(), z.string()),
   /** installed with the guest's package manager if missing (prepare_source installs them in the running container) */

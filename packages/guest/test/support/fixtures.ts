@@ -63,4 +63,17 @@ export const SCENARIOS: Record<string, GuestNetwork> = {
   },
 };
 
+export const CARRY_OVER_DIR = path.resolve(import.meta.dirname, '../carry-over');
+
+/** A carry-over case's guest: the OS fixture with the case's own files over it (test/carry-over/README.md). */
+export function carryOverCase(id: string, os: string): GuestFiles {
+  const base = fixture(os);
+  const top = treeFiles(path.join(CARRY_OVER_DIR, id, 'guest'));
+  return {
+    read: (f) => top.read(f) ?? base.read(f),
+    exists: (f) => top.exists(f) || base.exists(f),
+    list: (d) => [...new Set([...base.list(d), ...top.list(d)])].sort(),
+  };
+}
+
 export { snapshotTree } from './tree-snapshot';

@@ -5,13 +5,13 @@
 // traffic to the source goes over the interconnect, and for grub-legacy
 // guests that there is a boot ISO. The checks only read; the dry run of
 // preflight (engine/dry-run.ts) runs these same checks before a batch starts.
-import { AppError, diskNeedBytes, errorMessage, formatBytes } from '@vzferry/core';
-import { checkCloudStackLimits, readCloudStackLimits, type Finding } from '@vzferry/cloudstack';
+import { AppError, diskNeedBytes, errorMessage, findNetwork, formatBytes } from '@vzferry/core';
+import { checkCloudStackLimits, checkNetworkMappings, readCloudStackLimits, type Finding } from '@vzferry/cloudstack';
 import { toCtid } from '@vzferry/openvz';
 import { isSupportedOs, parseOsTemplate, supportedList, usesLegacyGrub } from '@vzferry/guest';
 import { planNics } from '../nic-plan';
 import { failed, succeeded, type StageContext, type StageReturn } from '../stage-contract';
-import { containerLabel, type StageDeps, type TargetMappings, vmName } from '../stage-deps';
+import { type CloudStackSession, containerLabel, type StageDeps, type TargetMappings, vmName } from '../stage-deps';
 import { noBootIsoMessage } from '../legacy-boot';
 import { pickOffering, pickOsType } from '../target-choice';
 import { ipsInUse, routeTo } from '../preflight-probes';
@@ -162,8 +162,33 @@ async function checkCloudStack(ctx: PreflightInput, deps: StageDeps): Promise<Fi
     findings.push(bad('networks_mapped', `${containerLabel(ctx.run)}: ${(err as Error).message}`));
     return findings;
   }
+  findings.push(await checkMappedNetworks(ctx, cs, mappings));
   findings.push(...(await ipsInUse(cs, nics, vmName(ctx.run))));
   return findings;
+}
+
+/**
+ * The mappings this container's IPs use, against CloudStack's listNetworks:
+ * the guest's default route and prefix come from them, so a blank or
+ * mismatching gateway or CIDR stops the run here rather than giving a VM
+ * without a default route.
+ */
+export async function checkMappedNetworks(
+  ctx: PreflightInput,
+  cs: CloudStackSession,
+  mappings: TargetMappings,
+): Promise<Finding> {
+  const used = [
+    ...new Set(ctx.run.container.ips.map((ip) => findNetwork(mappings.networks, ip.address)!).filter(Boolean)),
+  ];
+  const networks = await cs.client.listNetworks({ zoneId: cs.zoneId });
+  const problems = checkNetworkMappings(used, networks);
+  if (problems.length === 0)
+    return ok('networks_match', `the gateway and CIDR of ${used.map((m) => m.cidr).join(', ')} are CloudStack's`);
+  return bad(
+    'networks_match',
+    `${containerLabel(ctx.run)}: ${problems.map((p) => `network mapping ${p.name} (${used[p.index]!.cidr}), ${p.field}: ${p.reason}`).join('; ')}; fix it under Settings > Networks`,
+  );
 }
 
 function checkOffering(ctx: PreflightInput, m: TargetMappings): Finding {

@@ -1,7 +1,8 @@
 'use client';
 // One container's migration, live: the 16 stages with status, attempts,
 // progress and duration, the downtime (planned window and actual), template
-// uploads, the log tail with command output, Retry and Cancel.
+// uploads, what rewrite_config changed in the guest's configuration, the log
+// tail with command output, Retry and Cancel.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { RUN_LOG_LINES, type RunView as Run } from '@/api/runs';
@@ -12,6 +13,7 @@ import { fetchJson } from '@/lib/fetch-json';
 import { formatDateTime } from '@/lib/format';
 import { useCan } from '@/components/viewer';
 import { asSentence } from '@/lib/sentence';
+import { ConfigDiffView } from './config-diff-view';
 import { RunLogView } from './run-log-view';
 
 const seconds = (a: string | null, b: string | null) =>
@@ -145,6 +147,11 @@ export function RunView({ id }: { id: string }) {
               </Card>
             ) : null}
           </div>
+          {r.configDiff.length ? (
+            <Card title="Configuration changes" className="lg:col-span-3">
+              <ConfigDiffView diff={r.configDiff} />
+            </Card>
+          ) : null}
           <Card title="Log" className="lg:col-span-3">
             <RunLogView events={r.events} limit={RUN_LOG_LINES} />
           </Card>
