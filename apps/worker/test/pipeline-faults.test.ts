@@ -11,7 +11,7 @@
 // (the run finishes after the restart, with one work disk); the queue's keys
 // in Redis lost mid-run (the reconciler rebuilds them from PostgreSQL).
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,8 +84,12 @@ async function migrateOne(name: string) {
 }
 
 /** The lab's own record of a running container (what `vzctl status` reads). */
+function runningMarker(ct: { sourceCtid: number; hostName: string }): string {
+  return path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid));
+}
+
 function sourceRunning(ct: { sourceCtid: number; hostName: string }): boolean {
-  return existsSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid)));
+  return existsSync(runningMarker(ct));
 }
 
 /** A file the customer writes into the container while it runs again after a rollback. */
@@ -225,6 +229,25 @@ describe('pipeline failures on the lab', () => {
       const vms = stack.lab.cloudstack!.simulator.state.vms.filter((v) => v.name === final!.cloudstackVmName);
       expect(vms.map((v) => v.state)).toEqual(['Running']);
       expect(await onVmVolume(final!.cloudstackVmId!, written.file), await stageLog(runId)).toBe(written.content);
+    },
+  );
+
+  it(
+    'a rollback leaves stopped a container its customer had stopped before the migration',
+    { timeout: 600_000 },
+    async () => {
+      stack.lab.cloudstack!.faults.set({ clear: true, failDeploys: 1 });
+      // the customer stopped it (the lab's record of a running container goes, as with vzctl stop)
+      rmSync(runningMarker(spare[0]!));
+      const { batchId, runId, ct } = await migrateOne('stopped by its customer');
+      const [run] = await waitForBatch(stack, batchId, 480_000, ended);
+      expect(run).toMatchObject({ status: 'failed', failedStage: 'deploy_vm', sourceWasRunning: false });
+      expect(sourceRunning(ct)).toBe(false);
+      const events = await stack.t.prisma.runEvent.findMany({ where: { runId } });
+      expect(events.map((e) => e.message)).toContain(
+        `container ${ct.sourceCtid} was stopped before the migration: it stays stopped`,
+      );
+      expect(events.some((e) => /is running again/.test(e.message))).toBe(false);
     },
   );
 

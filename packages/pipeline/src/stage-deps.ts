@@ -107,7 +107,7 @@ export interface StageDeps {
    * Written at once, not at the end of the stage: if the worker dies while
    * the container is stopping, the rollback still knows the downtime began.
    */
-  recordDowntimeStarted(runId: string, at: Date): Promise<void>;
+  recordDowntimeStarted(runId: string, at: Date, sourceWasRunning: boolean): Promise<void>;
   /** null when this box has no boot ISO (preflight says how to build one) */
   bootIso(): Promise<BootIsoFile | null>;
   bootCallbacks: BootCallbacks;

@@ -141,7 +141,7 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
       publish: (filePath, meta) => o.templateServer.publish(meta.runId, filePath),
       unpublishRun: (runId) => o.templateServer.unpublish(runId),
     },
-    recordDowntimeStarted: (runId, at) => recordDowntimeStarted(o.db, runId, at),
+    recordDowntimeStarted: (runId, at, wasRunning) => recordDowntimeStarted(o.db, runId, at, wasRunning),
     bootIso: o.bootIso,
     bootCallbacks: {
       issueToken: (runId) => issueBootToken(o.db, runId),

@@ -49,6 +49,8 @@ export const runStateSchema = z.object({
   plannedWindowEnd: z.date().nullable(),
   downtimeStartedAt: z.date().nullable(),
   downtimeEndedAt: z.date().nullable(),
+  /** stop_source found the source running (null: not known, a run from before) */
+  sourceWasRunning: z.boolean().nullable(),
   workDir: z.string().nullable(),
   diskImagePath: z.string().nullable(),
   imagePath: z.string().nullable(),

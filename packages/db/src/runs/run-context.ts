@@ -81,6 +81,7 @@ export function toRunSnapshot(row: RunContextRow, onBox?: RunContextRow['convert
       plannedWindowEnd: row.plannedWindowEnd,
       downtimeStartedAt: row.downtimeStartedAt,
       downtimeEndedAt: row.downtimeEndedAt,
+      sourceWasRunning: row.sourceWasRunning,
       workDir: row.workDir,
       diskImagePath: row.diskImagePath,
       imagePath: row.imagePath,
@@ -112,8 +113,8 @@ export function runPatchToUpdate(patch: RunStatePatch): Prisma.MigrationRunUpdat
 /**
  * stop_source writes the start of the downtime at once, not with the stage's
  * result: if the worker dies while the container stops, the rollback still
- * knows the customer is down.
+ * knows the customer is down, and whether the container ran before it.
  */
-export async function recordDowntimeStarted(db: Db, runId: string, at: Date): Promise<void> {
-  await prismaOf(db).migrationRun.update({ where: { id: runId }, data: { downtimeStartedAt: at } });
+export async function recordDowntimeStarted(db: Db, runId: string, at: Date, sourceWasRunning: boolean): Promise<void> {
+  await prismaOf(db).migrationRun.update({ where: { id: runId }, data: { downtimeStartedAt: at, sourceWasRunning } });
 }

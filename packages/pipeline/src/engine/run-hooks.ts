@@ -2,7 +2,8 @@
 // downtime starts the source container again at once (a VM that already runs
 // with its IPs is stopped first); a cancelled run
 // starts it too if it was stopped, and takes its image off the template
-// server. The work disk stays for diagnosis (docs/architecture.md, "Rollback").
+// server. Either starts only a container that stop_source found running: one
+// its customer had stopped stays stopped. The work disk stays for diagnosis (docs/architecture.md, "Rollback").
 import { errorMessage, type RunSnapshot } from '@vzferry/core';
 import { toCtid } from '@vzferry/openvz';
 import type { RunHooks } from './engine';
@@ -12,6 +13,10 @@ import { type StageDeps, vmName } from '../stage-deps';
 export function pipelineHooks(deps: StageDeps): RunHooks {
   const startSource = async (run: RunSnapshot, log: RunLog) => {
     const ctid = toCtid(run.container.sourceCtid);
+    if (run.state.sourceWasRunning === false) {
+      log.event('info', `container ${ctid} was stopped before the migration: it stays stopped`);
+      return;
+    }
     const src = await deps.source(run);
     log.command(['vzctl', 'start', String(ctid)], run.sourceHost.name);
     await src.adapter.start(ctid, { timeoutMs: 10 * 60_000 }); // a running container is left running
