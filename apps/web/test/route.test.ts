@@ -419,6 +419,13 @@ describe('who may ask', () => {
     expect(rows[2]!.details).toEqual({ why: 'a test' });
   });
 
+  it('records the address the nearest proxy saw, not one the client wrote into X-Forwarded-For', async () => {
+    // a proxy that appends ($proxy_add_x_forwarded_for) keeps what the client sent in front of what it saw
+    await send(null, { 'x-forwarded-for': '198.51.100.66, 203.0.113.10' });
+    const [row] = await listAudit(h.t.db, { action: 'thing.start', limit: 1 });
+    expect(row!.ip).toBe('203.0.113.10');
+  });
+
   it('writes no audit row for a read', async () => {
     const read = route({ access: 'read', output: ok }, async () => ({ ok: true as const }));
     const before = (await listAudit(h.t.db, { limit: 500 })).length;

@@ -40,9 +40,12 @@ export async function actorOf(req: Request): Promise<Actor | null> {
 
 /**
  * The client's address. Behind the TLS proxy (docs/operating.md) it is the
- * proxy's X-Forwarded-For; the web app listens on loopback by default, so
- * nobody else can set that header.
+ * last X-Forwarded-For entry, the one the proxy itself added: a proxy that
+ * appends keeps whatever the client wrote in front of it, and an address the
+ * client chooses would dodge the sign-in limit per address. The web app
+ * listens on loopback by default, so nobody else reaches it to set the header.
  */
 export function clientIp(req: Request): string | null {
-  return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || null;
+  const forwarded = req.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
+  return forwarded || req.headers.get('x-real-ip') || null;
 }
