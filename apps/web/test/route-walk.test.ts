@@ -3,8 +3,9 @@
 // anything: nobody signed in (401), a role without the route's access (403),
 // a request from another site (403), a body another site can send without
 // asking (text/plain: 415) and a body over the route's cap (413). Each
-// refusal has its audit row, and no other table changes. A new route file is
-// walked without a change here.
+// refusal has its audit row, and no other table changes. Every GET handler
+// is walked too: nobody signed in (401) and each role without its access
+// (403) read nothing. A new route file is walked without a change here.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { allows, ROLES, type Role } from '@vzferry/core';
@@ -24,8 +25,8 @@ interface Target {
   params: Record<string, string>;
 }
 
-/** Every state-changing handler, with a URL and params made from its folder names. */
-async function stateChangingRoutes(): Promise<Target[]> {
+/** Every handler of these methods, with a URL and params made from its folder names. */
+async function routesOf(methods: readonly string[]): Promise<Target[]> {
   const files = readdirSync(API_DIR, { recursive: true, encoding: 'utf8' })
     .filter((f) => /(^|\/)route\.ts$/.test(f))
     .sort();
@@ -35,7 +36,7 @@ async function stateChangingRoutes(): Promise<Target[]> {
     const dir = path.dirname(file);
     const params = Object.fromEntries([...dir.matchAll(/\[(\w+)\]/g)].map((m) => [m[1]!, SOME_ID]));
     const url = `/api/${dir.replace(/\[(\w+)\]/g, SOME_ID)}`;
-    for (const method of STATE_CHANGING) {
+    for (const method of methods) {
       if (routeSpecOf(mod[method])) {
         targets.push({ name: `${method} /api/${dir}`, method, handler: mod[method] as RouteHandler, url, params });
       }
@@ -45,7 +46,8 @@ async function stateChangingRoutes(): Promise<Target[]> {
 }
 
 let h: RouteHarness;
-const targets = await stateChangingRoutes();
+const targets = await routesOf(STATE_CHANGING);
+const reads = await routesOf(['GET']);
 
 /** Row counts of every table but the ones a refused request may write (its audit row, nothing else). */
 async function tableCounts(): Promise<Record<string, number>> {
@@ -70,8 +72,9 @@ afterAll(async () => {
   await h?.t.drop();
 });
 
-it('finds the state-changing routes', () => {
+it('finds the state-changing routes and the reads', () => {
   expect(targets.length).toBeGreaterThanOrEqual(20);
+  expect(reads.length).toBeGreaterThanOrEqual(20);
 });
 
 describe.each(targets)('$name', ({ method, handler, url, params }) => {
@@ -112,5 +115,20 @@ describe.each(targets)('$name', ({ method, handler, url, params }) => {
     // each refused row names the object the request tried to touch
     for (const r of rows) expect(r.targetId).toBe(params.id ?? null);
     expect(await tableCounts()).toEqual(before);
+  });
+});
+
+describe.each(reads)('$name', ({ method, handler, url, params }) => {
+  const access = routeSpecOf(handler)!.access;
+  const outsiders: Role[] = access === 'public' ? [] : ROLES.filter((r) => !allows(r, access));
+
+  it.skipIf(access === 'public')('answers 401 without a session and 403 to each role without its access', async () => {
+    const answers = [{ what: 'no session', res: await h.call(handler, url, { method, params, as: null }) }];
+    for (const role of outsiders)
+      answers.push({ what: `role ${role}`, res: await h.call(handler, url, { method, params, as: role }) });
+    expect(answers.map((a) => [a.what, a.res.status, a.res.body.error?.code])).toEqual([
+      ['no session', 401, 'unauthenticated'],
+      ...outsiders.map((role) => [`role ${role}`, 403, 'forbidden']),
+    ]);
   });
 });
