@@ -26,6 +26,11 @@ export interface StartCloudStackOptions {
   vmTransitionMs?: number;
   installMs?: number;
   readTimeoutMs?: number;
+  /**
+   * how often a download's progress reaches listTemplates; CloudStack's DownloadListener polls every
+   * 10 s (the CLI's default), the programmatic default is 1 s to keep tests short
+   */
+  downloadPollMs?: number;
   /** the Running VMs' IPv4 addresses answer pings from this machine (needs root; vm-network.ts) */
   vmNetwork?: boolean;
   /** a VM started with an ISO attached boots under QEMU (vm-power.ts); default on */
@@ -101,6 +106,7 @@ export async function startCloudStack(opts: StartCloudStackOptions): Promise<Lab
     vmTransitionMs: opts.vmTransitionMs ?? 500,
     installMs: opts.installMs ?? 300,
     readTimeoutMs: opts.readTimeoutMs ?? 60_000,
+    downloadPollMs: opts.downloadPollMs ?? 1_000,
   };
   const log = opts.log ?? (() => {});
   if (opts.vmNetwork) options.vmNetwork = await startVmNetwork(options.dir, log);

@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   installMs: number;
   /** an SSVM download that gets no data for this long fails with "Read timed out" */
   readTimeoutMs: number;
+  /** how often listTemplates' download state catches up with the SSVM (DownloadListener: 10 s) */
+  downloadPollMs: number;
   /** makes the Running VMs' addresses answer on this machine (vm-network.ts) */
   vmNetwork?: VmNetwork;
   /** runs a VM started with an ISO attached under QEMU (vm-power.ts) */
@@ -56,6 +58,8 @@ export class Simulator {
       stores: () => this.state.imageStores,
       setting: (name) => this.setting(name),
       takeDownloadFault: () => this.faults.takeDownloadFault(),
+      takeNeverStart: () => this.faults.takeNeverStart(),
+      downloadPollMs: options.downloadPollMs,
       rateBytesPerSec: () => this.faults.state.slowDownloadsBytesPerSec ?? options.downloadRateBytesPerSec,
       fullStorage: () => this.faults.state.fullStorage,
       installMs: options.installMs,

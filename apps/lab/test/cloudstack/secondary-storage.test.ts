@@ -53,7 +53,7 @@ async function settled(id: string): Promise<Tmpl> {
   return until(async () => {
     const res = await h.call('listTemplates', { templatefilter: 'self', id });
     const t = (res.json.listtemplatesresponse as { template?: Tmpl[] }).template?.[0];
-    return t && !/Downloaded$|^Installing Template$|^Active$/.test(t.status ?? 'Active') ? t : undefined;
+    return t && !/Downloaded$|^Installing Template$|^Active$|^$/.test(t.status ?? 'Active') ? t : undefined;
   });
 }
 
@@ -224,5 +224,54 @@ describe('lab secondary storage', () => {
     });
     expect(job).toMatchObject({ jobstatus: 1, jobresult: { success: true } });
     expect(() => statSync(file)).toThrow();
+  });
+
+  // DownloadListener's constructor records ("", NOT_DOWNLOADED); the SSVM's answers arrive every
+  // STATUS_POLL_INTERVAL (server/.../storage/download/DownloadListener.java)
+  it('reports status "" and NOT_DOWNLOADED until the first progress poll, then the progress', async () => {
+    behaviour = (_p, _q, res) => serveImage(res);
+    const slowPoll = await scratchLab('poll', { downloadPollMs: 1500 });
+    try {
+      const res = await slowPoll.call('registerTemplate', {
+        name: 'polled',
+        displaytext: 'polled',
+        url: `${src.base}/polled.qcow2`,
+        format: 'QCOW2',
+        hypervisor: 'KVM',
+        zoneid: slowPoll.lab.zoneId,
+        ostypeid: slowPoll.lab.simulator.state.osTypes[0]!.id,
+      });
+      const id = (res.json.registertemplateresponse as { template: { id: string }[] }).template[0]!.id;
+      await new Promise((r) => setTimeout(r, 700)); // the download itself is over by now (1 MiB, no rate limit)
+      const list = await slowPoll.call('listTemplates', { templatefilter: 'self', id });
+      const early = (list.json.listtemplatesresponse as { template: Tmpl[] }).template[0]!;
+      expect(early).toMatchObject({ status: '', isready: false });
+      expect(early.downloaddetails[0]).toMatchObject({ downloadState: 'NOT_DOWNLOADED', downloadPercent: '0' });
+      const later = await until(async () => {
+        const l = await slowPoll.call('listTemplates', { templatefilter: 'self', id });
+        const t = (l.json.listtemplatesresponse as { template: Tmpl[] }).template[0]!;
+        return t.isready ? t : undefined;
+      });
+      expect(later.status).toBe('Download Complete');
+    } finally {
+      await slowPoll.close();
+    }
+  });
+
+  // DownloadMonitorImpl.initiateTemplateDownload with no SSVM: the row keeps a null error string and
+  // TemplateJoinDaoImpl.getTemplateStatus falls back to the template's state, "Active"
+  it('a download no SSVM picks up stays NOT_DOWNLOADED with status "Active"', async () => {
+    behaviour = (_p, _q, res) => serveImage(res);
+    h.lab.faults.set({ downloadsNeverStart: 1 });
+    const id = await register('stuck', '/stuck.qcow2');
+    await new Promise((r) => setTimeout(r, 500)); // five polls of the scratch lab
+    const t = (
+      (await h.call('listTemplates', { templatefilter: 'self', id })).json.listtemplatesresponse as {
+        template: Tmpl[];
+      }
+    ).template[0]!;
+    expect(t).toMatchObject({ status: 'Active', isready: false });
+    expect(t.downloaddetails[0]).toMatchObject({ downloadState: 'NOT_DOWNLOADED', downloadPercent: '0' });
+    expect(h.lab.faults.get().downloadsNeverStart).toBe(0);
   });
 });

@@ -14,7 +14,13 @@ export interface LabHarness {
   close(): Promise<void>;
 }
 
-export const FAST = { vmTransitionMs: 50, installMs: 100, downloadRateBytesPerSec: 0, readTimeoutMs: 5000 };
+export const FAST = {
+  vmTransitionMs: 50,
+  installMs: 100,
+  downloadRateBytesPerSec: 0,
+  readTimeoutMs: 5000,
+  downloadPollMs: 100,
+};
 
 export async function startLab(label: string): Promise<LabHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-cs-${label}-`));
