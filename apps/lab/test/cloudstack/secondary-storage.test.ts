@@ -274,4 +274,37 @@ describe('lab secondary storage', () => {
     expect(t.downloaddetails[0]).toMatchObject({ downloadState: 'NOT_DOWNLOADED', downloadPercent: '0' });
     expect(h.lab.faults.get().downloadsNeverStart).toBe(0);
   });
+
+  // ListTemplatesCmd.listInReadyState; QueryManagerImpl.searchForTemplatesInternal's TemplateFilter.valueOf
+  it('featured, selfexecutable, sharedexecutable and community list only ready templates; a bad filter is a 431', async () => {
+    behaviour = (_p, _q, res) => serveImage(res);
+    const ready = await register('filter-ready', '/filter-ready.qcow2', { ispublic: 'true' });
+    await settled(ready);
+    h.lab.faults.set({ downloadsNeverStart: 1 });
+    const pending = await register('filter-pending', '/filter-pending.qcow2', { ispublic: 'true' });
+    const names = async (templatefilter: string) => {
+      const res = await h.call('listTemplates', { templatefilter, keyword: 'filter-' });
+      expect(res.status).toBe(200);
+      return ((res.json.listtemplatesresponse as { template?: { name: string }[] }).template ?? [])
+        .map((t) => t.name)
+        .sort();
+    };
+    expect(await names('self')).toEqual(['filter-pending', 'filter-ready']);
+    expect(await names('executable')).toEqual(['filter-pending', 'filter-ready']);
+    expect(await names('all')).toEqual(['filter-pending', 'filter-ready']);
+    expect(await names('selfexecutable')).toEqual(['filter-ready']);
+    expect(await names('community')).toEqual(['filter-ready']);
+    expect(await names('featured')).toEqual([]);
+    expect(await names('sharedexecutable')).toEqual([]);
+    expect(pending).toBeTruthy();
+
+    const bad = await h.call('listTemplates', { templatefilter: 'Self' });
+    expect(bad.status).toBe(431);
+    expect(bad.json.listtemplatesresponse).toEqual({
+      uuidList: [],
+      errorcode: 431,
+      cserrorcode: 9999,
+      errortext: 'No enum constant com.cloud.template.VirtualMachineTemplate.TemplateFilter.Self',
+    });
+  });
 });
