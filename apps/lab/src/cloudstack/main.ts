@@ -1,5 +1,5 @@
 // Runs the lab's CloudStack alone, or tells a running one to misbehave.
-//   npx tsx apps/lab/src/cloudstack/main.ts --dir .lab --port 8080 [--rate 25000000] [--poll-ms 10000]
+//   npx tsx apps/lab/src/cloudstack/main.ts --dir .lab --port 8080 [--rate 25000000] [--poll-ms 10000] [--version 4.12.0.0]
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --fail-downloads 2 --mode reset
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --slow 1000000 | --slow off
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --full-storage on | --fail-deploys 1 | --silent-vms 1 | --clear
@@ -68,6 +68,7 @@ async function serve(v: Record<string, string | boolean | undefined>): Promise<v
     downloadRateBytesPerSec: v.rate === undefined ? undefined : Number(v.rate),
     // DownloadListener.STATUS_POLL_INTERVAL
     downloadPollMs: v['poll-ms'] === undefined ? 10_000 : Number(v['poll-ms']),
+    cloudstackVersion: typeof v.version === 'string' ? v.version : undefined,
     log: (line) => console.log(line),
   });
   console.log(
@@ -97,6 +98,7 @@ async function main(argv: string[]): Promise<void> {
       'silent-vms': { type: 'string' },
       'never-start': { type: 'string' },
       'poll-ms': { type: 'string' },
+      version: { type: 'string' },
       clear: { type: 'boolean' },
       name: { type: 'string' },
       value: { type: 'string' },

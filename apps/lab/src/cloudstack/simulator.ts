@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   readTimeoutMs: number;
   /** how often listTemplates' download state catches up with the SSVM (DownloadListener: 10 s) */
   downloadPollMs: number;
+  /** the version the lab plays (listCapabilities cloudstackversion); up to 4.12 template URLs need port 80, 8080 or 443 */
+  cloudstackVersion: string;
   /** makes the Running VMs' addresses answer on this machine (vm-network.ts) */
   vmNetwork?: VmNetwork;
   /** runs a VM started with an ISO attached under QEMU (vm-power.ts) */

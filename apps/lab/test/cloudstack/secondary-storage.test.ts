@@ -307,4 +307,36 @@ describe('lab secondary storage', () => {
       errortext: 'No enum constant com.cloud.template.VirtualMachineTemplate.TemplateFilter.Self',
     });
   });
+
+  // UriUtils.validateUrl up to 4.12: "Only ports 80, 8080 and 443 are allowed"; 4.13 and later have no such check
+  it('as CloudStack 4.12 refuses a template URL on another port than 80, 8080 or 443', async () => {
+    behaviour = (_p, _q, res) => serveImage(res);
+    const old = await scratchLab('old', { cloudstackVersion: '4.12.0.0' });
+    try {
+      const caps = await old.call('listCapabilities');
+      expect(caps.json.listcapabilitiesresponse).toMatchObject({ capability: { cloudstackversion: '4.12.0.0' } });
+      const res = await old.call('registerTemplate', {
+        name: 'port',
+        displaytext: 'port',
+        url: `${src.base}/port.qcow2`,
+        format: 'QCOW2',
+        hypervisor: 'KVM',
+        zoneid: old.lab.zoneId,
+        ostypeid: old.lab.simulator.state.osTypes[0]!.id,
+      });
+      expect(new URL(src.base).port).not.toMatch(/^(80|8080|443)$/);
+      expect(res.status).toBe(431);
+      expect(res.json.registertemplateresponse).toEqual({
+        uuidList: [],
+        errorcode: 431,
+        cserrorcode: 9999,
+        errortext: 'Only ports 80, 8080 and 443 are allowed',
+      });
+      expect(old.lab.simulator.state.templates).toEqual([]);
+    } finally {
+      await old.close();
+    }
+    const caps = await h.call('listCapabilities');
+    expect(caps.json.listcapabilitiesresponse).toMatchObject({ capability: { cloudstackversion: '4.18.0.0' } });
+  });
 });

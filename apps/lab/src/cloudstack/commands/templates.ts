@@ -55,7 +55,7 @@ async function register(ctx: CommandContext, kind: 'template' | 'iso'): Promise<
   const bootable = p.bool('bootable') ?? true;
   if (!p.str('ostypeid') && (kind === 'template' || bootable))
     throw invalidParameterValue('Please pass a valid GuestOS Id');
-  const url = validateTemplateUrl(format, p.str('url') ?? '');
+  const url = validateTemplateUrl(format, p.str('url') ?? '', sim.options.cloudstackVersion);
   await checkRemoteReachable(url);
   const template: LabTemplate = {
     id: randomUUID(),
