@@ -181,22 +181,30 @@ export class SecondaryStorage {
 
   /**
    * Copies the SSVM's job into template_store_ref at every poll, until the
-   * answer that ends it (DOWNLOADED or DOWNLOAD_ERROR) has been recorded.
+   * answer that ends it (DOWNLOADED or DOWNLOAD_ERROR) has been recorded; a
+   * shutdown records an ended job at once (its file is in place already).
    */
   private pollProgress(ref: LabStoreRef, job: SsvmJob, signal: AbortSignal): Promise<void> {
+    const report = (): boolean => {
+      const { done, ...answer } = job;
+      Object.assign(ref, answer);
+      this.host.changed(done === true);
+      return done === true;
+    };
     return new Promise((resolve) => {
       const timer = setInterval(() => {
-        const { done, ...answer } = job;
-        Object.assign(ref, answer);
-        this.host.changed(done === true);
-        if (done) stop();
+        if (report()) stop();
       }, this.host.downloadPollMs);
       const stop = () => {
         clearInterval(timer);
-        signal.removeEventListener('abort', stop);
+        signal.removeEventListener('abort', onAbort);
         resolve();
       };
-      signal.addEventListener('abort', stop, { once: true });
+      const onAbort = () => {
+        if (job.done) report();
+        stop();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -1,7 +1,6 @@
 // registerTemplate, listTemplates, deleteTemplate, registerIso, listIsos.
 import { randomUUID } from 'node:crypto';
 import { invalidParameterValue, paramError } from '../api-error';
-import type { ParsedParams } from '../command-params';
 import type { CommandContext, CommandDef } from '../registry';
 import { paged } from '../registry';
 import { listAnswer, templateResponse } from '../responses';
