@@ -7,6 +7,7 @@ import * as templates from './commands/templates';
 import * as vms from './commands/virtual-machines';
 import type { AsyncJob } from './schemas/async-job';
 import type {
+  Capabilities,
   Capacity,
   Configuration,
   ImageStore,
@@ -29,6 +30,7 @@ export interface CloudStackClient {
   getConfiguration(name: string, zoneId?: string): Promise<Configuration | null>;
   listImageStores(input?: infra.ListImageStoresInput): Promise<ImageStore[]>;
   listCapacity(input?: infra.ListCapacityInput): Promise<Capacity[]>;
+  listCapabilities(): Promise<Capabilities>;
 
   registerTemplate(input: templates.RegisterTemplateInput): Promise<Template>;
   listTemplates(input?: templates.ListTemplatesInput): Promise<Template[]>;
@@ -87,6 +89,7 @@ export function createCloudStackClient(opts: CloudStackClientOptions): CloudStac
     getConfiguration: (name, zoneId) => infra.getConfiguration(ctx, name, zoneId),
     listImageStores: (input) => infra.listImageStores(ctx, input),
     listCapacity: (input) => infra.listCapacity(ctx, input),
+    listCapabilities: () => infra.listCapabilities(ctx),
     registerTemplate: (input) => templates.registerTemplate(ctx, input),
     listTemplates: (input) => templates.listTemplates(ctx, input),
     deleteTemplate: (input, o) => templates.deleteTemplate(ctx, input, o),

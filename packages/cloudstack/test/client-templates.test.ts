@@ -47,8 +47,10 @@ async function settle(id: string, seen: string[] = []): Promise<Template> {
   return eventually(async () => {
     const [t] = await h.cs.listTemplates({ id });
     if (t?.status && seen.at(-1) !== t.status) seen.push(t.status);
+    // "" until the SSVM's first answer (DownloadListener), "Active" when no SSVM took it
     const busy =
       t?.status === undefined ||
+      t.status === '' ||
       /% Downloaded$/.test(t.status) ||
       t.status === 'Installing Template' ||
       t.status === 'Active';

@@ -269,6 +269,16 @@ describe('CloudStack client: virtual machines against the lab', () => {
     expect((await deploy('ct-3b', [[vlan20, '10.20.0.33']])).nic[0]!.ipaddress).toBe('10.20.0.33');
   });
 
+  // ParamProcessWorker resolves the id including removed rows; the list leaves expunged VMs out
+  it('lists an expunged VM by id as an empty list; an id that never existed is a 431', async () => {
+    const vm = await deploy('ct-4', [[vlan20, '10.20.0.44']]);
+    await h.cs.destroyVirtualMachine({ id: vm.id, expunge: true });
+    expect(await h.cs.listVirtualMachines({ id: vm.id })).toEqual([]);
+    await expect(h.cs.listVirtualMachines({ id: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({
+      errorcode: 431,
+    });
+  });
+
   it('deletes a template in use when forced', async () => {
     await h.cs.deleteTemplate({ id: templateId, forced: true });
     expect(await h.cs.listTemplates({ id: templateId })).toEqual([]);

@@ -80,4 +80,35 @@ describe('preflight against the lab', () => {
       h.lab.setSetting('max.template.iso.size', '50');
     }
   });
+
+  // UriUtils.validateUrl up to 4.12 accepts template URLs on ports 80, 8080 and 443 only; the box serves on 8090
+  it('blocks a template server on port 8090 when CloudStack is 4.12 or older, naming the fix', async () => {
+    const container = { label: 'container 103', diskSizeBytes: 20 * GIB, diskUsedBytes: 5 * GIB };
+    const current = await readCloudStackLimits(h.cs, h.lab.zoneId);
+    expect(current.version).toBe('4.18.0.0');
+    expect(
+      checkCloudStackLimits(current, { ...container, templateServerPort: 8090 }).find(
+        (f) => f.code === 'template_url_port',
+      ),
+    ).toMatchObject({ ok: true });
+
+    const old = await startLab('preflight-412', { cloudstackVersion: '4.12.0.0' });
+    try {
+      const limits = await readCloudStackLimits(old.cs, old.lab.zoneId);
+      expect(limits.version).toBe('4.12.0.0');
+      const blocked = checkCloudStackLimits(limits, { ...container, templateServerPort: 8090 });
+      expect(blocked.filter((f) => !f.ok)).toEqual([
+        {
+          ok: false,
+          code: 'template_url_port',
+          message:
+            'CloudStack 4.12.0.0 accepts template URLs only on ports 80, 8080 and 443 ("Only ports 80, 8080 and 443 are allowed"), but the converter box\'s template server is on port 8090: set TEMPLATE_SERVER_PORT (or TEMPLATE_SERVER_PUBLIC_URL behind a proxy) to one of them, or upgrade CloudStack to 4.13 or later',
+        },
+      ]);
+      const fine = checkCloudStackLimits(limits, { ...container, templateServerPort: 8080 });
+      expect(limitsAllow(fine)).toBe(true);
+    } finally {
+      await old.close();
+    }
+  });
 });

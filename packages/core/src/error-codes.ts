@@ -110,6 +110,7 @@ export const ERROR_CODES = {
   image_missing: spec('failed', 'convert_image left no image'),
   no_template_server: spec('failed', 'The converter box has no template server URL'),
   template_download_failed: spec('failed', 'CloudStack could not download the template'),
+  template_download_not_started: spec('failed', "CloudStack's secondary storage did not start the template download"),
   template_missing: spec('failed', 'No registered template of the current image is ready'),
   boot_iso_missing: spec('failed', 'There is no boot ISO for grub-legacy guests'),
   boot_iso_download: spec('failed', 'CloudStack could not download the boot ISO'),

@@ -41,6 +41,13 @@ export const pipelineSettingsSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(180),
+  /** a download no secondary storage VM has started by then fails the run (no new registration: it would wait too) */
+  templateDownloadStartMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** secondary storage downloads at once, over all runs */
   maxConcurrentTemplateDownloads: z.number().int().min(1).max(100).default(4),
   /** global rsync --bwlimit in KiB/s (null: none); a batch or host limit can be lower */

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, CS, errorBody } from './api-error';
 import { checkControlCharacters, parseParams } from './command-params';
+import { listApisCommand } from './commands/discovery';
 import { infrastructureCommands } from './commands/infrastructure';
 import { nicIsoCommands } from './commands/nics-isos';
 import { templateCommands } from './commands/templates';
@@ -19,11 +20,15 @@ const queryAsyncJobResult: CommandDef = {
   run: ({ sim, p }) => jobResponse(sim.jobs.find(p.str('jobid') ?? '')!),
 };
 
-export const COMMANDS = new Map<string, CommandDef>(
-  [...infrastructureCommands, ...templateCommands, ...vmCommands, ...nicIsoCommands, queryAsyncJobResult].map((def) => [
-    def.name,
-    def,
-  ]),
+export const COMMANDS: ReadonlyMap<string, CommandDef> = new Map<string, CommandDef>(
+  [
+    ...infrastructureCommands,
+    ...templateCommands,
+    ...vmCommands,
+    ...nicIsoCommands,
+    queryAsyncJobResult,
+    listApisCommand(() => COMMANDS),
+  ].map((def) => [def.name, def]),
 );
 
 /** The lab's own log line for a refused request: never the signature or keys. */

@@ -2,7 +2,8 @@
 // `fault` subcommand of main.ts: the next N downloads fail (time-out,
 // connection reset mid-body, HTTP 500 from the source), downloads go slow,
 // secondary storage is full, the next N deployments fail, the next N VMs
-// that start do not answer on their addresses (their network stays down).
+// that start do not answer on their addresses (their network stays down),
+// the next N downloads are never picked up by a secondary storage VM.
 import { z } from 'zod';
 import type { DownloadFault } from './download';
 
@@ -30,6 +31,8 @@ export const faultRequestSchema = z
     failDeploys: z.number().int().min(0).optional(),
     /** the next N VMs that start run, but their addresses do not answer */
     silentVms: z.number().int().min(0).optional(),
+    /** the next N template/ISO downloads never start (no SSVM takes them): status "Active" for good */
+    downloadsNeverStart: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -46,13 +49,21 @@ export interface FaultState {
   fullStorage: boolean;
   failDeploys: number;
   silentVms: number;
+  downloadsNeverStart: number;
 }
 
 export class Faults {
   private current: FaultState = Faults.none();
 
   private static none(): FaultState {
-    return { failDownloads: null, slowDownloadsBytesPerSec: null, fullStorage: false, failDeploys: 0, silentVms: 0 };
+    return {
+      failDownloads: null,
+      slowDownloadsBytesPerSec: null,
+      fullStorage: false,
+      failDeploys: 0,
+      silentVms: 0,
+      downloadsNeverStart: 0,
+    };
   }
 
   get state(): FaultState {
@@ -73,6 +84,7 @@ export class Faults {
     if (request.fullStorage !== undefined) this.current.fullStorage = request.fullStorage;
     if (request.failDeploys !== undefined) this.current.failDeploys = request.failDeploys;
     if (request.silentVms !== undefined) this.current.silentVms = request.silentVms;
+    if (request.downloadsNeverStart !== undefined) this.current.downloadsNeverStart = request.downloadsNeverStart;
     return this.state;
   }
 
@@ -88,6 +100,12 @@ export class Faults {
   takeDeployFault(): boolean {
     if (this.current.failDeploys <= 0) return false;
     this.current.failDeploys -= 1;
+    return true;
+  }
+
+  takeNeverStart(): boolean {
+    if (this.current.downloadsNeverStart <= 0) return false;
+    this.current.downloadsNeverStart -= 1;
     return true;
   }
 

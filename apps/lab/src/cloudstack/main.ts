@@ -1,8 +1,9 @@
 // Runs the lab's CloudStack alone, or tells a running one to misbehave.
-//   npx tsx apps/lab/src/cloudstack/main.ts --dir .lab --port 8080 [--rate 25000000]
+//   npx tsx apps/lab/src/cloudstack/main.ts --dir .lab --port 8080 [--rate 25000000] [--poll-ms 10000] [--version 4.12.0.0]
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --fail-downloads 2 --mode reset
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --slow 1000000 | --slow off
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --full-storage on | --fail-deploys 1 | --silent-vms 1 | --clear
+//   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --never-start 1
 //   npx tsx apps/lab/src/cloudstack/main.ts setting --dir .lab --name max.template.iso.size --value 500
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -55,6 +56,7 @@ function faultRequest(v: Record<string, string | boolean | undefined>): FaultReq
   if (v['full-storage'] !== undefined) request.fullStorage = v['full-storage'] === 'on';
   if (v['fail-deploys'] !== undefined) request.failDeploys = Number(v['fail-deploys']);
   if (v['silent-vms'] !== undefined) request.silentVms = Number(v['silent-vms']);
+  if (v['never-start'] !== undefined) request.downloadsNeverStart = Number(v['never-start']);
   return request;
 }
 
@@ -64,6 +66,9 @@ async function serve(v: Record<string, string | boolean | undefined>): Promise<v
     port: Number(v.port ?? 8080),
     host: typeof v.host === 'string' ? v.host : undefined,
     downloadRateBytesPerSec: v.rate === undefined ? undefined : Number(v.rate),
+    // DownloadListener.STATUS_POLL_INTERVAL
+    downloadPollMs: v['poll-ms'] === undefined ? 10_000 : Number(v['poll-ms']),
+    cloudstackVersion: typeof v.version === 'string' ? v.version : undefined,
     log: (line) => console.log(line),
   });
   console.log(
@@ -91,6 +96,9 @@ async function main(argv: string[]): Promise<void> {
       'full-storage': { type: 'string' },
       'fail-deploys': { type: 'string' },
       'silent-vms': { type: 'string' },
+      'never-start': { type: 'string' },
+      'poll-ms': { type: 'string' },
+      version: { type: 'string' },
       clear: { type: 'boolean' },
       name: { type: 'string' },
       value: { type: 'string' },

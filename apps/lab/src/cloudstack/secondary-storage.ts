@@ -3,6 +3,12 @@
 // private one to one store picked at random; stores at 90 % are skipped),
 // each store's own download, then the install step (checksum, format,
 // virtual size) and the template_store_ref states listTemplates reports.
+// What listTemplates shows is not the download itself but the management
+// server's copy of it (template_store_ref), refreshed when the SSVM answers a
+// progress poll: DownloadListener polls every STATUS_POLL_INTERVAL (10 s), and
+// its constructor first records NOT_DOWNLOADED with an empty error string
+// (server/.../storage/download/DownloadListener.java), so a new template's
+// status is "" until the first answer.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +26,10 @@ export interface StorageHost {
   setting(name: string): string | null;
   /** the next injected download fault, consumed */
   takeDownloadFault(): DownloadFault | null;
+  /** the downloadsNeverStart fault, consumed: no secondary storage VM takes the download */
+  takeNeverStart(): boolean;
+  /** how often the SSVM's progress reaches template_store_ref (DownloadListener.STATUS_POLL_INTERVAL) */
+  downloadPollMs: number;
   rateBytesPerSec(): number;
   fullStorage(): boolean;
   installMs: number;
@@ -104,6 +114,17 @@ export class SecondaryStorage {
   }
 
   private start(template: LabTemplate, ref: LabStoreRef): void {
+    // DownloadMonitorImpl.initiateTemplateDownload without an endpoint: the row stays as persisted
+    // (NOT_DOWNLOADED, no error string), which listTemplates shows as the template's state, "Active"
+    if (this.host.takeNeverStart()) {
+      Object.assign(ref, {
+        downloadState: 'NOT_DOWNLOADED',
+        downloadPercent: 0,
+        state: 'Allocated',
+        errorString: null,
+      });
+      return this.host.changed(true);
+    }
     const task = this.run(template, ref).finally(() => this.running.delete(task));
     this.running.add(task);
   }
@@ -116,14 +137,17 @@ export class SecondaryStorage {
     const dir = path.join(this.storeDir(store), 'template', 'tmpl', '2', String(template.dbId));
     mkdirSync(dir, { recursive: true });
     const tmp = path.join(dir, `dnld${randomUUID().slice(0, 8)}tmp_`);
+    // DownloadListener's constructor records ("", NOT_DOWNLOADED) before the SSVM answers
     Object.assign(ref, {
-      downloadState: 'DOWNLOAD_IN_PROGRESS',
+      downloadState: 'NOT_DOWNLOADED',
       downloadPercent: 0,
       state: 'Creating',
-      errorString: null,
+      errorString: '',
       downloadedBytes: 0,
     });
     this.host.changed(true);
+    const job: SsvmJob = { downloadState: 'DOWNLOAD_IN_PROGRESS', downloadPercent: 0, errorString: null };
+    const reported = this.pollProgress(ref, job, controller.signal);
     try {
       const outcome = await download({
         url: template.url,
@@ -137,25 +161,62 @@ export class SecondaryStorage {
         signal: controller.signal,
         onProgress: (bytes, remoteSize) => {
           ref.downloadedBytes = bytes;
-          ref.downloadPercent = remoteSize > 0 ? Math.min(100, Math.floor((100 * bytes) / remoteSize)) : 0;
-          this.host.changed(false);
+          job.downloadPercent = remoteSize > 0 ? Math.min(100, Math.floor((100 * bytes) / remoteSize)) : 0;
         },
       });
       if (!outcome.ok) {
         rmSync(tmp, { force: true });
         if (outcome.aborted) return;
-        return this.fail(ref, outcome.error);
+        this.fail(job, outcome.error);
+      } else {
+        await this.install(template, ref, job, tmp, dir);
       }
-      await this.install(template, ref, tmp, dir);
+      job.done = true;
+      await reported;
     } finally {
+      controller.abort();
       this.inFlight.delete(refKey(template, ref));
     }
   }
 
+  /**
+   * Copies the SSVM's job into template_store_ref at every poll, until the
+   * answer that ends it (DOWNLOADED or DOWNLOAD_ERROR) has been recorded; a
+   * shutdown records an ended job at once (its file is in place already).
+   */
+  private pollProgress(ref: LabStoreRef, job: SsvmJob, signal: AbortSignal): Promise<void> {
+    const report = (): boolean => {
+      const { done, ...answer } = job;
+      Object.assign(ref, answer);
+      this.host.changed(done === true);
+      return done === true;
+    };
+    return new Promise((resolve) => {
+      const timer = setInterval(() => {
+        if (report()) stop();
+      }, this.host.downloadPollMs);
+      const stop = () => {
+        clearInterval(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        if (job.done) report();
+        stop();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   /** DOWNLOAD_FINISHED -> "Installing Template" -> checksum, format, size -> DOWNLOADED and Ready. */
-  private async install(template: LabTemplate, ref: LabStoreRef, tmp: string, dir: string): Promise<void> {
-    ref.downloadPercent = 100;
-    this.host.changed(true);
+  private async install(
+    template: LabTemplate,
+    ref: LabStoreRef,
+    job: SsvmJob,
+    tmp: string,
+    dir: string,
+  ): Promise<void> {
+    job.downloadPercent = 100;
     await new Promise((r) => setTimeout(r, this.host.installMs));
     if (template.removed) return;
     const physical = statSync(tmp).size;
@@ -165,28 +226,27 @@ export class SecondaryStorage {
       rmSync(tmp, { force: true });
       // VerifyFormat throws; runInContext records "Failed to install: " + the message
       return this.fail(
-        ref,
+        job,
         `Failed to install: Template content is unsupported, or mismatch between selected format and template content. Found  : ${unsupported}`,
       );
     }
     const checksumError = await this.checksumError(template, tmp);
     if (checksumError) {
       rmSync(tmp, { force: true });
-      return this.fail(ref, `Failed post download script: ${checksumError}`);
+      return this.fail(job, `Failed post download script: ${checksumError}`);
     }
     const ext = template.format === 'ISO' ? 'iso' : template.format.toLowerCase();
     const final = path.join(dir, `${randomUUID()}.${ext}`);
     renameSync(tmp, final);
-    Object.assign(ref, {
+    ref.downloadedBytes = physical;
+    Object.assign(job, {
       downloadState: 'DOWNLOADED',
       state: 'Ready',
       installPath: path.relative(path.join(dir, '..', '..', '..', '..'), final),
       physicalSize: physical,
       size: await virtualSize(final, physical),
-      downloadedBytes: physical,
       errorString: `Install completed successfully at ${new Date().toISOString()}`,
     });
-    this.host.changed(true);
   }
 
   private async checksumError(template: LabTemplate, file: string): Promise<string | null> {
@@ -198,9 +258,8 @@ export class SecondaryStorage {
     return `checksum "{${given.algorithm}}${actual}" didn't match the given value, "{${given.algorithm}}${given.value}"`;
   }
 
-  private fail(ref: LabStoreRef, error: string): void {
-    Object.assign(ref, { downloadState: 'DOWNLOAD_ERROR', state: 'Failed', errorString: error });
-    this.host.changed(true);
+  private fail(job: SsvmJob, error: string): void {
+    Object.assign(job, { downloadState: 'DOWNLOAD_ERROR', state: 'Failed', errorString: error });
   }
 
   /** An RFC 1918 host not in secstorage.allowed.internal.sites is unreachable from the SSVM. */
@@ -218,6 +277,9 @@ export class SecondaryStorage {
     return !sites.some((cidr) => inCidr(host, cidr));
   }
 }
+
+/** The SSVM's side of a download: what its next answer to a progress poll will say. */
+type SsvmJob = Partial<Omit<LabStoreRef, 'storeId' | 'downloadedBytes'>> & { done?: boolean };
 
 function newRef(storeId: string): LabStoreRef {
   return {

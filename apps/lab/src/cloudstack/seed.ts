@@ -306,6 +306,7 @@ export function seedState(now = new Date()): LabState {
     ],
     templates: [],
     vms: [],
+    expungedVmIds: [],
     jobs: [],
   };
 }

@@ -26,6 +26,13 @@ export interface StartCloudStackOptions {
   vmTransitionMs?: number;
   installMs?: number;
   readTimeoutMs?: number;
+  /**
+   * how often a download's progress reaches listTemplates; CloudStack's DownloadListener polls every
+   * 10 s (the CLI's default), the programmatic default is 1 s to keep tests short
+   */
+  downloadPollMs?: number;
+  /** the CloudStack version the lab plays, default 4.18.0.0; "4.12.0.0" and older refuse template URLs on other ports than 80, 8080, 443 */
+  cloudstackVersion?: string;
   /** the Running VMs' IPv4 addresses answer pings from this machine (needs root; vm-network.ts) */
   vmNetwork?: boolean;
   /** a VM started with an ISO attached boots under QEMU (vm-power.ts); default on */
@@ -101,6 +108,8 @@ export async function startCloudStack(opts: StartCloudStackOptions): Promise<Lab
     vmTransitionMs: opts.vmTransitionMs ?? 500,
     installMs: opts.installMs ?? 300,
     readTimeoutMs: opts.readTimeoutMs ?? 60_000,
+    downloadPollMs: opts.downloadPollMs ?? 1_000,
+    cloudstackVersion: opts.cloudstackVersion ?? '4.18.0.0',
   };
   const log = opts.log ?? (() => {});
   if (opts.vmNetwork) options.vmNetwork = await startVmNetwork(options.dir, log);

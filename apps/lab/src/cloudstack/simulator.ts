@@ -20,6 +20,10 @@ export interface SimulatorOptions {
   installMs: number;
   /** an SSVM download that gets no data for this long fails with "Read timed out" */
   readTimeoutMs: number;
+  /** how often listTemplates' download state catches up with the SSVM (DownloadListener: 10 s) */
+  downloadPollMs: number;
+  /** the version the lab plays (listCapabilities cloudstackversion); up to 4.12 template URLs need port 80, 8080 or 443 */
+  cloudstackVersion: string;
   /** makes the Running VMs' addresses answer on this machine (vm-network.ts) */
   vmNetwork?: VmNetwork;
   /** runs a VM started with an ISO attached under QEMU (vm-power.ts) */
@@ -56,6 +60,8 @@ export class Simulator {
       stores: () => this.state.imageStores,
       setting: (name) => this.setting(name),
       takeDownloadFault: () => this.faults.takeDownloadFault(),
+      takeNeverStart: () => this.faults.takeNeverStart(),
+      downloadPollMs: options.downloadPollMs,
       rateBytesPerSec: () => this.faults.state.slowDownloadsBytesPerSec ?? options.downloadRateBytesPerSec,
       fullStorage: () => this.faults.state.fullStorage,
       installMs: options.installMs,

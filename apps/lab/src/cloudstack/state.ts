@@ -180,6 +180,8 @@ export const stateSchema = z.object({
   imageStores: z.array(imageStoreSchema),
   templates: z.array(templateSchema),
   vms: z.array(vmSchema),
+  /** ids of expunged VMs: a parameter still resolves them (findByUuidIncludingRemoved), lists leave them out */
+  expungedVmIds: z.array(z.string()).default([]),
   jobs: z.array(jobSchema),
 });
 

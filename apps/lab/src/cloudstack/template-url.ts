@@ -23,7 +23,23 @@ const EXTENSIONS: Record<string, string[]> = {
 /** IllegalArgumentException from the URL checks: ApiServer answers 431 with cserrorcode 9999. */
 const illegalArgument = (text: string) => new ApiError(431, text, CS.ServerApiException);
 
-export function validateTemplateUrl(format: string, url: string): URL {
+/** "4.12.0.0" -> [4, 12, 0, 0] */
+export function versionParts(version: string): number[] {
+  return version.split('.').map((n) => Number.parseInt(n, 10) || 0);
+}
+
+/**
+ * UriUtils.validateUrl up to 4.12 refused any port but 80, 8080 and 443 (or none); later
+ * versions dropped the check (utils/src/main/java/com/cloud/utils/UriUtils.java).
+ */
+function checkPort(parsed: URL, version: string): void {
+  const [major = 0, minor = 0] = versionParts(version);
+  const old = major < 4 || (major === 4 && minor <= 12);
+  if (old && parsed.port !== '' && !['80', '8080', '443'].includes(parsed.port))
+    throw illegalArgument('Only ports 80, 8080 and 443 are allowed');
+}
+
+export function validateTemplateUrl(format: string, url: string, version: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -35,6 +51,7 @@ export function validateTemplateUrl(format: string, url: string): URL {
       throw new ApiError(431, 'File:// type urls are currently unsupported', CS.InvalidParameterValueException);
     throw illegalArgument(`Unsupported scheme for url: ${url}`);
   }
+  checkPort(parsed, version);
   if (parsed.hostname.startsWith('['))
     throw illegalArgument(`IPV6 addresses not supported (${parsed.hostname.slice(1, -1)})`);
   const path = parsed.pathname.toLowerCase();

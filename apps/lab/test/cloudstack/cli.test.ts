@@ -38,7 +38,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-length': image.length });
     res.end(image);
   });
-  server = spawn(NODE_TSX[0], [...NODE_TSX[1], MAIN, '--dir', dir, '--port', '0'], {
+  server = spawn(NODE_TSX[0], [...NODE_TSX[1], MAIN, '--dir', dir, '--port', '0', '--poll-ms', '200'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,6 +71,8 @@ describe('lab CloudStack command line', () => {
       'on',
       '--silent-vms',
       '2',
+      '--never-start',
+      '1',
     );
     expect(JSON.parse(stdout)).toEqual({
       faults: {
@@ -79,6 +81,7 @@ describe('lab CloudStack command line', () => {
         fullStorage: true,
         failDeploys: 1,
         silentVms: 2,
+        downloadsNeverStart: 1,
       },
     });
     expect(

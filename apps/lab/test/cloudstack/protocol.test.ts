@@ -228,3 +228,42 @@ describe('lab CloudStack: async jobs', () => {
     expect(Object.keys(stop)).toEqual(['jobid']);
   });
 });
+
+// ListApisCmd / ApiDiscoveryServiceImpl / ApiDiscoveryResponse / ApiParameterResponse (plugins/api/discovery)
+describe('lab CloudStack: listApis', () => {
+  type Api = {
+    name: string;
+    isasync: boolean;
+    params: { name: string; type: string; required: boolean; length: number }[];
+  };
+
+  it('lists every command the lab answers, with its parameters, as the discovery plugin does', async () => {
+    const res = await h.call('listApis');
+    expect(res.status).toBe(200);
+    const body = res.json.listapisresponse as { count: number; api: Api[] };
+    const names = body.api.map((a) => a.name);
+    expect(body.count).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['listApis', 'listTemplates', 'deployVirtualMachine']));
+    const deploy = body.api.find((a) => a.name === 'deployVirtualMachine')!;
+    expect(deploy.isasync).toBe(true);
+    expect(deploy.params).toEqual(
+      expect.arrayContaining([
+        { name: 'templateid', description: '', type: 'uuid', length: 255, required: true },
+        { name: 'networkids', description: '', type: 'list', length: 255, required: false },
+        { name: 'iptonetworklist', description: '', type: 'map', length: 255, required: false },
+      ]),
+    );
+    expect(body.api.find((a) => a.name === 'listTemplates')).toMatchObject({ isasync: false, response: [] });
+  });
+
+  it('answers one api by name, and a 530 for a name it does not know', async () => {
+    const one = (await h.call('listApis', { name: 'listZones' })).json.listapisresponse as { api: Api[] };
+    expect(one.api.map((a) => a.name)).toEqual(['listZones']);
+    const unknown = await h.call('listApis', { name: 'listNothing' });
+    expect(unknown.status).toBe(530);
+    expect(unknown.json.listapisresponse).toMatchObject({
+      errorcode: 530,
+      errortext: 'Api Discovery plugin was unable to find an api by that name or process any apis',
+    });
+  });
+});

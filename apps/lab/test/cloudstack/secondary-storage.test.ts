@@ -53,7 +53,7 @@ async function settled(id: string): Promise<Tmpl> {
   return until(async () => {
     const res = await h.call('listTemplates', { templatefilter: 'self', id });
     const t = (res.json.listtemplatesresponse as { template?: Tmpl[] }).template?.[0];
-    return t && !/Downloaded$|^Installing Template$|^Active$/.test(t.status ?? 'Active') ? t : undefined;
+    return t && !/Downloaded$|^Installing Template$|^Active$|^$/.test(t.status ?? 'Active') ? t : undefined;
   });
 }
 
@@ -224,5 +224,119 @@ describe('lab secondary storage', () => {
     });
     expect(job).toMatchObject({ jobstatus: 1, jobresult: { success: true } });
     expect(() => statSync(file)).toThrow();
+  });
+
+  // DownloadListener's constructor records ("", NOT_DOWNLOADED); the SSVM's answers arrive every
+  // STATUS_POLL_INTERVAL (server/.../storage/download/DownloadListener.java)
+  it('reports status "" and NOT_DOWNLOADED until the first progress poll, then the progress', async () => {
+    behaviour = (_p, _q, res) => serveImage(res);
+    const slowPoll = await scratchLab('poll', { downloadPollMs: 1500 });
+    try {
+      const res = await slowPoll.call('registerTemplate', {
+        name: 'polled',
+        displaytext: 'polled',
+        url: `${src.base}/polled.qcow2`,
+        format: 'QCOW2',
+        hypervisor: 'KVM',
+        zoneid: slowPoll.lab.zoneId,
+        ostypeid: slowPoll.lab.simulator.state.osTypes[0]!.id,
+      });
+      const id = (res.json.registertemplateresponse as { template: { id: string }[] }).template[0]!.id;
+      await new Promise((r) => setTimeout(r, 700)); // the download itself is over by now (1 MiB, no rate limit)
+      const list = await slowPoll.call('listTemplates', { templatefilter: 'self', id });
+      const early = (list.json.listtemplatesresponse as { template: Tmpl[] }).template[0]!;
+      expect(early).toMatchObject({ status: '', isready: false });
+      expect(early.downloaddetails[0]).toMatchObject({ downloadState: 'NOT_DOWNLOADED', downloadPercent: '0' });
+      const later = await until(async () => {
+        const l = await slowPoll.call('listTemplates', { templatefilter: 'self', id });
+        const t = (l.json.listtemplatesresponse as { template: Tmpl[] }).template[0]!;
+        return t.isready ? t : undefined;
+      });
+      expect(later.status).toBe('Download Complete');
+    } finally {
+      await slowPoll.close();
+    }
+  });
+
+  // DownloadMonitorImpl.initiateTemplateDownload with no SSVM: the row keeps a null error string and
+  // TemplateJoinDaoImpl.getTemplateStatus falls back to the template's state, "Active"
+  it('a download no SSVM picks up stays NOT_DOWNLOADED with status "Active"', async () => {
+    behaviour = (_p, _q, res) => serveImage(res);
+    h.lab.faults.set({ downloadsNeverStart: 1 });
+    const id = await register('stuck', '/stuck.qcow2');
+    await new Promise((r) => setTimeout(r, 500)); // five polls of the scratch lab
+    const t = (
+      (await h.call('listTemplates', { templatefilter: 'self', id })).json.listtemplatesresponse as {
+        template: Tmpl[];
+      }
+    ).template[0]!;
+    expect(t).toMatchObject({ status: 'Active', isready: false });
+    expect(t.downloaddetails[0]).toMatchObject({ downloadState: 'NOT_DOWNLOADED', downloadPercent: '0' });
+    expect(h.lab.faults.get().downloadsNeverStart).toBe(0);
+  });
+
+  // ListTemplatesCmd.listInReadyState; QueryManagerImpl.searchForTemplatesInternal's TemplateFilter.valueOf
+  it('featured, selfexecutable, sharedexecutable and community list only ready templates; a bad filter is a 431', async () => {
+    behaviour = (_p, _q, res) => serveImage(res);
+    const ready = await register('filter-ready', '/filter-ready.qcow2', { ispublic: 'true' });
+    await settled(ready);
+    h.lab.faults.set({ downloadsNeverStart: 1 });
+    const pending = await register('filter-pending', '/filter-pending.qcow2', { ispublic: 'true' });
+    const names = async (templatefilter: string) => {
+      const res = await h.call('listTemplates', { templatefilter, keyword: 'filter-' });
+      expect(res.status).toBe(200);
+      return ((res.json.listtemplatesresponse as { template?: { name: string }[] }).template ?? [])
+        .map((t) => t.name)
+        .sort();
+    };
+    expect(await names('self')).toEqual(['filter-pending', 'filter-ready']);
+    expect(await names('executable')).toEqual(['filter-pending', 'filter-ready']);
+    expect(await names('all')).toEqual(['filter-pending', 'filter-ready']);
+    expect(await names('selfexecutable')).toEqual(['filter-ready']);
+    expect(await names('community')).toEqual(['filter-ready']);
+    expect(await names('featured')).toEqual([]);
+    expect(await names('sharedexecutable')).toEqual([]);
+    expect(pending).toBeTruthy();
+
+    const bad = await h.call('listTemplates', { templatefilter: 'Self' });
+    expect(bad.status).toBe(431);
+    expect(bad.json.listtemplatesresponse).toEqual({
+      uuidList: [],
+      errorcode: 431,
+      cserrorcode: 9999,
+      errortext: 'No enum constant com.cloud.template.VirtualMachineTemplate.TemplateFilter.Self',
+    });
+  });
+
+  // UriUtils.validateUrl up to 4.12: "Only ports 80, 8080 and 443 are allowed"; 4.13 and later have no such check
+  it('as CloudStack 4.12 refuses a template URL on another port than 80, 8080 or 443', async () => {
+    behaviour = (_p, _q, res) => serveImage(res);
+    const old = await scratchLab('old', { cloudstackVersion: '4.12.0.0' });
+    try {
+      const caps = await old.call('listCapabilities');
+      expect(caps.json.listcapabilitiesresponse).toMatchObject({ capability: { cloudstackversion: '4.12.0.0' } });
+      const res = await old.call('registerTemplate', {
+        name: 'port',
+        displaytext: 'port',
+        url: `${src.base}/port.qcow2`,
+        format: 'QCOW2',
+        hypervisor: 'KVM',
+        zoneid: old.lab.zoneId,
+        ostypeid: old.lab.simulator.state.osTypes[0]!.id,
+      });
+      expect(new URL(src.base).port).not.toMatch(/^(80|8080|443)$/);
+      expect(res.status).toBe(431);
+      expect(res.json.registertemplateresponse).toEqual({
+        uuidList: [],
+        errorcode: 431,
+        cserrorcode: 9999,
+        errortext: 'Only ports 80, 8080 and 443 are allowed',
+      });
+      expect(old.lab.simulator.state.templates).toEqual([]);
+    } finally {
+      await old.close();
+    }
+    const caps = await h.call('listCapabilities');
+    expect(caps.json.listcapabilitiesresponse).toMatchObject({ capability: { cloudstackversion: '4.18.0.0' } });
   });
 });

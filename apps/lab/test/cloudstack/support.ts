@@ -51,6 +51,7 @@ export async function scratchLab(label: string, opts: Partial<StartCloudStackOpt
       installMs: 50,
       downloadRateBytesPerSec: 0,
       readTimeoutMs: 3000,
+      downloadPollMs: 100,
       ...opts,
     });
   const h: Lab = {

@@ -1,6 +1,8 @@
 // Read-only commands about the cloud itself: zones, networks, offerings, OS
-// types, global settings, image stores and capacity.
+// types, global settings, image stores, capacity and the server's capabilities.
 import {
+  type Capabilities,
+  capabilitiesSchema,
   type Capacity,
   capacitySchema,
   type Configuration,
@@ -16,7 +18,7 @@ import {
   type Zone,
   zoneSchema,
 } from '../schemas/infrastructure';
-import { type CommandContext, listAll } from './context';
+import { type CommandContext, listAll, objectIn } from './context';
 
 export interface ListZonesInput {
   id?: string;
@@ -140,4 +142,10 @@ export function listCapacity(ctx: CommandContext, input: ListCapacityInput = {})
     'capacity',
     capacitySchema,
   );
+}
+
+/** listCapabilities: the version of the management server among others. */
+export async function listCapabilities(ctx: CommandContext): Promise<Capabilities> {
+  const raw = await ctx.transport.call('listCapabilities', {});
+  return objectIn('listCapabilities', 'capability', capabilitiesSchema, raw);
 }

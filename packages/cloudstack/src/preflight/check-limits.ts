@@ -190,6 +190,40 @@ function checkTemplateServer(limits: CloudStackLimits, container: ContainerToMov
   };
 }
 
+/** Ports UriUtils.validateUrl accepted in a template URL up to CloudStack 4.12 (none given = the scheme's own). */
+const OLD_TEMPLATE_PORTS = [80, 8080, 443];
+
+/** "4.12.0.0" and older: major.minor at most 4.12 */
+export function refusesTemplatePorts(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  return major < 4 || (major === 4 && minor <= 12);
+}
+
+/**
+ * CloudStack up to 4.12 refuses registerTemplate from any other port ("Only ports 80, 8080 and 443 are
+ * allowed", UriUtils.validateUrl in apache/cloudstack utils/.../UriUtils.java; the check is gone from 4.13),
+ * and the template server listens on 8090 by default.
+ */
+function checkTemplateUrlPort(limits: CloudStackLimits, container: ContainerToMove): Finding | null {
+  const port = container.templateServerPort;
+  if (port === undefined) return null;
+  const code = 'template_url_port';
+  const version = limits.version ?? null;
+  if (version === null)
+    return {
+      ok: true,
+      code,
+      message: `CloudStack's version could not be read (listCapabilities); template URL port ${port} not checked`,
+    };
+  if (!refusesTemplatePorts(version) || OLD_TEMPLATE_PORTS.includes(port))
+    return { ok: true, code, message: `CloudStack ${version} accepts template URLs on port ${port}` };
+  return {
+    ok: false,
+    code,
+    message: `CloudStack ${version} accepts template URLs only on ports 80, 8080 and 443 ("Only ports 80, 8080 and 443 are allowed"), but the converter box's template server is on port ${port}: set TEMPLATE_SERVER_PORT (or TEMPLATE_SERVER_PUBLIC_URL behind a proxy) to one of them, or upgrade CloudStack to 4.13 or later`,
+  };
+}
+
 /** Not blocking: the default SSVM (1 core, 512 MB) caps downloads near 200 Mbit/s (docs/architecture.md, "Field lessons"). */
 function checkSsvmOffering(limits: CloudStackLimits): Finding {
   const code = 'ssvm_offering';
@@ -209,6 +243,7 @@ function checkSsvmOffering(limits: CloudStackLimits): Finding {
 
 export function checkCloudStackLimits(limits: CloudStackLimits, container: ContainerToMove): Finding[] {
   const server = checkTemplateServer(limits, container);
+  const port = checkTemplateUrlPort(limits, container);
   return [
     checkTemplateSize(limits, container),
     checkVolumeSize(limits, container),
@@ -217,6 +252,7 @@ export function checkCloudStackLimits(limits: CloudStackLimits, container: Conta
     ...checkImageStoreSpace(limits, container),
     checkSecondaryCapacity(limits, container),
     ...(server ? [server] : []),
+    ...(port ? [port] : []),
     checkSsvmOffering(limits),
   ];
 }

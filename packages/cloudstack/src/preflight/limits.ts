@@ -51,6 +51,8 @@ export interface CloudStackLimits {
   imageStores: ImageStoreLimit[];
   /** listCapacity type 6 for the zone; null when CloudStack reported none */
   secondaryStorage: { totalBytes: number; usedBytes: number } | null;
+  /** listCapabilities cloudstackversion ("4.12.0.0"); null or absent when it could not be read */
+  version?: string | null;
 }
 
 export interface ContainerToMove {
@@ -66,6 +68,8 @@ export interface ContainerToMove {
   templatePublic?: boolean;
   /** the address in the template URL (the converter box's template server) */
   templateServerHost?: string;
+  /** the port of the template URL (80 for http://host/, 443 for https://host/) */
+  templateServerPort?: number;
   /** 'url' (registerTemplate, the default) or 'upload' (getUploadParamsForTemplate / volume upload) */
   transfer?: 'url' | 'upload';
 }

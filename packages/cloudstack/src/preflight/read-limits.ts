@@ -36,16 +36,22 @@ async function readSettings(client: CloudStackClient): Promise<LimitSettings> {
 }
 
 export async function readCloudStackLimits(client: CloudStackClient, zoneId: string): Promise<CloudStackLimits> {
-  const [settings, stores, capacities] = await Promise.all([
+  const [settings, stores, capacities, version] = await Promise.all([
     readSettings(client),
     client.listImageStores({ zoneId }),
     client.listCapacity({ zoneId, type: CAPACITY_TYPE_SECONDARY_STORAGE }),
+    // a key that may not call listCapabilities leaves the version unknown (the port check then passes with a note)
+    client.listCapabilities().then(
+      (c) => c.cloudstackversion,
+      () => null,
+    ),
   ]);
   const secondary = capacities.filter(
     (c) => c.type === CAPACITY_TYPE_SECONDARY_STORAGE && (c.zoneid === undefined || c.zoneid === zoneId),
   );
   return {
     zoneId,
+    version,
     settings,
     imageStores: stores.map((s) => ({
       id: s.id,

@@ -98,3 +98,11 @@ export const capacitySchema = z.looseObject({
   percentused: numberish.optional(),
 });
 export type Capacity = z.infer<typeof capacitySchema>;
+
+/** CapabilitiesResponse (listCapabilities, object "capability") */
+export const capabilitiesSchema = z.looseObject({
+  /** "4.18.0.0" */
+  cloudstackversion: z.string(),
+  securitygroupsenabled: booleanish.optional(),
+});
+export type Capabilities = z.infer<typeof capabilitiesSchema>;

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type LabCloudStack, startCloudStack } from '@vzferry/lab/cloudstack';
+import { type LabCloudStack, startCloudStack, type StartCloudStackOptions } from '@vzferry/lab/cloudstack';
 import { type CloudStackClient, createCloudStackClient } from '../../src/index';
 
 export interface LabHarness {
@@ -14,9 +14,18 @@ export interface LabHarness {
   close(): Promise<void>;
 }
 
-export const FAST = { vmTransitionMs: 50, installMs: 100, downloadRateBytesPerSec: 0, readTimeoutMs: 5000 };
+export const FAST = {
+  vmTransitionMs: 50,
+  installMs: 100,
+  downloadRateBytesPerSec: 0,
+  readTimeoutMs: 5000,
+  downloadPollMs: 100,
+};
 
-export async function startLab(label: string): Promise<LabHarness> {
+export async function startLab(
+  label: string,
+  opts: Partial<Omit<StartCloudStackOptions, 'dir'>> = {},
+): Promise<LabHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-cs-${label}-`));
   const client = (lab: LabCloudStack) =>
     createCloudStackClient({
@@ -27,11 +36,11 @@ export async function startLab(label: string): Promise<LabHarness> {
     });
   const harness: LabHarness = {
     dir,
-    lab: await startCloudStack({ dir, ...FAST }),
+    lab: await startCloudStack({ dir, ...FAST, ...opts }),
     cs: undefined as unknown as CloudStackClient,
     restart: async () => {
       await harness.lab.stop();
-      harness.lab = await startCloudStack({ dir, ...FAST });
+      harness.lab = await startCloudStack({ dir, ...FAST, ...opts });
       harness.cs = client(harness.lab);
     },
     close: async () => {

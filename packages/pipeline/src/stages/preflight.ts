@@ -139,14 +139,14 @@ async function checkCloudStack(ctx: PreflightInput, deps: StageDeps): Promise<Fi
   const { container } = ctx.run;
   const [cs, mappings] = await Promise.all([deps.cloudstack(), deps.mappings()]);
   const limits = await readCloudStackLimits(cs.client, cs.zoneId);
-  const templateServerHost = ctx.run.box.templateServerUrl
-    ? new URL(ctx.run.box.templateServerUrl).hostname
-    : undefined;
+  const templateServerUrl = ctx.run.box.templateServerUrl ? new URL(ctx.run.box.templateServerUrl) : undefined;
+  const templateServerHost = templateServerUrl?.hostname;
   const findings = checkCloudStackLimits(limits, {
     label: containerLabel(ctx.run),
     diskSizeBytes: Number((container.diskQuotaKb ?? 0n) * 1024n),
     diskUsedBytes: Number((container.diskUsedKb ?? 0n) * 1024n),
     templateServerHost,
+    templateServerPort: templateServerUrl && urlPort(templateServerUrl),
   });
   findings.push(checkOffering(ctx, mappings), checkOsType(ctx, mappings));
   let nics;
@@ -254,4 +254,9 @@ async function checkBootIso(ctx: PreflightInput, deps: StageDeps): Promise<Findi
   if (iso)
     return [ok('boot_iso', `grub-legacy guest: converter box ${ctx.run.box.name} serves the boot ISO ${iso.name}`)];
   return [bad('boot_iso', `${containerLabel(ctx.run)}: ${noBootIsoMessage(ctx.run.box.name)}`)];
+}
+
+/** the port a URL connects to: its own, or its scheme's */
+function urlPort(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }

@@ -5,6 +5,7 @@
 // stops the run, visible and retryable with one click. Every attempt is a
 // TemplateUpload row, so a resumed stage continues the attempt in flight.
 import { AppError, retryDelayMs, sleep, templateRegistrationPolicy, type PipelineSettings } from '@vzferry/core';
+import type { Template } from '@vzferry/cloudstack';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
 import {
@@ -16,7 +17,7 @@ import {
   vmName,
 } from '../stage-deps';
 import { pickOsType } from '../target-choice';
-import { downloadFailed, downloadPercent } from '../template-status';
+import { downloadFailed, downloadPending, downloadPercent } from '../template-status';
 
 const SLOT_RECHECK_MS = 15_000;
 const LIVE: TemplateUploadRow['state'][] = ['registering', 'downloading', 'ready'];
@@ -135,6 +136,7 @@ async function followDownload(
   settings: PipelineSettings,
 ): Promise<'ready' | 'failed'> {
   const deadline = ctx.now().getTime() + settings.templateDownloadTimeoutMinutes * 60_000;
+  const startDeadline = ctx.now().getTime() + settings.templateDownloadStartMinutes * 60_000;
   let lastStatus = '';
   for (;;) {
     const [t] = await cs.client.listTemplates({ id: upload.cloudstackTemplateId!, templateFilter: 'self' });
@@ -151,6 +153,7 @@ async function followDownload(
       return 'ready';
     }
     if (downloadFailed(t)) return fail(ctx, deps, upload, status || 'download error');
+    if (downloadPending(t) && ctx.now().getTime() > startDeadline) await notStarted(ctx, deps, cs, upload, t, settings);
     await deps.templates.update(upload.id, { csStatus: status, ...(percent !== null && { downloadPercent: percent }) });
     if (ctx.now().getTime() > deadline)
       return fail(
@@ -161,6 +164,25 @@ async function followDownload(
       );
     await sleep(settings.templatePollSeconds * 1000, ctx.signal);
   }
+}
+
+/**
+ * No secondary storage VM took the download (status "" or "Active", every
+ * copy NOT_DOWNLOADED; template-status.ts): a new registration would wait the
+ * same way, so the run stops with what to look at.
+ */
+async function notStarted(
+  ctx: StageContext,
+  deps: StageDeps,
+  cs: CloudStackSession,
+  upload: TemplateUploadRow,
+  t: Template,
+  settings: PipelineSettings,
+): Promise<never> {
+  const why = `CloudStack's secondary storage did not start downloading template ${t.name} within ${settings.templateDownloadStartMinutes} min (status "${(t.status ?? '').trim()}"): check that the zone's secondary storage VM is running and reaches the converter box's template server, then Retry`;
+  await fail(ctx, deps, upload, why);
+  await discard(ctx, deps, cs, upload);
+  throw new AppError('template_download_not_started', why);
 }
 
 async function fail(ctx: StageContext, deps: StageDeps, upload: TemplateUploadRow, why: string): Promise<'failed'> {

@@ -1,5 +1,6 @@
 // listZones, listNetworks, listServiceOfferings, listOsTypes,
-// listConfigurations, updateConfiguration, listImageStores, listCapacity.
+// listConfigurations, updateConfiguration, listImageStores, listCapacity,
+// listCapabilities.
 import { invalidParameterValue } from '../api-error';
 import type { CommandDef } from '../registry';
 import { like, paged } from '../registry';
@@ -48,6 +49,28 @@ export function updateSetting(sim: Simulator, name: string, value: string | unde
 }
 
 export const infrastructureCommands: CommandDef[] = [
+  {
+    // ListCapabilitiesCmd -> CapabilitiesResponse ("capability"); the version is the one the lab plays
+    name: 'listCapabilities',
+    params: () => [],
+    run: ({ sim }) => ({
+      capability: {
+        securitygroupsenabled: false,
+        dynamicrolesenabled: true,
+        cloudstackversion: sim.options.cloudstackVersion,
+        userpublictemplateenabled: true,
+        supportELB: 'false',
+        projectinviterequired: false,
+        allowusercreateprojects: true,
+        customdiskofferingminsize: 1,
+        customdiskofferingmaxsize: 1024,
+        regionsecondaryenabled: false,
+        kvmsnapshotenabled: false,
+        allowuserviewdestroyedvm: false,
+        allowuserexpungerecovervm: false,
+      },
+    }),
+  },
   {
     // the command of the published signing example (cloudstack-documentation, developersguide)
     name: 'listUsers',

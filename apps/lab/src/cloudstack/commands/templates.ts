@@ -1,12 +1,11 @@
 // registerTemplate, listTemplates, deleteTemplate, registerIso, listIsos.
 import { randomUUID } from 'node:crypto';
-import { invalidParameterValue } from '../api-error';
-import type { ParsedParams } from '../command-params';
+import { invalidParameterValue, paramError } from '../api-error';
 import type { CommandContext, CommandDef } from '../registry';
 import { paged } from '../registry';
 import { listAnswer, templateResponse } from '../responses';
 import type { Simulator } from '../simulator';
-import { type LabTemplate, nextDbId } from '../state';
+import { type LabTemplate, type LabUser, nextDbId } from '../state';
 import { checkRemoteReachable, imageFormat, validateTemplateUrl } from '../template-url';
 import { formatDate } from '../time';
 
@@ -55,7 +54,7 @@ async function register(ctx: CommandContext, kind: 'template' | 'iso'): Promise<
   const bootable = p.bool('bootable') ?? true;
   if (!p.str('ostypeid') && (kind === 'template' || bootable))
     throw invalidParameterValue('Please pass a valid GuestOS Id');
-  const url = validateTemplateUrl(format, p.str('url') ?? '');
+  const url = validateTemplateUrl(format, p.str('url') ?? '', sim.options.cloudstackVersion);
   await checkRemoteReachable(url);
   const template: LabTemplate = {
     id: randomUUID(),
@@ -92,7 +91,57 @@ async function register(ctx: CommandContext, kind: 'template' | 'iso'): Promise<
   return template;
 }
 
-function listOf(sim: Simulator, p: ParsedParams, kind: 'template' | 'iso', filter: string | undefined): LabTemplate[] {
+/** VirtualMachineTemplate.TemplateFilter (api/.../template/VirtualMachineTemplate.java) */
+const TEMPLATE_FILTERS = [
+  'featured',
+  'self',
+  'selfexecutable',
+  'shared',
+  'sharedexecutable',
+  'executable',
+  'community',
+  'system',
+  'all',
+] as const;
+type TemplateFilter = (typeof TEMPLATE_FILTERS)[number];
+
+/** ListTemplatesCmd.listInReadyState: these filters show only templates that are downloaded */
+const READY_ONLY: TemplateFilter[] = ['featured', 'selfexecutable', 'sharedexecutable', 'community'];
+
+/**
+ * QueryManagerImpl.searchForTemplatesInternal starts with TemplateFilter.valueOf (case-sensitive); its
+ * IllegalArgumentException becomes a ServerApiException(PARAM_ERROR): 431 with Java's enum message.
+ */
+function templateFilter(value: string): TemplateFilter {
+  const known = TEMPLATE_FILTERS.find((f) => f === value);
+  if (!known) throw paramError(`No enum constant com.cloud.template.VirtualMachineTemplate.TemplateFilter.${value}`);
+  return known;
+}
+
+function passesFilter(t: LabTemplate, filter: TemplateFilter, user: LabUser): boolean {
+  if (READY_ONLY.includes(filter) && !t.storeRefs.some((r) => r.state === 'Ready')) return false;
+  const own = t.accountId === user.accountId;
+  switch (filter) {
+    case 'featured':
+      return t.isfeatured && t.ispublic;
+    case 'self':
+    case 'selfexecutable':
+      return own;
+    case 'executable':
+      return own || t.ispublic;
+    case 'community':
+      return t.ispublic && !t.isfeatured;
+    case 'all':
+      return true;
+    default:
+      // shared, sharedexecutable, system: the lab grants no launch permissions and has no system templates
+      return false;
+  }
+}
+
+function listOf(ctx: CommandContext, kind: 'template' | 'iso', filterParam: string): LabTemplate[] {
+  const { sim, p, user } = ctx;
+  const filter = templateFilter(filterParam);
   return sim.state.templates.filter(
     (t) =>
       t.kind === kind &&
@@ -100,8 +149,7 @@ function listOf(sim: Simulator, p: ParsedParams, kind: 'template' | 'iso', filte
       (p.str('id') ?? t.id) === t.id &&
       (p.str('name') ?? t.name) === t.name &&
       (p.str('keyword') === undefined || t.name.toLowerCase().includes((p.str('keyword') ?? '').toLowerCase())) &&
-      (filter !== 'featured' || t.isfeatured) &&
-      (filter !== 'community' || (t.ispublic && !t.isfeatured)),
+      passesFilter(t, filter, user),
   );
 }
 
@@ -140,8 +188,9 @@ export const templateCommands: CommandDef[] = [
       { name: 'keyword', type: 'string' },
       { name: 'zoneid', type: 'uuid', exists: zoneOrAll(sim) },
     ],
-    run: ({ sim, p }) => {
-      const all = listOf(sim, p, 'template', p.str('templatefilter'));
+    run: (ctx) => {
+      const { sim, p } = ctx;
+      const all = listOf(ctx, 'template', p.str('templatefilter') ?? '');
       return listAnswer(
         'template',
         paged(all, p).map((t) => templateResponse(sim, t)),
@@ -158,8 +207,10 @@ export const templateCommands: CommandDef[] = [
       { name: 'keyword', type: 'string' },
       { name: 'zoneid', type: 'uuid', exists: zoneOrAll(sim) },
     ],
-    run: ({ sim, p }) => {
-      const all = listOf(sim, p, 'iso', p.str('isofilter'));
+    run: (ctx) => {
+      const { sim, p } = ctx;
+      // ListIsosCmd: isofilter defaults to selfexecutable
+      const all = listOf(ctx, 'iso', p.str('isofilter') ?? 'selfexecutable');
       return listAnswer(
         'iso',
         paged(all, p).map((t) => templateResponse(sim, t)),

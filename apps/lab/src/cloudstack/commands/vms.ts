@@ -12,7 +12,10 @@ import { type LabNic, type LabVm, nextDbId } from '../state';
 import { formatDate } from '../time';
 
 const CMD = 'org.apache.cloudstack.api.command.admin.vm';
-export const vmExists = (sim: Simulator) => (id: string) => sim.state.vms.some((v) => v.id === id);
+// ParamProcessWorker.translateUuidToInternalId resolves a uuid with findByUuidIncludingRemoved: an expunged VM's id
+// is still valid; the service then finds no VM (listVirtualMachines: an empty list, other commands: an error)
+export const vmExists = (sim: Simulator) => (id: string) =>
+  sim.state.vms.some((v) => v.id === id) || sim.state.expungedVmIds.includes(id);
 export const findVm = (sim: Simulator, id: string | undefined): LabVm => {
   const vm = sim.state.vms.find((v) => v.id === id);
   if (!vm) throw invalidParameterValue(`unable to find a virtual machine with id ${id}`);
@@ -222,7 +225,10 @@ export const vmCommands: CommandDef[] = [
     async (sim, vm, p) => {
       await stop(sim, vm);
       vm.state = 'Destroyed';
-      if (p.bool('expunge')) sim.state.vms = sim.state.vms.filter((v) => v.id !== vm.id);
+      if (p.bool('expunge')) {
+        sim.state.vms = sim.state.vms.filter((v) => v.id !== vm.id);
+        sim.state.expungedVmIds.push(vm.id);
+      }
       sim.changed();
     },
     [{ name: 'expunge', type: 'boolean' }],

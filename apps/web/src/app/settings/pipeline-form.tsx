@@ -35,6 +35,11 @@ const FIELDS: { title: string; fields: FieldSpec[] }[] = [
       int('templateRetryBackoffSeconds', 'Back-off between registrations (s)', 'grows with each registration'),
       int('templatePollSeconds', 'Status poll (s)', "how often CloudStack's download status is read"),
       int('templateDownloadTimeoutMinutes', 'Download time-out (min)', 'a download not Ready by then counts as failed'),
+      int(
+        'templateDownloadStartMinutes',
+        'Download start time-out (min)',
+        'a download the secondary storage VM has not started by then stops the run',
+      ),
       int('maxConcurrentTemplateDownloads', 'Downloads at once', 'over all runs and converter boxes'),
     ],
   },
