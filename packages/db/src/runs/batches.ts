@@ -8,14 +8,15 @@ import {
   CONTAINER_STATE_OF_RUN,
   NotFoundError,
   parseInput,
+  safeText,
 } from '@vzferry/core';
 import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
 import { moveBatch, moveBatches, moveRuns } from './transitions';
 
 export const createBatchInputSchema = z.object({
-  name: z.string().trim().min(1, 'a batch needs a name').max(100),
-  description: z.string().trim().max(2000).optional(),
+  name: safeText().trim().min(1, 'a batch needs a name').max(100),
+  description: safeText().trim().max(2000).optional(),
   containerIds: z.array(z.string().uuid()).min(1, 'a batch needs at least one container').max(5000),
   concurrency: z.number().int().min(1).max(500).default(10),
   /** at most this many of its runs at a time on one source host; none: the host's own limit only */
