@@ -13,6 +13,7 @@ import * as resolve from '@/app/api/containers/resolve/route';
 import * as containers from '@/app/api/containers/route';
 import * as customerImport from '@/app/api/customers/import/route';
 import * as customers from '@/app/api/customers/route';
+import * as failuresRetry from '@/app/api/failures/retry/route';
 import * as search from '@/app/api/search/route';
 import * as cloudstack from '@/app/api/settings/cloudstack/route';
 import * as users from '@/app/api/users/route';
@@ -151,6 +152,13 @@ describe('a NUL byte in the other free text that reaches PostgreSQL', () => {
     await expectRefused(
       () => call(resolve.POST, '/api/containers/resolve', { json: { text: `ct301${NUL}.example.net` } }),
       /^text: .*NUL byte/,
+    );
+    await expectRefused(
+      () =>
+        call(failuresRetry.POST, '/api/failures/retry', {
+          json: { stage: 'preflight', errorCode: `x${NUL}`, runIds: ['00000000-0000-4000-8000-000000000000'] },
+        }),
+      /^errorCode: .*NUL byte/,
     );
     await expectRefused(
       () =>
