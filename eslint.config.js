@@ -115,10 +115,10 @@ export default tseslint.config(
     rules: restricted([
       ...ownedBy(null),
       {
-        regex: '^(@vzferry/(?!core/(settings|access)$)|@/|node:)',
+        regex: '^(@vzferry/(?!core/(settings|access|safe-text)$)|@/|node:)',
         allowTypeImports: true,
         message:
-          'apps/web/src/api is imported by the browser: zod, ./wire, @vzferry/core/settings and @vzferry/core/access only (types may come from anywhere)',
+          'apps/web/src/api is imported by the browser: zod, ./wire, @vzferry/core/settings, /access and /safe-text only (types may come from anywhere)',
       },
     ]),
   },

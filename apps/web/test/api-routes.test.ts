@@ -201,12 +201,12 @@ describe('containers, batches and runs', () => {
     const bad = await call(batches.POST, '/api/batches', { json: { name: 'w', filter: { status: 'sleeping' } } });
     expect(bad).toMatchObject({
       status: 400,
-      body: { error: { code: 'invalid_input', message: expect.stringMatching(/^status: Invalid option/) } },
+      body: { error: { code: 'invalid_input', message: expect.stringMatching(/^filter\.status: Invalid option/) } },
     });
     const none = await call(batches.POST, '/api/batches', { json: { name: 'w', filter: { q: 'no-such-container' } } });
     expect(none).toMatchObject({
       status: 400,
-      body: { error: { code: 'invalid_input', message: 'containerIds: a batch needs at least one container' } },
+      body: { error: { code: 'invalid_input', message: 'filter: the filter matches no container; widen it' } },
     });
   });
 

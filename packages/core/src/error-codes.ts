@@ -66,6 +66,8 @@ export const ERROR_CODES = {
   customers_invalid: spec('rejected', 'The customer file was not imported, nothing changed'),
   secret_required: spec('invalid', 'The secret key is required'),
   cloudstack_not_configured: spec('conflict', 'CloudStack is not set up: fill in Settings > CloudStack connection'),
+  /** a change that removes saved data (mappings) without the request saying so */
+  confirmation_required: spec('conflict', 'This removes saved data: confirm the removal and send it again'),
 
   // ------------------------------------------------------------ batches and runs
   batch_invalid: spec('conflict', 'The batch cannot hold these containers'),

@@ -19,3 +19,4 @@ export * from './support';
 export * from './report';
 export * from './container-refs';
 export * from './config-diff';
+export * from './safe-text';

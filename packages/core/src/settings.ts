@@ -2,12 +2,14 @@
 // secret key is not part of these schemas on purpose: it is stored sealed
 // and never sent back (packages/db settings).
 import { z } from 'zod';
+import { ipToBigInt } from './cidr';
+import { safeText } from './safe-text';
 
 /** The connection's fields (schemas that add to them spread these and apply plainHttpRule). */
 export const cloudStackSettingsFields = {
   endpoint: z.string().url('the API endpoint must be a URL, e.g. https://cloudstack.example.net/client/api'),
-  apiKey: z.string().trim().min(1, 'the API key is required'),
-  zoneId: z.string().trim().min(1, 'choose the zone the VMs go to'),
+  apiKey: safeText().trim().min(1, 'the API key is required').max(512),
+  zoneId: safeText().trim().min(1, 'choose the zone the VMs go to').max(64),
   /**
    * Plain HTTP sends the signed requests, API key included, readable on the
    * way: only with this explicit opt-in (a lab, a management network).
@@ -30,6 +32,43 @@ export const plainHttpRule: [
 export const cloudStackSettingsSchema = z.object(cloudStackSettingsFields).refine(...plainHttpRule);
 export type CloudStackSettings = z.infer<typeof cloudStackSettingsSchema>;
 
+/**
+ * A Linux network interface name, as the kernel takes one (dev_valid_name in
+ * net/core/dev.c): at most 15 bytes (IFNAMSIZ 16 with its NUL), no '/', ':'
+ * or white space, not "." or "..". Narrower here: letters, digits, dot, dash
+ * and underscore, and no leading dash, so it is never read as an option.
+ */
+export const interfaceNameSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,14}$/,
+    'an interface name is 1-15 letters, digits, dots, dashes or underscores, not starting with a dash (e.g. eth1)',
+  )
+  .refine((s) => s !== '.' && s !== '..', 'an interface name cannot be "." or ".."');
+
+/** An IPv4 or IPv6 address, as `ip route get` prints the next hop. */
+export const ipAddressSchema = z
+  .string()
+  .trim()
+  .max(45)
+  .refine((s) => isIpAddress(s), 'an IPv4 or IPv6 address, e.g. 10.0.0.1');
+
+/** A CloudStack object's id (a UUID in CloudStack 4.x); letters, digits, dashes and underscores. */
+export const cloudStackIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a CloudStack id: 1-64 letters, digits, dashes or underscores');
+
+function isIpAddress(s: string): boolean {
+  try {
+    ipToBigInt(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const pipelineSettingsSchema = z.object({
   /** register_template: registrations per run before the failure stops the run */
   templateRetryAttempts: z.number().int().min(1).max(10).default(3),
@@ -51,16 +90,16 @@ export const pipelineSettingsSchema = z.object({
   /** secondary storage downloads at once, over all runs */
   maxConcurrentTemplateDownloads: z.number().int().min(1).max(100).default(4),
   /** global rsync --bwlimit in KiB/s (null: none); a batch or host limit can be lower */
-  rsyncBandwidthLimitKbps: z.number().int().positive().nullable().default(null),
+  rsyncBandwidthLimitKbps: z.number().int().positive().max(100_000_000).nullable().default(null),
   /** preflight: traffic to source hosts must leave over this interface / next hop */
-  expectedRouteInterface: z.string().trim().min(1).nullable().default(null),
-  expectedNextHop: z.string().trim().min(1).nullable().default(null),
+  expectedRouteInterface: interfaceNameSchema.nullable().default(null),
+  expectedNextHop: ipAddressSchema.nullable().default(null),
   deployTimeoutSeconds: z.number().int().min(30).max(7200).default(900),
   verifyTimeoutSeconds: z.number().int().min(10).max(3600).default(300),
   /** a cutover starts only if its estimate plus this margin fits the window */
   cutoverMarginMinutes: z.number().int().min(0).max(240).default(10),
   /** the boot ISO that makes grub-legacy guests bootable, and how long to wait for its call back */
-  legacyBootIsoId: z.string().trim().min(1).nullable().default(null),
+  legacyBootIsoId: cloudStackIdSchema.nullable().default(null),
   legacyCallbackTimeoutMinutes: z.number().int().min(1).max(240).default(30),
 });
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;

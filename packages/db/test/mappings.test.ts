@@ -38,7 +38,7 @@ const good = {
 
 describe('mappings', () => {
   it('saves the lists, normalizing a network to its base address and the distribution to lower case', async () => {
-    const saved = await saveMappings(t.db, good);
+    const { mappings: saved } = await saveMappings(t.db, good);
     expect(saved.networks[0]).toMatchObject({ cidr: '198.51.100.0/24', sourceVlan: 210 });
     expect(saved.osTypes[0]).toMatchObject({ distribution: 'centos', version: '7' });
     expect(await readMappings(t.db)).toEqual(saved);

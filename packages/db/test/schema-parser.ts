@@ -29,6 +29,8 @@ const DELETE_RULE: Record<string, string> = {
 export function parseSchema(text: string): ParsedSchema {
   const noComments = text.replace(/\/\/.*$/gm, '');
   const out: ParsedSchema = { models: new Map(), enums: new Map(), indexNames: [], foreignKeys: new Map() };
+  // an index Prisma cannot declare (a partial one) is named in a comment: "// sql-only index: <name>"
+  for (const m of text.matchAll(/^\s*\/\/ sql-only index: (\w+)\s*$/gm)) out.indexNames.push(m[1]!);
   for (const m of noComments.matchAll(/^enum (\w+) \{([^}]*)\}/gm)) {
     out.enums.set(
       m[1]!,

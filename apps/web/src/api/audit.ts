@@ -1,13 +1,14 @@
 // The audit log as the audit page reads it: newest first, filtered, paged by id.
+import { safeText } from '@vzferry/core/safe-text';
 import { z } from 'zod';
 import { ROLES } from '@vzferry/core/access';
 import { bigintText, isoDate } from './wire';
 
 export const auditFilterSchema = z.object({
-  who: z.string().trim().max(200).optional(),
+  who: safeText().trim().max(200).optional(),
   role: z.enum(ROLES).optional(),
-  action: z.string().trim().max(100).optional(),
-  targetId: z.string().trim().max(100).optional(),
+  action: safeText().trim().max(100).optional(),
+  targetId: safeText().trim().max(100).optional(),
   outcome: z.enum(['ok', 'failed']).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),

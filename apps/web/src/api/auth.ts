@@ -1,5 +1,6 @@
 // Signing in and out, the password, the first-start setup, and the users an
 // admin manages: what the pages send and get back.
+import { safeText } from '@vzferry/core/safe-text';
 import { z } from 'zod';
 import { ROLES } from '@vzferry/core/access';
 import { isoDate } from './wire';
@@ -8,7 +9,7 @@ const PASSWORD_MIN = 12;
 const password = z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(256);
 
 export const signInSchema = z.object({
-  email: z.string().trim().min(1).max(254),
+  email: safeText().trim().min(1).max(254),
   password: z.string().min(1).max(256),
 });
 export type SignIn = z.input<typeof signInSchema>;
@@ -20,8 +21,8 @@ export type PasswordChange = z.input<typeof passwordChangeSchema>;
 
 export const setupSchema = z.object({
   token: z.string().min(1).max(200),
-  email: z.email().max(254),
-  name: z.string().trim().min(1).max(100),
+  email: safeText().pipe(z.email().max(254)),
+  name: safeText().trim().min(1).max(100),
   password,
 });
 export type Setup = z.input<typeof setupSchema>;
@@ -40,8 +41,8 @@ export const userSchema = z.object({
 export const userListSchema = z.array(userSchema);
 
 export const newUserSchema = z.object({
-  email: z.email().max(254),
-  name: z.string().trim().min(1).max(100),
+  email: safeText().pipe(z.email().max(254)),
+  name: safeText().trim().min(1).max(100),
   role: z.enum(ROLES),
   password,
 });

@@ -1,22 +1,42 @@
 // Batches: the list, one batch with its runs, and what creating, starting
 // and pausing one take and answer.
+import { safeText } from '@vzferry/core/safe-text';
 import { z } from 'zod';
 import { isoDate } from './wire';
 
-/** A new batch: every container the containers page's filter (its URL parameters) matches, or the listed ids. */
-export const newBatchSchema = z.object({
-  name: z.string().trim().min(1, 'a batch needs a name').max(100),
-  concurrency: z.number().int().min(1).max(500).default(10),
-  /** at most this many of its runs at a time on one source host */
-  perHostConcurrency: z.number().int().min(1).max(500).optional(),
-  /** when it starts once started (ISO 8601 with its offset); none: when an engineer starts it */
-  startAt: z.iso
-    .datetime({ offset: true })
-    .transform((s) => new Date(s))
-    .optional(),
-  containerIds: z.array(z.uuid()).max(5000).optional(),
-  filter: z.record(z.string(), z.string()).optional(),
-});
+/**
+ * A new batch: the listed container ids, or every container the containers
+ * page's filter (its URL parameters) matches; exactly one of the two. A field
+ * it does not know is refused, not ignored (an ignored `hostId` made a batch
+ * of every container).
+ */
+export const newBatchSchema = z
+  .object({
+    name: safeText().trim().min(1, 'a batch needs a name').max(100),
+    concurrency: z.number().int().min(1).max(500).default(10),
+    /** at most this many of its runs at a time on one source host */
+    perHostConcurrency: z.number().int().min(1).max(500).optional(),
+    /** when it starts once started (ISO 8601 with its offset); none: when an engineer starts it */
+    startAt: z.iso
+      .datetime({ offset: true })
+      .transform((s) => new Date(s))
+      .optional(),
+    containerIds: z.array(z.uuid()).min(1, 'a batch needs at least one container').max(5000).optional(),
+    /** the containers page's URL parameters; the route checks each against the containers query */
+    filter: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+/** A batch is made from its list of ids or from a filter: one of them, never both. */
+export function checkOneSource(b: { containerIds?: unknown; filter?: unknown }, ctx: z.RefinementCtx): void {
+  const given = Number(b.containerIds !== undefined) + Number(b.filter !== undefined);
+  if (given === 1) return;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      given === 0 ? 'a batch needs containerIds or a filter' : 'give the batch containerIds or a filter, not both',
+  });
+}
 export type NewBatch = z.input<typeof newBatchSchema>;
 
 export const batchCreatedSchema = z.object({ id: z.string() });

@@ -1,13 +1,11 @@
 // Customers: the list, and the CSV upload's answer. A file with bad rows is
 // refused as a whole (422 customers_invalid) and the error's details list
 // every bad row with its line.
+import { safeText } from '@vzferry/core/safe-text';
 import { z } from 'zod';
 
 export const customerQuerySchema = z.object({
-  q: z
-    .string()
-    // PostgreSQL text cannot hold a NUL byte: refused here, it is a 400 instead of a database error
-    .refine((s) => !s.includes('\u0000'), 'the search contains a NUL byte; remove it')
+  q: safeText('the search contains a NUL byte; remove it')
     .trim()
     .max(200, 'the search is longer than 200 characters')
     .optional(),

@@ -1,5 +1,6 @@
 // The failures view: failed runs grouped by stage and error code, and what
 // Retry all of a group takes and answers.
+import { safeText } from '@vzferry/core/safe-text';
 import { z } from 'zod';
 import { isoDate } from './wire';
 
@@ -45,8 +46,8 @@ export type FailedRun = FailureGroup['runs'][number];
 
 /** Retry all: the group (its stage and code) and the runs of it the page showed. */
 export const retryGroupSchema = z.object({
-  stage: z.string().min(1).max(40),
-  errorCode: z.string().min(1).max(100),
+  stage: safeText().min(1).max(40),
+  errorCode: safeText().min(1).max(100),
   runIds: z.array(z.uuid()).min(1, 'name at least one run').max(5000),
 });
 export type RetryGroup = z.input<typeof retryGroupSchema>;

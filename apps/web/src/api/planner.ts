@@ -1,11 +1,12 @@
 // The batch planner: picking containers (a pasted list resolved, every id a
 // filter matches), and a batch's plan before it starts (totals, windows,
 // projected downtimes, the dry run of preflight).
+import { safeText } from '@vzferry/core/safe-text';
 import { z } from 'zod';
 import { bigintText, isoDate } from './wire';
 
 /** A paste of CTIDs, host:CTIDs or hostnames, one per line. */
-export const containerRefsSchema = z.object({ text: z.string().max(256 * 1024) });
+export const containerRefsSchema = z.object({ text: safeText().max(256 * 1024) });
 export type ContainerRefs = z.input<typeof containerRefsSchema>;
 
 const pickedContainer = z.object({

@@ -2,14 +2,13 @@
 // with how they matched (themselves, or through one of their containers);
 // containers with theirs. Best matches first: exact, then partial, then
 // similar (a typo).
+import { safeText } from '@vzferry/core/safe-text';
 import { z } from 'zod';
 
 export const SEARCH_MAX_CHARS = 200;
 
 export const searchQuerySchema = z.object({
-  q: z
-    .string()
-    .refine((s) => !s.includes('\u0000'), 'the search contains a NUL byte; remove it')
+  q: safeText('the search contains a NUL byte; remove it')
     .refine((s) => s.length <= SEARCH_MAX_CHARS, `the search is longer than ${SEARCH_MAX_CHARS} characters; shorten it`)
     .default(''),
 });

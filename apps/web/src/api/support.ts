@@ -1,6 +1,7 @@
 // What support reads about a customer and writes: each container's state in
 // words, its runs as a timeline, the ready-to-send e-mails, and the notes.
 // Times are already words in the customer's zone (core support/).
+import { safeText } from '@vzferry/core/safe-text';
 import { z } from 'zod';
 import { isoDate } from './wire';
 
@@ -8,9 +9,7 @@ export const NOTE_MAX_CHARS = 4000;
 
 /** A new note: text without a NUL byte, up to NOTE_MAX_CHARS once trimmed. */
 export const newNoteSchema = z.object({
-  body: z
-    .string()
-    .refine((s) => !s.includes('\u0000'), 'the note contains a NUL byte; remove it')
+  body: safeText('the note contains a NUL byte; remove it')
     .transform((s) => s.trim())
     .pipe(
       z

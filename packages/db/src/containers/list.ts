@@ -4,7 +4,7 @@
 // customer name or e-mail by substring and IPs by prefix. One page of rows
 // plus the total, in two statements; the indexes on hostname, status,
 // ostemplate, customerId and ContainerIp.address carry it.
-import { parseInput } from '@vzferry/core';
+import { parseInput, safeText } from '@vzferry/core';
 import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
 import type { Prisma } from '../generated/client';
@@ -14,12 +14,7 @@ const MIGRATION_STATES = ['not_started', 'queued', 'migrating', 'migrated', 'fai
 
 const optionalText = z.preprocess(
   (v) => (v === '' || v === null ? undefined : v),
-  z
-    .string()
-    .max(200)
-    // PostgreSQL text cannot hold a NUL byte: a 400 with the reason, not a database error
-    .refine((s) => !s.includes('\u0000'), 'the search contains a NUL byte; remove it')
-    .optional(),
+  safeText('the search contains a NUL byte; remove it').max(200).optional(),
 );
 
 export const containerQuerySchema = z.object({
@@ -35,6 +30,10 @@ export const containerQuerySchema = z.object({
 });
 
 export type ContainerQuery = z.infer<typeof containerQuerySchema>;
+
+/** The containers page's filter as a batch is made from it: a parameter it does not know is refused, not ignored. */
+export const containerFilterSchema = containerQuerySchema.strict();
+export type ContainerFilter = z.input<typeof containerFilterSchema>;
 
 export async function listContainers(db: Db, query: ContainerQuery) {
   const client = prismaOf(db);
@@ -103,7 +102,7 @@ function containerWhere(query: ContainerQuery): Prisma.ContainerWhereInput {
  */
 export async function containerIdsMatching(
   db: Db,
-  filter: Record<string, string>,
+  filter: ContainerFilter,
   limit: number,
 ): Promise<{ ids: string[]; overLimit: boolean }> {
   const client = prismaOf(db);

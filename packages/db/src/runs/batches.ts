@@ -8,14 +8,17 @@ import {
   CONTAINER_STATE_OF_RUN,
   NotFoundError,
   parseInput,
+  safeText,
 } from '@vzferry/core';
 import { z } from 'zod';
-import { type Db, prismaOf } from '../client';
+import { type Db, prismaOf, type Tx } from '../client';
+import type { PrismaClient } from '../generated/client';
+import { ACTIVE_RUN_INDEX, isUniqueViolation } from './unique-violation';
 import { moveBatch, moveBatches, moveRuns } from './transitions';
 
 export const createBatchInputSchema = z.object({
-  name: z.string().trim().min(1, 'a batch needs a name').max(100),
-  description: z.string().trim().max(2000).optional(),
+  name: safeText().trim().min(1, 'a batch needs a name').max(100),
+  description: safeText().trim().max(2000).optional(),
   containerIds: z.array(z.string().uuid()).min(1, 'a batch needs at least one container').max(5000),
   concurrency: z.number().int().min(1).max(500).default(10),
   /** at most this many of its runs at a time on one source host; none: the host's own limit only */
@@ -26,23 +29,37 @@ export const createBatchInputSchema = z.object({
 });
 export type CreateBatchInput = z.input<typeof createBatchInputSchema>;
 
+/**
+ * A draft batch with a pending run per container. A container already in an
+ * active run is refused (409 batch_invalid, naming it and its batch), also
+ * when another batch took it a moment ago: the database holds one active run
+ * per container (a partial unique index, prisma/migrations/
+ * 20261211000000_one_active_run_per_container), and the loser of that race
+ * is answered like the check below would have.
+ */
 export async function createBatch(db: Db, input: CreateBatchInput, actor: Actor) {
   const client = prismaOf(db);
   const data = parseInput(createBatchInputSchema, input);
   const ids = [...new Set(data.containerIds)];
+  try {
+    return await insertBatch(client, data, ids, actor);
+  } catch (err) {
+    if (isUniqueViolation(err, ACTIVE_RUN_INDEX)) throw await containersTaken(client, ids, err);
+    if (isUniqueViolation(err, 'Batch_name_key')) throw nameTaken(data.name);
+    throw err;
+  }
+}
+
+async function insertBatch(
+  client: PrismaClient,
+  data: z.output<typeof createBatchInputSchema>,
+  ids: string[],
+  actor: Actor,
+) {
   return client.$transaction(async (tx) => {
-    const containers = await tx.container.findMany({
-      where: { id: { in: ids } },
-      include: {
-        sourceHost: { select: { name: true } },
-        runs: { where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, include: { batch: { select: { name: true } } } },
-      },
-    });
-    const problems = batchProblems(ids, containers);
+    const problems = batchProblems(ids, await containersForBatch(tx, ids));
     if (problems.length) throw new AppError('batch_invalid', problems.join('; '), { details: problems });
-    if (await tx.batch.findUnique({ where: { name: data.name } })) {
-      throw new AppError('batch_name_taken', `a batch named "${data.name}" exists already`);
-    }
+    if (await tx.batch.findUnique({ where: { name: data.name } })) throw nameTaken(data.name);
     const batch = await tx.batch.create({
       data: {
         name: data.name,
@@ -64,6 +81,26 @@ export async function createBatch(db: Db, input: CreateBatchInput, actor: Actor)
     return batch;
   });
 }
+
+/** The containers with their active runs (and those runs' batches). */
+function containersForBatch(tx: Tx, ids: string[]) {
+  return tx.container.findMany({
+    where: { id: { in: ids } },
+    include: {
+      sourceHost: { select: { name: true } },
+      runs: { where: { status: { in: [...ACTIVE_RUN_STATUSES] } }, include: { batch: { select: { name: true } } } },
+    },
+  });
+}
+
+/** The refusal of a batch that lost the race for its containers, read after the winner committed. */
+async function containersTaken(client: Tx, ids: string[], cause: unknown): Promise<AppError> {
+  const problems = batchProblems(ids, await containersForBatch(client, ids));
+  const why = problems.length ? problems : ['another batch took some of these containers at the same time; look again'];
+  return new AppError('batch_invalid', why.join('; '), { details: why, cause });
+}
+
+const nameTaken = (name: string) => new AppError('batch_name_taken', `a batch named "${name}" exists already`);
 
 type ContainerForBatch = {
   id: string;

@@ -2,6 +2,7 @@
 // jobs end. Each returns the jobs to enqueue after commit; every status
 // change goes through transitions.ts.
 import {
+  ACTIVE_RUN_STATUSES,
   type Actor,
   AppError,
   failureKey,
@@ -11,19 +12,36 @@ import {
   type Stage,
   type StageFailure,
 } from '@vzferry/core';
-import { type Db, prismaOf } from '../client';
+import { type Db, prismaOf, type Tx } from '../client';
 import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
 import { failRun } from './stage-runs';
 import { moveBatch, moveRun, moveStageRuns } from './transitions';
+import { ACTIVE_RUN_INDEX, isUniqueViolation } from './unique-violation';
 
 export interface RetryOptions {
   /** retry only while the run is failed for this cause (a failure group's stage and code) */
   failedAs?: { stage: Stage; errorCode: string };
 }
 
-/** Retry a failed run: before the downtime at the failed stage, else from stop_source. */
+/**
+ * Retry a failed run: before the downtime at the failed stage, else from
+ * stop_source. Not while its container is in another active run (a batch
+ * made after it failed): one active run per container.
+ */
 export async function retryRun(db: Db, runId: string, actor: Actor, opts: RetryOptions = {}): Promise<FollowUpJob[]> {
+  try {
+    return await retryInTransaction(db, runId, actor, opts);
+  } catch (err) {
+    // another batch took the container between the check below and the move
+    if (isUniqueViolation(err, ACTIVE_RUN_INDEX)) {
+      throw new AppError('run_state', 'its container joined another active run meanwhile; look again', { cause: err });
+    }
+    throw err;
+  }
+}
+
+async function retryInTransaction(db: Db, runId: string, actor: Actor, opts: RetryOptions): Promise<FollowUpJob[]> {
   const client = prismaOf(db);
   return client.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUnique({ where: { id: runId } });
@@ -35,6 +53,7 @@ export async function retryRun(db: Db, runId: string, actor: Actor, opts: RetryO
     if (opts.failedAs && cause !== failureKey(opts.failedAs.stage, opts.failedAs.errorCode)) {
       throw new AppError('run_state', `it failed for another cause meanwhile (${cause.replace(':', ', ')})`);
     }
+    await refuseIfContainerBusy(tx, run.containerId, runId);
     const stage = retryStartStage(run.failedStage);
     const reassign = stage === 'preflight' || !run.converterBoxId;
     const clear = { failedStage: null, errorCode: null, error: null, finishedAt: null };
@@ -59,6 +78,19 @@ export async function retryRun(db: Db, runId: string, actor: Actor, opts: RetryO
     const sr = await tx.stageRun.create({ data: { runId, stage, attempt, converterBoxId: run.converterBoxId } });
     return [stageJob(sr, run.converterBoxId!)];
   });
+}
+
+async function refuseIfContainerBusy(tx: Tx, containerId: string, runId: string): Promise<void> {
+  const other = await tx.migrationRun.findFirst({
+    where: { containerId, id: { not: runId }, status: { in: [...ACTIVE_RUN_STATUSES] } },
+    include: { batch: { select: { name: true } }, container: { include: { sourceHost: { select: { name: true } } } } },
+  });
+  if (!other) return;
+  const c = other.container;
+  throw new AppError(
+    'run_state',
+    `container ${c.sourceCtid} on ${c.sourceHost.name} is in batch ${other.batch.name} now (run ${other.id}, ${other.status}); retry that one instead, or cancel it first`,
+  );
 }
 
 /**

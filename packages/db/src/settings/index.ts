@@ -71,7 +71,14 @@ export function changedFields(before: Record<string, unknown>, after: Record<str
 export async function loadPipelineSettings(db: Db): Promise<PipelineSettings> {
   const client = prismaOf(db);
   const row = await client.setting.findUnique({ where: { key: PIPELINE } });
-  return pipelineSettingsSchema.parse(row?.value ?? {});
+  const stored = (row?.value ?? {}) as Record<string, unknown>;
+  const parsed = pipelineSettingsSchema.safeParse(stored);
+  if (parsed.success) return parsed.data;
+  // a value saved before its field's rule became strict falls back to its default (named in the log):
+  // refusing to read would stop every run and leave the Settings page unable to save a good one
+  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+  console.warn(`[db] pipeline settings ${[...bad].join(', ')} no longer valid; using the defaults until saved again`);
+  return pipelineSettingsSchema.parse(Object.fromEntries(Object.entries(stored).filter(([k]) => !bad.has(k))));
 }
 
 /** Saves the named pipeline settings (the others stay); returns the settings and the names of those that changed. */

@@ -1,15 +1,13 @@
 // Notes support and engineers write about a customer or one container. A
 // note keeps its author's name as it was, so it still says who wrote it
 // after the user is renamed or removed (the API's audit row records who wrote one).
-import { type Actor, NotFoundError, parseInput } from '@vzferry/core';
+import { type Actor, NotFoundError, parseInput, safeText } from '@vzferry/core';
 import { z } from 'zod';
 import { type Db, prismaOf } from '../client';
 
 export const NOTE_MAX_CHARS = 4000;
 
-export const noteBodySchema = z
-  .string()
-  .refine((s) => !s.includes('\u0000'), 'the note contains a NUL byte; remove it')
+export const noteBodySchema = safeText('the note contains a NUL byte; remove it')
   .transform((s) => s.trim())
   .pipe(
     z

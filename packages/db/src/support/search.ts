@@ -4,16 +4,13 @@
 // search, then names and hostnames that are only similar (pg_trgm's word
 // similarity, carried by the trigram indexes). A customer also matches
 // through a container of theirs, so an IP finds its owner.
-import { parseInput } from '@vzferry/core';
-import { z } from 'zod';
+import { parseInput, safeText } from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 import { Prisma } from '../generated/client';
 
 export const SEARCH_MAX_CHARS = 200;
 
-export const searchTextSchema = z
-  .string()
-  .refine((s) => !s.includes('\u0000'), 'the search contains a NUL byte; remove it')
+export const searchTextSchema = safeText('the search contains a NUL byte; remove it')
   .refine((s) => s.length <= SEARCH_MAX_CHARS, `the search is longer than ${SEARCH_MAX_CHARS} characters; shorten it`)
   .transform((s) => s.trim());
 

@@ -1,11 +1,12 @@
 'use client';
 // The three mapping tables, edited as lists and saved together (the server
-// checks them and saves all or nothing).
+// checks them and saves all or nothing). A save that removes saved mappings
+// is refused until the engineer confirms the removal the server describes.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Card, ErrorBox, inputClass, SaveButton, Table, type Column } from '@/components/ui';
 import type { Connected, Mappings, MappingsInput } from '@/api/settings';
-import { fetchJson } from '@/lib/fetch-json';
+import { ApiError, fetchJson } from '@/lib/fetch-json';
 
 type MappingColumn<T> = { key: keyof T; label: string; type?: 'number'; options?: { value: string; label: string }[] };
 
@@ -13,12 +14,17 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: C
   const qc = useQueryClient();
   const [m, setM] = useState<Mappings>(saved);
   const save = useMutation({
-    mutationFn: () => fetchJson<Mappings>('/api/settings/mappings', { method: 'PUT', json: m satisfies MappingsInput }),
+    mutationFn: (confirmRemove: boolean) =>
+      fetchJson<Mappings>('/api/settings/mappings', {
+        method: 'PUT',
+        json: { ...m, ...(confirmRemove && { confirmRemove }) } satisfies MappingsInput,
+      }),
     onSuccess: async (next) => {
       setM(next);
       await qc.invalidateQueries({ queryKey: ['settings'] });
     },
   });
+  const unconfirmed = save.error instanceof ApiError && save.error.code === 'confirmation_required';
   const networks = choices?.networks.map((n) => ({ value: n.id, label: `${n.name}${n.cidr ? ` (${n.cidr})` : ''}` }));
   const offerings = choices?.offerings.map((o) => ({
     value: o.id,
@@ -80,13 +86,22 @@ export function MappingsEditor({ saved, choices }: { saved: Mappings; choices: C
           { key: 'legacyOsTypeId', label: 'OS type while on the boot ISO (legacy)', options: osTypes },
         ]}
       />
-      {save.error ? <ErrorBox title="Mappings not saved; nothing changed">{save.error.message}</ErrorBox> : null}
+      {unconfirmed ? (
+        <ErrorBox title="Removing mappings: confirm it; nothing changed yet">
+          <p>{save.error?.message}</p>
+          <Button variant="danger" className="mt-2" disabled={save.isPending} onClick={() => save.mutate(true)}>
+            Remove them and save
+          </Button>
+        </ErrorBox>
+      ) : save.error ? (
+        <ErrorBox title="Mappings not saved; nothing changed">{save.error.message}</ErrorBox>
+      ) : null}
       <div className="mt-3 flex items-center gap-3">
         <SaveButton
           label="Save mappings"
           pending={save.isPending}
           saved={save.isSuccess}
-          onClick={() => save.mutate()}
+          onClick={() => save.mutate(false)}
         />
       </div>
     </Card>

@@ -3,8 +3,14 @@
 // or from the containers an engineer picked, with its start time, its
 // concurrency and its limit per source host.
 import { AppError } from '@vzferry/core';
-import { containerIdsMatching, createBatch, listBatches } from '@vzferry/db';
-import { batchCreatedSchema, batchListSchema, newBatchSchema } from '@/api/batches';
+import {
+  containerFilterSchema,
+  containerIdsMatching,
+  createBatch,
+  listBatches,
+  type ContainerFilter,
+} from '@vzferry/db';
+import { batchCreatedSchema, batchListSchema, checkOneSource, newBatchSchema } from '@/api/batches';
 import { server } from '@/server/context';
 import { route } from '@/server/route';
 
@@ -12,13 +18,16 @@ export const dynamic = 'force-dynamic';
 
 const MAX_CONTAINERS = 5000;
 
+/** The filter checked here, against the containers query: a malformed one is a 400 naming `filter.<field>`. */
+const newBatchBody = newBatchSchema.extend({ filter: containerFilterSchema.optional() }).superRefine(checkOneSource);
+
 export const GET = route({ access: 'read', output: batchListSchema }, async () => listBatches(server().db));
 
 export const POST = route(
   {
     access: 'operate',
     audit: { action: 'batch.create', target: 'Batch' },
-    body: newBatchSchema,
+    body: newBatchBody,
     output: batchCreatedSchema,
     status: 201,
   },
@@ -41,8 +50,9 @@ export const POST = route(
   },
 );
 
-async function idsOfFilter(filter: Record<string, string>): Promise<string[]> {
+async function idsOfFilter(filter: ContainerFilter): Promise<string[]> {
   const { ids, overLimit } = await containerIdsMatching(server().db, filter, MAX_CONTAINERS);
+  if (ids.length === 0) throw new AppError('invalid_input', 'filter: the filter matches no container; widen it');
   if (overLimit)
     throw new AppError(
       'batch_too_big',

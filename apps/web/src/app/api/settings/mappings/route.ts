@@ -7,7 +7,11 @@ import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-/** The three lists replace the saved ones together, or nothing changes. */
+/**
+ * The three lists replace the saved ones together, or nothing changes. A
+ * save that leaves saved mappings out needs `confirmRemove: true` (409
+ * confirmation_required otherwise); the audit row lists what it removed.
+ */
 export const PUT = route(
   {
     access: 'administer',
@@ -17,10 +21,15 @@ export const PUT = route(
   },
   async ({ body, audit }) => {
     await checkAgainstCloudStack(body.networks);
-    const saved = await saveMappings(server().db, body);
+    const { mappings: saved, removed } = await saveMappings(server().db, body);
     audit({
       targetId: 'mappings',
-      details: { networks: saved.networks.length, offerings: saved.offerings.length, osTypes: saved.osTypes.length },
+      details: {
+        networks: saved.networks.length,
+        offerings: saved.offerings.length,
+        osTypes: saved.osTypes.length,
+        removed,
+      },
     });
     return saved;
   },
