@@ -167,16 +167,25 @@ async function runGuarded<D>(fn: StageRegistry<D>[Stage], ctx: StageContext, dep
  */
 export function toFailure(err: unknown): StageFailure {
   if (err instanceof AppError) return stageFailure(err.code, err.message);
+  // a command cut off by its connection (the errno kept as its cause) may work next time
+  if (err instanceof ExecError && networkErrno(err.cause)) return stageFailure('network_error', errorMessage(err));
   if (err instanceof ExecError) return stageFailure(err.timedOut ? 'command_timeout' : 'command_failed', err.message);
   // the guest's own tree refused (guest-root.ts): retrying reads the same tree
   if (err instanceof GuestPathError) return stageFailure('guest_path', err.message);
   if (err instanceof CloudStackTransportError) return stageFailure('cloudstack_unavailable', err.message);
   if (err instanceof CloudStackJobTimeoutError) return stageFailure('cloudstack_unavailable', err.message);
   if (err instanceof CloudStackError) return stageFailure('cloudstack_error', err.message);
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && NETWORK_ERRORS.includes(code))
-    return stageFailure('network_error', errorMessage(err));
+  if (networkErrno(err)) return stageFailure('network_error', errorMessage(err));
   return stageFailure('internal', errorMessage(err));
+}
+
+/** The network errno of an error or of one of its causes, if it has one. */
+function networkErrno(err: unknown): string | null {
+  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_ERRORS.includes(code)) return code;
+  }
+  return null;
 }
 
 const NETWORK_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN'];
