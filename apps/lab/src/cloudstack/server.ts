@@ -26,7 +26,7 @@ export interface StartCloudStackOptions {
   vmTransitionMs?: number;
   installMs?: number;
   readTimeoutMs?: number;
-  /** the Running VMs' IPv4 addresses answer pings from this machine (needs root; vm-network.ts) */
+  /** the Running VMs' IPv4 and IPv6 addresses answer pings from this machine (needs root; vm-network.ts) */
   vmNetwork?: boolean;
   /** a VM started with an ISO attached boots under QEMU (vm-power.ts); default on */
   isoBoot?: boolean;
