@@ -21,6 +21,7 @@ import {
 import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
+import { createLogger } from './logger';
 import {
   dryRunChecks,
   LocalExecutor,
@@ -37,7 +38,9 @@ const config = loadConfig(process.env);
 const db = createDb(config.DATABASE_URL);
 const dataDir = path.resolve(config.VZFERRY_DATA_DIR);
 const secrets = loadSecretBox({ secretKey: config.VZFERRY_SECRET_KEY, dataDir });
-const log = (message: string) => console.log(`[worker] ${message}`);
+const logger = createLogger(config.LOG_LEVEL);
+const log = (message: string) => logger.info(message);
+logger.debug({ config }, 'configuration');
 
 const inventory = startInventoryWorker({
   redisUrl: config.REDIS_URL,
@@ -128,16 +131,18 @@ const engine = startPipelineEngine({
   hooks: pipelineHooks(deps),
   dryRunChecks,
   concurrency: box.maxConcurrentRuns,
-  log,
+  // what the engine reports are its ticks' failures
+  log: (message) => logger.warn({ box: box.name }, message),
 });
 const beat = setInterval(() => {
   void disk()
     .then((d) => heartbeatConverterBox(db, box.id, d.free))
-    .catch((err: unknown) => log(`heartbeat: ${errorMessage(err)}`));
+    .catch((err: unknown) => logger.warn(`heartbeat: ${errorMessage(err)}`));
 }, 10_000);
 log(
   `converter box ${box.name}: work dir ${workDir}, ${box.maxConcurrentRuns} runs at a time, templates served at ${templateServer.url}`,
 );
+// the line the tests and scripts wait for, whatever LOG_LEVEL says
 console.log('ready');
 
 let stopping = false;
@@ -154,7 +159,7 @@ async function shutdown(signal: string): Promise<void> {
     await closeDb(db);
     process.exit(0);
   } catch (err) {
-    console.error(`[worker] shutdown: ${errorMessage(err)}`);
+    logger.error(`shutdown: ${errorMessage(err)}`);
     process.exit(1);
   }
 }

@@ -48,10 +48,15 @@ export class ExecError extends Error {
     stderr: string;
     timedOut?: boolean;
     reason?: string;
+    /** why it did not finish when that was not the command (a lost connection, with its errno) */
+    cause?: unknown;
   }) {
     const what = init.reason ?? (init.timedOut ? 'timed out' : `exited with ${init.code}`);
     const tail = lastLine(init.stderr) || lastLine(init.stdout);
-    super(`${init.argv[0] ?? 'command'} on ${init.where} ${what}${tail ? `: ${tail}` : ''}`);
+    super(
+      `${init.argv[0] ?? 'command'} on ${init.where} ${what}${tail ? `: ${tail}` : ''}`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.name = 'ExecError';
     this.argv = init.argv;
     this.where = init.where;

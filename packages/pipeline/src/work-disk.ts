@@ -97,3 +97,47 @@ async function stillAttached(paths: WorkPaths, devices: string[]): Promise<AppEr
       'so its last writes may not be in the file. Stop that process (or unmount the disk in its namespace), then Retry',
   );
 }
+
+const MiB = 1024n * 1024n;
+const TiB = 1024n * 1024n * MiB;
+/** what an ext4 inode takes in its inode table (mke2fs.conf inode_size) */
+const INODE_BYTES = 256n;
+const MAX_INODES = 2n ** 32n - 1n;
+
+/**
+ * How many inodes the work disk needs, or null for ext4's default. mkfs.ext4
+ * gives one inode per 4 KiB below 512 MiB and per 16 KiB up to 4 TiB
+ * (mke2fs.conf "small" and "default"): a container of many small files (mail
+ * spools, caches, session directories) has more files than that, and
+ * final_sync fails with "No space left on device" with blocks to spare. The
+ * container's own count (vzlist diskinodes) and half again, for what is
+ * written until the final sync, and the plan's own files.
+ */
+export function inodesFor(inodesUsed: bigint | null, diskBytes: bigint): bigint | null {
+  if (!inodesUsed || inodesUsed < 0n) return null;
+  const wanted = inodesUsed + inodesUsed / 2n + 16_384n;
+  return wanted > defaultInodes(diskBytes) ? (wanted < MAX_INODES ? wanted : MAX_INODES) : null;
+}
+
+/** The inode tables of more inodes than the default take room of their own. */
+export function inodeTableBytes(inodes: bigint | null, diskBytes: bigint): bigint {
+  if (inodes === null) return 0n;
+  return (((inodes - defaultInodes(diskBytes)) * INODE_BYTES + MiB - 1n) / MiB) * MiB;
+}
+
+function defaultInodes(diskBytes: bigint): bigint {
+  const ratio =
+    diskBytes < 512n * MiB ? 4096n : diskBytes < 4n * TiB ? 16_384n : diskBytes < 16n * TiB ? 32_768n : 65_536n;
+  return diskBytes / ratio;
+}
+
+/** ext4 with the run id as its UUID (the plan's fstab and grub name it) and, if the container needs them, more inodes. */
+export async function makeWorkFilesystem(
+  x: Executor,
+  partition: string,
+  uuid: string,
+  inodes: bigint | null,
+): Promise<void> {
+  const more = inodes === null ? [] : ['-N', inodes.toString()];
+  await x.exec(['mkfs.ext4', '-q', '-F', '-U', uuid, '-L', 'root', ...more, partition]);
+}

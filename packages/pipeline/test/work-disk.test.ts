@@ -15,6 +15,7 @@ import {
   openSync,
   rmSync,
   statSync,
+  statfsSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -168,6 +169,39 @@ describe('the files of a run on the box', () => {
     } finally {
       process.umask(old);
       await release(x, workPaths(dir, ctx(dir).run.runId)).catch(() => undefined);
+    }
+  });
+});
+
+describe('the work disk of a container with many small files', () => {
+  /** 32 MiB of quota, 40 000 files: ext4's default (one inode per 4 KiB below 512 MiB) gives about 25 000 */
+  const FILES = 40_000;
+  const ctx = (workDir: string) =>
+    ({
+      run: {
+        runId: '5e2d9c1b-13a0-4c7e-8f3d-2b1a0c9d8e7f',
+        container: { sourceCtid: 102, diskQuotaKb: 32n * 1024n, inodesUsed: BigInt(FILES) },
+        box: { workDir },
+        state: {},
+      },
+      command: () => undefined,
+    }) as unknown as StageContext;
+
+  it('has an inode for every file of the container, with room to spare', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-workdisk-'));
+    const paths = workPaths(dir, ctx(dir).run.runId);
+    try {
+      await createDisk(ctx(dir), { local: x } as StageDeps);
+      // what final_sync writes: every file of the container, most of them empty
+      for (let d = 0; d < FILES / 1000; d++) {
+        const sub = path.join(paths.mount, `d${d}`);
+        mkdirSync(sub);
+        for (let f = 0; f < 1000; f++) writeFileSync(path.join(sub, `f${f}`), '');
+      }
+      const free = statfsSync(paths.mount).ffree;
+      expect(free).toBeGreaterThan(FILES / 4);
+    } finally {
+      await release(x, paths).catch(() => undefined);
     }
   });
 });

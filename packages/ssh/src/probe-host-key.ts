@@ -2,6 +2,7 @@
 // an engineer can compare the fingerprint with the one on the hypervisor's
 // console and accept it. The verifier refuses the key, which ends the
 // handshake before any authentication is attempted.
+import { AppError } from '@vzferry/core';
 import { Client } from 'ssh2';
 import { hostKeyOf, serverHostKeyAlgorithmsFor, type HostKey } from './host-key';
 
@@ -19,11 +20,14 @@ export function probeHostKey(opts: ProbeOptions): Promise<HostKey> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     let key: HostKey | null = null;
+    // the host may come back: a connection that fails is source_unreachable, with its errno kept
+    const unreachable = (message: string, cause: Error) => new AppError('source_unreachable', message, { cause });
     const timer = setTimeout(
       () =>
         finish(
-          new Error(
+          unreachable(
             `no SSH host key from ${where} within ${timeoutMs} ms: is the address and port right, and is sshd running?`,
+            Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' }),
           ),
         ),
       timeoutMs,
@@ -37,7 +41,7 @@ export function probeHostKey(opts: ProbeOptions): Promise<HostKey> {
       else reject(err ?? new Error(`${where} closed the connection before showing a host key`));
     };
     client.on('error', (err) =>
-      finish(key ? null : new Error(`cannot read the SSH host key of ${where}: ${err.message}`)),
+      finish(key ? null : unreachable(`cannot read the SSH host key of ${where}: ${err.message}`, err)),
     );
     client.on('close', () => finish(null));
     client.connect({

@@ -56,6 +56,8 @@ export class SshExecutor implements Executor {
   readonly #slots: ChannelSlots;
   #client: Client | null = null;
   #connecting: Promise<Client> | null = null;
+  /** the last error of each connection: the errno a command cut off by it is judged by */
+  readonly #socketErrors = new WeakMap<Client, Error>();
   #closed = false;
 
   private constructor(opts: SshConnectOptions) {
@@ -134,6 +136,7 @@ export class SshExecutor implements Executor {
         resolve(client);
       });
       client.on('error', (err) => {
+        this.#socketErrors.set(client, err);
         if (this.#client === client) this.#client = null;
         reject(this.#connectError(err, seen));
       });
@@ -193,10 +196,17 @@ export class SshExecutor implements Executor {
     return new Promise((resolve, reject) => {
       client.exec(line, (err, stream) => {
         if (err) {
-          const error = this.#error(argv, { reason: `could not start over SSH: ${err.message}` });
-          return reject(/open failed/i.test(err.message) ? new ChannelRefused(error) : error);
+          const open = /open failed/i.test(err.message);
+          const error = this.#error(argv, {
+            reason: `could not start over SSH: ${err.message}`,
+            // a refused channel is sshd's answer; anything else is the connection's failure
+            cause: open ? undefined : this.#connectionLost(client, err),
+          });
+          return reject(open ? new ChannelRefused(error) : error);
         }
-        const run = new RemoteRun(stream, opts, max, this.#opts.killGraceMs ?? 2_000, killGroup);
+        const run = new RemoteRun(stream, opts, max, this.#opts.killGraceMs ?? 2_000, killGroup, () =>
+          this.#connectionLost(client),
+        );
         const onClientGone = () => run.lost();
         client.once('close', onClientGone);
         void run.done.then((end) => {
@@ -215,6 +225,7 @@ export class SshExecutor implements Executor {
               stderr: end.stderr,
               timedOut: end.timedOut,
               reason: end.reason,
+              cause: end.cause,
             }),
           );
         });
@@ -224,7 +235,14 @@ export class SshExecutor implements Executor {
 
   #error(
     argv: readonly string[],
-    e: { code?: number | null; stdout?: string; stderr?: string; timedOut?: boolean; reason?: string },
+    e: {
+      code?: number | null;
+      stdout?: string;
+      stderr?: string;
+      timedOut?: boolean;
+      reason?: string;
+      cause?: Error;
+    },
   ): ExecError {
     return new ExecError({
       argv,
@@ -234,7 +252,25 @@ export class SshExecutor implements Executor {
       stderr: e.stderr ?? '',
       timedOut: e.timedOut,
       reason: e.reason,
+      cause: e.cause,
     });
+  }
+
+  /**
+   * Why a command was cut off: the connection's socket error with its errno
+   * (ECONNRESET, ETIMEDOUT, EHOSTUNREACH...), so the engine retries it like
+   * any network error; a connection the host closed without one is a reset.
+   */
+  #connectionLost(client: Client, fallback?: Error): Error {
+    const socketError = this.#socketErrors.get(client);
+    if (socketError && typeof (socketError as { code?: unknown }).code === 'string') return socketError;
+    if (fallback && typeof (fallback as { code?: unknown }).code === 'string') return fallback;
+    return Object.assign(
+      new Error(`the SSH connection to ${this.where} was closed`, { cause: socketError ?? fallback }),
+      {
+        code: 'ECONNRESET',
+      },
+    );
   }
 }
 
@@ -244,6 +280,7 @@ interface RunEnd {
   stderr: string;
   timedOut: boolean;
   reason?: string;
+  cause?: Error;
 }
 
 /** One command on one channel, from start to its exit, time-out, abort or a lost connection. */
@@ -266,6 +303,7 @@ class RemoteRun {
     max: number,
     private readonly killGraceMs: number,
     private readonly killGroup: (pid: number, sig: 'TERM' | 'KILL') => void,
+    private readonly connectionLost: () => Error,
   ) {
     this.done = new Promise((r) => (this.#finish = r));
     this.#out = new OutputTail(max);
@@ -353,7 +391,14 @@ class RemoteRun {
       return this.#finish({ ...base, code: null, timedOut: true, reason: `timed out after ${this.opts.timeoutMs} ms` });
     if (this.#stop === 'abort') return this.#finish({ ...base, code: null, timedOut: false, reason: 'was aborted' });
     if (this.#code !== null) return this.#finish({ ...base, code: this.#code, timedOut: false });
-    const reason = this.#signal ? `was killed by SIG${this.#signal}` : 'lost its SSH connection before it finished';
-    this.#finish({ ...base, code: null, timedOut: false, reason });
+    if (this.#signal)
+      return this.#finish({ ...base, code: null, timedOut: false, reason: `was killed by SIG${this.#signal}` });
+    const cause = this.connectionLost();
+    const reason = `lost its SSH connection before it finished (${errnoOf(cause)})`;
+    this.#finish({ ...base, code: null, timedOut: false, reason, cause });
   }
+}
+
+function errnoOf(err: Error): string {
+  return String((err as { code?: unknown }).code ?? err.message);
 }

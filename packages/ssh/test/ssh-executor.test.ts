@@ -4,8 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExecError } from '@vzferry/core';
+import { AppError, ExecError } from '@vzferry/core';
 import { probeHostKey, SshExecutor, SshHostKeyMismatch, type SshConnectOptions } from '../src/index';
+import { freePort } from '../src/free-port';
 import { startSshd, type SshdFixture } from './sshd-fixture';
 
 let sshd: SshdFixture;
@@ -207,6 +208,54 @@ describe('SshExecutor', () => {
     await expect(SshExecutor.connect(opts({ privateKey: wrongKey }))).rejects.toThrow(
       /login .* was refused: add the source host's public key/,
     );
+  });
+});
+
+/** The errno codes along an error's cause chain (what the engine classifies by). */
+function causeCodes(err: unknown): unknown[] {
+  const codes = [];
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) codes.push(e.code);
+  return codes;
+}
+
+describe('a source host that refuses or drops the connection (may come back: retryable)', () => {
+  it('keeps ECONNREFUSED when a host key probe meets a closed port', async () => {
+    const closed = await freePort();
+    const err = await probeHostKey({ host: '127.0.0.1', port: closed, timeoutMs: 5_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'source_unreachable', retryable: true });
+    expect(causeCodes(err)).toContain('ECONNREFUSED');
+  });
+
+  it('keeps ECONNREFUSED when the executor connects to a closed port', async () => {
+    const closed = await freePort();
+    const err = await SshExecutor.connect(opts({ port: closed })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'source_unreachable', retryable: true });
+    expect(causeCodes(err)).toContain('ECONNREFUSED');
+  });
+
+  it('says a command lost its connection with an errno, and a host that stays down is refused, retryably', async () => {
+    const own = await startSshd();
+    const ex = await SshExecutor.connect({
+      host: own.host,
+      port: own.port,
+      username: own.username,
+      privateKey: own.clientPrivateKey,
+      pinnedFingerprint: own.hostKeyFingerprint,
+      hostKeyAlgorithm: own.hostKeyAlgorithm,
+    });
+    try {
+      // this session's sshd process dies: the connection goes away mid-command
+      const cut = await ex.exec(['sh', '-c', 'kill -9 $PPID; sleep 5']).catch((e: unknown) => e);
+      expect(cut).toBeInstanceOf(ExecError);
+      expect(causeCodes(cut).some((c) => typeof c === 'string' && /^E[A-Z]+$/.test(c))).toBe(true);
+      await own.stop(); // and the host stays down: its port refuses
+      const refused = await ex.exec(['true']).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'source_unreachable', retryable: true });
+      expect(causeCodes(refused)).toContain('ECONNREFUSED');
+    } finally {
+      await ex.close();
+    }
   });
 });
 

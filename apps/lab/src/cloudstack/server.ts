@@ -33,7 +33,7 @@ export interface StartCloudStackOptions {
   downloadPollMs?: number;
   /** the CloudStack version the lab plays, default 4.18.0.0; "4.12.0.0" and older refuse template URLs on other ports than 80, 8080, 443 */
   cloudstackVersion?: string;
-  /** the Running VMs' IPv4 addresses answer pings from this machine (needs root; vm-network.ts) */
+  /** the Running VMs' IPv4 and IPv6 addresses answer pings from this machine (needs root; vm-network.ts) */
   vmNetwork?: boolean;
   /** a VM started with an ISO attached boots under QEMU (vm-power.ts); default on */
   isoBoot?: boolean;

@@ -140,7 +140,13 @@ export class Simulator {
   runningVmIps(): string[] {
     return this.state.vms
       .filter((vm) => vm.state === 'Running' && !this.silentVms.has(vm.id))
-      .flatMap((vm) => vm.nics.flatMap((n) => [n.ipaddress, ...n.secondaryips.map((s) => s.ipaddress)]));
+      .flatMap((vm) =>
+        vm.nics.flatMap((n) => [
+          n.ipaddress,
+          ...(n.ip6address ? [n.ip6address] : []),
+          ...n.secondaryips.map((s) => s.ipaddress),
+        ]),
+      );
   }
 
   setting(name: string): string | null {

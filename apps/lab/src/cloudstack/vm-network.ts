@@ -3,18 +3,19 @@
 // would in a real region. The lab's VMs do not run (only the Debian 12 image
 // is booted, by the tests, under QEMU), so the lab answers for them: a
 // network namespace of its own, joined to the host by a veth pair, holds the
-// IPv4 addresses of every Running VM on a dummy interface, and the host gets
-// a /32 route per address into it. A stopped or destroyed VM's addresses go
+// IPv4 and IPv6 addresses of every Running VM on its loopback, and the host
+// gets a /32 (/128) route per address into it. A stopped or destroyed VM's addresses go
 // away, so a VM that does not run does not answer. Everything is removed by
 // stop(), and a namespace left by a killed lab is replaced at the next start.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
 export interface VmNetwork {
-  /** make exactly these IPv4 addresses answer (the Running VMs' addresses) */
+  /** make exactly these IPv4 and IPv6 addresses answer (the Running VMs' addresses) */
   sync(ips: readonly string[]): void;
   /** wait until the last sync is applied */
   settled(): Promise<void>;
@@ -34,6 +35,10 @@ export async function startVmNetwork(
   const fourth = 4 * (h[5]! % 63);
   const hostIp = `169.254.${third}.${fourth + 1}`;
   const nsIp = `169.254.${third}.${fourth + 2}`;
+  // and a unique local /64 of its own for IPv6 (RFC 4193)
+  const v6Net = `fd7a:${h.subarray(6, 8).toString('hex')}:${h.subarray(8, 10).toString('hex')}:1`;
+  const hostIp6 = `${v6Net}::1`;
+  const nsIp6 = `${v6Net}::2`;
   const ip = (...args: string[]) => run('ip', args);
   const inNs = (...args: string[]) => run('ip', ['netns', 'exec', ns, 'ip', ...args]);
 
@@ -47,6 +52,10 @@ export async function startVmNetwork(
   await inNs('addr', 'add', `${nsIp}/30`, 'dev', nsIf);
   await inNs('link', 'set', nsIf, 'up');
   await inNs('route', 'add', 'default', 'via', hostIp);
+  // nodad: the addresses are usable at once (no duplicate address detection wait)
+  await ip('-6', 'addr', 'add', `${hostIp6}/64`, 'dev', hostIf, 'nodad');
+  await inNs('-6', 'addr', 'add', `${nsIp6}/64`, 'dev', nsIf, 'nodad');
+  await inNs('-6', 'route', 'add', 'default', 'via', hostIp6);
   log(`VM addresses answer from network namespace ${ns} (${hostIf} ${hostIp} <-> ${nsIp})`);
 
   let current = new Set<string>();
@@ -57,15 +66,19 @@ export async function startVmNetwork(
   let requested = new Set<string>();
   let chain: Promise<void> = Promise.resolve();
   const apply = async (wanted: Set<string>) => {
+    const route = (a: string) =>
+      a.includes(':') ? { len: 128, via: nsIp6, f: '-6' } : { len: 32, via: nsIp, f: '-4' };
     for (const a of current) {
       if (wanted.has(a)) continue;
-      await ip('route', 'del', `${a}/32`, 'via', nsIp).catch(() => undefined);
-      await inNs('addr', 'del', `${a}/32`, 'dev', 'lo').catch(() => undefined);
+      const r = route(a);
+      await ip(r.f, 'route', 'del', `${a}/${r.len}`, 'via', r.via).catch(() => undefined);
+      await inNs(r.f, 'addr', 'del', `${a}/${r.len}`, 'dev', 'lo').catch(() => undefined);
     }
     for (const a of wanted) {
       if (current.has(a)) continue;
-      await inNs('addr', 'replace', `${a}/32`, 'dev', 'lo');
-      await ip('route', 'replace', `${a}/32`, 'via', nsIp, 'dev', hostIf);
+      const r = route(a);
+      await inNs(r.f, 'addr', 'replace', `${a}/${r.len}`, 'dev', 'lo', ...(r.f === '-6' ? ['nodad'] : []));
+      await ip(r.f, 'route', 'replace', `${a}/${r.len}`, 'via', r.via, 'dev', hostIf);
     }
     current = wanted;
   };
@@ -73,7 +86,7 @@ export async function startVmNetwork(
   return {
     sync(ips) {
       if (stopped) return;
-      const wanted = new Set(ips.filter((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a)));
+      const wanted = new Set(ips.filter((a) => isIP(a) !== 0));
       if (wanted.size === requested.size && [...wanted].every((a) => requested.has(a))) return;
       requested = wanted;
       chain = chain.then(() => apply(wanted)).catch((err: unknown) => log(`VM network: ${String(err)}`));

@@ -93,24 +93,25 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
     );
   };
 
-  let cloudstack: Promise<CloudStackSession> | null = null;
+  // Read per call, so that a change in Settings reaches the next stage of a
+  // running worker; the client is kept while the connection stays the same.
+  let cloudstack: { key: string; session: CloudStackSession } | null = null;
   return {
     local: o.local,
     source,
-    cloudstack: () => {
-      cloudstack ??= loadCloudStackCredentials(o.db, o.secrets).then((c) => {
-        if (!c)
-          throw new AppError(
-            'cloudstack_not_configured',
-            'CloudStack is not set up: fill in Settings > CloudStack connection',
-          );
-        return {
-          client: createCloudStackClient({ endpoint: c.endpoint, apiKey: c.apiKey, secretKey: c.secretKey }),
-          zoneId: c.zoneId,
-        };
-      });
-      cloudstack.catch(() => (cloudstack = null));
-      return cloudstack;
+    async cloudstack() {
+      const c = await loadCloudStackCredentials(o.db, o.secrets);
+      if (!c)
+        throw new AppError(
+          'cloudstack_not_configured',
+          'CloudStack is not set up: fill in Settings > CloudStack connection',
+        );
+      const key = JSON.stringify([c.endpoint, c.apiKey, c.secretKey, c.zoneId]);
+      if (cloudstack?.key !== key) {
+        const client = createCloudStackClient({ endpoint: c.endpoint, apiKey: c.apiKey, secretKey: c.secretKey });
+        cloudstack = { key, session: { client, zoneId: c.zoneId } };
+      }
+      return cloudstack.session;
     },
     settings: () => loadPipelineSettings(o.db),
     async mappings() {

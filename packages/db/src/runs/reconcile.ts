@@ -7,6 +7,31 @@ import { cancelJob, rollbackJob, stageJob, type FollowUpJob } from './follow-up'
 import { STAGE_LEASE_MS } from './stage-runs';
 import { moveRun, moveStageRuns } from './transitions';
 
+/**
+ * Passes further apart than this mean the database (or every reconciler) was
+ * away: the reconciler ticks every 10 s.
+ */
+export const RECONCILER_PASS_GAP_MS = 30_000;
+
+/**
+ * Records this pass and returns since when the database has been reachable
+ * without a gap. A clock that went back counts as a gap too.
+ */
+async function notePass(db: Db, now: Date, passGapMs: number): Promise<Date> {
+  const client = prismaOf(db);
+  return client.$transaction(async (tx) => {
+    const last = await tx.reconcilerPass.findUnique({ where: { name: 'reconciler' } });
+    const gap = last ? Math.abs(now.getTime() - last.lastPassAt.getTime()) : Infinity;
+    const reachableSince = last && gap <= passGapMs ? last.reachableSince : now;
+    await tx.reconcilerPass.upsert({
+      where: { name: 'reconciler' },
+      create: { name: 'reconciler', lastPassAt: now, reachableSince },
+      update: { lastPassAt: now, reachableSince },
+    });
+    return reachableSince;
+  });
+}
+
 export async function jobsThatMustExist(db: Db, now: Date, leaseMs = STAGE_LEASE_MS): Promise<FollowUpJob[]> {
   const client = prismaOf(db);
   const stale = new Date(now.getTime() - leaseMs);
@@ -57,10 +82,22 @@ export async function jobsThatMustExist(db: Db, now: Date, leaseMs = STAGE_LEASE
  * a box that is alive; the stages redo their work there). During the
  * downtime the customer's container is stopped: the run rolls back (the
  * rollback job only needs SSH to the source host) on a box that is alive.
+ * "Stopped heartbeating" counts only the time the database was reachable:
+ * while PostgreSQL is away no box can write its heartbeat, and after it
+ * came back each box gets the whole offline limit to beat again.
  */
-export async function rescueRunsOfOfflineBoxes(db: Db, now: Date, offlineAfterMs: number): Promise<FollowUpJob[]> {
+export async function rescueRunsOfOfflineBoxes(
+  db: Db,
+  now: Date,
+  offlineAfterMs: number,
+  passGapMs = RECONCILER_PASS_GAP_MS,
+): Promise<FollowUpJob[]> {
   const client = prismaOf(db);
   const cutoff = new Date(now.getTime() - offlineAfterMs);
+  // a box had no chance to beat while the database was away: judge none
+  // until it has been reachable for the whole offline limit
+  const reachableSince = await notePass(db, now, passGapMs);
+  if (reachableSince > cutoff) return [];
   const alive = await client.converterBox.findFirst({
     where: { status: 'online', lastHeartbeatAt: { gte: cutoff } },
     orderBy: { lastHeartbeatAt: 'desc' },

@@ -1,6 +1,7 @@
 // Runs one stage attempt: claim it, keep its lease alive, give the stage its
 // context, judge the outcome with the engine's rules, persist the decision
-// and enqueue what follows. A cancel or a lost lease aborts the stage.
+// and enqueue what follows. A cancel, a lost lease or heartbeats that cannot
+// be written (the database away) abort the stage.
 import { CloudStackError, CloudStackJobTimeoutError, CloudStackTransportError } from '@vzferry/cloudstack';
 import { GuestPathError } from '@vzferry/guest';
 import {
@@ -19,6 +20,7 @@ import {
   finishStageRun,
   heartbeatStageRun,
   loadRunContext,
+  STAGE_LEASE_MS,
   toRunSnapshot,
   type Db,
   type FollowUpJob,
@@ -55,7 +57,22 @@ export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId
   const progress = new ProgressBuffer();
   let cancelRequested = false;
   let lost = false;
+  let unreachable = false;
+  const leaseMs = opts.leaseMs ?? STAGE_LEASE_MS;
+  let lastBeatAt = Date.now();
+  let beating = false;
   const beat = setInterval(() => {
+    // Without heartbeats the lease runs out and another worker may take the
+    // stage: stop well before that rather than run it twice.
+    const silentMs = Date.now() - lastBeatAt;
+    if (silentMs > leaseMs / 2 && !unreachable) {
+      unreachable = true;
+      abort.abort(
+        new Error(`the heartbeat could not be written for ${Math.round(silentMs / 1000)} s (database unreachable)`),
+      );
+    }
+    if (beating) return; // a heartbeat that hangs is not sent again on top of itself
+    beating = true;
     void heartbeatStageRun(opts.db, {
       stageRunId,
       owner: opts.owner,
@@ -64,6 +81,7 @@ export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId
       leaseMs: opts.leaseMs,
     })
       .then((hb) => {
+        lastBeatAt = Date.now();
         if (hb.lost && !lost) {
           lost = true;
           abort.abort(new Error('the lease on this stage was lost to another worker'));
@@ -73,7 +91,8 @@ export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId
           abort.abort(new Error('cancelled by an engineer'));
         }
       })
-      .catch((err) => log.event('warn', `heartbeat failed: ${errorMessage(err)}`));
+      .catch((err) => log.event('warn', `heartbeat failed: ${errorMessage(err)}`))
+      .finally(() => (beating = false));
   }, opts.heartbeatMs ?? 2_000);
 
   try {
@@ -97,7 +116,8 @@ export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId
     const ret = await runGuarded(opts.stages[claim.stage], ctx, opts.deps);
     clearInterval(beat);
     await log.close();
-    if (lost || cancelRequested) return; // the new owner, or the cancel job, takes it from here
+    // the new owner, the cancel job, or (database away) the reconciler's takeover once the lease ran out
+    if (lost || cancelRequested || unreachable) return;
     await finish(opts, claim, ret, log, now());
   } finally {
     clearInterval(beat);
@@ -147,16 +167,25 @@ async function runGuarded<D>(fn: StageRegistry<D>[Stage], ctx: StageContext, dep
  */
 export function toFailure(err: unknown): StageFailure {
   if (err instanceof AppError) return stageFailure(err.code, err.message);
+  // a command cut off by its connection (the errno kept as its cause) may work next time
+  if (err instanceof ExecError && networkErrno(err.cause)) return stageFailure('network_error', errorMessage(err));
   if (err instanceof ExecError) return stageFailure(err.timedOut ? 'command_timeout' : 'command_failed', err.message);
   // the guest's own tree refused (guest-root.ts): retrying reads the same tree
   if (err instanceof GuestPathError) return stageFailure('guest_path', err.message);
   if (err instanceof CloudStackTransportError) return stageFailure('cloudstack_unavailable', err.message);
   if (err instanceof CloudStackJobTimeoutError) return stageFailure('cloudstack_unavailable', err.message);
   if (err instanceof CloudStackError) return stageFailure('cloudstack_error', err.message);
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && NETWORK_ERRORS.includes(code))
-    return stageFailure('network_error', errorMessage(err));
+  if (networkErrno(err)) return stageFailure('network_error', errorMessage(err));
   return stageFailure('internal', errorMessage(err));
+}
+
+/** The network errno of an error or of one of its causes, if it has one. */
+function networkErrno(err: unknown): string | null {
+  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_ERRORS.includes(code)) return code;
+  }
+  return null;
 }
 
 const NETWORK_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN'];

@@ -1,13 +1,14 @@
 // Stage 3: a blank raw disk of the container's quota on the converter box,
-// one partition, ext4 (UUID = run id), mounted. A disk that is already
+// one partition, ext4 (UUID = run id, an inode for every file of the
+// container), mounted. A disk that is already
 // mounted is done; a half-made one (file without a file system, or a stale
 // attach) is thrown away and made again.
 import { rm } from 'node:fs/promises';
 import { AppError } from '@vzferry/core';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
-import { attachDisk, createDiskImage, makeFilesystem, mountDisk, workDirectory } from '../box/disk';
+import { attachDisk, createDiskImage, mountDisk, workDirectory } from '../box/disk';
 import type { StageDeps } from '../stage-deps';
-import { isMounted, release, workPaths } from '../work-disk';
+import { inodesFor, inodeTableBytes, isMounted, makeWorkFilesystem, release, workPaths } from '../work-disk';
 
 const MiB = 1024n * 1024n;
 
@@ -34,15 +35,22 @@ export async function createDisk(ctx: StageContext, deps: StageDeps): Promise<St
   await release(deps.local, paths);
   await rm(paths.image, { force: true });
   await workDirectory(paths.dir);
-  const bytes = diskBytes(quota);
+  const inodes = inodesFor(ctx.run.container.inodesUsed, diskBytes(quota));
+  const bytes = diskBytes(quota) + inodeTableBytes(inodes, diskBytes(quota));
   ctx.command(['sfdisk', paths.image], 'local');
   await createDiskImage(deps.local, paths.image, Number(bytes));
   const disk = await attachDisk(deps.local, paths.image);
-  ctx.command(['mkfs.ext4', '-U', ctx.run.runId, disk.partition], 'local');
-  await makeFilesystem(deps.local, disk, ctx.run.runId);
+  ctx.command(
+    ['mkfs.ext4', '-U', ctx.run.runId, ...(inodes ? ['-N', inodes.toString()] : []), disk.partition],
+    'local',
+  );
+  await makeWorkFilesystem(deps.local, disk.partition, ctx.run.runId, inodes);
   await mountDisk(deps.local, disk, paths.mount);
   return succeeded(
     { workDir: paths.dir, diskImagePath: paths.image },
-    { message: `${bytes / MiB} MiB raw disk (sparse) mounted at ${paths.mount}`, result: { bytes: bytes.toString() } },
+    {
+      message: `${bytes / MiB} MiB raw disk (sparse)${inodes ? ` with ${inodes} inodes` : ''} mounted at ${paths.mount}`,
+      result: { bytes: bytes.toString(), ...(inodes && { inodes: inodes.toString() }) },
+    },
   );
 }

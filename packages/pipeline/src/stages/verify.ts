@@ -1,5 +1,5 @@
-// Stage 15: the VM runs and every one of its IPv4 addresses answers from
-// this converter box. Then the downtime ends.
+// Stage 15: the VM runs and every one of the container's addresses, IPv4
+// and IPv6, answers from this converter box. Then the downtime ends.
 import { AppError, ExecError, type Executor, sleep } from '@vzferry/core';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
 import type { StageDeps } from '../stage-deps';
@@ -12,11 +12,15 @@ export async function verify(ctx: StageContext, deps: StageDeps): Promise<StageR
   if (!vmId) throw new AppError('vm_missing', 'no VM was deployed for this run');
   const [cs, settings] = await Promise.all([deps.cloudstack(), deps.settings()]);
   const deadline = ctx.now().getTime() + settings.verifyTimeoutSeconds * 1000;
-  const addresses = run.container.ips.filter((ip) => ip.family === 4).map((ip) => ip.address);
+  const addresses = run.container.ips.map((ip) => ({ address: ip.address, family: ip.family === 6 ? 6 : 4 }) as const);
+  // nothing to ping is nothing verified: say so instead of passing silently
+  if (addresses.length === 0)
+    throw new AppError('verify_timeout', 'the container has no IP address: nothing can show that the VM answers');
   for (;;) {
     const [vm] = await cs.client.listVirtualMachines({ id: vmId });
     const state = vm?.state ?? 'gone';
-    const silent = state === 'Running' ? await unanswered(deps.local, addresses, ctx.signal) : addresses;
+    const silent =
+      state === 'Running' ? await unanswered(deps.local, addresses, ctx.signal) : addresses.map((ip) => ip.address);
     if (state === 'Running' && silent.length === 0) break;
     ctx.progress({ message: state === 'Running' ? `waiting for ${silent.join(', ')} to answer` : `VM is ${state}` });
     if (state === 'Error' || state === 'gone')
@@ -36,14 +40,22 @@ export async function verify(ctx: StageContext, deps: StageDeps): Promise<StageR
   );
 }
 
-async function unanswered(local: Executor, addresses: string[], signal: AbortSignal): Promise<string[]> {
+/** The addresses that did not answer one ping (iputils ping: -4 or -6 by the address's family). */
+async function unanswered(
+  local: Executor,
+  addresses: ReadonlyArray<{ address: string; family: 4 | 6 }>,
+  signal: AbortSignal,
+): Promise<string[]> {
   const out: string[] = [];
   for (const ip of addresses) {
     try {
-      await local.exec(['ping', '-n', '-q', '-c', '1', '-W', '2', ip], { timeoutMs: 5_000, signal });
+      await local.exec(['ping', `-${ip.family}`, '-n', '-q', '-c', '1', '-W', '2', ip.address], {
+        timeoutMs: 5_000,
+        signal,
+      });
     } catch (err) {
       if (!(err instanceof ExecError)) throw err;
-      out.push(ip);
+      out.push(ip.address);
     }
   }
   return out;
