@@ -111,6 +111,7 @@ export const ERROR_CODES = {
   no_template_server: spec('failed', 'The converter box has no template server URL'),
   template_download_failed: spec('failed', 'CloudStack could not download the template'),
   template_missing: spec('failed', 'No registered template of the current image is ready'),
+  download_slot_timeout: spec('failed', 'No secondary storage download slot came free in time'),
   boot_iso_missing: spec('failed', 'There is no boot ISO for grub-legacy guests'),
   boot_iso_download: spec('failed', 'CloudStack could not download the boot ISO'),
   boot_iso_timeout: spec('failed', 'The boot ISO did not call back in time'),
@@ -119,6 +120,10 @@ export const ERROR_CODES = {
   vm_failed: spec('failed', 'The VM did not reach Running'),
   nic_missing: spec('failed', 'The VM lacks a NIC on a mapped network'),
   verify_timeout: spec('failed', "The VM's IPs did not answer in time"),
+  vm_stop_failed: spec(
+    'failed',
+    'The VM could not be stopped: the source container stays stopped; stop the VM by hand, then Retry or Cancel',
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -15,6 +15,7 @@ import { type Db, prismaOf } from '../client';
 import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
 import { failRun } from './stage-runs';
+import { releaseDownloadSlot } from './template-uploads';
 import { moveBatch, moveRun, moveStageRuns } from './transitions';
 
 export interface RetryOptions {
@@ -102,8 +103,32 @@ export async function completeRollback(db: Db, runId: string, now: Date): Promis
       retryable: false,
     };
     await failRun(tx, runId, run.failedStage ?? 'verify', failure, now);
+    await releaseDownloadSlot(tx, runId);
     await tx.runEvent.create({
       data: { runId, message: 'rolled back: the source container runs again; the work disk is kept for diagnosis' },
+    });
+  });
+}
+
+/**
+ * The rollback could not stop the run's VM, which holds the container's IPs:
+ * the source stays stopped (both would answer on them) and the run fails
+ * with vm_stop_failed for an engineer, its downtime still open (the customer
+ * is down). A Retry or Cancel after the VM is stopped by hand carries on.
+ */
+export async function failRollbackVmRunning(db: Db, runId: string, message: string, now: Date): Promise<void> {
+  const client = prismaOf(db);
+  await client.$transaction(async (tx) => {
+    const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
+    if (run.status !== 'rolling_back') return;
+    await failRun(tx, runId, run.failedStage ?? 'verify', { code: 'vm_stop_failed', message, retryable: false }, now);
+    await releaseDownloadSlot(tx, runId);
+    await tx.runEvent.create({
+      data: {
+        runId,
+        level: 'error',
+        message: `rollback stopped: the VM could not be stopped, so the source container was NOT started again (it is still down; ${run.failedStage ?? 'verify'} failed: ${run.error ?? 'error'})`,
+      },
     });
   });
 }
@@ -123,6 +148,7 @@ export async function completeCancel(db: Db, runId: string, now: Date): Promise<
       },
     });
     await moveStageRuns(tx, { runId }, 'cancelled', { from: ['pending', 'running'], data: { finishedAt: now } });
+    await releaseDownloadSlot(tx, runId);
     await tx.runEvent.create({ data: { runId, message: 'cancelled' } });
   });
 }
