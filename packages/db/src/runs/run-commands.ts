@@ -48,7 +48,10 @@ export async function retryRun(db: Db, runId: string, actor: Actor, opts: RetryO
     if (!moved) throw new AppError('run_state', 'the run changed while retrying it; look again');
     // the scheduler takes runs of running batches only, and a completed batch
     // would not notice its run ending again
-    const reopened = await moveBatch(tx, run.batchId, 'running', { from: ['completed'], data: { finishedAt: null } });
+    const reopened = await moveBatch(tx, run.batchId, 'running', {
+      from: ['completed', 'completed_with_failures'],
+      data: { finishedAt: null },
+    });
     await tx.runEvent.create({
       data: {
         runId,
