@@ -11,7 +11,7 @@ import {
   type Stage,
   type StageFailure,
 } from '@vzferry/core';
-import { type Db, prismaOf } from '../client';
+import { type Db, prismaOf, type Tx } from '../client';
 import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
 import { failRun } from './stage-runs';
@@ -38,7 +38,15 @@ export async function retryRun(db: Db, runId: string, actor: Actor, opts: RetryO
     }
     const stage = retryStartStage(run.failedStage);
     const reassign = stage === 'preflight' || !run.converterBoxId;
-    const clear = { failedStage: null, errorCode: null, error: null, finishedAt: null };
+    const newDowntime = stage === 'stop_source' && (await keepClosedDowntime(tx, run));
+    const clear = {
+      failedStage: null,
+      errorCode: null,
+      error: null,
+      finishedAt: null,
+      // stop_source writes the new window and whether the source ran this time
+      ...(newDowntime && { downtimeStartedAt: null, downtimeEndedAt: null, sourceWasRunning: null }),
+    };
     const moved = reassign
       ? await moveRun(tx, runId, 'queued', {
           from: ['failed'],
@@ -55,7 +63,7 @@ export async function retryRun(db: Db, runId: string, actor: Actor, opts: RetryO
     await tx.runEvent.create({
       data: {
         runId,
-        message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})${reopened ? '; its completed batch runs again' : ''}`,
+        message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})${newDowntime ? '; a new downtime, the earlier one is kept' : ''}${reopened ? '; its completed batch runs again' : ''}`,
       },
     });
     if (reassign) return [];
@@ -63,6 +71,22 @@ export async function retryRun(db: Db, runId: string, actor: Actor, opts: RetryO
     const sr = await tx.stageRun.create({ data: { runId, stage, attempt, converterBoxId: run.converterBoxId } });
     return [stageJob(sr, run.converterBoxId!)];
   });
+}
+
+/**
+ * A Retry that stops the source again keeps the run's closed downtime window
+ * as a DowntimeWindow row: every window counts in the run's downtime. An open
+ * one (the rollback could not stop the VM, the source is still down) goes on.
+ */
+async function keepClosedDowntime(
+  tx: Tx,
+  run: { id: string; downtimeStartedAt: Date | null; downtimeEndedAt: Date | null },
+): Promise<boolean> {
+  if (!run.downtimeStartedAt || !run.downtimeEndedAt) return false;
+  await tx.downtimeWindow.create({
+    data: { runId: run.id, startedAt: run.downtimeStartedAt, endedAt: run.downtimeEndedAt },
+  });
+  return true;
 }
 
 /**
