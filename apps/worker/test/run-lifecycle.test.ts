@@ -1,8 +1,9 @@
 // The ends of a run other than success, on the lab with the real worker:
 // a cancel gives back the run's secondary storage download slot (a slot held
 // by a cancelled run used to block every later register_template for ever),
-// and a cancel during verify stops the VM before the source container starts
-// again, as a rollback does (both would answer on the container's IPs).
+// a cancel during verify stops the VM before the source container starts
+// again, as a rollback does (both would answer on the container's IPs), and
+// a rollback that cannot stop the VM leaves the source stopped for an engineer.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ let stack: LabStack;
 let spare: Array<{ id: string; sourceCtid: number; hostName: string }> = [];
 
 beforeAll(async () => {
-  stack = await startLabStack('lifecycle', { hosts: 1, containers: 12, debian12: false });
+  stack = await startLabStack('lifecycle', { hosts: 1, containers: 24, debian12: false });
   await savePipelineSettings(stack.t.db, { templateRetryBackoffSeconds: 1, templatePollSeconds: 1 });
   const all = await stack.t.prisma.container.findMany({
     include: { ips: true, sourceHost: true },
@@ -127,6 +128,38 @@ describe('the ends of a run on the lab', () => {
       } finally {
         stack.lab.cloudstack!.faults.clear();
         await savePipelineSettings(stack.t.db, { maxConcurrentTemplateDownloads: 4 });
+      }
+    },
+  );
+
+  it(
+    'a rollback whose VM cannot be stopped leaves the source stopped and fails the run with vm_stop_failed',
+    { timeout: 900_000 },
+    async () => {
+      await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 10 });
+      // a few: the VM of this run must be silent even if another VM of the lab starts meanwhile
+      stack.lab.cloudstack!.faults.set({ clear: true, silentVms: 3 });
+      // CloudStack refuses every call of vzferry's account (a disabled user: 401) once the VM runs
+      const user = stack.lab.cloudstack!.simulator.state.users[0]!;
+      try {
+        const { batchId, runId, ct } = await migrateOne('VM cannot be stopped');
+        await whenStage(runId, 'verify', 'running', 480_000);
+        user.enabled = false;
+        const [run] = await waitForBatch(stack, batchId, 300_000, ended);
+        const events = await stack.t.prisma.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } });
+        const log = events.map((e) => e.message).join('\n');
+        expect(run, log).toMatchObject({ status: 'failed', errorCode: 'vm_stop_failed', downtimeEndedAt: null });
+        expect(run!.error).toMatch(/could not stop VM .*stop the VM by hand/);
+        // both would answer on the container's IPs: the source stays stopped, the VM runs
+        expect(sourceRunning(ct)).toBe(false);
+        const vm = stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === run!.cloudstackVmId);
+        expect(vm?.state).toBe('Running');
+        expect(log).toMatch(/the source container was NOT started again/);
+        expect(log).not.toMatch(/is running again/);
+      } finally {
+        user.enabled = true;
+        stack.lab.cloudstack!.faults.clear();
+        await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 300 });
       }
     },
   );
