@@ -114,6 +114,7 @@ export const ERROR_CODES = {
   template_download_failed: spec('failed', 'CloudStack could not download the template'),
   template_download_not_started: spec('failed', "CloudStack's secondary storage did not start the template download"),
   template_missing: spec('failed', 'No registered template of the current image is ready'),
+  download_slot_timeout: spec('failed', 'No secondary storage download slot came free in time'),
   boot_iso_missing: spec('failed', 'There is no boot ISO for grub-legacy guests'),
   boot_iso_download: spec('failed', 'CloudStack could not download the boot ISO'),
   boot_iso_timeout: spec('failed', 'The boot ISO did not call back in time'),
@@ -122,6 +123,10 @@ export const ERROR_CODES = {
   vm_failed: spec('failed', 'The VM did not reach Running'),
   nic_missing: spec('failed', 'The VM lacks a NIC on a mapped network'),
   verify_timeout: spec('failed', "The VM's IPs did not answer in time"),
+  vm_stop_failed: spec(
+    'failed',
+    'The VM could not be stopped: the source container stays stopped; stop the VM by hand, then Retry or Cancel',
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -168,11 +168,14 @@ describe('the failures view', () => {
   });
 });
 
-describe('a retried run of a completed batch', () => {
+describe('a retried run of an ended batch', () => {
   it('opens the batch again, so the scheduler takes the run', async () => {
     const { runId, batchId } = await failedRun('preflight', 'preflight_failed');
     expect(await completeFinishedBatches(tdb.db)).toBeGreaterThanOrEqual(1);
-    expect((await tdb.prisma.batch.findUniqueOrThrow({ where: { id: batchId } })).status).toBe('completed');
+    // its only run failed: the batch does not read "completed" as if all went well
+    expect((await tdb.prisma.batch.findUniqueOrThrow({ where: { id: batchId } })).status).toBe(
+      'completed_with_failures',
+    );
 
     // a preflight failure goes back to the queue: the scheduler places it again
     expect(await retryRun(tdb.db, runId, actor)).toEqual([]);

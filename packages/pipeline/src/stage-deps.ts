@@ -68,8 +68,10 @@ export interface TemplateUploads {
       error: string | null;
     }>,
   ): Promise<void>;
-  /** downloads in progress over all runs, for the global limit */
-  activeDownloads(): Promise<number>;
+  /** takes or renews one of the `limit` secondary storage download slots (a lease); false: all are held */
+  acquireSlot(runId: string, limit: number): Promise<boolean>;
+  /** gives the run's slot back (its template is ready) */
+  releaseSlot(runId: string): Promise<void>;
 }
 
 export interface TemplateHosting {

@@ -29,6 +29,10 @@ export const runViewSchema = z.object({
   plannedWindowEnd: isoDate.nullable(),
   downtimeStartedAt: isoDate.nullable(),
   downtimeEndedAt: isoDate.nullable(),
+  /** every time the source was stopped: earlier windows (a Retry after a rollback) and the current one */
+  downtimeWindows: z.array(z.object({ startedAt: isoDate, endedAt: isoDate.nullable() })),
+  /** the sum of the closed windows */
+  downtimeSeconds: z.number().nullable(),
   cloudstackVmName: z.string().nullable(),
   stages: z.array(
     z.object({

@@ -304,6 +304,7 @@ export function statusTone(status: string): Tone {
     case 'unknown':
       return 'gray';
     case 'failed':
+    case 'completed_with_failures':
       return 'red';
     case 'pending':
     case 'queued':

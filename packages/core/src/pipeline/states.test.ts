@@ -54,8 +54,10 @@ const ALLOWED: Record<Machine, string[]> = {
     'scheduled>paused',
     'running>paused',
     'running>completed',
+    'running>completed_with_failures',
     'paused>running',
     'completed>running',
+    'completed_with_failures>running',
   ],
 };
 
@@ -83,7 +85,13 @@ describe.each(['run', 'stage', 'batch'] as const)('the %s state machine', (machi
 describe('movableFrom', () => {
   it('lists every status that may move to the target', () => {
     expect(movableFrom('run', 'failed').sort()).toEqual(['rolling_back', 'running']);
-    expect(movableFrom('batch', 'running').sort()).toEqual(['completed', 'draft', 'paused', 'scheduled']);
+    expect(movableFrom('batch', 'running').sort()).toEqual([
+      'completed',
+      'completed_with_failures',
+      'draft',
+      'paused',
+      'scheduled',
+    ]);
   });
 
   it('narrows to the statuses the caller names, and refuses one that may not move there', () => {

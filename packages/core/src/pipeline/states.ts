@@ -19,7 +19,15 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const STAGE_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
 export type StageStatus = (typeof STAGE_STATUSES)[number];
 
-export const BATCH_STATUSES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+export const BATCH_STATUSES = [
+  'draft',
+  'scheduled',
+  'running',
+  'paused',
+  'completed',
+  'completed_with_failures',
+  'cancelled',
+] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 type Table<S extends string> = Record<S, Partial<Record<S, string>>>;
@@ -92,7 +100,8 @@ export const BATCH_TRANSITIONS = {
   },
   running: {
     paused: 'an engineer pauses it: running stages finish, nothing new starts',
-    completed: 'every run of it ended',
+    completed: 'every run of it ended, none failed',
+    completed_with_failures: 'every run of it ended, and at least one failed',
   },
   paused: {
     running: 'an engineer resumes it',
@@ -100,6 +109,9 @@ export const BATCH_TRANSITIONS = {
   completed: {
     // the scheduler takes queued runs of running batches only: a retried run
     // of a completed batch would wait for ever
+    running: 'an engineer retries one of its failed runs',
+  },
+  completed_with_failures: {
     running: 'an engineer retries one of its failed runs',
   },
   cancelled: {},

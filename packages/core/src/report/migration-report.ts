@@ -35,7 +35,7 @@ export interface FailureReason {
   runs: number;
 }
 
-/** One run's downtime as stored: from the first stop of the source to the last end of a downtime. */
+/** One run's downtime as stored: every window its source was stopped in, `seconds` their sum. */
 export interface DowntimeRow {
   runId: string;
   runStatus: string;
@@ -44,9 +44,13 @@ export interface DowntimeRow {
   hostname: string | null;
   host: string;
   customer: string | null;
+  /** the start of its first window */
   startedAt: Date;
+  /** the end of its last window */
   endedAt: Date;
   seconds: number;
+  /** each stop of the source to its start again (a Retry after a rollback stops it once more) */
+  windows: Array<{ startedAt: Date; endedAt: Date }>;
   /** how many times stop_source started: more than one means the source may have been stopped more than once */
   stops: number;
 }
@@ -54,7 +58,7 @@ export interface DowntimeRow {
 export interface DowntimeReport extends DowntimePercentiles {
   /** runs whose source container is stopped right now */
   downNow: number;
-  /** runs that stopped their source more than once: their figure spans every window and the time between */
+  /** runs that stopped their source more than once: their figure is the sum of their windows */
   stoppedMoreThanOnce: number;
   /** the longest downtimes, longest first */
   longest: DowntimeRow[];

@@ -49,6 +49,8 @@ const COLUMNS: { [K in ReportTable]: Columns<ReportTableRows[K]> } = {
     ['seconds', (r) => r.seconds],
     ['source stops', (r) => r.stops],
     ['run id', (r) => r.runId],
+    // every window (the seconds are their sum): "start/end; start/end", ISO 8601
+    ['windows', (r) => r.windows.map((w) => `${w.startedAt.toISOString()}/${w.endedAt.toISOString()}`).join('; ')],
   ],
   failures: [
     ['error code', (r) => r.errorCode],

@@ -112,23 +112,43 @@ export async function failureReasons(tx: Tx): Promise<FailureReason[]> {
 }
 
 /**
+ * Every closed downtime window of a run, grouped by run: the earlier ones a
+ * Retry kept (DowntimeWindow) and the run's current one. A run's downtime is
+ * the sum of its windows, not the span from the first stop to the last start.
+ */
+const RUN_DOWNTIMES = Prisma.sql`
+  WITH windows AS (
+    SELECT "runId", "startedAt", "endedAt" FROM "DowntimeWindow"
+    UNION ALL
+    SELECT id, "downtimeStartedAt", "downtimeEndedAt" FROM "MigrationRun"
+    WHERE "downtimeStartedAt" IS NOT NULL AND "downtimeEndedAt" IS NOT NULL
+  ),
+  run_downtimes AS (
+    SELECT "runId", min("startedAt") AS "startedAt", max("endedAt") AS "endedAt",
+      sum(extract(epoch FROM "endedAt" - "startedAt"))::float8 AS seconds,
+      array_agg(extract(epoch FROM "startedAt")::float8 ORDER BY "startedAt") AS starts,
+      array_agg(extract(epoch FROM "endedAt")::float8 ORDER BY "startedAt") AS ends
+    FROM windows GROUP BY "runId"
+  )`;
+
+/**
  * Every run's stored downtime in seconds (any run, not only the latest: a
- * rolled-back run's customer was down too), how many runs are down now, and
- * how many stopped their source more than once.
+ * rolled-back run's customer was down too; each run the sum of its windows),
+ * how many runs are down now, and how many stopped their source more than once.
  */
 export async function downtimeFigures(
   tx: Tx,
 ): Promise<{ seconds: number[]; downNow: number; stoppedMoreThanOnce: number }> {
   const [row] = await tx.$queryRaw<Array<{ seconds: number[] | null; downNow: number; stoppedMoreThanOnce: number }>>`
+    ${RUN_DOWNTIMES}
     SELECT
-      (SELECT array_agg(extract(epoch FROM "downtimeEndedAt" - "downtimeStartedAt")::float8)
-         FROM "MigrationRun" WHERE "downtimeStartedAt" IS NOT NULL AND "downtimeEndedAt" IS NOT NULL) AS seconds,
+      (SELECT array_agg(seconds) FROM run_downtimes) AS seconds,
       (SELECT count(*)::int FROM "MigrationRun"
          WHERE "downtimeStartedAt" IS NOT NULL AND "downtimeEndedAt" IS NULL
            AND status IN ('running', 'waiting', 'rolling_back')) AS "downNow",
       (SELECT count(*)::int FROM (
          SELECT s."runId" FROM "StageRun" s
-         JOIN "MigrationRun" r ON r.id = s."runId" AND r."downtimeEndedAt" IS NOT NULL
+         JOIN run_downtimes d ON d."runId" = s."runId"
          WHERE s.stage = 'stop_source' AND s."startedAt" IS NOT NULL
          GROUP BY s."runId" HAVING count(*) > 1) twice) AS "stoppedMoreThanOnce"`;
   return {
@@ -142,18 +162,22 @@ export async function downtimeFigures(
 export async function downtimeRows(tx: Tx, opts: { longest?: number } = {}): Promise<DowntimeRow[]> {
   const order =
     opts.longest === undefined
-      ? Prisma.sql`ORDER BY r."downtimeStartedAt", r.id`
-      : Prisma.sql`ORDER BY r."downtimeEndedAt" - r."downtimeStartedAt" DESC, r.id LIMIT ${opts.longest}`;
-  return tx.$queryRaw<DowntimeRow[]>`
+      ? Prisma.sql`ORDER BY d."startedAt", r.id`
+      : Prisma.sql`ORDER BY d.seconds DESC, r.id LIMIT ${opts.longest}`;
+  const rows = await tx.$queryRaw<Array<Omit<DowntimeRow, 'windows'> & { starts: number[]; ends: number[] }>>`
+    ${RUN_DOWNTIMES}
     SELECT r.id AS "runId", r.status::text AS "runStatus", c.id AS "containerId", c."sourceCtid" AS ctid, c.hostname,
-      h.name AS host, cu.name AS customer, r."downtimeStartedAt" AS "startedAt", r."downtimeEndedAt" AS "endedAt",
-      extract(epoch FROM r."downtimeEndedAt" - r."downtimeStartedAt")::float8 AS seconds,
+      h.name AS host, cu.name AS customer, d."startedAt", d."endedAt", d.seconds, d.starts, d.ends,
       (SELECT count(*)::int FROM "StageRun" s
          WHERE s."runId" = r.id AND s.stage = 'stop_source' AND s."startedAt" IS NOT NULL) AS stops
-    FROM "MigrationRun" r
+    FROM run_downtimes d
+    JOIN "MigrationRun" r ON r.id = d."runId"
     JOIN "Container" c ON c.id = r."containerId"
     JOIN "SourceHost" h ON h.id = c."sourceHostId"
     LEFT JOIN "Customer" cu ON cu.id = c."customerId"
-    WHERE r."downtimeStartedAt" IS NOT NULL AND r."downtimeEndedAt" IS NOT NULL
     ${order}`;
+  return rows.map(({ starts, ends, ...row }) => ({
+    ...row,
+    windows: starts.map((start, i) => ({ startedAt: new Date(start * 1000), endedAt: new Date(ends[i]! * 1000) })),
+  }));
 }

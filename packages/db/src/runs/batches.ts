@@ -168,7 +168,7 @@ export async function setBatchPaused(db: Db, batchId: string, paused: boolean) {
   });
 }
 
-/** A batch whose runs all ended is completed. */
+/** A batch whose runs all ended is completed, or completed with failures when one of them failed. */
 export async function completeFinishedBatches(db: Db, now: Date = new Date()): Promise<number> {
   const client = prismaOf(db);
   const open = await client.batch.findMany({ where: { status: 'running' }, select: { id: true } });
@@ -178,7 +178,9 @@ export async function completeFinishedBatches(db: Db, now: Date = new Date()): P
       where: { batchId: id, status: { in: [...ACTIVE_RUN_STATUSES] } },
     });
     if (active > 0) continue;
-    completed += await moveBatches(client, { id }, 'completed', { from: ['running'], data: { finishedAt: now } });
+    const failed = await client.migrationRun.count({ where: { batchId: id, status: 'failed' } });
+    const end = failed > 0 ? 'completed_with_failures' : 'completed';
+    completed += await moveBatches(client, { id }, end, { from: ['running'], data: { finishedAt: now } });
   }
   return completed;
 }

@@ -16,6 +16,7 @@ import { type Db, prismaOf, type Tx } from '../client';
 import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
 import { failRun } from './stage-runs';
+import { releaseDownloadSlot } from './template-uploads';
 import { moveBatch, moveRun, moveStageRuns } from './transitions';
 import { ACTIVE_RUN_INDEX, isUniqueViolation } from './unique-violation';
 
@@ -56,7 +57,15 @@ async function retryInTransaction(db: Db, runId: string, actor: Actor, opts: Ret
     await refuseIfContainerBusy(tx, run.containerId, runId);
     const stage = retryStartStage(run.failedStage);
     const reassign = stage === 'preflight' || !run.converterBoxId;
-    const clear = { failedStage: null, errorCode: null, error: null, finishedAt: null };
+    const newDowntime = stage === 'stop_source' && (await keepClosedDowntime(tx, run));
+    const clear = {
+      failedStage: null,
+      errorCode: null,
+      error: null,
+      finishedAt: null,
+      // stop_source writes the new window and whether the source ran this time
+      ...(newDowntime && { downtimeStartedAt: null, downtimeEndedAt: null, sourceWasRunning: null }),
+    };
     const moved = reassign
       ? await moveRun(tx, runId, 'queued', {
           from: ['failed'],
@@ -66,11 +75,14 @@ async function retryInTransaction(db: Db, runId: string, actor: Actor, opts: Ret
     if (!moved) throw new AppError('run_state', 'the run changed while retrying it; look again');
     // the scheduler takes runs of running batches only, and a completed batch
     // would not notice its run ending again
-    const reopened = await moveBatch(tx, run.batchId, 'running', { from: ['completed'], data: { finishedAt: null } });
+    const reopened = await moveBatch(tx, run.batchId, 'running', {
+      from: ['completed', 'completed_with_failures'],
+      data: { finishedAt: null },
+    });
     await tx.runEvent.create({
       data: {
         runId,
-        message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})${reopened ? '; its completed batch runs again' : ''}`,
+        message: `retry by ${actor.name}: from ${stage} (failed at ${run.failedStage})${newDowntime ? '; a new downtime, the earlier one is kept' : ''}${reopened ? '; its completed batch runs again' : ''}`,
       },
     });
     if (reassign) return [];
@@ -91,6 +103,22 @@ async function refuseIfContainerBusy(tx: Tx, containerId: string, runId: string)
     'run_state',
     `container ${c.sourceCtid} on ${c.sourceHost.name} is in batch ${other.batch.name} now (run ${other.id}, ${other.status}); retry that one instead, or cancel it first`,
   );
+}
+
+/**
+ * A Retry that stops the source again keeps the run's closed downtime window
+ * as a DowntimeWindow row: every window counts in the run's downtime. An open
+ * one (the rollback could not stop the VM, the source is still down) goes on.
+ */
+async function keepClosedDowntime(
+  tx: Tx,
+  run: { id: string; downtimeStartedAt: Date | null; downtimeEndedAt: Date | null },
+): Promise<boolean> {
+  if (!run.downtimeStartedAt || !run.downtimeEndedAt) return false;
+  await tx.downtimeWindow.create({
+    data: { runId: run.id, startedAt: run.downtimeStartedAt, endedAt: run.downtimeEndedAt },
+  });
+  return true;
 }
 
 /**
@@ -134,8 +162,32 @@ export async function completeRollback(db: Db, runId: string, now: Date): Promis
       retryable: false,
     };
     await failRun(tx, runId, run.failedStage ?? 'verify', failure, now);
+    await releaseDownloadSlot(tx, runId);
     await tx.runEvent.create({
       data: { runId, message: 'rolled back: the source container runs again; the work disk is kept for diagnosis' },
+    });
+  });
+}
+
+/**
+ * The rollback could not stop the run's VM, which holds the container's IPs:
+ * the source stays stopped (both would answer on them) and the run fails
+ * with vm_stop_failed for an engineer, its downtime still open (the customer
+ * is down). A Retry or Cancel after the VM is stopped by hand carries on.
+ */
+export async function failRollbackVmRunning(db: Db, runId: string, message: string, now: Date): Promise<void> {
+  const client = prismaOf(db);
+  await client.$transaction(async (tx) => {
+    const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
+    if (run.status !== 'rolling_back') return;
+    await failRun(tx, runId, run.failedStage ?? 'verify', { code: 'vm_stop_failed', message, retryable: false }, now);
+    await releaseDownloadSlot(tx, runId);
+    await tx.runEvent.create({
+      data: {
+        runId,
+        level: 'error',
+        message: `rollback stopped: the VM could not be stopped, so the source container was NOT started again (it is still down; ${run.failedStage ?? 'verify'} failed: ${run.error ?? 'error'})`,
+      },
     });
   });
 }
@@ -155,6 +207,7 @@ export async function completeCancel(db: Db, runId: string, now: Date): Promise<
       },
     });
     await moveStageRuns(tx, { runId }, 'cancelled', { from: ['pending', 'running'], data: { finishedAt: now } });
+    await releaseDownloadSlot(tx, runId);
     await tx.runEvent.create({ data: { runId, message: 'cancelled' } });
   });
 }

@@ -12,6 +12,25 @@ function configDiffOf(stageRuns: ReadonlyArray<{ stage: string; status: string; 
   return parsed.success ? parsed.data : [];
 }
 
+type Window = { startedAt: Date; endedAt: Date | null };
+
+/**
+ * Every downtime window of a run, the earlier ones (a Retry after a rollback
+ * stopped the source again) and the current one, and their sum in seconds
+ * (the closed ones; null before the first ended).
+ */
+export function downtimeOf(run: {
+  downtimeStartedAt: Date | null;
+  downtimeEndedAt: Date | null;
+  downtimeWindows: Window[];
+}): { downtimeWindows: Window[]; downtimeSeconds: number | null } {
+  const current = run.downtimeStartedAt ? [{ startedAt: run.downtimeStartedAt, endedAt: run.downtimeEndedAt }] : [];
+  const windows = [...run.downtimeWindows, ...current];
+  const closed = windows.filter((w) => w.endedAt !== null);
+  const ms = closed.reduce((sum, w) => sum + (w.endedAt!.getTime() - w.startedAt.getTime()), 0);
+  return { downtimeWindows: windows, downtimeSeconds: closed.length ? ms / 1000 : null };
+}
+
 export async function listBatches(db: Db) {
   const client = prismaOf(db);
   const [batches, counts] = await Promise.all([
@@ -95,6 +114,7 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
         },
       },
       converterBox: { select: { name: true } },
+      downtimeWindows: { orderBy: { startedAt: 'asc' }, select: { startedAt: true, endedAt: true } },
       stageRuns: { orderBy: [{ queuedAt: 'asc' }] },
       templateUploads: {
         orderBy: { attempt: 'asc' },
@@ -151,6 +171,7 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     plannedWindowEnd: run.plannedWindowEnd,
     downtimeStartedAt: run.downtimeStartedAt,
     downtimeEndedAt: run.downtimeEndedAt,
+    ...downtimeOf(run),
     cloudstackVmName: run.cloudstackVmName,
     stages,
     /** what rewrite_config changed in the guest's own configuration (backup against rewritten) */

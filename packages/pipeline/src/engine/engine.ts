@@ -1,10 +1,11 @@
 // The pipeline engine of one converter box: consumes the box's queue (stage
 // attempts, rollbacks, cancels) and runs the scheduler and reconciler ticks.
-import { errorMessage, RETRY_POLICIES, withRetries, type RunSnapshot, type Stage } from '@vzferry/core';
+import { AppError, errorMessage, RETRY_POLICIES, withRetries, type RunSnapshot, type Stage } from '@vzferry/core';
 import {
   completeCancel,
   completeRollback,
   delayOf,
+  failRollbackVmRunning,
   hasLiveStageAttempt,
   loadRunContext,
   toRunSnapshot,
@@ -22,8 +23,8 @@ import type { StageRegistry } from '../stage-contract';
 export interface RunHooks {
   /** start the source container again (a failure during the downtime), after stopping a VM that holds its IPs */
   rollback(run: RunSnapshot, log: RunLog, failedStage: Stage | null): Promise<void>;
-  /** an engineer cancelled: start the source if it was stopped, clean up */
-  cancel(run: RunSnapshot, log: RunLog): Promise<void>;
+  /** an engineer cancelled during `stage`: start the source if it was stopped (after stopping a VM that holds its IPs), clean up */
+  cancel(run: RunSnapshot, log: RunLog, stage: Stage | null): Promise<void>;
 }
 
 export interface PipelineEngineOptions<D> {
@@ -128,9 +129,17 @@ async function rollbackRun<D>(opts: PipelineEngineOptions<D>, runId: string): Pr
   if (row.status !== 'rolling_back') return;
   const log = new RunLog(opts.db, runId, null);
   try {
-    await withRetries(RETRY_POLICIES.rollback, () => opts.hooks.rollback(toRunSnapshot(row), log, row.failedStage), {
-      onRetry: (err, n) => log.event('error', `rollback attempt ${n} failed: ${errorMessage(err)}`),
-    });
+    try {
+      await withRetries(RETRY_POLICIES.rollback, () => opts.hooks.rollback(toRunSnapshot(row), log, row.failedStage), {
+        onRetry: (err, n) => log.event('error', `rollback attempt ${n} failed: ${errorMessage(err)}`),
+      });
+    } catch (err) {
+      // the VM holds the container's IPs: the source stays stopped, an engineer acts
+      if (!(err instanceof AppError && err.code === 'vm_stop_failed')) throw err;
+      await log.close();
+      await failRollbackVmRunning(opts.db, runId, err.message, new Date());
+      return;
+    }
     await log.close();
     await completeRollback(opts.db, runId, new Date());
   } finally {
@@ -148,7 +157,7 @@ async function cancelRunJob<D>(opts: PipelineEngineOptions<D>, runId: string): P
   if (row.status === 'cancelled') return;
   const log = new RunLog(opts.db, runId, null);
   try {
-    await withRetries(RETRY_POLICIES.rollback, () => opts.hooks.cancel(toRunSnapshot(row), log), {
+    await withRetries(RETRY_POLICIES.rollback, () => opts.hooks.cancel(toRunSnapshot(row), log, row.currentStage), {
       onRetry: (err, n) => log.event('error', `cancel clean-up attempt ${n} failed: ${errorMessage(err)}`),
     });
     await log.close();

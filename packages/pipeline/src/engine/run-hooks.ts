@@ -1,10 +1,12 @@
 // What the engine calls outside the stage order: a failure during the
-// downtime starts the source container again at once (a VM that already runs
-// with its IPs is stopped first); a cancelled run
-// starts it too if it was stopped, and takes its image off the template
-// server. Either starts only a container that stop_source found running: one
-// its customer had stopped stays stopped. The work disk stays for diagnosis (docs/architecture.md, "Rollback").
-import { errorMessage, type RunSnapshot } from '@vzferry/core';
+// downtime starts the source container again at once, and so does a cancel
+// during the downtime; either first stops a VM of the run that holds the
+// container's IPs (deploy_vm, verify), and a cancel takes the run's image off
+// the template server. Either starts only a container that stop_source found
+// running: one its customer had stopped stays stopped. A VM that cannot be
+// stopped keeps the source stopped: an engineer must act (vm_stop_failed).
+// The work disk and the VM stay for diagnosis (docs/architecture.md, "Rollback").
+import { AppError, errorMessage, type RunSnapshot } from '@vzferry/core';
 import { toCtid } from '@vzferry/openvz';
 import type { RunHooks } from './engine';
 import type { RunLog } from './run-log';
@@ -25,8 +27,9 @@ export function pipelineHooks(deps: StageDeps): RunHooks {
   /**
    * A VM that deploy_vm started (or that verify found silent) holds the
    * container's IPs: it stops before the container starts again, or both
-   * would answer for them. Failing to stop it must not keep the container
-   * down: the error is logged and the container starts anyway.
+   * would answer for them. It is stopped, not expunged: it stays for
+   * diagnosis and a Retry finds it. Failing to stop it keeps the container
+   * stopped (vm_stop_failed): two machines on one IP is worse than downtime.
    */
   const stopVm = async (run: RunSnapshot, log: RunLog) => {
     try {
@@ -37,20 +40,23 @@ export function pipelineHooks(deps: StageDeps): RunHooks {
       await cs.client.stopVirtualMachine({ id: vm.id, forced: true }, { deadlineMs: 120_000 });
       log.event('info', `VM ${vm.name} stopped: the container's IPs are the container's again`);
     } catch (err) {
-      log.event(
-        'error',
-        `could not stop VM ${vmName(run)} (${errorMessage(err)}): stop it by hand, it holds the container's IPs`,
-      );
+      const message = `could not stop VM ${vmName(run)} (${errorMessage(err)}): the source container stays stopped, as both would answer on its IPs; stop the VM by hand, then Retry or Cancel the run`;
+      log.event('error', message);
+      throw new AppError('vm_stop_failed', message, { cause: err });
     }
   };
+  const inDowntime = (run: RunSnapshot) => run.state.downtimeStartedAt !== null && run.state.downtimeEndedAt === null;
   return {
     async rollback(run, log, failedStage) {
       if (failedStage === 'deploy_vm' || failedStage === 'verify') await stopVm(run, log);
       await startSource(run, log);
     },
-    async cancel(run, log) {
+    async cancel(run, log, stage) {
       deps.templateServer.unpublishRun(run.runId);
-      if (run.state.downtimeStartedAt && !run.state.downtimeEndedAt) await startSource(run, log);
+      if (!inDowntime(run)) return;
+      // a cancel during deploy_vm or verify: the VM may hold the IPs, as in a rollback
+      if (stage === 'deploy_vm' || stage === 'verify') await stopVm(run, log);
+      await startSource(run, log);
     },
   };
 }

@@ -20,6 +20,8 @@ import { pickOsType } from '../target-choice';
 import { downloadFailed, downloadPending, downloadPercent } from '../template-status';
 
 const SLOT_RECHECK_MS = 15_000;
+/** Inside the downtime a run waits this long at most for a download slot it lost, then rolls back. */
+const SLOT_WAIT_IN_DOWNTIME_MS = 10 * 60_000;
 const LIVE: TemplateUploadRow['state'][] = ['registering', 'downloading', 'ready'];
 
 export async function registerTemplate(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
@@ -35,7 +37,10 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
     await discard(ctx, deps, cs, old);
   }
   const mine = uploads.filter((u) => u.checksum === checksum);
-  if (mine.some((u) => u.state === 'ready')) return succeeded(undefined, { message: 'the template is ready already' });
+  if (mine.some((u) => u.state === 'ready')) {
+    await deps.templates.releaseSlot(run.runId);
+    return succeeded(undefined, { message: 'the template is ready already' });
+  }
   let current =
     mine.find((u) => (u.state === 'registering' || u.state === 'downloading') && u.cloudstackTemplateId) ?? null;
   let attemptsUsed = Math.max(0, ...uploads.map((u) => u.attempt));
@@ -53,7 +58,9 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
           `the template download failed ${usedByThisAttempt()} time(s); last: ${last?.csStatus ?? 'unknown error'}. Clear the cause, then Retry`,
         );
       }
-      if ((await deps.templates.activeDownloads()) >= settings.maxConcurrentTemplateDownloads) {
+      // stop_source took the slot; this renews it, or takes one again after its lease ran out (a crashed worker)
+      if (!(await deps.templates.acquireSlot(run.runId, settings.maxConcurrentTemplateDownloads))) {
+        slotWaitDeadline(ctx);
         return {
           outcome: {
             kind: 'wait',
@@ -68,6 +75,7 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
     const outcome = await followDownload(ctx, deps, cs, current, settings);
     if (outcome === 'ready') {
       deps.templateServer.unpublishRun(run.runId);
+      await deps.templates.releaseSlot(run.runId);
       return succeeded(undefined, { message: `template ready after ${attemptsUsed} registration(s)` });
     }
     await discard(ctx, deps, cs, current);
@@ -78,6 +86,16 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
       await sleep(backoff, ctx.signal);
     }
   }
+}
+
+/** The slot wait is downtime: past the limit the run rolls back instead of keeping its customer down. */
+function slotWaitDeadline(ctx: StageContext): void {
+  const waitingSince = ctx.run.state.downtimeStartedAt;
+  if (waitingSince && ctx.now().getTime() - waitingSince.getTime() > SLOT_WAIT_IN_DOWNTIME_MS)
+    throw new AppError(
+      'download_slot_timeout',
+      `no secondary storage download slot came free within ${SLOT_WAIT_IN_DOWNTIME_MS / 60_000} min of the downtime`,
+    );
 }
 
 async function register(

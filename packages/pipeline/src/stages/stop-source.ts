@@ -3,12 +3,29 @@
 // its customer is down (and a rollback that starts the container again),
 // with whether the container ran: a container its customer had stopped is
 // never started by a rollback (its code would run on the hypervisor).
+// The run takes its secondary storage download slot first: waiting for one
+// is not downtime (register_template would otherwise wait with the
+// container stopped).
 import { toCtid } from '@vzferry/openvz';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
 import type { StageDeps } from '../stage-deps';
 
+const SLOT_RECHECK_MS = 15_000;
+
 export async function stopSource(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const startedAt = ctx.run.state.downtimeStartedAt ?? ctx.now();
+  if (!ctx.run.state.downtimeStartedAt) {
+    const { maxConcurrentTemplateDownloads: slots } = await deps.settings();
+    if (!(await deps.templates.acquireSlot(ctx.run.runId, slots))) {
+      return {
+        outcome: {
+          kind: 'wait',
+          until: new Date(ctx.now().getTime() + SLOT_RECHECK_MS),
+          message: `waiting for one of the ${slots} secondary storage download slots before stopping the container`,
+        },
+      };
+    }
+  }
   const src = await deps.source(ctx.run);
   const ctid = toCtid(ctx.run.container.sourceCtid);
   if (!ctx.run.state.downtimeStartedAt) {

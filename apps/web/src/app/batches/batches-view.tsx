@@ -19,7 +19,7 @@ const COLUMNS: Column<BatchListItem>[] = [
       </Link>
     ),
   },
-  { header: 'Status', cell: (b) => <Badge tone={statusTone(b.status)}>{b.status}</Badge> },
+  { header: 'Status', cell: (b) => <Badge tone={statusTone(b.status)}>{b.status.replaceAll('_', ' ')}</Badge> },
   {
     header: 'Runs',
     cell: (b) => (

@@ -288,6 +288,9 @@ const FAILURE_COLUMNS: Column<Report['failures'][number]>[] = [
   { header: 'Failed stage', cell: (f) => f.stage ?? '-', className: 'font-mono' },
 ];
 
+const secondsBetween = (w: { startedAt: string; endedAt: string }) =>
+  (new Date(w.endedAt).getTime() - new Date(w.startedAt).getTime()) / 1000;
+
 const DOWNTIME_COLUMNS: Column<Report['downtime']['longest'][number]>[] = [
   { header: 'Downtime', cell: (d) => formatDuration(d.seconds), ...right },
   {
@@ -300,6 +303,13 @@ const DOWNTIME_COLUMNS: Column<Report['downtime']['longest'][number]>[] = [
   },
   { header: 'Source host', cell: (d) => d.host },
   { header: 'Customer', cell: (d) => d.customer ?? '-' },
-  { header: 'Started', cell: (d) => formatDateTime(d.startedAt) },
+  {
+    // a run that stopped its source more than once shows each window
+    header: 'Started',
+    cell: (d) =>
+      d.windows.length > 1
+        ? d.windows.map((w) => `${formatDateTime(w.startedAt)} (${formatDuration(secondsBetween(w))})`).join(', ')
+        : formatDateTime(d.startedAt),
+  },
   { header: 'Run', cell: (d) => <Badge tone={d.runStatus === 'succeeded' ? 'green' : 'gray'}>{d.runStatus}</Badge> },
 ];

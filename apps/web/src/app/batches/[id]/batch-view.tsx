@@ -95,8 +95,8 @@ export function BatchView({ id }: { id: string }) {
         subtitle={
           b ? (
             <span className="flex items-center gap-2">
-              <Badge tone={statusTone(b.status)}>{b.status}</Badge> {b.runs.length} containers, {b.concurrency} at a
-              time, started {formatDateTime(b.startedAt)}
+              <Badge tone={statusTone(b.status)}>{b.status.replaceAll('_', ' ')}</Badge> {b.runs.length} containers,{' '}
+              {b.concurrency} at a time, started {formatDateTime(b.startedAt)}
             </span>
           ) : (
             'Loading…'

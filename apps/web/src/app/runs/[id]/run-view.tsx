@@ -3,6 +3,7 @@
 // progress and duration, the downtime (planned window and actual), template
 // uploads, what rewrite_config changed in the guest's configuration, the log
 // tail with command output, Retry and Cancel.
+import { Fragment } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { RUN_LOG_LINES, type RunView as Run } from '@/api/runs';
@@ -10,7 +11,7 @@ import type { Queued } from '@/api/wire';
 import { downtime } from '@/app/batches/[id]/batch-view';
 import { Badge, Button, Card, ErrorBox, PageHeader, ProgressBar, statusTone } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, formatDuration } from '@/lib/format';
 import { useCan } from '@/components/viewer';
 import { asSentence } from '@/lib/sentence';
 import { ConfigDiffView } from './config-diff-view';
@@ -125,12 +126,29 @@ export function RunView({ id }: { id: string }) {
                     ? `${formatDateTime(r.plannedWindowStart)} – ${formatDateTime(r.plannedWindowEnd)}`
                     : '-'}
                 </dd>
-                <dt className="text-slate-500">Started</dt>
-                <dd>{formatDateTime(r.downtimeStartedAt)}</dd>
-                <dt className="text-slate-500">Ended</dt>
-                <dd>{formatDateTime(r.downtimeEndedAt)}</dd>
+                {r.downtimeWindows.length > 1 ? (
+                  r.downtimeWindows.map((w, i) => (
+                    <Fragment key={w.startedAt}>
+                      <dt className="text-slate-500">Stop {i + 1}</dt>
+                      <dd>
+                        {formatDateTime(w.startedAt)} – {formatDateTime(w.endedAt)} ({downtime(w.startedAt, w.endedAt)})
+                      </dd>
+                    </Fragment>
+                  ))
+                ) : (
+                  <>
+                    <dt className="text-slate-500">Started</dt>
+                    <dd>{formatDateTime(r.downtimeStartedAt)}</dd>
+                    <dt className="text-slate-500">Ended</dt>
+                    <dd>{formatDateTime(r.downtimeEndedAt)}</dd>
+                  </>
+                )}
                 <dt className="text-slate-500">Lasted</dt>
-                <dd>{downtime(r.downtimeStartedAt, r.downtimeEndedAt)}</dd>
+                <dd>
+                  {r.downtimeWindows.length > 1
+                    ? `${formatDuration(r.downtimeSeconds)} in ${r.downtimeWindows.length} windows`
+                    : downtime(r.downtimeStartedAt, r.downtimeEndedAt)}
+                </dd>
               </dl>
             </Card>
             {r.templateUploads.length ? (
