@@ -2,12 +2,14 @@
 // Each prints its figures as ratios against a baseline measured in the same
 // run; none of them is a pass/fail test.
 import { run as api } from './api';
+import { run as appliance } from './appliance';
 import { run as containersApi } from './containers-api';
 import { run as downtime } from './downtime';
 import { run as templateServe } from './template-serve';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   api,
+  appliance,
   'containers-api': containersApi,
   downtime,
   'template-serve': templateServe,

@@ -8,7 +8,8 @@ import { errorMessage, loadConfig } from '@vzferry/core';
 import { closeDb, createDb, ensureDatabase, loadSecretBox, migrate, MIGRATIONS_DIR } from '@vzferry/db';
 import { readLabManifest } from '@vzferry/lab/manifest';
 import { createProducer } from '@vzferry/queue';
-import { buildBootIso } from '@vzferry/worker';
+import { applianceImage, missingApplianceMessage } from '@vzferry/pipeline';
+import { buildBootIso, defaultApplianceDir } from '@vzferry/worker';
 import { seedDemoUsers, seedFromLab } from '@vzferry/lab/seed';
 import { Supervisor } from './supervisor';
 
@@ -98,20 +99,22 @@ async function seedUsers(): Promise<void> {
 }
 
 /**
- * The demo's CentOS 5/6 containers need the boot ISO: built once (about 10 s
- * and a 70 MB kernel package from Debian's mirror) where the worker looks for
- * it; the worker serves it from the next run on, without a restart.
+ * The demo's CentOS 5/6 containers need the boot ISO, and every conversion
+ * its guest-job appliance (written beside it): built once (about 10 s and a
+ * 70 MB kernel package from Debian's mirror) where the worker looks for them;
+ * the worker uses them from the next run on, without a restart.
  */
 async function buildDemoBootIso(): Promise<void> {
   const out = path.resolve(ROOT, config.BOOT_ISO ?? path.join(config.WORKER_WORK_DIR, 'vzferry-boot.iso'));
-  if (existsSync(out)) return;
-  log('building the boot ISO for grub-legacy guests (first start only)');
+  const appliance = path.resolve(ROOT, config.APPLIANCE_DIR ?? defaultApplianceDir(out));
+  if (existsSync(out) && !missingApplianceMessage(applianceImage(appliance))) return;
+  log('building the boot ISO for grub-legacy guests and the guest-job appliance (first start only)');
   try {
-    const iso = await buildBootIso({ out });
+    const iso = await buildBootIso({ out, applianceDir: appliance });
     log(`boot ISO ready: ${out} (${(iso.bytes / 1024 / 1024).toFixed(1)} MiB, kernel ${iso.kernelVersion})`);
   } catch (err) {
     log(
-      `could not build the boot ISO (${errorMessage(err)}): CentOS 4-6 containers fail preflight until "npm run boot-iso -- --out ${out}" succeeds`,
+      `could not build the boot ISO (${errorMessage(err)}): conversions fail in make_bootable until "npm run boot-iso -- --out ${out}" succeeds`,
     );
   }
 }

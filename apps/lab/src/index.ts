@@ -16,6 +16,7 @@ import { makeHostileCanary } from './openvz/hostile';
 export { readLabManifest, type LabManifest } from './manifest';
 export { CANARY_FILES, HOSTILE_REPORT_DIR, hostileLinks, makeHostileCanary } from './openvz/hostile';
 export { HOSTILE_CTID, HOSTILE_IP } from './openvz/plan';
+export { installBootPackages } from './openvz/guest-tree';
 
 export interface StartLabOptions {
   dir: string;

@@ -3,6 +3,6 @@
 // starts in main.ts.
 export { createStageDeps, type BoxDepsOptions } from './box/stage-deps';
 export { startTemplateServer, type TemplateServer } from './template-server';
-export { buildBootIso } from './boot-iso/build';
+export { buildBootIso, defaultApplianceDir } from './boot-iso/build';
 export { bootIsoSource, publishBootIso } from './boot-iso/publish';
 export { startInventoryWorker } from './inventory-worker';

@@ -18,13 +18,16 @@ import {
   registerConverterBox,
   releaseLeasesOfBox,
 } from '@vzferry/db';
+import { defaultApplianceDir } from './boot-iso/build';
 import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
 import { createStageDeps } from './box/stage-deps';
 import { startInventoryWorker } from './inventory-worker';
 import { createLogger } from './logger';
 import {
+  applianceImage,
   dryRunChecks,
   LocalExecutor,
+  missingApplianceMessage,
   pipelineHooks,
   STAGE_FUNCTIONS,
   startPipelineEngine,
@@ -100,6 +103,16 @@ log(
     : `no boot ISO at ${bootIsoFile} yet: grub-legacy guests fail preflight until it is built (npm run boot-iso)`,
 );
 
+// where the guest's own binaries run (make_bootable, the initramfs before the downtime)
+const appliance = {
+  image: applianceImage(path.resolve(config.APPLIANCE_DIR ?? defaultApplianceDir(bootIsoFile))),
+  kvm: config.APPLIANCE_KVM === 'on',
+};
+log(
+  missingApplianceMessage(appliance.image) ??
+    `guest-job appliance: ${appliance.image.kernel} (${appliance.kvm ? 'KVM when /dev/kvm opens' : 'TCG'})`,
+);
+
 const space = await disk();
 const box = await registerConverterBox(db, {
   name: config.WORKER_NAME ?? os.hostname(),
@@ -119,6 +132,7 @@ const deps = createStageDeps({
   local: new LocalExecutor(),
   templateServer,
   bootIso,
+  appliance,
 });
 const engine = startPipelineEngine({
   db,

@@ -1,18 +1,22 @@
-// The real thing: the lab's Debian 12 container tree is copied onto a fresh
-// disk image, converted by the plan in a real chroot (real apt install of
-// the kernel and grub), turned into qcow2 and booted under QEMU with virtio.
+// The real thing: the lab's Debian 12 container gets its kernel and grub
+// from its own apt, inside the container, as prepare_source installs them;
+// its tree is copied onto a fresh disk image, converted by the plan (the
+// guest's own update-initramfs and grub in the appliance VM), turned into
+// qcow2 and booted under QEMU with virtio.
 // The guest must come up on the container's original IP (10.0.2.15, which
 // QEMU's user network carries), reachable over SSH through a port forward;
 // a second boot with two NICs must show a policy-routing rule per NIC.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { planConversion, treeFiles, type GuestNetwork } from '@vzferry/guest';
-import { cacheDir, ensureDebian12Tarball, unpackDebian12 } from '@vzferry/lab/rootfs';
+import { kernelInstallCommand, planConversion, treeFiles, type GuestNetwork } from '@vzferry/guest';
+import { ensureDebian12Tarball, unpackDebian12 } from '@vzferry/lab/rootfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  applianceImage,
+  ApplianceRunner,
   applyPlan,
   attachDisk,
   LocalExecutor,
@@ -24,6 +28,7 @@ import {
   unmountDisk,
   type AttachedDisk,
 } from '@vzferry/pipeline';
+import { buildBootIso } from '../src/boot-iso/build';
 import { bootVm, type BootedVm } from './support/qemu';
 
 const x = new LocalExecutor();
@@ -33,6 +38,7 @@ let raw: string;
 let mnt: string;
 let key: string;
 let disk: AttachedDisk | null = null;
+let applianceDir: string;
 let vm: BootedVm | null = null;
 const log: string[] = [];
 
@@ -59,6 +65,10 @@ beforeAll(async () => {
   const container = path.join(dir, 'container');
   mkdirSync(container);
   await unpackDebian12(await ensureDebian12Tarball({ log: () => undefined }), container);
+  // a running container on a hypervisor resolves names (its apt needs them)
+  copyFileSync('/etc/resolv.conf', path.join(container, 'etc/resolv.conf'));
+  inContainer(container, kernelInstallCommand({ distribution: 'debian', version: '12' }));
+  applianceDir = (await buildBootIso({ out: path.join(dir, 'vzferry-boot.iso') })).applianceDir;
   await createDiskImage(x, raw, 3 * 1024 ** 3);
   disk = await attachDisk(x, raw);
   await makeFilesystem(x, disk, UUID);
@@ -82,12 +92,26 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // what the conversion did and how long each step took, for the test log
-  console.log(log.filter((l) => /\$ |installing|backup:/.test(l)).join('\n'));
+  console.log(log.filter((l) => /\$ |appliance|backup:/.test(l)).join('\n'));
   await vm?.stop();
   await x.exec(['umount', mnt], { allowExitCodes: [0, 1, 32] }).catch(() => undefined);
   if (disk) await detachDisk(x, disk);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** prepare_source's command, run as the lab's vzctl exec runs it in a running container (with /proc, /sys, /dev). */
+function inContainer(root: string, argv: string[]): void {
+  const script =
+    'for d in proc sys dev; do case $d in proc) mount -t proc proc "$1/proc" ;; sys) mount -t sysfs sysfs "$1/sys" ;; dev) mount --rbind /dev "$1/dev" ;; esac; done; r="$1"; shift; exec chroot "$r" "$@"';
+  execFileSync(
+    'unshare',
+    ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'exec', root, ...argv],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 15 * 60_000,
+    },
+  );
+}
 
 async function convertAndImage(network: GuestNetwork, name: string): Promise<string> {
   if (!disk) {
@@ -96,11 +120,12 @@ async function convertAndImage(network: GuestNetwork, name: string): Promise<str
   }
   const plan = planConversion({ files: treeFiles(mnt), network, rootUuid: UUID });
   expect(plan.os).toMatchObject({ distribution: 'debian', version: '12' });
-  await applyPlan(x, mnt, plan, {
-    disk: disk.device,
-    log: (l) => log.push(`${new Date().toISOString().slice(11, 19)} ${l}`),
-    aptCacheDir: path.join(cacheDir(), 'apt-archives'),
-  });
+  const guest = new ApplianceRunner(
+    x,
+    { image: applianceImage(applianceDir), kvm: false },
+    { disk, mount: mnt, scratch: dir },
+  );
+  await applyPlan(x, guest, mnt, plan, { log: (l) => log.push(`${new Date().toISOString().slice(11, 19)} ${l}`) });
   await unmountDisk(x, mnt);
   await detachDisk(x, disk);
   disk = null;
@@ -147,7 +172,7 @@ async function sshWhenUp(port: number, command: string, timeoutMs: number): Prom
 describe('a converted Debian 12 container boots on KVM hardware (QEMU, virtio)', () => {
   it(
     "reaches login with eth0 on the container's original IP, and keeps a backup of what changed",
-    { timeout: 900_000 },
+    { timeout: 2_400_000 },
     async () => {
       const image = await convertAndImage(ONE_NIC, 'one-nic');
       vm = await bootVm({
@@ -178,7 +203,7 @@ describe('a converted Debian 12 container boots on KVM hardware (QEMU, virtio)',
 
   it(
     'with two NICs in two networks, both come up and each address has its routing rule',
-    { timeout: 900_000 },
+    { timeout: 2_400_000 },
     async () => {
       const image = await convertAndImage(TWO_NICS, 'two-nics');
       vm = await bootVm({

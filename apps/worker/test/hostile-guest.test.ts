@@ -7,19 +7,19 @@
 // byte for byte what it was, the container's own tree on the hypervisor too,
 // the conversion's writes landed inside the guest (on the VM's disk), and
 // the worker's event loop kept its heartbeat (every 2 s) all along.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatch, startBatch } from '@vzferry/db';
 import { snapshotTree } from '@vzferry/guest/testing';
-import { HOSTILE_CTID, HOSTILE_IP, makeHostileCanary } from '@vzferry/lab';
+import { HOSTILE_CTID, HOSTILE_IP, HOSTILE_REPORT_DIR, makeHostileCanary } from '@vzferry/lab';
 import { startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
 import { readFromVolume } from './support/volume';
 
 /** the stage runner's heartbeat (packages/pipeline/src/engine/stage-runner.ts) */
 const HEARTBEAT_MS = 2_000;
-/** what the hooks write through /proc/<pid>/root when guest code runs on the host: the process side, not this test's */
+/** what the hooks write through /proc/<pid>/root if guest code runs on this machine */
 const PROC_ESCAPE = 'proc-escape';
 
 let stack: LabStack;
@@ -29,13 +29,11 @@ let canaryBefore: Record<string, string>;
 let source: string;
 let sourceBefore: Record<string, string>;
 
-const notProcessSide = (rel: string) => rel === PROC_ESCAPE || rel.startsWith(`${PROC_ESCAPE}/`);
-
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'vzferry-hostile-'));
   canary = path.join(scratch, 'canary');
   makeHostileCanary(canary);
-  canaryBefore = snapshotTree(canary, notProcessSide);
+  canaryBefore = snapshotTree(canary);
   stack = await startLabStack('hostile', { hosts: 1, containers: 3, debian12: false, hostileCanary: canary });
   source = path.join(stack.dir, 'lab/hosts/hv1/vz/private', String(HOSTILE_CTID));
   sourceBefore = snapshotTree(source);
@@ -85,18 +83,30 @@ describe('the hostile container', () => {
       const beats = recordHeartbeats(runId, ended);
       const [run] = await ended;
       const stages = await stack.t.prisma.stageRun.findMany({ where: { runId }, orderBy: { queuedAt: 'asc' } });
-      const story = stages.map((s) => `${s.stage}#${s.attempt} ${s.status}: ${s.message ?? s.error ?? ''}`).join('\n');
+      const failedStage = stages.find((s) => s.status === 'failed');
+      const lastLines = failedStage
+        ? await stack.t.prisma.runEvent.findMany({
+            where: { stageRunId: failedStage.id },
+            orderBy: { id: 'desc' },
+            take: 40,
+          })
+        : [];
+      const story = [
+        ...stages.map((s) => `${s.stage}#${s.attempt} ${s.status}: ${s.message ?? s.error ?? ''}`),
+        ...lastLines.reverse().map((e) => `  | ${e.message.trimEnd()}`),
+      ].join('\n');
       // first, whatever the outcome: nothing outside the work tree changed (the canary the links aim at,
       // the container on its hypervisor)
-      expect(snapshotTree(canary, notProcessSide)).toEqual(canaryBefore);
+      expect(snapshotTree(canary)).toEqual(canaryBefore);
       expect(snapshotTree(source)).toEqual(sourceBefore);
 
       expect(run!.status, story).toBe('succeeded');
 
       // the conversion's writes are on the VM's disk, where the guest's links lead inside the guest
       const inGuest = (p: string) => path.posix.join(canary.slice(1), p);
+      const volume = stack.lab.cloudstack!.simulator.rootVolumePath(run!.cloudstackVmId!);
       const files = await readFromVolume(
-        stack.lab.cloudstack!.simulator.rootVolumePath(run!.cloudstackVmId!),
+        volume,
         [
           'root/vzferry-backup/FILES',
           'etc/default/grub',
@@ -137,12 +147,29 @@ describe('the hostile container', () => {
       expect(new Set(gaps.map((g) => g.stage))).toEqual(new Set(stages.map((s) => `${s.stage}#${s.attempt}`)));
       expect(worst.gapMs, JSON.stringify(worst)).toBeLessThanOrEqual(2 * HEARTBEAT_MS);
 
-      // TODO(issue 12, guest code in a VM): the process side belongs to the appliance work. Assert there that the
-      // hooks' reports on the VM's disk (HOSTILE_REPORT_DIR: kernel postinst.d, initramfs hooks, grub.d) show
-      // no host process, environment (DATABASE_URL, VZFERRY_SECRET_KEY) or network, and that
-      // <canary>/proc-escape stays empty; today the chroot runs them on this machine with its /proc.
-      const escaped = existsSync(path.join(canary, PROC_ESCAPE)) ? readdirSync(path.join(canary, PROC_ESCAPE)) : [];
-      console.log(`the hooks wrote ${escaped.length} file(s) through /proc/<pid>/root: ${escaped.join(' ')}`);
+      // the process side: the hooks the guest's tools ran (initramfs hooks, grub.d) saw the appliance VM only,
+      // not this machine's processes, environment or network, and wrote nothing through a /proc/<pid>/root
+      const dir = HOSTILE_REPORT_DIR.slice(1);
+      const names = (await readFromVolume(volume, [`${dir}/`], scratch))[`${dir}/`]?.split('\n') ?? [];
+      const hooks = names.map((n) => n.replace(/\.\d+\.txt$/, ''));
+      expect(new Set(hooks)).toEqual(new Set(['vzferry-hostile', '09_vzferry_hostile']));
+      const reports = await readFromVolume(
+        volume,
+        names.map((n) => `${dir}/${n}`),
+        scratch,
+      );
+      for (const [name, text] of Object.entries(reports)) {
+        expect(text, name).toMatch(/^== \/proc\/<pid>\/root$/m);
+        expect(text, name).not.toMatch(/ESCAPE/);
+        expect(text, name).not.toMatch(/DATABASE_URL|VZFERRY_|REDIS|SSH_AUTH_SOCK/);
+        // the appliance has no network device: only the loopback in /proc/net/dev
+        const devices = text!.split('== network\n')[1]!.match(/^\s*([\w.-]+):/gm) ?? [];
+        expect(
+          devices.map((d) => d.trim()),
+          name,
+        ).toEqual(['lo:']);
+      }
+      expect(existsSync(path.join(canary, PROC_ESCAPE))).toBe(false);
     },
   );
 });

@@ -27,12 +27,13 @@ import {
 } from '@vzferry/db';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { createRedis } from '@vzferry/queue';
+import { installBootPackages } from '@vzferry/lab';
 import { REDIS_URL, startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
 import { readFromVolume } from './support/volume';
 
 const actor = { name: 'test' };
 let stack: LabStack;
-let spare: Array<{ id: string; sourceCtid: number; hostName: string }> = [];
+let spare: Array<{ id: string; sourceCtid: number; hostName: string; ostemplate: string }> = [];
 
 beforeAll(async () => {
   stack = await startLabStack('faults', { hosts: 1, containers: 30, debian12: false });
@@ -58,7 +59,7 @@ beforeAll(async () => {
         c.ips.every((ip) => ip.family === 4)
       );
     })
-    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name }));
+    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name, ostemplate: c.ostemplate! }));
   await stack.t.prisma.container.updateMany({ data: { downtimeWindow: null } });
 }, 600_000);
 
@@ -237,8 +238,14 @@ describe('pipeline failures on the lab', () => {
     { timeout: 600_000 },
     async () => {
       stack.lab.cloudstack!.faults.set({ clear: true, failDeploys: 1 });
-      // the customer stopped it (the lab's record of a running container goes, as with vzctl stop)
-      rmSync(runningMarker(spare[0]!));
+      // the customer installed a kernel long ago and stopped it (the lab's record of a running container
+      // goes, as with vzctl stop): prepare_source installs nothing in a stopped container
+      const stopped = spare[0]!;
+      installBootPackages(
+        path.join(stack.dir, 'lab/hosts', stopped.hostName, 'vz/private', String(stopped.sourceCtid)),
+        stopped.ostemplate,
+      );
+      rmSync(runningMarker(stopped));
       const { batchId, runId, ct } = await migrateOne('stopped by its customer');
       const [run] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(run).toMatchObject({ status: 'failed', failedStage: 'deploy_vm', sourceWasRunning: false });

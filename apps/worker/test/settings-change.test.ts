@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveCloudStackSettings, SecretBox } from '@vzferry/db';
 import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
-import { LocalExecutor } from '@vzferry/pipeline';
+import { applianceImage, LocalExecutor } from '@vzferry/pipeline';
 import { createStageDeps, type TemplateServer } from '../src/index';
 
 let tdb: TestDatabase;
@@ -37,6 +37,8 @@ describe('a change of the CloudStack connection', () => {
       // no stage runs here: only the CloudStack session is asked for
       templateServer: {} as TemplateServer,
       bootIso: async () => null,
+      // no guest job runs here either
+      appliance: { image: applianceImage('/nonexistent'), kvm: false },
     });
     await saveCloudStackSettings(tdb.db, secrets, connection());
     const first = await deps.cloudstack();

@@ -5,10 +5,11 @@
 // the tmpfs; rsync's ssh reads no config and asks no agent.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stage } from '@vzferry/core';
 import { assignRun, createBatch, loadRunContext, runPatchToUpdate, startBatch, toRunSnapshot } from '@vzferry/db';
-import { LocalExecutor, STAGE_FUNCTIONS, workPaths, type StageContext } from '@vzferry/pipeline';
+import { applianceImage, LocalExecutor, STAGE_FUNCTIONS, workPaths, type StageContext } from '@vzferry/pipeline';
 import { createStageDeps, startTemplateServer, type TemplateServer } from '../src/index';
 import { startLabStack, type LabStack } from './support/lab-stack';
 
@@ -39,6 +40,8 @@ describe("a source host's key on the box", () => {
       local: new LocalExecutor(),
       templateServer: server,
       bootIso: async () => null,
+      // not used: this test runs no guest job
+      appliance: { image: applianceImage(path.join(os.tmpdir(), 'no-appliance')), kvm: false },
     });
     const ct = await stack.t.prisma.container.findFirstOrThrow({
       where: { status: 'running' },

@@ -36,6 +36,10 @@ export const configSchema = z.object({
   TEMPLATE_SERVER_PUBLIC_URL: z.string().url().optional(),
   /** the boot ISO for grub-legacy guests (npm run boot-iso); default <WORKER_WORK_DIR>/vzferry-boot.iso when that file exists */
   BOOT_ISO: z.string().min(1).optional(),
+  /** the guest-job appliance's vmlinuz and initrd.gz (npm run boot-iso writes them); default vzferry-appliance next to the boot ISO */
+  APPLIANCE_DIR: z.string().min(1).optional(),
+  /** on: the appliance VM uses KVM when /dev/kvm can be opened (TCG otherwise); off: always TCG */
+  APPLIANCE_KVM: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

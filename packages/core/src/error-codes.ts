@@ -117,6 +117,10 @@ export const ERROR_CODES = {
   download_slot_timeout: spec('failed', 'No secondary storage download slot came free in time'),
   boot_iso_missing: spec('failed', 'There is no boot ISO for grub-legacy guests'),
   boot_iso_download: spec('failed', 'CloudStack could not download the boot ISO'),
+  boot_packages_missing: spec(
+    'failed',
+    'The guest lacks a kernel or boot loader package; prepare_source installs them in the running container',
+  ),
   boot_iso_timeout: spec('failed', 'The boot ISO did not call back in time'),
   boot_job_failed: spec('failed', "The boot ISO's job failed"),
   vm_missing: spec('failed', 'The VM is not in CloudStack'),

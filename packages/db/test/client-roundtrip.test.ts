@@ -212,7 +212,7 @@ describe('the generated client on a migrated database', () => {
         bootCalledBackAt: new Date(),
         bootExitStatus: 3,
         bootLog: 'grub-install: ok',
-        initramfsInputs: 'cd'.repeat(32),
+        bootInputs: 'cd'.repeat(32),
       },
     });
     const stageRun = await db.stageRun.create({

@@ -3,6 +3,7 @@ import {
   isSupportedOs,
   kernelInstallCommand,
   kernelInstallSummary,
+  kernelPackages,
   parseOsTemplate,
   usesLegacyGrub,
 } from './os-template';
@@ -14,6 +15,12 @@ describe('OS templates', () => {
     expect(parseOsTemplate('debian-7.0-x86_64')).toEqual({ distribution: 'debian', version: '7' });
     expect(parseOsTemplate('fedora-20-x86_64')).toBeNull();
     expect(parseOsTemplate(null)).toBeNull();
+  });
+
+  it('installs netplan.io where the plan writes netplan (Ubuntu 18.04 and later): make_bootable cannot install it', () => {
+    expect(kernelPackages({ distribution: 'ubuntu', version: '18.04' }).packages).toContain('netplan.io');
+    expect(kernelPackages({ distribution: 'ubuntu', version: '16.04' }).packages).not.toContain('netplan.io');
+    expect(kernelPackages({ distribution: 'debian', version: '12' }).packages).not.toContain('netplan.io');
   });
 
   it('knows what is supported and which guests need the boot ISO', () => {

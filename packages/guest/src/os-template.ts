@@ -29,14 +29,24 @@ export function usesLegacyGrub(os: TemplateOs): boolean {
   return os.distribution === 'centos' && ['4', '5', '6'].includes(os.version);
 }
 
-/** The packages prepare_source installs: a kernel and a boot loader, and the tool that installs them. */
+/**
+ * The packages prepare_source installs: a kernel and a boot loader (and
+ * netplan.io where the plan configures the network with netplan: Ubuntu
+ * 18.04 and later), and the tool that installs them. They are all of the
+ * plan's packages: make_bootable only checks them (the appliance VM has no
+ * network to install from).
+ */
 export function kernelPackages(os: TemplateOs): { tool: 'yum' | 'apt-get'; packages: string[] } {
   if (os.distribution === 'centos') {
     return { tool: 'yum', packages: os.version === '7' ? ['kernel', 'grub2', 'grub2-tools'] : ['kernel', 'grub'] };
   }
   return {
     tool: 'apt-get',
-    packages: [os.distribution === 'ubuntu' ? 'linux-image-virtual' : 'linux-image-amd64', 'grub-pc'],
+    packages: [
+      os.distribution === 'ubuntu' ? 'linux-image-virtual' : 'linux-image-amd64',
+      'grub-pc',
+      ...(os.distribution === 'ubuntu' && Number(os.version) >= 18.04 ? ['netplan.io'] : []),
+    ],
   };
 }
 

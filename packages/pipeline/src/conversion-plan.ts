@@ -4,7 +4,6 @@
 // backup_config. Also the initramfs built on the live copy before the
 // downtime (initial_sync), which make_bootable then keeps if its inputs did
 // not change.
-import path from 'node:path';
 import { AppError, formatZodError, type RunSnapshot } from '@vzferry/core';
 import {
   conversionPlanSchema,
@@ -14,8 +13,10 @@ import {
   type DetectedOs,
   type GuestNetwork,
 } from '@vzferry/guest';
-import { makeBootable as runMakeBootable, rewritePlanFiles } from './box/apply-plan';
-import { initramfsFingerprint } from './box/initramfs-inputs';
+import { makeBootable as runMakeBootable, rewritePlanFiles, type ApplyOptions } from './box/apply-plan';
+import type { AttachedDisk } from './box/disk';
+import type { GuestRunner } from './box/guest-job';
+import { bootInputsFingerprint } from './box/boot-inputs';
 import { NicPlanError, planNics } from './nic-plan';
 import type { StageContext } from './stage-contract';
 import type { StageDeps } from './stage-deps';
@@ -81,43 +82,40 @@ export async function planFor(
   });
 }
 
-export function applyOptions(ctx: StageContext, disk: string) {
-  return {
-    disk,
-    log: (l: string) => ctx.output('stdout', `${l}\n`),
-    aptCacheDir: path.join(ctx.run.box.workDir, 'apt-archives'),
-  };
+export function applyOptions(ctx: StageContext): ApplyOptions {
+  return { log: (l: string) => ctx.output('stdout', `${l}\n`), signal: ctx.signal };
+}
+
+/** The guest job's runner on the run's work disk (the appliance VM on a real box). */
+export function guestRunnerFor(deps: StageDeps, paths: WorkPaths, disk: AttachedDisk): GuestRunner {
+  return deps.guestRunner({ disk, mount: paths.mount, scratch: paths.dir });
 }
 
 /**
- * The slow part of make_bootable (the initramfs: a minute and more) on the
- * copy the initial sync made, while the container still runs: the plan's
- * files are written and its initramfs commands run, as make_bootable would.
- * The final sync then restores the container's own files except the
- * initramfs (INITRAMFS_OUTPUTS), and make_bootable builds it again only if
- * its inputs changed. Returns the inputs' fingerprint, or null when there is
- * nothing to build early (grub-legacy guests) or it failed: then
- * make_bootable does all of it in the downtime, as before.
+ * make_bootable's whole job (the package check, the initramfs, grub, the
+ * units: minutes in the appliance VM without KVM) on the copy the initial
+ * sync made, while the container still runs: the plan's files are written
+ * and its commands run, as make_bootable would. The final sync then
+ * restores the container's own files except what the job wrote
+ * (BOOT_OUTPUTS), and make_bootable runs it again only if what it is made
+ * from changed. Returns that fingerprint, or null when there is nothing to
+ * do early (grub-legacy guests) or it failed: then make_bootable does all of
+ * it in the downtime, as before.
  */
-export async function prebuildInitramfs(ctx: StageContext, deps: StageDeps, paths: WorkPaths): Promise<string | null> {
+export async function makeBootableEarly(ctx: StageContext, deps: StageDeps, paths: WorkPaths): Promise<string | null> {
   try {
     const disk = await ensureMounted(deps.local, paths);
     const plan = await planFor(ctx, deps, paths.mount);
-    if (plan.legacyBootIso || !plan.commands.some((c) => c.initramfs)) return null;
-    ctx.log('info', `building the initramfs on the live copy (${plan.os.description}), before the downtime`);
+    if (plan.legacyBootIso || plan.commands.length === 0) return null;
+    ctx.log('info', `making the live copy bootable (${plan.os.description}), before the downtime`);
     await rewritePlanFiles(paths.mount, plan);
-    await runMakeBootable(
-      deps.local,
-      paths.mount,
-      { ...plan, commands: plan.commands.filter((c) => c.initramfs) },
-      applyOptions(ctx, disk.device),
-    );
-    return await initramfsFingerprint(paths.mount, plan);
+    await runMakeBootable(guestRunnerFor(deps, paths, disk), paths.mount, plan, applyOptions(ctx));
+    return await bootInputsFingerprint(paths.mount, plan);
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     ctx.log(
       'warn',
-      `the initramfs could not be built before the downtime (${(err as Error).message}); make_bootable builds it in the downtime`,
+      `the copy could not be made bootable before the downtime (${(err as Error).message}); make_bootable does it in the downtime`,
     );
     return null;
   }

@@ -24,6 +24,16 @@ export {
   type AttachedDisk,
 } from './box/disk';
 export { applyPlan, type ApplyOptions } from './box/apply-plan';
+export {
+  ApplianceRunner,
+  applianceImage,
+  missingApplianceMessage,
+  APPLIANCE_DISK,
+  type ApplianceImage,
+  type ApplianceSettings,
+  type WorkDiskMount,
+} from './box/appliance';
+export type { GuestCommand, GuestJob, GuestJobResult, GuestRunner, GuestRunOptions } from './box/guest-job';
 export { fileSha256 } from './box/file-sha256';
 export { LocalExecutor } from './box/local-executor';
 export * from './rsync';

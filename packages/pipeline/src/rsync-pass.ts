@@ -3,10 +3,10 @@
 // container from its mounted root (/vz/root/<CTID>); final_sync copies the
 // stopped one from its private area with --delete, so the disk becomes
 // exact. Progress comes from rsync's own --info=progress2 output; its exit
-// code decides (24 is normal while the container runs). An initramfs built
-// before the downtime is left alone (protect filters).
+// code decides (24 is normal while the container runs). What make_bootable's
+// job wrote before the downtime is left alone (protect filters).
 import { AppError, ExecError } from '@vzferry/core';
-import { INITRAMFS_OUTPUTS } from '@vzferry/guest';
+import { BOOT_OUTPUTS } from '@vzferry/guest';
 import { describeSync, judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv } from './rsync';
 import { succeeded, type StageContext, type StageReturn } from './stage-contract';
 import type { StageDeps } from './stage-deps';
@@ -35,7 +35,7 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
       dest: paths.mount,
       delete: final,
       bandwidthLimitKbps: limits.length ? Math.min(...limits) : null,
-      protect: ctx.run.state.initramfsInputs ? INITRAMFS_OUTPUTS : [],
+      protect: ctx.run.state.bootInputs ? BOOT_OUTPUTS : [],
     });
   const total = c.diskUsedKb ? c.diskUsedKb * 1024n : null;
   let out = '';

@@ -5,6 +5,8 @@
 import { AppError, type Executor, type PipelineSettings, type RunSnapshot } from '@vzferry/core';
 import type { CloudStackClient } from '@vzferry/cloudstack';
 import type { SourceAdapter } from '@vzferry/openvz';
+import type { WorkDiskMount } from './box/appliance';
+import type { GuestRunner } from './box/guest-job';
 import type { MappedNetwork } from './nic-plan';
 
 export interface SourceSession {
@@ -113,6 +115,8 @@ export interface StageDeps {
   /** null when this box has no boot ISO (preflight says how to build one) */
   bootIso(): Promise<BootIsoFile | null>;
   bootCallbacks: BootCallbacks;
+  /** where the guest's own binaries run for a work disk: never this box (box/guest-job.ts) */
+  guestRunner(work: WorkDiskMount): GuestRunner;
 }
 
 /** The VM's CloudStack name: unique per run and stable, so a repeated deploy finds it. */

@@ -1,6 +1,6 @@
 // Stand-ins for the boot tools of the synthetic guests (they are busybox
 // trees, not real distributions): the package queries, initramfs builders,
-// grub installers and systemctl that make_bootable runs in its chroot. They
+// grub installers and systemctl that make_bootable runs in the appliance VM. They
 // accept the same arguments as the real tools, refuse what the real ones
 // refuse where the pipeline depends on it (a query for a package that is not
 // installed, grub-install without a disk, a menu without a kernel), record
@@ -71,6 +71,23 @@ exit 0
 `;
 
 /**
+ * Debian's mkinitramfs as the plan calls it: -d <config dir> (refused when it
+ * is not a directory, as the real one refuses), -o <image> (required) and a
+ * kernel version; the image records the configuration it was built with.
+ */
+const MKINITRAMFS = `${HEADER('mkinitramfs')}conf=/etc/initramfs-tools; out=""; kver="$(uname -r)"
+while [ $# -gt 0 ]; do
+  case "$1" in -d) conf="$2"; shift ;; -o) out="$2"; shift ;; -*) ;; *) kver="$1" ;; esac
+  shift
+done
+[ -d "$conf" ] || { echo "mkinitramfs: $conf: Not a directory" >&2; exit 1; }
+[ -n "$out" ] || { echo "Usage: mkinitramfs [option]... -o outfile [version]" >&2; exit 2; }
+[ -d "/lib/modules/$kver" ] || echo "W: missing /lib/modules/$kver" >&2
+{ echo "lab initramfs for $kver"; cat "$conf/initramfs.conf" "$conf"/conf.d/* "$conf/modules" 2>/dev/null; } > "$out"
+exit 0
+`;
+
+/**
  * grub 0.97's shell in --batch mode: "root (hd0,0)" and "setup (hd0)" from
  * stdin, the disk from --device-map. Like the real one it exits 0 and says
  * "Error 15" when the stage files are missing; it leaves a record of what
@@ -130,6 +147,7 @@ echo "dpkg-query: no packages found matching $pkg" >&2; exit 1
 `,
     'usr/bin/debconf-set-selections': `${HEADER('debconf-set-selections')}cat > /dev/null\n`,
     'usr/sbin/update-initramfs': INITRAMFS('update-initramfs'),
+    'usr/sbin/mkinitramfs': MKINITRAMFS,
     'usr/sbin/grub-install': GRUB_INSTALL('grub-install', '/boot/grub'),
     'usr/sbin/update-grub': menu('update-grub', '/boot/grub/grub.cfg'),
   };

@@ -15,6 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { kernelPackages, parseOsTemplate } from '@vzferry/guest';
 import { bootToolStandIns } from './boot-tools';
 import { networkFiles, releaseFiles } from './render';
 import type { ContainerPlan } from './plan';
@@ -59,6 +60,7 @@ const APPLETS = [
   'hostname',
   'stat',
   'md5sum',
+  'sha1sum',
   'dirname',
   'basename',
   'printf',
@@ -131,6 +133,7 @@ export function writeSyntheticGuest(root: string, ct: ContainerPlan, busybox: st
       // not this family's tool
     }
   }
+  if (!ct.running) installBootPackages(root, ct.os.template);
   linkSync(path.join(root, 'etc/lab/hardlink-a'), path.join(root, 'etc/lab/hardlink-b'));
   // a sparse file: 64 MiB apparent, a few KiB on disk
   const sparse = path.join(root, 'var/lib/lab/sparse.img');
@@ -145,6 +148,9 @@ export const LAB_KERNEL = '4.19.0-lab';
  * A package manager that installs nothing but records what it was asked
  * for, and for kernel and boot loader packages leaves the files they would
  * (the pipeline's prepare_source installs those), so later stages see them.
+ * A kernel brings its initramfs builder, as the real packages depend on it
+ * (CentOS 7's kernel requires dracut; Debian's linux-image-* depends on
+ * initramfs-tools): make_bootable finds every boot package installed.
  */
 function fakePackageManager(name: string): string {
   return `#!/bin/sh
@@ -157,7 +163,9 @@ for arg in "$@"; do
     kernel*|linux-image*|linux-generic*|grub*)
       echo "$arg" >> /var/lib/lab/packages
       case "$arg" in
-        kernel*|linux-image*|linux-generic*) mkdir -p /lib/modules/\${LAB_KERNEL}; echo "lab kernel for $arg" > /boot/vmlinuz-\${LAB_KERNEL} ;;
+        kernel*|linux-image*|linux-generic*) mkdir -p /lib/modules/\${LAB_KERNEL}; echo "lab kernel for $arg" > /boot/vmlinuz-\${LAB_KERNEL}
+          # what the real kernel package depends on: its initramfs builder
+          echo ${name === 'yum' ? 'dracut' : 'initramfs-tools'} >> /var/lib/lab/packages ;;
         grub) mkdir -p /boot/grub /usr/share/grub/x86_64-redhat; echo "lab grub for $arg" > /boot/grub/lab-installed
           for s in stage1 stage2 e2fs_stage1_5; do echo "lab grub 0.97 $s" > /usr/share/grub/x86_64-redhat/$s; done ;;
         grub*) mkdir -p /boot/grub; echo "lab grub for $arg" > /boot/grub/lab-installed ;;
@@ -168,6 +176,36 @@ for arg in "$@"; do
 done
 exit 0
 `;
+}
+
+/**
+ * A stopped container gets no kernel from prepare_source (its code does not
+ * run while it is stopped): its customer installed one long ago. The files
+ * the fake package manager leaves for the packages prepare_source would
+ * install, so make_bootable finds them (it installs nothing: the appliance
+ * VM has no network).
+ */
+export function installBootPackages(root: string, ostemplate: string): void {
+  const os = parseOsTemplate(ostemplate);
+  if (!os) return;
+  const put = (rel: string, content: string) => {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), content, { flag: 'a' });
+  };
+  for (const pkg of kernelPackages(os).packages) {
+    put('var/lib/lab/packages', `${pkg}\n`);
+    if (/^(kernel|linux-image|linux-generic)/.test(pkg)) {
+      mkdirSync(path.join(root, 'lib/modules', LAB_KERNEL), { recursive: true });
+      put(`boot/vmlinuz-${LAB_KERNEL}`, `lab kernel for ${pkg}\n`);
+      put('var/lib/lab/packages', `${os.distribution === 'centos' ? 'dracut' : 'initramfs-tools'}\n`);
+    } else if (pkg === 'grub') {
+      put('boot/grub/lab-installed', `lab grub for ${pkg}\n`);
+      for (const s of ['stage1', 'stage2', 'e2fs_stage1_5'])
+        put(`usr/share/grub/x86_64-redhat/${s}`, `lab grub 0.97 ${s}\n`);
+    } else if (pkg.startsWith('grub')) {
+      put('boot/grub/lab-installed', `lab grub for ${pkg}\n`);
+    }
+  }
 }
 
 /** Disk usage the way a quota counts it: 1 KiB blocks allocated, and inodes. */

@@ -151,7 +151,7 @@ function writeHooks(root: string, canary: string): void {
   const hook = `#!/bin/sh\nHOOK="$0" exec ${ESCAPE} "$@"\n`;
   const hooks = {
     'etc/kernel/postinst.d/zz-vzferry-hostile': 'usr/bin/apt-get',
-    'etc/initramfs-tools/hooks/vzferry-hostile': 'usr/sbin/update-initramfs',
+    'etc/initramfs-tools/hooks/vzferry-hostile': 'usr/sbin/mkinitramfs',
     'etc/grub.d/09_vzferry_hostile': 'usr/sbin/update-grub',
   };
   for (const [rel, tool] of Object.entries(hooks)) {

@@ -2,6 +2,9 @@
 // whose /init (init.sh) runs a job inside a grub-legacy guest's own disk,
 // calls back to the migration manager and powers off. Boots with isolinux
 // (BIOS, El Torito no-emulation), the console on tty0 and ttyS0, no prompt.
+// The same kernel and initramfs are also written to the appliance directory:
+// the converter box boots them under QEMU to run a guest's own binaries
+// (appliance.sh; packages/pipeline/src/box/appliance.ts).
 import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { ExecError } from '@vzferry/core';
@@ -33,6 +36,8 @@ export interface BuildBootIsoOptions {
   log?: (line: string) => void;
   /** the mtime of every file in the image, in seconds (fixed, so builds repeat byte for byte) */
   epoch?: number;
+  /** where the guest-job appliance's vmlinuz and initrd.gz go (default: vzferry-appliance next to out) */
+  applianceDir?: string;
 }
 
 export interface BootIso {
@@ -40,6 +45,13 @@ export interface BootIso {
   sha256: string;
   bytes: number;
   kernelVersion: string;
+  /** the appliance's vmlinuz and initrd.gz */
+  applianceDir: string;
+}
+
+/** The guest-job appliance next to a boot ISO: the worker's default. */
+export function defaultApplianceDir(iso: string): string {
+  return path.join(path.dirname(path.resolve(iso)), 'vzferry-appliance');
 }
 
 export async function buildBootIso(opts: BuildBootIsoOptions): Promise<BootIso> {
@@ -103,12 +115,25 @@ export async function buildBootIso(opts: BuildBootIsoOptions): Promise<BootIso> 
     const { size } = await stat(partial);
     await rename(partial, out);
     log(`iso: ${out} (${size} bytes, sha256 ${sha256})`);
-    return { path: out, sha256, bytes: size, kernelVersion: kernel.version };
+    const applianceDir = path.resolve(opts.applianceDir ?? defaultApplianceDir(out));
+    await writeAppliance(iso, applianceDir);
+    log(`appliance: ${applianceDir}/vmlinuz and initrd.gz`);
+    return { path: out, sha256, bytes: size, kernelVersion: kernel.version, applianceDir };
   } catch (e) {
     throw missingToolHint(e);
   } finally {
     await rm(partial, { force: true });
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** vmlinuz and initrd.gz, each replaced whole (a worker may be booting the old ones) */
+async function writeAppliance(iso: string, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  for (const name of ['vmlinuz', 'initrd.gz']) {
+    const partial = path.join(dir, `.${name}.partial-${process.pid}`);
+    await copyFile(path.join(iso, 'boot', name), partial);
+    await rename(partial, path.join(dir, name));
   }
 }
 

@@ -16,6 +16,11 @@
 PATH=/sbin:/bin:/usr/sbin:/usr/bin
 export PATH
 
+# The same kernel and initramfs are the converter box's guest-job appliance
+# (appliance.sh), booted by QEMU with this word on the command line.
+mount -t proc proc /proc
+case " $(cat /proc/cmdline) " in *" vzferry.appliance "*) exec /bin/sh /appliance.sh ;; esac
+
 GUEST=/mnt/guest
 JOB_DIR=/root/vzferry-boot # inside the guest
 DISK=
@@ -55,7 +60,6 @@ power_off() {
   while :; do sleep 3600; done
 }
 
-mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 # the initramfs has no /dev/console node (it is packed without root), so the

@@ -43,6 +43,7 @@ export async function buildInitramfs(
   }
   await addBusybox(x, root);
   await installFile(path.join(HERE, 'init.sh'), path.join(root, 'init'), 0o755);
+  await installFile(path.join(HERE, 'appliance.sh'), path.join(root, 'appliance.sh'), 0o755);
   await installFile(path.join(HERE, 'udhcpc.sh'), path.join(root, 'etc/udhcpc.script'), 0o755);
   const load = await addModules(x, opts.kernel, root);
   await writeFile(path.join(root, 'etc/vzferry-boot/modules'), load.join('\n') + '\n');

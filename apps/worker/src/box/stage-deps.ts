@@ -22,7 +22,14 @@ import {
   type SecretBox,
 } from '@vzferry/db';
 import { OpenVzAdapter } from '@vzferry/openvz';
-import type { BootIsoFile, CloudStackSession, SourceSession, StageDeps } from '@vzferry/pipeline';
+import {
+  ApplianceRunner,
+  type ApplianceSettings,
+  type BootIsoFile,
+  type CloudStackSession,
+  type SourceSession,
+  type StageDeps,
+} from '@vzferry/pipeline';
 import { rsyncRemoteShell, SshExecutor, withOpenSsh } from '@vzferry/ssh';
 import type { TemplateServer } from '../template-server';
 
@@ -33,6 +40,8 @@ export interface BoxDepsOptions {
   templateServer: TemplateServer;
   /** this box's boot ISO for grub-legacy guests, published on its template server */
   bootIso: () => Promise<BootIsoFile | null>;
+  /** the VM where guest binaries run (the boot ISO's kernel and initramfs) */
+  appliance: ApplianceSettings;
 }
 
 /** Earlier versions kept decrypted keys in <data dir>/keys for good: removed, and said where. */
@@ -149,6 +158,7 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
       read: (runId) => readBootCallback(o.db, runId),
       clear: (runId) => clearBootCallback(o.db, runId),
     },
+    guestRunner: (work) => new ApplianceRunner(o.local, o.appliance, work),
     async close() {
       for (const s of sessions.values()) await s.then((x) => x.close()).catch(() => undefined);
       sessions.clear();

@@ -2,7 +2,8 @@
 // (hypervisors over SSH, CloudStack whose VMs' IPs answer), the real worker
 // process (apps/worker/src/main.ts) and the demo seed (hosts accepted and
 // imported, customers, the CloudStack connection and mappings), as `npm
-// start` makes it. The worker can be killed and started again.
+// start` makes it, with the guest-job appliance built as `npm run boot-iso`
+// builds it. The worker can be killed and started again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { startLab, type RunningLab, type StartLabOptions } from '@vzferry/lab';
 import { createProducer, type Producer } from '@vzferry/queue';
 import { seedFromLab } from '@vzferry/lab/seed';
 import { LocalExecutor, release, workPaths } from '@vzferry/pipeline';
+import { buildBootIso } from '../../src/boot-iso/build';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -50,6 +52,11 @@ export async function startLabStack(
     vmNetwork: true,
     cloudstackDownloadRate: 0,
   });
+  // make_bootable runs the guest's tools in the appliance VM: the boot ISO's build writes it (a test's own ISO brings its own)
+  const appliance =
+    workerEnv.BOOT_ISO || workerEnv.APPLIANCE_DIR
+      ? {}
+      : { APPLIANCE_DIR: (await buildBootIso({ out: path.join(dir, 'boot/vzferry-boot.iso') })).applianceDir };
   const secretKey = randomBytes(32).toString('base64');
   const prefix = `t-${label}-${randomUUID()}`;
   const env = {
@@ -65,6 +72,7 @@ export async function startLabStack(
     TEMPLATE_SERVER_PORT: '0',
     // CloudStack refuses loopback URLs: the box serves on this machine's address, the seed lists it in the lab's allowed sites
     TEMPLATE_SERVER_ADDRESS: 'auto',
+    ...appliance,
     ...workerEnv,
   };
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 /** createDiskImage's one partition starts at 1 MiB */
 const PARTITION_OFFSET = 1024 * 1024;
 
-/** guest path (relative, e.g. "etc/fstab") -> its text, or null when missing */
+/** guest path (relative, e.g. "etc/fstab") -> its text, or null when missing; a directory's path ending in "/" -> its file names, one per line */
 export async function readFromVolume(
   volume: string,
   files: string[],
@@ -23,10 +23,21 @@ export async function readFromVolume(
   try {
     const out: Record<string, string | null> = {};
     for (const f of files) {
-      const { stdout, stderr } = await run('debugfs', ['-R', `cat /${f}`, `${raw}?offset=${PARTITION_OFFSET}`], {
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      out[f] = /File not found/.test(stderr) ? null : stdout;
+      const dir = f.endsWith('/');
+      // ls -p: one "/inode/mode/uid/gid/name/size/" line per entry
+      const { stdout, stderr } = await run(
+        'debugfs',
+        ['-R', dir ? `ls -p /${f}` : `cat /${f}`, `${raw}?offset=${PARTITION_OFFSET}`],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      if (/File not found/.test(stderr)) out[f] = null;
+      else if (!dir) out[f] = stdout;
+      else
+        out[f] = stdout
+          .split('\n')
+          .map((l) => l.split('/')[5] ?? '')
+          .filter((n) => n !== '' && n !== '.' && n !== '..')
+          .join('\n');
     }
     return out;
   } finally {

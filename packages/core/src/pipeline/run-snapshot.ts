@@ -64,7 +64,7 @@ export const runStateSchema = z.object({
   /** sha256 of the boot ISO's one-time callback token (grub-legacy guests) */
   bootTokenSha256: z.string().nullable(),
   /** fingerprint of the initramfs inputs when it was built before the downtime (initial_sync) */
-  initramfsInputs: z.string().nullable(),
+  bootInputs: z.string().nullable(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 export const runStatePatchSchema = runStateSchema.partial().strict();

@@ -93,7 +93,7 @@ export function toRunSnapshot(row: RunContextRow, onBox?: RunContextRow['convert
       cloudstackVmId: row.cloudstackVmId,
       cloudstackVmName: row.cloudstackVmName,
       bootTokenSha256: row.bootTokenSha256,
-      initramfsInputs: row.initramfsInputs,
+      bootInputs: row.bootInputs,
     },
   };
 }

@@ -9,7 +9,7 @@
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
 import { withoutTrailingNewlines } from '../guest-text';
-import { HEADER, type FileWrite, type PlanCommand } from './types';
+import { ENABLED_UNITS, HEADER, type FileWrite, type PlanCommand } from './types';
 
 export interface CloudStackChanges {
   write: FileWrite[];
@@ -101,7 +101,7 @@ export function cloudstackChanges(os: DetectedOs, files: GuestFiles): CloudStack
       write,
       commands: [
         {
-          argv: ['systemctl', 'enable', 'cloud-set-guest-password.service', 'cloud-set-guest-sshkey.service'],
+          argv: ['systemctl', 'enable', ...ENABLED_UNITS.cloudstack],
           why: 'CloudStack password and SSH-key reset at boot',
         },
       ],

@@ -4,7 +4,7 @@
 import type { DetectedOs } from '../detect';
 import type { GuestFiles } from '../guest-files';
 import { withOneTrailingNewline, withoutTrailingNewlines } from '../guest-text';
-import { HEADER, type FileWrite, type PlanCommand } from './types';
+import { ENABLED_UNITS, HEADER, type FileWrite, type PlanCommand } from './types';
 
 export interface ConsoleChanges {
   write: FileWrite[];
@@ -49,7 +49,7 @@ export function consoleChanges(os: DetectedOs, files: GuestFiles): ConsoleChange
       if (files.exists(`/etc/systemd/system/${unit}`)) out.remove.push(`/etc/systemd/system/${unit}`);
     }
     out.commands.push({
-      argv: ['systemctl', 'enable', 'getty@tty1.service', 'serial-getty@ttyS0.service'],
+      argv: ['systemctl', 'enable', ...ENABLED_UNITS.consoles],
       why: 'logins on tty1 and ttyS0',
     });
   }

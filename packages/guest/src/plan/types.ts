@@ -12,17 +12,24 @@ export const planCommandSchema = z.object({
   /** argv run in the chroot; "{disk}" stands for the whole disk's device (grub-install) */
   argv: z.array(z.string()),
   why: z.string(),
-  /**
-   * Builds the initramfs: the slow part of make_bootable, so the worker runs
-   * it before the downtime on the live copy and again only if its inputs
-   * (INITRAMFS_INPUTS) changed in the final sync.
-   */
+  /** Builds the initramfs: the slow part of make_bootable (the run log says so). */
   initramfs: z.literal(true).optional(),
 });
 export type PlanCommand = z.infer<typeof planCommandSchema>;
 
-/** What an initramfs is built from: a change here in the final sync means building it again. */
-export const INITRAMFS_INPUTS = [
+/**
+ * What make_bootable's job is made from: the initramfs's inputs, the
+ * kernels and boot loader in /boot, grub's configuration and modules, the
+ * units it enables and the package databases it asks. The job runs on the
+ * live copy before the downtime; a change here in the final sync means
+ * running it again in the downtime.
+ */
+export const BOOT_INPUTS = [
+  '/boot',
+  '/etc/default/grub',
+  '/etc/grub.d',
+  '/usr/lib/grub',
+  '/etc/systemd/system',
   '/lib/modules',
   '/usr/lib/modules',
   '/etc/initramfs-tools',
@@ -39,8 +46,26 @@ export const INITRAMFS_INPUTS = [
   '/var/lib/rpm',
 ];
 
-/** What building it writes (rsync patterns): the final sync leaves them alone once built. */
-export const INITRAMFS_OUTPUTS = ['/boot/initrd.img-*', '/boot/initramfs-*', '/var/lib/initramfs-tools/'];
+/** The units the plan enables with systemctl (consoles.ts, cloudstack.ts). */
+export const ENABLED_UNITS = {
+  consoles: ['getty@tty1.service', 'serial-getty@ttyS0.service'],
+  cloudstack: ['cloud-set-guest-password.service', 'cloud-set-guest-sshkey.service'],
+} as const;
+
+/**
+ * What make_bootable's job writes (rsync patterns): the initramfs, the boot
+ * loader's directory and the links of the units it enables. Once the job
+ * ran before the downtime, the final sync leaves them alone: neither sent
+ * from the container nor deleted.
+ */
+export const BOOT_OUTPUTS = [
+  '/boot/initrd.img-*',
+  '/boot/initramfs-*',
+  '/var/lib/initramfs-tools/',
+  '/boot/grub/',
+  '/boot/grub2/',
+  ...[...ENABLED_UNITS.consoles, ...ENABLED_UNITS.cloudstack].map((u) => `/etc/systemd/system/*.wants/${u}`),
+];
 
 /** What the boot ISO of a grub-legacy guest needs to know (docs/architecture.md, "Field lessons"). */
 export const legacyBootIsoSchema = z.object({

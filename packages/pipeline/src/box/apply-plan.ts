@@ -1,29 +1,32 @@
 // Executes a conversion plan (packages/guest) on a mounted guest disk:
-// back up every file the plan changes, install the boot packages that are
-// missing, write, remove and link files, then run the plan's commands in a
-// chroot with their output streamed to the run log. Safe to run again: the
-// first run's backup is kept (it holds the container's originals), writes
-// replace, packages already there are not installed twice.
+// back up every file the plan changes, write, remove and link files, then
+// run the plan's commands as one guest job (guest-job.ts): the guest's own
+// binaries run in the appliance VM, never on this box, with their output
+// streamed to the run log. Safe to run again: the first run's backup is kept
+// (it holds the container's originals), writes replace.
 import path from 'node:path';
-import type { Executor } from '@vzferry/core';
+import { AppError, type Executor } from '@vzferry/core';
 import { guestRoot, type ConversionPlan } from '@vzferry/guest';
-import { openChroot, type ChrootSession } from './chroot';
+import { guestCommandError, type GuestCommand, type GuestJobResult, type GuestRunner } from './guest-job';
 
 export interface ApplyOptions {
-  /** the whole disk's device, for grub-install ({disk} in the plan) */
-  disk: string;
   log: (line: string) => void;
-  /** per command; apt downloads can be slow */
-  commandTimeoutMs?: number;
-  /** a directory of this box that keeps apt's downloaded packages between conversions */
-  aptCacheDir?: string;
+  /** the whole job's (default an hour: an initramfs under TCG on a loaded box takes many minutes) */
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 /** All of a plan at once: backup_config, rewrite_config and make_bootable in a row. */
-export async function applyPlan(x: Executor, root: string, plan: ConversionPlan, opts: ApplyOptions): Promise<void> {
+export async function applyPlan(
+  x: Executor,
+  guest: GuestRunner,
+  root: string,
+  plan: ConversionPlan,
+  opts: ApplyOptions,
+): Promise<void> {
   await backupPlanFiles(x, root, plan, opts.log);
   await rewritePlanFiles(root, plan);
-  await makeBootable(x, root, plan, opts);
+  await makeBootable(guest, root, plan, opts);
 }
 
 /** rewrite_config: the plan's file writes, removals and links (after backupPlanFiles). */
@@ -31,36 +34,49 @@ export async function rewritePlanFiles(root: string, plan: ConversionPlan): Prom
   await changeFiles(root, plan);
 }
 
-/** make_bootable: the boot packages that are missing, then the plan's commands, in a chroot. */
-export async function makeBootable(x: Executor, root: string, plan: ConversionPlan, opts: ApplyOptions): Promise<void> {
-  const session = await openChroot(x, root, {
-    aptCacheDir: plan.os.packageManager === 'apt' ? opts.aptCacheDir : undefined,
+/**
+ * make_bootable: one guest job that asks whether the boot packages are there
+ * and runs the plan's commands. The appliance has no network, so nothing is
+ * installed here: prepare_source installs them in the running container.
+ */
+export async function makeBootable(
+  guest: GuestRunner,
+  root: string,
+  plan: ConversionPlan,
+  opts: ApplyOptions,
+): Promise<GuestJobResult> {
+  const queries = plan.packages.map((p) => packageQuery(plan, p));
+  const commands = plan.commands.map((c) => ({ argv: c.argv.map((a) => a.replaceAll('{disk}', guest.disk)) }));
+  plan.commands.forEach((c, i) => opts.log(`$ ${commands[i]!.argv.join(' ')}    # ${c.why}`));
+  const result = await guest.run(
+    { env: {}, commands: [...queries, ...commands] },
+    { log: opts.log, timeoutMs: opts.timeoutMs ?? 60 * 60_000, signal: opts.signal },
+  );
+  const missing = plan.packages.filter((p, i) => {
+    const r = result.commands[i];
+    return !r || !(plan.os.packageManager === 'apt' ? r.stdoutTail.includes('install ok installed') : r.code === 0);
   });
-  try {
-    await installMissing(session, plan, opts);
-    for (const c of plan.commands) {
-      const argv = c.argv.map((a) => a.replaceAll('{disk}', opts.disk));
-      opts.log(`$ ${argv.join(' ')}    # ${c.why}`);
-      await session.run(argv, {
-        timeoutMs: opts.commandTimeoutMs ?? 600_000,
-        onStdout: lines(opts.log),
-        onStderr: lines(opts.log),
-      });
-    }
-  } finally {
-    await session.close();
-  }
-  // the session put the guest's own resolv.conf back; the plan's goes last
+  if (missing.length > 0)
+    throw new AppError(
+      'boot_packages_missing',
+      `the guest lacks ${missing.join(', ')}: prepare_source installs them in the running container (start it and retry from prepare_source)`,
+    );
+  for (const [i, r] of result.commands.entries())
+    if (r.code !== 0 && i >= queries.length) throw guestCommandError(guest.where, r);
+  if (result.commands.length < queries.length + commands.length)
+    throw new Error(`${guest.where} stopped after ${result.commands.length} of the job's commands without a failure`);
+  opts.log(`${guest.where}: ${result.changed.length}${result.changedTruncated ? '+' : ''} files changed`);
+  // whatever a package script did to it, the plan's resolv.conf goes last
   const resolv = plan.write.find((w) => w.path === '/etc/resolv.conf');
   if (resolv) guestRoot(root).write(resolv.path, resolv.content, resolv.mode);
+  return result;
 }
 
-function lines(log: (l: string) => void): (chunk: string) => void {
-  return (chunk) =>
-    chunk
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .forEach((l) => log(l));
+/** Whether a package is installed, asked of the guest's own package database (a "no" is not a failure). */
+function packageQuery(plan: ConversionPlan, pkg: string): GuestCommand {
+  return plan.os.packageManager === 'apt'
+    ? { argv: ['dpkg-query', '-W', '-f=${Status}', pkg], mayFail: true }
+    : { argv: ['rpm', '-q', pkg], mayFail: true };
 }
 
 /**
@@ -96,49 +112,6 @@ export async function backupPlanFiles(
   }
   g.write(list, plan.backup.map((p) => `${p}\n`).join(''), 0o600);
   log(`backup: ${plan.backup.length} files in ${plan.backupDir}`);
-}
-
-async function installMissing(session: ChrootSession, plan: ConversionPlan, opts: ApplyOptions): Promise<void> {
-  const missing: string[] = [];
-  for (const pkg of plan.packages) {
-    const installed =
-      plan.os.packageManager === 'apt'
-        ? (await session.run(['dpkg-query', '-W', '-f=${Status}', pkg], { allowExitCodes: [0, 1] })).stdout.includes(
-            'install ok installed',
-          )
-        : (await session.run(['rpm', '-q', pkg], { allowExitCodes: [0, 1] })).code === 0;
-    if (!installed) missing.push(pkg);
-  }
-  if (missing.length === 0) return;
-  opts.log(`installing ${missing.join(' ')} (${plan.os.packageManager})`);
-  // INITRD=No: the kernel's postinst skips its initramfs; the plan builds one, once, with every file in place
-  const run = (argv: string[]) =>
-    session.run(argv, {
-      timeoutMs: opts.commandTimeoutMs ?? 900_000,
-      onStdout: lines(opts.log),
-      onStderr: lines(opts.log),
-      env: { INITRD: 'No' },
-    });
-  if (plan.os.packageManager === 'yum') {
-    await run(['yum', '-y', 'install', ...missing]);
-    return;
-  }
-  // grub-pc would ask where to install itself: we run grub-install on the disk ourselves
-  await session.run(['debconf-set-selections'], {
-    stdin: 'grub-pc grub-pc/install_devices_empty boolean true\ngrub-pc grub-pc/install_devices multiselect\n',
-  });
-  await run(['apt-get', 'update']);
-  await run([
-    'apt-get',
-    'install',
-    '-y',
-    '--no-install-recommends',
-    '-o',
-    'Dpkg::Options::=--force-confdef',
-    '-o',
-    'Dpkg::Options::=--force-confold',
-    ...missing,
-  ]);
 }
 
 async function changeFiles(root: string, plan: ConversionPlan): Promise<void> {

@@ -1,9 +1,9 @@
 // Stage 4: the running container, copied onto the work disk while it keeps
 // running (rsync-pass.ts), with a warning in the run's log when the
 // hypervisor's rsync has the sender's symlink race (rsync-version.ts). Then
-// the slow part of make_bootable, the initramfs, is built on the copy, out
-// of the downtime (docs/architecture.md, "Downtime").
-import { prebuildInitramfs } from '../conversion-plan';
+// make_bootable's job (the initramfs, grub) runs on the copy, out of the
+// downtime (docs/architecture.md, "Downtime").
+import { makeBootableEarly } from '../conversion-plan';
 import { rsyncPass } from '../rsync-pass';
 import { sourceRsyncVersion, symlinkRaceWarning } from '../rsync-version';
 import type { StageContext, StageReturn } from '../stage-contract';
@@ -15,6 +15,6 @@ export async function initialSync(ctx: StageContext, deps: StageDeps): Promise<S
   const warning = symlinkRaceWarning(version, ctx.run.sourceHost.name);
   if (warning) ctx.log('warn', warning);
   const synced = await rsyncPass(ctx, deps, false);
-  const initramfsInputs = await prebuildInitramfs(ctx, deps, workPaths(ctx.run.box.workDir, ctx.run.runId));
-  return { ...synced, patch: { initramfsInputs } };
+  const bootInputs = await makeBootableEarly(ctx, deps, workPaths(ctx.run.box.workDir, ctx.run.runId));
+  return { ...synced, patch: { bootInputs } };
 }

@@ -1,13 +1,14 @@
-// Stage 11: the boot packages that are missing, the initramfs with virtio
-// drivers (unless the one built before the downtime still stands) and grub,
-// in a chroot on the work disk. A grub-legacy guest instead gets the boot
-// ISO's job and a one-time call-back token; deploy_vm boots the ISO.
+// Stage 11: the boot packages checked, the initramfs with virtio drivers and
+// grub, made by the guest's own tools in the appliance VM on the work disk,
+// unless the job that ran before the downtime (initial_sync) still stands:
+// then no VM starts in the downtime. A grub-legacy guest instead gets the
+// boot ISO's job and a one-time call-back token; deploy_vm boots the ISO.
 import path from 'node:path';
 import { AppError } from '@vzferry/core';
 import { guestRoot, type ConversionPlan } from '@vzferry/guest';
 import { makeBootable as runMakeBootable } from '../box/apply-plan';
-import { initramfsFingerprint } from '../box/initramfs-inputs';
-import { applyOptions, storedPlan } from '../conversion-plan';
+import { bootInputsFingerprint } from '../box/boot-inputs';
+import { applyOptions, guestRunnerFor, storedPlan } from '../conversion-plan';
 import { succeeded, type StageContext, type StageReturn } from '../stage-contract';
 import type { StageDeps } from '../stage-deps';
 import { ensureMounted, workPaths } from '../work-disk';
@@ -17,20 +18,15 @@ export async function makeBootable(ctx: StageContext, deps: StageDeps): Promise<
   const disk = await ensureMounted(deps.local, paths);
   const plan = storedPlan(ctx.run);
   if (plan.legacyBootIso) return prepareBootIsoCallback(ctx, deps, paths.mount, plan);
-  // the initramfs built before the downtime stands if nothing it is built from changed since
-  const prebuilt = ctx.run.state.initramfsInputs;
-  const keep = prebuilt !== null && (await initramfsFingerprint(paths.mount, plan)) === prebuilt;
-  if (prebuilt && !keep) ctx.log('info', 'the initramfs inputs changed in the final sync: building it again');
-  await runMakeBootable(
-    deps.local,
-    paths.mount,
-    keep ? { ...plan, commands: plan.commands.filter((c) => !c.initramfs) } : plan,
-    applyOptions(ctx, disk.device),
-  );
-  const initramfs = keep
-    ? 'initramfs with virtio built before the downtime (its inputs did not change)'
-    : 'initramfs with virtio';
-  return succeeded(undefined, { message: `kernel, ${initramfs} and grub in place (${plan.kernelCmdline})` });
+  // the job that ran before the downtime stands if nothing it is made from changed since
+  const early = ctx.run.state.bootInputs;
+  if (early !== null && (await bootInputsFingerprint(paths.mount, plan)) === early)
+    return succeeded(undefined, {
+      message: `kernel, initramfs with virtio and grub in place, made before the downtime (nothing they are made from changed; ${plan.kernelCmdline})`,
+    });
+  if (early) ctx.log('info', 'what the boot files are made from changed in the final sync: making them again');
+  await runMakeBootable(guestRunnerFor(deps, paths, disk), paths.mount, plan, applyOptions(ctx));
+  return succeeded(undefined, { message: `kernel, initramfs with virtio and grub in place (${plan.kernelCmdline})` });
 }
 
 /**

@@ -14,9 +14,10 @@ export async function prepareSource(ctx: StageContext, deps: StageDeps): Promise
   const src = await deps.source(ctx.run);
   const state = await src.adapter.status(ctid, { signal: ctx.signal, timeoutMs: 30_000 });
   if (!state.running) {
-    // a stopped container stays stopped: make_bootable installs from the converter box instead
+    // a stopped container stays stopped: its own kernel and boot loader must be there (make_bootable checks)
     return succeeded(undefined, {
-      message: 'the container is stopped; kernel and boot loader will be installed by make_bootable',
+      message:
+        'the container is stopped: nothing is installed in it; make_bootable checks that its kernel and boot loader are installed',
     });
   }
   const argv = kernelInstallCommand(os);

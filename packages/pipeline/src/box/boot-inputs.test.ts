@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initramfsFingerprint } from './initramfs-inputs';
+import { bootInputsFingerprint } from './boot-inputs';
 
 let root: string;
 const plan = { write: [{ path: '/etc/initramfs-tools/modules', content: 'virtio_blk\n', mode: 0o644 }] };
@@ -15,7 +15,7 @@ function put(rel: string, content: string, mtime = 1_700_000_000): void {
 }
 
 beforeEach(() => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'initramfs-inputs-'));
+  root = mkdtempSync(path.join(os.tmpdir(), 'boot-inputs-'));
   put('usr/lib/modules/6.1.0-lab/kernel/virtio_blk.ko', 'module');
   put('etc/initramfs-tools/modules', 'virtio_blk\n');
   put('var/lib/dpkg/status', 'Package: linux-image-6.1.0-lab\n');
@@ -26,27 +26,39 @@ beforeEach(() => {
 
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-describe('the initramfs inputs fingerprint', () => {
+describe('the boot inputs fingerprint', () => {
   it('stays the same when rewrite_config writes its files again with the same bytes, or other files change', async () => {
-    const before = await initramfsFingerprint(root, plan);
+    const before = await bootInputsFingerprint(root, plan);
     put('etc/initramfs-tools/modules', 'virtio_blk\n', 1_800_000_000);
     put('etc/hostname', 'web2\n');
-    expect(await initramfsFingerprint(root, plan)).toBe(before);
+    expect(await bootInputsFingerprint(root, plan)).toBe(before);
   });
 
   it('changes with a module, a package database or a written file that changed', async () => {
-    const before = await initramfsFingerprint(root, plan);
+    const before = await bootInputsFingerprint(root, plan);
     put('usr/lib/modules/6.1.0-lab/kernel/virtio_blk.ko', 'module', 1_700_000_001);
-    const touched = await initramfsFingerprint(root, plan);
+    const touched = await bootInputsFingerprint(root, plan);
     expect(touched).not.toBe(before);
     put('usr/lib/modules/6.1.0-lab/kernel/e1000.ko', 'module');
-    const added = await initramfsFingerprint(root, plan);
+    const added = await bootInputsFingerprint(root, plan);
     expect(added).not.toBe(touched);
     put('var/lib/dpkg/status', 'Package: linux-image-6.1.0-lab\nPackage: linux-image-6.1.0-new\n');
-    const upgraded = await initramfsFingerprint(root, plan);
+    const upgraded = await bootInputsFingerprint(root, plan);
     expect(upgraded).not.toBe(added);
     put('etc/initramfs-tools/modules', 'virtio_blk\nvirtio_net\n');
-    expect(await initramfsFingerprint(root, plan)).not.toBe(upgraded);
+    expect(await bootInputsFingerprint(root, plan)).not.toBe(upgraded);
+  });
+
+  it('changes with a kernel in /boot, the grub defaults or a unit in /etc/systemd/system', async () => {
+    const before = await bootInputsFingerprint(root, plan);
+    put('boot/vmlinuz-6.1.0-new', 'kernel');
+    const kernel = await bootInputsFingerprint(root, plan);
+    expect(kernel).not.toBe(before);
+    put('etc/default/grub', 'GRUB_TIMEOUT=9\n');
+    const grub = await bootInputsFingerprint(root, plan);
+    expect(grub).not.toBe(kernel);
+    put('etc/systemd/system/multi-user.target.wants/web.service', '[Unit]\n');
+    expect(await bootInputsFingerprint(root, plan)).not.toBe(grub);
   });
 
   it('does not follow a link out of the guest', async () => {
@@ -56,9 +68,9 @@ describe('the initramfs inputs fingerprint', () => {
       mkdirSync(path.join(outside, 'modules'));
       rmSync(path.join(root, 'lib'));
       symlinkSync(outside, path.join(root, 'lib'));
-      const fingerprint = await initramfsFingerprint(root, plan);
+      const fingerprint = await bootInputsFingerprint(root, plan);
       writeFileSync(path.join(outside, 'modules/host.ko'), 'a module of this machine');
-      expect(await initramfsFingerprint(root, plan)).toBe(fingerprint);
+      expect(await bootInputsFingerprint(root, plan)).toBe(fingerprint);
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }

@@ -1,19 +1,19 @@
-// A fingerprint of what a guest's initramfs is built from (INITRAMFS_INPUTS):
-// the worker builds the initramfs on the live copy before the downtime, and
-// make_bootable builds it again only if the fingerprint changed after the
-// final sync. Files keep their mtime through rsync -a, so size and mtime
+// A fingerprint of what make_bootable's job is made from (BOOT_INPUTS): the
+// worker runs the job (initramfs, grub, units) on the live copy before the
+// downtime, and make_bootable runs it again only if the fingerprint changed
+// after the final sync. Files keep their mtime through rsync -a, so size and mtime
 // stand for content, except for the files the plan writes: rewrite_config
 // writes them again (new mtime, same bytes), so their bytes count.
 import { createHash } from 'node:crypto';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { guestRoot, INITRAMFS_INPUTS, type ConversionPlan, type GuestRoot } from '@vzferry/guest';
+import { guestRoot, BOOT_INPUTS, type ConversionPlan, type GuestRoot } from '@vzferry/guest';
 
-export async function initramfsFingerprint(root: string, plan: Pick<ConversionPlan, 'write'>): Promise<string> {
+export async function bootInputsFingerprint(root: string, plan: Pick<ConversionPlan, 'write'>): Promise<string> {
   const written = new Set(plan.write.map((w) => path.posix.normalize(w.path)));
   const hash = createHash('sha256');
   const g = guestRoot(root);
-  for (const input of INITRAMFS_INPUTS) {
+  for (const input of BOOT_INPUTS) {
     // merged /usr: /lib is a link to usr/lib, whose own entry counts it
     if (behindLink(g, input)) continue;
     await walk(g, input, written, hash);
