@@ -83,6 +83,8 @@ export const ERROR_CODES = {
   box_lost: spec('failed', 'The converter box stopped while it held the run', true),
   /** a work disk's file system outlives its umount because another mount namespace holds a copy of the mount */
   work_disk_busy: spec('unavailable', 'The work disk is still in use after it was unmounted', true),
+  /** after a guest job the work disk's file system has damage e2fsck may not repair by itself: not mounted on the box */
+  work_disk_damaged: spec('failed', "The work disk's file system is damaged after the guest's job"),
   /** a run whose failure left no code of its own (rows written before the catalogue) */
   failed: spec('failed', 'The stage failed'),
 

@@ -9,11 +9,13 @@
 // The host's mount of the work disk is taken away for the job (two kernels
 // must not mount one ext4 at once) and put back after it, also after a
 // failure. QEMU reaches the disk through its loop device with O_DIRECT, so
-// the host sees every write once the VM is off.
+// the host sees every write once the VM is off. Guest code had the raw disk
+// as root in the VM, so its file system is checked in user space (e2fsck)
+// before the host's kernel mounts it again (guestfs-security(1)).
 import { constants, existsSync } from 'node:fs';
 import { access, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ExecError, type Executor } from '@vzferry/core';
+import { AppError, ExecError, type Executor } from '@vzferry/core';
 import { mountDisk, type AttachedDisk } from './disk';
 import { GUEST_ENV, type GuestJob, type GuestJobResult, type GuestRunner, type GuestRunOptions } from './guest-job';
 
@@ -111,8 +113,26 @@ export class ApplianceRunner implements GuestRunner {
     // whatever either device cached from before the VM wrote is stale now
     for (const dev of [this.work.disk.device, this.work.disk.partition])
       await this.x.exec(['blockdev', '--flushbufs', dev], { allowExitCodes: [0, 1] });
+    await checkGuestFilesystem(this.x, this.work.disk.partition);
     await mountDisk(this.x, this.work.disk, this.work.mount);
   }
+}
+
+/**
+ * e2fsck -f -p: a forced check that repairs only what is safe without a
+ * question (exit 1 or 2); anything else (4 and up) leaves the file system
+ * unmounted, with e2fsck's words in the error.
+ */
+export async function checkGuestFilesystem(x: Executor, partition: string): Promise<void> {
+  const r = await x.exec(['e2fsck', '-f', '-p', partition], {
+    allowExitCodes: [0, 1, 2, 4, 8, 12, 16, 32],
+    env: { PATH: GUEST_ENV.PATH! },
+  });
+  if (r.code >= 4)
+    throw new AppError(
+      'work_disk_damaged',
+      `e2fsck found damage on the work disk it may not repair by itself (exit ${r.code}); the box does not mount it: ${`${r.stdout}${r.stderr}`.trim().slice(-500)}`,
+    );
 }
 
 /** /dev/kvm can be opened read-write by this process */
