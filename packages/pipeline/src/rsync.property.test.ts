@@ -70,7 +70,7 @@ describe('parseRsyncProgress properties', () => {
         for (const n of [p.transferred, p.toCheck, p.total]) if (n !== null) expect(Number.isSafeInteger(n)).toBe(true);
         if (p.toCheck !== null && p.total !== null) expect(p.toCheck).toBeLessThanOrEqual(p.total);
       }),
-      { numRuns: 200 },
+      { numRuns: 200, examples: [['0 0% 1kB/s 0:00:00 (xfr#0, to-chk=1/0)']] },
     );
   });
 
@@ -118,7 +118,7 @@ describe('parseRsyncStats properties', () => {
           expect(Number.isSafeInteger(c)).toBe(true);
         expect(s.totalFileSize >= 0n && s.transferredFileSize >= 0n).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: 200, examples: [[['Number of files: 9007199254740993'], '0', '0']] },
     );
   });
 });
