@@ -178,7 +178,8 @@ function envelopeOf(command: string, parsed: unknown): Record<string, unknown> |
   const record = parsed as Record<string, unknown>;
   // ApiServer.getSerializedApiError: "<command>response", or "errorresponse" for an unknown command
   const inner = record[`${command.toLowerCase()}response`] ?? record.errorresponse;
-  if (typeof inner !== 'object' || inner === null) return null;
+  // an array is no envelope: its "fields" would be indexes
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return null;
   return inner as Record<string, unknown>;
 }
 

@@ -3,6 +3,7 @@
 // container by CTID (with an optional source host, for CTIDs that repeat
 // across hypervisors) or by hostname. Every bad row is reported with its line
 // number and reason; the caller applies a file only when it has none.
+import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { downtimeWindowSchema, isValidTimeZone } from './downtime-window';
 
@@ -39,57 +40,49 @@ export class CsvSyntaxError extends Error {
 }
 
 /**
- * RFC 4180: comma-separated, fields may be quoted with "..." (a doubled ""
- * is a quote), quoted fields may hold commas and line breaks; CRLF or LF.
- * Blank lines are skipped.
+ * RFC 4180 (csv-parse): comma-separated, fields may be quoted with "..." (a
+ * doubled "" is a quote), quoted fields may hold commas and line breaks;
+ * CRLF, LF or CR line ends, even mixed; a leading BOM is dropped. Blank lines
+ * are skipped. Throws CsvSyntaxError with the line of the bad record.
  */
 export function parseCsv(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
-  let line = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (i < text.length) {
-    const start = line;
-    const fields: string[] = [];
-    for (;;) {
-      let value = '';
-      if (text[i] === '"') {
-        i++;
-        for (;;) {
-          if (i >= text.length) throw new CsvSyntaxError(start, 'a quoted field is not closed');
-          const c = text[i]!;
-          if (c === '"' && text[i + 1] === '"') {
-            value += '"';
-            i += 2;
-          } else if (c === '"') {
-            i++;
-            break;
-          } else {
-            if (c === '\n') line++;
-            value += c;
-            i++;
-          }
-        }
-        if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          throw new CsvSyntaxError(line, 'text after a closing quote');
-        }
-      } else {
-        while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') value += text[i++];
-        if (value.includes('"')) throw new CsvSyntaxError(line, 'a quote inside an unquoted field');
-      }
-      fields.push(value);
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      break;
-    }
-    if (text[i] === '\r') i++;
-    if (text[i] === '\n') i++;
-    const blank = fields.length === 1 && fields[0]!.trim() === '';
-    if (!blank) records.push({ line: start, fields });
-    line++;
+  // every line ends a record (blank lines too), so a record starts on the line after the previous one ended
+  let lastLine = 0;
+  try {
+    // one line end for csv-parse, which takes a single record delimiter (a mixed
+    // file would fail) and counts lines wrongly with several; a line break
+    // inside a quoted field becomes \n, which no column of ours can hold anyway
+    parse(text.replace(/\r\n?/g, '\n'), {
+      bom: true,
+      // the caller reports a row with the wrong number of fields, with its line
+      relax_column_count: true,
+      record_delimiter: '\n',
+      on_record: (fields: string[], { lines }) => {
+        const blank = fields.length === 1 && fields[0]!.trim() === '';
+        if (!blank) records.push({ line: lastLine + 1, fields });
+        lastLine = lines;
+        return null;
+      },
+    });
+  } catch (err) {
+    if (err instanceof CsvError) throw syntaxError(err, lastLine + 1);
+    throw err;
   }
   return records;
+}
+
+// csv-parse's codes -> what an engineer fixing the file needs to read
+const SYNTAX_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
+  CSV_INVALID_CLOSING_QUOTE: 'text after a closing quote',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field',
+};
+
+function syntaxError(err: CsvError, recordStart: number): CsvSyntaxError {
+  // an unclosed quote runs to the end of the file: the record where it opened is the useful line
+  const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? recordStart : ((err as { lines?: number }).lines ?? recordStart);
+  return new CsvSyntaxError(line, SYNTAX_PROBLEMS[err.code] ?? err.message);
 }
 
 const emptyToUndefined = (v: unknown) =>

@@ -7,7 +7,11 @@ import { safeText } from './safe-text';
 
 /** The connection's fields (schemas that add to them spread these and apply plainHttpRule). */
 export const cloudStackSettingsFields = {
-  endpoint: z.string().url('the API endpoint must be a URL, e.g. https://cloudstack.example.net/client/api'),
+  endpoint: z
+    .string()
+    .url('the API endpoint must be a URL, e.g. https://cloudstack.example.net/client/api')
+    // z.url() takes any scheme: file:, javascript: and ftp: are no API endpoint
+    .refine((s) => !URL.canParse(s) || isHttpUrl(s), 'the API endpoint must be an http or https URL'),
   apiKey: safeText().trim().min(1, 'the API key is required').max(512),
   zoneId: safeText().trim().min(1, 'choose the zone the VMs go to').max(64),
   /**
@@ -22,12 +26,18 @@ export const plainHttpRule: [
   (s: { endpoint: string; allowPlainHttp: boolean }) => boolean,
   { path: string[]; message: string },
 ] = [
-  (s) => s.allowPlainHttp || !s.endpoint.startsWith('http:'),
+  // the parsed scheme: "HTTP://" is plain HTTP too
+  (s) => s.allowPlainHttp || !URL.canParse(s.endpoint) || new URL(s.endpoint).protocol !== 'http:',
   {
     path: ['endpoint'],
     message: 'the endpoint is plain HTTP: use https, or allow plain HTTP explicitly (the API key travels readable)',
   },
 ];
+
+function isHttpUrl(s: string): boolean {
+  const { protocol } = new URL(s);
+  return protocol === 'http:' || protocol === 'https:';
+}
 
 export const cloudStackSettingsSchema = z.object(cloudStackSettingsFields).refine(...plainHttpRule);
 export type CloudStackSettings = z.infer<typeof cloudStackSettingsSchema>;

@@ -80,13 +80,18 @@ const PROGRESS = /^\s*([\d,]+)\s+(\d{1,3})%\s+(\S+\/s)\s+\S+(?:\s+\(xfr#(\d+), (
 export function parseRsyncProgress(line: string): RsyncProgress | null {
   const m = PROGRESS.exec(line);
   if (!m) return null;
+  const [transferred, toCheck, total] = [m[4], m[5], m[6]].map((d) => (d ? Number(d) : null));
+  // what rsync cannot print (more files left than in all, counts past 2^53)
+  // is not progress: the stage would show a negative or rounded file count
+  if ([transferred, toCheck, total].some((n) => n !== null && !Number.isSafeInteger(n))) return null;
+  if (toCheck! > total!) return null;
   return {
     bytes: BigInt(m[1]!.replaceAll(',', '')),
     percent: Number(m[2]),
     rate: m[3]!,
-    transferred: m[4] ? Number(m[4]) : null,
-    toCheck: m[5] ? Number(m[5]) : null,
-    total: m[6] ? Number(m[6]) : null,
+    transferred: transferred!,
+    toCheck: toCheck!,
+    total: total!,
   };
 }
 
@@ -112,10 +117,15 @@ export function parseRsyncStats(output: string): RsyncStats | null {
   const files = num(STAT_LINES.files);
   const total = num(STAT_LINES.totalFileSize);
   if (files === undefined || total === undefined) return null;
+  const counts = [files, num(STAT_LINES.regularFilesTransferred), num(STAT_LINES.deletedFiles)].map((d) =>
+    Number(d ?? 0),
+  );
+  // a file count past 2^53 is not rsync's: no statistics rather than rounded ones in the run's result
+  if (!counts.every(Number.isSafeInteger)) return null;
   return {
-    files: Number(files),
-    regularFilesTransferred: Number(num(STAT_LINES.regularFilesTransferred) ?? 0),
-    deletedFiles: Number(num(STAT_LINES.deletedFiles) ?? 0),
+    files: counts[0]!,
+    regularFilesTransferred: counts[1]!,
+    deletedFiles: counts[2]!,
     totalFileSize: BigInt(total),
     transferredFileSize: BigInt(num(STAT_LINES.transferredFileSize) ?? 0),
   };

@@ -9,7 +9,9 @@ export const numberish = z.union([
   z
     .string()
     .regex(/^-?\d+(\.\d+)?$/, 'expected a number')
-    .transform(Number),
+    .transform(Number)
+    // 309 digits and more are Infinity: not a number any field of ours can hold
+    .pipe(z.number()),
 ]);
 
 /** A UUID string, or an old numeric id (CloudStack 2.x/3.x, marvin samples). */
