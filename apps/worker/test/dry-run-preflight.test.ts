@@ -93,6 +93,7 @@ describe('the dry run of preflight', () => {
         'ips_free',
         'interconnect_route',
         'source_rsync',
+        'box_rsync',
       ])
         expect(codes).toContain(code);
       // the lab's hypervisor runs this machine's rsync (Debian 12's 3.5.0+ds1-0+deb12u1: no symlink race)
@@ -100,6 +101,12 @@ describe('the dry run of preflight', () => {
         ok: true,
         code: 'source_rsync',
         message: expect.stringMatching(/^rsync \d+\.\d+\.\d+\S* on hv1 \(protocol \d+\)$/),
+      });
+      // and the box's own rsync, the client the hypervisor's rsync talks to
+      expect(pass.findings).toContainEqual({
+        ok: true,
+        code: 'box_rsync',
+        message: expect.stringMatching(/^rsync \d+\.\d+\.\d+\S* on \S+ \(protocol \d+\)$/),
       });
 
       const fail = of(failing.id);

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRsyncVersion, symlinkRaceWarning } from './rsync-version';
+import { boxRsyncWarning, parseRsyncVersion, symlinkRaceWarning } from './rsync-version';
 
 const sample = (name: string) =>
   readFileSync(path.resolve(import.meta.dirname, '../test/fixtures/rsync-version', name), 'utf8');
@@ -54,6 +54,16 @@ describe('parseRsyncVersion', () => {
       'not the output of rsync --version: "bash: rsync: command not found"',
     );
     expect(() => parseRsyncVersion('')).toThrow(/not the output of rsync --version/);
+  });
+});
+
+describe('boxRsyncWarning', () => {
+  it("warns for a converter box whose rsync lacks 3.4.0's client fixes, not for one that has them", () => {
+    expect(boxRsyncWarning(parseRsyncVersion(sample('centos6-3.0.6.txt')), 'box1')).toMatch(
+      /^rsync 3\.0\.6 on converter box box1 is older than 3\.4\.0 .*CVE-2024-12087.*CVE-2024-12088/,
+    );
+    expect(boxRsyncWarning(parseRsyncVersion(sample('debian12-3.2.7-1+deb12u6.txt')), 'box1')).toBeNull();
+    expect(boxRsyncWarning(parseRsyncVersion(sample('debian12-3.5.0+ds1-0+deb12u1.txt')), 'box1')).toBeNull();
   });
 });
 

@@ -8,7 +8,10 @@
 // 32"; SUSE ships rsync-protocol-version-32.patch): a sender older than
 // 3.4.0 that still speaks protocol 31 or less lacks the fix. The pipeline
 // cannot fix the hypervisor's rsync; it says so, in preflight and in
-// initial_sync's log.
+// initial_sync's log. The converter box's rsync is the client a hypervisor's
+// rsync talks to: the same release fixed a server's path traversal into the
+// client's files (CVE-2024-12087) and a --safe-links bypass (CVE-2024-12088),
+// so preflight warns about the box's own rsync by the same rule.
 import { z } from 'zod';
 import type { Executor } from '@vzferry/core';
 
@@ -72,7 +75,17 @@ export function symlinkRaceWarning(v: RsyncVersion, host: string): string | null
   );
 }
 
-/** `rsync --version` on the source host itself (not in a container). */
+/** The sentence for a converter box whose rsync lacks 3.4.0's client fixes, or null. */
+export function boxRsyncWarning(v: RsyncVersion, box: string): string | null {
+  if (!hasSymlinkRace(v)) return null;
+  return (
+    `rsync ${formatRsyncVersion(v)} on converter box ${box} is older than 3.4.0 and speaks protocol ${v.protocol}: ` +
+    "a compromised hypervisor's rsync could write outside the work disk (CVE-2024-12087) or past --safe-links " +
+    '(CVE-2024-12088). Update rsync on the converter box'
+  );
+}
+
+/** `rsync --version` where the executor runs: the source host itself (not in a container), or the box. */
 export async function sourceRsyncVersion(host: Executor, signal?: AbortSignal): Promise<RsyncVersion> {
   const { stdout } = await host.exec(['rsync', '--version'], { signal, timeoutMs: 30_000, maxCaptureBytes: 64 * 1024 });
   return parseRsyncVersion(stdout);

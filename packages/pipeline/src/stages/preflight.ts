@@ -15,7 +15,7 @@ import { type CloudStackSession, containerLabel, type StageDeps, type TargetMapp
 import { noBootIsoMessage } from '../legacy-boot';
 import { pickOffering, pickOsType } from '../target-choice';
 import { ipsInUse, routeTo } from '../preflight-probes';
-import { formatRsyncVersion, sourceRsyncVersion, symlinkRaceWarning } from '../rsync-version';
+import { boxRsyncWarning, formatRsyncVersion, sourceRsyncVersion, symlinkRaceWarning } from '../rsync-version';
 
 const ok = (code: string, message: string): Finding => ({ ok: true, code, message });
 const bad = (code: string, message: string): Finding => ({ ok: false, code, message });
@@ -45,6 +45,7 @@ const CHECKS: ReadonlyArray<readonly [code: string, check: Check]> = [
   ['os_supported', checkOs],
   ['source_reachable', checkSource],
   ['source_rsync', checkSourceRsync],
+  ['box_rsync', checkBoxRsync],
   ['box_free_disk', checkDisk],
   ['cloudstack', checkCloudStack],
   ['interconnect_route', checkRoute],
@@ -121,6 +122,14 @@ async function checkSourceRsync(ctx: PreflightInput, deps: StageDeps): Promise<F
     'source_rsync',
     `rsync ${formatRsyncVersion(version)} on ${ctx.run.sourceHost.name} (protocol ${version.protocol})`,
   );
+}
+
+/** The box's rsync is the client the hypervisor's rsync talks to (rsync-version.ts). */
+async function checkBoxRsync(ctx: PreflightInput, deps: StageDeps): Promise<Finding> {
+  const version = await sourceRsyncVersion(deps.local, ctx.signal);
+  const warning = boxRsyncWarning(version, ctx.run.box.name);
+  if (warning) return { ok: true, warning: true, code: 'box_rsync', message: warning };
+  return ok('box_rsync', `rsync ${formatRsyncVersion(version)} on ${ctx.run.box.name} (protocol ${version.protocol})`);
 }
 
 async function checkDisk(ctx: PreflightInput, deps: StageDeps): Promise<Finding> {
