@@ -77,6 +77,14 @@ describe('sign-in', () => {
     expect(cookies.find((c) => c.includes('session_token='))).toMatch(/Secure/);
   });
 
+  it('answers for an e-mail without an account as for one with it: locked after the same failures', async () => {
+    for (let i = 1; i <= SIGN_IN_FAILURES_PER_ACCOUNT; i++)
+      expect(await codeOf(signInAs('nobody@example.com', 'wrong password!', `192.0.2.${60 + i}`))).toBe(
+        'sign_in_failed',
+      );
+    expect(await codeOf(signInAs('nobody@example.com', 'wrong password!', '192.0.2.70'))).toBe('account_locked');
+  });
+
   it('refuses a wrong password, and locks the account after too many in a row, even for the right one', async () => {
     await createUser(t.db, o, { email: 'sup@example.com', name: 'Sup', role: 'support', password: PASSWORD });
     for (let i = 1; i < SIGN_IN_FAILURES_PER_ACCOUNT; i++)

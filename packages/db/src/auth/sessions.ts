@@ -36,11 +36,12 @@ export async function signIn(
   const email = input.email.trim().toLowerCase();
   await refuseBusyAddress(db, input.ip, now);
   const user = await prismaOf(db).user.findUnique({ where: { email } });
-  if (user?.lockedUntil && user.lockedUntil > now) {
+  const lockedUntil = user ? user.lockedUntil : await lockOfUnknownEmail(db, email, now);
+  if (lockedUntil && lockedUntil > now) {
     await recordAttempt(db, email, input.ip, false);
     throw new AppError(
       'account_locked',
-      `too many failed sign-ins: this account is locked until ${user.lockedUntil.toISOString()}`,
+      `too many failed sign-ins: this account is locked until ${lockedUntil.toISOString()}`,
     );
   }
   try {
@@ -123,6 +124,34 @@ async function refuseBusyAddress(db: Db, ip: string | null, now: Date): Promise<
       'too many failed sign-ins from this address: wait a few minutes and try again',
     );
   }
+}
+
+/** How far back an unknown e-mail's attempts are replayed. */
+const UNKNOWN_EMAIL_HISTORY_MS = 24 * 60 * 60_000;
+
+/**
+ * An e-mail without an account locks as an account does: its recorded
+ * attempts replayed with the same rule (failures in a row, none counted
+ * while locked). Otherwise "locked" after a few tries would tell an
+ * anonymous client which e-mails have accounts (SECURITY.md F1).
+ */
+async function lockOfUnknownEmail(db: Db, email: string, now: Date): Promise<Date | null> {
+  const attempts = await prismaOf(db).signInAttempt.findMany({
+    where: { email, at: { gt: new Date(now.getTime() - UNKNOWN_EMAIL_HISTORY_MS) } },
+    orderBy: { id: 'asc' },
+    select: { at: true, succeeded: true },
+  });
+  let failures = 0;
+  let until: Date | null = null;
+  for (const a of attempts) {
+    if (until && a.at < until) continue;
+    failures = a.succeeded ? 0 : failures + 1;
+    if (failures >= SIGN_IN_FAILURES_PER_ACCOUNT) {
+      until = new Date(a.at.getTime() + LOCK_MS);
+      failures = 0;
+    }
+  }
+  return until;
 }
 
 async function recordAttempt(db: Db, email: string, ip: string | null, succeeded: boolean): Promise<void> {
