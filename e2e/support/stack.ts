@@ -13,6 +13,7 @@ import { startLab } from '@vzferry/lab';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { createProducer } from '@vzferry/queue';
 import { DEMO_USERS, seedDemoUsers, seedFromLab } from '@vzferry/lab/seed';
+import { buildBootIso } from '@vzferry/worker';
 import type { StackFacts } from './stack-file';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
     // CloudStack refuses loopback URLs: the box serves on this machine's address, the seed lists it in the lab's allowed sites
     TEMPLATE_SERVER_ADDRESS: 'auto',
   };
+  // the guest-job appliance (make_bootable runs the guests' tools in it), built as `npm run boot-iso` does; its ISO
+  // stays out of the work dir, so the grub-legacy guest still fails preflight on the boot ISO
+  const { applianceDir } = await buildBootIso({ out: path.join(labDir, 'boot/vzferry-boot.iso') });
+  Object.assign(env, { APPLIANCE_DIR: applianceDir });
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
   const secrets = new SecretBox(Buffer.from(secretKey, 'base64'));
   // the journeys sign in as the demo's users (one per role), made before the web app looks for users
