@@ -163,6 +163,7 @@ async function managerJourney(page: Page, testInfo: TestInfo): Promise<void> {
     'seconds',
     'source stops',
     'run id',
+    'windows',
   ]);
   // every downtime the page counts, each a real span of time
   expect(rows).toHaveLength(shown);
