@@ -31,6 +31,8 @@ export interface StartLabOptions {
    * makes its own (makeHostileCanary) and checks it; the lab makes what is missing
    */
   hostileCanary?: string;
+  /** 0-14: this lab's block of fleet addresses (FleetOptions.addressBlock); default 0 */
+  addressBlock?: number;
   /** delete the lab's state and build it again */
   reset?: boolean;
   /** first hypervisor's SSH port, the next ones follow; 0 = free ports */
@@ -58,6 +60,7 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
     containers: opts.containers ?? 200,
     debian12: opts.debian12 ?? true,
     hostile: opts.hostile ?? true,
+    addressBlock: opts.addressBlock ?? 0,
   };
   const layout = labLayout(opts.dir);
   const canary = opts.hostileCanary ?? path.join(layout.dir, 'hostile-canary');
@@ -68,6 +71,7 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
     built.containers === fleet.containers &&
     built.debian12 === fleet.debian12 &&
     (built.hostile ?? false) === fleet.hostile &&
+    (built.addressBlock ?? 0) === fleet.addressBlock &&
     (!fleet.hostile || built.hostileCanary === canary);
   if (opts.reset || !same) {
     if (built) log(opts.reset ? 'reset: deleting the lab' : 'the lab was built with other options: rebuilding');

@@ -26,6 +26,16 @@ describe('the lab fleet', () => {
     expect(new Set(plans.filter((p) => p.host === 0).map((p) => p.os.template)).size).toBe(10);
   });
 
+  it('gives two labs in different address blocks no address in common, inside the same subnets', () => {
+    const other = planFleet({ hosts: 3, containers: 3000, debian12: true, addressBlock: 14 });
+    const ours = new Set(plans.flatMap((p) => (p.hostile || p.real ? [] : p.ips)));
+    const theirs = other.flatMap((p) => (p.hostile || p.real ? [] : p.ips));
+    expect(theirs.filter((ip) => ours.has(ip))).toEqual([]);
+    const nets = (ps: typeof plans) => new Set(ps.map((p) => p.ips[0]!.split('.').slice(0, 2).join('.')));
+    expect(nets(other)).toEqual(nets(plans));
+    expect(() => planFleet({ hosts: 1, containers: 10, debian12: false, addressBlock: 15 })).toThrow(/0 to 14/);
+  });
+
   it('writes a customer CSV that the product accepts without a bad row', () => {
     const { rows, errors } = parseCustomerCsv(customersCsv(plans));
     expect(errors).toEqual([]);

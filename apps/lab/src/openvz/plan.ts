@@ -103,6 +103,13 @@ export interface FleetOptions {
   debian12: boolean;
   /** include the hostile container (CTID 999 on the first host, hostile.ts); default true */
   hostile?: boolean;
+  /**
+   * 0-14 (default 0): moves the fleet's addresses by 16 in the third octet,
+   * inside the same /16s. The VMs of every lab answer through this machine's
+   * one routing table, so two labs running at once (parallel test files)
+   * each take their own block, or one lab's VM would answer for the other's.
+   */
+  addressBlock?: number;
 }
 
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Europe/London', 'Australia/Sydney', 'UTC'];
@@ -166,7 +173,7 @@ export function planFleet(opts: FleetOptions): ContainerPlan[] {
     }
     owned++;
     const real = opts.debian12 && ctid === DEBIAN12_CTID;
-    const ips = real ? [DEBIAN12_IP] : ipsFor(n, host, Math.floor(rand() * 4), rand);
+    const ips = real ? [DEBIAN12_IP] : ipsFor(n, host, Math.floor(rand() * 4), rand, opts.addressBlock ?? 0);
     plans.push({
       ctid,
       host,
@@ -193,11 +200,15 @@ export function planFleet(opts: FleetOptions): ContainerPlan[] {
 }
 
 /** Primary IPs in four /16s (a few subnets, room for 3,000+), some a second IPv4 or an IPv6; all unique. */
-function ipsFor(n: number, host: number, subnet: number, rand: () => number): string[] {
-  // the last two octets come from n alone, so the addresses are unique whatever the subnet
-  const ips = [`10.${10 + subnet}.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`];
-  if (rand() < 0.2) ips.push(`172.20.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`);
-  if (rand() < 0.1) ips.push(`2001:db8:${host + 1}::${(n + 1).toString(16)}`);
+function ipsFor(n: number, host: number, subnet: number, rand: () => number, block: number): string[] {
+  if (!Number.isInteger(block) || block < 0 || block > 14) throw new Error(`addressBlock ${block}: 0 to 14`);
+  // the last two octets come from n alone, so the addresses are unique whatever the subnet;
+  // a block's 16 third octets hold 4,000 containers without reaching the next block
+  const third = Math.floor(n / 250) + 16 * block;
+  if (third > 249) throw new Error(`container ${n} has no address left in block ${block}`);
+  const ips = [`10.${10 + subnet}.${third}.${(n % 250) + 2}`];
+  if (rand() < 0.2) ips.push(`172.20.${third}.${(n % 250) + 2}`);
+  if (rand() < 0.1) ips.push(`2001:db8:${host + 1}::${(block * 0x1000 + n + 1).toString(16)}`);
   return ips;
 }
 

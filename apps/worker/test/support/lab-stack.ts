@@ -51,6 +51,8 @@ export async function startLabStack(
     churn: true,
     vmNetwork: true,
     cloudstackDownloadRate: 0,
+    // test files run at once in vitest's workers: each its own addresses (their VMs answer through one routing table)
+    addressBlock: Number(process.env.VITEST_POOL_ID ?? 0) % 15,
   });
   // make_bootable runs the guest's tools in the appliance VM: the boot ISO's build writes it (a test's own ISO brings its own)
   const appliance =
