@@ -30,7 +30,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
-          exclude: ['packages/guest/test/**', '**/*.boot.test.ts', '**/node_modules/**'],
+          exclude: ['packages/guest/test/**', '**/*.boot.test.ts', '**/*.faults.test.ts', '**/node_modules/**'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 600_000,
@@ -49,6 +49,19 @@ export default defineConfig({
           hookTimeout: 900_000,
           maxWorkers: 1,
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        // the fault suite (npm run test:faults): workers killed, boxes lost, PostgreSQL and Redis restarted
+        // (private instances of their own: the machine's are everyone's), after everything else
+        test: {
+          name: 'faults',
+          include: ['apps/*/test/**/*.faults.test.ts', 'packages/*/test/**/*.faults.test.ts'],
+          environment: 'node',
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

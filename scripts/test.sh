@@ -1,7 +1,8 @@
 #!/bin/sh
 # `npm test`: type-check, lint, unit, integration (real PostgreSQL, Redis,
 # sshd, rsync, loop devices), the QEMU boots of converted guests (alone: they
-# take the CPU) and the browser journeys, in that order.
+# take the CPU), the fault suite (alone: it restarts PostgreSQL and Redis) and
+# the browser journeys, in that order.
 set -eu
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
@@ -13,4 +14,5 @@ step "lint";        npm run --silent lint
 step "unit";        npx vitest run --project unit
 step "integration"; npx vitest run --project integration
 step "boot";        npx vitest run --project boot
+step "faults";      npm run --silent test:faults
 step "e2e";         npx playwright test
