@@ -6,43 +6,27 @@
 // refusal has its audit row, and no other table changes. Every GET handler
 // is walked too: nobody signed in (401) and each role without its access
 // (403) read nothing. A new route file is walked without a change here.
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { allows, ROLES, type Role } from '@vzferry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_BODY_BYTES, NO_BODY_MAX_BYTES, routeSpecOf, type RouteHandler } from '@/server/route';
+import { DEFAULT_MAX_BODY_BYTES, NO_BODY_MAX_BYTES, routeSpecOf } from '@/server/route';
+import { apiRoutes, type ApiRoute } from './support/api-routes';
 import { startRouteHarness, type RouteHarness } from './support/route-harness';
 
-const API_DIR = path.resolve(import.meta.dirname, '../src/app/api');
 const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 const SOME_ID = '00000000-0000-4000-8000-0000000000aa';
 
-interface Target {
-  name: string;
-  method: string;
-  handler: RouteHandler;
+interface Target extends ApiRoute {
   url: string;
   params: Record<string, string>;
 }
 
 /** Every handler of these methods, with a URL and params made from its folder names. */
 async function routesOf(methods: readonly string[]): Promise<Target[]> {
-  const files = readdirSync(API_DIR, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /(^|\/)route\.ts$/.test(f))
-    .sort();
-  const targets: Target[] = [];
-  for (const file of files) {
-    const mod = (await import(path.join(API_DIR, file))) as Record<string, unknown>;
-    const dir = path.dirname(file);
-    const params = Object.fromEntries([...dir.matchAll(/\[(\w+)\]/g)].map((m) => [m[1]!, SOME_ID]));
-    const url = `/api/${dir.replace(/\[(\w+)\]/g, SOME_ID)}`;
-    for (const method of methods) {
-      if (routeSpecOf(mod[method])) {
-        targets.push({ name: `${method} /api/${dir}`, method, handler: mod[method] as RouteHandler, url, params });
-      }
-    }
-  }
-  return targets;
+  return (await apiRoutes(methods)).map((r) => ({
+    ...r,
+    params: Object.fromEntries([...r.dir.matchAll(/\[(\w+)\]/g)].map((m) => [m[1]!, SOME_ID])),
+    url: `/api/${r.dir.replace(/\[(\w+)\]/g, SOME_ID)}`,
+  }));
 }
 
 let h: RouteHarness;

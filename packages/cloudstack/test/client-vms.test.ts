@@ -12,7 +12,7 @@ import {
   createCloudStackClient,
   type Network,
 } from '../src/index';
-import { type LabHarness, startLab } from './support/lab';
+import { FAST, type LabHarness, startLab } from './support/lab';
 import { eventually, type FileServer, makeQcow2, serveFiles } from './support/template-files';
 
 let h: LabHarness;
@@ -252,9 +252,13 @@ describe('CloudStack client: virtual machines against the lab', () => {
       secretKey: h.lab.secretKey,
       jobs: { deadlineMs: 1, initialIntervalMs: 1 },
     });
+    // a stop that outlasts the deadline for sure: with the harness's 50 ms a loaded machine's first poll found it done
+    const options = h.lab.simulator.options as { vmTransitionMs: number };
+    options.vmTransitionMs = 2000;
     const timeout = (await impatient
       .stopVirtualMachine({ id: vm.id })
-      .catch((e: unknown) => e)) as CloudStackJobTimeoutError;
+      .catch((e: unknown) => e)
+      .finally(() => (options.vmTransitionMs = FAST.vmTransitionMs))) as CloudStackJobTimeoutError;
     expect(timeout).toBeInstanceOf(CloudStackJobTimeoutError);
     expect(timeout.message).toContain('query it again later with queryAsyncJobResult before repeating the command');
     const result = (await h.cs.waitForJob(timeout.jobId)) as { virtualmachine: { state: string } };

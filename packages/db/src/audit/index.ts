@@ -23,16 +23,29 @@ export async function recordAudit(db: Db, e: AuditEntry): Promise<void> {
     data: {
       at: e.at,
       userId: e.actor?.userId ?? null,
-      actor: e.actor?.name ?? 'anonymous',
+      actor: storable(e.actor?.name ?? 'anonymous'),
       role: e.actor?.role ?? null,
       ip: e.actor?.ip ?? null,
       action: e.action,
       targetType: e.targetType,
-      targetId: e.targetId ?? null,
+      targetId: e.targetId == null ? null : storable(e.targetId),
       outcome: e.outcome,
-      details: e.details === undefined ? undefined : toJsonValue(e.details),
+      details: e.details === undefined ? undefined : toJsonValue(storable(e.details)),
     },
   });
+}
+
+/**
+ * What a refused request tried is recorded as it came, but PostgreSQL stores
+ * no NUL byte (neither in text nor in jsonb): an id or detail holding one
+ * made the refusal's own audit row fail. It is written as U+FFFD instead.
+ */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\ufffd') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+  return value;
 }
 
 export const auditQuerySchema = z.object({
