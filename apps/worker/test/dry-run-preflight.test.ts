@@ -4,7 +4,7 @@
 // (SSH with the pinned key, the box's disk and route, CloudStack's limits,
 // mappings and free IPs, the source host's rsync) and leaves every run, the
 // batch and the containers as they were, and no decrypted SSH key on the box.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatch, delayOf, getBatchPlan, requestDryRunPreflight, type FollowUpJob } from '@vzferry/db';
@@ -61,14 +61,7 @@ describe('the dry run of preflight', () => {
       expect(box).toBe('box-test');
       await enqueue([job]);
 
-      const deadline = Date.now() + 240_000;
-      let plan = await getBatchPlan(stack.t.db, batch.id);
-      while (!plan.dryRun?.finishedAt) {
-        if (Date.now() > deadline)
-          throw new Error(`the dry run did not finish:\n${stack.workerLog.slice(-20).join('\n')}`);
-        await new Promise((r) => setTimeout(r, 1_000));
-        plan = await getBatchPlan(stack.t.db, batch.id);
-      }
+      const plan = await dryRunDone(batch.id);
       expect(plan.dryRun).toMatchObject({
         id: dryRunId,
         error: null,
@@ -94,6 +87,7 @@ describe('the dry run of preflight', () => {
         'interconnect_route',
         'source_rsync',
         'box_rsync',
+        'guest_jobs',
       ])
         expect(codes).toContain(code);
       // the lab's hypervisor runs this machine's rsync (Debian 12's 3.5.0+ds1-0+deb12u1: no symlink race)
@@ -130,4 +124,50 @@ describe('the dry run of preflight', () => {
       expect(before.batch.status).toBe('draft');
     },
   );
+
+  it(
+    'fails a box without the guest-job appliance before anything is copied, and says how to build it',
+    { timeout: 300_000 },
+    async () => {
+      const container = await stack.t.prisma.container.findFirstOrThrow({
+        where: { status: 'running', ostemplate: { startsWith: 'debian' } },
+      });
+      // the appliance the stack built for its worker, away for this dry run
+      const kernel = readdirSync(path.join(stack.dir, 'boot'), { recursive: true, encoding: 'utf8' })
+        .map((f) => path.join(stack.dir, 'boot', f))
+        .find((f) => path.basename(f) === 'vmlinuz');
+      if (!kernel) throw new Error('the stack has no appliance kernel');
+      renameSync(kernel, `${kernel}.away`);
+      try {
+        const batch = await createBatch(stack.t.db, { name: 'no appliance', containerIds: [container.id] }, actor);
+        const { job } = await requestDryRunPreflight(stack.t.db, batch.id, actor);
+        await enqueue([job]);
+        const plan = await dryRunDone(batch.id);
+        const findings = plan.runs[0]!.dryRun!.findings;
+        expect(findings.filter((f) => !f.ok && f.code === 'guest_jobs')).toEqual([
+          {
+            ok: false,
+            code: 'guest_jobs',
+            message: expect.stringMatching(
+              /^converter box box-test: the guest-job appliance is missing .*npm run boot-iso/,
+            ),
+          },
+        ]);
+        expect(findings).toContainEqual(expect.objectContaining({ ok: true, code: 'source_reachable' }));
+      } finally {
+        renameSync(`${kernel}.away`, kernel);
+      }
+    },
+  );
 });
+
+async function dryRunDone(batchId: string) {
+  const deadline = Date.now() + 240_000;
+  let plan = await getBatchPlan(stack.t.db, batchId);
+  while (!plan.dryRun?.finishedAt) {
+    if (Date.now() > deadline) throw new Error(`the dry run did not finish:\n${stack.workerLog.slice(-20).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 1_000));
+    plan = await getBatchPlan(stack.t.db, batchId);
+  }
+  return plan;
+}

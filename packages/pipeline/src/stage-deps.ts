@@ -117,6 +117,8 @@ export interface StageDeps {
   bootCallbacks: BootCallbacks;
   /** where the guest's own binaries run for a work disk: never this box (box/guest-job.ts) */
   guestRunner(work: WorkDiskMount): GuestRunner;
+  /** null when guestRunner can run jobs on this box; otherwise what is missing and how to add it */
+  guestRunnerProblem(): string | null;
 }
 
 /** The VM's CloudStack name: unique per run and stable, so a repeated deploy finds it. */

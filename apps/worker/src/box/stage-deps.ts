@@ -24,6 +24,7 @@ import {
 import { OpenVzAdapter } from '@vzferry/openvz';
 import {
   ApplianceRunner,
+  missingApplianceMessage,
   type ApplianceSettings,
   type BootIsoFile,
   type CloudStackSession,
@@ -159,6 +160,7 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
       clear: (runId) => clearBootCallback(o.db, runId),
     },
     guestRunner: (work) => new ApplianceRunner(o.local, o.appliance, work),
+    guestRunnerProblem: () => missingApplianceMessage(o.appliance.image),
     async close() {
       for (const s of sessions.values()) await s.then((x) => x.close()).catch(() => undefined);
       sessions.clear();

@@ -50,6 +50,7 @@ const CHECKS: ReadonlyArray<readonly [code: string, check: Check]> = [
   ['cloudstack', checkCloudStack],
   ['interconnect_route', checkRoute],
   ['boot_iso', checkBootIso],
+  ['guest_jobs', checkGuestJobs],
 ];
 
 /**
@@ -263,6 +264,13 @@ async function checkBootIso(ctx: PreflightInput, deps: StageDeps): Promise<Findi
   if (iso)
     return [ok('boot_iso', `grub-legacy guest: converter box ${ctx.run.box.name} serves the boot ISO ${iso.name}`)];
   return [bad('boot_iso', `${containerLabel(ctx.run)}: ${noBootIsoMessage(ctx.run.box.name)}`)];
+}
+
+/** make_bootable runs the guest's tools in the appliance VM: a box without it would fail only after the initial sync */
+function checkGuestJobs(ctx: PreflightInput, deps: StageDeps): Finding {
+  const problem = deps.guestRunnerProblem();
+  if (problem) return bad('guest_jobs', `converter box ${ctx.run.box.name}: ${problem}`);
+  return ok('guest_jobs', `converter box ${ctx.run.box.name} can run the guest's tools in its appliance VM`);
 }
 
 /** the port a URL connects to: its own, or its scheme's */
