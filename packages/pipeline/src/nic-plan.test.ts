@@ -16,6 +16,10 @@ const networks = [
 const v4 = (address: string, prefix: number | null = null) => ({ address, family: 4, prefix });
 
 describe('planNics', () => {
+  it('refuses a container without an IP address: preflight fails it before the downtime, not verify after it', () => {
+    expect(() => planNics([], networks)).toThrow(/has no IP address.*give the container its address/);
+  });
+
   it('puts every IP of one network on one NIC, the first as its primary address, with the subnet prefix', () => {
     const plan = planNics([v4('10.20.0.5'), v4('10.20.0.6'), v4('10.20.0.7')], networks);
     expect(plan).toHaveLength(1);

@@ -40,6 +40,11 @@ export function planNics(
   ips: ReadonlyArray<{ address: string; family: number; prefix: number | null }>,
   networks: readonly MappedNetwork[],
 ): PlannedNic[] {
+  // verify proves the VM answers on the container's addresses: without one it could only roll back, after the downtime
+  if (ips.length === 0)
+    throw new NicPlanError(
+      'the container has no IP address: its VM would have no network and nothing could show that it answers; give the container its address on the hypervisor first',
+    );
   const unmapped = ips.filter((ip) => !findNetwork(networks, ip.address)).map((ip) => ip.address);
   if (unmapped.length) {
     throw new NicPlanError(
