@@ -165,6 +165,54 @@ describe('the ends of a run on the lab', () => {
   );
 
   it(
+    'a cancel whose VM cannot be stopped fails the run with vm_stop_failed, the source stopped; a Cancel after that finishes',
+    { timeout: 900_000 },
+    async () => {
+      stack.lab.cloudstack!.faults.set({ clear: true, silentVms: 3 });
+      const user = stack.lab.cloudstack!.simulator.state.users[0]!;
+      try {
+        const { batchId, runId, ct } = await migrateOne('cancel, VM cannot be stopped');
+        await whenStage(runId, 'verify', 'running', 480_000);
+        const vmId = await until('the VM id on the run', async () => {
+          const r = await stack.t.prisma.migrationRun.findUniqueOrThrow({ where: { id: runId } });
+          return r.cloudstackVmId;
+        });
+        user.enabled = false;
+        await enqueue(await cancelRun(stack.t.db, runId, actor));
+        // it used to stay running with its cancel requested for good
+        const [run] = await waitForBatch(stack, batchId, 300_000, ended);
+        const log = async () =>
+          (await stack.t.prisma.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } }))
+            .map((e) => e.message)
+            .join('\n');
+        expect(run, await log()).toMatchObject({
+          status: 'failed',
+          errorCode: 'vm_stop_failed',
+          downtimeEndedAt: null,
+        });
+        expect(sourceRunning(ct)).toBe(false);
+        expect(stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === vmId)?.state).toBe('Running');
+        expect(await log()).toMatch(
+          /cancel stopped: the VM could not be stopped, so the source container was NOT started again/,
+        );
+
+        // the engineer makes CloudStack usable again and cancels: the VM stops, the source runs
+        user.enabled = true;
+        await enqueue(await cancelRun(stack.t.db, runId, actor));
+        const [after] = await waitForBatch(stack, batchId, 300_000, (runs) =>
+          runs.every((r) => r.status === 'cancelled'),
+        );
+        expect(after!.downtimeEndedAt).not.toBeNull();
+        expect(sourceRunning(ct), await log()).toBe(true);
+        expect(stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === vmId)?.state).toBe('Stopped');
+      } finally {
+        user.enabled = true;
+        stack.lab.cloudstack!.faults.clear();
+      }
+    },
+  );
+
+  it(
     'a cancel during verify stops the VM before the source runs again, like a rollback, and keeps the VM',
     { timeout: 900_000 },
     async () => {

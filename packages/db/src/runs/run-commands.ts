@@ -170,23 +170,32 @@ export async function completeRollback(db: Db, runId: string, now: Date): Promis
 }
 
 /**
- * The rollback could not stop the run's VM, which holds the container's IPs:
- * the source stays stopped (both would answer on them) and the run fails
- * with vm_stop_failed for an engineer, its downtime still open (the customer
- * is down). A Retry or Cancel after the VM is stopped by hand carries on.
+ * The rollback (or a cancel during deploy_vm/verify) could not stop the run's
+ * VM, which holds the container's IPs: the source stays stopped (both would
+ * answer on them) and the run fails with vm_stop_failed for an engineer, its
+ * downtime still open (the customer is down). A Retry or Cancel after the VM
+ * is stopped by hand carries on.
  */
-export async function failRollbackVmRunning(db: Db, runId: string, message: string, now: Date): Promise<void> {
+export async function failRollbackVmRunning(
+  db: Db,
+  runId: string,
+  message: string,
+  now: Date,
+  after: 'rollback' | 'cancel' = 'rollback',
+): Promise<void> {
   const client = prismaOf(db);
   await client.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
-    if (run.status !== 'rolling_back') return;
-    await failRun(tx, runId, run.failedStage ?? 'verify', { code: 'vm_stop_failed', message, retryable: false }, now);
+    if (after === 'rollback' ? run.status !== 'rolling_back' : isFinal('run', run.status)) return;
+    const stage = (after === 'rollback' ? run.failedStage : run.currentStage) ?? 'verify';
+    await failRun(tx, runId, stage, { code: 'vm_stop_failed', message, retryable: false }, now);
     await releaseDownloadSlot(tx, runId);
+    const why = after === 'rollback' ? `${stage} failed: ${run.error ?? 'error'}` : `cancelled during ${stage}`;
     await tx.runEvent.create({
       data: {
         runId,
         level: 'error',
-        message: `rollback stopped: the VM could not be stopped, so the source container was NOT started again (it is still down; ${run.failedStage ?? 'verify'} failed: ${run.error ?? 'error'})`,
+        message: `${after} stopped: the VM could not be stopped, so the source container was NOT started again (it is still down; ${why})`,
       },
     });
   });

@@ -157,9 +157,17 @@ async function cancelRunJob<D>(opts: PipelineEngineOptions<D>, runId: string): P
   if (row.status === 'cancelled') return;
   const log = new RunLog(opts.db, runId, null);
   try {
-    await withRetries(RETRY_POLICIES.rollback, () => opts.hooks.cancel(toRunSnapshot(row), log, row.currentStage), {
-      onRetry: (err, n) => log.event('error', `cancel clean-up attempt ${n} failed: ${errorMessage(err)}`),
-    });
+    try {
+      await withRetries(RETRY_POLICIES.rollback, () => opts.hooks.cancel(toRunSnapshot(row), log, row.currentStage), {
+        onRetry: (err, n) => log.event('error', `cancel clean-up attempt ${n} failed: ${errorMessage(err)}`),
+      });
+    } catch (err) {
+      // as in a rollback: the VM holds the container's IPs, the source stays stopped, an engineer acts
+      if (!(err instanceof AppError && err.code === 'vm_stop_failed')) throw err;
+      await log.close();
+      await failRollbackVmRunning(opts.db, runId, err.message, new Date(), 'cancel');
+      return;
+    }
     await log.close();
     await completeCancel(opts.db, runId, new Date());
   } finally {
