@@ -159,8 +159,10 @@ describe('lab CloudStack command line', () => {
       expect(job).toMatchObject({
         jobstatus: 2,
         jobresultcode: 530,
-        jobresult: { errorcode: 530, errortext: 'job cancelled because of management server restart or shutdown' },
+        jobresulttype: 'object',
       });
+      // the restart's plain-text result cannot be read back as an object (jobs.ts failOrphans)
+      expect(job).not.toHaveProperty('jobresult');
       const vms = (await call('listVirtualMachines', { name: 'crash-vm' })).listvirtualmachinesresponse as {
         virtualmachine: { state: string }[];
       };
