@@ -161,9 +161,11 @@ describe('CloudStack faults under the real worker', () => {
       lab().faults.set({
         clear: true,
         apiErrors: [
-          // register_template's reads: CloudStack's own 530, then a proxy's 503 (retried reads)
-          { count: 1, status: 530, commands: ['listTemplates'], match: flaky.vm },
-          { count: 1, status: 503, commands: ['listTemplates'], match: flaky.vm },
+          // register_template's lookup by name: CloudStack's own 530, then a proxy's 503 (retried reads)
+          { count: 1, status: 530, commands: ['listTemplates'], match: flaky.vm, param: 'name' },
+          { count: 1, status: 503, commands: ['listTemplates'], match: flaky.vm, param: 'name' },
+          // its polls of the download (id=...): more 530s than a read's four tries, as while the server restarts
+          { count: 6, status: 530, commands: ['listTemplates'], match: flaky.vm, param: 'id' },
           // verify's polls of one run's VM (id=..., not the lookups by name): 530 until well past its time-out
           { count: 1000, status: 530, commands: ['listVirtualMachines'], match: verifyBlind.vm, param: 'id' },
         ],
@@ -182,6 +184,7 @@ describe('CloudStack faults under the real worker', () => {
       // the hung registration counted as a failed one; the template it made anyway is deleted by cleanup
       expect(a.log).toMatch(/CloudStack did not take the registration: CloudStack registerTemplate: no answer/);
       expect(a.log).toMatch(/registered without an answer/);
+      expect(a.log).toMatch(/listTemplates failed \(530\).*; asking again/);
       expect(a.log).toMatch(/deleting template .* failed \(try 1\)/);
       const uploads = await stack.t.prisma.templateUpload.findMany({
         where: { runId: flaky.runId },

@@ -200,7 +200,12 @@ async function followDownload(
   const startDeadline = ctx.now().getTime() + settings.templateDownloadStartMinutes * 60_000;
   let lastStatus = '';
   for (;;) {
-    const [t] = await cs.client.listTemplates({ id: upload.cloudstackTemplateId!, templateFilter: 'self' });
+    const found = await pollTemplate(ctx, cs, upload, ctx.now().getTime() > deadline);
+    if (found === 'unknown') {
+      await sleep(settings.templatePollSeconds * 1000, ctx.signal);
+      continue;
+    }
+    const [t] = found;
     if (!t) return fail(ctx, deps, upload, 'the template disappeared from CloudStack');
     const status = (t.status ?? '').trim();
     const percent = downloadPercent(t);
@@ -224,6 +229,27 @@ async function followDownload(
         `no progress to Ready within ${settings.templateDownloadTimeoutMinutes} min (last: ${status})`,
       );
     await sleep(settings.templatePollSeconds * 1000, ctx.signal);
+  }
+}
+
+/**
+ * One poll of the template; 'unknown' while CloudStack does not answer it (a
+ * 5xx, no answer: a management server restarting): the download goes on in
+ * secondary storage meanwhile, so the stage asks again until its deadline
+ * rather than rolling back; past the deadline the error is the run's.
+ */
+async function pollTemplate(
+  ctx: StageContext,
+  cs: CloudStackSession,
+  upload: TemplateUploadRow,
+  pastDeadline: boolean,
+): Promise<Template[] | 'unknown'> {
+  try {
+    return await cs.client.listTemplates({ id: upload.cloudstackTemplateId!, templateFilter: 'self' });
+  } catch (err) {
+    if (!(err instanceof CloudStackError) || !registrationMayWork(err) || pastDeadline) throw err;
+    ctx.log('warn', `${err.message}; asking again`);
+    return 'unknown';
   }
 }
 
