@@ -56,6 +56,11 @@ function jobError(command: string, job: AsyncJob): CloudStackJobError {
     jobresultcode: job.jobresultcode ?? null,
     errorcode: detail.errorcode ?? job.jobresultcode ?? null,
     cserrorcode: detail.cserrorcode ?? null,
-    errortext: detail.errortext ?? 'the job failed without an error text',
+    // a job cancelled by a management server restart has no jobresult at all (lab jobs.ts failOrphans)
+    errortext:
+      detail.errortext ??
+      (job.jobresult === undefined || job.jobresult === null
+        ? 'the job failed without a result, as CloudStack ends the jobs a management server restart cancelled'
+        : 'the job failed without an error text'),
   });
 }

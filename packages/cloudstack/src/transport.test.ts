@@ -93,6 +93,32 @@ describe('transport', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("retries a read that CloudStack answered with its own 530, not a write; the last answer's codes stay", async () => {
+    // ApiServer.handleRequest: an unexpected exception is a ServerApiException(INTERNAL_ERROR): 530, cserrorcode 9999
+    const internal = (command: string) => () => ({
+      status: 530,
+      body: `{"${command}response":{"uuidList":[],"errorcode":530,"cserrorcode":9999,"errortext":"Internal error executing command, please contact your system administrator"}}`,
+    });
+    const read = scriptedFetch([internal('listzones'), zones]);
+    await expect(createTransport({ ...base, fetch: read.fetch }).call('listZones')).resolves.toMatchObject({
+      count: 1,
+    });
+    expect(read.calls).toHaveLength(2);
+    const always = scriptedFetch([internal('listzones')]);
+    const err = await createTransport({ ...base, fetch: always.fetch, readAttempts: 3 })
+      .call('listZones')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CloudStackError);
+    expect(err).not.toBeInstanceOf(CloudStackTransportError);
+    expect(err).toMatchObject({ errorcode: 530, cserrorcode: 9999 });
+    expect(always.calls).toHaveLength(3);
+    const write = scriptedFetch([internal('deployvirtualmachine'), zones]);
+    await expect(createTransport({ ...base, fetch: write.fetch }).call('deployVirtualMachine')).rejects.toMatchObject({
+      errorcode: 530,
+    });
+    expect(write.calls).toHaveLength(1);
+  });
+
   it('retries a read answered by a proxy error page, not a write', async () => {
     const proxy = () => ({ status: 502, body: '<html>Bad Gateway</html>' });
     const read = scriptedFetch([proxy, zones]);

@@ -1,6 +1,7 @@
 // One signed call to the CloudStack API and its answer, unwrapped from the
 // `<command>response` envelope. Reads (list*, query*) are retried on
-// connection errors and time-outs; a write is sent once, never repeated.
+// connection errors, time-outs and 5xx answers (CloudStack's own 530 too);
+// a write is sent once, never repeated.
 import { RETRY_POLICIES, retryDelayMs, sleep, triesLeft, type RetryPolicy } from '@vzferry/core';
 import { CloudStackError, CloudStackTransportError } from './errors';
 import { type CommandParams, flattenParams } from './params';
@@ -82,7 +83,7 @@ export function createTransport(opts: TransportOptions): Transport {
   }
 
   type Attempt =
-    { ok: true; value: Record<string, unknown> } | { ok: false; error: CloudStackTransportError; retryable: boolean };
+    { ok: true; value: Record<string, unknown> } | { ok: false; error: CloudStackError; retryable: boolean };
 
   async function attemptOnce(
     command: string,
@@ -110,8 +111,16 @@ export function createTransport(opts: TransportOptions): Transport {
       });
       return { ok: false, error, retryable: false };
     }
-    // an error answer from CloudStack itself throws CloudStackError here: it is final
-    const unwrapped = unwrap(command, answer.status, answer.body);
+    // an error answer from CloudStack itself is final, but for a read's 5xx (530: an exception inside the
+    // management server, e.g. its database away for a moment): asking again changes nothing but the answer
+    let unwrapped: Unwrapped;
+    try {
+      unwrapped = unwrap(command, answer.status, answer.body);
+    } catch (err) {
+      if (idempotent && err instanceof CloudStackError && (err.httpStatus ?? 0) >= 500)
+        return { ok: false, error: err, retryable: true };
+      throw err;
+    }
     if (unwrapped.ok) return unwrapped;
     const error = new CloudStackTransportError(command, unwrapped.detail, {
       httpStatus: answer.status,

@@ -8,8 +8,9 @@ import { infrastructureCommands } from './commands/infrastructure';
 import { nicIsoCommands } from './commands/nics-isos';
 import { templateCommands } from './commands/templates';
 import { vmCommands } from './commands/vms';
+import { API_INTERNAL_ERROR_TEXT, type ApiCall } from './faults';
 import { jobResponse } from './jobs';
-import { type CommandDef, isAsync } from './registry';
+import { type CommandDef, isAsync, sleep } from './registry';
 import { verifyRequest } from './signature';
 import type { Simulator } from './simulator';
 import { requestParams, sendApi } from './wire';
@@ -58,6 +59,12 @@ export async function handleApi(
       responseType,
     );
   }
+  const call = apiCall(sim, def.name, raw);
+  const hang = sim.faults.takeApiHang(call);
+  // held, then run all the same: the command is applied after the client gave up waiting
+  if (hang !== null) await sleep(hang);
+  const failStatus = sim.faults.takeApiError(call);
+  if (failStatus !== null) return sendFault(res, failStatus, responseName, responseType, def.name, log);
   try {
     checkControlCharacters(raw);
     const ctx = { sim, user: verdict.user, p: parseParams(def.name, def.params(sim), raw) };
@@ -68,6 +75,8 @@ export async function handleApi(
       instanceType: start.instanceType,
       instanceId: start.instanceId,
       work: start.work,
+      failWith: sim.faults.takeJobFailure(call),
+      hold: sim.faults.takeJobHold(call),
     });
     // getBaseAsyncCreateResponse {id, jobid} / getBaseAsyncResponse {jobid}
     const body = start.objectId === undefined ? { jobid: job.id } : { id: start.objectId, jobid: job.id };
@@ -86,4 +95,39 @@ export async function handleApi(
       responseType,
     );
   }
+}
+
+/** The call as the API faults see it: its command, its parameters' values and the names its ids refer to. */
+function apiCall(sim: Simulator, command: string, raw: Map<string, string>): ApiCall {
+  const values = [...raw.entries()].filter(([k]) => !['signature', 'apikey'].includes(k)).map(([, v]) => v);
+  const job = sim.jobs.find(raw.get('jobid') ?? '');
+  const ids = new Set([...values, ...(job?.instanceId ? [job.instanceId] : [])]);
+  const named = [
+    ...sim.state.vms.filter((v) => ids.has(v.id)).map((v) => v.name),
+    ...sim.state.templates.filter((t) => ids.has(t.id)).map((t) => t.name),
+  ];
+  return { command, params: [...raw.keys()], names: [...values, ...named] };
+}
+
+/** A 530 as ApiServer answers an unexpected exception; another 5xx as a proxy in front of it does. */
+function sendFault(
+  res: ServerResponse,
+  status: number,
+  responseName: string,
+  responseType: string,
+  command: string,
+  log: ApiLog,
+): void {
+  log(`${status} ${command}: fault`);
+  if (status === 530)
+    return sendApi(
+      res,
+      530,
+      responseName,
+      errorBody(530, API_INTERNAL_ERROR_TEXT, CS.ServerApiException),
+      responseType,
+    );
+  const page = `<html><head><title>${status} Service Unavailable</title></head><body><h1>${status}</h1></body></html>`;
+  res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+  res.end(page);
 }

@@ -13,10 +13,18 @@ export interface JobSpec {
   instanceType: string | null;
   instanceId: string | null;
   work: () => Promise<Record<string, unknown>>;
+  /** the failJobs fault: the job fails with this text before its work changes anything */
+  failWith?: string | null;
+  /** the holdJobs fault: the job does its work but never records its end (the server dies first): pending until a restart cancels it */
+  hold?: boolean;
 }
+
+const HELD = Symbol('held');
 
 export class JobRunner {
   private readonly running = new Set<Promise<void>>();
+  /** let go of the held jobs (the server stops): they stay pending, as the state on disk says */
+  private readonly held = new Set<() => void>();
 
   constructor(
     private readonly state: () => LabState,
@@ -39,14 +47,33 @@ export class JobRunner {
     this.prune();
     this.state().jobs.push(job);
     this.changed();
-    const task = this.execute(job, spec.work).finally(() => this.running.delete(task));
+    const task = this.execute(job, this.faulty(spec)).finally(() => this.running.delete(task));
     this.running.add(task);
     return job;
   }
 
-  private async execute(job: LabJob, work: () => Promise<Record<string, unknown>>): Promise<void> {
+  /** The job's work as the faults make it: failing at once, or done but never ending by itself. */
+  private faulty(spec: JobSpec): () => Promise<Record<string, unknown> | typeof HELD> {
+    if (spec.hold)
+      return async () => {
+        await spec.work();
+        return new Promise((resolve) => this.held.add(() => resolve(HELD)));
+      };
+    const text = spec.failWith;
+    if (typeof text === 'string') return () => Promise.reject(new ApiError(530, text, null));
+    return spec.work;
+  }
+
+  /** The server goes: held jobs stop waiting and stay pending (failOrphans fails them at the next start). */
+  abandonHeld(): void {
+    for (const release of this.held) release();
+    this.held.clear();
+  }
+
+  private async execute(job: LabJob, work: () => Promise<Record<string, unknown> | typeof HELD>): Promise<void> {
     try {
       const result = await work();
+      if (result === HELD) return;
       Object.assign(job, { status: 1, resultCode: 0, result });
     } catch (err) {
       const code = err instanceof ApiError ? err.errorcode : 530;
@@ -72,16 +99,16 @@ export class JobRunner {
     return this.state().jobs.find((j) => j.id === id);
   }
 
-  /** AsyncJobManagerImpl.cleanupPendingJobs after a management server restart. */
+  /**
+   * AsyncJobManagerImpl.cleanupLeftOverJobs at the start of a management server: every job still in
+   * progress fails with resultcode 530 and the plain text "job cancelled because of management server restart
+   * or shutdown" as its result; queryAsyncJobResult cannot deserialize that text (ApiSerializerHelper expects
+   * "class/json"), so the job's answer carries no jobresult (faults.ts has the provenance).
+   */
   failOrphans(): void {
     for (const job of this.state().jobs) {
       if (job.status !== 0) continue;
-      Object.assign(job, {
-        status: 2,
-        resultCode: 530,
-        result: errorBody(530, 'job cancelled because of management server restart or shutdown', null),
-        completed: formatDate(new Date()),
-      });
+      Object.assign(job, { status: 2, resultCode: 530, result: undefined, completed: formatDate(new Date()) });
     }
   }
 

@@ -4,12 +4,14 @@
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --slow 1000000 | --slow off
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --full-storage on | --fail-deploys 1 | --silent-vms 1 | --clear
 //   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --never-start 1
+//   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --api-errors 3 [--status 530] [--commands listTemplates,deployVirtualMachine] [--match vz101]
+//   npx tsx apps/lab/src/cloudstack/main.ts fault --dir .lab --api-hangs 1 --hang-ms 40000 | --fail-jobs 1 | --hold-jobs 1 [--commands ...] [--match ...] [--param id]
 //   npx tsx apps/lab/src/cloudstack/main.ts setting --dir .lab --name max.template.iso.size --value 500
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { type FaultRequest, faultModes } from './faults';
+import { type FaultRequest, faultModes, faultRequestSchema } from './faults';
 import { startCloudStack } from './server';
 
 const credentialsSchema = z.object({ adminUrl: z.string().url(), endpoint: z.string().url() });
@@ -57,6 +59,17 @@ function faultRequest(v: Record<string, string | boolean | undefined>): FaultReq
   if (v['fail-deploys'] !== undefined) request.failDeploys = Number(v['fail-deploys']);
   if (v['silent-vms'] !== undefined) request.silentVms = Number(v['silent-vms']);
   if (v['never-start'] !== undefined) request.downloadsNeverStart = Number(v['never-start']);
+  const target = {
+    ...(typeof v.commands === 'string' ? { commands: v.commands.split(',').filter(Boolean) } : {}),
+    ...(typeof v.match === 'string' ? { match: v.match } : {}),
+    ...(typeof v.param === 'string' ? { param: v.param } : {}),
+  };
+  if (v['api-errors'] !== undefined)
+    request.apiErrors = { count: Number(v['api-errors']), status: Number(v.status ?? 530), ...target };
+  if (v['api-hangs'] !== undefined)
+    request.apiHangs = { count: Number(v['api-hangs']), ms: Number(v['hang-ms'] ?? 60_000), ...target };
+  if (v['fail-jobs'] !== undefined) request.failJobs = { count: Number(v['fail-jobs']), ...target };
+  if (v['hold-jobs'] !== undefined) request.holdJobs = { count: Number(v['hold-jobs']), ...target };
   return request;
 }
 
@@ -97,6 +110,15 @@ async function main(argv: string[]): Promise<void> {
       'fail-deploys': { type: 'string' },
       'silent-vms': { type: 'string' },
       'never-start': { type: 'string' },
+      'api-errors': { type: 'string' },
+      status: { type: 'string' },
+      'api-hangs': { type: 'string' },
+      'hang-ms': { type: 'string' },
+      'fail-jobs': { type: 'string' },
+      'hold-jobs': { type: 'string' },
+      commands: { type: 'string' },
+      match: { type: 'string' },
+      param: { type: 'string' },
       'poll-ms': { type: 'string' },
       version: { type: 'string' },
       clear: { type: 'boolean' },
@@ -106,7 +128,7 @@ async function main(argv: string[]): Promise<void> {
   });
   if (!values.dir) throw new Error('--dir <lab dir> is required');
   if (sub === 'serve') return serve(values);
-  if (sub === 'fault') return post(`${adminUrl(values.dir)}/faults`, faultRequest(values));
+  if (sub === 'fault') return post(`${adminUrl(values.dir)}/faults`, faultRequestSchema.parse(faultRequest(values)));
   if (sub === 'setting') return post(`${adminUrl(values.dir)}/settings`, { name: values.name, value: values.value });
   throw new Error(`unknown subcommand ${sub}: use serve (default), fault or setting`);
 }

@@ -51,8 +51,14 @@ export interface LabCloudStack {
   zoneId: string;
   faults: { set(request: FaultRequest): FaultState; clear(): FaultState; get(): FaultState };
   setSetting(name: string, value: string): void;
-  /** the simulator itself (state, storage), for tests that look inside */
+  /** the simulator itself (state, storage), for tests that look inside; a restart makes a new one */
   simulator: Simulator;
+  /**
+   * A management server restart, on the same port and state: the connections open are cut, the jobs in flight
+   * are cancelled ("job cancelled because of management server restart or shutdown", jobs.ts failOrphans),
+   * downloads start over, the faults are forgotten.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -112,9 +118,13 @@ export async function startCloudStack(opts: StartCloudStackOptions): Promise<Lab
     cloudstackVersion: opts.cloudstackVersion ?? '4.18.0.0',
   };
   const log = opts.log ?? (() => {});
-  if (opts.vmNetwork) options.vmNetwork = await startVmNetwork(options.dir, log);
-  if (opts.isoBoot ?? true) options.vmPower = qemuVmPower(options.dir, log);
-  const sim = new Simulator(options);
+  const simulator = async () => {
+    const withPower: SimulatorOptions = { ...options };
+    if (opts.vmNetwork) withPower.vmNetwork = await startVmNetwork(options.dir, log);
+    if (opts.isoBoot ?? true) withPower.vmPower = qemuVmPower(options.dir, log);
+    return new Simulator(withPower);
+  };
+  let sim = await simulator();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://lab');
     const handler =
@@ -150,6 +160,12 @@ export async function startCloudStack(opts: StartCloudStackOptions): Promise<Lab
     },
     setSetting: (name, value) => void updateSetting(sim, name, value),
     simulator: sim,
+    restart: async () => {
+      server.closeAllConnections();
+      await sim.crash();
+      sim = await simulator();
+      lab.simulator = sim;
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

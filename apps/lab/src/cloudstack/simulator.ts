@@ -171,6 +171,19 @@ export class Simulator {
     saveState(this.options.dir, this.state);
   }
 
+  /**
+   * The management server dies (a restart): downloads stop, the state is written as it is, with the jobs in
+   * flight still pending (the next start cancels them); what those jobs still do in memory is not saved.
+   */
+  async crash(): Promise<void> {
+    this.storage.stop();
+    this.saveNow();
+    this.closed = true;
+    this.jobs.abandonHeld();
+    await this.options.vmPower?.stop();
+    await this.options.vmNetwork?.stop();
+  }
+
   /** Let running jobs and downloads finish (tests). */
   async idle(): Promise<void> {
     await Promise.all([this.jobs.idle(), this.storage.idle()]);
@@ -179,6 +192,7 @@ export class Simulator {
   /** Stops downloads (they restart with the next start), lets jobs end, writes the state. */
   async close(): Promise<void> {
     this.storage.stop();
+    this.jobs.abandonHeld();
     await this.idle();
     this.saveNow();
     this.closed = true;

@@ -5,7 +5,12 @@
 // stops the run, visible and retryable with one click. Every attempt is a
 // TemplateUpload row, so a resumed stage continues the attempt in flight.
 import { AppError, retryDelayMs, sleep, templateRegistrationPolicy, type PipelineSettings } from '@vzferry/core';
-import type { Template } from '@vzferry/cloudstack';
+import {
+  CloudStackError,
+  CloudStackTransportError,
+  type RegisterTemplateInput,
+  type Template,
+} from '@vzferry/cloudstack';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
 import {
@@ -72,13 +77,13 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
       attemptsUsed++;
       current = await register(ctx, deps, cs, attemptsUsed);
     }
-    const outcome = await followDownload(ctx, deps, cs, current, settings);
+    const outcome = current ? await followDownload(ctx, deps, cs, current, settings) : 'failed';
     if (outcome === 'ready') {
       deps.templateServer.unpublishRun(run.runId);
       await deps.templates.releaseSlot(run.runId);
       return succeeded(undefined, { message: `template ready after ${attemptsUsed} registration(s)` });
     }
-    await discard(ctx, deps, cs, current);
+    if (current) await discard(ctx, deps, cs, current);
     current = null;
     if (attemptsUsed < budget) {
       const backoff = retryDelayMs(policy, usedByThisAttempt());
@@ -98,12 +103,20 @@ function slotWaitDeadline(ctx: StageContext): void {
     );
 }
 
+/**
+ * One registration; null when CloudStack did not take it: a 5xx or no answer
+ * (the management server busy or restarting) counts as a failed registration,
+ * like a failed download, and the loop registers again after its back-off.
+ * A registration whose answer was lost may still have been applied: it is
+ * looked up by its name (unique to the run and attempt) first, and cleanup
+ * deletes one that shows up later.
+ */
 async function register(
   ctx: StageContext,
   deps: StageDeps,
   cs: CloudStackSession,
   attempt: number,
-): Promise<TemplateUploadRow> {
+): Promise<TemplateUploadRow | null> {
   const { run } = ctx;
   const { imagePath, imageSha256, imageBytes } = run.state;
   if (!imagePath || !imageSha256 || imageBytes === null)
@@ -117,7 +130,7 @@ async function register(
     checksum: `{SHA-256}${imageSha256}`,
     sizeBytes: imageBytes,
   });
-  const template = await cs.client.registerTemplate({
+  const template = await registerCall(ctx, cs, name, {
     name,
     displayText: `${run.container.hostname ?? name} (migrated container ${run.container.sourceCtid})`,
     url,
@@ -128,7 +141,14 @@ async function register(
     sshKeyEnabled: true,
     requiresHvm: true,
     isPublic: false,
+  }).catch(async (err: unknown) => {
+    if (!(err instanceof CloudStackError) || !registrationMayWork(err)) throw err;
+    const why = `CloudStack did not take the registration: ${err.message}`;
+    ctx.log('warn', why);
+    await deps.templates.update(row.id, { state: 'failed', csStatus: why, error: why });
+    return null;
   });
+  if (!template) return null;
   await deps.templates.update(row.id, {
     cloudstackTemplateId: template.id,
     state: 'downloading',
@@ -136,6 +156,29 @@ async function register(
   });
   ctx.log('info', `registered template ${name} (${template.id}) from ${new URL(url).origin}/…`);
   return { ...row, cloudstackTemplateId: template.id, state: 'downloading' };
+}
+
+/** A 5xx or no answer: the management server, not the request, is at fault; a 4xx stays final. */
+function registrationMayWork(err: CloudStackError): boolean {
+  return err instanceof CloudStackTransportError || (err.httpStatus ?? 0) >= 500;
+}
+
+/** registerTemplate, and the template it made when its answer was lost (looked up by its name). */
+async function registerCall(
+  ctx: StageContext,
+  cs: CloudStackSession,
+  name: string,
+  input: RegisterTemplateInput,
+): Promise<Template> {
+  try {
+    return await cs.client.registerTemplate(input);
+  } catch (err) {
+    if (!(err instanceof CloudStackTransportError) || !err.outcomeUnknown) throw err;
+    const [made] = await cs.client.listTemplates({ name, templateFilter: 'self' }).catch(() => []);
+    if (!made) throw err;
+    ctx.log('info', `registerTemplate got no answer, but template ${name} (${made.id}) is there: following it`);
+    return made;
+  }
 }
 
 /** A grub-legacy guest first boots as an IDE-era OS type (the boot-ISO path). */
@@ -157,7 +200,12 @@ async function followDownload(
   const startDeadline = ctx.now().getTime() + settings.templateDownloadStartMinutes * 60_000;
   let lastStatus = '';
   for (;;) {
-    const [t] = await cs.client.listTemplates({ id: upload.cloudstackTemplateId!, templateFilter: 'self' });
+    const found = await pollTemplate(ctx, cs, upload, ctx.now().getTime() > deadline);
+    if (found === 'unknown') {
+      await sleep(settings.templatePollSeconds * 1000, ctx.signal);
+      continue;
+    }
+    const [t] = found;
     if (!t) return fail(ctx, deps, upload, 'the template disappeared from CloudStack');
     const status = (t.status ?? '').trim();
     const percent = downloadPercent(t);
@@ -181,6 +229,27 @@ async function followDownload(
         `no progress to Ready within ${settings.templateDownloadTimeoutMinutes} min (last: ${status})`,
       );
     await sleep(settings.templatePollSeconds * 1000, ctx.signal);
+  }
+}
+
+/**
+ * One poll of the template; 'unknown' while CloudStack does not answer it (a
+ * 5xx, no answer: a management server restarting): the download goes on in
+ * secondary storage meanwhile, so the stage asks again until its deadline
+ * rather than rolling back; past the deadline the error is the run's.
+ */
+async function pollTemplate(
+  ctx: StageContext,
+  cs: CloudStackSession,
+  upload: TemplateUploadRow,
+  pastDeadline: boolean,
+): Promise<Template[] | 'unknown'> {
+  try {
+    return await cs.client.listTemplates({ id: upload.cloudstackTemplateId!, templateFilter: 'self' });
+  } catch (err) {
+    if (!(err instanceof CloudStackError) || !registrationMayWork(err) || pastDeadline) throw err;
+    ctx.log('warn', `${err.message}; asking again`);
+    return 'unknown';
   }
 }
 

@@ -1,8 +1,9 @@
 // Stage 15: the VM runs and every one of the container's addresses, IPv4
 // and IPv6, answers from this converter box. Then the downtime ends.
-import { AppError, ExecError, type Executor, sleep } from '@vzferry/core';
+import { CloudStackError, CloudStackTransportError } from '@vzferry/cloudstack';
+import { AppError, errorMessage, ExecError, type Executor, sleep } from '@vzferry/core';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
-import type { StageDeps } from '../stage-deps';
+import type { CloudStackSession, StageDeps } from '../stage-deps';
 
 const POLL_MS = 2_000;
 
@@ -16,9 +17,18 @@ export async function verify(ctx: StageContext, deps: StageDeps): Promise<StageR
   // nothing to ping is nothing verified: say so instead of passing silently
   if (addresses.length === 0)
     throw new AppError('verify_timeout', 'the container has no IP address: nothing can show that the VM answers');
+  let unknownSince: string | null = null;
   for (;;) {
-    const [vm] = await cs.client.listVirtualMachines({ id: vmId });
-    const state = vm?.state ?? 'gone';
+    const found = await vmState(cs, vmId, ctx.now().getTime() > deadline);
+    if (found.unknown !== undefined) {
+      if (unknownSince === null) ctx.log('warn', `${found.unknown}; asking again until the verify time-out`);
+      unknownSince ??= found.unknown;
+      ctx.progress({ message: `CloudStack does not answer: ${found.unknown}` });
+      await sleep(POLL_MS, ctx.signal);
+      continue;
+    }
+    const state = found.state;
+    unknownSince = null;
     const silent =
       state === 'Running' ? await unanswered(deps.local, addresses, ctx.signal) : addresses.map((ip) => ip.address);
     if (state === 'Running' && silent.length === 0) break;
@@ -38,6 +48,28 @@ export async function verify(ctx: StageContext, deps: StageDeps): Promise<StageR
     { downtimeEndedAt: endedAt },
     { message: `VM running, ${addresses.length} IP(s) answer; downtime ended at ${endedAt.toISOString()}` },
   );
+}
+
+/**
+ * The VM's state, or why CloudStack could not say (a 5xx, no answer): the
+ * downtime goes on either way, so verify asks again until its deadline
+ * instead of rolling back a VM that may be fine; past the deadline the error
+ * is the run's.
+ */
+async function vmState(
+  cs: CloudStackSession,
+  vmId: string,
+  pastDeadline: boolean,
+): Promise<{ state: string; unknown?: undefined } | { state?: undefined; unknown: string }> {
+  try {
+    const [vm] = await cs.client.listVirtualMachines({ id: vmId });
+    return { state: vm?.state ?? 'gone' };
+  } catch (err) {
+    const transient =
+      err instanceof CloudStackTransportError || (err instanceof CloudStackError && (err.httpStatus ?? 0) >= 500);
+    if (!transient || pastDeadline) throw err;
+    return { unknown: errorMessage(err) };
+  }
 }
 
 /** The addresses that did not answer one ping (iputils ping: -4 or -6 by the address's family). */
