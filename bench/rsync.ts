@@ -108,15 +108,19 @@ function cpuOf(pid: number | 'self'): { own: number; children: number } {
   return { own: (Number(f[11]) + Number(f[12])) / 100, children: (Number(f[13]) + Number(f[14])) / 100 };
 }
 
-/** The CPU seconds of the box's side (this process and rsync, ssh) and of the source's (sshd sessions) so far */
-function cpuNow(sshd: number[]): { box: number; source: number } {
+/** CPU seconds so far: this process's (node), its finished children's (rsync, ssh), the source's (sshd sessions) */
+function cpuNow(sshd: number[]): Omit<Pass, 'wall' | 'cpu'> {
   const self = cpuOf('self');
-  return { box: self.own + self.children, source: sshd.reduce((sum, pid) => sum + cpuOf(pid).children, 0) };
+  return { node: self.own, rsync: self.children, source: sshd.reduce((sum, pid) => sum + cpuOf(pid).children, 0) };
 }
 
 interface Pass {
   wall: number;
+  /** node + rsync + source */
   cpu: number;
+  node: number;
+  rsync: number;
+  source: number;
 }
 
 function median(xs: number[]): number {
@@ -226,7 +230,8 @@ export async function run(): Promise<BenchResult> {
       const [c0, t0] = [cpuNow(sshd), performance.now()];
       await f();
       const [c1, t1] = [cpuNow(sshd), performance.now()];
-      return { wall: (t1 - t0) / 1000, cpu: c1.box - c0.box + c1.source - c0.source };
+      const [node, rsync, source] = [c1.node - c0.node, c1.rsync - c0.rsync, c1.source - c0.source];
+      return { wall: (t1 - t0) / 1000, cpu: node + rsync + source, node, rsync, source };
     };
     await pass(plain); // warms the page cache and the ssh path
     const times = { worker: [] as Pass[], plain: [] as Pass[] };
@@ -274,6 +279,16 @@ export async function run(): Promise<BenchResult> {
             each(times.worker, 'cpu'),
           ],
         ],
+      ),
+      '',
+      'Where the CPU goes, medians in seconds:',
+      '',
+      ...table(
+        ['pass', 'node (this process)', 'rsync and ssh (box)', 'sshd and rsync (source)'],
+        (['plain', 'worker'] as const).map((k) => [
+          k,
+          ...(['node', 'rsync', 'source'] as const).map((c) => median(times[k].map((p) => p[c])).toFixed(2)),
+        ]),
       ),
       '',
       `Overhead of the worker's pass: CPU time **${pct(cpu)}** (the median of the repetitions' worker/plain - 1; ` +
