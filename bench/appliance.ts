@@ -22,10 +22,11 @@ import {
   type AttachedDisk,
 } from '@vzferry/pipeline';
 import { buildBootIso } from '@vzferry/worker';
+import { table, type BenchResult } from './support/results';
 
 const TIMES = 5;
 
-export async function run(): Promise<void> {
+export async function run(): Promise<BenchResult> {
   const x = new LocalExecutor();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-bench-appliance-'));
   const mnt = path.join(dir, 'mnt');
@@ -54,18 +55,28 @@ export async function run(): Promise<void> {
       await mountDisk(x, disk, mnt);
       remount.push((performance.now() - started) / 1000);
     }
-    show('umount + mount only', remount);
+    const rows = [show('umount + mount of the work disk (baseline)', remount)];
     const tcg: number[] = [];
     for (let i = 0; i < TIMES; i++) tcg.push(await once(false, 300_000));
-    show('appliance job, TCG', tcg);
+    rows.push(show('appliance job (boot, one `true`, power off), TCG', tcg));
     const first = await once(true, 60_000).catch((e: unknown) => e as Error);
     if (first instanceof Error) {
-      console.log(`appliance job, KVM: not measured here (${first.message.split('\n')[0]})`);
+      const why = first.message.split('\n')[0]!;
+      console.log(`appliance job, KVM: not measured here (${why})`);
+      rows.push(['appliance job, KVM', 'not measured here', why]);
     } else {
       const kvm = [first];
       for (let i = 1; i < TIMES; i++) kvm.push(await once(true, 300_000));
-      show('appliance job, KVM', kvm);
+      rows.push(show('appliance job, KVM', kvm));
     }
+    return {
+      title: "The appliance VM's cost per guest job",
+      lines: [
+        `The appliance booted ${TIMES} times on a 256 MiB work disk to run one \`true\` in the guest.`,
+        '',
+        ...table(['', 'median', 'each run'], rows),
+      ],
+    };
   } finally {
     await x.exec(['umount', mnt], { allowExitCodes: [0, 1, 32] }).catch(() => undefined);
     if (disk) await detachDisk(x, disk);
@@ -73,9 +84,13 @@ export async function run(): Promise<void> {
   }
 }
 
-function show(label: string, seconds: number[]): void {
+/** prints one line and returns its table row */
+function show(label: string, seconds: number[]): string[] {
   const sorted = [...seconds].sort((a, b) => a - b);
-  console.log(
-    `${label.padEnd(22)} median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} s  (${sorted.map((s) => s.toFixed(2)).join(', ')})`,
-  );
+  const median = `${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} s`;
+  const each = sorted.map((s) => s.toFixed(2)).join(', ') + ' s';
+  console.log(`${label.padEnd(50)} median ${median}  (${each})`);
+  return [label, median, each];
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

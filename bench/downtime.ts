@@ -53,6 +53,7 @@ import {
   type StageContext,
 } from '@vzferry/pipeline';
 import { buildBootIso, createStageDeps, startTemplateServer } from '@vzferry/worker';
+import type { BenchResult } from './support/results';
 
 const CTID = 1012;
 const EXTRA_FILES = 8_000;
@@ -142,15 +143,23 @@ function sum(times: Record<string, number>): number {
   return Object.values(times).reduce((a, b) => a + b, 0);
 }
 
+/** the figures, printed and kept for RESULTS.md */
+const out: string[] = [];
+function say(line: string): void {
+  console.log(line);
+  out.push(line);
+}
+
 function show(label: string, times: Record<string, number>): void {
-  console.log(
+  say(
     `${label.padEnd(10)} ${sum(times).toFixed(1).padStart(6)} s   ${Object.entries(times)
       .map(([s, t]) => `${s} ${t.toFixed(1)}`)
       .join(', ')}`,
   );
 }
 
-export async function run(): Promise<void> {
+export async function run(): Promise<BenchResult> {
+  out.length = 0;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-bench-downtime-'));
   const t = await createTestDatabase('benchdowntime');
   const x = new LocalExecutor();
@@ -229,7 +238,7 @@ export async function run(): Promise<void> {
     await runStage(t, deps, migration, 'prepare_source');
     const total = files(root).length;
     const bytes = Number(execFileSync('du', ['-sb', root], { encoding: 'utf8' }).split('\t')[0]);
-    console.log(`container ${CTID}: ${total} files, ${(bytes / 2 ** 30).toFixed(2)} GiB`);
+    say(`container ${CTID}: ${total} files, ${(bytes / 2 ** 30).toFixed(2)} GiB`);
     const live: Record<string, number> = {};
     for (const s of ['create_disk', 'initial_sync'] as const) live[s] = await runStage(t, deps, migration, s);
     const changed = change(root, total);
@@ -266,15 +275,15 @@ export async function run(): Promise<void> {
     ] as const)
       cold[s] = await runStage(t, deps, coldRun, s);
 
-    console.log(`\n${changed} files (${(CHANGED_SHARE * 100).toFixed(0)} %) changed between the syncs`);
+    say(`${changed} files (${(CHANGED_SHARE * 100).toFixed(0)} %) changed between the syncs`);
     show('before', live);
     show('downtime', down);
     show('cold', cold);
-    console.log(
-      `\ndowntime ${sum(down).toFixed(1)} s, cold offline copy ${sum(cold).toFixed(1)} s: ratio ${(sum(down) / sum(cold)).toFixed(2)}`,
+    say(
+      `downtime ${sum(down).toFixed(1)} s, cold offline copy ${sum(cold).toFixed(1)} s: ratio ${(sum(down) / sum(cold)).toFixed(2)}`,
     );
     const coldOutside = sum(cold) - (inAppliance.cold ?? 0);
-    console.log(
+    say(
       `without the appliance VM's time on either side (a lower bound for a KVM box): downtime ${(sum(down) - (inAppliance.downtime ?? 0)).toFixed(1)} s, cold ${coldOutside.toFixed(1)} s: ratio ${((sum(down) - (inAppliance.downtime ?? 0)) / coldOutside).toFixed(2)}`,
     );
     for (const [label, times] of [
@@ -283,10 +292,21 @@ export async function run(): Promise<void> {
       ['cold', cold],
     ] as const) {
       const vm = inAppliance[label] ?? 0;
-      console.log(
+      say(
         `appliance VM (${appliance.kvm ? 'KVM if /dev/kvm opens' : 'TCG'}) ${label}: ${vm.toFixed(1)} s of ${sum(times).toFixed(1)} s (${((100 * vm) / sum(times)).toFixed(0)} %)`,
       );
     }
+    return {
+      title: 'Downtime vs a cold offline copy',
+      lines: [
+        "The lab's Debian 12 container, grown; our downtime (stop_source to the final image, after an initial",
+        'sync while it ran) beside a cold offline copy of the same container (the baseline), seconds per stage:',
+        '',
+        '```',
+        ...out,
+        '```',
+      ],
+    };
   } finally {
     for (const id of runs) await release(x, workPaths(workDir, id)).catch(() => undefined);
     await deps.close();
