@@ -5,6 +5,7 @@ import { run as api } from './api';
 import { run as appliance } from './appliance';
 import { run as containersApi } from './containers-api';
 import { run as downtime } from './downtime';
+import { run as scale } from './scale';
 import { run as templateServe } from './template-serve';
 
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   appliance,
   'containers-api': containersApi,
   downtime,
+  scale,
   'template-serve': templateServe,
 };
 
