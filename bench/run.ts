@@ -10,6 +10,7 @@ import { run as appliance } from './appliance';
 import { run as containersApi } from './containers-api';
 import { run as downtime } from './downtime';
 import { run as rsync } from './rsync';
+import { run as scale } from './scale';
 import { machineNow, renderSection, writeResults, type BenchResult } from './support/results';
 import { run as templateServe } from './template-serve';
 
@@ -19,6 +20,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'template-serve': templateServe,
   rsync,
   appliance,
+  // the slow ones last
+  scale,
   downtime,
 };
 
