@@ -92,6 +92,8 @@ export const ERROR_CODES = {
   command_failed: spec('failed', 'A command failed'),
   command_timeout: spec('failed', 'A command timed out', true),
   network_error: spec('unavailable', 'A network connection failed', true),
+  /** PostgreSQL restarted or away while a stage wrote or read it: the stage is tried again once it answers */
+  database_unavailable: spec('unavailable', 'The database did not answer (restarted or unreachable)', true),
   source_unreachable: spec('unavailable', 'The source host does not answer over SSH', true),
   source_refused: spec('failed', 'The source host refused the SSH connection (key or authentication)'),
   cloudstack_unavailable: spec('unavailable', 'CloudStack did not answer', true),
