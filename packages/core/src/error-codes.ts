@@ -85,6 +85,11 @@ export const ERROR_CODES = {
   work_disk_busy: spec('unavailable', 'The work disk is still in use after it was unmounted', true),
   /** after a guest job the work disk's file system has damage e2fsck may not repair by itself: not mounted on the box */
   work_disk_damaged: spec('failed', "The work disk's file system is damaged after the guest's job"),
+  /**
+   * the box's own file system under WORKER_WORK_DIR ran out of space: the run's sparse work disk could not
+   * grow and lost writes; trying again helps only once space is freed
+   */
+  box_disk_full: spec('unavailable', "The converter box's work directory is full: free space on the box, then Retry"),
   /** a run whose failure left no code of its own (rows written before the catalogue) */
   failed: spec('failed', 'The stage failed'),
 
