@@ -85,6 +85,11 @@ export const ERROR_CODES = {
   work_disk_busy: spec('unavailable', 'The work disk is still in use after it was unmounted', true),
   /** after a guest job the work disk's file system has damage e2fsck may not repair by itself: not mounted on the box */
   work_disk_damaged: spec('failed', "The work disk's file system is damaged after the guest's job"),
+  /**
+   * the box's own file system under WORKER_WORK_DIR ran out of space: the run's sparse work disk could not
+   * grow and lost writes; trying again helps only once space is freed
+   */
+  box_disk_full: spec('unavailable', "The converter box's work directory is full: free space on the box, then Retry"),
   /** a run whose failure left no code of its own (rows written before the catalogue) */
   failed: spec('failed', 'The stage failed'),
 
@@ -92,6 +97,8 @@ export const ERROR_CODES = {
   command_failed: spec('failed', 'A command failed'),
   command_timeout: spec('failed', 'A command timed out', true),
   network_error: spec('unavailable', 'A network connection failed', true),
+  /** PostgreSQL restarted or away while a stage wrote or read it: the stage is tried again once it answers */
+  database_unavailable: spec('unavailable', 'The database did not answer (restarted or unreachable)', true),
   source_unreachable: spec('unavailable', 'The source host does not answer over SSH', true),
   source_refused: spec('failed', 'The source host refused the SSH connection (key or authentication)'),
   cloudstack_unavailable: spec('unavailable', 'CloudStack did not answer', true),

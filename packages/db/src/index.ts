@@ -3,7 +3,7 @@ export { migrate, readMigrations, MigrationError } from './migrations/runner';
 export { MIGRATIONS_DIR } from './migrations/paths';
 export { ensureDatabase, redactUrl } from './migrations/ensure-database';
 export { SecretBox, loadSecretBox, parseSecretKey } from './secret-box';
-export { pingDatabase } from './health';
+export { isDatabaseUnavailable, pingDatabase } from './health';
 export * from './generated/enums';
 export type {
   User,

@@ -20,13 +20,14 @@ export interface TestDatabase {
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+/** serverUrl: another server's maintenance database (a fault test's private cluster) */
+export async function createTestDatabase(label = 'test', serverUrl = SERVER_URL): Promise<TestDatabase> {
   const name = `vzferry_${label
     .replace(/[^a-z0-9]/gi, '')
     .toLowerCase()
     .slice(0, 20)}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  const url = new URL(SERVER_URL);
+  await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`, serverUrl);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   await migrate(url.toString(), MIGRATIONS_DIR);
   const db = createDb(url.toString(), { max: 4 });
@@ -36,7 +37,7 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     prisma: prismaOf(db),
     async drop() {
       await closeDb(db);
-      await adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      await adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`, serverUrl);
     },
   };
 }
@@ -52,8 +53,8 @@ export async function createEmptyDatabase(label = 'empty'): Promise<{ url: strin
   };
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
+async function adminQuery(sql: string, serverUrl = SERVER_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     await client.query(sql);

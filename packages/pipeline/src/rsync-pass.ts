@@ -10,7 +10,7 @@ import { BOOT_OUTPUTS } from '@vzferry/guest';
 import { describeSync, judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv } from './rsync';
 import { succeeded, type StageContext, type StageReturn } from './stage-contract';
 import type { StageDeps } from './stage-deps';
-import { ensureMounted, workPaths } from './work-disk';
+import { boxDiskFull, discardWorkDisk, ensureMounted, workPaths, type WorkPaths } from './work-disk';
 
 export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boolean): Promise<StageReturn> {
   const c = ctx.run.container;
@@ -52,7 +52,8 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
         });
     }
   };
-  let code: number;
+  let code = 0;
+  let failure: unknown = null;
   try {
     // the host's decrypted key is a file for this one rsync only
     code = await src.withRsyncShell(async (remoteShell) => {
@@ -67,6 +68,11 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
       return res.code;
     });
   } catch (err) {
+    failure = err;
+  }
+  if (!ctx.signal.aborted) await checkWritten(ctx, deps, paths, failure !== null);
+  if (failure) {
+    const err = failure;
     if (!(err instanceof ExecError) || err.code === null) throw err;
     const verdict = judgeRsyncExit(err.code);
     const message = `rsync from ${ctx.run.sourceHost.name}:${from} failed with exit code ${err.code}: ${verdict.meaning}`;
@@ -88,4 +94,29 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
         }
       : null,
   });
+}
+
+/**
+ * The copy is on the work disk only once its file system has written it:
+ * rsync does not flush, and when the box's own disk is full the sparse work
+ * disk cannot grow, so the kernel drops rsync's writes after rsync said it
+ * was done (exit 0). A flush that fails, or an rsync that failed on a full
+ * box, discards the work disk (its copy cannot be trusted) and fails the run
+ * with the box's disk as the reason.
+ */
+async function checkWritten(ctx: StageContext, deps: StageDeps, paths: WorkPaths, rsyncFailed: boolean): Promise<void> {
+  const flush = await deps.local.exec(['sync', '--file-system', paths.mount], { allowExitCodes: [0, 1] });
+  const full = await boxDiskFull(
+    ctx,
+    deps,
+    `the run's work disk could not take the copy (${flush.stderr.trim() || 'rsync failed'})`,
+  );
+  if (flush.code === 0 && !(rsyncFailed && full)) return;
+  await discardWorkDisk(deps.local, paths);
+  ctx.log('warn', `the work disk ${paths.image} lost writes: discarded, the next attempt makes it again`);
+  if (full) throw full;
+  throw new AppError(
+    'work_disk_damaged',
+    `writing the work disk ${paths.image} failed (${flush.stderr.trim()}): its copy was discarded; Retry copies again`,
+  );
 }

@@ -4,8 +4,9 @@
 // file system's UUID is the run id, so the fstab and grub the plan writes
 // match the disk without asking it.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, sleep, type Executor } from '@vzferry/core';
+import { AppError, formatBytes, sleep, type Executor } from '@vzferry/core';
 import { attachDisk, detachDisk, hardenMount, mountDisk, mountHolders, type AttachedDisk } from './box/disk';
 
 export interface WorkPaths {
@@ -74,6 +75,43 @@ export async function release(x: Executor, paths: WorkPaths): Promise<void> {
   for (const device of await loopsOf(x, paths.image))
     await detachDisk(x, { image: paths.image, device, partition: `${device}p1` });
   await waitDetached(x, paths);
+}
+
+/**
+ * A work disk whose writes failed (its file system had to drop them): its
+ * copy cannot be trusted, and rsync would skip a lost file whose size and
+ * time made it to the disk. Unmounted without a flush (it would fail again),
+ * detached and deleted, which also gives its blocks back to the box.
+ */
+export async function discardWorkDisk(x: Executor, paths: WorkPaths): Promise<void> {
+  if (await isMounted(x, paths.mount)) await x.exec(['umount', paths.mount]);
+  for (const device of await loopsOf(x, paths.image))
+    await detachDisk(x, { image: paths.image, device, partition: `${device}p1` });
+  await waitDetached(x, paths);
+  await rm(paths.image, { force: true });
+}
+
+/** Below this, the box's work directory is full: a sparse work disk cannot grow by what one more file needs. */
+const BOX_FULL_BELOW = 64n * 1024n * 1024n;
+
+/**
+ * The error for work that failed because the box's own file system under
+ * its work directory is full (null when it is not): the code and words that
+ * tell an engineer to free space there, instead of the failed command's.
+ */
+export async function boxDiskFull(
+  ctx: { run: { box: { name: string; workDir: string } } },
+  deps: { freeDiskBytes(dir: string): Promise<bigint> },
+  what: string,
+): Promise<AppError | null> {
+  const { name, workDir } = ctx.run.box;
+  const free = await deps.freeDiskBytes(workDir).catch(() => null);
+  if (free === null || free >= BOX_FULL_BELOW) return null;
+  return new AppError(
+    'box_disk_full',
+    `the converter box ${name} has ${formatBytes(free)} free in its work directory ${workDir}: it is full, so ${what}. ` +
+      'Free space on the box, then Retry',
+  );
 }
 
 async function waitDetached(x: Executor, paths: WorkPaths): Promise<void> {

@@ -36,12 +36,24 @@ export interface LabStack {
   stop(): Promise<void>;
 }
 
+/** a fault test's own services instead of the machine's (which it must not restart) */
+export interface StackServices {
+  /** the PostgreSQL server the test database is made on (its maintenance database's URL) */
+  databaseServerUrl?: string;
+  /** the Redis of the worker, the producer and the seed */
+  redisUrl?: string;
+  /** the worker's own way to the test database (e.g. through a relay the test cuts) */
+  workerDatabaseUrl?: (url: string) => string;
+}
+
 export async function startLabStack(
   label: string,
   lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12' | 'hostileCanary'>,
   workerEnv: Record<string, string> = {},
+  services: StackServices = {},
 ): Promise<LabStack> {
-  const t = await createTestDatabase(label);
+  const t = await createTestDatabase(label, services.databaseServerUrl);
+  const redisUrl = services.redisUrl ?? REDIS_URL;
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-${label}-`));
   const running = await startLab({
     dir: path.join(dir, 'lab'),
@@ -63,8 +75,8 @@ export async function startLabStack(
   const prefix = `t-${label}-${randomUUID()}`;
   const env = {
     ...process.env,
-    DATABASE_URL: t.url,
-    REDIS_URL,
+    DATABASE_URL: services.workerDatabaseUrl?.(t.url) ?? t.url,
+    REDIS_URL: redisUrl,
     VZFERRY_SECRET_KEY: secretKey,
     VZFERRY_QUEUE_PREFIX: prefix,
     VZFERRY_DATA_DIR: path.join(dir, 'data'),
@@ -109,7 +121,7 @@ export async function startLabStack(
   };
 
   await startWorker();
-  const producer = createProducer({ redisUrl: REDIS_URL, prefix });
+  const producer = createProducer({ redisUrl, prefix });
   const secrets = new SecretBox(Buffer.from(secretKey, 'base64'));
   await seedFromLab({ db: t.db, producer, secrets, log: () => undefined }, running.manifest);
 

@@ -19,6 +19,7 @@ import {
   claimStageRun,
   finishStageRun,
   heartbeatStageRun,
+  isDatabaseUnavailable,
   loadRunContext,
   STAGE_LEASE_MS,
   toRunSnapshot,
@@ -176,6 +177,8 @@ export function toFailure(err: unknown): StageFailure {
   if (err instanceof CloudStackJobTimeoutError) return stageFailure('cloudstack_unavailable', err.message);
   if (err instanceof CloudStackError) return stageFailure('cloudstack_error', err.message);
   if (networkErrno(err)) return stageFailure('network_error', errorMessage(err));
+  // a query cut off by a PostgreSQL restart or outage is no bug of the stage
+  if (isDatabaseUnavailable(err)) return stageFailure('database_unavailable', errorMessage(err));
   return stageFailure('internal', errorMessage(err));
 }
 

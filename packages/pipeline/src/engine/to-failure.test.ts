@@ -34,3 +34,21 @@ describe('a command whose connection went away', () => {
     expect(toFailure(err)).toMatchObject({ code: 'command_failed', retryable: false });
   });
 });
+
+describe('a query cut off by PostgreSQL going away', () => {
+  it('is database_unavailable, retried: the stage did nothing wrong', () => {
+    // pg's own words for a connection the server closed (a restart), and Prisma's for a server that shut down
+    const terminated = new Error('Connection terminated unexpectedly');
+    const shutdown = Object.assign(
+      new Error('Database error. Code: `57P01`. Message: `terminating connection due to administrator command`'),
+      { code: 'P2010' },
+    );
+    for (const err of [terminated, new Error('loading the run', { cause: terminated }), shutdown])
+      expect(toFailure(err)).toMatchObject({ code: 'database_unavailable', retryable: true });
+  });
+
+  it('leaves a query that the database refused a bug of ours', () => {
+    const unique = Object.assign(new Error('Unique constraint failed on the fields: (`name`)'), { code: 'P2002' });
+    expect(toFailure(unique)).toMatchObject({ code: 'internal', retryable: false });
+  });
+});

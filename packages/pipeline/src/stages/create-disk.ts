@@ -3,6 +3,7 @@
 // container), mounted. A disk that is already
 // mounted is done; a half-made one (file without a file system, or a stale
 // attach) is thrown away and made again.
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { AppError } from '@vzferry/core';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
@@ -53,4 +54,16 @@ export async function createDisk(ctx: StageContext, deps: StageDeps): Promise<St
       result: { bytes: bytes.toString(), ...(inodes && { inodes: inodes.toString() }) },
     },
   );
+}
+
+/**
+ * A sync whose work disk was discarded after lost writes (a full box,
+ * rsync-pass.ts) makes it again, blank: the copy starts over. Returns whether
+ * it did.
+ */
+export async function remakeDiscardedDisk(ctx: StageContext, deps: StageDeps): Promise<boolean> {
+  if (existsSync(workPaths(ctx.run.box.workDir, ctx.run.runId).image)) return false;
+  ctx.log('info', 'the work disk is missing (discarded after lost writes): making it again, the copy starts over');
+  await createDisk(ctx, deps);
+  return true;
 }

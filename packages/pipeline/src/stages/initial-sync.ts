@@ -9,11 +9,13 @@ import { sourceRsyncVersion, symlinkRaceWarning } from '../rsync-version';
 import type { StageContext, StageReturn } from '../stage-contract';
 import type { StageDeps } from '../stage-deps';
 import { workPaths } from '../work-disk';
+import { remakeDiscardedDisk } from './create-disk';
 
 export async function initialSync(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const version = await sourceRsyncVersion((await deps.source(ctx.run)).host, ctx.signal);
   const warning = symlinkRaceWarning(version, ctx.run.sourceHost.name);
   if (warning) ctx.log('warn', warning);
+  await remakeDiscardedDisk(ctx, deps);
   const synced = await rsyncPass(ctx, deps, false);
   const bootInputs = await makeBootableEarly(ctx, deps, workPaths(ctx.run.box.workDir, ctx.run.runId));
   return { ...synced, patch: { bootInputs } };
