@@ -192,6 +192,16 @@ describe('a converter box lost for good mid-batch', () => {
       const left = sim.state.templates.filter((t) => t.name.startsWith(`${a.cloudstackVmName}-t`) && !t.removed);
       expect(left.map((t) => t.name)).toEqual([]);
 
+      // the scheduler's tick closes the batch once its runs ended
+      await until(
+        'the batch closes',
+        batch.id,
+        async () => {
+          const row = await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } });
+          return row.status !== 'running';
+        },
+        30_000,
+      );
       const batchRow = await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } });
       expect(batchRow.status).toBe('completed_with_failures');
       expect(runs.map((r) => r.status).sort()).toEqual(['failed', 'succeeded', 'succeeded']);
