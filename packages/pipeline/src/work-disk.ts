@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, formatBytes, sleep, type Executor } from '@vzferry/core';
+import { checkGuestFilesystem, stopLeftAppliance } from './box/appliance';
 import { attachDisk, detachDisk, hardenMount, mountDisk, mountHolders, type AttachedDisk } from './box/disk';
 
 export interface WorkPaths {
@@ -35,12 +36,22 @@ export async function loopsOf(x: Executor, image: string): Promise<string[]> {
     .filter(Boolean);
 }
 
-/** The run's disk, attached and mounted (reusing what is already there). */
+/**
+ * The run's disk, attached and mounted (reusing what is already there). An
+ * appliance VM a killed worker left on it is stopped first, and the disk it
+ * had is checked as after any guest job.
+ */
 export async function ensureMounted(x: Executor, paths: WorkPaths): Promise<AttachedDisk> {
   if (!existsSync(paths.image)) throw new Error(`the work disk ${paths.image} does not exist; run create_disk again`);
+  const guestHadIt = await stopLeftAppliance(paths.dir);
   const [device] = await loopsOf(x, paths.image);
   const disk = device ? { image: paths.image, device, partition: `${device}p1` } : await attachDisk(x, paths.image);
   if (device) await x.exec(['partx', '--add', device], { allowExitCodes: [0, 1] });
+  if (guestHadIt && !(await isMounted(x, paths.mount))) {
+    for (const dev of [disk.device, disk.partition])
+      await x.exec(['blockdev', '--flushbufs', dev], { allowExitCodes: [0, 1] });
+    await checkGuestFilesystem(x, disk.partition);
+  }
   if (await isMounted(x, paths.mount)) await hardenMount(x, paths.mount);
   else await mountDisk(x, disk, paths.mount);
   return disk;

@@ -3,7 +3,9 @@
 // process (apps/worker/src/main.ts) and the demo seed (hosts accepted and
 // imported, customers, the CloudStack connection and mappings), as `npm
 // start` makes it, with the guest-job appliance built as `npm run boot-iso`
-// builds it. The worker can be killed and started again.
+// builds it. The worker can be killed and started again, and more workers
+// (converter boxes of their own: name, work directory, template server) can
+// join; a test can start them from an entrypoint of its own that wraps main.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -33,6 +35,8 @@ export interface LabStack {
   startWorker(): Promise<ChildProcess>;
   stopWorker(signal: NodeJS.Signals): Promise<void>;
   producer: Producer;
+  /** another converter box: its own WORKER_NAME and work directory, started by the caller */
+  addWorker(name: string, env?: Record<string, string>): WorkerProcess;
   stop(): Promise<void>;
 }
 
@@ -46,14 +50,61 @@ export interface StackServices {
   workerDatabaseUrl?: (url: string) => string;
 }
 
+/** One worker process of the stack (a converter box). */
+export interface WorkerProcess {
+  name: string;
+  workDir: string;
+  log: string[];
+  process(): ChildProcess | null;
+  start(): Promise<ChildProcess>;
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+export interface LabStackOptions extends StackServices {
+  /** the worker's entrypoint (default apps/worker/src/main.ts): a test's wrapper that imports main.ts */
+  workerEntry?: string;
+}
+
+/** Spawns `entry` with `env`; 'ready' on its stdout means started. */
+function workerProcess(
+  name: string,
+  workDir: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  log: string[],
+): WorkerProcess {
+  let child: ChildProcess | null = null;
+  const start = async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = child;
+    readline.createInterface({ input: c.stderr! }).on('line', (l) => log.push(`[stderr] ${l}`));
+    await new Promise<void>((resolve, reject) => {
+      readline.createInterface({ input: c.stdout! }).on('line', (l) => {
+        log.push(l);
+        if (l === 'ready') resolve();
+      });
+      c.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${log.slice(-20).join('\n')}`)));
+    });
+    return c;
+  };
+  const stop = async (signal: NodeJS.Signals) => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.kill(signal);
+    await gone;
+  };
+  return { name, workDir, log, process: () => child, start, stop };
+}
+
 export async function startLabStack(
   label: string,
   lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12' | 'hostileCanary'>,
   workerEnv: Record<string, string> = {},
-  services: StackServices = {},
+  options: LabStackOptions = {},
 ): Promise<LabStack> {
-  const t = await createTestDatabase(label, services.databaseServerUrl);
-  const redisUrl = services.redisUrl ?? REDIS_URL;
+  const t = await createTestDatabase(label, options.databaseServerUrl);
+  const redisUrl = options.redisUrl ?? REDIS_URL;
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-${label}-`));
   const running = await startLab({
     dir: path.join(dir, 'lab'),
@@ -75,7 +126,7 @@ export async function startLabStack(
   const prefix = `t-${label}-${randomUUID()}`;
   const env = {
     ...process.env,
-    DATABASE_URL: services.workerDatabaseUrl?.(t.url) ?? t.url,
+    DATABASE_URL: options.workerDatabaseUrl?.(t.url) ?? t.url,
     REDIS_URL: redisUrl,
     VZFERRY_SECRET_KEY: secretKey,
     VZFERRY_QUEUE_PREFIX: prefix,
@@ -91,34 +142,11 @@ export async function startLabStack(
   };
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
   const workerLog: string[] = [];
-  let child: ChildProcess | null = null;
-
-  const startWorker = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/worker/src/main.ts')], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const c = child;
-    readline.createInterface({ input: c.stderr! }).on('line', (l) => workerLog.push(`[stderr] ${l}`));
-    await new Promise<void>((resolve, reject) => {
-      readline.createInterface({ input: c.stdout! }).on('line', (l) => {
-        workerLog.push(l);
-        if (l === 'ready') resolve();
-      });
-      c.once('exit', (code) =>
-        reject(new Error(`the worker exited with ${code}:\n${workerLog.slice(-20).join('\n')}`)),
-      );
-    });
-    return c;
-  };
-  const stopWorker = async (signal: NodeJS.Signals) => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const gone = new Promise((r) => c.once('exit', r));
-    c.kill(signal);
-    await gone;
-  };
+  const entry = options.workerEntry ?? path.join(ROOT, 'apps/worker/src/main.ts');
+  const main = workerProcess(env.WORKER_NAME, env.WORKER_WORK_DIR, entry, env, workerLog);
+  const others: WorkerProcess[] = [];
+  const startWorker = main.start;
+  const stopWorker = main.stop;
 
   await startWorker();
   const producer = createProducer({ redisUrl, prefix });
@@ -133,17 +161,30 @@ export async function startLabStack(
     secrets,
     workerLog,
     producer,
-    worker: () => child,
+    worker: main.process,
     startWorker,
     stopWorker,
+    addWorker(name, extra = {}) {
+      const workDir = path.join(dir, `work-${name}`);
+      const w = workerProcess(
+        name,
+        workDir,
+        entry,
+        { ...env, WORKER_NAME: name, WORKER_WORK_DIR: workDir, ...extra },
+        [],
+      );
+      others.push(w);
+      return w;
+    },
     async stop() {
-      await stopWorker('SIGTERM');
+      for (const w of [main, ...others]) await w.stop('SIGTERM');
       await producer.close();
-      // a failed run keeps its work disk mounted for diagnosis
-      const work = path.join(dir, 'work');
-      for (const runId of existsSync(work) ? readdirSync(work) : []) {
-        if (existsSync(workPaths(work, runId).image))
-          await release(new LocalExecutor(), workPaths(work, runId)).catch(() => undefined);
+      // a failed run keeps its work disk mounted for diagnosis, and so does a box that died
+      for (const work of [main, ...others].map((w) => w.workDir)) {
+        for (const runId of existsSync(work) ? readdirSync(work) : []) {
+          if (existsSync(workPaths(work, runId).image))
+            await release(new LocalExecutor(), workPaths(work, runId)).catch(() => undefined);
+        }
       }
       await running.stop();
       rmSync(dir, { recursive: true, force: true });

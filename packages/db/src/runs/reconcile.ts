@@ -4,6 +4,7 @@
 import type { RunStatus, Stage } from '@vzferry/core';
 import { type Db, prismaOf, type Tx } from '../client';
 import { cancelJob, rollbackJob, stageJob, type FollowUpJob } from './follow-up';
+import { nextAttempt } from './scheduling';
 import { STAGE_LEASE_MS } from './stage-runs';
 import { moveRun, moveStageRuns } from './transitions';
 
@@ -82,6 +83,8 @@ export async function jobsThatMustExist(db: Db, now: Date, leaseMs = STAGE_LEASE
  * a box that is alive; the stages redo their work there). During the
  * downtime the customer's container is stopped: the run rolls back (the
  * rollback job only needs SSH to the source host) on a box that is alive.
+ * After the downtime the VM is the container: a box that is alive runs the
+ * stage left (cleanup); going back to the queue would migrate it again.
  * "Stopped heartbeating" counts only the time the database was reachable:
  * while PostgreSQL is away no box can write its heartbeat, and after it
  * came back each box gets the whole offline limit to beat again.
@@ -114,6 +117,12 @@ export async function rescueRunsOfOfflineBoxes(
     if (inDowntime || run.status === 'rolling_back') {
       if (!alive) continue; // nobody can do it yet; the next tick tries again
       if (await handRollbackTo(db, run, alive, now)) jobs.push(rollbackJob(run.id, alive.id));
+      continue;
+    }
+    if (run.downtimeEndedAt !== null) {
+      if (!alive) continue;
+      const job = await handStageTo(db, run, alive, now);
+      if (job) jobs.push(job);
       continue;
     }
     await requeue(db, run, now);
@@ -158,6 +167,38 @@ async function handRollbackTo(
       },
     });
     return true;
+  });
+}
+
+/** After the downtime only cleanup is left, and no work disk is needed for it: a box that is alive runs it. */
+async function handStageTo(
+  db: Db,
+  run: StrandedRun,
+  alive: { id: string; name: string },
+  now: Date,
+): Promise<FollowUpJob | null> {
+  const client = prismaOf(db);
+  return client.$transaction(async (tx) => {
+    const last = await tx.stageRun.findFirst({ where: { runId: run.id }, orderBy: { queuedAt: 'desc' } });
+    const stage = last?.stage ?? run.currentStage;
+    if (!stage) return null;
+    const moved = await moveRun(tx, run.id, run.status, {
+      from: [run.status],
+      data: { converterBoxId: alive.id, currentStage: stage, leaseOwner: null, leaseExpiresAt: null },
+    });
+    if (!moved) return null;
+    await loseStageRuns(tx, run.id, now);
+    const attempt = await nextAttempt(tx, run.id, stage);
+    const stageRun = await tx.stageRun.create({ data: { runId: run.id, stage, attempt, converterBoxId: alive.id } });
+    await tx.runEvent.create({
+      data: {
+        runId: run.id,
+        stageRunId: stageRun.id,
+        level: 'warn',
+        message: `converter box went silent after the downtime; ${stage} goes on on ${alive.name}`,
+      },
+    });
+    return stageJob(stageRun, alive.id);
   });
 }
 

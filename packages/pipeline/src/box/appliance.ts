@@ -12,10 +12,13 @@
 // the host sees every write once the VM is off. Guest code had the raw disk
 // as root in the VM, so its file system is checked in user space (e2fsck)
 // before the host's kernel mounts it again (guestfs-security(1)).
+// QEMU runs in a process group of its own: a worker killed mid-job leaves it
+// running on the disk, so it writes its pid next to the disk, and whoever
+// touches the disk next stops it first (stopLeftAppliance).
 import { constants, existsSync } from 'node:fs';
-import { access, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, ExecError, type Executor } from '@vzferry/core';
+import { AppError, ExecError, sleep, type Executor } from '@vzferry/core';
 import { mountDisk, type AttachedDisk } from './disk';
 import { GUEST_ENV, type GuestJob, type GuestJobResult, type GuestRunner, type GuestRunOptions } from './guest-job';
 
@@ -76,19 +79,29 @@ export class ApplianceRunner implements GuestRunner {
     await truncate(files.result, RESULT_BYTES);
     const accel = this.settings.kvm && (await kvmUsable()) ? 'kvm' : 'tcg';
     const console = new ConsoleLines(opts.log);
+    await stopLeftAppliance(this.work.scratch);
     await this.x.exec(['sync', '--file-system', this.work.mount]);
     await this.x.exec(['umount', this.work.mount]);
     try {
       const started = Date.now();
       await this.x
-        .exec(qemuArgv({ ...this.settings, accel, disk: this.work.disk.device, ...files }), {
-          // QEMU gets no environment of the worker (nothing of it reaches the VM anyway)
-          env: { PATH: GUEST_ENV.PATH! },
-          timeoutMs: opts.timeoutMs ?? 30 * 60_000,
-          signal: opts.signal,
-          onStdout: (c) => console.push(c),
-          maxCaptureBytes: 64 * 1024,
-        })
+        .exec(
+          qemuArgv({
+            ...this.settings,
+            accel,
+            disk: this.work.disk.device,
+            ...files,
+            pidfile: appliancePidFile(this.work.scratch),
+          }),
+          {
+            // QEMU gets no environment of the worker (nothing of it reaches the VM anyway)
+            env: { PATH: GUEST_ENV.PATH! },
+            timeoutMs: opts.timeoutMs ?? 30 * 60_000,
+            signal: opts.signal,
+            onStdout: (c) => console.push(c),
+            maxCaptureBytes: 64 * 1024,
+          },
+        )
         .catch((err: unknown) => {
           throw err instanceof ExecError
             ? new Error(
@@ -116,6 +129,37 @@ export class ApplianceRunner implements GuestRunner {
     await checkGuestFilesystem(this.x, this.work.disk.partition);
     await mountDisk(this.x, this.work.disk, this.work.mount);
   }
+}
+
+const appliancePidFile = (scratch: string) => path.join(scratch, 'appliance.pid');
+
+/**
+ * The appliance VM a killed worker left running on the run's disk (`scratch`
+ * is the run's directory) is killed, and gone, before the disk is used again:
+ * two kernels must not write one ext4. True if there was one: its guest had
+ * the raw disk, so the disk is checked before it is mounted.
+ */
+export async function stopLeftAppliance(scratch: string): Promise<boolean> {
+  const file = appliancePidFile(scratch);
+  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+  const alive = async () => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    // a zombie has let go of the disk; the process must be this run's QEMU (pids are reused)
+    if (!stat || / Z /.test(stat.slice(stat.lastIndexOf(')')))) return false;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    return cmdline.startsWith('qemu-system') && cmdline.includes(scratch);
+  };
+  const left = pid > 0 && (await alive());
+  if (left) {
+    process.kill(pid, 'SIGKILL');
+    const deadline = Date.now() + 30_000;
+    while (await alive()) {
+      if (Date.now() > deadline) throw new Error(`the appliance VM (pid ${pid}) a stopped worker left does not go`);
+      await sleep(100);
+    }
+  }
+  await rm(file, { force: true });
+  return left;
 }
 
 /**
@@ -153,6 +197,8 @@ export function qemuArgv(o: {
   disk: string;
   job: string;
   result: string;
+  /** where QEMU writes its pid */
+  pidfile?: string;
 }): string[] {
   return [
     'qemu-system-x86_64',
@@ -194,6 +240,7 @@ export function qemuArgv(o: {
     `file=${qemuPath(o.job)},format=raw,if=virtio,readonly=on`,
     '-drive',
     `file=${qemuPath(o.result)},format=raw,if=virtio`,
+    ...(o.pidfile ? ['-pidfile', o.pidfile] : []),
   ];
 }
 

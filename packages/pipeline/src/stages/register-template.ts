@@ -3,7 +3,8 @@
 // CloudStack has no retry: a failed template is deleted and registered again
 // with back-off, up to the configured number of attempts; then the failure
 // stops the run, visible and retryable with one click. Every attempt is a
-// TemplateUpload row, so a resumed stage continues the attempt in flight.
+// TemplateUpload row, so a resumed stage continues the attempt in flight,
+// even one whose worker died before it wrote down the template's id.
 import { AppError, retryDelayMs, sleep, templateRegistrationPolicy, type PipelineSettings } from '@vzferry/core';
 import {
   CloudStackError,
@@ -32,8 +33,8 @@ const LIVE: TemplateUploadRow['state'][] = ['registering', 'downloading', 'ready
 export async function registerTemplate(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const { run } = ctx;
   const checksum = imageChecksum(run);
-  const uploads = await deps.templates.list(run.runId);
   const [cs, settings] = await Promise.all([deps.cloudstack(), deps.settings()]);
+  const uploads = await adoptCutOff(ctx, deps, cs, await deps.templates.list(run.runId));
   // a Retry after a rollback made a new image (final_sync ran again): the old one's templates go
   for (const old of uploads.filter(
     (u) => u.checksum !== checksum && u.cloudstackTemplateId && LIVE.includes(u.state),
@@ -93,6 +94,44 @@ export async function registerTemplate(ctx: StageContext, deps: StageDeps): Prom
   }
 }
 
+/**
+ * A row still `registering` without a template id at the start of an attempt
+ * is a registration whose worker died before it wrote the id down (attempts
+ * of a run never overlap): CloudStack may have the template. Found by its
+ * name (unique per run and registration), it is followed like any other and
+ * deleted by cleanup; otherwise the registration never reached CloudStack.
+ */
+async function adoptCutOff(
+  ctx: StageContext,
+  deps: StageDeps,
+  cs: CloudStackSession,
+  uploads: TemplateUploadRow[],
+): Promise<TemplateUploadRow[]> {
+  const out: TemplateUploadRow[] = [];
+  for (const u of uploads) {
+    if (u.state !== 'registering' || u.cloudstackTemplateId) {
+      out.push(u);
+      continue;
+    }
+    const name = templateName(ctx.run, u.attempt);
+    const [t] = await cs.client.listTemplates({ name, templateFilter: 'self' });
+    if (t) {
+      ctx.log('info', `template ${name} (${t.id}) was registered by a worker that stopped; following it`);
+      await deps.templates.update(u.id, { cloudstackTemplateId: t.id, state: 'downloading', csStatus: t.status ?? '' });
+      out.push({ ...u, cloudstackTemplateId: t.id, state: 'downloading' });
+    } else {
+      const why = 'the registration did not reach CloudStack (its worker stopped)';
+      await deps.templates.update(u.id, { state: 'failed', csStatus: why, error: why });
+      out.push({ ...u, state: 'failed' });
+    }
+  }
+  return out;
+}
+
+function templateName(run: StageContext['run'], attempt: number): string {
+  return `${vmName(run)}-t${attempt}`;
+}
+
 /** The slot wait is downtime: past the limit the run rolls back instead of keeping its customer down. */
 function slotWaitDeadline(ctx: StageContext): void {
   const waitingSince = ctx.run.state.downtimeStartedAt;
@@ -121,7 +160,7 @@ async function register(
   const { imagePath, imageSha256, imageBytes } = run.state;
   if (!imagePath || !imageSha256 || imageBytes === null)
     throw new AppError('image_missing', `${containerLabel(run)}: convert_image left no image`);
-  const name = `${vmName(run)}-t${attempt}`;
+  const name = templateName(run, attempt);
   const { url } = deps.templateServer.publish(imagePath, { runId: run.runId, name });
   const row = await deps.templates.create(run.runId, {
     attempt,
