@@ -4,11 +4,19 @@
 // file system's UUID is the run id, so the fstab and grub the plan writes
 // match the disk without asking it.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, formatBytes, sleep, type Executor } from '@vzferry/core';
 import { checkGuestFilesystem, stopLeftAppliance } from './box/appliance';
-import { attachDisk, detachDisk, hardenMount, mountDisk, mountHolders, type AttachedDisk } from './box/disk';
+import {
+  attachDisk,
+  detachDisk,
+  hardenMount,
+  mountDisk,
+  mountHolders,
+  processesUsing,
+  type AttachedDisk,
+} from './box/disk';
 
 export interface WorkPaths {
   dir: string;
@@ -52,9 +60,37 @@ export async function ensureMounted(x: Executor, paths: WorkPaths): Promise<Atta
       await x.exec(['blockdev', '--flushbufs', dev], { allowExitCodes: [0, 1] });
     await checkGuestFilesystem(x, disk.partition);
   }
-  if (await isMounted(x, paths.mount)) await hardenMount(x, paths.mount);
-  else await mountDisk(x, disk, paths.mount);
+  if (await isMounted(x, paths.mount)) {
+    await stopLeftWriters(paths.mount);
+    await hardenMount(x, paths.mount);
+  } else await mountDisk(x, disk, paths.mount);
   return disk;
+}
+
+/**
+ * A stage resumed after its worker was killed finds the disk mounted, and
+ * perhaps the killed worker's rsync still writing into it (SIGKILL does not
+ * reach children): two copies at once into one tree fail each other (rsync
+ * exit 23). Only one stage of a run runs at a time, so whatever else uses
+ * the mount is left over, and goes.
+ */
+async function stopLeftWriters(mount: string): Promise<void> {
+  const alive = async (pid: number) => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    return stat !== null && !/ Z /.test(stat.slice(stat.lastIndexOf(')')));
+  };
+  for (const { pid } of await processesUsing(mount)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      continue; // gone already
+    }
+    const deadline = Date.now() + 30_000;
+    while (await alive(pid)) {
+      if (Date.now() > deadline) throw new Error(`process ${pid} a stopped worker left in ${mount} does not go`);
+      await sleep(50);
+    }
+  }
 }
 
 /**

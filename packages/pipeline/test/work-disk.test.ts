@@ -81,6 +81,32 @@ describe('release of a work disk', () => {
     expect(fromFile(paths, 'last.txt')).toBe('the last write\n');
   });
 
+  it('stops what a killed worker left writing in the mounted disk (its rsync), and keeps the disk mounted', async () => {
+    const paths = await mountedDisk();
+    mkdirSync(path.join(paths.mount, 'etc'));
+    // one with its working directory in the tree (as rsync's receiver), one with a file open there
+    const inTree = spawn('sleep', ['600'], { cwd: path.join(paths.mount, 'etc') });
+    const writing = spawn('sh', ['-c', 'exec 3>"$1"; exec sleep 600', 'sh', path.join(paths.mount, 'half-copied')]);
+    const outside = spawn('sleep', ['600'], { cwd: dir });
+    const exited = (c: ChildProcess) =>
+      new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.once('exit', r)));
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      await ensureMounted(x, paths);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('still running 10 s after ensureMounted')), 10_000);
+      });
+      await Promise.race([Promise.all([exited(inTree), exited(writing)]), late]).finally(() => clearTimeout(timer));
+      expect([inTree.signalCode, writing.signalCode]).toEqual(['SIGKILL', 'SIGKILL']);
+      expect(outside.exitCode === null && outside.signalCode === null).toBe(true);
+      expect(statSync(path.join(paths.mount, 'etc')).isDirectory()).toBe(true);
+    } finally {
+      for (const c of [inTree, writing, outside]) c.kill('SIGKILL');
+      await Promise.all([exited(inTree), exited(writing), exited(outside)]);
+    }
+  });
+
   it('refuses to call a disk released while another mount namespace holds it, and names the holder; the write is in the file anyway', async () => {
     const paths = await mountedDisk();
     // a process that made its mount namespace while the disk was mounted

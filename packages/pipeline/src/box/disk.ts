@@ -97,3 +97,29 @@ export async function mountHolders(devices: readonly string[]): Promise<Array<{ 
   }
   return holders;
 }
+
+/**
+ * Processes other than this one whose working directory or an open file is
+ * at or below `dir`: what a killed worker's children (rsync with its cwd in
+ * the mount, writing) still do there, since SIGKILL does not reach them.
+ */
+export async function processesUsing(dir: string): Promise<Array<{ pid: number; command: string }>> {
+  const inside = (p: string) => p === dir || p.startsWith(`${dir}/`);
+  const found: Array<{ pid: number; command: string }> = [];
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)) {
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+    let using = inside(cwd);
+    if (!using) {
+      const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+      for (const fd of fds) {
+        if (inside(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))) {
+          using = true;
+          break;
+        }
+      }
+    }
+    if (using)
+      found.push({ pid: Number(pid), command: (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim() });
+  }
+  return found;
+}
