@@ -3,63 +3,23 @@
 // container last wrote), no container stopped without a run that took it
 // over, no run or stage left hanging, and every failure shown with its code
 // and message.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { createBatch, startBatch } from '@vzferry/db';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import type { LabStack } from '../../support/lab-stack';
+import { type LabCt, privateDir, sourceRunning, TERMINAL } from '../../support/lab-runs';
 import { readFromVolume } from '../../support/volume';
 
-export interface LabCt {
-  id: string;
-  sourceCtid: number;
-  hostName: string;
-}
-
-const actor = { name: 'test' };
-export const TERMINAL = ['succeeded', 'failed', 'cancelled'];
-export const ended = (runs: Array<{ status: string }>) => runs.every((r) => TERMINAL.includes(r.status));
-
-/** Small running Linux containers with IPv4 only: each migrates in a minute or two. */
-export async function migratableContainers(stack: LabStack): Promise<LabCt[]> {
-  const all = await stack.t.prisma.container.findMany({
-    include: { ips: true, sourceHost: true },
-    orderBy: { sourceCtid: 'asc' },
-  });
-  await stack.t.prisma.container.updateMany({ data: { downtimeWindow: null } });
-  return all
-    .filter((c) => {
-      const os = parseOsTemplate(c.ostemplate);
-      return (
-        c.status === 'running' &&
-        os &&
-        !usesLegacyGrub(os) &&
-        (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n &&
-        c.ips.length > 0 &&
-        c.ips.every((ip) => ip.family === 4)
-      );
-    })
-    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name }));
-}
-
-/** One batch of these containers, started. */
-export async function startBatchOf(stack: LabStack, name: string, cts: LabCt[]) {
-  const batch = await createBatch(stack.t.db, { name, containerIds: cts.map((c) => c.id) }, actor);
-  await startBatch(stack.t.db, batch.id, {});
-  const runs = await stack.t.prisma.migrationRun.findMany({ where: { batchId: batch.id } });
-  const runOf = new Map(runs.map((r) => [r.containerId, r.id]));
-  return { batchId: batch.id, runs: cts.map((ct) => ({ ct, runId: runOf.get(ct.id)! })) };
-}
-
-export function privateDir(stack: LabStack, ct: { sourceCtid: number; hostName: string }): string {
-  return path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/private', String(ct.sourceCtid));
-}
-
-/** The lab's own record of a running container (what `vzctl status` reads). */
-export function sourceRunning(stack: LabStack, ct: { sourceCtid: number; hostName: string }): boolean {
-  return existsSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid)));
-}
+// the fault tests' shared run helpers, from where every lab-run test takes them
+export {
+  ended,
+  migratableContainers,
+  privateDir,
+  sourceRunning,
+  startBatchOf,
+  TERMINAL,
+  type LabCt,
+} from '../../support/lab-runs';
 
 /** Every container of the lab that runs now: what must still run after the fault unless a run migrated it. */
 export async function runningContainers(stack: LabStack): Promise<LabCt[]> {
