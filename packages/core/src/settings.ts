@@ -108,6 +108,13 @@ export const pipelineSettingsSchema = z.object({
   verifyTimeoutSeconds: z.number().int().min(10).max(3600).default(300),
   /** a cutover starts only if its estimate plus this margin fits the window */
   cutoverMarginMinutes: z.number().int().min(0).max(240).default(10),
+  /** while a run waits for its downtime window, a catch-up sync this often (0: none) */
+  catchUpSyncIntervalMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   /** the boot ISO that makes grub-legacy guests bootable, and how long to wait for its call back */
   legacyBootIsoId: cloudStackIdSchema.nullable().default(null),
   legacyCallbackTimeoutMinutes: z.number().int().min(1).max(240).default(30),

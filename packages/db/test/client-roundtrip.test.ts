@@ -213,6 +213,19 @@ describe('the generated client on a migrated database', () => {
         bootExitStatus: 3,
         bootLog: 'grub-install: ok',
         bootInputs: 'cd'.repeat(32),
+        projectedDowntimeMs: 95_000,
+        lastSyncEndedAt: new Date(),
+      },
+    });
+    await db.catchUpSync.create({
+      data: {
+        runId: run.id,
+        startedAt: new Date(),
+        durationMs: 4_200,
+        files: 20_259,
+        filesTransferred: 406,
+        bytesTransferred: 2n ** 33n,
+        bytesTotal: 2n ** 34n,
       },
     });
     const stageRun = await db.stageRun.create({
@@ -267,7 +280,13 @@ describe('the generated client on a migrated database', () => {
         customer: true,
         notes: true,
         runs: {
-          include: { stageRuns: { include: { events: true } }, templateUploads: true, batch: true, converterBox: true },
+          include: {
+            stageRuns: { include: { events: true } },
+            templateUploads: true,
+            catchUpSyncs: true,
+            batch: true,
+            converterBox: true,
+          },
         },
       },
     });
@@ -281,6 +300,8 @@ describe('the generated client on a migrated database', () => {
     expect(back.runs[0]!.batch.name).toBe('wave-1');
     expect(back.runs[0]!.bootExitStatus).toBe(3);
     expect(back.runs[0]!.bootLog).toBe('grub-install: ok');
+    expect(back.runs[0]!.projectedDowntimeMs).toBe(95_000);
+    expect(back.runs[0]!.catchUpSyncs[0]).toMatchObject({ filesTransferred: 406, bytesTransferred: 2n ** 33n });
     expect(await db.user.count()).toBe(1);
     expect(await db.session.count()).toBe(1);
     expect(await db.account.count()).toBe(1);

@@ -1,8 +1,8 @@
 // One rsync pass over SSH from the container onto the mounted work disk,
-// shared by initial_sync and final_sync. initial_sync copies the running
-// container from its mounted root (/vz/root/<CTID>); final_sync copies the
-// stopped one from its private area with --delete, so the disk becomes
-// exact. Progress comes from rsync's own --info=progress2 output; its exit
+// shared by initial_sync, await_cutover's catch-up syncs and final_sync.
+// The first two copy the running container from its mounted root
+// (/vz/root/<CTID>); final_sync copies the stopped one from its private area
+// with --delete, so the disk becomes exact. Progress comes from rsync's own --info=progress2 output; its exit
 // code decides (24 is normal while the container runs). What make_bootable's
 // job wrote before the downtime is left alone (protect filters).
 import { AppError, ExecError } from '@vzferry/core';
@@ -12,7 +12,10 @@ import { succeeded, type StageContext, type StageReturn } from './stage-contract
 import type { StageDeps } from './stage-deps';
 import { boxDiskFull, discardWorkDisk, ensureMounted, workPaths, type WorkPaths } from './work-disk';
 
-export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boolean): Promise<StageReturn> {
+export type SyncPass = 'initial' | 'catch_up' | 'final';
+
+export async function rsyncPass(ctx: StageContext, deps: StageDeps, pass: SyncPass): Promise<StageReturn> {
+  const final = pass === 'final';
   const c = ctx.run.container;
   const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
   await ensureMounted(deps.local, paths);
@@ -84,10 +87,11 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, final: boole
   const stats = parseRsyncStats(out);
   ctx.output('stdout', out.split(/\r/).pop() ?? '');
   return succeeded(undefined, {
-    message: describeSync(final ? 'final' : 'initial', stats, code === 24),
+    message: describeSync(pass, stats, code === 24),
     result: stats
       ? {
           files: stats.files,
+          filesTransferred: stats.regularFilesTransferred,
           bytesSent: stats.transferredFileSize.toString(),
           bytesTotal: stats.totalFileSize.toString(),
           deleted: stats.deletedFiles,

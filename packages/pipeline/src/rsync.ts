@@ -132,10 +132,15 @@ export function parseRsyncStats(output: string): RsyncStats | null {
 }
 
 /** A sync's result in words: "initial sync copied 65.9 MiB of 65.9 MiB (105 files)". */
-export function describeSync(pass: 'initial' | 'final', stats: RsyncStats | null, vanished: boolean): string {
+export function describeSync(
+  pass: 'initial' | 'catch_up' | 'final',
+  stats: RsyncStats | null,
+  vanished: boolean,
+): string {
+  const name = pass === 'catch_up' ? 'catch-up' : pass;
   const what = stats
-    ? `${pass} sync copied ${formatBytes(stats.transferredFileSize)} of ${formatBytes(stats.totalFileSize)} (${stats.files} files${pass === 'final' ? `, ${stats.deletedFiles} deleted` : ''})`
-    : `${pass} sync done`;
+    ? `${name} sync copied ${formatBytes(stats.transferredFileSize)} of ${formatBytes(stats.totalFileSize)} (${stats.files} files${pass === 'final' ? `, ${stats.deletedFiles} deleted` : ''})`
+    : `${name} sync done`;
   return vanished ? `${what}; some files vanished while copying` : what;
 }
 

@@ -97,6 +97,21 @@ export interface BootCallbacks {
   clear(runId: string): Promise<void>;
 }
 
+/** A catch-up sync as await_cutover records it (packages/db catch-up-syncs.ts). */
+export interface CatchUpSyncRecord {
+  startedAt: Date;
+  durationMs: number;
+  files: number;
+  filesTransferred: number;
+  bytesTransferred: bigint;
+  bytesTotal: bigint;
+}
+
+export interface CatchUpSyncs {
+  record(runId: string, sync: CatchUpSyncRecord): Promise<void>;
+  last(runId: string): Promise<CatchUpSyncRecord | null>;
+}
+
 export interface StageDeps {
   /** commands on this converter box */
   local: Executor;
@@ -115,6 +130,7 @@ export interface StageDeps {
   /** null when this box has no boot ISO (preflight says how to build one) */
   bootIso(): Promise<BootIsoFile | null>;
   bootCallbacks: BootCallbacks;
+  catchUpSyncs: CatchUpSyncs;
   /** where the guest's own binaries run for a work disk: never this box (box/guest-job.ts) */
   guestRunner(work: WorkDiskMount): GuestRunner;
   /** null when guestRunner can run jobs on this box; otherwise what is missing and how to add it */

@@ -1,5 +1,6 @@
 // One container's migration run as its page shows it: the stages (latest
-// attempt of each), the downtime, template uploads and the log tail.
+// attempt of each), the downtime (projected and actual), catch-up syncs,
+// template uploads and the log tail.
 import { z } from 'zod';
 import { retryPlanSchema } from './failures';
 import { isoDate } from './wire';
@@ -34,6 +35,19 @@ export const runViewSchema = z.object({
   /** the sum of the closed windows */
   downtimeSeconds: z.number().nullable(),
   cloudstackVmName: z.string().nullable(),
+  /** await_cutover's projection of the cutover's downtime, in ms */
+  projectedDowntimeMs: z.number().int().nullable(),
+  /** the catch-up syncs while the run waited for its window, oldest first */
+  catchUpSyncs: z.array(
+    z.object({
+      startedAt: isoDate,
+      durationMs: z.number().int(),
+      files: z.number().int(),
+      filesTransferred: z.number().int(),
+      /** bytes, in text (bigints) */
+      bytesTransferred: z.string(),
+    }),
+  ),
   stages: z.array(
     z.object({
       stage: z.string(),

@@ -13,7 +13,7 @@ const paths = {
 
 describe('delta server config', () => {
   it('writes the global settings and one read-only module per run', () => {
-    const text = renderConfig(paths, [{ runId: RUN, root: '/work/runs/x/root', password: PW }]);
+    const text = renderConfig(paths, [{ runId: RUN, root: '/srv/vzferry/runs/x/root', password: PW }]);
     for (const line of [
       'use chroot = yes',
       'read only = yes',
@@ -26,7 +26,7 @@ describe('delta server config', () => {
       'log file = /s/rsyncd.log',
       'timeout = 600',
       `[run-${RUN}]`,
-      'path = /work/runs/x/root',
+      'path = /srv/vzferry/runs/x/root',
       `auth users = run-${RUN}:ro`,
       'secrets file = /s/rsyncd.secrets',
       'strict modes = yes',

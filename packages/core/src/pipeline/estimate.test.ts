@@ -17,4 +17,13 @@ describe('estimateCutoverMs', () => {
     expect(estimateCutoverMs({ usedBytes: GiB, files: 1000n, lastSyncSeconds: 900 })).toBeGreaterThan(base + 800_000);
     expect(estimateCutoverMs({ usedBytes: GiB, files: 1000n, legacyBootIso: true })).toBe(base + 600_000);
   });
+
+  it("takes a catch-up sync's measured time for the final sync, shorter or longer than the guess", () => {
+    const guessed = estimateCutoverMs({ usedBytes: 30n * GiB, files: 600_000n });
+    const quiet = estimateCutoverMs({ usedBytes: 30n * GiB, files: 600_000n, catchUpSeconds: 2 });
+    const busy = estimateCutoverMs({ usedBytes: 30n * GiB, files: 600_000n, catchUpSeconds: 3600 });
+    // the guess for 30 GiB: 30 s of scan and 1.5 GiB changed at 50 MiB/s, about 61 s
+    expect(guessed - quiet).toBeGreaterThan(55_000);
+    expect(busy - quiet).toBe(3_598_000);
+  });
 });

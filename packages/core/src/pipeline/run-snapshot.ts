@@ -65,6 +65,10 @@ export const runStateSchema = z.object({
   bootTokenSha256: z.string().nullable(),
   /** fingerprint of the initramfs inputs when it was built before the downtime (initial_sync) */
   bootInputs: z.string().nullable(),
+  /** await_cutover's projection of the cutover's downtime (the last catch-up sync and the rest) */
+  projectedDowntimeMs: z.number().int().nonnegative().nullable(),
+  /** when the box's copy last caught up with the running container (initial_sync, catch-up syncs) */
+  lastSyncEndedAt: z.date().nullable(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 export const runStatePatchSchema = runStateSchema.partial().strict();

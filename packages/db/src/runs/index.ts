@@ -10,3 +10,4 @@ export * from './leader';
 export * from './template-uploads';
 export * from './views';
 export * from './boot-callback';
+export * from './catch-up-syncs';

@@ -94,6 +94,8 @@ export function toRunSnapshot(row: RunContextRow, onBox?: RunContextRow['convert
       cloudstackVmName: row.cloudstackVmName,
       bootTokenSha256: row.bootTokenSha256,
       bootInputs: row.bootInputs,
+      projectedDowntimeMs: row.projectedDowntimeMs,
+      lastSyncEndedAt: row.lastSyncEndedAt,
     },
   };
 }

@@ -115,6 +115,10 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
       },
       converterBox: { select: { name: true } },
       downtimeWindows: { orderBy: { startedAt: 'asc' }, select: { startedAt: true, endedAt: true } },
+      catchUpSyncs: {
+        orderBy: { startedAt: 'asc' },
+        select: { startedAt: true, durationMs: true, files: true, filesTransferred: true, bytesTransferred: true },
+      },
       stageRuns: { orderBy: [{ queuedAt: 'asc' }] },
       templateUploads: {
         orderBy: { attempt: 'asc' },
@@ -173,6 +177,8 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     downtimeEndedAt: run.downtimeEndedAt,
     ...downtimeOf(run),
     cloudstackVmName: run.cloudstackVmName,
+    projectedDowntimeMs: run.projectedDowntimeMs,
+    catchUpSyncs: run.catchUpSyncs.map((c) => ({ ...c, bytesTransferred: c.bytesTransferred.toString() })),
     stages,
     /** what rewrite_config changed in the guest's own configuration (backup against rewritten) */
     configDiff: configDiffOf(run.stageRuns),

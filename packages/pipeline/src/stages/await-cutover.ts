@@ -1,65 +1,128 @@
 // Stage 5: wait for the customer's downtime window (or go at once without
-// one), and start the cutover only if its estimate fits before the window
+// one), and start the cutover only if its projection fits before the window
 // closes. Waiting does not hold a worker: the stage returns "wait" and the
-// engine comes back at the given time.
-import { cutoverFits, estimateCutoverMs, nextWindow, parseDowntimeWindow } from '@vzferry/core';
+// engine comes back at the given time. While it waits, a catch-up sync every
+// interval (Settings) keeps the box's copy close to the running container,
+// and its measured time projects the cutover's downtime (shown on the run
+// page before the cutover starts).
+import { cutoverFits, estimateCutoverMs, nextWindow, parseDowntimeWindow, type PipelineSettings } from '@vzferry/core';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
+import { rsyncPass } from '../rsync-pass';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
-import type { StageDeps } from '../stage-deps';
+import type { CatchUpSyncRecord, StageDeps } from '../stage-deps';
 
 const PAUSED_RECHECK_MS = 30_000;
 
 export async function awaitCutover(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const { run } = ctx;
-  const now = ctx.now();
   if (run.batch.status === 'paused') {
     return {
       outcome: {
         kind: 'wait',
-        until: new Date(now.getTime() + PAUSED_RECHECK_MS),
+        until: new Date(ctx.now().getTime() + PAUSED_RECHECK_MS),
         message: `batch ${run.batch.name} is paused`,
       },
     };
   }
-  if (!run.container.downtimeWindow) return succeeded(undefined, { message: 'no downtime window agreed: cutover now' });
+  const settings = await deps.settings();
+  if (!run.container.downtimeWindow) {
+    const projectedDowntimeMs = await projection(ctx, deps);
+    return succeeded(
+      { projectedDowntimeMs },
+      { message: `no downtime window agreed: cutover now (projected downtime ${minutes(projectedDowntimeMs)} min)` },
+    );
+  }
 
   const spec = parseDowntimeWindow(run.container.downtimeWindow);
   const tz = run.container.customer?.timezone ?? 'UTC';
-  const window = nextWindow(spec, tz, now);
-  const settings = await deps.settings();
-  const os = parseOsTemplate(run.container.ostemplate);
-  const estimate = estimateCutoverMs({
-    usedBytes: (run.container.diskUsedKb ?? 0n) * 1024n,
-    files: run.container.inodesUsed ?? 0n,
-    legacyBootIso: os ? usesLegacyGrub(os) : false,
-  });
-  const needed = estimate + settings.cutoverMarginMinutes * 60_000;
-  const patch = { plannedWindowStart: window.start, plannedWindowEnd: window.end };
+  const window = nextWindow(spec, tz, ctx.now());
+  // due while waiting, and once more when the window opens if the last one is old
+  const caughtUp = catchUpDue(run.state.lastSyncEndedAt, ctx.now(), settings) ? await catchUpSync(ctx, deps) : null;
+  const now = ctx.now();
+  const projectedDowntimeMs = await projection(ctx, deps);
+  const needed = projectedDowntimeMs + settings.cutoverMarginMinutes * 60_000;
+  const patch = {
+    plannedWindowStart: window.start,
+    plannedWindowEnd: window.end,
+    projectedDowntimeMs,
+    ...(caughtUp && { lastSyncEndedAt: caughtUp }),
+  };
 
   if (now < window.start) {
+    const next = nextCatchUp(caughtUp ?? run.state.lastSyncEndedAt, now, settings);
+    const catchUpFirst = next !== null && next < window.start;
     return {
       outcome: {
         kind: 'wait',
-        until: window.start,
-        message: `waiting for the downtime window ${run.container.downtimeWindow} (${tz})`,
+        until: catchUpFirst ? next : window.start,
+        message: `waiting for the downtime window ${run.container.downtimeWindow} (${tz}); projected downtime ${minutes(projectedDowntimeMs)} min${catchUpFirst ? `; next catch-up sync at ${next.toISOString()}` : ''}`,
       },
       patch,
     };
   }
   if (cutoverFits(window, now, needed)) {
     return succeeded(patch, {
-      message: `window open until ${window.end.toISOString()}; cutover estimated at ${minutes(estimate)} min`,
+      message: `window open until ${window.end.toISOString()}; projected downtime ${minutes(projectedDowntimeMs)} min`,
     });
   }
-  const next = nextWindow(spec, tz, new Date(window.end.getTime() + 1));
+  const following = nextWindow(spec, tz, new Date(window.end.getTime() + 1));
   return {
     outcome: {
       kind: 'wait',
-      until: next.start,
-      message: `the cutover (about ${minutes(needed)} min with margin) would not finish before the window closes at ${window.end.toISOString()}; waiting for the next window`,
+      until: following.start,
+      message: `the cutover (projected ${minutes(projectedDowntimeMs)} min, ${minutes(needed)} min with the margin) would not finish before the window closes at ${window.end.toISOString()}; waiting for the next window`,
     },
-    patch: { plannedWindowStart: next.start, plannedWindowEnd: next.end },
+    patch: { ...patch, plannedWindowStart: following.start, plannedWindowEnd: following.end },
   };
+}
+
+/** A catch-up sync is due when the interval has passed since the copy last caught up (never, for a run from before). */
+export function catchUpDue(lastSyncEndedAt: Date | null, now: Date, settings: PipelineSettings): boolean {
+  const next = nextCatchUp(lastSyncEndedAt, now, settings);
+  return next !== null && next <= now;
+}
+
+function nextCatchUp(lastSyncEndedAt: Date | null, now: Date, settings: PipelineSettings): Date | null {
+  if (settings.catchUpSyncIntervalMinutes === 0) return null;
+  if (!lastSyncEndedAt) return now;
+  return new Date(lastSyncEndedAt.getTime() + settings.catchUpSyncIntervalMinutes * 60_000);
+}
+
+/** One catch-up sync of the running container, recorded on the run; returns when it ended. */
+async function catchUpSync(ctx: StageContext, deps: StageDeps): Promise<Date> {
+  const startedAt = ctx.now();
+  const synced = await rsyncPass(ctx, deps, 'catch_up');
+  const endedAt = ctx.now();
+  const stats = synced.result as {
+    files: number;
+    filesTransferred: number;
+    bytesSent: string;
+    bytesTotal: string;
+  } | null;
+  const record: CatchUpSyncRecord = {
+    startedAt,
+    durationMs: endedAt.getTime() - startedAt.getTime(),
+    files: stats?.files ?? 0,
+    filesTransferred: stats?.filesTransferred ?? 0,
+    bytesTransferred: BigInt(stats?.bytesSent ?? 0),
+    bytesTotal: BigInt(stats?.bytesTotal ?? 0),
+  };
+  await deps.catchUpSyncs.record(ctx.run.runId, record);
+  ctx.log('info', `${synced.message ?? 'catch-up sync done'} in ${(record.durationMs / 1000).toFixed(1)} s`);
+  return endedAt;
+}
+
+/** The cutover's downtime: the last catch-up sync's time for the final sync, the model for the rest. */
+async function projection(ctx: StageContext, deps: StageDeps): Promise<number> {
+  const { container } = ctx.run;
+  const os = parseOsTemplate(container.ostemplate);
+  const last = await deps.catchUpSyncs.last(ctx.run.runId);
+  return estimateCutoverMs({
+    usedBytes: (container.diskUsedKb ?? 0n) * 1024n,
+    files: container.inodesUsed ?? 0n,
+    legacyBootIso: os ? usesLegacyGrub(os) : false,
+    catchUpSeconds: last ? last.durationMs / 1000 : null,
+  });
 }
 
 function minutes(ms: number): number {

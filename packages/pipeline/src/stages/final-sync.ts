@@ -10,7 +10,7 @@ export async function finalSync(ctx: StageContext, deps: StageDeps): Promise<Sta
   // make_bootable does all its work in the downtime
   const fresh = await remakeDiscardedDisk(ctx, deps);
   const run = fresh ? { ...ctx.run, state: { ...ctx.run.state, bootInputs: null } } : ctx.run;
-  const synced = await rsyncPass({ ...ctx, run }, deps, true);
+  const synced = await rsyncPass({ ...ctx, run }, deps, 'final');
   // the disk holds the container as it is now: an image made before (a Retry
   // after a rollback, while the container ran again) is out of date
   deps.templateServer.unpublishRun(ctx.run.runId);

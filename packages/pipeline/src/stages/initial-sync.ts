@@ -16,7 +16,8 @@ export async function initialSync(ctx: StageContext, deps: StageDeps): Promise<S
   const warning = symlinkRaceWarning(version, ctx.run.sourceHost.name);
   if (warning) ctx.log('warn', warning);
   await remakeDiscardedDisk(ctx, deps);
-  const synced = await rsyncPass(ctx, deps, false);
+  const synced = await rsyncPass(ctx, deps, 'initial');
+  const syncedAt = ctx.now();
   const bootInputs = await makeBootableEarly(ctx, deps, workPaths(ctx.run.box.workDir, ctx.run.runId));
-  return { ...synced, patch: { bootInputs } };
+  return { ...synced, patch: { bootInputs, lastSyncEndedAt: syncedAt } };
 }

@@ -65,7 +65,12 @@ const FIELDS: { title: string; fields: FieldSpec[] }[] = [
       int(
         'cutoverMarginMinutes',
         'Cutover margin (min)',
-        'a cutover starts only if its estimate plus this fits the downtime window',
+        'a cutover starts only if its projection plus this fits the downtime window',
+      ),
+      int(
+        'catchUpSyncIntervalMinutes',
+        'Catch-up sync interval (min)',
+        "while a run waits for its window, the box's copy catches up this often; the last one projects the downtime (0: none)",
       ),
       int('deployTimeoutSeconds', 'Deploy time-out (s)', 'per CloudStack job of deploy_vm (30-7200)'),
       int(

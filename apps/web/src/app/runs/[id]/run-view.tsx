@@ -1,7 +1,7 @@
 'use client';
 // One container's migration, live: the 16 stages with status, attempts,
-// progress and duration, the downtime (planned window and actual), template
-// uploads, what rewrite_config changed in the guest's configuration, the log
+// progress and duration, the downtime (planned window, projected and actual),
+// the catch-up syncs while it waited for its window, template uploads, what rewrite_config changed in the guest's configuration, the log
 // tail with command output, Retry and Cancel.
 import { Fragment } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -11,7 +11,7 @@ import type { Queued } from '@/api/wire';
 import { downtime } from '@/app/batches/[id]/batch-view';
 import { Badge, Button, Card, ErrorBox, PageHeader, ProgressBar, statusTone } from '@/components/ui';
 import { fetchJson } from '@/lib/fetch-json';
-import { formatDateTime, formatDuration } from '@/lib/format';
+import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
 import { useCan } from '@/components/viewer';
 import { asSentence } from '@/lib/sentence';
 import { ConfigDiffView } from './config-diff-view';
@@ -143,6 +143,10 @@ export function RunView({ id }: { id: string }) {
                     <dd>{formatDateTime(r.downtimeEndedAt)}</dd>
                   </>
                 )}
+                <dt className="text-slate-500">Projected</dt>
+                <dd data-testid="projected-downtime">
+                  {r.projectedDowntimeMs === null ? '-' : formatDuration(r.projectedDowntimeMs / 1000)}
+                </dd>
                 <dt className="text-slate-500">Lasted</dt>
                 <dd>
                   {r.downtimeWindows.length > 1
@@ -151,6 +155,7 @@ export function RunView({ id }: { id: string }) {
                 </dd>
               </dl>
             </Card>
+            {r.catchUpSyncs.length ? <CatchUpSyncs syncs={r.catchUpSyncs} /> : null}
             {r.templateUploads.length ? (
               <Card title="Template uploads">
                 <ul className="text-sm">
@@ -176,5 +181,33 @@ export function RunView({ id }: { id: string }) {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** Each catch-up sync: when, how long, and how much had changed since the one before. */
+function CatchUpSyncs({ syncs }: { syncs: Run['catchUpSyncs'] }) {
+  return (
+    <Card title="Catch-up syncs">
+      <table className="w-full text-sm" data-testid="catch-up-syncs">
+        <thead className="text-left text-slate-500">
+          <tr>
+            <th className="font-normal">Started</th>
+            <th className="font-normal">Took</th>
+            <th className="font-normal">Changed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {syncs.map((c) => (
+            <tr key={c.startedAt}>
+              <td>{formatDateTime(c.startedAt)}</td>
+              <td>{formatDuration(c.durationMs / 1000)}</td>
+              <td>
+                {c.filesTransferred} of {c.files} files, {formatBytes(c.bytesTransferred)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
   );
 }
