@@ -4,11 +4,26 @@
 // the guest's partition, run its job in a chroot with the whole disk as $1,
 // call back over HTTP with the bearer token, the job's status and log tail,
 // delete the callback file (after a succeeded job only) and power the VM off
-// by itself.
+// by itself. In a staged cutover the disk was made before the downtime: the
+// ISO first pulls the converter box's copy (the box's delta server, real
+// rsync daemon) onto it, then runs the job.
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +31,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBootIso, type BootIso } from '../src/boot-iso/build';
 import { createDiskImage, LocalExecutor } from '@vzferry/pipeline';
+import { deltaPassword, startDeltaServer, type DeltaServer } from '../src/delta-server';
 
 const run = promisify(execFile);
 const x = new LocalExecutor();
@@ -35,6 +51,7 @@ let dir: string;
 let iso: BootIso;
 let server: http.Server;
 let callbackBase: string;
+let hostAddress: string;
 const callbacks: Callback[] = [];
 
 beforeAll(async () => {
@@ -65,6 +82,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, hostIp ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   callbackBase = `http://${hostIp ?? '10.0.2.2'}:${port}`;
+  hostAddress = hostIp ?? '127.0.0.1';
 }, 900_000);
 
 afterAll(async () => {
@@ -72,9 +90,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A 64 MiB disk with one partition: a busybox "guest" whose job exits with `exitCode`. */
-async function makeGuestDisk(name: string, opts: { exitCode: number; token: string; mkfs: string[] }): Promise<string> {
-  const tree = path.join(dir, `${name}-tree`);
+/** A busybox "guest" tree whose job exits with `exitCode` and calls back with `token`. */
+function makeGuestTree(tree: string, name: string, opts: { exitCode: number; token: string }): void {
   const jobDir = path.join(tree, 'root/vzferry-boot');
   mkdirSync(jobDir, { recursive: true });
   for (const d of ['bin', 'dev', 'proc', 'sys']) mkdirSync(path.join(tree, d), { recursive: true });
@@ -93,6 +110,16 @@ async function makeGuestDisk(name: string, opts: { exitCode: number; token: stri
     ].join('\n'),
   );
   writeFileSync(path.join(jobDir, 'callback'), `url=${callbackBase}/boot-callback/${name}\ntoken=${opts.token}\n`);
+}
+
+/** A 64 MiB disk with one partition: a busybox "guest" whose job exits with `exitCode`. */
+async function makeGuestDisk(
+  name: string,
+  opts: { exitCode: number; token: string; mkfs: string[]; tree?: (tree: string) => void },
+): Promise<string> {
+  const tree = path.join(dir, `${name}-tree`);
+  makeGuestTree(tree, name, opts);
+  opts.tree?.(tree);
   const part = path.join(dir, `${name}.part`);
   await x.exec([...opts.mkfs, '-q', '-d', tree, part, `${(DISK_BYTES - PART_OFFSET) / 1024}k`]);
   const disk = path.join(dir, `${name}.raw`);
@@ -200,3 +227,108 @@ describe('boot ISO for grub-legacy guests', () => {
     expect(await guestFile(disk, '/root/marker')).toBe(`/dev/sda\n${iso.kernelVersion}\n`);
   });
 });
+
+/** debugfs's stat of a guest file: its owner and link count */
+async function guestStat(disk: string, file: string): Promise<{ uid: number; links: number }> {
+  const { stdout } = await run('debugfs', ['-R', `stat ${file}`, `${disk}?offset=${PART_OFFSET}`]);
+  return { uid: Number(/User:\s+(\d+)/.exec(stdout)?.[1]), links: Number(/Links:\s+(\d+)/.exec(stdout)?.[1]) };
+}
+
+describe('boot ISO in a staged cutover', () => {
+  let delta: DeltaServer;
+  const key = randomBytes(32).toString('hex');
+
+  beforeAll(async () => {
+    const port = await freePort(hostAddress);
+    delta = await startDeltaServer({ stateDir: path.join(dir, 'delta'), address: hostAddress, port });
+  });
+  afterAll(async () => {
+    await delta?.stop();
+  });
+
+  /**
+   * The staged disk: the container as it was when the VM was made, with the
+   * pull file. The box's copy: the container at the stop, converted again,
+   * with a fresh job and call back.
+   */
+  async function stagedCutover(name: string, opts: { servedPassword?: string } = {}) {
+    const runId = randomUUID();
+    const token = randomBytes(16).toString('hex');
+    const disk = await makeGuestDisk(name, {
+      exitCode: 0,
+      token: randomBytes(16).toString('hex'), // the token of staging: spent, the box's copy brings the current one
+      mkfs: ['mkfs.ext4'],
+      tree: (t) => {
+        writeFileSync(path.join(t, 'root/kept.txt'), 'unchanged\n');
+        writeFileSync(path.join(t, 'root/changed.txt'), 'before the stop\n');
+        writeFileSync(path.join(t, 'root/deleted.txt'), 'deleted in the container before the stop\n');
+        writeFileSync(
+          path.join(t, 'root/vzferry-boot/pull'),
+          `url=${delta.url(runId)}\npassword=${deltaPassword(key, runId)}\n`,
+        );
+        // staged an hour before the cutover: rsync tells the box's newer files by their time and size
+        ageTree(t, 3600);
+      },
+    });
+    const copy = path.join(dir, `${name}-copy`);
+    makeGuestTree(copy, name, { exitCode: 0, token });
+    writeFileSync(path.join(copy, 'root/kept.txt'), 'unchanged\n');
+    writeFileSync(path.join(copy, 'root/changed.txt'), 'after the stop\n');
+    writeFileSync(path.join(copy, 'root/written.txt'), 'written after staging\n');
+    linkSync(path.join(copy, 'root/written.txt'), path.join(copy, 'root/written-link.txt'));
+    chownSync(path.join(copy, 'root/written.txt'), 1234, 1234);
+    await delta.serve(runId, copy, opts.servedPassword ?? deltaPassword(key, runId));
+    const serialLog = path.join(dir, `${name}.serial.log`);
+    await bootIso(disk, serialLog);
+    await delta.withdraw(runId);
+    const cb = callbacks.find((c) => c.url.startsWith(`/boot-callback/${name}`));
+    expect(cb, tail(serialLog)).toBeDefined();
+    return { disk, cb: cb!, token, serialLog };
+  }
+
+  it('pulls the changes made since staging (written, changed, deleted), runs the job, calls back and powers off', async () => {
+    const { disk, cb, token, serialLog } = await stagedCutover('staged');
+    expect(cb.url, tail(serialLog)).toBe('/boot-callback/staged?status=0');
+    expect(cb.authorization).toBe(`Bearer ${token}`);
+    expect(cb.body).toContain('pull: Number of regular files transferred');
+    expect(await guestFile(disk, '/root/written.txt')).toBe('written after staging\n');
+    expect(await guestFile(disk, '/root/changed.txt')).toBe('after the stop\n');
+    expect(await guestFile(disk, '/root/kept.txt')).toBe('unchanged\n');
+    expect(await guestFile(disk, '/root/deleted.txt')).toBeNull();
+    expect(await guestStat(disk, '/root/written.txt')).toEqual({ uid: 1234, links: 2 });
+    // kept for a Retry (the box serves the run only while its cutover lasts)
+    expect(await guestFile(disk, '/root/vzferry-boot/pull')).toMatch(/^url=rsync:\/\//);
+    expect(await guestFile(disk, '/root/marker')).toBe(`/dev/sda\n${iso.kernelVersion}\n`);
+  });
+
+  it('a refused pull (a wrong credential) calls back with status 254, runs no job and changes nothing', async () => {
+    // the box serves the run under another password than the one on the VM's disk
+    const { disk, cb, serialLog } = await stagedCutover('refused', {
+      servedPassword: deltaPassword(key, 'another run'),
+    });
+    expect(cb.url, tail(serialLog)).toBe('/boot-callback/refused?status=254');
+    expect(cb.body).toMatch(/the pull failed: rsync exit 5/);
+    expect(await guestFile(disk, '/root/marker')).toBeNull();
+    expect(await guestFile(disk, '/root/changed.txt')).toBe('before the stop\n');
+    expect(await guestFile(disk, '/root/deleted.txt')).not.toBeNull();
+  });
+});
+
+/** Every file and directory under `dir`, `seconds` older (symlinks are left alone). */
+function ageTree(dir: string, seconds: number): void {
+  const then = new Date(Date.now() - seconds * 1000);
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isSymbolicLink()) utimesSync(path.join(entry.parentPath, entry.name), then, then);
+  }
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -7,6 +7,10 @@
 # /root/vzferry-boot/job.sh inside it (chroot), reports the result to the
 # migration manager over HTTP and powers the VM off.
 #
+# A staged cutover boots it too, on a VM whose disk was made before the
+# downtime: there it first pulls what changed since from the converter box
+# (rsync), then runs the job.
+#
 # It never exits, never drops to a shell and never reboots: PID 1 exiting is
 # a kernel panic, a shell is a console nobody watches, and a reboot would boot
 # this ISO again. Every line it prints starts with "vzferry-boot: " so the
@@ -116,6 +120,69 @@ find_guest() {
   return 1
 }
 
+# Networking, once: the first ethN that gets a DHCP lease wins.
+NET=
+NET_TRIED=
+network_up() {
+  [ -n "$NET_TRIED" ] && return 0
+  NET_TRIED=1
+  ip link set lo up
+  for dev in /sys/class/net/eth*; do
+    [ -e "$dev" ] || continue
+    ifname=${dev##*/}
+    ip link set "$ifname" up
+    if udhcpc -n -q -t 5 -i "$ifname" -s /etc/udhcpc.script >/tmp/udhcpc.log 2>&1; then
+      prefixed "dhcp $ifname: " </tmp/udhcpc.log
+      NET=$ifname
+      return 0
+    fi
+    prefixed "dhcp $ifname: " </tmp/udhcpc.log
+    say "no DHCP lease on $ifname"
+  done
+  say "no interface got a DHCP lease; trying anyway"
+}
+
+# A staged cutover (docs/architecture.md, "Staged cutover"): this disk was
+# made before the downtime, and what changed since then is pulled from the
+# converter box's copy, which the box has converted again. rsync with
+# --delete makes the disk exactly that copy; the pull file itself is
+# protected (a Retry pulls again). The file is data, never sourced:
+# url=rsync://<user>@<box>:<port>/<module>/, password=<hex>. The box serves
+# the copy read-only, to this run only, while its cutover lasts.
+PULL_STATUS=254
+pull_changes() {
+  url=$(sed -n 's/^url=//p' "$1" | head -n 1 | tr -d '\r')
+  password=$(sed -n 's/^password=//p' "$1" | head -n 1 | tr -d '\r')
+  case $url in
+    rsync://*) ;;
+    *) say "$JOB_DIR/pull has no url=rsync://... line" | tee -a /tmp/pull.log && return 1 ;;
+  esac
+  case $url in *[!]A-Za-z0-9@:./_[-]*)
+    say "$JOB_DIR/pull: the url has characters an rsync url of the box does not" | tee -a /tmp/pull.log && return 1 ;;
+  esac
+  case $password in '' | *[!0-9a-fA-F]*) say "$JOB_DIR/pull has no password=<hex> line" | tee -a /tmp/pull.log && return 1 ;; esac
+  network_up
+  say "pulling the changes from ${url#rsync://*@}" | tee -a /tmp/pull.log
+  attempt=1
+  while :; do
+    rm -f /tmp/pull-status
+    {
+      RSYNC_PASSWORD=$password rsync -aHAXS --numeric-ids --delete --stats --timeout=300 --contimeout=30 \
+        --filter="P $JOB_DIR/pull" "$url" "$GUEST/" </dev/null
+      echo $? >/tmp/pull-status
+    } 2>&1 | prefixed "pull: " | tee -a /tmp/pull.log
+    code=$(cat /tmp/pull-status 2>/dev/null)
+    code=${code:-255}
+    [ "$code" = 0 ] && return 0
+    # 5: refused (a wrong or expired credential), 10/12/30/35: the network
+    case $code in 10 | 12 | 30 | 35) ;; *) say "the pull failed: rsync exit $code" | tee -a /tmp/pull.log && return 1 ;; esac
+    [ "$attempt" -ge 5 ] && say "the pull failed after $attempt attempts: rsync exit $code" | tee -a /tmp/pull.log && return 1
+    say "the pull was cut (rsync exit $code); trying again in 5 s" | tee -a /tmp/pull.log
+    attempt=$((attempt + 1))
+    sleep 5
+  done
+}
+
 # Disks appear asynchronously after the drivers load (slowly under emulation).
 tries=0
 until find_guest; do
@@ -128,22 +195,36 @@ until find_guest; do
 done
 say "guest: $PART (disk $DISK)"
 
-for d in dev proc sys; do
-  mkdir -p "$GUEST/$d"
-  mount --bind "/$d" "$GUEST/$d" || say "could not bind /$d into the guest"
-done
-
 LOG=$GUEST$JOB_DIR/job.log
-say "running $JOB_DIR/job.sh $DISK"
-# a pipeline's status is its last command's: the job's goes through a file
-rm -f /tmp/job-status
-{
-  HOME=/root LANG=C chroot "$GUEST" /bin/sh "$JOB_DIR/job.sh" "$DISK" </dev/null
-  echo $? >/tmp/job-status
-} 2>&1 | tee "$LOG" | prefixed "job: "
-STATUS=$(cat /tmp/job-status 2>/dev/null)
-STATUS=${STATUS:-255}
-say "job exited with status $STATUS after $(cut -d ' ' -f 1 /proc/uptime) s of uptime"
+STATUS=
+if [ -f "$GUEST$JOB_DIR/pull" ]; then
+  pull_changes "$GUEST$JOB_DIR/pull" || STATUS=$PULL_STATUS
+  sync
+fi
+
+# after the pull: its --delete must never walk into these
+run_job() {
+  for d in dev proc sys; do
+    mkdir -p "$GUEST/$d"
+    mount --bind "/$d" "$GUEST/$d" || say "could not bind /$d into the guest"
+  done
+  say "running $JOB_DIR/job.sh $DISK"
+  # a pipeline's status is its last command's: the job's goes through a file
+  rm -f /tmp/job-status
+  {
+    HOME=/root LANG=C chroot "$GUEST" /bin/sh "$JOB_DIR/job.sh" "$DISK" </dev/null
+    echo $? >/tmp/job-status
+  } 2>&1 | tee "$LOG" | prefixed "job: "
+  STATUS=$(cat /tmp/job-status 2>/dev/null)
+  STATUS=${STATUS:-255}
+  say "job exited with status $STATUS after $(cut -d ' ' -f 1 /proc/uptime) s of uptime"
+}
+
+if [ -z "$STATUS" ]; then
+  run_job
+else
+  say "not running the job: the pull failed (status $STATUS)" | tee "$LOG"
+fi
 # the job's changes reach the disk even if the VM is stopped after the callback
 sync
 
@@ -169,24 +250,13 @@ case $TOKEN in
     ;;
 esac
 
-# Networking: the first ethN that gets a DHCP lease wins.
-ip link set lo up
-NET=
-for dev in /sys/class/net/eth*; do
-  [ -e "$dev" ] || continue
-  ifname=${dev##*/}
-  ip link set "$ifname" up
-  if udhcpc -n -q -t 5 -i "$ifname" -s /etc/udhcpc.script >/tmp/udhcpc.log 2>&1; then
-    prefixed "dhcp $ifname: " </tmp/udhcpc.log
-    NET=$ifname
-    break
-  fi
-  prefixed "dhcp $ifname: " </tmp/udhcpc.log
-  say "no DHCP lease on $ifname"
-done
-[ -n "$NET" ] || say "no interface got a DHCP lease; trying the callback anyway"
+network_up
 
-tail -n 200 "$LOG" >/tmp/job-tail.log
+# the call back carries the pull's lines (a staged cutover) and the job's last ones
+{
+  cat /tmp/pull.log 2>/dev/null
+  tail -n 200 "$LOG"
+} | tail -n 250 >/tmp/job-tail.log
 case $URL in *\?*) SEP='&' ;; *) SEP='?' ;; esac
 attempt=1
 DELIVERED=

@@ -1,4 +1,6 @@
 // The boot ISO's initramfs: the host's static busybox with its applet links,
+// the host's rsync with the libraries it links (a staged cutover pulls the
+// changes from the converter box with it; busybox has no rsync),
 // init.sh as /init, the udhcpc script, and the kernel modules of modules.ts
 // (decompressed: busybox's modprobe loads plain .ko only) indexed by depmod.
 // Packed as sorted newc cpio with fixed owners and mtimes, gzip without a
@@ -7,10 +9,12 @@ import { chmod, copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/pr
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Executor } from '@vzferry/core';
+import { parseLddPaths } from './ldd';
 import { BOOT_MODULES, parseModuleIndex, planModules } from './modules';
 import { fixMtimes, listTree } from './reproducible-tree';
 
 const BUSYBOX = '/bin/busybox';
+const RSYNC = '/usr/bin/rsync';
 const HERE = import.meta.dirname;
 
 export interface KernelTree {
@@ -42,6 +46,7 @@ export async function buildInitramfs(
     await mkdir(path.join(root, d), { recursive: true });
   }
   await addBusybox(x, root);
+  await addDynamicProgram(x, root, RSYNC, 'rsync');
   await installFile(path.join(HERE, 'init.sh'), path.join(root, 'init'), 0o755);
   await installFile(path.join(HERE, 'appliance.sh'), path.join(root, 'appliance.sh'), 0o755);
   await installFile(path.join(HERE, 'udhcpc.sh'), path.join(root, 'etc/udhcpc.script'), 0o755);
@@ -77,6 +82,20 @@ async function addBusybox(x: Executor, root: string): Promise<void> {
     if (existsSync(at)) continue;
     await mkdir(path.dirname(at), { recursive: true });
     await symlink('/bin/busybox', at);
+  }
+}
+
+/** A dynamically linked program at the same path, with every library ldd names (the loader too). */
+async function addDynamicProgram(x: Executor, root: string, program: string, pkg: string): Promise<void> {
+  const ldd = await x.exec(['ldd', program], { allowExitCodes: [0, 1] }).catch(() => null);
+  const libs = ldd?.code === 0 ? parseLddPaths(ldd.stdout) : [];
+  if (libs.length === 0)
+    throw new Error(`${program} is missing or has no libraries ldd can name; install ${pkg} (apt-get install ${pkg})`);
+  for (const file of [program, ...libs]) {
+    const to = path.join(root, file);
+    await mkdir(path.dirname(to), { recursive: true });
+    // copyFile follows a library's symlinks: the file under its linked name
+    await installFile(file, to, 0o755);
   }
 }
 
