@@ -164,6 +164,7 @@ async function managerJourney(page: Page, testInfo: TestInfo): Promise<void> {
     'source stops',
     'run id',
     'windows',
+    'projected seconds',
   ]);
   // every downtime the page counts, each a real span of time
   expect(rows).toHaveLength(shown);

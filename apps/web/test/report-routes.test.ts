@@ -85,6 +85,7 @@ describe('a migration under way', () => {
         down?: [string, string | null];
         failed?: [Stage, string];
         stops?: number;
+        projectedMs?: number;
       },
     ) => {
       const created = await t.prisma.migrationRun.create({
@@ -99,6 +100,7 @@ describe('a migration under way', () => {
           downtimeEndedAt: r.down?.[1] ? at(r.down[1]) : null,
           failedStage: r.failed?.[0],
           errorCode: r.failed?.[1],
+          projectedDowntimeMs: r.projectedMs,
         },
       });
       for (let attempt = 1; attempt <= (r.stops ?? (r.down ? 1 : 0)); attempt++)
@@ -111,6 +113,7 @@ describe('a migration under way', () => {
       started: '08T01:00:00',
       finished: '08T03:00:00',
       down: ['08T02:00:00', '08T02:10:00'],
+      projectedMs: 450_500,
     });
     await run(102, {
       status: 'succeeded',
@@ -226,11 +229,11 @@ describe('a migration under way', () => {
       downNow: 1,
       stoppedMoreThanOnce: 1,
     });
-    expect(r.downtime.longest.map((d) => [d.ctid, d.seconds, d.stops, d.customer])).toEqual([
-      [104, 1200, 1, null],
-      [101, 600, 1, 'Alice'],
-      [206, 300, 2, null],
-      [102, 120, 1, 'Alice'],
+    expect(r.downtime.longest.map((d) => [d.ctid, d.seconds, d.stops, d.customer, d.projectedSeconds])).toEqual([
+      [104, 1200, 1, null, null],
+      [101, 600, 1, 'Alice', 450.5],
+      [206, 300, 2, null, null],
+      [102, 120, 1, 'Alice', null],
     ]);
   });
 
@@ -283,8 +286,10 @@ describe('a migration under way', () => {
     const res = await get(reportCsv.GET, '/api/report/csv?table=downtime');
     const lines = (await res.text()).trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^ctid,hostname,source host,customer,/);
-    // by their start: 206, 101, 102, 104
+    // by their start: 206, 101, 102, 104; the projection last, where one was made
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['206', '101', '102', '104']);
+    expect(lines[0]).toMatch(/,projected seconds$/);
+    expect(lines.slice(1).map((l) => l.split(',').at(-1))).toEqual(['', '450.5', '', '']);
   });
 
   it('answers an unknown table with a JSON 400 naming the tables', async () => {

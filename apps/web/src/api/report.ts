@@ -55,6 +55,8 @@ export const downtimeRowSchema = z.object({
   startedAt: isoDate,
   endedAt: isoDate,
   seconds: z.number(),
+  /** what was projected before the cutover (null: none) */
+  projectedSeconds: z.number().nullable(),
   /** each stop of the source to its start again; `seconds` is their sum */
   windows: z.array(z.object({ startedAt: isoDate, endedAt: isoDate })),
   stops: z.number().int(),

@@ -49,6 +49,8 @@ export interface DowntimeRow {
   /** the end of its last window */
   endedAt: Date;
   seconds: number;
+  /** what await_cutover projected before the cutover (null: a run from before projections, or none made) */
+  projectedSeconds: number | null;
   /** each stop of the source to its start again (a Retry after a rollback stops it once more) */
   windows: Array<{ startedAt: Date; endedAt: Date }>;
   /** how many times stop_source started: more than one means the source may have been stopped more than once */

@@ -61,6 +61,7 @@ describe('the report tables as CSV', () => {
         startedAt: new Date('2026-12-01T02:00:00Z'),
         endedAt: new Date('2026-12-01T02:05:30Z'),
         seconds: 330,
+        projectedSeconds: 420.5,
         windows: [{ startedAt: new Date('2026-12-01T02:00:00Z'), endedAt: new Date('2026-12-01T02:05:30Z') }],
         stops: 1,
       },
@@ -76,6 +77,7 @@ describe('the report tables as CSV', () => {
         startedAt: new Date('2026-12-01T03:00:00Z'),
         endedAt: new Date('2026-12-01T04:02:00Z'),
         seconds: 180,
+        projectedSeconds: null,
         windows: [
           { startedAt: new Date('2026-12-01T03:00:00Z'), endedAt: new Date('2026-12-01T03:01:00Z') },
           { startedAt: new Date('2026-12-01T04:00:00Z'), endedAt: new Date('2026-12-01T04:02:00Z') },
@@ -85,9 +87,9 @@ describe('the report tables as CSV', () => {
     ]);
     expect(downtime.split('\r\n').slice(1, 3)).toEqual([
       '101,ct101.example.net,hv1,"ACME, Inc.",succeeded,2026-12-01T02:00:00.000Z,2026-12-01T02:05:30.000Z,330,1,r1,' +
-        '2026-12-01T02:00:00.000Z/2026-12-01T02:05:30.000Z',
+        '2026-12-01T02:00:00.000Z/2026-12-01T02:05:30.000Z,420.5',
       '102,,hv1,,succeeded,2026-12-01T03:00:00.000Z,2026-12-01T04:02:00.000Z,180,2,r2,' +
-        '2026-12-01T03:00:00.000Z/2026-12-01T03:01:00.000Z; 2026-12-01T04:00:00.000Z/2026-12-01T04:02:00.000Z',
+        '2026-12-01T03:00:00.000Z/2026-12-01T03:01:00.000Z; 2026-12-01T04:00:00.000Z/2026-12-01T04:02:00.000Z,',
     ]);
     const failures = reportTableCsv('failures', [
       { errorCode: 'rsync_failed', message: errorCodeMessage('rsync_failed'), stage: 'initial_sync', runs: 4 },

@@ -51,6 +51,8 @@ const COLUMNS: { [K in ReportTable]: Columns<ReportTableRows[K]> } = {
     ['run id', (r) => r.runId],
     // every window (the seconds are their sum): "start/end; start/end", ISO 8601
     ['windows', (r) => r.windows.map((w) => `${w.startedAt.toISOString()}/${w.endedAt.toISOString()}`).join('; ')],
+    // await_cutover's projection before the cutover, beside the seconds it took
+    ['projected seconds', (r) => r.projectedSeconds],
   ],
   failures: [
     ['error code', (r) => r.errorCode],

@@ -168,6 +168,7 @@ export async function downtimeRows(tx: Tx, opts: { longest?: number } = {}): Pro
     ${RUN_DOWNTIMES}
     SELECT r.id AS "runId", r.status::text AS "runStatus", c.id AS "containerId", c."sourceCtid" AS ctid, c.hostname,
       h.name AS host, cu.name AS customer, d."startedAt", d."endedAt", d.seconds, d.starts, d.ends,
+      (r."projectedDowntimeMs" / 1000.0)::float8 AS "projectedSeconds",
       (SELECT count(*)::int FROM "StageRun" s
          WHERE s."runId" = r.id AND s.stage = 'stop_source' AND s."startedAt" IS NOT NULL) AS stops
     FROM run_downtimes d

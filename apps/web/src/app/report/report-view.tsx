@@ -293,6 +293,7 @@ const secondsBetween = (w: { startedAt: string; endedAt: string }) =>
 
 const DOWNTIME_COLUMNS: Column<Report['downtime']['longest'][number]>[] = [
   { header: 'Downtime', cell: (d) => formatDuration(d.seconds), ...right },
+  { header: 'Projected', cell: (d) => formatDuration(d.projectedSeconds), ...right },
   {
     header: 'Container',
     cell: (d) => (
