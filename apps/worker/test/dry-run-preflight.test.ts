@@ -7,9 +7,10 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatch, delayOf, getBatchPlan, requestDryRunPreflight, type FollowUpJob } from '@vzferry/db';
+import { createBatch, getBatchPlan, requestDryRunPreflight } from '@vzferry/db';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { startLabStack, type LabStack } from './support/lab-stack';
+import { enqueue } from './support/lab-runs';
 
 const actor = { name: 'test' };
 let stack: LabStack;
@@ -21,11 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 }, 120_000);
-
-async function enqueue(jobs: FollowUpJob[]) {
-  for (const job of jobs)
-    await stack.producer.ensure(job.name, job.payload, { boxId: job.boxId, jobId: job.jobId, delayMs: delayOf(job) });
-}
 
 /** What a dry run must not change: the runs, their stage attempts and log, the batch, the containers. */
 async function untouched(batchId: string) {
@@ -59,7 +55,7 @@ describe('the dry run of preflight', () => {
       const before = await untouched(batch.id);
       const { dryRunId, box, job } = await requestDryRunPreflight(stack.t.db, batch.id, actor);
       expect(box).toBe('box-test');
-      await enqueue([job]);
+      await enqueue(stack, [job]);
 
       const plan = await dryRunDone(batch.id);
       expect(plan.dryRun).toMatchObject({
@@ -141,7 +137,7 @@ describe('the dry run of preflight', () => {
       try {
         const batch = await createBatch(stack.t.db, { name: 'no appliance', containerIds: [container.id] }, actor);
         const { job } = await requestDryRunPreflight(stack.t.db, batch.id, actor);
-        await enqueue([job]);
+        await enqueue(stack, [job]);
         const plan = await dryRunDone(batch.id);
         const findings = plan.runs[0]!.dryRun!.findings;
         expect(findings.filter((f) => !f.ok && f.code === 'guest_jobs')).toEqual([

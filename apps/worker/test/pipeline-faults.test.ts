@@ -15,25 +15,26 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createBatch,
-  delayOf,
-  retryRun,
-  savePipelineSettings,
-  startBatch,
-  type FollowUpJob,
-  type Stage,
-  type StageStatus,
-} from '@vzferry/db';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
+import { retryRun, savePipelineSettings } from '@vzferry/db';
 import { createRedis } from '@vzferry/queue';
 import { installBootPackages } from '@vzferry/lab';
 import { REDIS_URL, startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
+import {
+  ended,
+  enqueue,
+  migratableContainers,
+  migrateOne,
+  privateDir,
+  sourceRunning,
+  whenStage,
+  type LabCt,
+  type SpareCt,
+} from './support/lab-runs';
 import { readFromVolume } from './support/volume';
 
 const actor = { name: 'test' };
 let stack: LabStack;
-let spare: Array<{ id: string; sourceCtid: number; hostName: string; ostemplate: string }> = [];
+let spare: SpareCt[] = [];
 
 beforeAll(async () => {
   stack = await startLabStack('faults', { hosts: 1, containers: 30, debian12: false });
@@ -43,24 +44,7 @@ beforeAll(async () => {
     templateRetryBackoffSeconds: 1,
     templatePollSeconds: 1,
   });
-  const all = await stack.t.prisma.container.findMany({
-    include: { ips: true, sourceHost: true },
-    orderBy: { sourceCtid: 'asc' },
-  });
-  spare = all
-    .filter((c) => {
-      const os = parseOsTemplate(c.ostemplate);
-      return (
-        c.status === 'running' &&
-        os &&
-        !usesLegacyGrub(os) &&
-        (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n &&
-        c.ips.length > 0 &&
-        c.ips.every((ip) => ip.family === 4)
-      );
-    })
-    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name, ostemplate: c.ostemplate! }));
-  await stack.t.prisma.container.updateMany({ data: { downtimeWindow: null } });
+  spare = await migratableContainers(stack);
 }, 600_000);
 
 afterAll(async () => {
@@ -74,30 +58,16 @@ afterAll(async () => {
   await stack?.stop();
 }, 120_000);
 
-/** One container's batch, started; returns its run id and container. */
-async function migrateOne(name: string) {
-  const ct = spare.shift();
-  if (!ct) throw new Error('the lab has no container left for this test');
-  const batch = await createBatch(stack.t.db, { name, containerIds: [ct.id] }, actor);
-  await startBatch(stack.t.db, batch.id, {});
-  const run = await stack.t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
-  return { batchId: batch.id, runId: run.id, ct };
-}
-
 /** The lab's own record of a running container (what `vzctl status` reads). */
-function runningMarker(ct: { sourceCtid: number; hostName: string }): string {
+function runningMarker(ct: LabCt): string {
   return path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid));
 }
 
-function sourceRunning(ct: { sourceCtid: number; hostName: string }): boolean {
-  return existsSync(runningMarker(ct));
-}
-
 /** A file the customer writes into the container while it runs again after a rollback. */
-function writeAfterRollback(ct: { sourceCtid: number; hostName: string }): { file: string; content: string } {
+function writeAfterRollback(ct: LabCt): { file: string; content: string } {
   const file = 'root/written-after-rollback.txt';
   const content = `written at ${new Date().toISOString()} ${randomBytes(4).toString('hex')}\n`;
-  writeFileSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/private', String(ct.sourceCtid), file), content);
+  writeFileSync(path.join(privateDir(stack, ct), file), content);
   return { file, content };
 }
 
@@ -117,34 +87,11 @@ async function onVmVolume(vmId: string, file: string): Promise<string | null> {
   return files[file] ?? null;
 }
 
-async function enqueue(jobs: FollowUpJob[]) {
-  for (const job of jobs)
-    await stack.producer.ensure(job.name, job.payload as never, {
-      boxId: job.boxId,
-      jobId: job.jobId,
-      delayMs: delayOf(job),
-    });
-}
-
-/** Polls until the run's stage is running (and, optionally, more), every 50 ms. */
-async function whenStage(runId: string, stage: Stage, status: StageStatus, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await stack.t.prisma.stageRun.findFirst({ where: { runId, stage, status } });
-    if (s) return s;
-    if (Date.now() > deadline) throw new Error(`${stage} was not ${status} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** loop devices attached to a run's work disk */
 function loopsOf(runId: string): string[] {
   const out = execFileSync('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' });
   return out.split('\n').filter((l) => l.includes(`/work/${runId}/disk.raw`));
 }
-
-const ended = (runs: Array<{ status: string }>) =>
-  runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status));
 
 describe('pipeline failures on the lab', () => {
   it(
@@ -152,7 +99,7 @@ describe('pipeline failures on the lab', () => {
     { timeout: 600_000 },
     async () => {
       stack.lab.cloudstack!.faults.set({ failDownloads: { count: 2, mode: 'reset' } });
-      const { batchId, runId, ct } = await migrateOne('download fails twice');
+      const { batchId, runId, ct } = await migrateOne(stack, spare, 'download fails twice');
       const [run] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(run!.status).toBe('succeeded');
       const uploads = await stack.t.prisma.templateUpload.findMany({ where: { runId }, orderBy: { attempt: 'asc' } });
@@ -167,7 +114,7 @@ describe('pipeline failures on the lab', () => {
         where: { runId, message: { contains: 'registering again' } },
       });
       expect(retries).toHaveLength(2);
-      expect(sourceRunning(ct)).toBe(false);
+      expect(sourceRunning(stack, ct)).toBe(false);
     },
   );
 
@@ -176,7 +123,7 @@ describe('pipeline failures on the lab', () => {
     { timeout: 600_000 },
     async () => {
       stack.lab.cloudstack!.faults.set({ clear: true, failDownloads: { count: 100, mode: 'http500' } });
-      const { batchId, runId, ct } = await migrateOne('download keeps failing');
+      const { batchId, runId, ct } = await migrateOne(stack, spare, 'download keeps failing');
       const [failed] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(failed).toMatchObject({
         status: 'failed',
@@ -186,17 +133,17 @@ describe('pipeline failures on the lab', () => {
       expect(failed!.error).toMatch(/failed 3 time\(s\)/);
       // stage 13 is inside the downtime: rolled back
       expect(failed!.downtimeEndedAt).not.toBeNull();
-      expect(sourceRunning(ct)).toBe(true);
+      expect(sourceRunning(stack, ct)).toBe(true);
       // the work disk is kept for diagnosis
       expect(existsSync(path.join(stack.dir, 'work', runId, 'disk.raw'))).toBe(true);
 
       // the customer goes on writing while the container runs again
       const written = writeAfterRollback(ct);
       stack.lab.cloudstack!.faults.clear();
-      await enqueue(await retryRun(stack.t.db, runId, actor));
+      await enqueue(stack, await retryRun(stack.t.db, runId, actor));
       const [final] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(final!.status, final!.error ?? '').toBe('succeeded');
-      expect(sourceRunning(ct)).toBe(false);
+      expect(sourceRunning(stack, ct)).toBe(false);
       const attempts = await stack.t.prisma.stageRun.findMany({
         where: { runId, stage: 'register_template' },
         orderBy: { attempt: 'asc' },
@@ -212,11 +159,11 @@ describe('pipeline failures on the lab', () => {
     { timeout: 600_000 },
     async () => {
       stack.lab.cloudstack!.faults.set({ clear: true, failDeploys: 1 });
-      const { batchId, runId, ct } = await migrateOne('deploy fails');
+      const { batchId, runId, ct } = await migrateOne(stack, spare, 'deploy fails');
       const [run] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(run).toMatchObject({ status: 'failed', failedStage: 'deploy_vm' });
       expect(run!.error).toMatch(/Unable to create a deployment/);
-      expect(sourceRunning(ct)).toBe(true);
+      expect(sourceRunning(stack, ct)).toBe(true);
       const deploy = await stack.t.prisma.stageRun.findFirstOrThrow({ where: { runId, stage: 'deploy_vm' } });
       expect(run!.downtimeEndedAt!.getTime() - deploy.finishedAt!.getTime()).toBeLessThan(15_000);
       expect(run!.downtimeEndedAt!.getTime()).toBeGreaterThan(run!.downtimeStartedAt!.getTime());
@@ -224,7 +171,7 @@ describe('pipeline failures on the lab', () => {
       // Retry: the VM that ended in Error is expunged (one VM of that name is left, Running),
       // and the new one gets the container as it is now
       const written = writeAfterRollback(ct);
-      await enqueue(await retryRun(stack.t.db, runId, actor));
+      await enqueue(stack, await retryRun(stack.t.db, runId, actor));
       const [final] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(final!.status, final!.error ?? '').toBe('succeeded');
       const vms = stack.lab.cloudstack!.simulator.state.vms.filter((v) => v.name === final!.cloudstackVmName);
@@ -241,15 +188,12 @@ describe('pipeline failures on the lab', () => {
       // the customer installed a kernel long ago and stopped it (the lab's record of a running container
       // goes, as with vzctl stop): prepare_source installs nothing in a stopped container
       const stopped = spare[0]!;
-      installBootPackages(
-        path.join(stack.dir, 'lab/hosts', stopped.hostName, 'vz/private', String(stopped.sourceCtid)),
-        stopped.ostemplate,
-      );
+      installBootPackages(privateDir(stack, stopped), stopped.ostemplate!);
       rmSync(runningMarker(stopped));
-      const { batchId, runId, ct } = await migrateOne('stopped by its customer');
+      const { batchId, runId, ct } = await migrateOne(stack, spare, 'stopped by its customer');
       const [run] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(run).toMatchObject({ status: 'failed', failedStage: 'deploy_vm', sourceWasRunning: false });
-      expect(sourceRunning(ct)).toBe(false);
+      expect(sourceRunning(stack, ct)).toBe(false);
       const events = await stack.t.prisma.runEvent.findMany({ where: { runId } });
       expect(events.map((e) => e.message)).toContain(
         `container ${ct.sourceCtid} was stopped before the migration: it stays stopped`,
@@ -265,10 +209,10 @@ describe('pipeline failures on the lab', () => {
       await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 10 });
       stack.lab.cloudstack!.faults.set({ clear: true, silentVms: 1 });
       try {
-        const { batchId, ct } = await migrateOne('silent VM');
+        const { batchId, ct } = await migrateOne(stack, spare, 'silent VM');
         const [run] = await waitForBatch(stack, batchId, 480_000, ended);
         expect(run).toMatchObject({ status: 'failed', failedStage: 'verify', errorCode: 'verify_timeout' });
-        expect(sourceRunning(ct)).toBe(true);
+        expect(sourceRunning(stack, ct)).toBe(true);
         const vm = stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === run!.cloudstackVmId);
         expect(vm?.state).toBe('Stopped');
         const events = await stack.t.prisma.runEvent.findMany({ where: { runId: run!.id }, orderBy: { id: 'asc' } });
@@ -292,8 +236,8 @@ describe('pipeline failures on the lab', () => {
       stack.lab.cloudstack!.faults.clear();
       // slow enough to be killed mid-copy: the synthetic guest's 64 MiB file at 4 MiB/s
       await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 });
-      const { batchId, runId } = await migrateOne('killed in initial_sync');
-      const sync = await whenStage(runId, 'initial_sync', 'running');
+      const { batchId, runId } = await migrateOne(stack, spare, 'killed in initial_sync');
+      const sync = await whenStage(stack, runId, 'initial_sync', 'running');
       await new Promise((r) => setTimeout(r, 3_000));
       await stack.stopWorker('SIGKILL');
       await stack.startWorker();
@@ -318,17 +262,14 @@ describe('pipeline failures on the lab', () => {
     { timeout: 600_000 },
     async () => {
       await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 });
-      const { batchId, runId, ct } = await migrateOne('killed in final_sync');
-      await whenStage(runId, 'initial_sync', 'succeeded');
+      const { batchId, runId, ct } = await migrateOne(stack, spare, 'killed in final_sync');
+      await whenStage(stack, runId, 'initial_sync', 'succeeded');
       // the customer wrote 40 MiB since the first copy: the final sync has 10 s of work
-      writeFileSync(
-        path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/private', String(ct.sourceCtid), 'var/lib/lab/new-data.bin'),
-        randomBytes(40 * 1024 * 1024),
-      );
-      const sync = await whenStage(runId, 'final_sync', 'running');
+      writeFileSync(path.join(privateDir(stack, ct), 'var/lib/lab/new-data.bin'), randomBytes(40 * 1024 * 1024));
+      const sync = await whenStage(stack, runId, 'final_sync', 'running');
       await new Promise((r) => setTimeout(r, 2_000));
       await stack.stopWorker('SIGKILL');
-      expect(sourceRunning(ct)).toBe(false); // in the downtime: stopped until the run ends one way or the other
+      expect(sourceRunning(stack, ct)).toBe(false); // in the downtime: stopped until the run ends one way or the other
       await stack.startWorker();
       const [run] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(run!.status, run!.error ?? '').toBe('succeeded');
@@ -344,8 +285,8 @@ describe('pipeline failures on the lab', () => {
 
   it('rebuilds the queue from PostgreSQL after Redis lost its keys mid-run', { timeout: 600_000 }, async () => {
     await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 4096 });
-    const { batchId, runId } = await migrateOne('redis lost');
-    await whenStage(runId, 'initial_sync', 'running');
+    const { batchId, runId } = await migrateOne(stack, spare, 'redis lost');
+    await whenStage(stack, runId, 'initial_sync', 'running');
     const redis = createRedis(REDIS_URL, 'producer');
     try {
       // only this install's keys: other tests share the Redis

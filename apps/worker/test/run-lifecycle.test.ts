@@ -4,47 +4,28 @@
 // a cancel during verify stops the VM before the source container starts
 // again, as a rollback does (both would answer on the container's IPs), and
 // a rollback that cannot stop the VM leaves the source stopped for an engineer.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cancelRun,
-  createBatch,
-  delayOf,
-  savePipelineSettings,
-  startBatch,
-  type FollowUpJob,
-  type Stage,
-  type StageStatus,
-} from '@vzferry/db';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
+import { cancelRun, savePipelineSettings } from '@vzferry/db';
 import { startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
+import {
+  ended,
+  enqueue,
+  migratableContainers,
+  migrateOne,
+  sourceRunning,
+  until,
+  whenStage,
+  type LabCt,
+} from './support/lab-runs';
 
 const actor = { name: 'test' };
 let stack: LabStack;
-let spare: Array<{ id: string; sourceCtid: number; hostName: string }> = [];
+let spare: LabCt[] = [];
 
 beforeAll(async () => {
   stack = await startLabStack('lifecycle', { hosts: 1, containers: 24, debian12: false });
   await savePipelineSettings(stack.t.db, { templateRetryBackoffSeconds: 1, templatePollSeconds: 1 });
-  const all = await stack.t.prisma.container.findMany({
-    include: { ips: true, sourceHost: true },
-    orderBy: { sourceCtid: 'asc' },
-  });
-  spare = all
-    .filter((c) => {
-      const os = parseOsTemplate(c.ostemplate);
-      return (
-        c.status === 'running' &&
-        os &&
-        !usesLegacyGrub(os) &&
-        (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n &&
-        c.ips.length > 0 &&
-        c.ips.every((ip) => ip.family === 4)
-      );
-    })
-    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name }));
-  await stack.t.prisma.container.updateMany({ data: { downtimeWindow: null } });
+  spare = await migratableContainers(stack);
 }, 600_000);
 
 afterAll(async () => {
@@ -58,51 +39,6 @@ afterAll(async () => {
   await stack?.stop();
 }, 120_000);
 
-async function migrateOne(name: string) {
-  const ct = spare.shift();
-  if (!ct) throw new Error('the lab has no container left for this test');
-  const batch = await createBatch(stack.t.db, { name, containerIds: [ct.id] }, actor);
-  await startBatch(stack.t.db, batch.id, {});
-  const run = await stack.t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
-  return { batchId: batch.id, runId: run.id, ct };
-}
-
-function sourceRunning(ct: { sourceCtid: number; hostName: string }): boolean {
-  return existsSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid)));
-}
-
-async function enqueue(jobs: FollowUpJob[]) {
-  for (const job of jobs)
-    await stack.producer.ensure(job.name, job.payload as never, {
-      boxId: job.boxId,
-      jobId: job.jobId,
-      delayMs: delayOf(job),
-    });
-}
-
-async function whenStage(runId: string, stage: Stage, status: StageStatus, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await stack.t.prisma.stageRun.findFirst({ where: { runId, stage, status } });
-    if (s) return s;
-    if (Date.now() > deadline) throw new Error(`${stage} was not ${status} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const ended = (runs: Array<{ status: string }>) =>
-  runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status));
-
 describe('the ends of a run on the lab', () => {
   it(
     'a run cancelled while its template downloads gives its download slot back: the next run gets it and finishes',
@@ -112,17 +48,17 @@ describe('the ends of a run on the lab', () => {
       // slow enough that the download is still running when the cancel comes
       stack.lab.cloudstack!.faults.set({ clear: true, slowDownloads: { bytesPerSec: 64 * 1024 } });
       try {
-        const first = await migrateOne('cancelled while downloading');
+        const first = await migrateOne(stack, spare, 'cancelled while downloading');
         await until('a download in progress', () =>
           stack.t.prisma.templateUpload.findFirst({ where: { runId: first.runId, state: 'downloading' } }),
         );
-        await enqueue(await cancelRun(stack.t.db, first.runId, actor));
+        await enqueue(stack, await cancelRun(stack.t.db, first.runId, actor));
         const [cancelled] = await waitForBatch(stack, first.batchId, 180_000, ended);
         expect(cancelled!.status).toBe('cancelled');
-        expect(sourceRunning(first.ct)).toBe(true);
+        expect(sourceRunning(stack, first.ct)).toBe(true);
 
         stack.lab.cloudstack!.faults.clear();
-        const second = await migrateOne('after the cancelled one');
+        const second = await migrateOne(stack, spare, 'after the cancelled one');
         const [run] = await waitForBatch(stack, second.batchId, 480_000, ended);
         expect(run!.status, run!.error ?? '').toBe('succeeded');
       } finally {
@@ -142,8 +78,8 @@ describe('the ends of a run on the lab', () => {
       // CloudStack refuses every call of vzferry's account (a disabled user: 401) once the VM runs
       const user = stack.lab.cloudstack!.simulator.state.users[0]!;
       try {
-        const { batchId, runId, ct } = await migrateOne('VM cannot be stopped');
-        await whenStage(runId, 'verify', 'running', 480_000);
+        const { batchId, runId, ct } = await migrateOne(stack, spare, 'VM cannot be stopped');
+        await whenStage(stack, runId, 'verify', 'running', 480_000);
         user.enabled = false;
         const [run] = await waitForBatch(stack, batchId, 300_000, ended);
         const events = await stack.t.prisma.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } });
@@ -151,7 +87,7 @@ describe('the ends of a run on the lab', () => {
         expect(run, log).toMatchObject({ status: 'failed', errorCode: 'vm_stop_failed', downtimeEndedAt: null });
         expect(run!.error).toMatch(/could not stop VM .*stop the VM by hand/);
         // both would answer on the container's IPs: the source stays stopped, the VM runs
-        expect(sourceRunning(ct)).toBe(false);
+        expect(sourceRunning(stack, ct)).toBe(false);
         const vm = stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === run!.cloudstackVmId);
         expect(vm?.state).toBe('Running');
         expect(log).toMatch(/the source container was NOT started again/);
@@ -171,14 +107,14 @@ describe('the ends of a run on the lab', () => {
       stack.lab.cloudstack!.faults.set({ clear: true, silentVms: 3 });
       const user = stack.lab.cloudstack!.simulator.state.users[0]!;
       try {
-        const { batchId, runId, ct } = await migrateOne('cancel, VM cannot be stopped');
-        await whenStage(runId, 'verify', 'running', 480_000);
+        const { batchId, runId, ct } = await migrateOne(stack, spare, 'cancel, VM cannot be stopped');
+        await whenStage(stack, runId, 'verify', 'running', 480_000);
         const vmId = await until('the VM id on the run', async () => {
           const r = await stack.t.prisma.migrationRun.findUniqueOrThrow({ where: { id: runId } });
           return r.cloudstackVmId;
         });
         user.enabled = false;
-        await enqueue(await cancelRun(stack.t.db, runId, actor));
+        await enqueue(stack, await cancelRun(stack.t.db, runId, actor));
         // it used to stay running with its cancel requested for good
         const [run] = await waitForBatch(stack, batchId, 300_000, ended);
         const log = async () =>
@@ -190,7 +126,7 @@ describe('the ends of a run on the lab', () => {
           errorCode: 'vm_stop_failed',
           downtimeEndedAt: null,
         });
-        expect(sourceRunning(ct)).toBe(false);
+        expect(sourceRunning(stack, ct)).toBe(false);
         expect(stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === vmId)?.state).toBe('Running');
         expect(await log()).toMatch(
           /cancel stopped: the VM could not be stopped, so the source container was NOT started again/,
@@ -198,12 +134,12 @@ describe('the ends of a run on the lab', () => {
 
         // the engineer makes CloudStack usable again and cancels: the VM stops, the source runs
         user.enabled = true;
-        await enqueue(await cancelRun(stack.t.db, runId, actor));
+        await enqueue(stack, await cancelRun(stack.t.db, runId, actor));
         const [after] = await waitForBatch(stack, batchId, 300_000, (runs) =>
           runs.every((r) => r.status === 'cancelled'),
         );
         expect(after!.downtimeEndedAt).not.toBeNull();
-        expect(sourceRunning(ct), await log()).toBe(true);
+        expect(sourceRunning(stack, ct), await log()).toBe(true);
         expect(stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === vmId)?.state).toBe('Stopped');
       } finally {
         user.enabled = true;
@@ -218,18 +154,18 @@ describe('the ends of a run on the lab', () => {
     async () => {
       stack.lab.cloudstack!.faults.set({ clear: true, silentVms: 1 });
       try {
-        const { batchId, runId, ct } = await migrateOne('cancelled in verify');
-        await whenStage(runId, 'verify', 'running', 480_000);
+        const { batchId, runId, ct } = await migrateOne(stack, spare, 'cancelled in verify');
+        await whenStage(stack, runId, 'verify', 'running', 480_000);
         const vmId = await until('the VM id on the run', async () => {
           const r = await stack.t.prisma.migrationRun.findUniqueOrThrow({ where: { id: runId } });
           return r.cloudstackVmId;
         });
-        await enqueue(await cancelRun(stack.t.db, runId, actor));
+        await enqueue(stack, await cancelRun(stack.t.db, runId, actor));
         const [run] = await waitForBatch(stack, batchId, 180_000, ended);
         const events = await stack.t.prisma.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } });
         const log = events.map((e) => e.message).join('\n');
         expect(run!.status).toBe('cancelled');
-        expect(sourceRunning(ct), log).toBe(true);
+        expect(sourceRunning(stack, ct), log).toBe(true);
         // stopped, not expunged: a rollback keeps the VM for diagnosis too
         const vm = stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === vmId);
         expect(vm?.state).toBe('Stopped');

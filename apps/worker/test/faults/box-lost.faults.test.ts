@@ -16,24 +16,28 @@
 // - after the downtime the VM is the container now: box-b runs the remaining
 //   stage (cleanup), it does not migrate the container again.
 // No container is left stopped while its run is not active, at any time.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVE_RUN_STATUSES, type RunStatus, type Stage } from '@vzferry/core';
-import { createBatch, savePipelineSettings, startBatch } from '@vzferry/db';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
+import { savePipelineSettings } from '@vzferry/db';
 import { startLabStack, waitForBatch, type LabStack, type WorkerProcess } from '../support/lab-stack';
+import {
+  migratableContainers,
+  smallestFirst,
+  sourceRunning,
+  startBatchOf,
+  until,
+  type LabCt,
+} from '../support/lab-runs';
 import { holdFile } from '../support/stage-hold';
 
-const actor = { name: 'test' };
 const ACTIVE: RunStatus[] = [...ACTIVE_RUN_STATUSES];
 const holdDir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-boxlost-hold-'));
 let stack: LabStack;
 let boxB: WorkerProcess;
-type Ct = { id: string; sourceCtid: number; hostName: string };
-let picked: Ct[] = [];
+let picked: LabCt[] = [];
 
 beforeAll(async () => {
   stack = await startLabStack(
@@ -45,22 +49,9 @@ beforeAll(async () => {
   // box-b holds nothing
   boxB = stack.addWorker('box-b', { VZFERRY_TEST_HOLD_DIR: '' });
   await savePipelineSettings(stack.t.db, { templateRetryBackoffSeconds: 1, templatePollSeconds: 1 });
-  const all = await stack.t.prisma.container.findMany({
-    include: { ips: true, sourceHost: true },
-    // the smallest disks: each box reserves its runs' quotas, and this machine's disk is shared
-    orderBy: { diskQuotaKb: 'asc' },
-  });
-  picked = all
-    .filter((c) => {
-      const os = parseOsTemplate(c.ostemplate);
-      return (
-        c.status === 'running' && os && !usesLegacyGrub(os) && c.ips.length > 0 && c.ips.every((ip) => ip.family === 4)
-      );
-    })
-    .slice(0, 3)
-    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name }));
+  // the smallest disks: each box reserves its runs' quotas
+  picked = smallestFirst(await migratableContainers(stack)).slice(0, 3);
   expect(picked).toHaveLength(3);
-  await stack.t.prisma.container.updateMany({ data: { downtimeWindow: null } });
 }, 600_000);
 
 afterAll(async () => {
@@ -76,27 +67,27 @@ afterAll(async () => {
   await stack?.stop();
 }, 120_000);
 
-function sourceRunning(ct: Ct): boolean {
-  return existsSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid)));
-}
-
 /** No container is stopped unless its run is inside its downtime or finished the migration. */
 async function checkSources(batchId: string) {
   const runs = await stack.t.prisma.migrationRun.findMany({ where: { batchId } });
   for (const run of runs) {
     const ct = picked.find((c) => c.id === run.containerId)!;
     const mayBeDown = run.downtimeStartedAt && (ACTIVE.includes(run.status) || run.status === 'succeeded');
-    if (!mayBeDown) expect(sourceRunning(ct), `${ct.sourceCtid} ${run.status}`).toBe(true);
+    if (!mayBeDown) expect(sourceRunning(stack, ct), `${ct.sourceCtid} ${run.status}`).toBe(true);
   }
 }
 
-async function until(what: string, batchId: string, fn: () => Promise<boolean>, timeoutMs = 480_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    await checkSources(batchId);
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await sleep(250);
-  }
+/** Polls until `fn` holds, checking the batch's sources at each poll. */
+async function untilChecking(what: string, batchId: string, fn: () => Promise<boolean>, timeoutMs = 480_000) {
+  await until(
+    what,
+    async () => {
+      if (await fn()) return true;
+      await checkSources(batchId);
+      return false;
+    },
+    timeoutMs,
+  );
 }
 
 describe('a converter box lost for good mid-batch', () => {
@@ -105,44 +96,43 @@ describe('a converter box lost for good mid-batch', () => {
     { timeout: 900_000 },
     async () => {
       const started = Date.now();
-      const [before, inside, after] = picked as [Ct, Ct, Ct];
-      const holds: Array<[Ct, Stage]> = [
+      const [before, inside, after] = picked as [LabCt, LabCt, LabCt];
+      const holds: Array<[LabCt, Stage]> = [
         [before, 'initial_sync'],
         [inside, 'final_sync'],
         [after, 'cleanup'],
       ];
       for (const [ct, stage] of holds) writeFileSync(holdFile(holdDir, ct.sourceCtid, stage), '');
-      const batch = await createBatch(stack.t.db, { name: 'box lost', containerIds: picked.map((c) => c.id) }, actor);
-      await startBatch(stack.t.db, batch.id, {});
-      const runOf = async (ct: Ct) =>
-        stack.t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id, containerId: ct.id } });
+      const { batchId } = await startBatchOf(stack, 'box lost', picked);
+      const runOf = async (ct: LabCt) =>
+        stack.t.prisma.migrationRun.findFirstOrThrow({ where: { batchId, containerId: ct.id } });
       // box-a takes all three; box-b joins once they are box-a's
-      await until('every run on box-a', batch.id, async () => {
-        const runs = await stack.t.prisma.migrationRun.findMany({ where: { batchId: batch.id, status: 'running' } });
+      await untilChecking('every run on box-a', batchId, async () => {
+        const runs = await stack.t.prisma.migrationRun.findMany({ where: { batchId, status: 'running' } });
         return runs.length === 3;
       });
       const boxA = await stack.t.prisma.converterBox.findUniqueOrThrow({ where: { name: 'box-a' } });
       await boxB.start();
-      await until('each run held in its stage on box-a', batch.id, async () => {
+      await untilChecking('each run held in its stage on box-a', batchId, async () => {
         const held = await stack.t.prisma.stageRun.findMany({
-          where: { run: { batchId: batch.id }, status: 'running', converterBoxId: boxA.id },
+          where: { run: { batchId }, status: 'running', converterBoxId: boxA.id },
           include: { run: true },
         });
         return holds.every(([ct, stage]) => held.some((s) => s.run.containerId === ct.id && s.stage === stage));
       });
-      expect(sourceRunning(inside)).toBe(false);
+      expect(sourceRunning(stack, inside)).toBe(false);
       await stack.stopWorker('SIGKILL');
       const killedAt = Date.now();
       stack.workerLog.push(`[test] ${new Date().toISOString()} box-a killed for good`);
 
-      const runs = await until('the batch ends', batch.id, async () => {
-        const r = await stack.t.prisma.migrationRun.findMany({ where: { batchId: batch.id } });
+      const runs = await untilChecking('the batch ends', batchId, async () => {
+        const r = await stack.t.prisma.migrationRun.findMany({ where: { batchId } });
         return r.every((x) => !ACTIVE.includes(x.status));
-      }).then(() => waitForBatch(stack, batch.id, 10_000));
+      }).then(() => waitForBatch(stack, batchId, 10_000));
       console.log(
         `box lost: ${(Date.now() - started) / 1000} s in all, the batch ended ${(Date.now() - killedAt) / 1000} s after box-a died`,
       );
-      await checkSources(batch.id);
+      await checkSources(batchId);
       const box = await stack.t.prisma.converterBox.findUniqueOrThrow({ where: { name: 'box-b' } });
       const sim = stack.lab.cloudstack!.simulator;
       const stagesOf = async (runId: string) =>
@@ -158,7 +148,7 @@ describe('a converter box lost for good mid-batch', () => {
       expect(bStages).toContain('initial_sync#1 failed box_lost');
       expect(bStages).toContain('preflight#2 succeeded');
       expect(bStages).toContain('initial_sync#2 succeeded');
-      expect(sourceRunning(before)).toBe(false);
+      expect(sourceRunning(stack, before)).toBe(false);
       expect(sim.state.vms.filter((v) => v.name === b.cloudstackVmName).map((v) => v.state)).toEqual(['Running']);
 
       // inside the downtime: rolled back by box-b, the container runs again, the problem is on the run
@@ -171,7 +161,7 @@ describe('a converter box lost for good mid-batch', () => {
       });
       expect(i.error).toMatch(/converter box stopped during the downtime/);
       expect(i.downtimeEndedAt!.getTime()).toBeGreaterThan(i.downtimeStartedAt!.getTime());
-      expect(sourceRunning(inside)).toBe(true);
+      expect(sourceRunning(stack, inside)).toBe(true);
       expect(await stack.t.prisma.templateDownloadSlot.count({ where: { runId: i.id } })).toBe(0);
       const events = await stack.t.prisma.runEvent.findMany({ where: { runId: i.id } });
       expect(events.map((e) => e.message)).toContain(
@@ -187,22 +177,22 @@ describe('a converter box lost for good mid-batch', () => {
         'cleanup#1 failed box_lost',
         'cleanup#2 succeeded',
       ]);
-      expect(sourceRunning(after)).toBe(false);
+      expect(sourceRunning(stack, after)).toBe(false);
       expect(sim.state.vms.filter((v) => v.name === a.cloudstackVmName).map((v) => v.state)).toEqual(['Running']);
       const left = sim.state.templates.filter((t) => t.name.startsWith(`${a.cloudstackVmName}-t`) && !t.removed);
       expect(left.map((t) => t.name)).toEqual([]);
 
       // the scheduler's tick closes the batch once its runs ended
-      await until(
+      await untilChecking(
         'the batch closes',
-        batch.id,
+        batchId,
         async () => {
-          const row = await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } });
+          const row = await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: batchId } });
           return row.status !== 'running';
         },
         30_000,
       );
-      const batchRow = await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: batch.id } });
+      const batchRow = await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: batchId } });
       expect(batchRow.status).toBe('completed_with_failures');
       expect(runs.map((r) => r.status).sort()).toEqual(['failed', 'succeeded', 'succeeded']);
     },

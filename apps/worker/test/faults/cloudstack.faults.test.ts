@@ -8,17 +8,22 @@
 // stopped without a run that still owns it or that migrated it, no run
 // stuck, every failure shown on its run; a rollback in deploy_vm or verify
 // leaves the source running and no VM answering on its IPs.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatch, savePipelineSettings, startBatch, type Stage, type StageStatus } from '@vzferry/db';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
+import { savePipelineSettings } from '@vzferry/db';
 import { startLabStack, waitForBatch, type LabStack } from '../support/lab-stack';
+import {
+  ended,
+  migratableContainers,
+  migrateOne,
+  smallestFirst,
+  sourceRunning,
+  until,
+  whenStage,
+  type SpareCt,
+} from '../support/lab-runs';
 
-const actor = { name: 'test' };
 let stack: LabStack;
-type Ct = { id: string; sourceCtid: number; hostName: string; ips: string[] };
-let spare: Ct[] = [];
+let spare: SpareCt[] = [];
 
 beforeAll(async () => {
   stack = await startLabStack('cs-faults', { hosts: 1, containers: 24, debian12: false });
@@ -28,31 +33,8 @@ beforeAll(async () => {
     templatePollSeconds: 1,
     verifyTimeoutSeconds: 20,
   });
-  const all = await stack.t.prisma.container.findMany({
-    include: { ips: true, sourceHost: true },
-    orderBy: { sourceCtid: 'asc' },
-  });
-  spare = all
-    .filter((c) => {
-      const os = parseOsTemplate(c.ostemplate);
-      return (
-        c.status === 'running' &&
-        os &&
-        !usesLegacyGrub(os) &&
-        (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n &&
-        c.ips.length > 0 &&
-        c.ips.every((ip) => ip.family === 4)
-      );
-    })
-    // the smallest first: the box's free disk must hold the quota and a margin, and this machine's is shared
-    .sort((a, b) => Number((a.diskQuotaKb ?? 0n) - (b.diskQuotaKb ?? 0n)))
-    .map((c) => ({
-      id: c.id,
-      sourceCtid: c.sourceCtid,
-      hostName: c.sourceHost.name,
-      ips: c.ips.map((ip) => ip.address),
-    }));
-  await stack.t.prisma.container.updateMany({ data: { downtimeWindow: null } });
+  // the smallest first: the box's free disk must hold the quota and a margin
+  spare = smallestFirst(await migratableContainers(stack));
 }, 600_000);
 
 afterAll(async () => {
@@ -66,39 +48,14 @@ afterAll(async () => {
   await stack?.stop();
 }, 120_000);
 
-/** One container's batch, started. */
-async function migrateOne(name: string) {
-  const ct = spare.shift();
-  if (!ct) throw new Error('the lab has no container left for this test');
-  const batch = await createBatch(stack.t.db, { name, containerIds: [ct.id] }, actor);
-  await startBatch(stack.t.db, batch.id, {});
-  const run = await stack.t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
-  return { batchId: batch.id, runId: run.id, ct, vm: `vz${ct.sourceCtid}-${run.id.slice(0, 8)}` };
+/** One container's batch, started, with the name its VM gets (what the faults match). */
+async function migrate(name: string) {
+  const { batchId, runId, ct } = await migrateOne(stack, spare, name);
+  // one of `spare`'s: it has its IPs
+  return { batchId, runId, ct: ct as SpareCt, vm: `vz${ct.sourceCtid}-${runId.slice(0, 8)}` };
 }
 
 const lab = () => stack.lab.cloudstack!;
-
-function sourceRunning(ct: Ct): boolean {
-  return existsSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid)));
-}
-
-async function whenStage(runId: string, stage: Stage, status: StageStatus, timeoutMs = 400_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await stack.t.prisma.stageRun.findFirst({ where: { runId, stage, status } });
-    if (s) return s;
-    if (Date.now() > deadline) throw new Error(`${stage} was not ${status} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function events(runId: string): Promise<string> {
   const rows = await stack.t.prisma.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } });
@@ -112,20 +69,24 @@ async function events(runId: string): Promise<string> {
  * the only one answering on its IPs; after a failure the source runs and no
  * VM of the run answers.
  */
-async function expectSettled(r: { runId: string; batchId: string; ct: Ct; vm: string }) {
+async function expectSettled(r: { runId: string; batchId: string; ct: SpareCt; vm: string }) {
   const run = await stack.t.prisma.migrationRun.findUniqueOrThrow({ where: { id: r.runId } });
   const log = await events(r.runId);
   expect(['succeeded', 'failed'], log).toContain(run.status);
   expect(await stack.t.prisma.templateDownloadSlot.count({ where: { runId: r.runId } })).toBe(0);
   // the batch ends at the scheduler's next tick after its last run
   const batchEnd = run.status === 'succeeded' ? 'completed' : 'completed_with_failures';
-  await until(`batch ${batchEnd}`, async () => {
-    const batch = await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: r.batchId } });
-    return batch.status === batchEnd;
-  });
+  await until(
+    `batch ${batchEnd}`,
+    async () => {
+      const batch = await stack.t.prisma.batch.findUniqueOrThrow({ where: { id: r.batchId } });
+      return batch.status === batchEnd;
+    },
+    60_000,
+  );
   const vms = lab().simulator.state.vms.filter((v) => v.name === r.vm);
   if (run.status === 'succeeded') {
-    expect(sourceRunning(r.ct), log).toBe(false);
+    expect(sourceRunning(stack, r.ct), log).toBe(false);
     expect(vms.map((v) => v.state)).toEqual(['Running']);
     const left = lab().simulator.state.templates.filter((t) => t.name.startsWith(r.vm) && t.removed === null);
     expect(
@@ -137,7 +98,7 @@ async function expectSettled(r: { runId: string; batchId: string; ct: Ct; vm: st
     expect(run.errorCode).toBeTruthy();
     expect(run.failedStage).toBeTruthy();
     expect(run.downtimeEndedAt).not.toBeNull();
-    expect(sourceRunning(r.ct), log).toBe(true);
+    expect(sourceRunning(stack, r.ct), log).toBe(true);
     expect(vms.filter((v) => v.state === 'Running' || v.state === 'Starting')).toEqual([]);
     // no VM of the lab answers on the container's IPs (the lab's own record of the addresses it makes answer: a
     // ping could reach another test's lab, whose VMs may use the same addresses)
@@ -147,17 +108,14 @@ async function expectSettled(r: { runId: string; batchId: string; ct: Ct; vm: st
   return { run, log };
 }
 
-const ended = (runs: Array<{ status: string }>) =>
-  runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status));
-
 describe('CloudStack faults under the real worker', () => {
   it(
     'three runs at once: one through 5xx answers, a hung registerTemplate and a failed delete job finishes; a failed deploy job and a verify that CloudStack does not answer roll back',
     { timeout: 900_000 },
     async () => {
-      const flaky = await migrateOne('cloudstack flaky');
-      const deployFails = await migrateOne('deploy job fails');
-      const verifyBlind = await migrateOne('verify without answers');
+      const flaky = await migrate('cloudstack flaky');
+      const deployFails = await migrate('deploy job fails');
+      const verifyBlind = await migrate('verify without answers');
       lab().faults.set({
         clear: true,
         apiErrors: [
@@ -213,9 +171,9 @@ describe('CloudStack faults under the real worker', () => {
     'a management-server restart cancels the deploy job in flight: the run rolls back, its VM is stopped, the source runs',
     { timeout: 900_000 },
     async () => {
-      const r = await migrateOne('restart during deploy');
+      const r = await migrate('restart during deploy');
       lab().faults.set({ clear: true, holdJobs: [{ count: 1, commands: ['deployVirtualMachine'], match: r.vm }] });
-      await whenStage(r.runId, 'deploy_vm', 'running');
+      await whenStage(stack, r.runId, 'deploy_vm', 'running', 400_000);
       // the job did its work (the VM runs and answers) but the server dies before it records its end
       const deadline = Date.now() + 120_000;
       const inFlight = () =>

@@ -11,21 +11,21 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delayOf, retryRun, savePipelineSettings, type FollowUpJob } from '@vzferry/db';
+import { retryRun, savePipelineSettings } from '@vzferry/db';
 import { LocalExecutor, release, workPaths } from '@vzferry/pipeline';
 import { startLabStack, waitForBatch, type LabStack } from '../support/lab-stack';
-import { readFromVolume } from '../support/volume';
 import {
   ended,
-  expectBatchSettled,
+  enqueue,
   migratableContainers,
   privateDir,
-  runningContainers,
   sourceRunning,
-  stageLog,
   startBatchOf,
+  whenStage,
   type LabCt,
-} from './support/fault-checks';
+} from '../support/lab-runs';
+import { readFromVolume } from '../support/volume';
+import { expectBatchSettled, runningContainers, stageLog } from './support/fault-checks';
 
 const GiB = 1024 ** 3;
 let scratch: string;
@@ -49,10 +49,7 @@ beforeAll(async () => {
   workDir = smallWorkFilesystem(64 * GiB);
   stack = await startLabStack('diskfull', { hosts: 1, containers: 16, debian12: false }, { WORKER_WORK_DIR: workDir });
   // preflight wants the quota and more free (sparse: the disk takes what is written): the smaller quotas fit
-  spare = await migratableContainers(stack);
-  const quotas = await stack.t.prisma.container.findMany({ where: { id: { in: spare.map((c) => c.id) } } });
-  const small = new Set(quotas.filter((c) => (c.diskQuotaKb ?? 0n) <= 40n * 1024n * 1024n).map((c) => c.id));
-  spare = spare.filter((c) => small.has(c.id));
+  spare = (await migratableContainers(stack)).filter((c) => (c.diskQuotaKb ?? 0n) <= 40n * 1024n * 1024n);
 }, 600_000);
 
 afterAll(async () => {
@@ -83,27 +80,6 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 }, 180_000);
 
-async function whenStage(runId: string, stage: string, status: string, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await stack.t.prisma.stageRun.findFirst({
-      where: { runId, stage: stage as never, status: status as never },
-    });
-    if (s) return s;
-    if (Date.now() > deadline) throw new Error(`${stage} was not ${status} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function enqueue(jobs: FollowUpJob[]) {
-  for (const job of jobs)
-    await stack.producer.ensure(job.name, job.payload as never, {
-      boxId: job.boxId,
-      jobId: job.jobId,
-      delayMs: delayOf(job),
-    });
-}
-
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Takes all but `leave` bytes of the work file system, as another run's disk would. */
@@ -127,7 +103,7 @@ describe("the converter box's work disk full during a sync", () => {
       const { runId, ct } = runs[0]!;
       // data that takes room (the synthetic guest's big file is sparse, and so is rsync -S's copy): 12 s of copy
       writeFileSync(path.join(privateDir(stack, ct), 'var/lib/lab/customer-data.bin'), randomBytes(48 * 1024 * 1024));
-      await whenStage(runId, 'initial_sync', 'running');
+      await whenStage(stack, runId, 'initial_sync', 'running');
       await new Promise((r) => setTimeout(r, 2_000));
       const filler = fill(4 * 1024 * 1024);
       stack.workerLog.push(`[test] ${new Date().toISOString()} work disk filled`);
@@ -140,7 +116,7 @@ describe("the converter box's work disk full during a sync", () => {
       expect(sourceRunning(stack, ct), log).toBe(true);
 
       rmSync(filler);
-      await enqueue(await retryRun(stack.t.db, runId, { name: 'test' }));
+      await enqueue(stack, await retryRun(stack.t.db, runId, { name: 'test' }));
       const [run] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(run!.status, await stageLog(stack, runId)).toBe('succeeded');
       await expectBatchSettled(stack, batchId, before);
@@ -155,11 +131,11 @@ describe("the converter box's work disk full during a sync", () => {
       const before = await runningContainers(stack);
       const { batchId, runs } = await startBatchOf(stack, 'box disk full in final_sync', spare.splice(0, 1));
       const { runId, ct } = runs[0]!;
-      await whenStage(runId, 'initial_sync', 'succeeded');
+      await whenStage(stack, runId, 'initial_sync', 'succeeded');
       // written since the first copy (text, to be read back from the VM): the final sync has 12 s of work
       const data = randomBytes(24 * 1024 * 1024).toString('hex');
       writeFileSync(path.join(privateDir(stack, ct), 'var/lib/lab/customer-data.txt'), data);
-      await whenStage(runId, 'final_sync', 'running');
+      await whenStage(stack, runId, 'final_sync', 'running');
       await new Promise((r) => setTimeout(r, 1_000));
       const filler = fill(4 * 1024 * 1024);
       stack.workerLog.push(`[test] ${new Date().toISOString()} work disk filled`);
@@ -174,7 +150,7 @@ describe("the converter box's work disk full during a sync", () => {
 
       rmSync(filler);
       await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: null });
-      await enqueue(await retryRun(stack.t.db, runId, { name: 'test' }));
+      await enqueue(stack, await retryRun(stack.t.db, runId, { name: 'test' }));
       const [run] = await waitForBatch(stack, batchId, 480_000, ended);
       expect(run!.status, await stageLog(stack, runId)).toBe('succeeded');
       await expectBatchSettled(stack, batchId, before);

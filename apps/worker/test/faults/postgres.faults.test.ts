@@ -11,17 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savePipelineSettings } from '@vzferry/db';
 import { startLabStack, waitForBatch, type LabStack } from '../support/lab-stack';
-import {
-  ended,
-  expectBatchSettled,
-  migratableContainers,
-  privateDir,
-  runningContainers,
-  sourceRunning,
-  stageLog,
-  startBatchOf,
-  type LabCt,
-} from './support/fault-checks';
+import { ended, migratableContainers, privateDir, sourceRunning, startBatchOf, type LabCt } from '../support/lab-runs';
+import { expectBatchSettled, runningContainers, stageLog } from './support/fault-checks';
 import { startPrivatePostgres, startTcpRelay, type PrivatePostgres, type TcpRelay } from './support/services';
 
 let pg: PrivatePostgres;
@@ -60,7 +51,10 @@ afterAll(async () => {
   pg?.destroy();
 }, 120_000);
 
-/** Polls the stage's state (the test reads PostgreSQL directly, so this works while the worker's link is cut). */
+/**
+ * Polls the stage's state (the test reads PostgreSQL directly, so this works while the worker's link is cut);
+ * unlike lab-runs' whenStage, a query that fails while the server restarts counts as "not yet".
+ */
 async function whenStage(runId: string, stage: string, status: string, timeoutMs = 300_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

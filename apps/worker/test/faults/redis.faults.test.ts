@@ -6,15 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savePipelineSettings } from '@vzferry/db';
 import { createRedis } from '@vzferry/queue';
 import { startLabStack, waitForBatch, type LabStack } from '../support/lab-stack';
-import {
-  ended,
-  expectBatchSettled,
-  migratableContainers,
-  runningContainers,
-  stageLog,
-  startBatchOf,
-  type LabCt,
-} from './support/fault-checks';
+import { ended, migratableContainers, startBatchOf, whenStage, type LabCt } from '../support/lab-runs';
+import { expectBatchSettled, runningContainers, stageLog } from './support/fault-checks';
 import { startPrivateRedis, type PrivateRedis } from './support/services';
 
 let redis: PrivateRedis;
@@ -39,18 +32,6 @@ afterAll(async () => {
   await redis?.stop();
 }, 120_000);
 
-async function whenStage(runId: string, stage: string, status: string, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await stack.t.prisma.stageRun.findFirst({
-      where: { runId, stage: stage as never, status: status as never },
-    });
-    if (s) return s;
-    if (Date.now() > deadline) throw new Error(`${stage} was not ${status} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('Redis restarted mid-batch', () => {
   it(
     'rebuilds the queue from PostgreSQL after Redis restarts empty, and the batch finishes',
@@ -60,7 +41,7 @@ describe('Redis restarted mid-batch', () => {
       await savePipelineSettings(stack.t.db, { rsyncBandwidthLimitKbps: 8192 });
       const before = await runningContainers(stack);
       const { batchId, runs } = await startBatchOf(stack, 'redis restarted', spare.slice(0, 2));
-      await whenStage(runs[0]!.runId, 'initial_sync', 'running');
+      await whenStage(stack, runs[0]!.runId, 'initial_sync', 'running');
       const check = createRedis(redis.url, 'producer');
       try {
         expect((await check.keys(`${stack.prefix}:*`)).length).toBeGreaterThan(0);

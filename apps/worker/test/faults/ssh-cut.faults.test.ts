@@ -13,15 +13,14 @@ import { savePipelineSettings } from '@vzferry/db';
 import { startLabStack, waitForBatch, type LabStack } from '../support/lab-stack';
 import {
   ended,
-  expectBatchSettled,
   migratableContainers,
   privateDir,
-  runningContainers,
   sourceRunning,
-  stageLog,
   startBatchOf,
+  whenStage,
   type LabCt,
-} from './support/fault-checks';
+} from '../support/lab-runs';
+import { expectBatchSettled, runningContainers, stageLog } from './support/fault-checks';
 import { startTcpRelay, type TcpRelay } from './support/services';
 
 let relay: TcpRelay;
@@ -49,18 +48,6 @@ afterAll(async () => {
   await relay?.close();
 }, 120_000);
 
-async function whenStage(runId: string, stage: string, status: string, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await stack.t.prisma.stageRun.findFirst({
-      where: { runId, stage: stage as never, status: status as never },
-    });
-    if (s) return s;
-    if (Date.now() > deadline) throw new Error(`${stage} was not ${status} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** the stage's attempts, oldest first: status and error code */
 async function attempts(runId: string, stage: string) {
   const rows = await stack.t.prisma.stageRun.findMany({
@@ -77,7 +64,7 @@ describe('the SSH connection to a hypervisor cut mid-rsync', () => {
     const before = await runningContainers(stack);
     const { batchId, runs } = await startBatchOf(stack, 'ssh cut in initial_sync', spare.splice(0, 1));
     const { runId } = runs[0]!;
-    await whenStage(runId, 'initial_sync', 'running');
+    await whenStage(stack, runId, 'initial_sync', 'running');
     await new Promise((r) => setTimeout(r, 3_000));
     expect(relay.open()).toBeGreaterThan(0);
     await relay.cut();
@@ -102,10 +89,10 @@ describe('the SSH connection to a hypervisor cut mid-rsync', () => {
       const before = await runningContainers(stack);
       const { batchId, runs } = await startBatchOf(stack, 'ssh cut in final_sync', spare.splice(0, 1));
       const { runId, ct } = runs[0]!;
-      await whenStage(runId, 'initial_sync', 'succeeded');
+      await whenStage(stack, runId, 'initial_sync', 'succeeded');
       // the customer wrote 40 MiB since the first copy: the final sync has 10 s of work
       writeFileSync(path.join(privateDir(stack, ct), 'var/lib/lab/new-data.bin'), randomBytes(40 * 1024 * 1024));
-      await whenStage(runId, 'final_sync', 'running');
+      await whenStage(stack, runId, 'final_sync', 'running');
       await new Promise((r) => setTimeout(r, 2_000));
       expect(sourceRunning(stack, ct)).toBe(false);
       await relay.cut();

@@ -8,17 +8,21 @@
 // final database state and the source container on its hypervisor: run
 // succeeded, the first registration recorded as failed, no download slot
 // left, nothing of the run in secondary storage.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatch, savePipelineSettings, startBatch } from '@vzferry/db';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
+import { savePipelineSettings } from '@vzferry/db';
 import { startLabStack, waitForBatch, type LabStack } from '../support/lab-stack';
+import {
+  ended,
+  migratableContainers,
+  migrateOne,
+  smallestFirst,
+  sourceRunning,
+  until,
+  type LabCt,
+} from '../support/lab-runs';
 
-const actor = { name: 'test' };
 let stack: LabStack;
-type Ct = { id: string; sourceCtid: number; hostName: string };
-let spare: Ct[] = [];
+let spare: LabCt[] = [];
 
 beforeAll(async () => {
   stack = await startLabStack('ts-faults', { hosts: 1, containers: 24, debian12: false });
@@ -28,26 +32,8 @@ beforeAll(async () => {
     templatePollSeconds: 1,
     maxConcurrentTemplateDownloads: 1,
   });
-  const all = await stack.t.prisma.container.findMany({
-    include: { ips: true, sourceHost: true },
-    orderBy: { sourceCtid: 'asc' },
-  });
-  spare = all
-    .filter((c) => {
-      const os = parseOsTemplate(c.ostemplate);
-      return (
-        c.status === 'running' &&
-        os &&
-        !usesLegacyGrub(os) &&
-        (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n &&
-        c.ips.length > 0 &&
-        c.ips.every((ip) => ip.family === 4)
-      );
-    })
-    // the smallest first: the box's free disk must hold the quota and a margin, and this machine's is shared
-    .sort((a, b) => Number((a.diskQuotaKb ?? 0n) - (b.diskQuotaKb ?? 0n)))
-    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name }));
-  await stack.t.prisma.container.updateMany({ data: { downtimeWindow: null } });
+  // the smallest first: the box's free disk must hold the quota and a margin
+  spare = smallestFirst(await migratableContainers(stack));
 }, 600_000);
 
 afterAll(async () => {
@@ -63,28 +49,11 @@ afterAll(async () => {
 
 const lab = () => stack.lab.cloudstack!;
 
-function sourceRunning(ct: Ct): boolean {
-  return existsSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid)));
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 400_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** The bytes the lab's secondary storage has of a template (its image store's copy). */
 function downloaded(name: string): number {
   const t = lab().simulator.state.templates.find((x) => x.name === name);
   return Math.max(0, ...(t?.storeRefs ?? []).map((r) => r.downloadedBytes ?? 0));
 }
-
-const ended = (runs: Array<{ status: string }>) =>
-  runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status));
 
 describe("the template server restarted during CloudStack's download", () => {
   it(
@@ -93,14 +62,15 @@ describe("the template server restarted during CloudStack's download", () => {
     async () => {
       // slow enough that the download is still running through the stop
       lab().faults.set({ clear: true, slowDownloads: { bytesPerSec: 256 * 1024 } });
-      const ct = spare.shift()!;
-      const batch = await createBatch(stack.t.db, { name: 'template server restarted', containerIds: [ct.id] }, actor);
-      await startBatch(stack.t.db, batch.id, {});
-      const { id: runId } = await stack.t.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
-      const first = await until('a download in progress', async () => {
-        const u = await stack.t.prisma.templateUpload.findFirst({ where: { runId, state: 'downloading' } });
-        return u && downloaded(u.name) > 0 ? u : null;
-      });
+      const { batchId, runId, ct } = await migrateOne(stack, spare, 'template server restarted');
+      const first = await until(
+        'a download in progress',
+        async () => {
+          const u = await stack.t.prisma.templateUpload.findFirst({ where: { runId, state: 'downloading' } });
+          return u && downloaded(u.name) > 0 ? u : null;
+        },
+        400_000,
+      );
 
       // a graceful stop waits for the running stage: the template server goes on serving meanwhile
       const worker = stack.worker()!;
@@ -116,11 +86,11 @@ describe("the template server restarted during CloudStack's download", () => {
       lab().faults.clear();
       await stack.startWorker();
 
-      const [run] = await waitForBatch(stack, batch.id, 600_000, ended);
+      const [run] = await waitForBatch(stack, batchId, 600_000, ended);
       const events = await stack.t.prisma.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } });
       const log = events.map((e) => e.message).join('\n');
       expect(run!.status, `${run!.error}\n${log}`).toBe('succeeded');
-      expect(sourceRunning(ct)).toBe(false);
+      expect(sourceRunning(stack, ct)).toBe(false);
       const uploads = await stack.t.prisma.templateUpload.findMany({ where: { runId }, orderBy: { attempt: 'asc' } });
       // the broken download is the secondary storage's failure, kept on its row; the second one made the VM
       expect(uploads.length, log).toBe(2);

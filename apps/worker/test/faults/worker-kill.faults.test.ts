@@ -30,8 +30,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVE_RUN_STATUSES, STAGES, type RunStatus, type Stage } from '@vzferry/core';
 import { createBatch, savePipelineSettings, startBatch } from '@vzferry/db';
-import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { startLabStack, waitForBatch, type LabStack } from '../support/lab-stack';
+import { migratableContainers, smallestFirst, sourceRunning, type LabCt } from '../support/lab-runs';
 import { holdFile } from '../support/stage-hold';
 
 /** how far into their real work the slow stages are killed */
@@ -44,7 +44,7 @@ const RUNS = 3;
 const actor = { name: 'test' };
 const holdDir = mkdtempSync(path.join(os.tmpdir(), 'vzferry-wkill-hold-'));
 let stack: LabStack;
-let picked: Array<{ id: string; sourceCtid: number; hostName: string }> = [];
+let picked: LabCt[] = [];
 
 beforeAll(async () => {
   stack = await startLabStack(
@@ -54,27 +54,9 @@ beforeAll(async () => {
     { workerEntry: path.resolve(import.meta.dirname, '../support/held-worker.ts') },
   );
   await savePipelineSettings(stack.t.db, { templateRetryBackoffSeconds: 1, templatePollSeconds: 1 });
-  const all = await stack.t.prisma.container.findMany({
-    include: { ips: true, sourceHost: true },
-    // the smallest disks: the box reserves each run's quota, and this machine's disk is shared
-    orderBy: { diskQuotaKb: 'asc' },
-  });
-  picked = all
-    .filter((c) => {
-      const os = parseOsTemplate(c.ostemplate);
-      return (
-        c.status === 'running' &&
-        os &&
-        !usesLegacyGrub(os) &&
-        (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n &&
-        c.ips.length > 0 &&
-        c.ips.every((ip) => ip.family === 4)
-      );
-    })
-    .slice(0, RUNS)
-    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name }));
+  // the smallest disks: the box reserves each run's quota
+  picked = smallestFirst(await migratableContainers(stack)).slice(0, RUNS);
   expect(picked).toHaveLength(RUNS);
-  await stack.t.prisma.container.updateMany({ data: { downtimeWindow: null } });
 }, 600_000);
 
 afterAll(async () => {
@@ -89,10 +71,6 @@ afterAll(async () => {
     );
   await stack?.stop();
 }, 120_000);
-
-function sourceRunning(ct: { sourceCtid: number; hostName: string }): boolean {
-  return existsSync(path.join(stack.dir, 'lab/hosts', ct.hostName, 'vz/lab/running', String(ct.sourceCtid)));
-}
 
 function loopsOf(runId: string): string[] {
   const out = execFileSync('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' });
@@ -127,7 +105,7 @@ async function checkSources(batchId: string) {
   for (const run of runs) {
     const ct = picked.find((c) => c.id === run.containerId)!;
     if (!run.downtimeStartedAt || (!ACTIVE.includes(run.status) && run.status !== 'succeeded'))
-      expect(sourceRunning(ct), `${ct.sourceCtid} ${run.status}`).toBe(true);
+      expect(sourceRunning(stack, ct), `${ct.sourceCtid} ${run.status}`).toBe(true);
   }
 }
 
@@ -244,7 +222,7 @@ describe('the worker killed in every stage', () => {
         expect(existsSync(path.join(stack.dir, 'work', run.id)), why).toBe(false);
         expect(loopsOf(run.id), why).toEqual([]);
         // the source is stopped for good
-        expect(sourceRunning(ct), why).toBe(false);
+        expect(sourceRunning(stack, ct), why).toBe(false);
         // one VM, running; every template of the run deleted in secondary storage
         const vms = sim.state.vms.filter((v) => v.name === run.cloudstackVmName && v.state !== 'Destroyed');
         expect(

@@ -19,11 +19,18 @@ const actor = { name: 'test' };
 export const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 export const ended = (runs: Array<{ status: string }>) => runs.every((r) => TERMINAL.includes(r.status));
 
+/** A migratable container with what some tests pick or check it by. */
+export interface SpareCt extends LabCt {
+  ostemplate: string | null;
+  diskQuotaKb: bigint | null;
+  ips: string[];
+}
+
 /**
- * Small running Linux containers with IPv4 only: each migrates in a minute
- * or two. Every container's downtime window is cleared: they cut over at once.
+ * Small running Linux containers with IPv4 only, by CTID: each migrates in a
+ * minute or two. Every container's downtime window is cleared: they cut over at once.
  */
-export async function migratableContainers(stack: LabStack): Promise<LabCt[]> {
+export async function migratableContainers(stack: LabStack): Promise<SpareCt[]> {
   const all = await stack.t.prisma.container.findMany({
     include: { ips: true, sourceHost: true },
     orderBy: { sourceCtid: 'asc' },
@@ -41,7 +48,22 @@ export async function migratableContainers(stack: LabStack): Promise<LabCt[]> {
         c.ips.every((ip) => ip.family === 4)
       );
     })
-    .map((c) => ({ id: c.id, sourceCtid: c.sourceCtid, hostName: c.sourceHost.name }));
+    .map((c) => ({
+      id: c.id,
+      sourceCtid: c.sourceCtid,
+      hostName: c.sourceHost.name,
+      ostemplate: c.ostemplate,
+      diskQuotaKb: c.diskQuotaKb,
+      ips: c.ips.map((ip) => ip.address),
+    }));
+}
+
+/**
+ * The smallest disks first (a stable sort: by CTID among equals): a box
+ * reserves each run's quota, and this machine's disk is shared.
+ */
+export function smallestFirst<T extends { diskQuotaKb: bigint | null }>(cts: T[]): T[] {
+  return [...cts].sort((a, b) => Number((a.diskQuotaKb ?? 0n) - (b.diskQuotaKb ?? 0n)));
 }
 
 /** One batch of these containers, started. */

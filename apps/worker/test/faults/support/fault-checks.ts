@@ -10,17 +10,6 @@ import type { LabStack } from '../../support/lab-stack';
 import { type LabCt, privateDir, sourceRunning, TERMINAL } from '../../support/lab-runs';
 import { readFromVolume } from '../../support/volume';
 
-// the fault tests' shared run helpers, from where every lab-run test takes them
-export {
-  ended,
-  migratableContainers,
-  privateDir,
-  sourceRunning,
-  startBatchOf,
-  TERMINAL,
-  type LabCt,
-} from '../../support/lab-runs';
-
 /** Every container of the lab that runs now: what must still run after the fault unless a run migrated it. */
 export async function runningContainers(stack: LabStack): Promise<LabCt[]> {
   const all = await stack.t.prisma.container.findMany({ include: { sourceHost: true } });
