@@ -7,12 +7,19 @@
 // job wrote before the downtime is left alone (protect filters).
 import { AppError, ExecError } from '@vzferry/core';
 import { BOOT_OUTPUTS } from '@vzferry/guest';
-import { describeSync, judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv } from './rsync';
+import { describeSync, judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv, type SyncPass } from './rsync';
 import { succeeded, type StageContext, type StageReturn } from './stage-contract';
 import type { StageDeps } from './stage-deps';
 import { boxDiskFull, discardWorkDisk, ensureMounted, workPaths, type WorkPaths } from './work-disk';
 
-export type SyncPass = 'initial' | 'catch_up' | 'final';
+/** What a pass keeps on its stage run (and await_cutover records of a catch-up); bytes in text. */
+export interface SyncResult {
+  files: number;
+  filesTransferred: number;
+  bytesSent: string;
+  bytesTotal: string;
+  deleted: number;
+}
 
 export async function rsyncPass(ctx: StageContext, deps: StageDeps, pass: SyncPass): Promise<StageReturn> {
   const final = pass === 'final';
@@ -89,13 +96,13 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, pass: SyncPa
   return succeeded(undefined, {
     message: describeSync(pass, stats, code === 24),
     result: stats
-      ? {
+      ? ({
           files: stats.files,
           filesTransferred: stats.regularFilesTransferred,
           bytesSent: stats.transferredFileSize.toString(),
           bytesTotal: stats.totalFileSize.toString(),
           deleted: stats.deletedFiles,
-        }
+        } satisfies SyncResult)
       : null,
   });
 }

@@ -131,12 +131,11 @@ export function parseRsyncStats(output: string): RsyncStats | null {
   };
 }
 
+/** initial_sync's, await_cutover's catch-up syncs', final_sync's */
+export type SyncPass = 'initial' | 'catch_up' | 'final';
+
 /** A sync's result in words: "initial sync copied 65.9 MiB of 65.9 MiB (105 files)". */
-export function describeSync(
-  pass: 'initial' | 'catch_up' | 'final',
-  stats: RsyncStats | null,
-  vanished: boolean,
-): string {
+export function describeSync(pass: SyncPass, stats: RsyncStats | null, vanished: boolean): string {
   const name = pass === 'catch_up' ? 'catch-up' : pass;
   const what = stats
     ? `${name} sync copied ${formatBytes(stats.transferredFileSize)} of ${formatBytes(stats.totalFileSize)} (${stats.files} files${pass === 'final' ? `, ${stats.deletedFiles} deleted` : ''})`

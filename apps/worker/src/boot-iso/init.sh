@@ -150,19 +150,21 @@ network_up() {
 # url=rsync://<user>@<box>:<port>/<module>/, password=<hex>. The box serves
 # the copy read-only, to this run only, while its cutover lasts.
 PULL_STATUS=254
+# the pull's own lines go to the console and into the call back
+pull_say() { say "$*" | tee -a /tmp/pull.log; }
 pull_changes() {
   url=$(sed -n 's/^url=//p' "$1" | head -n 1 | tr -d '\r')
   password=$(sed -n 's/^password=//p' "$1" | head -n 1 | tr -d '\r')
   case $url in
     rsync://*) ;;
-    *) say "$JOB_DIR/pull has no url=rsync://... line" | tee -a /tmp/pull.log && return 1 ;;
+    *) pull_say "$JOB_DIR/pull has no url=rsync://... line" && return 1 ;;
   esac
   case $url in *[!]A-Za-z0-9@:./_[-]*)
-    say "$JOB_DIR/pull: the url has characters an rsync url of the box does not" | tee -a /tmp/pull.log && return 1 ;;
+    pull_say "$JOB_DIR/pull: the url has characters an rsync url of the box does not" && return 1 ;;
   esac
-  case $password in '' | *[!0-9a-fA-F]*) say "$JOB_DIR/pull has no password=<hex> line" | tee -a /tmp/pull.log && return 1 ;; esac
+  case $password in '' | *[!0-9a-fA-F]*) pull_say "$JOB_DIR/pull has no password=<hex> line" && return 1 ;; esac
   network_up
-  say "pulling the changes from ${url#rsync://*@}" | tee -a /tmp/pull.log
+  pull_say "pulling the changes from ${url#rsync://*@}"
   attempt=1
   while :; do
     rm -f /tmp/pull-status
@@ -175,9 +177,9 @@ pull_changes() {
     code=${code:-255}
     [ "$code" = 0 ] && return 0
     # 5: refused (a wrong or expired credential), 10/12/30/35: the network
-    case $code in 10 | 12 | 30 | 35) ;; *) say "the pull failed: rsync exit $code" | tee -a /tmp/pull.log && return 1 ;; esac
-    [ "$attempt" -ge 5 ] && say "the pull failed after $attempt attempts: rsync exit $code" | tee -a /tmp/pull.log && return 1
-    say "the pull was cut (rsync exit $code); trying again in 5 s" | tee -a /tmp/pull.log
+    case $code in 10 | 12 | 30 | 35) ;; *) pull_say "the pull failed: rsync exit $code" && return 1 ;; esac
+    [ "$attempt" -ge 5 ] && pull_say "the pull failed after $attempt attempts: rsync exit $code" && return 1
+    pull_say "the pull was cut (rsync exit $code); trying again in 5 s"
     attempt=$((attempt + 1))
     sleep 5
   done

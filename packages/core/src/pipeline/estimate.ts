@@ -8,8 +8,6 @@
 export interface CutoverInputs {
   usedBytes: bigint;
   files: bigint;
-  /** measured seconds of the last sync pass of this container, if any */
-  lastSyncSeconds?: number | null;
   /**
    * measured seconds of the last catch-up sync (await_cutover): the final
    * sync carries about what it did, so it replaces the guess of the sync
@@ -29,8 +27,7 @@ const LEGACY_ISO_SECONDS = 600;
 export function estimateCutoverMs(i: CutoverInputs): number {
   const used = Number(i.usedBytes);
   const scan = Number(i.files) / SCAN_FILES_PER_SEC;
-  const sync =
-    i.catchUpSeconds ?? Math.max(i.lastSyncSeconds ?? 0, scan + (used * CHANGED_FRACTION) / COPY_BYTES_PER_SEC);
+  const sync = i.catchUpSeconds ?? scan + (used * CHANGED_FRACTION) / COPY_BYTES_PER_SEC;
   const seconds =
     sync +
     used / CONVERT_BYTES_PER_SEC +

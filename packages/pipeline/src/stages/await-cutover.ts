@@ -7,7 +7,7 @@
 // page before the cutover starts).
 import { cutoverFits, estimateCutoverMs, nextWindow, parseDowntimeWindow, type PipelineSettings } from '@vzferry/core';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
-import { rsyncPass } from '../rsync-pass';
+import { rsyncPass, type SyncResult } from '../rsync-pass';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
 import type { CatchUpSyncRecord, StageDeps } from '../stage-deps';
 
@@ -93,12 +93,7 @@ async function catchUpSync(ctx: StageContext, deps: StageDeps): Promise<Date> {
   const startedAt = ctx.now();
   const synced = await rsyncPass(ctx, deps, 'catch_up');
   const endedAt = ctx.now();
-  const stats = synced.result as {
-    files: number;
-    filesTransferred: number;
-    bytesSent: string;
-    bytesTotal: string;
-  } | null;
+  const stats = synced.result as SyncResult | null;
   const record: CatchUpSyncRecord = {
     startedAt,
     durationMs: endedAt.getTime() - startedAt.getTime(),
