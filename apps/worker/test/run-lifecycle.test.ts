@@ -104,8 +104,9 @@ describe('the ends of a run on the lab', () => {
     'a cancel whose VM cannot be stopped fails the run with vm_stop_failed, the source stopped; a Cancel after that finishes',
     { timeout: 900_000 },
     async () => {
+      // the VM stays silent, so verify waits for it (a disabled account would fail verify itself,
+      // and its rollback would race the cancel)
       stack.lab.cloudstack!.faults.set({ clear: true, silentVms: 3 });
-      const user = stack.lab.cloudstack!.simulator.state.users[0]!;
       try {
         const { batchId, runId, ct } = await migrateOne(stack, spare, 'cancel, VM cannot be stopped');
         await whenStage(stack, runId, 'verify', 'running', 480_000);
@@ -113,7 +114,8 @@ describe('the ends of a run on the lab', () => {
           const r = await stack.t.prisma.migrationRun.findUniqueOrThrow({ where: { id: runId } });
           return r.cloudstackVmId;
         });
-        user.enabled = false;
+        // every stop job fails in CloudStack from now on
+        stack.lab.cloudstack!.faults.set({ failJobs: { count: 1000, commands: ['stopVirtualMachine'] } });
         await enqueue(stack, await cancelRun(stack.t.db, runId, actor));
         // it used to stay running with its cancel requested for good
         const [run] = await waitForBatch(stack, batchId, 300_000, ended);
@@ -133,7 +135,7 @@ describe('the ends of a run on the lab', () => {
         );
 
         // the engineer makes CloudStack usable again and cancels: the VM stops, the source runs
-        user.enabled = true;
+        stack.lab.cloudstack!.faults.set({ failJobs: [] });
         await enqueue(stack, await cancelRun(stack.t.db, runId, actor));
         const [after] = await waitForBatch(stack, batchId, 300_000, (runs) =>
           runs.every((r) => r.status === 'cancelled'),
@@ -142,7 +144,6 @@ describe('the ends of a run on the lab', () => {
         expect(sourceRunning(stack, ct), await log()).toBe(true);
         expect(stack.lab.cloudstack!.simulator.state.vms.find((v) => v.id === vmId)?.state).toBe('Stopped');
       } finally {
-        user.enabled = true;
         stack.lab.cloudstack!.faults.clear();
       }
     },

@@ -220,4 +220,19 @@ describe('pipeline engine', () => {
     expect(done!.stageRuns.find((s) => s.stage === 'initial_sync')!.status).toBe('cancelled');
     expect(done!.container.migrationState).toBe('cancelled');
   });
+
+  it('a cancel that arrives during a rollback waits for it, then cleans up once', async () => {
+    await setup();
+    await startWorker('box-cancel-rollback', { ROLLBACK_MS: '3000' });
+    const batch = await runBatch('cancel-rollback', { 'y.test': { deploy_vm: { fail: 'insufficient capacity' } } });
+    const run = await waitFor('the rollback to start', async () => {
+      const [r] = await runsOf(batch.id);
+      return r?.status === 'rolling_back' && r;
+    });
+    await enqueue(await cancelRun(tdb.db, run.id, actor));
+    const [done] = await waitFor('the run to be cancelled', allDone(batch.id, ['cancelled']));
+    // the cancel used to stop the VM and start the source beside the rollback
+    expect(calls().filter((l) => /ROLLBACK|CANCEL/.test(l))).toEqual(['y.test ROLLBACK', 'y.test CANCEL']);
+    expect(done!.downtimeEndedAt).not.toBeNull();
+  });
 });

@@ -149,13 +149,23 @@ async function rollbackRun<D>(opts: PipelineEngineOptions<D>, runId: string): Pr
 
 async function cancelRunJob<D>(opts: PipelineEngineOptions<D>, runId: string): Promise<void> {
   const deadline = Date.now() + 120_000;
-  // the stage runner sees the cancel at its next heartbeat and stops
-  while (Date.now() < deadline && (await hasLiveStageAttempt(opts.db, runId, new Date(), opts.leaseMs))) {
+  // The stage runner sees the cancel at its next heartbeat and stops. A stage
+  // that failed first has started a rollback: the two must not stop the VM and
+  // start the source side by side, so the cancel waits for the rollback to end.
+  const busy = async () =>
+    (await loadRunContext(opts.db, runId)).status === 'rolling_back' ||
+    (await hasLiveStageAttempt(opts.db, runId, new Date(), opts.leaseMs));
+  while (Date.now() < deadline && (await busy())) {
     await new Promise((r) => setTimeout(r, 500));
   }
   const row = await loadRunContext(opts.db, runId);
   if (row.status === 'cancelled') return;
   const log = new RunLog(opts.db, runId, null);
+  if (row.status === 'rolling_back') {
+    log.event('warn', 'cancel not done: the run is still rolling back; Cancel again once the rollback has ended');
+    await log.close();
+    return;
+  }
   try {
     try {
       await withRetries(RETRY_POLICIES.rollback, () => opts.hooks.cancel(toRunSnapshot(row), log, row.currentStage), {
