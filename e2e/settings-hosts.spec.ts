@@ -49,6 +49,7 @@ test('pipeline settings: saved and shown after a reload; a wrong value is refuse
   const card = page.locator('section').filter({ hasText: 'Save pipeline settings' });
   await card.getByLabel('Cutover margin (min)').fill('15');
   await card.getByLabel('Call-back deadline (min)').fill('45');
+  await card.getByLabel('Cutover mode').selectOption('staged');
   await card.getByLabel('rsync bandwidth limit (KiB/s)').fill('');
   await card.getByRole('button', { name: 'Save pipeline settings' }).click();
   await expect(card.getByRole('status')).toHaveText('Saved.');
@@ -56,6 +57,7 @@ test('pipeline settings: saved and shown after a reload; a wrong value is refuse
   await page.reload();
   await expect(card.getByLabel('Cutover margin (min)')).toHaveValue('15');
   await expect(card.getByLabel('Call-back deadline (min)')).toHaveValue('45');
+  await expect(card.getByLabel('Cutover mode')).toHaveValue('staged');
 
   await card.getByLabel('Registrations per run').fill('0');
   await card.getByLabel('Cutover margin (min)').fill('20');

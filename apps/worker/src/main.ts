@@ -21,6 +21,7 @@ import {
 import { defaultApplianceDir } from './boot-iso/build';
 import { bootIsoSource, missingBootIsoError } from './boot-iso/publish';
 import { createStageDeps } from './box/stage-deps';
+import { deltaPassword, startDeltaServer } from './delta-server';
 import { startInventoryWorker } from './inventory-worker';
 import { createLogger } from './logger';
 import {
@@ -113,6 +114,22 @@ log(
     `guest-job appliance: ${appliance.image.kernel} (${appliance.kvm ? 'KVM when /dev/kvm opens' : 'TCG'})`,
 );
 
+// staged cutovers: the VM pulls the changes from here (its URL and password are in the VM's disk)
+const deltaServer = config.DELTA_SERVER_PORT
+  ? await startDeltaServer({
+      stateDir: path.join(workDir, '.delta-server'),
+      address: new URL(templateServer.url).hostname,
+      port: config.DELTA_SERVER_PORT,
+      log,
+    })
+  : null;
+const deltaKey = secrets.derive('delta-server');
+log(
+  deltaServer
+    ? `delta server for staged cutovers: rsync on port ${deltaServer.port}`
+    : 'no delta server (DELTA_SERVER_PORT is not set): runs on this box use the classic cutover',
+);
+
 const space = await disk();
 const box = await registerConverterBox(db, {
   name: config.WORKER_NAME ?? os.hostname(),
@@ -133,6 +150,11 @@ const deps = createStageDeps({
   templateServer,
   bootIso,
   appliance,
+  deltaServer: deltaServer && {
+    credentials: (runId) => ({ url: deltaServer.url(runId), password: deltaPassword(deltaKey, runId) }),
+    serve: (runId, root) => deltaServer.serve(runId, root, deltaPassword(deltaKey, runId)),
+    withdraw: (runId) => deltaServer.withdraw(runId),
+  },
 });
 const engine = startPipelineEngine({
   db,
@@ -170,6 +192,7 @@ async function shutdown(signal: string): Promise<void> {
     await markConverterBoxOffline(db, box.id);
     await deps.close();
     await templateServer.stop();
+    await deltaServer?.stop();
     await closeDb(db);
     process.exit(0);
   } catch (err) {

@@ -301,6 +301,31 @@ describe('boot ISO in a staged cutover', () => {
     expect(await guestFile(disk, '/root/marker')).toBe(`/dev/sda\n${iso.kernelVersion}\n`);
   });
 
+  it("a staged VM's first start (the staging marker) only powers off: no network, no job, no call back, marker gone", async () => {
+    const runId = randomUUID();
+    const disk = await makeGuestDisk('staging', {
+      exitCode: 0,
+      token: randomBytes(16).toString('hex'),
+      mkfs: ['mkfs.ext4'],
+      tree: (t) => {
+        writeFileSync(
+          path.join(t, 'root/vzferry-boot/pull'),
+          `url=${delta.url(runId)}\npassword=${deltaPassword(key, runId)}\n`,
+        );
+        writeFileSync(path.join(t, 'root/vzferry-boot/staging'), '');
+      },
+    });
+    const serialLog = path.join(dir, 'staging.serial.log');
+    await bootIso(disk, serialLog);
+    const serial = readFileSync(serialLog, 'utf8');
+    expect(serial).toMatch(/staging boot: the root volume exists; powering off without network/);
+    expect(serial).not.toMatch(/dhcp |pull: /);
+    expect(callbacks.find((c) => c.url.startsWith('/boot-callback/staging'))).toBeUndefined();
+    expect(await guestFile(disk, '/root/vzferry-boot/staging')).toBeNull();
+    expect(await guestFile(disk, '/root/vzferry-boot/pull')).toMatch(/^url=rsync:/);
+    expect(await guestFile(disk, '/root/marker')).toBeNull();
+  });
+
   it('a refused pull (a wrong credential) calls back with status 254, runs no job and changes nothing', async () => {
     // the box serves the run under another password than the one on the VM's disk
     const { disk, cb, serialLog } = await stagedCutover('refused', {

@@ -14,7 +14,6 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGES } from '@vzferry/core';
@@ -22,7 +21,7 @@ import { createBatch, startBatch } from '@vzferry/db';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { buildBootIso } from '../src/boot-iso/build';
 import { startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
-import { bootVm, type BootedVm } from './support/qemu';
+import { bootOnOriginalIp, expectSshOnOriginalIp, type BootedVm } from './support/qemu';
 import { readFromVolume } from './support/volume';
 
 const DEBIAN12_CTID = 1012;
@@ -186,19 +185,6 @@ function dpkgFiles(root: string): Map<string, string[]> {
   );
 }
 
-function sshBanner(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1');
-    sock.setTimeout(10_000, () => sock.destroy(new Error('no SSH banner within 10 s')));
-    sock.once('close', () => reject(new Error('closed without a banner')));
-    sock.once('data', (d) => {
-      sock.destroy();
-      resolve(d.toString());
-    });
-    sock.once('error', reject);
-  });
-}
-
 describe('a batch on the lab, through all 16 stages', () => {
   it(
     'migrates six containers of four distributions from two hypervisors; the Debian VM boots on its original IP',
@@ -338,18 +324,10 @@ describe('a batch on the lab, through all 16 stages', () => {
       ).toBe(0);
       const volume = stack.lab.cloudstack!.simulator.rootVolumePath(debianRun.cloudstackVmId!);
       expect(execFileSync('sha256sum', [volume], { encoding: 'utf8' }).split(' ')[0]).toBe(debianRun.imageSha256);
-      vm = await bootVm({
-        image: volume,
-        serialLog: path.join(stack.dir, 'serial.log'),
-        networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }],
-      });
-      await vm.waitFor(/login:/, 300_000);
+      vm = await bootOnOriginalIp(volume, path.join(stack.dir, 'serial.log'));
       // /etc/hostname holds the short name, as vzctl's debian-set_hostname.sh and hostname(5) want it
       expect(vm.serial()).toMatch(/ct1012 login:/);
-      // QEMU forwards the port to 10.0.2.15 only: an SSH banner means the guest holds its original IP
-      await expect
-        .poll(() => sshBanner(vm!.sshPort).catch((e: Error) => e.message), { timeout: 120_000, interval: 3_000 })
-        .toMatch(/^SSH-2\.0-OpenSSH/);
+      await expectSshOnOriginalIp(vm);
     },
   );
 });

@@ -34,6 +34,11 @@ export const configSchema = z.object({
   TEMPLATE_SERVER_ADDRESS: z.union([z.ipv4(), z.literal('auto')]).optional(),
   /** the URL CloudStack's secondary storage uses to reach this box, when it is not http://TEMPLATE_SERVER_ADDRESS:PORT (a proxy, NAT) */
   TEMPLATE_SERVER_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * the box's delta server (rsync daemon) for staged cutovers, on the template server's address; its port is
+   * written into staged VMs' disks, so it stays fixed. Unset: no delta server, this box's runs go classic
+   */
+  DELTA_SERVER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** the boot ISO for grub-legacy guests (npm run boot-iso); default <WORKER_WORK_DIR>/vzferry-boot.iso when that file exists */
   BOOT_ISO: z.string().min(1).optional(),
   /** the guest-job appliance's vmlinuz and initrd.gz (npm run boot-iso writes them); default vzferry-appliance next to the boot ISO */

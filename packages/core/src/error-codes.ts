@@ -132,6 +132,8 @@ export const ERROR_CODES = {
   ),
   boot_iso_timeout: spec('failed', 'The boot ISO did not call back in time'),
   boot_job_failed: spec('failed', "The boot ISO's job failed"),
+  delta_server_missing: spec('failed', 'The converter box runs no delta server for a staged cutover'),
+  staging_boot_timeout: spec('failed', "The staged VM's first start (its root volume) did not end in time"),
   vm_missing: spec('failed', 'The VM is not in CloudStack'),
   vm_failed: spec('failed', 'The VM did not reach Running'),
   nic_missing: spec('failed', 'The VM lacks a NIC on a mapped network'),

@@ -106,6 +106,12 @@ export const pipelineSettingsSchema = z.object({
   expectedNextHop: ipAddressSchema.nullable().default(null),
   deployTimeoutSeconds: z.number().int().min(30).max(7200).default(900),
   verifyTimeoutSeconds: z.number().int().min(10).max(3600).default(300),
+  /**
+   * This zone's cutover: staged (the VM is deployed stopped before the
+   * window; only the changes travel in the downtime) or classic (the image
+   * travels in the downtime). A run that cannot be staged goes classic.
+   */
+  cutoverMode: z.enum(['staged', 'classic']).default('classic'),
   /** a cutover starts only if its estimate plus this margin fits the window */
   cutoverMarginMinutes: z.number().int().min(0).max(240).default(10),
   /** while a run waits for its downtime window, a catch-up sync this often (0: none) */

@@ -52,24 +52,53 @@ const TITLES: Record<Stage, string> = {
   cleanup: 'Clean up',
 };
 
-const FIRST_DOWN = STAGES.indexOf('stop_source');
-const LAST_DOWN = STAGES.indexOf('verify');
+/**
+ * The order a run takes its stages in. classic: the image is made, served and
+ * deployed inside the downtime. staged: the VM is made from the live copy and
+ * waits stopped before the window; in the downtime only final_sync (the
+ * changes, from the box into the staged VM) and verify run
+ * (docs/architecture.md, "Staged cutover").
+ */
+export const CUTOVER_PATHS = ['classic', 'staged'] as const;
+export type CutoverPath = (typeof CUTOVER_PATHS)[number];
 
-export const STAGE_INFO: readonly StageInfo[] = STAGES.map((stage, i) => ({
-  stage,
-  number: i + 1,
-  title: TITLES[stage],
-  inDowntime: i >= FIRST_DOWN && i <= LAST_DOWN,
-  rollsBack: i >= FIRST_DOWN && i <= LAST_DOWN,
-}));
+const at = (stage: Stage) => STAGES.indexOf(stage);
+/** the classic order with the conversion (detect_os .. deploy_vm) moved before the window */
+const STAGED: readonly Stage[] = [
+  ...STAGES.slice(0, at('await_cutover')),
+  ...STAGES.slice(at('detect_os'), at('verify')),
+  ...STAGES.slice(at('await_cutover'), at('detect_os')),
+  ...STAGES.slice(at('verify')),
+];
 
-export function stageInfo(stage: Stage): StageInfo {
-  return STAGE_INFO[STAGES.indexOf(stage)]!;
+export function stageOrder(path: CutoverPath = 'classic'): readonly Stage[] {
+  return path === 'staged' ? STAGED : STAGES;
 }
 
-/** The stage after `stage`, or null after the last one. */
-export function nextStage(stage: Stage): Stage | null {
-  return STAGES[STAGES.indexOf(stage) + 1] ?? null;
+function infoOf(path: CutoverPath): readonly StageInfo[] {
+  const order = stageOrder(path);
+  const firstDown = order.indexOf('stop_source');
+  const lastDown = order.indexOf('verify');
+  return STAGES.map((stage, i) => {
+    const at = order.indexOf(stage);
+    const down = at >= firstDown && at <= lastDown;
+    return { stage, number: i + 1, title: TITLES[stage], inDowntime: down, rollsBack: down };
+  });
+}
+
+const INFO: Record<CutoverPath, readonly StageInfo[]> = { classic: infoOf('classic'), staged: infoOf('staged') };
+
+/** The classic order's (the table in docs/architecture.md). */
+export const STAGE_INFO: readonly StageInfo[] = INFO.classic;
+
+export function stageInfo(stage: Stage, path: CutoverPath = 'classic'): StageInfo {
+  return INFO[path][STAGES.indexOf(stage)]!;
+}
+
+/** The stage after `stage` in the path's order, or null after the last one. */
+export function nextStage(stage: Stage, path: CutoverPath = 'classic'): Stage | null {
+  const order = stageOrder(path);
+  return order[order.indexOf(stage) + 1] ?? null;
 }
 
 export function isStage(value: string): value is Stage {

@@ -7,7 +7,8 @@
 // Every step looks at what CloudStack and the database already say first,
 // so a resumed or retried attempt carries on where the last one stopped.
 import type { JobWaitOptions as JobWait, Template, VirtualMachine } from '@vzferry/cloudstack';
-import { type ConversionPlan, parseOsTemplate } from '@vzferry/guest';
+import path from 'node:path';
+import { type ConversionPlan, guestRoot, parseOsTemplate } from '@vzferry/guest';
 import { AppError, sleep } from '@vzferry/core';
 import type { StageContext } from './stage-contract';
 import { type CloudStackSession, containerLabel, type StageDeps } from './stage-deps';
@@ -50,8 +51,33 @@ export async function bootLegacyGuest(
   return cs.client.startVirtualMachine({ id: vm.id }, jobWait);
 }
 
+/**
+ * Where the boot ISO calls back, with a one-time token (the run keeps only
+ * its hash, written by issueToken; an earlier call back is forgotten), in
+ * the guest at `file`. Returns the box's URL.
+ */
+export async function writeBootCallback(
+  ctx: StageContext,
+  deps: StageDeps,
+  mount: string,
+  file: string,
+): Promise<string> {
+  const base = ctx.run.box.templateServerUrl;
+  if (!base)
+    throw new AppError(
+      'no_template_server',
+      `converter box ${ctx.run.box.name} has no template server URL for the boot ISO to call back to`,
+    );
+  const token = await deps.bootCallbacks.issueToken(ctx.run.runId);
+  // the guest may have made the path a link (out of the guest, to leak the token): resolved inside it
+  const g = guestRoot(mount);
+  g.mkdir(path.posix.dirname(file), 0o700);
+  g.write(file, `url=${base}/boot-callback/${ctx.run.runId}\ntoken=${token}\n`, 0o600);
+  return base;
+}
+
 /** The VM with the ISO in its drive, started; a VM already running the ISO is left to it. */
-async function bootIso(
+export async function bootIso(
   ctx: StageContext,
   deps: StageDeps,
   cs: CloudStackSession,
@@ -69,11 +95,11 @@ async function bootIso(
     if (vm.isoid) vm = await cs.client.detachIso({ virtualMachineId: vm.id }, jobWait);
     vm = await cs.client.attachIso({ id: isoId, virtualMachineId: vm.id }, jobWait);
   }
-  ctx.log('info', `booting ${vm.name} from the boot ISO (OS type ${vm.ostypeid ?? '?'}: IDE disk, e1000 NIC)`);
+  ctx.log('info', `booting ${vm.name} from the boot ISO (OS type ${vm.ostypeid ?? '?'})`);
   return cs.client.startVirtualMachine({ id: vm.id }, jobWait);
 }
 
-async function waitForCallback(ctx: StageContext, deps: StageDeps, vm: VirtualMachine) {
+export async function waitForCallback(ctx: StageContext, deps: StageDeps, vm: VirtualMachine) {
   const { legacyCallbackTimeoutMinutes } = await deps.settings();
   const started = ctx.now().getTime();
   const deadline = started + legacyCallbackTimeoutMinutes * 60_000;
@@ -101,7 +127,7 @@ async function waitForCallback(ctx: StageContext, deps: StageDeps, vm: VirtualMa
   }
 }
 
-async function waitForPowerOff(
+export async function waitForPowerOff(
   ctx: StageContext,
   cs: CloudStackSession,
   vm: VirtualMachine,
@@ -186,6 +212,6 @@ async function virtioOsType(ctx: StageContext, deps: StageDeps): Promise<string>
   return mapped.osTypeId;
 }
 
-function lastLines(text: string, n: number): string {
+export function lastLines(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).join('\n');
 }

@@ -6,7 +6,7 @@
 // code decides (24 is normal while the container runs). What make_bootable's
 // job wrote before the downtime is left alone (protect filters).
 import { AppError, ExecError } from '@vzferry/core';
-import { BOOT_OUTPUTS } from '@vzferry/guest';
+import { BACKUP_DIR, BOOT_JOB_DIR, BOOT_OUTPUTS } from '@vzferry/guest';
 import { describeSync, judgeRsyncExit, parseRsyncProgress, parseRsyncStats, rsyncArgv, type SyncPass } from './rsync';
 import { succeeded, type StageContext, type StageReturn } from './stage-contract';
 import type { StageDeps } from './stage-deps';
@@ -45,7 +45,11 @@ export async function rsyncPass(ctx: StageContext, deps: StageDeps, pass: SyncPa
       dest: paths.mount,
       delete: final,
       bandwidthLimitKbps: limits.length ? Math.min(...limits) : null,
-      protect: ctx.run.state.bootInputs ? BOOT_OUTPUTS : [],
+      protect: [
+        ...(ctx.run.state.bootInputs ? BOOT_OUTPUTS : []),
+        // a staged run's copy holds the backup and the boot ISO's files since before the window
+        ...(ctx.run.state.cutoverPath === 'staged' ? [`${BACKUP_DIR}/`, `${BOOT_JOB_DIR}/`] : []),
+      ],
     });
   const total = c.diskUsedKb ? c.diskUsedKb * 1024n : null;
   let out = '';

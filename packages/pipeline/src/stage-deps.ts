@@ -97,6 +97,18 @@ export interface BootCallbacks {
   clear(runId: string): Promise<void>;
 }
 
+/**
+ * The box's delta server (apps/worker/src/delta-server): a staged VM's boot
+ * ISO pulls the run's copy from it at the cutover, read-only, with a
+ * credential of the run that dies when the run is withdrawn.
+ */
+export interface DeltaServing {
+  /** the rsync URL and password the VM pulls with (derived from the box's key: the same after a restart) */
+  credentials(runId: string): { url: string; password: string };
+  serve(runId: string, root: string): Promise<void>;
+  withdraw(runId: string): Promise<void>;
+}
+
 /** A catch-up sync as await_cutover records it (packages/db catch-up-syncs.ts). */
 export interface CatchUpSyncRecord {
   startedAt: Date;
@@ -131,6 +143,8 @@ export interface StageDeps {
   bootIso(): Promise<BootIsoFile | null>;
   bootCallbacks: BootCallbacks;
   catchUpSyncs: CatchUpSyncs;
+  /** null when this box runs no delta server (DELTA_SERVER_PORT unset): its runs go classic */
+  deltaServer: DeltaServing | null;
   /** where the guest's own binaries run for a work disk: never this box (box/guest-job.ts) */
   guestRunner(work: WorkDiskMount): GuestRunner;
   /** null when guestRunner can run jobs on this box; otherwise what is missing and how to add it */

@@ -84,12 +84,17 @@ export class Simulator {
   }
 
   /**
-   * The VM's ROOT volume on the lab's primary storage: like CloudStack, a
-   * deploy copies the template there (a hard link: the bytes the secondary
-   * storage downloaded), so it outlives the template's deletion.
+   * The VM's ROOT volume on the lab's primary storage: like CloudStack, the
+   * first start copies the template there (a hard link: the bytes the
+   * secondary storage downloaded), so it outlives the template's deletion.
    */
   rootVolumePath(vmId: string): string {
     return path.join(this.options.dir, 'cloudstack', 'primary', `${vmId}-ROOT.qcow2`);
+  }
+
+  /** a VM deployed with startvm=false has none until its first start */
+  hasRootVolume(vmId: string): boolean {
+    return existsSync(this.rootVolumePath(vmId));
   }
 
   createRootVolume(vmId: string, template: LabTemplate): void {

@@ -35,6 +35,8 @@ export const runViewSchema = z.object({
   /** the sum of the closed windows */
   downtimeSeconds: z.number().nullable(),
   cloudstackVmName: z.string().nullable(),
+  /** staged: the VM is deployed before the window and waits stopped; classic: the image moves in the downtime */
+  cutoverPath: z.enum(['classic', 'staged']),
   /** await_cutover's projection of the cutover's downtime, in ms */
   projectedDowntimeMs: z.number().int().nullable(),
   /** the catch-up syncs while the run waited for its window, oldest first */

@@ -197,6 +197,17 @@ until find_guest; do
 done
 say "guest: $PART (disk $DISK)"
 
+# A staged VM's first start only makes CloudStack create its root volume
+# (a VM deployed stopped has none until then): the customer's container still
+# runs on its IPs, so no network, no job, no call back. The marker goes at
+# once, so the next start (the cutover) pulls.
+if [ -f "$GUEST$JOB_DIR/staging" ]; then
+  rm -f "$GUEST$JOB_DIR/staging"
+  sync
+  say "staging boot: the root volume exists; powering off without network"
+  power_off
+fi
+
 LOG=$GUEST$JOB_DIR/job.log
 STATUS=
 if [ -f "$GUEST$JOB_DIR/pull" ]; then

@@ -30,6 +30,7 @@ import {
   type ApplianceSettings,
   type BootIsoFile,
   type CloudStackSession,
+  type DeltaServing,
   type SourceSession,
   type StageDeps,
 } from '@vzferry/pipeline';
@@ -45,6 +46,8 @@ export interface BoxDepsOptions {
   bootIso: () => Promise<BootIsoFile | null>;
   /** the VM where guest binaries run (the boot ISO's kernel and initramfs) */
   appliance: ApplianceSettings;
+  /** null: no delta server on this box (its runs go classic) */
+  deltaServer?: DeltaServing | null;
 }
 
 /** Earlier versions kept decrypted keys in <data dir>/keys for good: removed, and said where. */
@@ -110,6 +113,7 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
   let cloudstack: { key: string; session: CloudStackSession } | null = null;
   return {
     local: o.local,
+    deltaServer: o.deltaServer ?? null,
     source,
     async cloudstack() {
       const c = await loadCloudStackCredentials(o.db, o.secrets);

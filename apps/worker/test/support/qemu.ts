@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import net from 'node:net';
 // Boots a qcow2 image under QEMU (TCG: the nested /dev/kvm here cannot run a
 // stock guest kernel) with a virtio disk and virtio NICs on user-mode
 // networks, the serial console in a file, and SSH of the guest's first NIC
@@ -75,4 +77,35 @@ export async function bootVm(opts: {
       await gone;
     },
   };
+}
+
+/** The first line an SSH server sends on this machine's `port` (QEMU's forward to the guest). */
+export function sshBanner(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.setTimeout(10_000, () => sock.destroy(new Error('no SSH banner within 10 s')));
+    sock.once('close', () => reject(new Error('closed without a banner')));
+    sock.once('data', (d) => {
+      sock.destroy();
+      resolve(d.toString());
+    });
+    sock.once('error', reject);
+  });
+}
+
+/**
+ * The lab's Debian 12 container's disk booted on its original IP
+ * (10.0.2.15, where QEMU forwards the SSH port), once its login prompt shows.
+ */
+export async function bootOnOriginalIp(image: string, serialLog: string): Promise<BootedVm> {
+  const vm = await bootVm({ image, serialLog, networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }] });
+  await vm.waitFor(/login:/, 300_000);
+  return vm;
+}
+
+/** QEMU forwards the port to 10.0.2.15 only: an SSH banner means the guest holds its original IP. */
+export async function expectSshOnOriginalIp(vm: BootedVm): Promise<void> {
+  await expect
+    .poll(() => sshBanner(vm.sshPort).catch((e: Error) => e.message), { timeout: 120_000, interval: 3_000 })
+    .toMatch(/^SSH-2\.0-OpenSSH/);
 }

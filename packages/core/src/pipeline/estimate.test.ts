@@ -25,4 +25,14 @@ describe('estimateCutoverMs', () => {
     expect(guessed - quiet).toBeGreaterThan(55_000);
     expect(busy - quiet).toBe(3_598_000);
   });
+
+  it('does not grow with the disk in a staged run: only the changes move, twice (sync and pull)', () => {
+    const small = estimateCutoverMs({ usedBytes: GiB, files: 20_000n, catchUpSeconds: 5, staged: true });
+    const big = estimateCutoverMs({ usedBytes: 200n * GiB, files: 20_000n, catchUpSeconds: 5, staged: true });
+    expect(big).toBe(small);
+    expect(estimateCutoverMs({ usedBytes: GiB, files: 20_000n, catchUpSeconds: 65, staged: true }) - small).toBe(
+      120_000,
+    );
+    expect(small).toBeLessThan(estimateCutoverMs({ usedBytes: GiB, files: 20_000n, catchUpSeconds: 5 }));
+  });
 });

@@ -114,4 +114,34 @@ describe('retryPlan', () => {
     });
     expect(retryPlan('stop_source').label).toBe('Retry from stop_source (a new downtime)');
   });
+
+  it('in a staged run: a failed deploy_vm (before the window) retries itself; a failed final_sync stops the customer again', () => {
+    expect(retryPlan('deploy_vm', 'staged')).toEqual({
+      from: 'deploy_vm',
+      newDowntime: false,
+      label: 'Retry from deploy_vm',
+    });
+    expect(retryPlan('final_sync', 'staged').from).toBe('stop_source');
+  });
+});
+
+describe('decideNext in a staged run', () => {
+  const now = new Date('2026-12-01T00:00:00Z');
+  it('goes from deploy_vm to await_cutover, and rolls back a failed final_sync', () => {
+    expect(decideNext({ stage: 'deploy_vm', attempt: 1, outcome: { kind: 'succeeded' }, now, path: 'staged' })).toEqual(
+      {
+        kind: 'advance',
+        stage: 'await_cutover',
+      },
+    );
+    const fatal = { kind: 'failed' as const, failure: { code: 'x', message: 'x', retryable: false } };
+    expect(decideNext({ stage: 'final_sync', attempt: 1, outcome: fatal, now, path: 'staged' })).toEqual({
+      kind: 'rollback',
+      failedStage: 'final_sync',
+    });
+    expect(decideNext({ stage: 'deploy_vm', attempt: 1, outcome: fatal, now, path: 'staged' })).toEqual({
+      kind: 'fail',
+      failedStage: 'deploy_vm',
+    });
+  });
 });

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../error-codes';
 import { retryDelayMs, stagePolicy, triesLeft, type RetryPolicy } from '../retry-policy';
-import { nextStage, stageInfo, type Stage } from '../stages';
+import { type CutoverPath, nextStage, stageInfo, type Stage } from '../stages';
 
 export const stageFailureSchema = z.object({
   code: z.string(),
@@ -40,11 +40,13 @@ export function decideNext(input: {
   outcome: StageOutcome;
   now: Date;
   policy?: RetryPolicy;
+  /** the run's order (classic when not given) */
+  path?: CutoverPath;
 }): NextStep {
-  const { stage, attempt, outcome, now } = input;
+  const { stage, attempt, outcome, now, path } = input;
   const policy = input.policy ?? stagePolicy(stage);
   if (outcome.kind === 'succeeded') {
-    const next = nextStage(stage);
+    const next = nextStage(stage, path);
     return next ? { kind: 'advance', stage: next } : { kind: 'finish' };
   }
   if (outcome.kind === 'wait') return { kind: 'wait', stage, attempt, until: outcome.until };
@@ -56,7 +58,9 @@ export function decideNext(input: {
       until: new Date(now.getTime() + retryDelayMs(policy, attempt)),
     };
   }
-  return stageInfo(stage).rollsBack ? { kind: 'rollback', failedStage: stage } : { kind: 'fail', failedStage: stage };
+  return stageInfo(stage, path).rollsBack
+    ? { kind: 'rollback', failedStage: stage }
+    : { kind: 'fail', failedStage: stage };
 }
 
 /**
@@ -66,8 +70,8 @@ export function decideNext(input: {
  * retry starts at stop_source (a new, short downtime; every later stage is
  * idempotent and redoes its work on the synced disk).
  */
-export function retryStartStage(failedStage: Stage): Stage {
-  return stageInfo(failedStage).rollsBack ? 'stop_source' : failedStage;
+export function retryStartStage(failedStage: Stage, path?: CutoverPath): Stage {
+  return stageInfo(failedStage, path).rollsBack ? 'stop_source' : failedStage;
 }
 
 /** What an engineer's Retry of a run failed at `failedStage` does, in the words its button uses. */
@@ -79,8 +83,8 @@ export interface RetryPlan {
   label: string;
 }
 
-export function retryPlan(failedStage: Stage): RetryPlan {
-  const from = retryStartStage(failedStage);
-  const newDowntime = stageInfo(from).inDowntime;
+export function retryPlan(failedStage: Stage, path?: CutoverPath): RetryPlan {
+  const from = retryStartStage(failedStage, path);
+  const newDowntime = stageInfo(from, path).inDowntime;
   return { from, newDowntime, label: `Retry from ${from}${newDowntime ? ' (a new downtime)' : ''}` };
 }

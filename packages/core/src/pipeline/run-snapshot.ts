@@ -2,6 +2,7 @@
 // box, and what earlier stages learned (RunState, persisted on MigrationRun).
 // packages/db builds it from one query (toRunSnapshot); no Prisma types.
 import { z } from 'zod';
+import { CUTOVER_PATHS } from '../stages';
 
 export interface RunSnapshot {
   runId: string;
@@ -69,6 +70,8 @@ export const runStateSchema = z.object({
   projectedDowntimeMs: z.number().int().nonnegative().nullable(),
   /** when the box's copy last caught up with the running container (initial_sync, catch-up syncs) */
   lastSyncEndedAt: z.date().nullable(),
+  /** the order of the run's stages, chosen by preflight (stages.ts) */
+  cutoverPath: z.enum(CUTOVER_PATHS),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 export const runStatePatchSchema = runStateSchema.partial().strict();

@@ -6,7 +6,7 @@
 import { errorSpec } from '../error-codes';
 import { nextWindow, parseDowntimeWindow } from '../downtime-window';
 import type { BatchStatus, RunStatus } from '../pipeline/states';
-import { STAGES, type Stage } from '../stages';
+import { type CutoverPath, stageOrder, type Stage } from '../stages';
 import {
   formatClockOrDateTime,
   formatDateTimeIn,
@@ -35,6 +35,8 @@ export interface RunFacts {
   /** names of the CloudStack networks the VM's NICs are on */
   vmNetworks: string[];
   batch: { name: string; status: BatchStatus; startAt: Date | null };
+  /** the run's order (classic when not given) */
+  cutoverPath?: CutoverPath;
 }
 
 export interface ContainerFacts {
@@ -78,12 +80,11 @@ export interface SwitchOverPlan {
   end: Date | null;
 }
 
-const STAGE_OF_DOWNTIME_START = STAGES.indexOf('stop_source');
-
 /** A run that has not begun its downtime yet and may still: the switch-over lies ahead. */
 function awaitsSwitchOver(run: RunFacts): boolean {
   if (!['queued', 'running', 'waiting'].includes(run.status) || run.downtimeStartedAt) return false;
-  return run.currentStage === null || STAGES.indexOf(run.currentStage) < STAGE_OF_DOWNTIME_START;
+  const order = stageOrder(run.cutoverPath);
+  return run.currentStage === null || order.indexOf(run.currentStage) < order.indexOf('stop_source');
 }
 
 /**

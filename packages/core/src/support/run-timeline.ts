@@ -1,7 +1,7 @@
 // One migration run as a line of a container's history: which batch, when,
 // how far it got, how long the container was offline and, for a failure,
 // why in words. Times in the customer's zone.
-import { STAGES, type Stage } from '../stages';
+import { stageOrder, type Stage } from '../stages';
 import { downtimeMs, failureInWords, type RunFacts, withCurrentDowntime } from './container-state';
 import { formatClockOrDateTime, formatDateTimeIn, formatDuration, knownZone } from './zoned-time';
 
@@ -30,7 +30,9 @@ export function runTimelineEntry(facts: RunFacts, timeZone: string, now: Date): 
       ? formatDateTimeIn(run.startedAt, zone)
       : `planned on ${formatDateTimeIn(run.createdAt, zone)}`,
     ended: run.finishedAt ? formatDateTimeIn(run.finishedAt, zone) : null,
-    stageReached: stage ? `${stage} (${STAGES.indexOf(stage) + 1} of ${STAGES.length})` : null,
+    stageReached: stage
+      ? `${stage} (${stageOrder(run.cutoverPath).indexOf(stage) + 1} of ${stageOrder(run.cutoverPath).length})`
+      : null,
     downtime: downtimeText(run, zone, now),
     failure: run.status === 'failed' || run.status === 'rolling_back' ? failureInWords(run.errorCode, run.error) : null,
   };

@@ -55,7 +55,7 @@ async function retryInTransaction(db: Db, runId: string, actor: Actor, opts: Ret
       throw new AppError('run_state', `it failed for another cause meanwhile (${cause.replace(':', ', ')})`);
     }
     await refuseIfContainerBusy(tx, run.containerId, runId);
-    const stage = retryStartStage(run.failedStage);
+    const stage = retryStartStage(run.failedStage, run.cutoverPath);
     const reassign = stage === 'preflight' || !run.converterBoxId;
     const newDowntime = stage === 'stop_source' && (await keepClosedDowntime(tx, run));
     const clear = {

@@ -96,6 +96,7 @@ export function toRunSnapshot(row: RunContextRow, onBox?: RunContextRow['convert
       bootInputs: row.bootInputs,
       projectedDowntimeMs: row.projectedDowntimeMs,
       lastSyncEndedAt: row.lastSyncEndedAt,
+      cutoverPath: row.cutoverPath,
     },
   };
 }

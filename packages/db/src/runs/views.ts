@@ -1,6 +1,6 @@
 // What the batch and run pages show: read-only views shaped for JSON
 // (bigints as strings), polled by the browser while work moves.
-import { configDiffSchema, NotFoundError, retryPlan, STAGES, type ConfigDiff } from '@vzferry/core';
+import { configDiffSchema, NotFoundError, retryPlan, stageOrder, type ConfigDiff } from '@vzferry/core';
 import { type Db, prismaOf } from '../client';
 
 const big = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
@@ -142,7 +142,7 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
   });
   const stageOf = new Map(run.stageRuns.map((s) => [s.id, s.stage]));
   // one row per stage: its latest attempt
-  const stages = STAGES.map((stage) => {
+  const stages = stageOrder(run.cutoverPath).map((stage) => {
     const attempts = run.stageRuns.filter((s) => s.stage === stage);
     const last = attempts.at(-1);
     return {
@@ -167,7 +167,8 @@ export async function getRunView(db: Db, id: string, opts: { events?: number } =
     failedStage: run.failedStage,
     error: run.error,
     /** what its Retry does, while it is failed */
-    retry: run.status === 'failed' && run.failedStage ? retryPlan(run.failedStage) : null,
+    retry: run.status === 'failed' && run.failedStage ? retryPlan(run.failedStage, run.cutoverPath) : null,
+    cutoverPath: run.cutoverPath,
     batch: run.batch,
     container: run.container,
     box: run.converterBox?.name ?? null,

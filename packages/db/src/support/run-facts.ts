@@ -23,6 +23,7 @@ export const RUN_FACTS_SELECT = {
   downtimeEndedAt: true,
   cloudstackVmId: true,
   cloudstackVmName: true,
+  cutoverPath: true,
   batch: { select: { id: true, name: true, status: true, startAt: true } },
   stageRuns: {
     where: { stage: 'deploy_vm', status: 'succeeded' },

@@ -5,7 +5,9 @@
 // the template server. Either starts only a container that stop_source found
 // running: one its customer had stopped stays stopped. A VM that cannot be
 // stopped keeps the source stopped: an engineer must act (vm_stop_failed).
-// The work disk and the VM stay for diagnosis (docs/architecture.md, "Rollback").
+// The work disk and the VM stay for diagnosis (docs/architecture.md, "Rollback"),
+// except a staged run's VM cancelled before its window: it is expunged, and
+// its IPs are free again.
 import { AppError, errorMessage, type RunSnapshot } from '@vzferry/core';
 import { toCtid } from '@vzferry/openvz';
 import type { RunHooks } from './engine';
@@ -45,17 +47,35 @@ export function pipelineHooks(deps: StageDeps): RunHooks {
       throw new AppError('vm_stop_failed', message, { cause: err });
     }
   };
+  /** A staged run's VM before the window holds the container's IPs in CloudStack: a cancel gives them back. */
+  const expungeStagedVm = async (run: RunSnapshot, log: RunLog) => {
+    const cs = await deps.cloudstack();
+    const vm = await cs.client.findVirtualMachineByName(vmName(run));
+    if (!vm) return;
+    log.command(['destroyVirtualMachine', `id=${vm.id}`, 'expunge=true'], 'CloudStack');
+    await cs.client.destroyVirtualMachine({ id: vm.id, expunge: true }, { deadlineMs: 300_000 });
+    log.event('info', `staged VM ${vm.name} expunged: its IPs are free in CloudStack`);
+  };
   const inDowntime = (run: RunSnapshot) => run.state.downtimeStartedAt !== null && run.state.downtimeEndedAt === null;
+  /** the stages in which a VM of the run may answer on the container's IPs */
+  const vmMayRun = (run: RunSnapshot, stage: string | null) =>
+    run.state.cutoverPath === 'staged' || stage === 'deploy_vm' || stage === 'verify';
+  const withdraw = (run: RunSnapshot) => deps.deltaServer?.withdraw(run.runId);
   return {
     async rollback(run, log, failedStage) {
-      if (failedStage === 'deploy_vm' || failedStage === 'verify') await stopVm(run, log);
+      await withdraw(run);
+      if (vmMayRun(run, failedStage)) await stopVm(run, log);
       await startSource(run, log);
     },
     async cancel(run, log, stage) {
       deps.templateServer.unpublishRun(run.runId);
-      if (!inDowntime(run)) return;
-      // a cancel during deploy_vm or verify: the VM may hold the IPs, as in a rollback
-      if (stage === 'deploy_vm' || stage === 'verify') await stopVm(run, log);
+      await withdraw(run);
+      if (!inDowntime(run)) {
+        if (run.state.cutoverPath === 'staged') await expungeStagedVm(run, log);
+        return;
+      }
+      // a cancel while the VM may hold the IPs, as in a rollback
+      if (vmMayRun(run, stage)) await stopVm(run, log);
       await startSource(run, log);
     },
   };

@@ -11,6 +11,7 @@ import {
   ExecError,
   runStatePatchSchema,
   stageFailure,
+  type CutoverPath,
   type Stage,
   type StageFailure,
   type StageOutcome,
@@ -115,11 +116,13 @@ export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId
       now,
     };
     const ret = await runGuarded(opts.stages[claim.stage], ctx, opts.deps);
+    // preflight chooses the run's order; every later stage has it in its snapshot
+    const path = ret.patch?.cutoverPath ?? run.state.cutoverPath;
     clearInterval(beat);
     await log.close();
     // the new owner, the cancel job, or (database away) the reconciler's takeover once the lease ran out
     if (lost || cancelRequested || unreachable) return;
-    await finish(opts, claim, ret, log, now());
+    await finish(opts, { ...claim, path }, ret, log, now());
   } finally {
     clearInterval(beat);
     await log.close();
@@ -128,14 +131,20 @@ export async function runStageAttempt<D>(opts: StageRunnerOptions<D>, stageRunId
 
 async function finish<D>(
   opts: StageRunnerOptions<D>,
-  claim: { stageRunId: string; stage: Stage; attempt: number },
+  claim: { stageRunId: string; stage: Stage; attempt: number; path: CutoverPath },
   ret: StageReturn,
   log: RunLog,
   at: Date,
 ): Promise<void> {
   const patch = ret.patch ? runStatePatchSchema.parse(ret.patch) : undefined;
   const failure = ret.outcome.kind === 'failed' ? ret.outcome.failure : undefined;
-  const next = decideNext({ stage: claim.stage, attempt: claim.attempt, outcome: ret.outcome, now: at });
+  const next = decideNext({
+    stage: claim.stage,
+    attempt: claim.attempt,
+    outcome: ret.outcome,
+    now: at,
+    path: claim.path,
+  });
   log.event(failure ? 'error' : 'info', describe(claim.stage, ret.outcome, ret.message));
   await log.close();
   const jobs = await finishStageRun(opts.db, {

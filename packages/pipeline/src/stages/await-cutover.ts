@@ -117,6 +117,7 @@ async function projection(ctx: StageContext, deps: StageDeps): Promise<number> {
     files: container.inodesUsed ?? 0n,
     legacyBootIso: os ? usesLegacyGrub(os) : false,
     catchUpSeconds: last ? last.durationMs / 1000 : null,
+    staged: ctx.run.state.cutoverPath === 'staged',
   });
 }
 

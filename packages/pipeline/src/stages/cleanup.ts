@@ -13,14 +13,7 @@ import { release, workPaths } from '../work-disk';
 export async function cleanup(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const { run } = ctx;
   deps.templateServer.unpublishRun(run.runId);
-  const uploads = (await deps.templates.list(run.runId)).filter((u) => u.cloudstackTemplateId && u.state !== 'deleted');
-  const cs = await deps.cloudstack();
-  for (const u of uploads) {
-    await deleteTemplate(ctx, cs, u.cloudstackTemplateId!);
-    await deps.templates.update(u.id, { state: 'deleted' });
-  }
-  const strays = await strayTemplates(ctx, cs, new Set(uploads.map((u) => u.cloudstackTemplateId!)));
-  for (const id of strays) await deleteTemplate(ctx, cs, id);
+  const deleted = await deleteRunTemplates(ctx, deps, await deps.cloudstack());
   const paths = workPaths(run.box.workDir, run.runId);
   await release(deps.local, paths);
   await rm(paths.dir, { recursive: true, force: true });
@@ -29,8 +22,22 @@ export async function cleanup(ctx: StageContext, deps: StageDeps): Promise<Stage
   ctx.command(['vzctl', 'set', String(ctid), '--onboot', 'no', '--save'], run.sourceHost.name);
   await src.adapter.setOnboot(ctid, false, { signal: ctx.signal, timeoutMs: 60_000 });
   return succeeded(undefined, {
-    message: `deleted ${uploads.length + strays.length} template(s) and the work disk; source container left stopped with onboot=no`,
+    message: `deleted ${deleted} template(s) and the work disk; source container left stopped with onboot=no`,
   });
+}
+
+/** Every template of the run in secondary storage (a staged run's go once its VM's root volume exists); how many. */
+export async function deleteRunTemplates(ctx: StageContext, deps: StageDeps, cs: CloudStackSession): Promise<number> {
+  const uploads = (await deps.templates.list(ctx.run.runId)).filter(
+    (u) => u.cloudstackTemplateId && u.state !== 'deleted',
+  );
+  for (const u of uploads) {
+    await deleteTemplate(ctx, cs, u.cloudstackTemplateId!);
+    await deps.templates.update(u.id, { state: 'deleted' });
+  }
+  const strays = await strayTemplates(ctx, cs, new Set(uploads.map((u) => u.cloudstackTemplateId!)));
+  for (const id of strays) await deleteTemplate(ctx, cs, id);
+  return uploads.length + strays.length;
 }
 
 /**

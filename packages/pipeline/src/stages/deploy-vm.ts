@@ -1,7 +1,9 @@
 // Stage 14: the VM, with the container's own IPs on the mapped networks
 // (one NIC per network, iptonetworklist), extra IPs with addIpToNic. Found by
 // its name first, so a repeated attempt never deploys twice. A grub-legacy
-// guest is deployed stopped and boots the boot ISO first (legacy-boot.ts).
+// guest is deployed stopped and boots the boot ISO first (legacy-boot.ts); a
+// staged run's VM is deployed stopped and stays so until the cutover
+// (staged-vm.ts).
 import type { JobWaitOptions as JobWait, VirtualMachine } from '@vzferry/cloudstack';
 import { type ConversionPlan, parseOsTemplate } from '@vzferry/guest';
 import { type PlannedNic, planNics } from '../nic-plan';
@@ -9,6 +11,7 @@ import { AppError } from '@vzferry/core';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
 import { type CloudStackSession, containerLabel, imageChecksum, type StageDeps, vmName } from '../stage-deps';
 import { bootLegacyGuest } from '../legacy-boot';
+import { stageVm } from '../staged-vm';
 import { pickOffering, pickOsType } from '../target-choice';
 
 export async function deployVm(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
@@ -20,15 +23,23 @@ export async function deployVm(ctx: StageContext, deps: StageDeps): Promise<Stag
   const jobWait: JobWait = { deadlineMs: settings.deployTimeoutSeconds * 1000, signal: ctx.signal };
   // a grub-legacy guest first boots the boot ISO (legacy-boot.ts): deployed stopped
   const legacy = Boolean((run.state.conversionPlan as ConversionPlan | null)?.legacyBootIso);
-  const template = await readyTemplate(ctx, deps);
-  let vm = await reusableVm(ctx, cs, await cs.client.findVirtualMachineByName(name), template, jobWait);
-  vm ??= await deploy(ctx, cs, nics, name, mappings, template, { ...jobWait, startVm: !legacy });
+  // staged: the VM waits, stopped, for the window (its customer's container still runs on the IPs)
+  const staged = run.state.cutoverPath === 'staged';
+  const existing = await cs.client.findVirtualMachineByName(name);
+  // a staged VM whose template is gone already: only its own clean-up is left (stageVm)
+  let vm = staged && existing && existing.state !== 'Error' ? existing : null;
+  if (!vm) {
+    const template = await readyTemplate(ctx, deps);
+    vm = await reusableVm(ctx, cs, existing, template, jobWait);
+    vm ??= await deploy(ctx, cs, nics, name, mappings, template, { ...jobWait, startVm: !legacy && !staged });
+  }
   await addExtraIps(ctx, cs, vm, nics, jobWait);
   if (legacy) vm = await bootLegacyGuest(ctx, deps, cs, vm, jobWait);
+  if (staged) vm = await stageVm(ctx, deps, cs, vm, jobWait);
   return succeeded(
     { cloudstackVmId: vm.id, cloudstackVmName: vm.name },
     {
-      message: `VM ${vm.name} deployed with ${nics.length} NIC(s)`,
+      message: `VM ${vm.name} deployed with ${nics.length} NIC(s)${staged ? ', stopped until the cutover; its template deleted' : ''}`,
       result: { vmId: vm.id, nics: vm.nic.map((n) => ({ network: n.networkid, ip: n.ipaddress, mac: n.macaddress })) },
     },
   );

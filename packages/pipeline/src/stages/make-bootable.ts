@@ -3,10 +3,10 @@
 // unless the job that ran before the downtime (initial_sync) still stands:
 // then no VM starts in the downtime. A grub-legacy guest instead gets the
 // boot ISO's job and a one-time call-back token; deploy_vm boots the ISO.
-import path from 'node:path';
-import { AppError } from '@vzferry/core';
-import { guestRoot, type ConversionPlan } from '@vzferry/guest';
+import type { ConversionPlan } from '@vzferry/guest';
 import { makeBootable as runMakeBootable } from '../box/apply-plan';
+import { writeBootCallback } from '../legacy-boot';
+import { writeStagingFiles } from '../staged-vm';
 import { bootInputsFingerprint } from '../box/boot-inputs';
 import { applyOptions, guestRunnerFor, storedPlan } from '../conversion-plan';
 import { succeeded, type StageContext, type StageReturn } from '../stage-contract';
@@ -14,6 +14,13 @@ import type { StageDeps } from '../stage-deps';
 import { ensureMounted, workPaths } from '../work-disk';
 
 export async function makeBootable(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
+  const ret = await makeBootFiles(ctx, deps);
+  if (ctx.run.state.cutoverPath !== 'staged') return ret;
+  writeStagingFiles(ctx, deps, workPaths(ctx.run.box.workDir, ctx.run.runId).mount);
+  return { ...ret, message: `${ret.message ?? 'boot files in place'}; the boot ISO's pull credential is in the image` };
+}
+
+async function makeBootFiles(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
   const disk = await ensureMounted(deps.local, paths);
   const plan = storedPlan(ctx.run);
@@ -29,6 +36,17 @@ export async function makeBootable(ctx: StageContext, deps: StageDeps): Promise<
   return succeeded(undefined, { message: `kernel, initramfs with virtio and grub in place (${plan.kernelCmdline})` });
 }
 
+/** The boot files, made again on the copy only if what they are made from changed since `bootInputs`. */
+export async function remakeBootFilesIfChanged(ctx: StageContext, deps: StageDeps): Promise<boolean> {
+  const paths = workPaths(ctx.run.box.workDir, ctx.run.runId);
+  const disk = await ensureMounted(deps.local, paths);
+  const plan = storedPlan(ctx.run);
+  const early = ctx.run.state.bootInputs;
+  if (early !== null && (await bootInputsFingerprint(paths.mount, plan)) === early) return false;
+  await runMakeBootable(guestRunnerFor(deps, paths, disk), paths.mount, plan, applyOptions(ctx));
+  return true;
+}
+
 /**
  * grub 0.97 cannot be installed from here: the boot ISO runs the plan's job
  * on the VM (deploy_vm). It finds where to call back, with a one-time token,
@@ -41,17 +59,7 @@ async function prepareBootIsoCallback(
   plan: ConversionPlan,
 ): Promise<StageReturn> {
   const iso = plan.legacyBootIso!;
-  const base = ctx.run.box.templateServerUrl;
-  if (!base)
-    throw new AppError(
-      'no_template_server',
-      `converter box ${ctx.run.box.name} has no template server URL for the boot ISO to call back to`,
-    );
-  const token = await deps.bootCallbacks.issueToken(ctx.run.runId);
-  // the guest may have made the path a link (out of the guest, to leak the token): resolved inside it
-  const g = guestRoot(mount);
-  g.mkdir(path.posix.dirname(iso.callbackFile), 0o700);
-  g.write(iso.callbackFile, `url=${base}/boot-callback/${ctx.run.runId}\ntoken=${token}\n`, 0o600);
+  const base = await writeBootCallback(ctx, deps, mount, iso.callbackFile);
   return succeeded(undefined, {
     message: `${plan.os.description} uses grub 0.97: the boot ISO runs ${iso.job} on the VM in deploy_vm and calls back to ${base}`,
   });

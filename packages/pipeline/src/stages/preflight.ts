@@ -12,6 +12,7 @@ import { isSupportedOs, parseOsTemplate, supportedList, usesLegacyGrub } from '@
 import { planNics } from '../nic-plan';
 import { failed, succeeded, type StageContext, type StageReturn } from '../stage-contract';
 import { type CloudStackSession, containerLabel, type StageDeps, type TargetMappings, vmName } from '../stage-deps';
+import { chooseCutoverPath } from '../cutover-path';
 import { noBootIsoMessage } from '../legacy-boot';
 import { pickOffering, pickOsType } from '../target-choice';
 import { ipsInUse, routeTo } from '../preflight-probes';
@@ -32,7 +33,12 @@ export async function preflight(ctx: StageContext, deps: StageDeps): Promise<Sta
   if (problems.length) {
     return failed('preflight_failed', problems.map((f) => f.message).join('; '), patch);
   }
-  return succeeded(patch, { message: `${findings.length} checks passed` });
+  const cutover = await chooseCutoverPath(ctx.run, deps);
+  ctx.log('info', `cutover: ${cutover.path}: ${cutover.why}`);
+  return succeeded(
+    { ...patch, cutoverPath: cutover.path },
+    { message: `${findings.length} checks passed; ${cutover.path} cutover` },
+  );
 }
 
 /** What the checks read: the run (on the box that checks) and a signal that stops them. */

@@ -14,7 +14,8 @@ const SLOT_RECHECK_MS = 15_000;
 
 export async function stopSource(ctx: StageContext, deps: StageDeps): Promise<StageReturn> {
   const startedAt = ctx.run.state.downtimeStartedAt ?? ctx.now();
-  if (!ctx.run.state.downtimeStartedAt) {
+  // a staged run downloaded its template before the window: nothing to wait for
+  if (!ctx.run.state.downtimeStartedAt && ctx.run.state.cutoverPath === 'classic') {
     const { maxConcurrentTemplateDownloads: slots } = await deps.settings();
     if (!(await deps.templates.acquireSlot(ctx.run.runId, slots))) {
       return {

@@ -106,6 +106,22 @@ async function bootVm(sim: Simulator, vm: LabVm, failDeploy: boolean): Promise<v
     throw new ApiError(533, `Unable to create a deployment for ${vmLabel(vm)}`, CS.ServerApiException);
   }
   vm.state = 'Running';
+  // CloudStack creates the ROOT volume at the first start, not at a deploy with startvm=false
+  // (its volume stays Allocated until then); from the template, which must still be there
+  const template = sim.state.templates.find((t) => t.id === vm.templateid);
+  // (a VM a test put into the state may have no template at all: it gets no volume)
+  if (template && !sim.hasRootVolume(vm.id)) {
+    if (template.removed) {
+      vm.state = 'Stopped';
+      sim.changed();
+      throw new ApiError(
+        530,
+        `Unable to create a deployment for ${vmLabel(vm)}: no usable volumes`,
+        CS.ServerApiException,
+      );
+    }
+    sim.createRootVolume(vm.id, template);
+  }
   // before the change is published: a silent VM's addresses must never answer, not even for a moment
   sim.powerOn(vm);
   sim.changed();
@@ -137,7 +153,6 @@ function deploy(ctx: CommandContext) {
     nics: allocateNics(sim, requests),
   };
   sim.state.vms.push(vm);
-  sim.createRootVolume(vm.id, template);
   sim.changed();
   const start = p.bool('startvm') ?? true;
   return {

@@ -14,14 +14,23 @@ interface FieldSpec {
   key: Key;
   label: string;
   hint: string;
-  /** int: a whole number; optional-int / optional-text: empty means none */
-  kind: 'int' | 'optional-int' | 'optional-text';
+  /** int: a whole number; optional-int / optional-text: empty means none; choice: one of `options` */
+  kind: 'int' | 'optional-int' | 'optional-text' | 'choice';
+  options?: Array<{ value: string; label: string }>;
 }
 
 const int = (key: Key, label: string, hint: string): FieldSpec => ({ key, label, hint, kind: 'int' });
 const optional =
   (kind: 'optional-int' | 'optional-text') =>
   (key: Key, label: string, hint: string): FieldSpec => ({ key, label, hint, kind });
+
+const choice = (key: Key, label: string, hint: string, options: FieldSpec['options']): FieldSpec => ({
+  key,
+  label,
+  hint,
+  kind: 'choice',
+  options,
+});
 
 const FIELDS: { title: string; fields: FieldSpec[] }[] = [
   {
@@ -62,6 +71,15 @@ const FIELDS: { title: string; fields: FieldSpec[] }[] = [
   {
     title: 'Cutover',
     fields: [
+      choice(
+        'cutoverMode',
+        'Cutover mode',
+        'staged: the VM waits stopped before the window and only the changes move in the downtime; a run that cannot be staged goes classic (its log says why)',
+        [
+          { value: 'staged', label: 'Staged (VM deployed before the window)' },
+          { value: 'classic', label: 'Classic (image moves in the downtime)' },
+        ],
+      ),
       int(
         'cutoverMarginMinutes',
         'Cutover margin (min)',
@@ -102,6 +120,7 @@ const toText = (v: PipelineSettings[Key]) => (v === null ? '' : String(v));
 function toValue(spec: FieldSpec, text: string): string | number | null {
   const t = text.trim();
   if (spec.kind === 'optional-text') return t === '' ? null : t;
+  if (spec.kind === 'choice') return t;
   if (spec.kind === 'optional-int' && t === '') return null;
   // an empty or non-numeric entry goes to the server as is, which names the field in its refusal
   return t === '' || Number.isNaN(Number(t)) ? t : Number(t);
@@ -136,12 +155,26 @@ export function PipelineForm({ saved }: { saved: PipelineSettings }) {
             <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{group.title}</legend>
             {group.fields.map((f) => (
               <Field key={f.key} label={f.label} hint={f.hint}>
-                <input
-                  className={inputClass}
-                  inputMode={f.kind === 'optional-text' ? 'text' : 'numeric'}
-                  value={form[f.key]}
-                  onChange={(e) => setForm({ ...form, [f.key]: e.target.value })}
-                />
+                {f.kind === 'choice' ? (
+                  <select
+                    className={inputClass}
+                    value={form[f.key]}
+                    onChange={(e) => setForm({ ...form, [f.key]: e.target.value })}
+                  >
+                    {f.options!.map((o) => (
+                      <option key={o.value} value={o.value}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input
+                    className={inputClass}
+                    inputMode={f.kind === 'optional-text' ? 'text' : 'numeric'}
+                    value={form[f.key]}
+                    onChange={(e) => setForm({ ...form, [f.key]: e.target.value })}
+                  />
+                )}
               </Field>
             ))}
           </fieldset>

@@ -120,6 +120,8 @@ export function RunView({ id }: { id: string }) {
                     ? `${r.container.downtimeWindow} (${r.container.customer?.timezone ?? 'UTC'})`
                     : 'any time'}
                 </dd>
+                <dt className="text-slate-500">Cutover</dt>
+                <dd data-testid="cutover-path">{cutoverText(r)}</dd>
                 <dt className="text-slate-500">Planned</dt>
                 <dd>
                   {r.plannedWindowStart
@@ -182,6 +184,15 @@ export function RunView({ id }: { id: string }) {
       ) : null}
     </div>
   );
+}
+
+/** The run's order, and where its staged VM stands. */
+function cutoverText(r: Run): string {
+  if (r.cutoverPath === 'classic') return 'classic: the image moves in the downtime';
+  const staged = r.stages.find((s) => s.stage === 'deploy_vm')?.status === 'succeeded';
+  if (!staged || !r.cloudstackVmName) return 'staged: the VM is deployed before the window';
+  if (r.downtimeStartedAt === null) return `staged: VM ${r.cloudstackVmName} waits, stopped, holding the IPs`;
+  return `staged: VM ${r.cloudstackVmName} pulls only the changes`;
 }
 
 /** Each catch-up sync: when, how long, and how much had changed since the one before. */

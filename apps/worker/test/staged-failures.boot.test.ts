@@ -1,0 +1,127 @@
+// A staged cutover's failures on the lab, with the real worker: the boot
+// ISO that never calls back (its VM dies under QEMU mid-pull) ends in a
+// rollback that stops the VM and starts the source, and closes the
+// downtime; the Retry reuses the staged VM (no new template) and carries
+// what the customer wrote in between. A cancel before the window expunges
+// the staged VM, so its IPs are free in CloudStack again.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelRun, retryRun } from '@vzferry/db';
+import { waitForBatch, type LabStack } from './support/lab-stack';
+import {
+  ended,
+  enqueue,
+  migratableContainers,
+  migrateOne,
+  privateDir,
+  sourceRunning,
+  until,
+  type LabCt,
+} from './support/lab-runs';
+import { startStagedStack, type StagedStack } from './support/staged-stack';
+import { readFromVolume } from './support/volume';
+
+const actor = { name: 'test' };
+let staged: StagedStack;
+let stack: LabStack;
+let pool: LabCt[] = [];
+
+beforeAll(async () => {
+  staged = await startStagedStack(
+    'stagedfail',
+    { hosts: 1, containers: 8, debian12: false },
+    {
+      legacyCallbackTimeoutMinutes: 1,
+    },
+  );
+  stack = staged.stack;
+  pool = await migratableContainers(stack);
+}, 900_000);
+
+afterAll(async () => {
+  await staged?.stop();
+}, 120_000);
+
+const runOf = (runId: string) => stack.t.prisma.migrationRun.findUniqueOrThrow({ where: { id: runId } });
+const vmsOf = () => stack.lab.cloudstack!.simulator.state.vms;
+
+describe('a staged cutover that fails, and its Retry', () => {
+  it(
+    'the call back never comes: VM stopped, source running, downtime closed; the Retry pulls the writes made since',
+    { timeout: 1_800_000 },
+    async () => {
+      const { batchId, runId, ct } = await migrateOne(stack, pool, 'no call back');
+      // the VM boots the ISO for the pull: it dies there, before it could call back
+      const sim = stack.lab.cloudstack!.simulator;
+      const vm = await until(
+        'the staged VM booting the ISO in final_sync',
+        async () => {
+          const r = await runOf(runId);
+          if (r.status === 'failed') throw new Error(`the run failed in ${r.failedStage}: ${r.error}`);
+          const v = vmsOf().find((x) => x.id === r.cloudstackVmId);
+          return r.currentStage === 'final_sync' && v?.state === 'Running' && v.isoid !== null && v;
+        },
+        1_200_000,
+      );
+      await sim.powerOff(vm);
+      const [failed] = await waitForBatch(stack, batchId, 600_000, ended);
+      expect(failed).toMatchObject({ status: 'failed', failedStage: 'final_sync', errorCode: 'boot_iso_timeout' });
+      expect(failed!.downtimeEndedAt).not.toBeNull();
+      expect(sourceRunning(stack, ct)).toBe(true);
+      // it must not answer on the container's IPs
+      expect(vmsOf().find((v) => v.id === vm.id)?.state).toBe('Stopped');
+      const uploads = await stack.t.prisma.templateUpload.count({ where: { runId } });
+
+      const written = `written between the rollback and the Retry at ${new Date().toISOString()}\n`;
+      writeFileSync(path.join(privateDir(stack, ct), 'root/written-between.txt'), written);
+      await enqueue(stack, await retryRun(stack.t.db, runId, actor));
+      const [done] = await waitForBatch(stack, batchId, 900_000, (runs) =>
+        runs.every((r) => r.status === 'succeeded' || r.status === 'failed'),
+      );
+      expect(done!.status, done!.error ?? '').toBe('succeeded');
+      // from stop_source again, into the same VM: no new template
+      const stops = await stack.t.prisma.stageRun.count({ where: { runId, stage: 'stop_source' } });
+      expect(stops).toBe(2);
+      expect(await stack.t.prisma.templateUpload.count({ where: { runId } })).toBe(uploads);
+      expect(done!.cloudstackVmId).toBe(vm.id);
+      expect(vmsOf().find((v) => v.id === vm.id)).toMatchObject({ state: 'Running', isoid: null });
+      const onDisk = await readFromVolume(sim.rootVolumePath(vm.id), ['root/written-between.txt'], staged.dir);
+      expect(onDisk['root/written-between.txt']).toBe(written);
+    },
+  );
+
+  it(
+    'a cancel before the window expunges the staged VM: no VM left, its IPs free',
+    { timeout: 1_200_000 },
+    async () => {
+      const ct = pool[0]!;
+      // a window the run waits for
+      await stack.t.prisma.container.update({ where: { id: ct.id }, data: { downtimeWindow: '03:00-03:01' } });
+      const { batchId, runId } = await migrateOne(stack, pool, 'cancelled while staged');
+      const waiting = await until(
+        'the staged VM waiting for its window',
+        async () => {
+          const r = await runOf(runId);
+          if (r.status === 'failed') throw new Error(`the run failed in ${r.failedStage}: ${r.error}`);
+          return r.status === 'waiting' && r.currentStage === 'await_cutover' && r;
+        },
+        1_200_000,
+      );
+      const vmId = waiting.cloudstackVmId!;
+      const ips = vmsOf()
+        .find((v) => v.id === vmId)!
+        .nics.map((n) => n.ipaddress);
+      expect(ips.length).toBeGreaterThan(0);
+      await enqueue(stack, await cancelRun(stack.t.db, runId, actor));
+      const [run] = await waitForBatch(stack, batchId, 300_000, ended);
+      expect(run).toMatchObject({ status: 'cancelled', downtimeStartedAt: null });
+      expect(sourceRunning(stack, ct)).toBe(true);
+      expect(vmsOf().find((v) => v.id === vmId)).toBeUndefined();
+      const held = vmsOf().flatMap((v) =>
+        v.nics.flatMap((n) => [n.ipaddress, ...n.secondaryips.map((s) => s.ipaddress)]),
+      );
+      expect(held.filter((ip) => ips.includes(ip))).toEqual([]);
+    },
+  );
+});

@@ -1,0 +1,55 @@
+// A lab stack whose worker can stage VMs: the boot ISO built as a box's
+// engineer would (npm run boot-iso), a delta server on a free port, and the
+// zone set to staged cutovers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { savePipelineSettings } from '@vzferry/db';
+import { buildBootIso } from '../../src/boot-iso/build';
+import type { StartLabOptions } from '@vzferry/lab';
+import { startLabStack, type LabStack } from './lab-stack';
+
+export interface StagedStack {
+  stack: LabStack;
+  /** scratch space of the test (the ISO lives here) */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startStagedStack(
+  name: string,
+  lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12'>,
+  settings: Parameters<typeof savePipelineSettings>[1] = {},
+): Promise<StagedStack> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-${name}-`));
+  const iso = await buildBootIso({ out: path.join(dir, 'vzferry-boot.iso') });
+  const stack = await startLabStack(name, lab, { BOOT_ISO: iso.path, DELTA_SERVER_PORT: String(await freePort()) });
+  await savePipelineSettings(stack.t.db, {
+    cutoverMode: 'staged',
+    catchUpSyncIntervalMinutes: 1,
+    templatePollSeconds: 1,
+    templateRetryBackoffSeconds: 1,
+    ...settings,
+  });
+  return {
+    stack,
+    dir,
+    async stop() {
+      if (stack.workerLog.length) console.log(stack.workerLog.slice(-60).join('\n'));
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
