@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelRun, retryRun } from '@vzferry/db';
+import { cancelRun, retryRun, savePipelineSettings } from '@vzferry/db';
 import { waitForBatch, type LabStack } from './support/lab-stack';
 import {
   ended,
@@ -88,6 +88,43 @@ describe('a staged cutover that fails, and its Retry', () => {
       expect(vmsOf().find((v) => v.id === vm.id)).toMatchObject({ state: 'Running', isoid: null });
       const onDisk = await readFromVolume(sim.rootVolumePath(vm.id), ['root/written-between.txt'], staged.dir);
       expect(onDisk['root/written-between.txt']).toBe(written);
+    },
+  );
+
+  it(
+    'verify fails after a pull that worked: rolled back; the Retry pulls again what was written since',
+    { timeout: 1_800_000 },
+    async () => {
+      await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 10 });
+      // the VM's addresses never answer: verify fails, after the pull and the start from the disk
+      stack.lab.cloudstack!.faults.set({ clear: true, silentVms: 3 });
+      try {
+        const { batchId, runId, ct } = await migrateOne(stack, pool, 'verify fails after the pull');
+        const [failed] = await waitForBatch(stack, batchId, 1_200_000, ended);
+        expect(failed).toMatchObject({ status: 'failed', failedStage: 'verify', bootExitStatus: 0 });
+        expect(sourceRunning(stack, ct)).toBe(true);
+        expect(vmsOf().find((v) => v.id === failed!.cloudstackVmId)?.state).toBe('Stopped');
+
+        stack.lab.cloudstack!.faults.clear();
+        await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 300 });
+        const written = `written after the first pull at ${new Date().toISOString()}\n`;
+        writeFileSync(path.join(privateDir(stack, ct), 'root/written-after-pull.txt'), written);
+        await enqueue(stack, await retryRun(stack.t.db, runId, actor));
+        const [done] = await waitForBatch(stack, batchId, 900_000, (runs) =>
+          runs.every((r) => r.status === 'succeeded' || r.status === 'failed'),
+        );
+        expect(done!.status, done!.error ?? '').toBe('succeeded');
+        const onDisk = await readFromVolume(
+          stack.lab.cloudstack!.simulator.rootVolumePath(done!.cloudstackVmId!),
+          ['root/written-after-pull.txt'],
+          staged.dir,
+        );
+        // it used to start the VM from its disk as the first pull had left it
+        expect(onDisk['root/written-after-pull.txt']).toBe(written);
+      } finally {
+        stack.lab.cloudstack!.faults.clear();
+        await savePipelineSettings(stack.t.db, { verifyTimeoutSeconds: 300 });
+      }
     },
   );
 

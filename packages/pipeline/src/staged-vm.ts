@@ -87,10 +87,12 @@ export async function cutoverVm(ctx: StageContext, deps: StageDeps, mount: strin
   let vm = await cs.client.findVirtualMachineByName(vmName(ctx.run));
   if (!vm)
     throw new AppError('vm_missing', `the staged VM ${vmName(ctx.run)} is not in CloudStack: Cancel and migrate again`);
-  const pulled = (await deps.bootCallbacks.read(ctx.run.runId))?.exitStatus === 0;
-  // a resumed attempt whose VM already pulled and runs from its disk
+  // Only a resumed attempt carries on with what its killed worker began: a
+  // new one (a Retry after a rollback) pulls again, whatever an earlier pull did.
+  const pulled = ctx.resumed && (await deps.bootCallbacks.read(ctx.run.runId))?.exitStatus === 0;
   if (pulled && vm.state === 'Running' && !vm.isoid) return vm;
-  const pulling = ctx.resumed && vm.state === 'Running' && Boolean(vm.isoid);
+  const pulling = ctx.resumed && !pulled && vm.state === 'Running' && Boolean(vm.isoid);
+  // a fresh token forgets every earlier call back
   if (!pulled && !pulling) await writeCutoverFiles(ctx, deps, mount);
   await delta.serve(ctx.run.runId, mount);
   try {

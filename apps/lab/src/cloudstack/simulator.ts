@@ -44,7 +44,7 @@ export class Simulator {
   readonly storage: SecondaryStorage;
   readonly jobs: JobRunner;
   private saveTimer: NodeJS.Timeout | undefined;
-  /** VMs that run but do not answer (the silentVms fault; forgotten at a restart) */
+  /** VMs that run but do not answer (the silentVms fault, decided at each start; forgotten when the lab restarts) */
   private readonly silentVms = new Set<string>();
   private closed = false;
 
@@ -117,7 +117,9 @@ export class Simulator {
    * really boots (the ISO first); when its guest powers off, it is Stopped.
    */
   powerOn(vm: LabVm): void {
+    // each start decides afresh: a VM that was silent may answer after a restart
     if (this.faults.takeSilentVm()) this.silentVms.add(vm.id);
+    else this.silentVms.delete(vm.id);
     const iso = vm.isoid ? this.state.templates.find((t) => t.id === vm.isoid) : undefined;
     const isoFile = iso && this.storage.readyFile(iso);
     const root = this.rootVolumePath(vm.id);
