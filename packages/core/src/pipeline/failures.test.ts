@@ -80,4 +80,13 @@ describe('groupFailures', () => {
     ]);
     expect(failureKey('cleanup', null)).toBe('cleanup:failed');
   });
+
+  it('keeps staged runs apart where their Retry starts elsewhere (a staged deploy_vm is before the window)', () => {
+    const staged = { ...failed('deploy_vm', 'vm_failed'), cutoverPath: 'staged' as const };
+    const groups = groupFailures([failed('deploy_vm', 'vm_failed'), staged]);
+    expect(groups.map((g) => [g.key, g.retry.label])).toEqual([
+      ['deploy_vm:vm_failed', 'Retry from stop_source (a new downtime)'],
+      ['deploy_vm:vm_failed:staged', 'Retry from deploy_vm'],
+    ]);
+  });
 });

@@ -2,7 +2,7 @@
 // their error code, so an engineer fixes one cause and retries its runs
 // together. Pure: packages/db reads the runs, the web shows the groups.
 import { errorSpec, type ErrorKind } from '../error-codes';
-import { STAGES, type Stage } from '../stages';
+import { type CutoverPath, STAGES, type Stage } from '../stages';
 import { retryPlan, type RetryPlan } from './outcome';
 
 export interface FailedRunFacts {
@@ -10,10 +10,12 @@ export interface FailedRunFacts {
   /** null for rows written before the catalogue: they count as `failed` */
   errorCode: string | null;
   failedAt: Date | null;
+  /** the run's order (classic when not given): a Retry starts elsewhere in a staged run */
+  cutoverPath?: CutoverPath;
 }
 
 export interface FailureGroup<T> {
-  /** "<stage>:<code>", stable while the cause is the same */
+  /** "<stage>:<code>" (":staged" after it for staged runs), stable while the cause is the same */
   key: string;
   stage: Stage;
   errorCode: string;
@@ -45,7 +47,9 @@ export function groupFailures<T extends FailedRunFacts>(runs: readonly T[]): Fai
   const groups = new Map<string, FailureGroup<T>>();
   for (const run of runs) {
     const errorCode = run.errorCode ?? 'failed';
-    const key = failureKey(run.failedStage, errorCode);
+    const path = run.cutoverPath ?? 'classic';
+    // one group per order too: its Retry button says where the Retry starts
+    const key = `${failureKey(run.failedStage, errorCode)}${path === 'staged' ? ':staged' : ''}`;
     let group = groups.get(key);
     if (!group) {
       const spec = errorSpec(errorCode);
@@ -55,7 +59,7 @@ export function groupFailures<T extends FailedRunFacts>(runs: readonly T[]): Fai
         errorCode,
         title: spec.message,
         kind: spec.kind,
-        retry: retryPlan(run.failedStage),
+        retry: retryPlan(run.failedStage, path),
         runs: [],
       };
       groups.set(key, group);

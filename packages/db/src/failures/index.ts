@@ -26,6 +26,7 @@ export async function listFailures(db: Db, opts: { limit?: number } = {}) {
         error: true,
         finishedAt: true,
         updatedAt: true,
+        cutoverPath: true,
         batch: { select: { id: true, name: true, status: true } },
         container: {
           select: {
@@ -46,6 +47,7 @@ export async function listFailures(db: Db, opts: { limit?: number } = {}) {
     errorCode: r.errorCode,
     error: r.error,
     failedAt: r.finishedAt ?? r.updatedAt,
+    cutoverPath: r.cutoverPath,
     batch: r.batch,
     container: {
       id: r.container.id,
