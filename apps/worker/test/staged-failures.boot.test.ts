@@ -30,7 +30,7 @@ let pool: LabCt[] = [];
 beforeAll(async () => {
   staged = await startStagedStack(
     'stagedfail',
-    { hosts: 1, containers: 8, debian12: false },
+    { hosts: 1, containers: 24, debian12: false },
     {
       legacyCallbackTimeoutMinutes: 1,
     },
