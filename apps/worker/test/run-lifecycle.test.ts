@@ -4,6 +4,8 @@
 // a cancel during verify stops the VM before the source container starts
 // again, as a rollback does (both would answer on the container's IPs), and
 // a rollback that cannot stop the VM leaves the source stopped for an engineer.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelRun, savePipelineSettings } from '@vzferry/db';
 import { startLabStack, waitForBatch, type LabStack } from './support/lab-stack';
@@ -56,6 +58,10 @@ describe('the ends of a run on the lab', () => {
         const [cancelled] = await waitForBatch(stack, first.batchId, 180_000, ended);
         expect(cancelled!.status).toBe('cancelled');
         expect(sourceRunning(stack, first.ct)).toBe(true);
+        // a cancelled run ends for good: its work disk (loop device, mount, blocks) is not left on the box
+        const work = path.join(stack.dir, 'work', first.runId);
+        expect(existsSync(work)).toBe(false);
+        expect(readFileSync('/proc/mounts', 'utf8')).not.toContain(work);
 
         stack.lab.cloudstack!.faults.clear();
         const second = await migrateOne(stack, spare, 'after the cancelled one');

@@ -5,14 +5,18 @@
 // the template server. Either starts only a container that stop_source found
 // running: one its customer had stopped stays stopped. A VM that cannot be
 // stopped keeps the source stopped: an engineer must act (vm_stop_failed).
-// The work disk and the VM stay for diagnosis (docs/architecture.md, "Rollback"),
-// except a staged run's VM cancelled before its window: it is expunged, and
-// its IPs are free again.
+// After a rollback the work disk and the VM stay for diagnosis and Retry
+// (docs/architecture.md, "Rollback"); a cancel ends the run for good: its
+// work disk goes, and a staged run's VM cancelled before its window is
+// expunged, so its IPs are free again.
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { AppError, errorMessage, type RunSnapshot } from '@vzferry/core';
 import { toCtid } from '@vzferry/openvz';
 import type { RunHooks } from './engine';
 import type { RunLog } from './run-log';
 import { type StageDeps, vmName } from '../stage-deps';
+import { release, workPaths } from '../work-disk';
 
 export function pipelineHooks(deps: StageDeps): RunHooks {
   const startSource = async (run: RunSnapshot, log: RunLog) => {
@@ -56,6 +60,22 @@ export function pipelineHooks(deps: StageDeps): RunHooks {
     await cs.client.destroyVirtualMachine({ id: vm.id, expunge: true }, { deadlineMs: 300_000 });
     log.event('info', `staged VM ${vm.name} expunged: its IPs are free in CloudStack`);
   };
+  /**
+   * A cancelled run ends for good (no Retry): its work disk goes as cleanup's
+   * does, or its loop device, mount and blocks would stay on the box for ever.
+   */
+  const removeWorkDisk = async (run: RunSnapshot, log: RunLog) => {
+    const paths = workPaths(run.box.workDir, run.runId);
+    if (!existsSync(paths.dir)) return;
+    try {
+      await release(deps.local, paths);
+      await rm(paths.dir, { recursive: true, force: true });
+      log.event('info', `the run's work disk is removed from converter box ${run.box.name}`);
+    } catch (err) {
+      // the cancel itself is done (VM, source): what is left is the box's, named for its engineer
+      log.event('warn', `the run's work disk ${paths.dir} stays on ${run.box.name}: ${errorMessage(err)}`);
+    }
+  };
   const inDowntime = (run: RunSnapshot) => run.state.downtimeStartedAt !== null && run.state.downtimeEndedAt === null;
   /** the stages in which a VM of the run may answer on the container's IPs */
   const vmMayRun = (run: RunSnapshot, stage: string | null) =>
@@ -72,11 +92,12 @@ export function pipelineHooks(deps: StageDeps): RunHooks {
       await withdraw(run);
       if (!inDowntime(run)) {
         if (run.state.cutoverPath === 'staged') await expungeStagedVm(run, log);
-        return;
+      } else {
+        // a cancel while the VM may hold the IPs, as in a rollback
+        if (vmMayRun(run, stage)) await stopVm(run, log);
+        await startSource(run, log);
       }
-      // a cancel while the VM may hold the IPs, as in a rollback
-      if (vmMayRun(run, stage)) await stopVm(run, log);
-      await startSource(run, log);
+      await removeWorkDisk(run, log);
     },
   };
 }
