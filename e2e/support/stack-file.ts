@@ -13,6 +13,10 @@ export interface StackFacts {
   plannable: { ctid: number; hostname: string };
   /** a grub-legacy guest (CentOS 5/6): preflight fails it, since the stack's box has no boot ISO */
   legacy: { ctid: number; hostname: string };
+  /** a quick container whose window opens in 12 hours: the staged journey's */
+  staged: { ctid: number; hostname: string };
+  /** the boot ISO as built, and where the box's BOOT_ISO looks for it (empty until the staged journey copies it) */
+  bootIso: { built: string; box: string };
   /** the lab CloudStack's admin endpoints (fault injection) */
   labAdminUrl: string;
   /** to prove it never reaches the browser */

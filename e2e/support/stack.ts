@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
@@ -56,9 +57,13 @@ async function main(): Promise<void> {
     TEMPLATE_SERVER_ADDRESS: 'auto',
   };
   // the guest-job appliance (make_bootable runs the guests' tools in it), built as `npm run boot-iso` does; its ISO
-  // stays out of the work dir, so the grub-legacy guest still fails preflight on the boot ISO
-  const { applianceDir } = await buildBootIso({ out: path.join(labDir, 'boot/vzferry-boot.iso') });
-  Object.assign(env, { APPLIANCE_DIR: applianceDir });
+  // stays out of the work dir, so the grub-legacy guest fails preflight on the boot ISO (the planner's journey)
+  const { applianceDir, path: builtIso } = await buildBootIso({ out: path.join(labDir, 'boot/vzferry-boot.iso') });
+  // the box looks for its boot ISO in its work dir (the worker's default): the staged journey, after the
+  // planner's, puts it there as a box's engineer who runs `npm run boot-iso` after the worker started (the
+  // worker serves it without a restart); the delta server is on from the start (classic runs do not use it)
+  const bootIso = { built: builtIso, box: path.join(env.WORKER_WORK_DIR, 'vzferry-boot.iso') };
+  Object.assign(env, { APPLIANCE_DIR: applianceDir, DELTA_SERVER_PORT: String(await freePort()) });
   mkdirSync(env.VZFERRY_DATA_DIR, { recursive: true });
   const secrets = new SecretBox(Buffer.from(secretKey, 'base64'));
   // the journeys sign in as the demo's users (one per role), made before the web app looks for users
@@ -94,11 +99,19 @@ async function main(): Promise<void> {
   await waitForHttp(`http://127.0.0.1:${PORT}/api/health`);
 
   const sample = await pickSample(t.prisma);
+  const quick = await pickMigratable(t.prisma);
+  const legacy = await pickLegacy(t.prisma, sample.ctid);
   const facts: StackFacts = {
     baseURL: `http://127.0.0.1:${PORT}`,
     sample,
-    ...(await pickMigratable(t.prisma)),
-    legacy: await pickLegacy(t.prisma, sample.ctid),
+    ...quick,
+    legacy,
+    staged: await pickStaged(
+      t.prisma,
+      [sample.ctid, quick.migratable.ctid, quick.plannable.ctid, legacy.ctid],
+      new Date(),
+    ),
+    bootIso,
     labAdminUrl: lab.manifest.cloudstack!.adminUrl,
     containers: await t.prisma.container.count(),
     cloudstackSecret: lab.manifest.cloudstack!.secretKey,
@@ -130,6 +143,24 @@ async function pickSample(db: TestDatabase['prisma']): Promise<StackFacts['sampl
   };
 }
 
+/** A container the lab migrates in seconds: a grub2 guest with a hostname, a small quota, IPv4 only. */
+function quick(c: {
+  ostemplate: string | null;
+  hostname: string | null;
+  diskQuotaKb: bigint | null;
+  ips: { family: number }[];
+}): boolean {
+  const os = parseOsTemplate(c.ostemplate);
+  return Boolean(
+    os &&
+    !usesLegacyGrub(os) &&
+    c.hostname &&
+    (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n &&
+    c.ips.length > 0 &&
+    c.ips.every((ip) => ip.family === 4),
+  );
+}
+
 /** Two containers the lab migrates in seconds: running, a grub2 guest, IPv4 only, no downtime window. */
 async function pickMigratable(db: TestDatabase['prisma']): Promise<Pick<StackFacts, 'migratable' | 'plannable'>> {
   const cts = await db.container.findMany({
@@ -137,23 +168,38 @@ async function pickMigratable(db: TestDatabase['prisma']): Promise<Pick<StackFac
     include: { ips: true },
     orderBy: { sourceCtid: 'desc' },
   });
-  const [ct, another] = cts.filter((c) => {
-    const os = parseOsTemplate(c.ostemplate);
-    return (
-      os &&
-      !usesLegacyGrub(os) &&
-      c.hostname &&
-      (c.diskQuotaKb ?? 0n) <= 50n * 1024n * 1024n &&
-      c.ips.length > 0 &&
-      c.ips.every((ip) => ip.family === 4)
-    );
-  });
+  const [ct, another] = cts.filter(quick);
   if (!ct || !another) throw new Error('the seeded lab has not two containers the pipeline can migrate quickly');
   await db.container.updateMany({ where: { id: { in: [ct.id, another.id] } }, data: { downtimeWindow: null } });
   return {
     migratable: { ctid: ct.sourceCtid, hostname: ct.hostname! },
     plannable: { ctid: another.sourceCtid, hostname: another.hostname! },
   };
+}
+
+/**
+ * A quick container none of the other journeys use, for the staged journey: its downtime window is set to
+ * open in 12 hours (in its customer's time zone), so its staged VM waits, and catches up, until the journey
+ * cancels it; and with a window, report.spec's quick container is never this one.
+ */
+async function pickStaged(db: TestDatabase['prisma'], taken: number[], now: Date): Promise<StackFacts['staged']> {
+  const cts = await db.container.findMany({
+    where: { status: 'running', sourceCtid: { notIn: taken } },
+    include: { ips: true, customer: true },
+    orderBy: { sourceCtid: 'desc' },
+  });
+  const ct = cts.find(quick);
+  if (!ct) throw new Error('the seeded lab has no third quick container for the staged journey');
+  const timeZone = ct.customer?.timezone ?? 'UTC';
+  const localHour = Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(now),
+  );
+  const pad = (h: number) => String(h % 24).padStart(2, '0');
+  await db.container.update({
+    where: { id: ct.id },
+    data: { downtimeWindow: `${pad(localHour + 12)}:00-${pad(localHour + 13)}:00` },
+  });
+  return { ctid: ct.sourceCtid, hostname: ct.hostname! };
 }
 
 /** A grub-legacy guest with a hostname and IPv4 addresses only: preflight fails on the boot ISO alone. */
@@ -172,6 +218,17 @@ async function pickLegacy(db: TestDatabase['prisma'], notCtid: number): Promise<
   });
   if (!ct) throw new Error('the seeded lab has no grub-legacy container');
   return { ctid: ct.sourceCtid, hostname: ct.hostname! };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function buildWeb(): void {

@@ -122,6 +122,8 @@ export interface CatchUpSyncRecord {
 export interface CatchUpSyncs {
   record(runId: string, sync: CatchUpSyncRecord): Promise<void>;
   last(runId: string): Promise<CatchUpSyncRecord | null>;
+  /** a staged cutover's fixed cost as measured on this zone's staged cutovers; null before there are any */
+  stagedCutoverCost(): Promise<{ fixedMs: number; runs: number } | null>;
 }
 
 export interface StageDeps {

@@ -12,6 +12,7 @@ import {
   clearBootCallback,
   issueBootToken,
   lastCatchUpSync,
+  measuredStagedCutoverCost,
   loadCloudStackCredentials,
   loadPipelineSettings,
   loadSourceHostLogin,
@@ -168,6 +169,7 @@ export function createStageDeps(o: BoxDepsOptions): StageDeps & { close(): Promi
     catchUpSyncs: {
       record: async (runId, sync) => void (await recordCatchUpSync(o.db, runId, sync)),
       last: (runId) => lastCatchUpSync(o.db, runId),
+      stagedCutoverCost: () => measuredStagedCutoverCost(o.db),
     },
     guestRunner: (work) => new ApplianceRunner(o.local, o.appliance, work),
     guestRunnerProblem: () => missingApplianceMessage(o.appliance.image),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateCutoverMs } from './estimate';
+import { STAGED_FIXED_SECONDS, estimateCutoverMs } from './estimate';
 
 const GiB = 1024n ** 3n;
 
@@ -34,5 +34,11 @@ describe('estimateCutoverMs', () => {
       120_000,
     );
     expect(small).toBeLessThan(estimateCutoverMs({ usedBytes: GiB, files: 20_000n, catchUpSeconds: 5 }));
+  });
+
+  it("takes a staged cutover's fixed cost from this zone's measurement when there is one", () => {
+    const inputs = { usedBytes: GiB, files: 20_000n, catchUpSeconds: 5, staged: true };
+    expect(estimateCutoverMs({ ...inputs, stagedFixedMs: 41_500 })).toBe(10_000 + 41_500);
+    expect(estimateCutoverMs({ ...inputs, stagedFixedMs: null })).toBe(10_000 + STAGED_FIXED_SECONDS * 1000);
   });
 });

@@ -16,6 +16,11 @@ export interface CutoverInputs {
   legacyBootIso?: boolean;
   /** a staged run: no image travels; the VM boots the ISO, pulls the changes and starts instead */
   staged?: boolean;
+  /**
+   * a staged cutover's fixed cost as measured on this zone (the median of the
+   * last staged cutovers, db measuredStagedCutoverCost); the model's constant without one
+   */
+  stagedFixedMs?: number | null;
 }
 
 const SCAN_FILES_PER_SEC = 20_000; // rsync file-list scan: ~0.5 s per 20k files
@@ -26,15 +31,16 @@ const DOWNLOAD_BYTES_PER_SEC = 25 * 1024 ** 2; // the default SSVM: ~200 Mbit/s
 const FIXED_SECONDS = 60 /* stop */ + 120 /* guest rewrite, initramfs, grub */ + 180 /* deploy */ + 60; /* verify */
 const LEGACY_ISO_SECONDS = 600;
 // stop, re-applying the plan's files, the ISO boot with its pull of what the final sync moved, its call back,
-// the start from the disk and verify; not yet measured per zone
-const STAGED_FIXED_SECONDS = 60 /* stop */ + 10 /* plan files */ + 120 /* ISO boot, call back */ + 90 /* start */ + 60;
+// the start from the disk and verify, until this zone has staged cutovers of its own to measure
+export const STAGED_FIXED_SECONDS =
+  60 /* stop */ + 10 /* plan files */ + 120 /* ISO boot, call back */ + 90 /* start */ + 60;
 
 export function estimateCutoverMs(i: CutoverInputs): number {
   const used = Number(i.usedBytes);
   const scan = Number(i.files) / SCAN_FILES_PER_SEC;
   const sync = i.catchUpSeconds ?? scan + (used * CHANGED_FRACTION) / COPY_BYTES_PER_SEC;
   // the pull inside the VM moves what the final sync moved, once more
-  if (i.staged) return Math.ceil((2 * sync + STAGED_FIXED_SECONDS) * 1000);
+  if (i.staged) return Math.ceil(2 * sync * 1000 + (i.stagedFixedMs ?? STAGED_FIXED_SECONDS * 1000));
   const seconds =
     sync +
     used / CONVERT_BYTES_PER_SEC +

@@ -5,7 +5,14 @@
 // interval (Settings) keeps the box's copy close to the running container,
 // and its measured time projects the cutover's downtime (shown on the run
 // page before the cutover starts).
-import { cutoverFits, estimateCutoverMs, nextWindow, parseDowntimeWindow, type PipelineSettings } from '@vzferry/core';
+import {
+  cutoverFits,
+  estimateCutoverMs,
+  nextWindow,
+  parseDowntimeWindow,
+  type PipelineSettings,
+  STAGED_FIXED_SECONDS,
+} from '@vzferry/core';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { rsyncPass, type SyncResult } from '../rsync-pass';
 import { type StageContext, type StageReturn, succeeded } from '../stage-contract';
@@ -107,17 +114,31 @@ async function catchUpSync(ctx: StageContext, deps: StageDeps): Promise<Date> {
   return endedAt;
 }
 
-/** The cutover's downtime: the last catch-up sync's time for the final sync, the model for the rest. */
+/**
+ * The cutover's downtime: the last catch-up sync's time for the final sync,
+ * and for the rest the model, or for a staged run the fixed cost measured on
+ * this zone's staged cutovers once there are some.
+ */
 async function projection(ctx: StageContext, deps: StageDeps): Promise<number> {
   const { container } = ctx.run;
   const os = parseOsTemplate(container.ostemplate);
   const last = await deps.catchUpSyncs.last(ctx.run.runId);
+  const staged = ctx.run.state.cutoverPath === 'staged';
+  const measured = staged ? await deps.catchUpSyncs.stagedCutoverCost() : null;
+  if (staged)
+    ctx.log(
+      'info',
+      measured
+        ? `a staged cutover's fixed cost here: ${(measured.fixedMs / 1000).toFixed(1)} s, measured over ${measured.runs} staged cutover(s)`
+        : `a staged cutover's fixed cost: ${STAGED_FIXED_SECONDS} s (the model's; none measured on this zone yet)`,
+    );
   return estimateCutoverMs({
     usedBytes: (container.diskUsedKb ?? 0n) * 1024n,
     files: container.inodesUsed ?? 0n,
     legacyBootIso: os ? usesLegacyGrub(os) : false,
     catchUpSeconds: last ? last.durationMs / 1000 : null,
-    staged: ctx.run.state.cutoverPath === 'staged',
+    staged,
+    stagedFixedMs: measured?.fixedMs ?? null,
   });
 }
 

@@ -202,16 +202,19 @@ function CatchUpSyncs({ syncs }: { syncs: Run['catchUpSyncs'] }) {
       <table className="w-full text-sm" data-testid="catch-up-syncs">
         <thead className="text-left text-slate-500">
           <tr>
-            <th className="font-normal">Started</th>
-            <th className="font-normal">Took</th>
+            <th className="pr-3 font-normal">Started</th>
+            <th className="pr-3 font-normal">Took</th>
             <th className="font-normal">Changed</th>
           </tr>
         </thead>
         <tbody>
           {syncs.map((c) => (
             <tr key={c.startedAt}>
-              <td>{formatDateTime(c.startedAt)}</td>
-              <td>{formatDuration(c.durationMs / 1000)}</td>
+              <td className="pr-3">{formatDateTime(c.startedAt)}</td>
+              {/* tenths below 10 s: a sync of the changes often takes less than one */}
+              <td className="pr-3 tabular-nums">
+                {c.durationMs < 10_000 ? `${(c.durationMs / 1000).toFixed(1)} s` : formatDuration(c.durationMs / 1000)}
+              </td>
               <td>
                 {c.filesTransferred} of {c.files} files, {formatBytes(c.bytesTransferred)}
               </td>
