@@ -40,14 +40,15 @@ export default defineConfig({
         },
       },
       {
-        // real QEMU boots of converted guests: CPU-heavy (TCG), so alone, after the rest
+        // real QEMU boots of converted guests, after the rest: each QEMU (TCG, one vCPU) keeps one core busy
+        // while the file's other work waits for it, so two files at a time (2 cores; each lab its own addresses)
         test: {
           name: 'boot',
           include: ['apps/*/test/**/*.boot.test.ts'],
           environment: 'node',
           testTimeout: 900_000,
           hookTimeout: 900_000,
-          maxWorkers: 1,
+          maxWorkers: 2,
           sequence: { groupOrder: 2 },
         },
       },

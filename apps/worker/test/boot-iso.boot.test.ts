@@ -23,7 +23,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBootIso, type BootIso } from '../src/boot-iso/build';
 import { createDiskImage, LocalExecutor } from '@vzferry/pipeline';
 import { deltaPassword, startDeltaServer, type DeltaServer } from '../src/delta-server';
+import { freePort } from './support/free-port';
 
 const run = promisify(execFile);
 const x = new LocalExecutor();
@@ -345,15 +345,4 @@ function ageTree(dir: string, seconds: number): void {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isSymbolicLink()) utimesSync(path.join(entry.parentPath, entry.name), then, then);
   }
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }

@@ -73,6 +73,8 @@ describe('a staged cutover that fails, and its Retry', () => {
       expect(vmsOf().find((v) => v.id === vm.id)?.state).toBe('Stopped');
       const uploads = await stack.t.prisma.templateUpload.count({ where: { runId } });
 
+      // the Retry's pull must call back: the deadline that made the first attempt fail is not its subject
+      await savePipelineSettings(stack.t.db, { legacyCallbackTimeoutMinutes: 5 });
       const written = `written between the rollback and the Retry at ${new Date().toISOString()}\n`;
       writeFileSync(path.join(privateDir(stack, ct), 'root/written-between.txt'), written);
       await enqueue(stack, await retryRun(stack.t.db, runId, actor));

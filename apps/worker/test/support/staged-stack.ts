@@ -2,12 +2,12 @@
 // engineer would (npm run boot-iso), a delta server on a free port, and the
 // zone set to staged cutovers.
 import { mkdtempSync, rmSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { savePipelineSettings } from '@vzferry/db';
 import { buildBootIso } from '../../src/boot-iso/build';
 import type { StartLabOptions } from '@vzferry/lab';
+import { freePort } from './free-port';
 import { startLabStack, type LabStack } from './lab-stack';
 
 export interface StagedStack {
@@ -41,15 +41,4 @@ export async function startStagedStack(
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
