@@ -3,7 +3,7 @@
 // Retry all of a group retries exactly its runs that are still failed and
 // hands back their jobs; a retried run of a completed batch is scheduled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideNext, planStarts, stageFailure, type ErrorCode, type Stage } from '@vzferry/core';
+import { type CutoverPath, decideNext, planStarts, stageFailure, type ErrorCode, type Stage } from '@vzferry/core';
 import {
   assignRun,
   claimStageRun,
@@ -48,8 +48,11 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-/** A run of a batch of its own that went through the stages to `stage` and failed there with `code`. */
-async function failedRun(stage: Stage, code: ErrorCode) {
+/**
+ * A run of a batch of its own that went through the stages of its order to `stage` and failed there with
+ * `code` (a staged one: as preflight chose it).
+ */
+async function failedRun(stage: Stage, code: ErrorCode, path: CutoverPath = 'classic') {
   const ctid = nextCtid++;
   const customer = await tdb.prisma.customer.create({ data: { name: `Customer ${ctid}`, email: `c${ctid}@x.test` } });
   const container = await tdb.prisma.container.create({
@@ -58,6 +61,7 @@ async function failedRun(stage: Stage, code: ErrorCode) {
   const batch = await createBatch(tdb.db, { name: `b${ctid}`, containerIds: [container.id] }, actor);
   await startBatch(tdb.db, batch.id, {});
   const run = await tdb.prisma.migrationRun.findFirstOrThrow({ where: { batchId: batch.id } });
+  await tdb.prisma.migrationRun.update({ where: { id: run.id }, data: { cutoverPath: path } });
   const job = await assignRun(tdb.db, run.id, boxId, GiB, new Date());
   let stageRunId = (job!.payload as { stageRunId: string }).stageRunId;
   for (;;) {
@@ -69,6 +73,7 @@ async function failedRun(stage: Stage, code: ErrorCode) {
       attempt: claim!.attempt,
       outcome: outcome ?? { kind: 'succeeded' },
       now: new Date(),
+      path,
     });
     const jobs = await finishStageRun(tdb.db, { stageRunId, owner: 'w', next, failure, now: new Date() });
     if (failure) {
@@ -165,6 +170,23 @@ describe('the failures view', () => {
       'preflight:preflight_failed',
       'register_template:cloudstack_error',
     ]);
+  });
+});
+
+describe('Retry all of a group of staged runs', () => {
+  it('says where each run starts again in its own order: a staged deploy_vm at deploy_vm, not a new downtime', async () => {
+    const staged = await failedRun('deploy_vm', 'vm_failed', 'staged');
+    const result = await retryFailureGroup(
+      tdb.db,
+      { stage: 'deploy_vm', errorCode: 'vm_failed', runIds: [staged.runId] },
+      actor,
+    );
+    // it used to say stop_source (the classic order's Retry) while the run started at deploy_vm
+    expect(result.retried).toEqual([{ runId: staged.runId, from: 'deploy_vm' }]);
+    const [stageRun] = await tdb.prisma.stageRun.findMany({
+      where: { id: { in: result.jobs.map((j) => (j.payload as { stageRunId: string }).stageRunId) } },
+    });
+    expect(stageRun).toMatchObject({ runId: staged.runId, stage: 'deploy_vm', status: 'pending' });
   });
 });
 

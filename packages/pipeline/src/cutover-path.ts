@@ -12,8 +12,8 @@ export async function chooseCutoverPath(
   deps: StageDeps,
 ): Promise<{ path: CutoverPath; why: string }> {
   const classic = (why: string) => ({ path: 'classic' as const, why });
-  if ((await deps.settings()).cutoverMode === 'classic')
-    return classic('this zone runs classic cutovers (Settings, Cutover mode)');
+  const settings = await deps.settings();
+  if (settings.cutoverMode === 'classic') return classic('this zone runs classic cutovers (Settings, Cutover mode)');
   const os = parseOsTemplate(run.container.ostemplate);
   // grub 0.97 is installed by the boot ISO in deploy_vm, with the VM on an IDE-era OS type
   if (os && usesLegacyGrub(os)) return classic(`${os.distribution} ${os.version} boots with grub 0.97 (boot ISO job)`);
@@ -21,7 +21,7 @@ export async function chooseCutoverPath(
     return classic(`converter box ${run.box.name} runs no delta server (DELTA_SERVER_PORT is not set)`);
   if (!run.box.templateServerUrl)
     return classic(`converter box ${run.box.name} has no template server URL for the boot ISO to call back to`);
-  if (!(await deps.settings()).legacyBootIsoId && !(await deps.bootIso()))
+  if (!settings.legacyBootIsoId && !(await deps.bootIso()))
     return classic(`converter box ${run.box.name} has no boot ISO to pull the changes with (npm run boot-iso)`);
   return { path: 'staged', why: 'the VM is deployed before the window; only the changes move in the downtime' };
 }

@@ -132,6 +132,8 @@ export async function waitForPowerOff(
   cs: CloudStackSession,
   vm: VirtualMachine,
   jobWait: JobWait,
+  /** what it was to power off after, for the log */
+  after = 'the call back',
 ): Promise<VirtualMachine> {
   const deadline = ctx.now().getTime() + POWER_OFF_GRACE_MS;
   for (;;) {
@@ -139,10 +141,7 @@ export async function waitForPowerOff(
     if (!now) throw new AppError('vm_missing', `VM ${vm.name} disappeared from CloudStack`);
     if (now.state === 'Stopped') return now;
     if (ctx.now().getTime() > deadline) {
-      ctx.log(
-        'warn',
-        `${vm.name} is still ${now.state} ${POWER_OFF_GRACE_MS / 1000} s after the call back; stopping it`,
-      );
+      ctx.log('warn', `${vm.name} is still ${now.state} ${POWER_OFF_GRACE_MS / 1000} s after ${after}; stopping it`);
       return cs.client.stopVirtualMachine({ id: vm.id, forced: true }, jobWait);
     }
     await sleep(POLL_MS, ctx.signal);

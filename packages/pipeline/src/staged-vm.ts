@@ -66,7 +66,7 @@ export async function stageVm(
   if (templatesLeft) {
     if (vm.state === 'Stopped' || ctx.resumed) vm = await bootIso(ctx, deps, cs, vm, jobWait);
     // it powers off by itself within seconds (init.sh); one that does not is stopped
-    vm = await waitForPowerOff(ctx, cs, vm, jobWait);
+    vm = await waitForPowerOff(ctx, cs, vm, jobWait, 'its staging boot');
     ctx.log('info', `${vm.name} started once: CloudStack created its root volume`);
   }
   if (vm.isoid) vm = await cs.client.detachIso({ virtualMachineId: vm.id }, jobWait);

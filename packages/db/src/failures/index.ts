@@ -78,11 +78,13 @@ export interface RetryGroupResult {
 /** Retry all for a failure group: every listed run still failed for that cause, each in its own transaction. */
 export async function retryFailureGroup(db: Db, input: RetryGroupInput, actor: Actor): Promise<RetryGroupResult> {
   const result: RetryGroupResult = { retried: [], notRetried: [], jobs: [] };
-  const from = retryPlan(input.stage).from;
   for (const runId of new Set(input.runIds)) {
     try {
+      // where a Retry starts depends on the run's order too (a staged deploy_vm retries without a new downtime)
+      const path = (await prismaOf(db).migrationRun.findUnique({ where: { id: runId }, select: { cutoverPath: true } }))
+        ?.cutoverPath;
       result.jobs.push(...(await retryRun(db, runId, actor, { failedAs: input })));
-      result.retried.push({ runId, from });
+      result.retried.push({ runId, from: retryPlan(input.stage, path).from });
     } catch (err) {
       // a run that changed meanwhile is reported; anything else is a real error
       if (!(err instanceof AppError) || !['run_state', 'not_found'].includes(err.code)) throw err;
