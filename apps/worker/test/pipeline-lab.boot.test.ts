@@ -25,7 +25,7 @@ import { stageOrder } from '@vzferry/core';
 import { createBatch, savePipelineSettings, startBatch } from '@vzferry/db';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { waitForBatch, type LabStack } from './support/lab-stack';
-import { until } from './support/lab-runs';
+import { until, windowIn12Hours } from './support/lab-runs';
 import { bootOnOriginalIp, expectSshOnOriginalIp, type BootedVm } from './support/qemu';
 import { startStagedStack, type StagedStack } from './support/staged-stack';
 import { readFromVolume } from './support/volume';
@@ -193,12 +193,6 @@ function dpkgFiles(root: string): Map<string, string[]> {
   );
 }
 
-/** A window that opens in 12 hours in UTC: the staged run waits for it until the test opens it. */
-function closedWindow(now: Date): string {
-  const pad = (h: number) => String(h % 24).padStart(2, '0');
-  return `${pad(now.getUTCHours() + 12)}:00-${pad(now.getUTCHours() + 13)}:00`;
-}
-
 describe('six containers on the lab, through all 16 stages, classic and staged', () => {
   it(
     'migrates six containers of four distributions from two hypervisors; the staged Debian VM carries the last writes and boots on its original IP',
@@ -220,7 +214,7 @@ describe('six containers on the lab, through all 16 stages, classic and staged',
       });
       await stack.t.prisma.container.update({
         where: { id: debian.id },
-        data: { downtimeWindow: closedWindow(new Date()) },
+        data: { downtimeWindow: windowIn12Hours() },
       });
       const trees = new Map(
         containers.map((c) => [

@@ -2,8 +2,10 @@
 // ISO that never calls back (its VM dies under QEMU mid-pull) ends in a
 // rollback that stops the VM and starts the source, and closes the
 // downtime; the Retry reuses the staged VM (no new template) and carries
-// what the customer wrote in between. A cancel before the window expunges
-// the staged VM, so its IPs are free in CloudStack again.
+// what the customer wrote in between. A deploy_vm that fails after the
+// VM's first start (its template deletion) is retried without a second
+// staging boot (listVolumes: the root volume is Ready). A cancel before the
+// window expunges the staged VM, so its IPs are free in CloudStack again.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import {
   privateDir,
   sourceRunning,
   until,
+  windowIn12Hours,
   type LabCt,
 } from './support/lab-runs';
 import { startStagedStack, type StagedStack } from './support/staged-stack';
@@ -131,27 +134,57 @@ describe('a staged cutover that fails, and its Retry', () => {
   );
 
   it(
-    'a cancel before the window expunges the staged VM: no VM left, its IPs free',
-    { timeout: 1_200_000 },
+    'a deploy_vm retried after its staging boot (its template deletion failed) does not boot the VM again; a cancel before the window expunges the staged VM: no VM left, its IPs free',
+    { timeout: 1_500_000 },
     async () => {
       const ct = pool[0]!;
       // a window the run waits for
-      await stack.t.prisma.container.update({ where: { id: ct.id }, data: { downtimeWindow: '03:00-03:01' } });
-      const { batchId, runId } = await migrateOne(stack, pool, 'cancelled while staged');
+      await stack.t.prisma.container.update({ where: { id: ct.id }, data: { downtimeWindow: windowIn12Hours() } });
+      // every deletion of the template fails: deploy_vm fails after the VM's first start made its root volume
+      stack.lab.cloudstack!.faults.set({ clear: true, failJobs: { count: 1000, commands: ['deleteTemplate'] } });
+      let batchId: string;
+      let runId: string;
+      try {
+        ({ batchId, runId } = await migrateOne(stack, pool, 'staged, then cancelled'));
+        const failed = await until(
+          'deploy_vm to fail on the template deletion',
+          async () => {
+            const r = await runOf(runId);
+            return r.status === 'failed' && r;
+          },
+          1_200_000,
+        );
+        expect(failed.failedStage).toBe('deploy_vm');
+      } finally {
+        stack.lab.cloudstack!.faults.clear();
+      }
+      await enqueue(stack, await retryRun(stack.t.db, runId, actor));
       const waiting = await until(
         'the staged VM waiting for its window',
         async () => {
           const r = await runOf(runId);
-          if (r.status === 'failed') throw new Error(`the run failed in ${r.failedStage}: ${r.error}`);
+          if (r.status === 'failed') throw new Error(`the run failed again in ${r.failedStage}: ${r.error}`);
           return r.status === 'waiting' && r.currentStage === 'await_cutover' && r;
         },
-        1_200_000,
+        600_000,
       );
+      const log = (await stack.t.prisma.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } })).map(
+        (e) => e.message,
+      );
+      // one staging boot: each attempt after it saw the root volume Ready (it used to boot the ISO again,
+      // which without the staging marker pulls and brings the network up on the customer's IPs)
+      expect(log.filter((m) => /started once: CloudStack created its root volume/.test(m))).toHaveLength(1);
+      expect(log.some((m) => /root volume exists already: no second staging boot/.test(m))).toBe(true);
+      expect(
+        (await stack.t.prisma.templateUpload.findMany({ where: { runId } })).every((u) => u.state === 'deleted'),
+      ).toBe(true);
       const vmId = waiting.cloudstackVmId!;
-      const ips = vmsOf()
-        .find((v) => v.id === vmId)!
-        .nics.map((n) => n.ipaddress);
+      const stagedVm = vmsOf().find((v) => v.id === vmId)!;
+      expect(stagedVm).toMatchObject({ state: 'Stopped', isoid: null });
+      const ips = stagedVm.nics.map((n) => n.ipaddress);
       expect(ips.length).toBeGreaterThan(0);
+
+      // the cancel before the window
       await enqueue(stack, await cancelRun(stack.t.db, runId, actor));
       const [run] = await waitForBatch(stack, batchId, 300_000, ended);
       expect(run).toMatchObject({ status: 'cancelled', downtimeStartedAt: null });

@@ -17,7 +17,7 @@ import type {
   Zone,
 } from './schemas/infrastructure';
 import type { Template } from './schemas/template';
-import type { Nic, NicSecondaryIp, VirtualMachine } from './schemas/virtual-machine';
+import type { Nic, NicSecondaryIp, VirtualMachine, Volume } from './schemas/virtual-machine';
 import { createTransport, type FetchLike } from './transport';
 
 export interface CloudStackClient {
@@ -50,6 +50,7 @@ export interface CloudStackClient {
   findVirtualMachineByName(name: string): Promise<VirtualMachine | null>;
   addIpToNic(input: { nicId: string; ipAddress: string }, opts?: JobWaitOptions): Promise<NicSecondaryIp>;
   listNics(input: { virtualMachineId: string; networkId?: string; nicId?: string }): Promise<Nic[]>;
+  listVolumes(input: { virtualMachineId: string; type?: 'ROOT' | 'DATADISK' }): Promise<Volume[]>;
   attachIso(input: { id: string; virtualMachineId: string }, opts?: JobWaitOptions): Promise<VirtualMachine>;
   detachIso(input: { virtualMachineId: string }, opts?: JobWaitOptions): Promise<VirtualMachine>;
 
@@ -105,6 +106,7 @@ export function createCloudStackClient(opts: CloudStackClientOptions): CloudStac
     findVirtualMachineByName: (name) => vms.findVirtualMachineByName(ctx, name),
     addIpToNic: (input, o) => vms.addIpToNic(ctx, input, o),
     listNics: (input) => vms.listNics(ctx, input),
+    listVolumes: (input) => vms.listVolumes(ctx, input),
     attachIso: (input, o) => vms.attachIso(ctx, input, o),
     detachIso: (input, o) => vms.detachIso(ctx, input, o),
     queryAsyncJobResult: (jobId) => queryAsyncJobResult(transport, jobId),

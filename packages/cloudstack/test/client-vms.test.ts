@@ -273,6 +273,27 @@ describe('CloudStack client: virtual machines against the lab', () => {
     expect((await deploy('ct-3b', [[vlan20, '10.20.0.33']])).nic[0]!.ipaddress).toBe('10.20.0.33');
   });
 
+  // VolumeOrchestrator allocates the ROOT volume at deploy and creates it on primary storage at the first start
+  it("lists a VM's ROOT volume Allocated until its first start, Ready from then on, also stopped again", async () => {
+    const vm = await h.cs.deployVirtualMachine({
+      zoneId: h.lab.zoneId,
+      serviceOfferingId: offeringId,
+      templateId,
+      name: 'ct-vol',
+      startVm: false,
+      ipToNetworkList: [{ networkId: vlan20.id, ip: '10.20.0.55' }],
+    });
+    const [allocated] = await h.cs.listVolumes({ virtualMachineId: vm.id, type: 'ROOT' });
+    expect(allocated).toMatchObject({ type: 'ROOT', state: 'Allocated', virtualmachineid: vm.id });
+    await h.cs.startVirtualMachine({ id: vm.id });
+    await h.cs.stopVirtualMachine({ id: vm.id });
+    const volumes = await h.cs.listVolumes({ virtualMachineId: vm.id });
+    expect(volumes).toHaveLength(1);
+    expect(volumes[0]).toMatchObject({ id: allocated!.id, name: expect.stringMatching(/^ROOT-\d+$/), state: 'Ready' });
+    expect(await h.cs.listVolumes({ virtualMachineId: vm.id, type: 'DATADISK' })).toEqual([]);
+    await h.cs.destroyVirtualMachine({ id: vm.id, expunge: true });
+  });
+
   // ParamProcessWorker resolves the id including removed rows; the list leaves expunged VMs out
   it('lists an expunged VM by id as an empty list; an id that never existed is a 431', async () => {
     const vm = await deploy('ct-4', [[vlan20, '10.20.0.44']]);

@@ -47,6 +47,12 @@ export function writeStagingFiles(ctx: StageContext, deps: StageDeps, mount: str
   g.write(STAGING_MARKER, '', 0o600);
 }
 
+/** CloudStack made the VM's root volume (Ready; Allocated until the VM's first start). */
+async function rootVolumeReady(cs: CloudStackSession, vm: VirtualMachine): Promise<boolean> {
+  const [root] = await cs.client.listVolumes({ virtualMachineId: vm.id, type: 'ROOT' });
+  return root?.state === 'Ready';
+}
+
 /**
  * deploy_vm of a staged run, after the VM is deployed stopped: its first
  * start with the boot ISO (no network: the container still runs on its IPs)
@@ -64,10 +70,17 @@ export async function stageVm(
   );
   // the template is deleted only after the first start: none left means the VM was staged
   if (templatesLeft) {
-    if (vm.state === 'Stopped' || ctx.resumed) vm = await bootIso(ctx, deps, cs, vm, jobWait);
-    // it powers off by itself within seconds (init.sh); one that does not is stopped
-    vm = await waitForPowerOff(ctx, cs, vm, jobWait, 'its staging boot');
-    ctx.log('info', `${vm.name} started once: CloudStack created its root volume`);
+    // a root volume that exists already (a first start whose template deletion failed, or whose worker was
+    // lost after it) is not started again: that boot would find no staging marker and pull, bringing the
+    // network up on the IPs the container still runs on
+    if (vm.state === 'Stopped' && (await rootVolumeReady(cs, vm))) {
+      ctx.log('info', `${vm.name}'s root volume exists already: no second staging boot`);
+    } else {
+      if (vm.state === 'Stopped' || ctx.resumed) vm = await bootIso(ctx, deps, cs, vm, jobWait);
+      // it powers off by itself within seconds (init.sh); one that does not is stopped
+      vm = await waitForPowerOff(ctx, cs, vm, jobWait, 'its staging boot');
+      ctx.log('info', `${vm.name} started once: CloudStack created its root volume`);
+    }
   }
   if (vm.isoid) vm = await cs.client.detachIso({ virtualMachineId: vm.id }, jobWait);
   await deleteRunTemplates(ctx, deps, cs);

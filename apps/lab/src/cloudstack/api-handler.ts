@@ -8,6 +8,7 @@ import { infrastructureCommands } from './commands/infrastructure';
 import { nicIsoCommands } from './commands/nics-isos';
 import { templateCommands } from './commands/templates';
 import { vmCommands } from './commands/vms';
+import { volumeCommands } from './commands/volumes';
 import { API_INTERNAL_ERROR_TEXT, type ApiCall } from './faults';
 import { jobResponse } from './jobs';
 import { type CommandDef, isAsync, sleep } from './registry';
@@ -26,6 +27,7 @@ export const COMMANDS: ReadonlyMap<string, CommandDef> = new Map<string, Command
     ...infrastructureCommands,
     ...templateCommands,
     ...vmCommands,
+    ...volumeCommands,
     ...nicIsoCommands,
     queryAsyncJobResult,
     listApisCommand(() => COMMANDS),

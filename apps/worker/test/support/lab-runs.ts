@@ -125,3 +125,9 @@ export async function until<T>(what: string, fn: () => Promise<T | null | undefi
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A daily downtime window (UTC) that opens 12 hours from now: a run waits for it until a test opens it. */
+export function windowIn12Hours(now = new Date()): string {
+  const pad = (h: number) => String(h % 24).padStart(2, '0');
+  return `${pad(now.getUTCHours() + 12)}:00-${pad(now.getUTCHours() + 13)}:00`;
+}

@@ -9,6 +9,8 @@ import {
   nicSecondaryIpSchema,
   type VirtualMachine,
   virtualMachineSchema,
+  type Volume,
+  volumeSchema,
 } from '../schemas/virtual-machine';
 import { type CommandContext, jobObject, listAll, objectIn, runAsync } from './context';
 
@@ -175,6 +177,15 @@ export function listNics(
 ): Promise<Nic[]> {
   const params = { virtualmachineid: input.virtualMachineId, networkid: input.networkId, nicid: input.nicId };
   return listAll(ctx, 'listNics', params, 'nic', nicSchema);
+}
+
+/** The volumes of a VM (type ROOT: its root disk); a VM that was never started has its ROOT volume Allocated. */
+export function listVolumes(
+  ctx: CommandContext,
+  input: { virtualMachineId: string; type?: 'ROOT' | 'DATADISK' },
+): Promise<Volume[]> {
+  const params = { virtualmachineid: input.virtualMachineId, type: input.type, listall: true };
+  return listAll(ctx, 'listVolumes', params, 'volume', volumeSchema);
 }
 
 export function attachIso(

@@ -77,3 +77,18 @@ export const nicSecondaryIpSchema = z.looseObject({
   virtualmachineid: idish.optional(),
 });
 export type NicSecondaryIp = z.infer<typeof nicSecondaryIpSchema>;
+
+/**
+ * A disk volume (listVolumes; VolumeResponse). `state` is Volume.State:
+ * Allocated while a VM deployed with startvm=false has never started (no
+ * bytes on primary storage), Ready once its first start created it.
+ */
+export const volumeSchema = z.looseObject({
+  id: idish,
+  name: z.string().optional(),
+  type: z.string().optional(),
+  state: z.string(),
+  virtualmachineid: idish.optional(),
+  size: numberish.optional(),
+});
+export type Volume = z.infer<typeof volumeSchema>;
