@@ -5,7 +5,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
@@ -14,6 +13,7 @@ import { startLab } from '@vzferry/lab';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { createProducer } from '@vzferry/queue';
 import { DEMO_USERS, seedDemoUsers, seedFromLab } from '@vzferry/lab/seed';
+import { freePort } from '@vzferry/ssh/free-port';
 import { buildBootIso } from '@vzferry/worker';
 import type { StackFacts } from './stack-file';
 
@@ -218,17 +218,6 @@ async function pickLegacy(db: TestDatabase['prisma'], notCtid: number): Promise<
   });
   if (!ct) throw new Error('the seeded lab has no grub-legacy container');
   return { ctid: ct.sourceCtid, hostname: ct.hostname! };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function buildWeb(): void {

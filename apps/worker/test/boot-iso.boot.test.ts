@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBootIso, type BootIso } from '../src/boot-iso/build';
 import { createDiskImage, LocalExecutor } from '@vzferry/pipeline';
 import { deltaPassword, startDeltaServer, type DeltaServer } from '../src/delta-server';
-import { freePort } from './support/free-port';
+import { freePort } from '@vzferry/ssh/free-port';
 
 const run = promisify(execFile);
 const x = new LocalExecutor();
@@ -239,7 +239,7 @@ describe('boot ISO in a staged cutover', () => {
   const key = randomBytes(32).toString('hex');
 
   beforeAll(async () => {
-    const port = await freePort(hostAddress);
+    const port = await freePort();
     delta = await startDeltaServer({ stateDir: path.join(dir, 'delta'), address: hostAddress, port });
   });
   afterAll(async () => {

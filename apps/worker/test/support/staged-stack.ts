@@ -7,7 +7,7 @@ import path from 'node:path';
 import { savePipelineSettings } from '@vzferry/db';
 import { buildBootIso } from '../../src/boot-iso/build';
 import type { StartLabOptions } from '@vzferry/lab';
-import { freePort } from './free-port';
+import { freePort } from '@vzferry/ssh/free-port';
 import { startLabStack, type LabStack } from './lab-stack';
 
 export interface StagedStack {
