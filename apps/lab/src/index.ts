@@ -13,6 +13,7 @@ import { freePort } from '@vzferry/ssh/free-port';
 import { startHypervisor, type Hypervisor } from './openvz/hypervisor';
 import { makeHostileCanary } from './openvz/hostile';
 
+export { DEFAULT_DOWNLOAD_RATE } from './cloudstack';
 export { readLabManifest, type LabManifest } from './manifest';
 export { CANARY_FILES, HOSTILE_REPORT_DIR, hostileLinks, makeHostileCanary } from './openvz/hostile';
 export { HOSTILE_CTID, HOSTILE_IP } from './openvz/plan';

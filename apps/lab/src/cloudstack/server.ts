@@ -107,10 +107,13 @@ function writeCredentials(dir: string, creds: Record<string, string>): void {
   renameSync(tmp, file);
 }
 
+/** an image store's download rate when none is given: about what an untuned SSVM reaches (under 200 Mbit/s) */
+export const DEFAULT_DOWNLOAD_RATE = 25_000_000;
+
 export async function startCloudStack(opts: StartCloudStackOptions): Promise<LabCloudStack> {
   const options: SimulatorOptions = {
     dir: path.resolve(opts.dir),
-    downloadRateBytesPerSec: opts.downloadRateBytesPerSec ?? 25_000_000,
+    downloadRateBytesPerSec: opts.downloadRateBytesPerSec ?? DEFAULT_DOWNLOAD_RATE,
     vmTransitionMs: opts.vmTransitionMs ?? 500,
     installMs: opts.installMs ?? 300,
     readTimeoutMs: opts.readTimeoutMs ?? 60_000,

@@ -99,7 +99,7 @@ function workerProcess(
 
 export async function startLabStack(
   label: string,
-  lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12' | 'hostileCanary'>,
+  lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12' | 'hostileCanary' | 'cloudstackDownloadRate'>,
   workerEnv: Record<string, string> = {},
   options: LabStackOptions = {},
 ): Promise<LabStack> {
@@ -113,7 +113,8 @@ export async function startLabStack(
     cloudstackPort: 0,
     churn: true,
     vmNetwork: true,
-    cloudstackDownloadRate: 0,
+    // tests do not wait for the realistic rate; bench/downtime asks for it
+    cloudstackDownloadRate: lab.cloudstackDownloadRate ?? 0,
     // test files run at once in vitest's workers: each its own addresses (their VMs answer through one routing table)
     addressBlock: Number(process.env.VITEST_POOL_ID ?? 0) % 15,
   });

@@ -19,7 +19,7 @@ export interface StagedStack {
 
 export async function startStagedStack(
   name: string,
-  lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12'>,
+  lab: Pick<StartLabOptions, 'hosts' | 'containers' | 'debian12' | 'cloudstackDownloadRate'>,
   settings: Parameters<typeof savePipelineSettings>[1] = {},
 ): Promise<StagedStack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-${name}-`));

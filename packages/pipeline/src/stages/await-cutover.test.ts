@@ -24,7 +24,11 @@ describe('catchUpDue', () => {
 describe("a staged run's projected downtime", () => {
   const GiB = 1024 ** 3;
   /** a run with no window (it cuts over now) whose last catch-up sync took 5 s */
-  async function project(path: 'staged' | 'classic', measured: { fixedMs: number; runs: number } | null) {
+  async function project(
+    path: 'staged' | 'classic',
+    measured: { fixedMs: number; runs: number } | null,
+    projectedBefore: number | null = null,
+  ) {
     const lines: string[] = [];
     const ctx = {
       run: {
@@ -36,7 +40,7 @@ describe("a staged run's projected downtime", () => {
           diskUsedKb: BigInt(GiB / 1024),
           inodesUsed: 20_000n,
         },
-        state: { cutoverPath: path, lastSyncEndedAt: null },
+        state: { cutoverPath: path, lastSyncEndedAt: null, projectedDowntimeMs: projectedBefore },
       },
       now: () => at('10:00:00'),
       log: (_level: string, line: string) => lines.push(line),
@@ -64,6 +68,12 @@ describe("a staged run's projected downtime", () => {
     expect(lines).toContain(
       `a staged cutover's fixed cost: ${STAGED_FIXED_SECONDS} s (the model's; none measured on this zone yet)`,
     );
+  });
+
+  it('says where the fixed cost comes from only when the projection changed since the last wake-up', async () => {
+    expect((await project('staged', { fixedMs: 31_000, runs: 4 }, 2 * 5_000 + 31_000)).lines).toEqual([]);
+    const changed = await project('staged', { fixedMs: 31_000, runs: 4 }, 2 * 4_000 + 31_000);
+    expect(changed.lines).toContain("a staged cutover's fixed cost here: 31.0 s, measured over 4 staged cutover(s)");
   });
 
   it('leaves a classic run to the classic model, whatever staged cutovers measured', async () => {

@@ -125,14 +125,7 @@ async function projection(ctx: StageContext, deps: StageDeps): Promise<number> {
   const last = await deps.catchUpSyncs.last(ctx.run.runId);
   const staged = ctx.run.state.cutoverPath === 'staged';
   const measured = staged ? await deps.catchUpSyncs.stagedCutoverCost() : null;
-  if (staged)
-    ctx.log(
-      'info',
-      measured
-        ? `a staged cutover's fixed cost here: ${(measured.fixedMs / 1000).toFixed(1)} s, measured over ${measured.runs} staged cutover(s)`
-        : `a staged cutover's fixed cost: ${STAGED_FIXED_SECONDS} s (the model's; none measured on this zone yet)`,
-    );
-  return estimateCutoverMs({
+  const projected = estimateCutoverMs({
     usedBytes: (container.diskUsedKb ?? 0n) * 1024n,
     files: container.inodesUsed ?? 0n,
     legacyBootIso: os ? usesLegacyGrub(os) : false,
@@ -140,6 +133,15 @@ async function projection(ctx: StageContext, deps: StageDeps): Promise<number> {
     staged,
     stagedFixedMs: measured?.fixedMs ?? null,
   });
+  // said when the projection changes, not at every wake-up of a long wait
+  if (staged && projected !== ctx.run.state.projectedDowntimeMs)
+    ctx.log(
+      'info',
+      measured
+        ? `a staged cutover's fixed cost here: ${(measured.fixedMs / 1000).toFixed(1)} s, measured over ${measured.runs} staged cutover(s)`
+        : `a staged cutover's fixed cost: ${STAGED_FIXED_SECONDS} s (the model's; none measured on this zone yet)`,
+    );
+  return projected;
 }
 
 function minutes(ms: number): number {
