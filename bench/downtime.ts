@@ -42,8 +42,9 @@ import { createCloudStackClient } from '@vzferry/cloudstack';
 import { createBatch, createInventoryImport, getInventoryImport, savePipelineSettings, startBatch } from '@vzferry/db';
 import { DEFAULT_DOWNLOAD_RATE } from '@vzferry/lab';
 import { SshExecutor } from '@vzferry/ssh';
-import { waitForBatch, type LabStack } from '../apps/worker/test/support/lab-stack';
-import { startStagedStack } from '../apps/worker/test/support/staged-stack';
+import { until } from '@vzferry/worker/testing/lab-runs';
+import { waitForBatch, type LabStack } from '@vzferry/worker/testing/lab-stack';
+import { startStagedStack } from '@vzferry/worker/testing/staged-stack';
 import { table, type BenchResult } from './support/results';
 
 const CTID = 1012;
@@ -141,16 +142,6 @@ function windowIn12Hours(tz: string): string {
   const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: tz }).format());
   const pad = (h: number) => String(h % 24).padStart(2, '0');
   return `${pad(hour + 12)}:00-${pad(hour + 13)}:00`;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The lab hypervisor's vzctl over SSH, its host key pinned. */
