@@ -39,12 +39,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CutoverPath, Stage } from '@vzferry/core';
 import { createCloudStackClient } from '@vzferry/cloudstack';
-import { createBatch, createInventoryImport, getInventoryImport, savePipelineSettings, startBatch } from '@vzferry/db';
+import { createBatch, savePipelineSettings, startBatch } from '@vzferry/db';
 import { DEFAULT_DOWNLOAD_RATE } from '@vzferry/lab';
 import { SshExecutor } from '@vzferry/ssh';
-import { until } from '@vzferry/worker/testing/lab-runs';
+import { until, windowIn12Hours } from '@vzferry/worker/testing/lab-runs';
 import { waitForBatch, type LabStack } from '@vzferry/worker/testing/lab-stack';
 import { startStagedStack } from '@vzferry/worker/testing/staged-stack';
+import { reimportHosts } from './support/reimport';
 import { table, type BenchResult } from './support/results';
 
 const CTID = 1012;
@@ -57,7 +58,6 @@ const CHANGE_BYTES = 64 * 1024;
 const actor = { name: 'bench' };
 
 interface RunFigures {
-  path: CutoverPath;
   downtimeS: number;
   projectedS: number | null;
   /** seconds per stage, in the order they ran */
@@ -137,13 +137,6 @@ function change(root: string, total: number, big: boolean): { n: number; big: nu
   return { n, big: bigOnes };
 }
 
-/** A daily window of an hour that opens 12 hours from now in the customer's time zone. */
-function windowIn12Hours(tz: string): string {
-  const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: tz }).format());
-  const pad = (h: number) => String(h % 24).padStart(2, '0');
-  return `${pad(hour + 12)}:00-${pad(hour + 13)}:00`;
-}
-
 /** The lab hypervisor's vzctl over SSH, its host key pinned. */
 async function vzctl(stack: LabStack, args: string[]): Promise<void> {
   const hv = stack.lab.manifest.hypervisors[0]!;
@@ -159,20 +152,6 @@ async function vzctl(stack: LabStack, args: string[]): Promise<void> {
   } finally {
     await ssh.close();
   }
-}
-
-async function reimport(stack: LabStack, hostId: string): Promise<void> {
-  const imp = await createInventoryImport(stack.t.db, hostId, actor.name);
-  await stack.producer.enqueue('import_inventory', { sourceHostId: hostId, importId: imp.id });
-  await until(
-    'the inventory import',
-    async () => {
-      const r = await getInventoryImport(stack.t.db, imp.id);
-      if (r.status === 'failed') throw new Error(`the import failed: ${r.error}`);
-      return r.status === 'succeeded';
-    },
-    120_000,
-  );
 }
 
 /** One run of the container on `cutover`, its files changed while it waits for its window. */
@@ -202,8 +181,8 @@ async function migrate(
     },
     3_600_000,
   );
-  // at once after the last sync (a catch-up is a minute away), then the window opens
-  // its size as it runs now (prepare_source installed the kernel in the first run)
+  // its size as it runs now (prepare_source installed the kernel in the first run); the change at once after
+  // the last sync (the next catch-up is a minute away), then the window opens
   const total = files(root).length;
   const bytes = usedBytes(root);
   const changed = change(root, total, bigFilesChange);
@@ -224,7 +203,6 @@ async function migrate(
   const downStart = done.downtimeStartedAt!;
   const downEnd = done.downtimeEndedAt!;
   const figures: RunFigures = {
-    path: cutover,
     downtimeS: (downEnd.getTime() - downStart.getTime()) / 1000,
     projectedS: waiting.projectedDowntimeMs === null ? null : waiting.projectedDowntimeMs / 1000,
     stages: done.stageRuns.map((st) => [st.stage, (st.finishedAt!.getTime() - st.startedAt!.getTime()) / 1000]),
@@ -244,7 +222,7 @@ async function undo(stack: LabStack, vmId: string): Promise<void> {
   await vzctl(stack, ['set', String(CTID), '--onboot', 'yes', '--save']);
   await vzctl(stack, ['start', String(CTID)]);
   const ct = await stack.t.prisma.container.findFirstOrThrow({ where: { sourceCtid: CTID } });
-  await reimport(stack, ct.sourceHostId);
+  await reimportHosts(stack.t.db, stack.producer, [ct.sourceHostId]);
   // the bench's own reset: a migrated container is never migrated again in the product
   await stack.t.prisma.container.update({ where: { id: ct.id }, data: { migrationState: 'not_started' } });
 }
@@ -291,7 +269,7 @@ export async function run(): Promise<BenchResult> {
         const kb = Math.ceil((2 * grow) / 1024);
         writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^DISKSPACE=.*$/m, `DISKSPACE="${kb}:${kb}"`));
       }
-      await reimport(stack, ct.sourceHostId);
+      await reimportHosts(stack.t.db, stack.producer, [ct.sourceHostId]);
       const classic = await migrate(stack, root, 'classic', `${label} classic`);
       const stagedRun = await migrate(stack, root, 'staged', `${label} staged`);
       const stagedBig = grow ? await migrate(stack, root, 'staged', `${label} staged, big files changed`, true) : null;

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync } f
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { createInventoryImport, getInventoryImport, SecretBox } from '@vzferry/db';
+import { SecretBox } from '@vzferry/db';
 import { createTestDatabase, type TestDatabase } from '@vzferry/db/testing';
 import { startLab, type RunningLab } from '@vzferry/lab';
 import { seedFromLab } from '@vzferry/lab/seed';
@@ -21,6 +21,7 @@ import { LocalExecutor, release, workPaths } from '@vzferry/pipeline';
 import { createProducer, type Producer } from '@vzferry/queue';
 import { freePort } from '@vzferry/ssh/free-port';
 import { buildBootIso } from '@vzferry/worker';
+import { reimportHosts } from './reimport';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -140,19 +141,7 @@ export async function startScaleStack(opts: StackOptions): Promise<ScaleStack> {
     await timed('seed (hosts, import, customers, CloudStack)', () =>
       seedFromLab({ db: t.db, producer, secrets, log: () => undefined }, lab.manifest, { timeoutMs: 900_000 }),
     );
-    const reimport = async (hostIds: string[]) => {
-      const imports = await Promise.all(hostIds.map((id) => createInventoryImport(t.db, id, 'bench')));
-      for (const imp of imports)
-        await producer.enqueue('import_inventory', { sourceHostId: imp.sourceHostId, importId: imp.id });
-      for (const imp of imports) {
-        for (;;) {
-          const r = await getInventoryImport(t.db, imp.id);
-          if (r.status === 'failed') throw new Error(`re-import of ${r.sourceHost.name} failed: ${r.error}`);
-          if (r.status === 'succeeded') break;
-          await new Promise((res) => setTimeout(res, 500));
-        }
-      }
-    };
+    const reimport = (hostIds: string[]) => reimportHosts(t.db, producer, hostIds);
     return { t, lab, dir, labDir, redisUrl: redis.url, producer, boxes, setup, reimport, stop };
   } catch (err) {
     await stop();

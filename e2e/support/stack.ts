@@ -15,6 +15,7 @@ import { createProducer } from '@vzferry/queue';
 import { DEMO_USERS, seedDemoUsers, seedFromLab } from '@vzferry/lab/seed';
 import { freePort } from '@vzferry/ssh/free-port';
 import { buildBootIso } from '@vzferry/worker';
+import { windowIn12Hours } from '@vzferry/worker/testing/lab-runs';
 import type { StackFacts } from './stack-file';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -190,14 +191,9 @@ async function pickStaged(db: TestDatabase['prisma'], taken: number[], now: Date
   });
   const ct = cts.find(quick);
   if (!ct) throw new Error('the seeded lab has no third quick container for the staged journey');
-  const timeZone = ct.customer?.timezone ?? 'UTC';
-  const localHour = Number(
-    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(now),
-  );
-  const pad = (h: number) => String(h % 24).padStart(2, '0');
   await db.container.update({
     where: { id: ct.id },
-    data: { downtimeWindow: `${pad(localHour + 12)}:00-${pad(localHour + 13)}:00` },
+    data: { downtimeWindow: windowIn12Hours(ct.customer?.timezone ?? 'UTC', now) },
   });
   return { ctid: ct.sourceCtid, hostname: ct.hostname! };
 }

@@ -126,8 +126,12 @@ export async function until<T>(what: string, fn: () => Promise<T | null | undefi
   }
 }
 
-/** A daily downtime window (UTC) that opens 12 hours from now: a run waits for it until a test opens it. */
-export function windowIn12Hours(now = new Date()): string {
+/**
+ * A daily downtime window of an hour that opens 12 hours from now in `timeZone`
+ * (the container's customer's; UTC by default): a run waits for it until a test opens it.
+ */
+export function windowIn12Hours(timeZone = 'UTC', now = new Date()): string {
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(now));
   const pad = (h: number) => String(h % 24).padStart(2, '0');
-  return `${pad(now.getUTCHours() + 12)}:00-${pad(now.getUTCHours() + 13)}:00`;
+  return `${pad(hour + 12)}:00-${pad(hour + 13)}:00`;
 }
