@@ -11,6 +11,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   chmodSync,
+  existsSync,
   chownSync,
   linkSync,
   mkdirSync,
@@ -29,7 +30,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBootIso, type BootIso } from '../src/boot-iso/build';
-import { createDiskImage, LocalExecutor } from '@vzferry/pipeline';
+import { applianceImage, createDiskImage, LocalExecutor } from '@vzferry/pipeline';
 import { deltaPassword, startDeltaServer, type DeltaServer } from '../src/delta-server';
 import { freePort } from '@vzferry/ssh/free-port';
 
@@ -184,6 +185,16 @@ function tail(file: string): string {
     return '(no serial log)';
   }
 }
+
+describe('the guest-job appliance next to the ISO', () => {
+  it('holds the kernel unpacked (an ELF QEMU enters through PVH), and that is the kernel a box boots', () => {
+    const image = applianceImage(iso.applianceDir);
+    expect(image.kernel).toBe(path.join(iso.applianceDir, 'vmlinux'));
+    expect(readFileSync(image.kernel).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+    expect(existsSync(path.join(iso.applianceDir, 'vmlinuz'))).toBe(true);
+    expect(existsSync(image.initrd)).toBe(true);
+  });
+});
 
 describe('boot ISO for grub-legacy guests', () => {
   it('runs the job on the guest disk, calls back with status 0 and the log, deletes the token and powers off', async () => {

@@ -26,6 +26,7 @@ export {
 export { applyPlan, type ApplyOptions } from './box/apply-plan';
 export {
   ApplianceRunner,
+  APPLIANCE_PVH_KERNEL,
   applianceImage,
   missingApplianceMessage,
   APPLIANCE_DISK,

@@ -5,13 +5,15 @@
 // The same kernel and initramfs are also written to the appliance directory:
 // the converter box boots them under QEMU to run a guest's own binaries
 // (appliance.sh; packages/pipeline/src/box/appliance.ts).
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { ExecError } from '@vzferry/core';
 import path from 'node:path';
-import { fileSha256, LocalExecutor } from '@vzferry/pipeline';
+import { APPLIANCE_PVH_KERNEL, fileSha256, LocalExecutor } from '@vzferry/pipeline';
 import { buildInitramfs } from './initramfs';
 import { fetchKernelDeb, unpackKernelDeb } from './kernel-package';
+import { writePvhKernel } from './pvh-kernel';
 import { fixMtimes } from './reproducible-tree';
 
 export const BOOT_ISO_VOLUME_ID = 'VZFERRY_BOOT';
@@ -45,7 +47,7 @@ export interface BootIso {
   sha256: string;
   bytes: number;
   kernelVersion: string;
-  /** the appliance's vmlinuz and initrd.gz */
+  /** the appliance's vmlinuz (and its vmlinux for a PVH boot) and initrd.gz */
   applianceDir: string;
 }
 
@@ -116,7 +118,7 @@ export async function buildBootIso(opts: BuildBootIsoOptions): Promise<BootIso> 
     await rename(partial, out);
     log(`iso: ${out} (${size} bytes, sha256 ${sha256})`);
     const applianceDir = path.resolve(opts.applianceDir ?? defaultApplianceDir(out));
-    await writeAppliance(iso, applianceDir);
+    await writeAppliance(x, iso, kernel, applianceDir);
     log(`appliance: ${applianceDir}/vmlinuz and initrd.gz`);
     return { path: out, sha256, bytes: size, kernelVersion: kernel.version, applianceDir };
   } catch (e) {
@@ -127,13 +129,33 @@ export async function buildBootIso(opts: BuildBootIsoOptions): Promise<BootIso> 
   }
 }
 
-/** vmlinuz and initrd.gz, each replaced whole (a worker may be booting the old ones) */
-async function writeAppliance(iso: string, dir: string): Promise<void> {
+/**
+ * vmlinuz and initrd.gz, each replaced whole (a worker may be booting the
+ * old ones), and the kernel unpacked for a PVH boot (vmlinux) when it has
+ * that entry (pvh-kernel.ts); an old vmlinux goes first when the new kernel
+ * has none, so it never boots with another kernel's initramfs.
+ */
+async function writeAppliance(
+  x: LocalExecutor,
+  iso: string,
+  kernel: { vmlinuz: string; version: string },
+  dir: string,
+): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  for (const name of ['vmlinuz', 'initrd.gz']) {
-    const partial = path.join(dir, `.${name}.partial-${process.pid}`);
-    await copyFile(path.join(iso, 'boot', name), partial);
-    await rename(partial, path.join(dir, name));
+  const vmlinux = path.join(dir, APPLIANCE_PVH_KERNEL);
+  const unpacked = path.join(dir, `.${APPLIANCE_PVH_KERNEL}.partial-${process.pid}`);
+  const config = path.join(path.dirname(kernel.vmlinuz), `config-${kernel.version}`);
+  try {
+    if (!(await writePvhKernel(x, { bzImage: kernel.vmlinuz, config, out: unpacked })))
+      await rm(vmlinux, { force: true });
+    for (const name of ['vmlinuz', 'initrd.gz']) {
+      const partial = path.join(dir, `.${name}.partial-${process.pid}`);
+      await copyFile(path.join(iso, 'boot', name), partial);
+      await rename(partial, path.join(dir, name));
+    }
+    if (existsSync(unpacked)) await rename(unpacked, vmlinux);
+  } finally {
+    await rm(unpacked, { force: true });
   }
 }
 
