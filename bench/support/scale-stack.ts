@@ -20,7 +20,7 @@ import { seedFromLab } from '@vzferry/lab/seed';
 import { LocalExecutor, release, workPaths } from '@vzferry/pipeline';
 import { createProducer, type Producer } from '@vzferry/queue';
 import { freePort } from '@vzferry/ssh/free-port';
-import { buildBootIso } from '@vzferry/worker';
+import { testBootIso } from '@vzferry/worker/testing/boot-iso';
 import { reimportHosts } from './reimport';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -97,7 +97,7 @@ export async function startScaleStack(opts: StackOptions): Promise<ScaleStack> {
     cleanups.push(() => lab.stop());
     const applianceDir = await timed(
       'appliance build',
-      async () => (await buildBootIso({ out: path.join(dir, 'boot/vzferry-boot.iso') })).applianceDir,
+      async () => (await testBootIso(path.join(dir, 'boot/vzferry-boot.iso'))).applianceDir,
     );
 
     const secretKey = randomBytes(32).toString('base64');

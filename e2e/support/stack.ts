@@ -14,7 +14,7 @@ import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
 import { createProducer } from '@vzferry/queue';
 import { DEMO_USERS, seedDemoUsers, seedFromLab } from '@vzferry/lab/seed';
 import { freePort } from '@vzferry/ssh/free-port';
-import { buildBootIso } from '@vzferry/worker';
+import { testBootIso } from '@vzferry/worker/testing/boot-iso';
 import { windowIn12Hours } from '@vzferry/worker/testing/lab-runs';
 import type { StackFacts } from './stack-file';
 
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   };
   // the guest-job appliance (make_bootable runs the guests' tools in it), built as `npm run boot-iso` does; its ISO
   // stays out of the work dir, so the grub-legacy guest fails preflight on the boot ISO (the planner's journey)
-  const { applianceDir, path: builtIso } = await buildBootIso({ out: path.join(labDir, 'boot/vzferry-boot.iso') });
+  const { applianceDir, path: builtIso } = await testBootIso(path.join(labDir, 'boot/vzferry-boot.iso'));
   // the box looks for its boot ISO in its work dir (the worker's default): the staged journey, after the
   // planner's, puts it there as a box's engineer who runs `npm run boot-iso` after the worker started (the
   // worker serves it without a restart); the delta server is on from the start (classic runs do not use it)

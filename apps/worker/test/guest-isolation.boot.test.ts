@@ -26,7 +26,7 @@ import {
   mountDisk,
   type AttachedDisk,
 } from '@vzferry/pipeline';
-import { buildBootIso } from '../src/boot-iso/build';
+import { testBootIso } from './support/test-boot-iso';
 import { readSpyReports, SPY_HOOKS, spyPlan, writeSpyGuest } from './support/spy-guest';
 
 const x = new LocalExecutor();
@@ -53,7 +53,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = 'postgres://canary-db-url';
   process.env.VZFERRY_SECRET_KEY = 'canary-secret-key';
   // the appliance as a box's engineer builds it (npm run boot-iso)
-  applianceDir = (await buildBootIso({ out: path.join(dir, 'vzferry-boot.iso') })).applianceDir;
+  applianceDir = (await testBootIso(path.join(dir, 'vzferry-boot.iso'))).applianceDir;
   const runner = new ApplianceRunner(
     x,
     { image: applianceImage(applianceDir), kvm: false },

@@ -28,7 +28,7 @@ import {
   unmountDisk,
   type AttachedDisk,
 } from '@vzferry/pipeline';
-import { buildBootIso } from '../src/boot-iso/build';
+import { testBootIso } from './support/test-boot-iso';
 import { bootVm, type BootedVm } from './support/qemu';
 
 const x = new LocalExecutor();
@@ -64,7 +64,7 @@ beforeAll(async () => {
   // a running container on a hypervisor resolves names (its apt needs them)
   copyFileSync('/etc/resolv.conf', path.join(container, 'etc/resolv.conf'));
   inContainer(container, kernelInstallCommand({ distribution: 'debian', version: '12' }));
-  applianceDir = (await buildBootIso({ out: path.join(dir, 'vzferry-boot.iso') })).applianceDir;
+  applianceDir = (await testBootIso(path.join(dir, 'vzferry-boot.iso'))).applianceDir;
   await createDiskImage(x, raw, 3 * 1024 ** 3);
   disk = await attachDisk(x, raw);
   await makeFilesystem(x, disk, UUID);

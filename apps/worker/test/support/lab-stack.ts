@@ -18,7 +18,7 @@ import { startLab, type RunningLab, type StartLabOptions } from '@vzferry/lab';
 import { createProducer, type Producer } from '@vzferry/queue';
 import { seedFromLab } from '@vzferry/lab/seed';
 import { LocalExecutor, release, workPaths } from '@vzferry/pipeline';
-import { buildBootIso } from '../../src/boot-iso/build';
+import { testBootIso } from './test-boot-iso';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -118,11 +118,12 @@ export async function startLabStack(
     // test files run at once in vitest's workers: each its own addresses (their VMs answer through one routing table)
     addressBlock: Number(process.env.VITEST_POOL_ID ?? 0) % 15,
   });
-  // make_bootable runs the guest's tools in the appliance VM: the boot ISO's build writes it (a test's own ISO brings its own)
+  // make_bootable runs the guest's tools in the appliance VM: the boot ISO's build writes it (a test's own ISO brings its own;
+  // the test run's shared one otherwise)
   const appliance =
     workerEnv.BOOT_ISO || workerEnv.APPLIANCE_DIR
       ? {}
-      : { APPLIANCE_DIR: (await buildBootIso({ out: path.join(dir, 'boot/vzferry-boot.iso') })).applianceDir };
+      : { APPLIANCE_DIR: (await testBootIso(path.join(dir, 'boot/vzferry-boot.iso'))).applianceDir };
   const secretKey = randomBytes(32).toString('base64');
   const prefix = `t-${label}-${randomUUID()}`;
   const env = {

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { savePipelineSettings } from '@vzferry/db';
-import { buildBootIso } from '../../src/boot-iso/build';
 import type { StartLabOptions } from '@vzferry/lab';
 import { freePort } from '@vzferry/ssh/free-port';
 import { startLabStack, type LabStack } from './lab-stack';
+import { testBootIso } from './test-boot-iso';
 
 export interface StagedStack {
   stack: LabStack;
@@ -23,7 +23,7 @@ export async function startStagedStack(
   settings: Parameters<typeof savePipelineSettings>[1] = {},
 ): Promise<StagedStack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `vzferry-${name}-`));
-  const iso = await buildBootIso({ out: path.join(dir, 'vzferry-boot.iso') });
+  const iso = await testBootIso(path.join(dir, 'vzferry-boot.iso'));
   const stack = await startLabStack(name, lab, { BOOT_ISO: iso.path, DELTA_SERVER_PORT: String(await freePort()) });
   await savePipelineSettings(stack.t.db, {
     cutoverMode: 'staged',
