@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatch, getBatchPlan, requestDryRunPreflight } from '@vzferry/db';
 import { parseOsTemplate, usesLegacyGrub } from '@vzferry/guest';
+import { applianceImage } from '@vzferry/pipeline';
 import { startLabStack, type LabStack } from './support/lab-stack';
 import { enqueue } from './support/lab-runs';
 
@@ -128,11 +129,9 @@ describe('the dry run of preflight', () => {
       const container = await stack.t.prisma.container.findFirstOrThrow({
         where: { status: 'running', ostemplate: { startsWith: 'debian' } },
       });
-      // the appliance the stack built for its worker, away for this dry run
-      const kernel = readdirSync(path.join(stack.dir, 'boot'), { recursive: true, encoding: 'utf8' })
-        .map((f) => path.join(stack.dir, 'boot', f))
-        .find((f) => path.basename(f) === 'vmlinuz');
-      if (!kernel) throw new Error('the stack has no appliance kernel');
+      // the kernel of the appliance the stack gave its worker, away for this dry run
+      const { kernel } = applianceImage(path.join(stack.dir, 'boot/vzferry-appliance'));
+      if (!existsSync(kernel)) throw new Error('the stack has no appliance kernel');
       renameSync(kernel, `${kernel}.away`);
       try {
         const batch = await createBatch(stack.t.db, { name: 'no appliance', containerIds: [container.id] }, actor);

@@ -8,7 +8,7 @@
 // join; a test can start them from an entrypoint of its own that wraps main.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -119,11 +119,11 @@ export async function startLabStack(
     addressBlock: Number(process.env.VITEST_POOL_ID ?? 0) % 15,
   });
   // make_bootable runs the guest's tools in the appliance VM: the boot ISO's build writes it (a test's own ISO brings its own;
-  // the test run's shared one otherwise)
+  // the test run's shared one otherwise, linked into the stack's directory: a test may take a file of it away)
   const appliance =
     workerEnv.BOOT_ISO || workerEnv.APPLIANCE_DIR
       ? {}
-      : { APPLIANCE_DIR: (await testBootIso(path.join(dir, 'boot/vzferry-boot.iso'))).applianceDir };
+      : { APPLIANCE_DIR: await stackAppliance(path.join(dir, 'boot')) };
   const secretKey = randomBytes(32).toString('base64');
   const prefix = `t-${label}-${randomUUID()}`;
   const env = {
@@ -193,6 +193,16 @@ export async function startLabStack(
       await t.drop();
     },
   };
+}
+
+/** The appliance the stack's workers boot, in `<boot>/vzferry-appliance`: hard links to the run's shared one. */
+async function stackAppliance(boot: string): Promise<string> {
+  const own = path.join(boot, 'vzferry-appliance');
+  const built = (await testBootIso(path.join(boot, 'vzferry-boot.iso'))).applianceDir;
+  if (path.resolve(built) === own) return own;
+  mkdirSync(own, { recursive: true });
+  for (const f of readdirSync(built)) linkSync(path.join(built, f), path.join(own, f));
+  return own;
 }
 
 /** Polls until every run of the batch has ended; logs each change of the runs' stages. */
