@@ -6,6 +6,7 @@
 // removes the directories of processes that are gone (removeStaleKeyDirs).
 import { mkdtemp, readdir, rm, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive } from './process-alive';
 import { knownHostsLine, opensshArgv } from './known-hosts';
 
 export interface OpenSshLogin {
@@ -80,20 +81,10 @@ export async function removeStaleKeyDirs(dirs: readonly string[] = KEY_TMPFS_DIR
   for (const dir of dirs) {
     for (const name of await readdir(dir).catch(() => [])) {
       const pid = KEY_DIR.exec(name)?.[1];
-      if (!pid || isAlive(Number(pid))) continue;
+      if (!pid || processAlive(Number(pid))) continue;
       await rm(path.join(dir, name), { recursive: true, force: true });
       removed.push(path.join(dir, name));
     }
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -119,7 +119,9 @@ export async function buildBootIso(opts: BuildBootIsoOptions): Promise<BootIso> 
     log(`iso: ${out} (${size} bytes, sha256 ${sha256})`);
     const applianceDir = path.resolve(opts.applianceDir ?? defaultApplianceDir(out));
     await writeAppliance(x, iso, kernel, applianceDir);
-    log(`appliance: ${applianceDir}/vmlinuz and initrd.gz`);
+    log(
+      `appliance: ${applianceDir} (vmlinuz${existsSync(path.join(applianceDir, APPLIANCE_PVH_KERNEL)) ? ', vmlinux' : ''}, initrd.gz)`,
+    );
     return { path: out, sha256, bytes: size, kernelVersion: kernel.version, applianceDir };
   } catch (e) {
     throw missingToolHint(e);

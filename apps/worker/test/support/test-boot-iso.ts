@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sleep } from '@vzferry/core';
+import { processAlive } from '@vzferry/ssh';
 import { buildBootIso, type BootIso } from '../../src/boot-iso/build';
 
 export const TEST_BOOT_ISO_DIR_ENV = 'VZFERRY_TEST_BOOT_ISO_DIR';
@@ -58,7 +59,7 @@ function takeLock(lock: string): boolean {
   } catch {
     // no pid yet: its holder is between mkdir and writing it
     const pid = Number(readIfThere(path.join(lock, 'pid')).trim());
-    if (pid > 0 && !alive(pid)) rmSync(lock, { recursive: true, force: true });
+    if (pid > 0 && !processAlive(pid)) rmSync(lock, { recursive: true, force: true });
     return false;
   }
 }
@@ -68,14 +69,5 @@ function readIfThere(file: string): string {
     return readFileSync(file, 'utf8');
   } catch {
     return '';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
