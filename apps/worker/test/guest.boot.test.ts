@@ -29,7 +29,7 @@ import {
   type AttachedDisk,
 } from '@vzferry/pipeline';
 import { testBootIso } from './support/test-boot-iso';
-import { bootVm, type BootedVm } from './support/qemu';
+import { bootVm, LOGIN_TIMEOUT_MS, type BootedVm } from './support/qemu';
 
 const x = new LocalExecutor();
 const UUID = randomUUID();
@@ -178,7 +178,7 @@ describe('a converted Debian 12 container boots on KVM hardware (QEMU, virtio)',
         serialLog: path.join(dir, 'serial.log'),
         networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }, { net: '10.0.3.0/24' }],
       });
-      await vm.waitFor(/login:/, 300_000);
+      await vm.waitFor(/login:/, LOGIN_TIMEOUT_MS);
       const out = await sshWhenUp(
         vm.sshPort,
         'ip -4 -o addr show; echo ---; ip rule; echo ---; ip route show table eth1; echo ---; cat /proc/cmdline; ls /root/vzferry-backup/etc; ip route show 10.99.0.0/16; cat /run/vzferry-tail-hook; hostname; hostname -f',

@@ -16,6 +16,15 @@ export interface BootedVm {
   stop(): Promise<void>;
 }
 
+/**
+ * How long a guest may take from QEMU's start to its login prompt. Alone on
+ * this machine a converted Debian 12 gets there in about 60 s under TCG; in
+ * .ci/run, with four boot and fault files at once on two cores, its services
+ * ran about ten times slower (e2scrub_reap 20 s -> over 190 s) and a 300 s
+ * wait ran out while networking.service was still starting.
+ */
+export const LOGIN_TIMEOUT_MS = 900_000;
+
 export interface VmNetwork {
   /** user-mode network, e.g. 10.0.2.0/24 (QEMU's gateway is .2) */
   net: string;
@@ -99,7 +108,7 @@ export function sshBanner(port: number): Promise<string> {
  */
 export async function bootOnOriginalIp(image: string, serialLog: string): Promise<BootedVm> {
   const vm = await bootVm({ image, serialLog, networks: [{ net: '10.0.2.0/24', guestIp: '10.0.2.15' }] });
-  await vm.waitFor(/login:/, 300_000);
+  await vm.waitFor(/login:/, LOGIN_TIMEOUT_MS);
   return vm;
 }
 
