@@ -2,6 +2,7 @@
 // (through the stage attempts, the rollback of a downtime failure), grouped;
 // Retry all of a group retries exactly its runs that are still failed and
 // hands back their jobs; a retried run of a completed batch is scheduled.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CutoverPath, decideNext, planStarts, stageFailure, type ErrorCode, type Stage } from '@vzferry/core';
 import {
@@ -216,3 +217,50 @@ describe('a retried run of an ended batch', () => {
     expect((await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe('running');
   });
 });
+
+describe('a Retry while the scheduler closes the batch', () => {
+  // The fault suite met it: the scheduler had counted the batch's runs (none active, one failed) when the
+  // Retry moved the run back; it then closed the batch, which never ran the run's end again (and a run sent
+  // back to the queue is taken from running batches only)
+  it('leaves the batch open for the retried run, whichever of the two comes first', async () => {
+    const { runId, batchId } = await failedRun('preflight', 'preflight_failed');
+    // a third session holds the batch row, so that the closing and the Retry meet at it
+    const holder = new pg.Client({ connectionString: tdb.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM "Batch" WHERE id = $1 FOR UPDATE', [batchId]);
+      const closing = completeFinishedBatches(tdb.db);
+      await untilWaitingOnLock(holder, 1);
+      const retry = retryRun(tdb.db, runId, actor);
+      // the Retry either waits at the batch row too or has committed
+      const stop = new AbortController();
+      await Promise.race([retry, untilWaitingOnLock(holder, 2, stop.signal)]);
+      stop.abort();
+      await holder.query('COMMIT');
+      await Promise.all([closing, retry]);
+    } finally {
+      await holder.end();
+    }
+    expect(await tdb.prisma.migrationRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: 'queued',
+    });
+    expect(await tdb.prisma.batch.findUniqueOrThrow({ where: { id: batchId } })).toMatchObject({
+      status: 'running',
+      finishedAt: null,
+    });
+  });
+});
+
+/** Until `n` sessions of this database wait for a lock (the holder's), or `stop` is aborted. */
+async function untilWaitingOnLock(holder: pg.Client, n: number, stop?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!stop?.aborted) {
+    const { rows } = await holder.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (Number(rows[0]!.n) >= n) return;
+    if (Date.now() > deadline) throw new Error(`${n} sessions were not waiting for a lock within 10 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { type Db, prismaOf, type Tx } from '../client';
 import type { PrismaClient } from '../generated/client';
 import { ACTIVE_RUN_INDEX, isUniqueViolation } from './unique-violation';
-import { moveBatch, moveBatches, moveRuns } from './transitions';
+import { lockBatch, moveBatch, moveBatches, moveRuns } from './transitions';
 
 export const createBatchInputSchema = z.object({
   name: safeText().trim().min(1, 'a batch needs a name').max(100),
@@ -174,13 +174,17 @@ export async function completeFinishedBatches(db: Db, now: Date = new Date()): P
   const open = await client.batch.findMany({ where: { status: 'running' }, select: { id: true } });
   let completed = 0;
   for (const { id } of open) {
-    const active = await client.migrationRun.count({
-      where: { batchId: id, status: { in: [...ACTIVE_RUN_STATUSES] } },
+    // a Retry of one of its runs waits for this (or this for it): transitions.ts lockBatch
+    completed += await client.$transaction(async (tx) => {
+      await lockBatch(tx, id);
+      const active = await tx.migrationRun.count({
+        where: { batchId: id, status: { in: [...ACTIVE_RUN_STATUSES] } },
+      });
+      if (active > 0) return 0;
+      const failed = await tx.migrationRun.count({ where: { batchId: id, status: 'failed' } });
+      const end = failed > 0 ? 'completed_with_failures' : 'completed';
+      return moveBatches(tx, { id }, end, { from: ['running'], data: { finishedAt: now } });
     });
-    if (active > 0) continue;
-    const failed = await client.migrationRun.count({ where: { batchId: id, status: 'failed' } });
-    const end = failed > 0 ? 'completed_with_failures' : 'completed';
-    completed += await moveBatches(client, { id }, end, { from: ['running'], data: { finishedAt: now } });
   }
   return completed;
 }

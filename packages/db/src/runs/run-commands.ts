@@ -17,7 +17,7 @@ import { cancelJob, stageJob, type FollowUpJob } from './follow-up';
 import { nextAttempt } from './scheduling';
 import { failRun } from './stage-runs';
 import { releaseDownloadSlot } from './template-uploads';
-import { moveBatch, moveRun, moveStageRuns } from './transitions';
+import { lockBatch, moveBatch, moveRun, moveStageRuns } from './transitions';
 import { ACTIVE_RUN_INDEX, isUniqueViolation } from './unique-violation';
 
 export interface RetryOptions {
@@ -47,6 +47,8 @@ async function retryInTransaction(db: Db, runId: string, actor: Actor, opts: Ret
   return client.$transaction(async (tx) => {
     const run = await tx.migrationRun.findUnique({ where: { id: runId } });
     if (!run) throw new NotFoundError('run', runId);
+    // before the run is active again: the scheduler does not close its batch meanwhile
+    await lockBatch(tx, run.batchId);
     if (run.status !== 'failed' || !run.failedStage) {
       throw new AppError('run_state', `only a failed run can be retried; this one is ${run.status}`);
     }

@@ -83,6 +83,16 @@ export async function moveBatches(
   return moved.count;
 }
 
+/**
+ * Holds the batch's row until the transaction ends. Whatever decides from a
+ * batch's runs whether it is over (the scheduler closing it) and whatever
+ * makes one of its runs active again (a Retry) take it first, so neither
+ * decides from runs the other is changing.
+ */
+export async function lockBatch(tx: Tx, batchId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Batch" WHERE id = ${batchId}::uuid FOR UPDATE`;
+}
+
 export async function moveBatch(tx: Tx, batchId: string, to: BatchStatus, opts: BatchMove = {}): Promise<boolean> {
   return (await moveBatches(tx, { ...opts.where, id: batchId }, to, opts)) === 1;
 }
