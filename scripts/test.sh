@@ -15,33 +15,27 @@ VZFERRY_TEST_BOOT_ISO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vzferry-test-boot-iso.XXX
 export VZFERRY_TEST_BOOT_ISO_DIR
 trap 'rm -rf "$VZFERRY_TEST_BOOT_ISO_DIR"' EXIT
 step() { printf '\n=== %s\n' "$1"; }
-# the type-check beside the lint: tsc keeps one core busy, eslint mostly one
-step "type-check and lint"
-TYPECHECK_LOG=$(mktemp "${TMPDIR:-/tmp}/vzferry-typecheck.XXXXXX")
-npm run --silent typecheck >"$TYPECHECK_LOG" 2>&1 &
-TYPECHECK_PID=$!
-lint=0
-npm run --silent lint || lint=$?
-typecheck=0
-wait "$TYPECHECK_PID" || typecheck=$?
-cat "$TYPECHECK_LOG"
-rm -f "$TYPECHECK_LOG"
-[ "$typecheck" -eq 0 ] || { echo "type-check failed ($typecheck)"; exit 1; }
-[ "$lint" -eq 0 ] || { echo "lint failed ($lint)"; exit 1; }
+# side_by_side NAME CMD -- NAME CMD: the first command in the background, its
+# output kept until both ended and then printed; each failure named
+side_by_side() {
+  back_name=$1 back_cmd=$2 front_name=$4 front_cmd=$5
+  step "$front_name, and $back_name beside it"
+  back_log=$(mktemp "${TMPDIR:-/tmp}/vzferry-beside.XXXXXX")
+  sh -c "$back_cmd" >"$back_log" 2>&1 &
+  back_pid=$!
+  front=0
+  sh -c "$front_cmd" || front=$?
+  back=0
+  wait "$back_pid" || back=$?
+  step "$back_name (ran beside $front_name)"
+  cat "$back_log"
+  rm -f "$back_log"
+  [ "$front" -eq 0 ] || { echo "$front_name failed ($front)"; exit 1; }
+  [ "$back" -eq 0 ] || { echo "$back_name failed ($back)"; exit 1; }
+}
+# tsc keeps one core busy, eslint mostly one
+side_by_side "type-check" "npm run --silent typecheck" -- "lint" "npm run --silent lint"
 step "unit";        npx vitest run --project unit
-# the browser journeys beside integration: both mostly wait (on the browser, on
-# the pipeline's polls and timers), the journeys' output kept until they end
-step "integration, and the browser journeys beside it"
-E2E_LOG=$(mktemp "${TMPDIR:-/tmp}/vzferry-e2e.XXXXXX")
-npx playwright test >"$E2E_LOG" 2>&1 &
-E2E_PID=$!
-integration=0
-npx vitest run --project integration || integration=$?
-e2e=0
-wait "$E2E_PID" || e2e=$?
-step "e2e (ran beside integration)"
-cat "$E2E_LOG"
-rm -f "$E2E_LOG"
-[ "$integration" -eq 0 ] || { echo "integration failed ($integration)"; exit 1; }
-[ "$e2e" -eq 0 ] || { echo "e2e failed ($e2e)"; exit 1; }
+# both mostly wait (on the browser, on the pipeline's polls and timers)
+side_by_side "e2e" "npx playwright test" -- "integration" "npx vitest run --project integration"
 step "boot and faults"; npx vitest run --project boot --project faults
